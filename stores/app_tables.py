@@ -1,0 +1,39 @@
+"""Tables Agentify owns beside the bank's: API tokens and the write log.
+
+They live in the same database so that a write and its idempotency record
+commit in one transaction. They are never queryable through the CRM guard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from stores.schema import Base, BankDateTime
+
+
+class ApiToken(Base):
+    """A per-RM bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "agentify_api_tokens"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rm_id: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(BankDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(BankDateTime)
+
+
+class WriteLog(Base):
+    """One row per idempotency key: a replayed write returns the stored result."""
+
+    __tablename__ = "agentify_write_log"
+    idempotency_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    rm_id: Mapped[str] = mapped_column(String(64))
+    operation: Mapped[str] = mapped_column(String(64))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    result_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(BankDateTime)
+
+
+APP_TABLES: tuple[str, ...] = (ApiToken.__tablename__, WriteLog.__tablename__)

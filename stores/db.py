@@ -1,0 +1,116 @@
+"""Engines for the bank's store: one read-write, one that cannot write.
+
+``AGENTIFY_DATABASE_URL`` picks the backend: a SQLite file by default,
+``postgresql+psycopg://…`` for PostgreSQL. The read-only engine is what the
+query guard executes on: SQLite opened with ``mode=ro`` and ``query_only``,
+PostgreSQL sessions with ``default_transaction_read_only``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from stores import app_tables as _app_tables  # noqa: F401  (registers Agentify's tables on the metadata)
+from stores.schema import CRM_TABLES, Base, crm_table
+from stores.settings import database_url
+
+_PG_SESSION_OPTIONS = "-c timezone=Asia/Ho_Chi_Minh"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _enable_sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+@dataclass
+class Database:
+    """The bank's store at one URL, with its read-write and read-only engines."""
+
+    url: str = field(default_factory=database_url)
+    #: PostgreSQL only: the schema to work in (tests isolate themselves this way).
+    schema: str | None = None
+
+    @property
+    def dialect(self) -> str:
+        return make_url(self.url).get_backend_name()
+
+    @cached_property
+    def engine(self) -> Engine:
+        if self.dialect == "sqlite":
+            path = _sqlite_path(self.url)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(self.url)
+            _enable_sqlite_pragmas(engine)
+            return engine
+        if self.dialect == "postgresql":
+            return create_engine(self.url, pool_pre_ping=True, connect_args={"options": self._pg_options()})
+        raise ValueError(f"unsupported database URL {self.url!r}: use sqlite:/// or postgresql+psycopg://")
+
+    @cached_property
+    def readonly_engine(self) -> Engine:
+        """An engine whose connections refuse every write, whatever SQL reaches them."""
+        if self.dialect == "sqlite":
+            path = _sqlite_path(self.url)
+            if path is None:
+                raise ValueError("the read-only engine needs a SQLite file, not an in-memory database")
+            uri = f"{path.resolve().as_uri()}?mode=ro"
+
+            def connect() -> sqlite3.Connection:
+                connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                connection.execute("PRAGMA query_only=ON")
+                return connection
+
+            return create_engine("sqlite://", creator=connect, poolclass=NullPool)
+        options = f"{self._pg_options()} -c default_transaction_read_only=on"
+        return create_engine(
+            self.url,
+            pool_pre_ping=True,
+            connect_args={"options": options},
+            execution_options={"postgresql_readonly": True},
+        )
+
+    def _pg_options(self) -> str:
+        if self.schema is None:
+            return _PG_SESSION_OPTIONS
+        if not self.schema.isidentifier():
+            raise ValueError(f"invalid schema name {self.schema!r}")
+        return f"{_PG_SESSION_OPTIONS} -c search_path={self.schema}"
+
+    def create_schema(self) -> None:
+        """Create every table that does not exist yet (idempotent)."""
+        Base.metadata.create_all(self.engine)
+
+    def is_empty(self) -> bool:
+        """True when no CRM table holds a row."""
+        with self.engine.connect() as connection:
+            for name in CRM_TABLES:
+                table = crm_table(name)
+                if connection.execute(select(func.count()).select_from(table)).scalar_one():
+                    return False
+        return True
+
+    def dispose(self) -> None:
+        for name in ("engine", "readonly_engine"):
+            if name in self.__dict__:
+                self.__dict__.pop(name).dispose()
