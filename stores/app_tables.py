@@ -36,4 +36,17 @@ class WriteLog(Base):
     created_at: Mapped[dt.datetime] = mapped_column(BankDateTime)
 
 
-APP_TABLES: tuple[str, ...] = (ApiToken.__tablename__, WriteLog.__tablename__)
+
+
+class Meta(Base):
+    """Facts about the loaded bank, e.g. the fixture's or demo bank's reference date."""
+
+    __tablename__ = "agentify_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+REFERENCE_DATE_KEY = "reference_date"
+
+
+APP_TABLES: tuple[str, ...] = (ApiToken.__tablename__, WriteLog.__tablename__, Meta.__tablename__)

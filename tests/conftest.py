@@ -1,0 +1,86 @@
+"""Shared fixtures: a fresh store on SQLite and on the real PostgreSQL server.
+
+PostgreSQL tests never skip: if no server answers on ``AGENTIFY_TEST_PG_URL``
+(default 127.0.0.1:5432, database ``test``) they fail saying so.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from stores.db import Database
+from stores.fixtures import load_fixture
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PG_URL = os.environ.get("AGENTIFY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def small_bank_data() -> dict[str, Any]:
+    return json.loads((FIXTURES / "small_bank.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def small_bank(small_bank_data: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy each test may change freely."""
+    return copy.deepcopy(small_bank_data)
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'bank.db'}")
+    database.create_schema()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def postgres_db() -> Iterator[Database]:
+    """A Database in a schema of its own, dropped afterwards."""
+    admin = create_engine(PG_URL)
+    try:
+        with admin.connect():
+            pass
+    except OperationalError as error:  # pragma: no cover - depends on the machine
+        pytest.fail(
+            f"PostgreSQL is required for this test but {PG_URL} does not answer ({error.orig}). "
+            "Start the server or set AGENTIFY_TEST_PG_URL.",
+            pytrace=False,
+        )
+    schema = f"agentify_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    database = Database(PG_URL, schema=schema)
+    database.create_schema()
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db(request: pytest.FixtureRequest) -> Database:
+    """The same test on both backends."""
+    name = "sqlite_db" if request.param == "sqlite" else "postgres_db"
+    database: Database = request.getfixturevalue(name)
+    return database
+
+
+@pytest.fixture
+def bank_db(any_db: Database, small_bank: dict[str, Any]) -> Database:
+    """The small two-RM bank, loaded on each backend."""
+    load_fixture(any_db, small_bank)
+    return any_db
