@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from stores.schema import Base, BankDateTime
+from stores.schema import BankDateTime, Base
 
 
 class ApiToken(Base):
@@ -34,8 +34,6 @@ class WriteLog(Base):
     request_sha256: Mapped[str] = mapped_column(String(64))
     result_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(BankDateTime)
-
-
 
 
 class Meta(Base):

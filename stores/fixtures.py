@@ -188,9 +188,7 @@ def parse_fixture(data: Any) -> Fixture:
 
     for key in data:
         if key != "today" and key not in CRM_TABLES:
-            problems.append(
-                FixtureProblem(str(key), None, None, f"unknown table (known: {', '.join(CRM_TABLES)})")
-            )
+            problems.append(FixtureProblem(str(key), None, None, f"unknown table (known: {', '.join(CRM_TABLES)})"))
 
     fixture = Fixture(today=today)
     for name in CRM_TABLES:
@@ -201,9 +199,7 @@ def parse_fixture(data: Any) -> Fixture:
         table = crm_table(name)
         columns = {column.name: column for column in table.columns}
         seen_keys: dict[tuple[Any, ...], int] = {}
-        seen_unique: dict[str, dict[Any, int]] = {
-            column.name: {} for column in table.columns if column.unique
-        }
+        seen_unique: dict[str, dict[Any, int]] = {column.name: {} for column in table.columns if column.unique}
         typed_rows: list[dict[str, Any]] = []
         for index, raw in enumerate(raw_rows):
             if not isinstance(raw, dict):
@@ -213,16 +209,12 @@ def parse_fixture(data: Any) -> Fixture:
             typed: dict[str, Any] = {}
             for column_name in raw:
                 if column_name not in columns:
-                    problems.append(
-                        FixtureProblem(name, index, str(column_name), "unknown column", row_key)
-                    )
+                    problems.append(FixtureProblem(name, index, str(column_name), "unknown column", row_key))
             for column in table.columns:
                 value = raw.get(column.name)
                 if value is None:
                     if not column.nullable:
-                        problems.append(
-                            FixtureProblem(name, index, column.name, "required column is missing", row_key)
-                        )
+                        problems.append(FixtureProblem(name, index, column.name, "required column is missing", row_key))
                     typed[column.name] = None
                     continue
                 converted, error = _convert(name, column, value)
