@@ -1,0 +1,610 @@
+"""The CRM API: every read and write the agent makes, as one signed-in RM.
+
+``CrmApi(database, rm_id)`` is the only door to the bank's data. ``rm_id``
+comes from the runtime context (a token, the graph's context), never from chat
+text. Another RM's client looks exactly like a client that does not exist, so
+nothing leaks through error messages either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.rrule import rrulestr
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from rapidfuzz import fuzz
+from sqlalchemy import Connection, and_, desc, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from stores.app_tables import WriteLog
+from stores.db import Database
+from stores.schema import (
+    CRM_TABLES,
+    INTERACTION_CHANNELS,
+    INTERACTION_SOURCES,
+    SENTIMENTS,
+    TASK_KINDS,
+    TASK_STATUSES,
+    Account,
+    Client,
+    Complaint,
+    DigitalActivity,
+    InboundMessage,
+    Interaction,
+    Product,
+    Relationship,
+    Rm,
+    Task,
+    Transaction,
+    crm_table,
+)
+from stores.settings import BANK_TIMEZONE
+from tools.text import name_tokens, normalize_phone
+
+logger = logging.getLogger(__name__)
+
+NAME_MATCH_THRESHOLD = 80.0
+AUM_KINDS = ("casa", "savings", "cd", "investment")
+
+TABLE_DESCRIPTIONS: dict[str, str] = {
+    "rms": "Relationship managers; every client belongs to one. You only see your own row.",
+    "clients": "Your clients: profile, segment, risk profile, preferred channel and language.",
+    "relationships": "Household links between your clients (one row per direction).",
+    "products": "The bank's product catalog (bank-wide).",
+    "documents": "Product sheets and internal policy / compliance rules, markdown (bank-wide).",
+    "accounts": "Your clients' accounts; loans hold the outstanding amount as a positive balance.",
+    "transactions": "Your clients' transactions; amount_vnd is positive, direction says in or out.",
+    "interactions": "The meeting log of your clients; the latest one per client is 'last contacted'.",
+    "tasks": "Follow-up tasks on your clients.",
+    "complaints": "Service complaints of your clients.",
+    "digital_activity": "App/web logins per client per week.",
+    "inbound_messages": "Your client inbox.",
+    "sent_messages": "Your past outgoing messages.",
+    "targets": "Your performance goals per period (2025-Q3 or 2025-10) and metric.",
+}
+
+
+class ClientNotFound(LookupError):
+    """No such client among the signed-in RM's clients (another RM's client looks the same)."""
+
+
+class WriteRejected(ValueError):
+    """A write that failed validation; nothing was written."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class IdempotencyConflict(WriteRejected):
+    """The idempotency key was already used for a different request."""
+
+
+def bank_today() -> dt.date:
+    return dt.datetime.now(BANK_TIMEZONE).date()
+
+
+def _enum_check(value: str | None, allowed: tuple[str, ...], field: str) -> str | None:
+    if value is not None and value not in allowed:
+        raise ValueError(f"{field} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+class TaskCreate(BaseModel):
+    """A follow-up task. ``client_id`` defaults to the interaction's client when logged with one."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    client_id: str | None = None
+    title: str = Field(min_length=1, max_length=300)
+    kind: str
+    due_on: dt.date
+    status: str = "open"
+    interaction_id: str | None = None
+    recurrence: str | None = Field(default=None, max_length=300)
+    until_condition: str | None = Field(default=None, max_length=300)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        return _enum_check(value, TASK_KINDS, "kind") or value
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: str) -> str:
+        return _enum_check(value, TASK_STATUSES, "status") or value
+
+    @field_validator("recurrence")
+    @classmethod
+    def _recurrence(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        rule = value.removeprefix("RRULE:")
+        try:
+            rrulestr(rule, dtstart=dt.datetime(2000, 1, 3))
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"recurrence is not a valid RFC 5545 RRULE: {error}") from error
+        return rule
+
+
+class InteractionCreate(BaseModel):
+    """An interaction log entry, optionally with the tasks it gave rise to."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    client_id: str = Field(min_length=1, max_length=64)
+    occurred_at: dt.datetime
+    channel: str
+    location: str | None = Field(default=None, max_length=300)
+    topic: str = Field(min_length=1, max_length=300)
+    summary: str = Field(min_length=1)
+    product_code: str | None = None
+    amount_vnd: int | None = Field(default=None, ge=0)
+    sentiment: str = "neutral"
+    source: str = "agent"
+    source_text: str | None = None
+    tasks: list[TaskCreate] = Field(default_factory=list)
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str) -> str:
+        return _enum_check(value, INTERACTION_CHANNELS, "channel") or value
+
+    @field_validator("sentiment")
+    @classmethod
+    def _sentiment(cls, value: str) -> str:
+        return _enum_check(value, SENTIMENTS, "sentiment") or value
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: str) -> str:
+        return _enum_check(value, INTERACTION_SOURCES, "source") or value
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        return value if value.tzinfo else value.replace(tzinfo=BANK_TIMEZONE)
+
+
+class ClientMatch(BaseModel):
+    id: str
+    full_name: str
+    honorific: str
+    phone: str
+    segment: str
+    score: float
+    matched_on: str
+
+
+class ColumnInfo(BaseModel):
+    name: str
+    type: str
+    nullable: bool
+    primary_key: bool
+    allowed_values: list[str] | None = None
+    references: str | None = None
+
+
+class TableInfo(BaseModel):
+    name: str
+    description: str
+
+
+class TableSchema(TableInfo):
+    columns: list[ColumnInfo]
+
+
+class WriteResult(BaseModel):
+    """What a write created; ``replayed`` is true when the key had been seen before."""
+
+    interaction: dict[str, Any] | None = None
+    tasks: list[dict[str, Any]] = Field(default_factory=list)
+    replayed: bool = False
+
+
+class Client360(BaseModel):
+    """Everything about one client an RM needs before a call."""
+
+    profile: dict[str, Any]
+    last_contacted_at: str | None
+    days_since_contact: int | None
+    totals: dict[str, int]
+    holdings: list[dict[str, Any]]
+    recent_transactions: list[dict[str, Any]]
+    interactions: list[dict[str, Any]]
+    open_tasks: list[dict[str, Any]]
+    complaints: list[dict[str, Any]]
+    household: list[dict[str, Any]]
+    digital_activity: list[dict[str, Any]]
+    inbound_messages: list[dict[str, Any]]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _row_dict(row: Any) -> dict[str, Any]:
+    return {key: _jsonable(value) for key, value in row._mapping.items()}
+
+
+def _model_dict(obj: Any, columns: list[str] | None = None) -> dict[str, Any]:
+    table = obj.__table__
+    names = columns or [column.name for column in table.columns]
+    return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+def _request_hash(payload: Any) -> str:
+    canonical = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass
+class CrmApi:
+    """The bank as one signed-in RM sees it."""
+
+    database: Database
+    rm_id: str
+
+    # ----- reads -------------------------------------------------------------------------
+
+    def rm_profile(self) -> dict[str, Any]:
+        with self.database.engine.connect() as connection:
+            row = connection.execute(select(crm_table("rms")).where(Rm.id == self.rm_id)).first()
+        if row is None:
+            raise LookupError(f"no relationship manager {self.rm_id!r}")
+        return _row_dict(row)
+
+    def _owned_client(self, connection: Connection, client_id: str) -> Client:
+        with Session(bind=connection) as session:
+            client = session.get(Client, client_id)
+            if client is None or client.rm_id != self.rm_id:
+                raise ClientNotFound(f"no client {client_id!r} among your clients")
+            session.expunge(client)
+            return client
+
+    def find_clients(self, *, phone: str | None = None, name: str | None = None, limit: int = 5) -> list[ClientMatch]:
+        """Clients of this RM by phone (exact, any common format) or name (accent-insensitive, fuzzy).
+
+        With both, a phone match wins; the name only ranks when the phone finds nothing.
+        """
+        if not phone and not name:
+            raise ValueError("give a phone number or a name to search for")
+        columns = (Client.id, Client.full_name, Client.honorific, Client.phone, Client.segment)
+        with self.database.engine.connect() as connection:
+            if phone:
+                normalized = normalize_phone(phone)
+                if normalized:
+                    rows = connection.execute(
+                        select(*columns).where(Client.rm_id == self.rm_id, Client.phone == normalized)
+                    ).all()
+                    if rows:
+                        return [ClientMatch(**row._mapping, score=100.0, matched_on="phone") for row in rows]
+            if not name:
+                return []
+            wanted = name_tokens(name)
+            if not wanted:
+                return []
+            query_text = " ".join(wanted)
+            candidates = connection.execute(select(*columns).where(Client.rm_id == self.rm_id)).all()
+        scored: list[ClientMatch] = []
+        for row in candidates:
+            tokens = name_tokens(row.full_name, drop_titles=False)
+            full = " ".join(tokens)
+            score = max(fuzz.token_sort_ratio(query_text, full), fuzz.token_set_ratio(query_text, full))
+            if len(wanted) == 1:
+                # One word ("Minh") must be a whole name part, not a fragment of one.
+                score = 100.0 if wanted[0] in tokens else min(score, fuzz.ratio(wanted[0], tokens[-1]))
+            if score >= NAME_MATCH_THRESHOLD:
+                scored.append(ClientMatch(**row._mapping, score=round(float(score), 1), matched_on="name"))
+        scored.sort(key=lambda match: (-match.score, match.full_name, match.id))
+        return scored[:limit]
+
+    def client_360(self, client_id: str, *, today: dt.date | None = None) -> Client360:
+        """Profile, holdings, recent activity, open work and household of one of this RM's clients."""
+        today = today or bank_today()
+        with self.database.engine.connect() as connection:
+            client = self._owned_client(connection, client_id)
+            accounts = connection.execute(
+                select(crm_table("accounts"))
+                .where(Account.client_id == client_id)
+                .order_by(Account.status, Account.kind, Account.id)
+            ).all()
+            transactions = connection.execute(
+                select(crm_table("transactions"))
+                .where(Transaction.client_id == client_id)
+                .order_by(desc(Transaction.posted_at), Transaction.id)
+                .limit(20)
+            ).all()
+            interactions = connection.execute(
+                select(crm_table("interactions"))
+                .where(Interaction.client_id == client_id)
+                .order_by(desc(Interaction.occurred_at), Interaction.id)
+                .limit(10)
+            ).all()
+            tasks = connection.execute(
+                select(crm_table("tasks"))
+                .where(Task.client_id == client_id, Task.status == "open")
+                .order_by(Task.due_on, Task.id)
+            ).all()
+            complaints = connection.execute(
+                select(crm_table("complaints"))
+                .where(Complaint.client_id == client_id)
+                .order_by(Complaint.status, desc(Complaint.opened_on))
+            ).all()
+            activity = connection.execute(
+                select(crm_table("digital_activity"))
+                .where(DigitalActivity.client_id == client_id)
+                .order_by(desc(DigitalActivity.week_start))
+                .limit(8)
+            ).all()
+            inbox = connection.execute(
+                select(crm_table("inbound_messages"))
+                .where(InboundMessage.client_id == client_id)
+                .order_by(desc(InboundMessage.received_at))
+                .limit(5)
+            ).all()
+            relatives = connection.execute(
+                select(
+                    Relationship.relation, Client.id, Client.full_name, Client.honorific, Client.segment, Client.rm_id
+                )
+                .join(Client, Client.id == Relationship.related_client_id)
+                .where(Relationship.client_id == client_id)
+                .order_by(Relationship.relation, Client.id)
+            ).all()
+
+        household: list[dict[str, Any]] = []
+        for relative in relatives:
+            if relative.rm_id == self.rm_id:
+                household.append(
+                    {
+                        "relation": relative.relation,
+                        "client_id": relative.id,
+                        "full_name": relative.full_name,
+                        "honorific": relative.honorific,
+                        "segment": relative.segment,
+                    }
+                )
+            else:
+                # Another RM's client: the link exists, who it is stays with that RM.
+                household.append({"relation": relative.relation, "managed_by_another_rm": True})
+
+        active = [row for row in accounts if row.status == "active"]
+        totals = {
+            "aum_vnd": sum(row.balance_vnd for row in active if row.kind in AUM_KINDS),
+            "casa_vnd": sum(row.balance_vnd for row in active if row.kind == "casa"),
+            "savings_and_cd_vnd": sum(row.balance_vnd for row in active if row.kind in ("savings", "cd")),
+            "investments_vnd": sum(row.balance_vnd for row in active if row.kind == "investment"),
+            "loans_outstanding_vnd": sum(row.balance_vnd for row in active if row.kind == "loan"),
+        }
+        last = interactions[0].occurred_at if interactions else None
+        profile = _model_dict(client)
+        profile["age"] = _age(client.date_of_birth, today)
+        return Client360(
+            profile=profile,
+            last_contacted_at=last.isoformat() if last else None,
+            days_since_contact=(today - last.astimezone(BANK_TIMEZONE).date()).days if last else None,
+            totals=totals,
+            holdings=[_row_dict(row) for row in accounts],
+            recent_transactions=[_row_dict(row) for row in transactions],
+            interactions=[_row_dict(row) for row in interactions],
+            open_tasks=[_row_dict(row) for row in tasks],
+            complaints=[_row_dict(row) for row in complaints],
+            household=household,
+            digital_activity=[_row_dict(row) for row in activity],
+            inbound_messages=[_row_dict(row) for row in inbox],
+        )
+
+    @staticmethod
+    def list_tables() -> list[TableInfo]:
+        """The tables the guarded query may read."""
+        return [TableInfo(name=name, description=TABLE_DESCRIPTIONS[name]) for name in CRM_TABLES]
+
+    @staticmethod
+    def table_schema(name: str) -> TableSchema:
+        if name not in CRM_TABLES:
+            raise LookupError(f"no queryable table {name!r}; queryable: {', '.join(CRM_TABLES)}")
+        table = crm_table(name)
+        columns = []
+        for column in table.columns:
+            enums = getattr(column.type, "enums", None)
+            references = next(iter(column.foreign_keys), None)
+            columns.append(
+                ColumnInfo(
+                    name=column.name,
+                    type=_type_name(column.type),
+                    nullable=bool(column.nullable),
+                    primary_key=bool(column.primary_key),
+                    allowed_values=list(enums) if enums else None,
+                    references=references.target_fullname if references else None,
+                )
+            )
+        return TableSchema(name=name, description=TABLE_DESCRIPTIONS[name], columns=columns)
+
+    # ----- writes ------------------------------------------------------------------------
+
+    def create_interaction(
+        self, interaction: InteractionCreate | dict[str, Any], *, idempotency_key: str
+    ) -> WriteResult:
+        """Log an interaction and its tasks in one transaction, exactly once per idempotency key."""
+        payload = _validated(InteractionCreate, interaction)
+        return self._idempotent_write(
+            "create_interaction",
+            payload.model_dump(mode="json"),
+            idempotency_key,
+            lambda connection: self._insert_interaction(connection, payload, idempotency_key),
+        )
+
+    def create_tasks(self, tasks: list[TaskCreate | dict[str, Any]], *, idempotency_key: str) -> WriteResult:
+        """Create follow-up tasks (each naming its client), exactly once per idempotency key."""
+        if not tasks:
+            raise WriteRejected(["no tasks given"])
+        validated = [_validated(TaskCreate, task) for task in tasks]
+        problems = [
+            f"tasks[{index}]: client_id is required" for index, task in enumerate(validated) if not task.client_id
+        ]
+        if problems:
+            raise WriteRejected(problems)
+        request = [task.model_dump(mode="json") for task in validated]
+        return self._idempotent_write(
+            "create_tasks",
+            request,
+            idempotency_key,
+            lambda connection: self._insert_tasks(connection, validated, None, idempotency_key),
+        )
+
+    def _idempotent_write(self, operation: str, request: Any, key: str, write: Any) -> WriteResult:
+        if not key or len(key) > 200:
+            raise WriteRejected(["an idempotency key (1–200 characters) is required for every write"])
+        scoped_key = f"{self.rm_id}:{key}"
+        request_hash = _request_hash({"operation": operation, "request": request})
+        log = WriteLog.__table__
+        try:
+            with self.database.engine.begin() as connection:
+                # The log row goes in first: a concurrent twin blocks or fails here, before writing anything.
+                connection.execute(
+                    log.insert().values(
+                        idempotency_key=scoped_key,
+                        rm_id=self.rm_id,
+                        operation=operation,
+                        request_sha256=request_hash,
+                        result_json="{}",
+                        created_at=dt.datetime.now(BANK_TIMEZONE),
+                    )
+                )
+                result: WriteResult = write(connection)
+                connection.execute(
+                    log.update().where(log.c.idempotency_key == scoped_key).values(result_json=result.model_dump_json())
+                )
+        except IntegrityError:
+            with self.database.engine.connect() as connection:
+                stored = connection.execute(select(log).where(log.c.idempotency_key == scoped_key)).first()
+            if stored is None:
+                raise  # an integrity error of the write itself, not a replay
+            if stored.request_sha256 != request_hash:
+                raise IdempotencyConflict(
+                    [f"idempotency key {key!r} was already used for a different request"]
+                ) from None
+            logger.info("replayed write %s for key %s", operation, key)
+            replay = WriteResult.model_validate_json(stored.result_json)
+            replay.replayed = True
+            return replay
+        logger.info("wrote %s for rm %s (key %s)", operation, self.rm_id, key)
+        return result
+
+    def _check_product(self, connection: Connection, product_code: str | None) -> None:
+        if product_code is None:
+            return
+        exists = connection.execute(select(Product.code).where(Product.code == product_code)).first()
+        if exists is None:
+            raise WriteRejected([f"product_code {product_code!r} is not in the catalog"])
+
+    def _insert_interaction(self, connection: Connection, payload: InteractionCreate, key: str) -> WriteResult:
+        self._owned_client(connection, payload.client_id)
+        self._check_product(connection, payload.product_code)
+        interaction_id = _new_id("INT", self.rm_id, key, 0)
+        values = payload.model_dump(exclude={"tasks"})
+        values.update(id=interaction_id, rm_id=self.rm_id)
+        connection.execute(crm_table("interactions").insert().values(**values))
+        tasks = [
+            task.model_copy(update={"client_id": task.client_id or payload.client_id, "interaction_id": interaction_id})
+            for task in payload.tasks
+        ]
+        written = self._insert_tasks(connection, tasks, interaction_id, key)
+        stored = connection.execute(select(crm_table("interactions")).where(Interaction.id == interaction_id)).one()
+        return WriteResult(interaction=_row_dict(stored), tasks=written.tasks)
+
+    def _insert_tasks(
+        self, connection: Connection, tasks: list[TaskCreate], interaction_id: str | None, key: str
+    ) -> WriteResult:
+        created_at = dt.datetime.now(BANK_TIMEZONE)
+        ids = []
+        for index, task in enumerate(tasks, start=1):
+            client_id = task.client_id or ""
+            self._owned_client(connection, client_id)
+            link = task.interaction_id or interaction_id
+            if link is not None:
+                owner = connection.execute(select(Interaction.client_id).where(Interaction.id == link)).scalar()
+                if owner != client_id:
+                    raise WriteRejected([f"tasks[{index - 1}]: interaction {link!r} is not about client {client_id!r}"])
+            task_id = _new_id("TSK", self.rm_id, key, index)
+            values = task.model_dump()
+            values.update(
+                id=task_id,
+                rm_id=self.rm_id,
+                client_id=client_id,
+                interaction_id=link,
+                created_at=created_at,
+                completed_at=created_at if task.status == "done" else None,
+            )
+            connection.execute(crm_table("tasks").insert().values(**values))
+            ids.append(task_id)
+        rows = (
+            connection.execute(select(crm_table("tasks")).where(Task.id.in_(ids)).order_by(Task.id)).all()
+            if ids
+            else []
+        )
+        return WriteResult(tasks=[_row_dict(row) for row in rows])
+
+    # ----- small helpers for callers -----------------------------------------------------
+
+    def open_complaints(self, client_id: str) -> int:
+        with self.database.engine.connect() as connection:
+            self._owned_client(connection, client_id)
+            count = connection.execute(
+                select(func.count()).where(and_(Complaint.client_id == client_id, Complaint.status == "open"))
+            ).scalar_one()
+        return int(count)
+
+    def last_contacts(self, client_ids: list[str]) -> dict[str, str | None]:
+        """Latest interaction per client, for the given clients of this RM."""
+        with self.database.engine.connect() as connection:
+            rows = connection.execute(
+                select(Interaction.client_id, func.max(Interaction.occurred_at))
+                .join(Client, Client.id == Interaction.client_id)
+                .where(Client.rm_id == self.rm_id, Interaction.client_id.in_(client_ids))
+                .group_by(Interaction.client_id)
+            ).all()
+        found = {row[0]: _jsonable(row[1]) for row in rows}
+        return {client_id: found.get(client_id) for client_id in client_ids}
+
+
+def _validated(model: Any, value: Any) -> Any:
+    if isinstance(value, model):
+        return value
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"]) or "(body)"
+            problems.append(f"{where}: {item['msg']}")
+        raise WriteRejected(problems) from None
+
+
+def _new_id(prefix: str, rm_id: str, key: str, index: int) -> str:
+    """Ids derived from the idempotency key: a replay can only ever name the same rows."""
+    digest = uuid.uuid5(uuid.NAMESPACE_URL, f"agentify:{rm_id}:{key}:{index}").hex[:16].upper()
+    return f"{prefix}-{digest}"
+
+
+def _age(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _type_name(kind: Any) -> str:
+    name = type(kind).__name__.lower()
+    return {
+        "bankdatetime": "datetime (ISO 8601, bank time Asia/Ho_Chi_Minh)",
+        "biginteger": "integer",
+        "enum": "text (enumeration)",
+        "string": "text",
+    }.get(name, name)
