@@ -152,11 +152,11 @@ def _convert(table: str, column: Any, value: Any) -> tuple[Any, str | None]:
     if isinstance(kind, (String, Text)):
         if not isinstance(value, str):
             return None, f"expected a string, got {type(value).__name__} {value!r}"
-        if isinstance(kind, String) and kind.length is not None and len(value) > kind.length:
-            return None, f"longer than {kind.length} characters"
         pattern = _PATTERNS.get((table, name))
         if pattern is not None and not pattern[0].match(value):
             return None, f"expected {pattern[1]}, got {value!r}"
+        if isinstance(kind, String) and kind.length is not None and len(value) > kind.length:
+            return None, f"longer than {kind.length} characters"
         return value, None
     raise TypeError(f"no fixture conversion for {table}.{name} of type {kind!r}")  # a schema bug, not bad input
 
@@ -358,3 +358,28 @@ def reference_date(connection: Connection) -> dt.date | None:
     table = Meta.__table__
     value = connection.execute(select(table.c.value).where(table.c.key == REFERENCE_DATE_KEY)).scalar()
     return dt.date.fromisoformat(value) if value else None
+
+
+def _to_json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def dump_bank(database: Database) -> dict[str, Any]:
+    """The store's bank data in fixture form (optional columns left out when NULL)."""
+    result: dict[str, Any] = {}
+    with database.engine.connect() as connection:
+        today = reference_date(connection)
+        if today is not None:
+            result["today"] = today.isoformat()
+        for name in CRM_TABLES:
+            table = crm_table(name)
+            order = list(table.primary_key.columns)
+            rows = connection.execute(select(table).order_by(*order)).all()
+            result[name] = [
+                {key: _to_json_value(value) for key, value in row._mapping.items() if value is not None} for row in rows
+            ]
+    return result
