@@ -547,12 +547,8 @@ class CrmApi:
             )
             connection.execute(crm_table("tasks").insert().values(**values))
             ids.append(task_id)
-        rows = (
-            connection.execute(select(crm_table("tasks")).where(Task.id.in_(ids)).order_by(Task.id)).all()
-            if ids
-            else []
-        )
-        return WriteResult(tasks=[_row_dict(row) for row in rows])
+        stored = {row.id: row for row in connection.execute(select(crm_table("tasks")).where(Task.id.in_(ids)))}
+        return WriteResult(tasks=[_row_dict(stored[task_id]) for task_id in ids])  # in the order given
 
     # ----- small helpers for callers -----------------------------------------------------
 

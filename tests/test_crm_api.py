@@ -1,0 +1,280 @@
+"""The CRM API as one signed-in RM: search, 360, catalog, validated idempotent writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from stores.db import Database
+from stores.schema import crm_table
+from tools.crm import ClientNotFound, CrmApi, IdempotencyConflict, WriteRejected
+from tools.text import name_tokens, normalize_phone, strip_accents
+
+TODAY = dt.date(2025, 10, 24)
+
+
+def _count(database: Database, table: str) -> int:
+    with database.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(crm_table(table))).scalar_one())
+
+
+def _note(**overrides: Any) -> dict[str, Any]:
+    note: dict[str, Any] = {
+        "client_id": "C0001",
+        "occurred_at": "2025-10-24T10:00:00+07:00",
+        "channel": "meeting",
+        "location": "coffee house",
+        "topic": "Renovation loan",
+        "summary": "Discussed a renovation loan of about 800M VND.",
+        "amount_vnd": 800_000_000,
+        "sentiment": "positive",
+        "source_text": "Met Mr. Son Pham at a coffee house…",
+        "tasks": [
+            {"title": "Send the info pack", "kind": "send_document", "due_on": "2025-10-25"},
+            {"title": "Follow-up call", "kind": "call", "due_on": "2025-10-29"},
+        ],
+    }
+    note.update(overrides)
+    return note
+
+
+# ----- text normalization -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0823912039", "0823912039"),
+        ("+84 823 912 039", "0823912039"),
+        ("84823912039", "0823912039"),
+        ("0823.912.039", "0823912039"),
+        ("082-391-2039", "0823912039"),
+        ("823912039", "0823912039"),
+        ("12345", None),
+        ("phone", None),
+    ],
+)
+def test_normalize_phone(raw: str, expected: str | None) -> None:
+    assert normalize_phone(raw) == expected
+
+
+def test_names_lose_accents_and_titles() -> None:
+    assert strip_accents("Nguyễn Văn Đức") == "Nguyen Van Duc"
+    assert name_tokens("Ông Nguyễn Văn Minh") == ["nguyen", "van", "minh"]
+    assert name_tokens("Mr. Son Pham") == ["son", "pham"]
+
+
+# ----- search -----------------------------------------------------------------------------
+
+
+def test_find_by_phone_only_among_own_clients(bank_db: Database) -> None:
+    mine = CrmApi(bank_db, "RM001").find_clients(phone="+84 823 912 039")
+    assert [match.id for match in mine] == ["C0001"]
+    assert mine[0].matched_on == "phone"
+    assert CrmApi(bank_db, "RM002").find_clients(phone="0823912039") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Nguyen Van Minh", {"C0002", "C0003"}),  # two clients share the name: both come back
+        ("nguyễn văn minh", {"C0002", "C0003"}),
+        ("Son Pham", {"C0001"}),  # given name first, as in English
+        ("Mr. Son Pham", {"C0001"}),
+        ("Pham Van Sonn", {"C0001"}),  # a typo
+        ("chị Oanh", {"C0004"}),
+        ("Le Thi Oanh", {"C0004"}),
+        ("Tran Thi Dung", set()),  # RM002's client
+        ("Hoàng Đức Bình", set()),
+        ("Zed Nobody", set()),
+    ],
+)
+def test_find_by_name_is_fuzzy_and_accent_insensitive(bank_db: Database, query: str, expected: set[str]) -> None:
+    found = {match.id for match in CrmApi(bank_db, "RM001").find_clients(name=query)}
+    assert found == expected
+
+
+def test_a_phone_match_wins_over_a_name(bank_db: Database) -> None:
+    found = CrmApi(bank_db, "RM001").find_clients(phone="0912345678", name="Nguyen Van Minh")
+    assert [match.id for match in found] == ["C0003"]
+
+
+def test_search_needs_something_to_search_for(bank_db: Database) -> None:
+    with pytest.raises(ValueError, match="phone number or a name"):
+        CrmApi(bank_db, "RM001").find_clients()
+
+
+# ----- client 360 -------------------------------------------------------------------------
+
+
+def test_client_360_gathers_the_whole_picture(bank_db: Database) -> None:
+    view = CrmApi(bank_db, "RM001").client_360("C0001", today=TODAY)
+    assert view.profile["full_name"] == "Pham Van Son"
+    assert view.profile["age"] == 45
+    assert {row["id"] for row in view.holdings} == {"A0001", "A0002", "A0003"}
+    assert view.totals["aum_vnd"] == 1_500_000_000 + 350_000_000
+    assert view.totals["loans_outstanding_vnd"] == 2_000_000_000
+    assert [row["id"] for row in view.recent_transactions] == ["T0002", "T0001"]  # newest first
+    assert [row["id"] for row in view.open_tasks] == ["K0001"]
+    assert view.days_since_contact == 44
+    assert view.last_contacted_at == "2025-09-10T14:00:00+07:00"
+
+
+def test_household_hides_another_rms_client(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM001")
+    sibling = api.client_360("C0004", today=TODAY).household
+    assert sibling == [{"relation": "sibling", "managed_by_another_rm": True}]
+    assert "C0101" not in str(sibling) and "Dung" not in str(sibling)
+    family = api.client_360("C0002", today=TODAY).household
+    assert family == [
+        {
+            "relation": "child",
+            "client_id": "C0003",
+            "full_name": "Nguyễn Văn Minh",
+            "honorific": "Ông",
+            "segment": "Platinum",
+        }
+    ]
+    assert api.client_360("C0004", today=TODAY).complaints[0]["status"] == "open"
+
+
+def test_another_rms_client_looks_like_no_client(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM001")
+    with pytest.raises(ClientNotFound) as other:
+        api.client_360("C0101")
+    with pytest.raises(ClientNotFound) as missing:
+        api.client_360("C9999")
+    assert str(other.value).replace("C0101", "X") == str(missing.value).replace("C9999", "X")
+
+
+def test_catalog_lists_the_crm_tables_with_their_columns() -> None:
+    names = [table.name for table in CrmApi.list_tables()]
+    assert "clients" in names and "targets" in names
+    assert not [name for name in names if name.startswith("agentify")]
+    schema = CrmApi.table_schema("accounts")
+    columns = {column.name: column for column in schema.columns}
+    assert columns["kind"].allowed_values == ["casa", "savings", "cd", "loan", "card", "investment"]
+    assert columns["client_id"].references == "clients.id"
+    assert columns["maturity_on"].nullable and not columns["balance_vnd"].nullable
+    with pytest.raises(LookupError):
+        CrmApi.table_schema("agentify_api_tokens")
+
+
+# ----- writes -----------------------------------------------------------------------------
+
+
+def test_interaction_and_tasks_are_written_once_per_key(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM001")
+    interactions, tasks = _count(bank_db, "interactions"), _count(bank_db, "tasks")
+    first = api.create_interaction(_note(), idempotency_key="note-1")
+    assert first.interaction is not None and not first.replayed
+    assert first.interaction["rm_id"] == "RM001" and first.interaction["amount_vnd"] == 800_000_000
+    assert [task["due_on"] for task in first.tasks] == ["2025-10-25", "2025-10-29"]
+    assert {task["interaction_id"] for task in first.tasks} == {first.interaction["id"]}
+
+    again = api.create_interaction(_note(), idempotency_key="note-1")
+    assert again.replayed
+    assert again.interaction == first.interaction and again.tasks == first.tasks
+    assert _count(bank_db, "interactions") == interactions + 1
+    assert _count(bank_db, "tasks") == tasks + 2
+
+
+def test_same_key_other_request_is_a_conflict(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM001")
+    api.create_interaction(_note(), idempotency_key="note-2")
+    with pytest.raises(IdempotencyConflict):
+        api.create_interaction(_note(amount_vnd=900_000_000), idempotency_key="note-2")
+
+
+def test_keys_are_per_rm(bank_db: Database) -> None:
+    CrmApi(bank_db, "RM001").create_interaction(_note(), idempotency_key="shared")
+    written = CrmApi(bank_db, "RM002").create_interaction(_note(client_id="C0101", tasks=[]), idempotency_key="shared")
+    assert not written.replayed and written.interaction is not None
+    assert written.interaction["client_id"] == "C0101"
+
+
+def test_concurrent_retries_write_once(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM001")
+    before = _count(bank_db, "interactions")
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            results.append(api.create_interaction(_note(), idempotency_key="race"))
+        except BaseException as error:  # collected for the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert _count(bank_db, "interactions") == before + 1
+    assert len({result.interaction["id"] for result in results}) == 1
+    assert sum(not result.replayed for result in results) == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        ({"channel": "pigeon"}, "channel must be one of"),
+        ({"sentiment": "ecstatic"}, "sentiment must be one of"),
+        ({"occurred_at": "last Tuesday"}, "occurred_at"),
+        ({"amount_vnd": -1}, "amount_vnd"),
+        ({"topic": ""}, "topic"),
+        ({"rm_id": "RM002"}, "rm_id"),  # the RM comes from the sign-in, never from the payload
+        ({"tasks": [{"title": "x", "kind": "lunch", "due_on": "2025-10-25"}]}, "kind must be one of"),
+        ({"tasks": [{"title": "x", "kind": "call", "due_on": "next week"}]}, "due_on"),
+        ({"tasks": [{"title": "x", "kind": "call", "due_on": "2025-10-25", "recurrence": "EVERY MONDAY"}]}, "RRULE"),
+        ({"product_code": "NO_SUCH_PRODUCT"}, "not in the catalog"),
+    ],
+)
+def test_invalid_writes_are_rejected_and_nothing_is_written(
+    bank_db: Database, overrides: dict[str, Any], fragment: str
+) -> None:
+    before = (_count(bank_db, "interactions"), _count(bank_db, "tasks"))
+    with pytest.raises(WriteRejected, match=fragment):
+        CrmApi(bank_db, "RM001").create_interaction(_note(**overrides), idempotency_key="bad")
+    assert (_count(bank_db, "interactions"), _count(bank_db, "tasks")) == before
+
+
+def test_writing_for_another_rms_client_is_refused(bank_db: Database) -> None:
+    before = _count(bank_db, "interactions")
+    with pytest.raises(ClientNotFound):
+        CrmApi(bank_db, "RM001").create_interaction(_note(client_id="C0101"), idempotency_key="other")
+    with pytest.raises(ClientNotFound):
+        CrmApi(bank_db, "RM001").create_tasks(
+            [{"client_id": "C0102", "title": "x", "kind": "call", "due_on": "2025-10-25"}], idempotency_key="t"
+        )
+    assert _count(bank_db, "interactions") == before
+    # A failed write does not burn its key: the corrected request goes through.
+    assert CrmApi(bank_db, "RM001").create_interaction(_note(), idempotency_key="other").interaction is not None
+
+
+def test_create_tasks_standalone_and_recurring(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM001")
+    tasks = [
+        {"client_id": "C0001", "title": "Check loan application", "kind": "review", "due_on": "2025-10-27",
+         "recurrence": "RRULE:FREQ=WEEKLY;BYDAY=MO,FR", "until_condition": "loan approved"},
+        {"client_id": "C0001", "title": "Send CD options", "kind": "send_document", "due_on": "2025-10-28",
+         "interaction_id": "I0001"},
+    ]  # fmt: skip
+    written = api.create_tasks(tasks, idempotency_key="tasks-1")
+    assert [task["recurrence"] for task in written.tasks] == ["FREQ=WEEKLY;BYDAY=MO,FR", None]
+    assert written.tasks[1]["interaction_id"] == "I0001"
+    assert api.create_tasks(tasks, idempotency_key="tasks-1").replayed
+    with pytest.raises(WriteRejected, match="is not about client"):
+        api.create_tasks(
+            [{"client_id": "C0002", "title": "x", "kind": "call", "due_on": "2025-10-25", "interaction_id": "I0001"}],
+            idempotency_key="tasks-2",
+        )
+    with pytest.raises(WriteRejected, match="client_id is required"):
+        api.create_tasks([{"title": "x", "kind": "call", "due_on": "2025-10-25"}], idempotency_key="tasks-3")
+    with pytest.raises(WriteRejected, match="idempotency key"):
+        api.create_tasks(tasks, idempotency_key="")
