@@ -25,6 +25,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PG_URL = os.environ.get("AGENTIFY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the developer's data folder or database."""
+    data = tmp_path_factory.mktemp("agentify-data")
+    monkeypatch.setenv("AGENTIFY_DATA_DIR", str(data))
+    monkeypatch.setenv("AGENTIFY_DATABASE_URL", f"sqlite:///{data / 'agentify.db'}")
+    return data
+
+
 @pytest.fixture(scope="session")
 def small_bank_data() -> dict[str, Any]:
     return json.loads((FIXTURES / "small_bank.json").read_text(encoding="utf-8"))

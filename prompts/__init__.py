@@ -1,0 +1,1 @@
+"""Prompts as data. Imports nothing else of this project."""
