@@ -1,0 +1,107 @@
+"""The ``agentify`` command line: what it prints and how it exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentify.cli import main
+from stores.db import Database
+from tools.auth import rm_for_token
+
+AGENTIFY = Path(sys.executable).parent / "agentify"
+
+
+def _write(tmp_path: Path, name: str, data: Any) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_load_then_refuse_then_replace(
+    tmp_path: Path, small_bank: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixture = _write(tmp_path, "bank.json", small_bank)
+    assert main(["crm", "load", str(fixture)]) == 0
+    assert "clients=6" in capsys.readouterr().out
+
+    assert main(["crm", "load", str(fixture)]) == 2
+    assert "--replace" in capsys.readouterr().err
+
+    assert main(["crm", "load", str(fixture), "--replace"]) == 0
+
+
+def test_a_bad_fixture_names_table_row_and_column(
+    tmp_path: Path, small_bank: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_bank["accounts"][1]["kind"] = "crypto"
+    assert main(["crm", "load", str(_write(tmp_path, "bad.json", small_bank))]) == 2
+    assert "accounts[1] (id 'A0002').kind" in capsys.readouterr().err
+    assert Database().is_empty()
+
+
+def test_query_prints_columns_and_rows(
+    tmp_path: Path, small_bank: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["crm", "load", str(_write(tmp_path, "bank.json", small_bank))])
+    capsys.readouterr()
+    assert main(["crm", "query", "--rm", "RM001", "SELECT id FROM clients ORDER BY id"]) == 0
+    output = json.loads(capsys.readouterr().out)
+    assert output == {"columns": ["id"], "rows": [["C0001"], ["C0002"], ["C0003"], ["C0004"]]}
+
+
+def test_refused_query_exits_2_with_the_reason(
+    tmp_path: Path, small_bank: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["crm", "load", str(_write(tmp_path, "bank.json", small_bank))])
+    capsys.readouterr()
+    assert main(["crm", "query", "--rm", "RM001", "DELETE FROM clients"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "SELECT" in captured.err
+
+
+def test_token_is_the_last_line_and_signs_in_that_rm(
+    tmp_path: Path, small_bank: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["crm", "load", str(_write(tmp_path, "bank.json", small_bank))])
+    capsys.readouterr()
+    assert main(["rm", "token", "RM002"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert rm_for_token(Database(), token) == "RM002"
+    assert main(["rm", "token", "RM404"]) == 2
+
+
+def test_demo_bank_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "demo.json"
+    assert main(["demo-bank", "--clients", "200", "--seed", "3", "--today", "2025-10-24", "--out", str(out)]) == 0
+    fixture = json.loads(out.read_text(encoding="utf-8"))
+    assert len(fixture["clients"]) == 200 and fixture["today"] == "2025-10-24"
+
+    assert main(["demo-bank", "--clients", "200", "--seed", "3", "--today", "2025-10-24"]) == 0
+    assert "clients=200" in capsys.readouterr().out
+    assert main(["demo-bank", "--clients", "200", "--seed", "3"]) == 2  # the store is not empty
+    assert main(["demo-bank", "--clients", "10", "--seed", "3", "--replace"]) == 2  # below the minimum
+    assert "200" in capsys.readouterr().err
+
+
+def test_console_script_exit_codes(tmp_path: Path, small_bank: dict[str, Any]) -> None:
+    """The installed ``agentify`` command, as a separate process."""
+    env = {**os.environ, "AGENTIFY_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    fixture = _write(tmp_path, "bank.json", small_bank)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(AGENTIFY), *args], env=env, capture_output=True, text=True, timeout=120)
+
+    assert run("crm", "load", str(fixture)).returncode == 0
+    ok = run("crm", "query", "--rm", "RM002", "SELECT count(*) AS n FROM clients")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout) == {"columns": ["n"], "rows": [[2]]}
+    refused = run("crm", "query", "--rm", "RM002", "SELECT * FROM sqlite_master")
+    assert refused.returncode == 2 and refused.stdout == "" and "sqlite_master" in refused.stderr
