@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from stores.app_tables import REFERENCE_DATE_KEY, Meta, WriteLog
 from stores.db import Database
-from stores.schema import CRM_TABLES, PERIOD_PATTERN, PHONE_PATTERN, BankDateTime, crm_table
+from stores.schema import CRM_TABLES, PERIOD_PATTERN, PHONE_PATTERN, BankDateTime, crm_table, table_of
 
 MAX_REPORTED_PROBLEMS = 50
 INSERT_CHUNK = 5_000
@@ -306,8 +306,8 @@ def _reference_problems(fixture: Fixture) -> Iterable[FixtureProblem]:
 
 def clear_bank(connection: Connection) -> None:
     """Delete every CRM row (children first) and the write log that pointed at them."""
-    connection.execute(delete(WriteLog.__table__))
-    connection.execute(delete(Meta.__table__).where(Meta.key == REFERENCE_DATE_KEY))
+    connection.execute(delete(table_of(WriteLog)))
+    connection.execute(delete(table_of(Meta)).where(Meta.key == REFERENCE_DATE_KEY))
     for name in reversed(CRM_TABLES):
         connection.execute(delete(crm_table(name)))
 
@@ -349,13 +349,13 @@ def load_fixture(database: Database, data: Any, *, replace: bool = False) -> Fix
 
 def set_reference_date(connection: Connection, today: dt.date) -> None:
     """Remember the date the loaded bank was written for (the app's default "today")."""
-    table = Meta.__table__
+    table = table_of(Meta)
     connection.execute(delete(table).where(table.c.key == REFERENCE_DATE_KEY))
     connection.execute(table.insert().values(key=REFERENCE_DATE_KEY, value=today.isoformat()))
 
 
 def reference_date(connection: Connection) -> dt.date | None:
-    table = Meta.__table__
+    table = table_of(Meta)
     value = connection.execute(select(table.c.value).where(table.c.key == REFERENCE_DATE_KEY)).scalar()
     return dt.date.fromisoformat(value) if value else None
 

@@ -10,7 +10,7 @@ account of an unlisted product still loads.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -25,6 +25,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
 )
@@ -304,6 +305,11 @@ CRM_MODELS: tuple[type[Base], ...] = (
 CRM_TABLES: tuple[str, ...] = tuple(model.__tablename__ for model in CRM_MODELS)
 
 
-def crm_table(name: str) -> Any:
+def crm_table(name: str) -> Table:
     """The SQLAlchemy ``Table`` of a CRM table name."""
     return Base.metadata.tables[name]
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's ``Table``, typed as one (``__table__`` is typed as a bare FromClause)."""
+    return cast(Table, model.__table__)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from stores.app_tables import ApiToken
 from stores.db import Database
-from stores.schema import Rm
+from stores.schema import Rm, table_of
 from stores.settings import BANK_TIMEZONE
 
 
@@ -26,9 +26,9 @@ def issue_token(database: Database, rm_id: str) -> str:
             raise LookupError(f"no relationship manager {rm_id!r}")
         token = f"agt_{secrets.token_urlsafe(32)}"
         connection.execute(
-            ApiToken.__table__.insert().values(
-                token_sha256=_digest(token), rm_id=rm_id, created_at=dt.datetime.now(BANK_TIMEZONE)
-            )
+            table_of(ApiToken)
+            .insert()
+            .values(token_sha256=_digest(token), rm_id=rm_id, created_at=dt.datetime.now(BANK_TIMEZONE))
         )
     return token
 
@@ -48,7 +48,7 @@ def rm_for_token(database: Database, token: str) -> str | None:
 
 def revoke_tokens(database: Database, rm_id: str) -> int:
     """Revoke every token of an RM; returns how many were live."""
-    table = ApiToken.__table__
+    table = table_of(ApiToken)
     with database.engine.begin() as connection:
         result = connection.execute(
             table.update()

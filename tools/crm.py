@@ -44,6 +44,7 @@ from stores.schema import (
     Task,
     Transaction,
     crm_table,
+    table_of,
 )
 from stores.settings import BANK_TIMEZONE
 from tools.text import name_tokens, normalize_phone
@@ -466,7 +467,7 @@ class CrmApi:
             raise WriteRejected(["an idempotency key (1–200 characters) is required for every write"])
         scoped_key = f"{self.rm_id}:{key}"
         request_hash = _request_hash({"operation": operation, "request": request})
-        log = WriteLog.__table__
+        log = table_of(WriteLog)
         try:
             with self.database.engine.begin() as connection:
                 # The log row goes in first: a concurrent twin blocks or fails here, before writing anything.
