@@ -28,7 +28,7 @@ class WriteLog(Base):
     """One row per idempotency key: a replayed write returns the stored result."""
 
     __tablename__ = "agentify_write_log"
-    idempotency_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(256), primary_key=True)  # "<rm_id>:<key>"
     rm_id: Mapped[str] = mapped_column(String(64))
     operation: Mapped[str] = mapped_column(String(64))
     request_sha256: Mapped[str] = mapped_column(String(64))

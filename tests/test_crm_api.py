@@ -278,3 +278,24 @@ def test_create_tasks_standalone_and_recurring(bank_db: Database) -> None:
         api.create_tasks([{"title": "x", "kind": "call", "due_on": "2025-10-25"}], idempotency_key="tasks-3")
     with pytest.raises(WriteRejected, match="idempotency key"):
         api.create_tasks(tasks, idempotency_key="")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        ({"summary": "nul\x00byte"}, "NUL"),
+        ({"amount_vnd": 10**30}, "amount_vnd"),
+        ({"client_id": "C" * 65}, "client_id"),
+    ],
+)
+def test_hostile_values_are_validation_errors(bank_db: Database, overrides: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(WriteRejected, match=fragment):
+        CrmApi(bank_db, "RM001").create_interaction(_note(**overrides), idempotency_key="hostile")
+
+
+def test_the_longest_key_fits_on_both_backends(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM001")
+    assert api.create_interaction(_note(), idempotency_key="k" * 128).interaction is not None
+    assert api.create_interaction(_note(), idempotency_key="k" * 128).replayed
+    with pytest.raises(WriteRejected, match="idempotency key"):
+        api.create_interaction(_note(), idempotency_key="k" * 129)

@@ -52,6 +52,8 @@ from tools.text import name_tokens, normalize_phone
 logger = logging.getLogger(__name__)
 
 NAME_MATCH_THRESHOLD = 80.0
+MAX_IDEMPOTENCY_KEY = 128
+MAX_AMOUNT_VND = 10**15  # a thousand trillion VND: far above any real amount, far below BIGINT
 AUM_KINDS = ("casa", "savings", "cd", "investment")
 
 TABLE_DESCRIPTIONS: dict[str, str] = {
@@ -92,23 +94,34 @@ def bank_today() -> dt.date:
     return dt.datetime.now(BANK_TIMEZONE).date()
 
 
+class _Strict(BaseModel):
+    """Input from outside: unknown fields refused, text trimmed, no NUL characters (PostgreSQL rejects them)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
 def _enum_check(value: str | None, allowed: tuple[str, ...], field: str) -> str | None:
     if value is not None and value not in allowed:
         raise ValueError(f"{field} must be one of {', '.join(allowed)}, got {value!r}")
     return value
 
 
-class TaskCreate(BaseModel):
+class TaskCreate(_Strict):
     """A follow-up task. ``client_id`` defaults to the interaction's client when logged with one."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    client_id: str | None = None
+    client_id: str | None = Field(default=None, min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=300)
     kind: str
     due_on: dt.date
     status: str = "open"
-    interaction_id: str | None = None
+    interaction_id: str | None = Field(default=None, min_length=1, max_length=64)
     recurrence: str | None = Field(default=None, max_length=300)
     until_condition: str | None = Field(default=None, max_length=300)
 
@@ -135,10 +148,8 @@ class TaskCreate(BaseModel):
         return rule
 
 
-class InteractionCreate(BaseModel):
+class InteractionCreate(_Strict):
     """An interaction log entry, optionally with the tasks it gave rise to."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     client_id: str = Field(min_length=1, max_length=64)
     occurred_at: dt.datetime
@@ -146,8 +157,8 @@ class InteractionCreate(BaseModel):
     location: str | None = Field(default=None, max_length=300)
     topic: str = Field(min_length=1, max_length=300)
     summary: str = Field(min_length=1)
-    product_code: str | None = None
-    amount_vnd: int | None = Field(default=None, ge=0)
+    product_code: str | None = Field(default=None, max_length=64)
+    amount_vnd: int | None = Field(default=None, ge=0, le=MAX_AMOUNT_VND)
     sentiment: str = "neutral"
     source: str = "agent"
     source_text: str | None = None
@@ -463,8 +474,10 @@ class CrmApi:
         )
 
     def _idempotent_write(self, operation: str, request: Any, key: str, write: Any) -> WriteResult:
-        if not key or len(key) > 200:
-            raise WriteRejected(["an idempotency key (1–200 characters) is required for every write"])
+        if not key or len(key) > MAX_IDEMPOTENCY_KEY or "\x00" in key:
+            raise WriteRejected(
+                [f"an idempotency key (1–{MAX_IDEMPOTENCY_KEY} characters) is required for every write"]
+            )
         scoped_key = f"{self.rm_id}:{key}"
         request_hash = _request_hash({"operation": operation, "request": request})
         log = table_of(WriteLog)
