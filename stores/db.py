@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -102,9 +102,12 @@ class Database:
         Base.metadata.create_all(self.engine)
 
     def is_empty(self) -> bool:
-        """True when no CRM table holds a row."""
+        """True when no CRM table holds a row (or the tables do not exist yet)."""
         with self.engine.connect() as connection:
+            existing = set(inspect(connection).get_table_names())
             for name in CRM_TABLES:
+                if name not in existing:
+                    continue
                 table = crm_table(name)
                 if connection.execute(select(func.count()).select_from(table)).scalar_one():
                     return False
