@@ -14,10 +14,10 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from dateutil.rrule import rrulestr
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, and_, desc, func, select
 from sqlalchemy.exc import IntegrityError
@@ -107,10 +107,22 @@ class _Strict(BaseModel):
         return value
 
 
-def _enum_check(value: str | None, allowed: tuple[str, ...], field: str) -> str | None:
-    if value is not None and value not in allowed:
-        raise ValueError(f"{field} must be one of {', '.join(allowed)}, got {value!r}")
-    return value
+def _one_of(allowed: tuple[str, ...], field: str) -> AfterValidator:
+    """A validator naming the allowed values, so the RM sees what would have worked."""
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"{field} must be one of {', '.join(allowed)}, got {value!r}")
+        return value
+
+    return AfterValidator(check)
+
+
+TaskKind = Annotated[str, _one_of(TASK_KINDS, "kind")]
+TaskStatus = Annotated[str, _one_of(TASK_STATUSES, "status")]
+Channel = Annotated[str, _one_of(INTERACTION_CHANNELS, "channel")]
+Sentiment = Annotated[str, _one_of(SENTIMENTS, "sentiment")]
+Source = Annotated[str, _one_of(INTERACTION_SOURCES, "source")]
 
 
 class TaskCreate(_Strict):
@@ -118,22 +130,12 @@ class TaskCreate(_Strict):
 
     client_id: str | None = Field(default=None, min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=300)
-    kind: str
+    kind: TaskKind
     due_on: dt.date
-    status: str = "open"
+    status: TaskStatus = "open"
     interaction_id: str | None = Field(default=None, min_length=1, max_length=64)
     recurrence: str | None = Field(default=None, max_length=300)
     until_condition: str | None = Field(default=None, max_length=300)
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, value: str) -> str:
-        return _enum_check(value, TASK_KINDS, "kind") or value
-
-    @field_validator("status")
-    @classmethod
-    def _status(cls, value: str) -> str:
-        return _enum_check(value, TASK_STATUSES, "status") or value
 
     @field_validator("recurrence")
     @classmethod
@@ -153,31 +155,16 @@ class InteractionCreate(_Strict):
 
     client_id: str = Field(min_length=1, max_length=64)
     occurred_at: dt.datetime
-    channel: str
+    channel: Channel
     location: str | None = Field(default=None, max_length=300)
     topic: str = Field(min_length=1, max_length=300)
     summary: str = Field(min_length=1)
     product_code: str | None = Field(default=None, max_length=64)
     amount_vnd: int | None = Field(default=None, ge=0, le=MAX_AMOUNT_VND)
-    sentiment: str = "neutral"
-    source: str = "agent"
+    sentiment: Sentiment = "neutral"
+    source: Source = "agent"
     source_text: str | None = None
     tasks: list[TaskCreate] = Field(default_factory=list)
-
-    @field_validator("channel")
-    @classmethod
-    def _channel(cls, value: str) -> str:
-        return _enum_check(value, INTERACTION_CHANNELS, "channel") or value
-
-    @field_validator("sentiment")
-    @classmethod
-    def _sentiment(cls, value: str) -> str:
-        return _enum_check(value, SENTIMENTS, "sentiment") or value
-
-    @field_validator("source")
-    @classmethod
-    def _source(cls, value: str) -> str:
-        return _enum_check(value, INTERACTION_SOURCES, "source") or value
 
     @field_validator("occurred_at")
     @classmethod
