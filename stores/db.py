@@ -91,11 +91,14 @@ class Database:
         )
 
     def _pg_options(self) -> str:
+        """Session options: the bank's timezone, plus the URL's own ``options`` and the schema, if any."""
+        from_url = make_url(self.url).query.get("options")
+        base = " ".join([_PG_SESSION_OPTIONS, *([from_url] if isinstance(from_url, str) else from_url or [])])
         if self.schema is None:
-            return _PG_SESSION_OPTIONS
+            return base
         if not self.schema.isidentifier():
             raise ValueError(f"invalid schema name {self.schema!r}")
-        return f"{_PG_SESSION_OPTIONS} -c search_path={self.schema}"
+        return f"{base} -c search_path={self.schema}"
 
     def create_schema(self) -> None:
         """Create every table that does not exist yet (idempotent)."""

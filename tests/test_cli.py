@@ -105,3 +105,18 @@ def test_console_script_exit_codes(tmp_path: Path, small_bank: dict[str, Any]) -
     assert json.loads(ok.stdout) == {"columns": ["n"], "rows": [[2]]}
     refused = run("crm", "query", "--rm", "RM002", "SELECT * FROM sqlite_master")
     assert refused.returncode == 2 and refused.stdout == "" and "sqlite_master" in refused.stderr
+
+
+@pytest.mark.postgres
+def test_the_cli_works_on_a_postgresql_url(
+    postgres_db: Database, tmp_path: Path, small_bank: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """AGENTIFY_DATABASE_URL=postgresql+psycopg://… selects PostgreSQL, URL options included."""
+    monkeypatch.setenv("AGENTIFY_DATABASE_URL", f"{postgres_db.url}?options=-csearch_path%3D{postgres_db.schema}")
+    assert main(["crm", "load", str(_write(tmp_path, "bank.json", small_bank))]) == 0
+    assert main(["crm", "query", "--rm", "RM001", "SELECT count(*) AS n FROM accounts"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == {"columns": ["n"], "rows": [[6]]}
+    with postgres_db.engine.connect() as connection:  # the rows landed in the test's own schema
+        assert not postgres_db.is_empty()
+        assert connection.exec_driver_sql("SHOW timezone").scalar() == "Asia/Ho_Chi_Minh"
