@@ -150,8 +150,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_up(args: argparse.Namespace) -> int:
     """The main job on the embedded defaults: a demo bank, a token, the server."""
     from sqlalchemy import select
-    from stores.demo_bank import generate_demo_bank
 
+    from stores.demo_bank import generate_demo_bank
     from stores.schema import Rm
     from tools.auth import issue_token
 
