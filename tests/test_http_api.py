@@ -491,15 +491,15 @@ def _free_port() -> int:
         return port
 
 
-def test_a_real_server_answers_over_http(sqlite_db: Database, small_bank: dict[str, Any], tmp_path: Path) -> None:
+def test_agentify_serve_answers_over_http(sqlite_db: Database, small_bank: dict[str, Any], tmp_path: Path) -> None:
+    """``agentify serve --host H --port P``, the documented way, as a real process."""
     load_fixture(sqlite_db, small_bank)
     token = issue_token(sqlite_db, "RM001")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "AGENTIFY_DATABASE_URL": sqlite_db.url, "AGENTIFY_DATA_DIR": str(tmp_path / "data")}
     log_path = tmp_path / "server.log"
-    command = [sys.executable, "-m", "uvicorn", "agentify.server:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
+    command = [str(Path(sys.executable).parent / "agentify"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             command,
@@ -525,6 +525,7 @@ def test_a_real_server_answers_over_http(sqlite_db: Database, small_bank: dict[s
                 assert found.status_code == 200
                 assert [match["id"] for match in found.json()] == ["C0001"]
                 assert http.get("/api/me").status_code == 401
+            assert f"http://127.0.0.1:{port}/" in log_path.read_text(errors="replace")  # it says where it serves
         finally:
             server.terminate()
             try:
