@@ -1,0 +1,113 @@
+"""Amounts and dates as RMs write them, in English, Vietnamese, and without diacritics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tools.parsing import find_amounts, find_dates, parse_amount_vnd, resolve_date
+
+FRIDAY = dt.date(2025, 10, 24)  # a Friday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("needs about 800m vnd", 800_000_000),
+        ("800M VND renovation loan", 800_000_000),
+        ("vay 800 triệu", 800_000_000),
+        ("vay 800 trieu de sua nha", 800_000_000),
+        ("khoảng 500tr", 500_000_000),
+        ("gửi 300 củ", 300_000_000),
+        ("1.2 tỷ", 1_200_000_000),
+        ("1,2 tỷ", 1_200_000_000),
+        ("1,2 ty", 1_200_000_000),
+        ("1 tỷ 2", 1_200_000_000),
+        ("1 tỷ 200 triệu", 1_200_000_000),
+        ("2 tỏi", 2_000_000_000),
+        ("1.5bn", 1_500_000_000),
+        ("1.5B VND CD", 1_500_000_000),
+        ("2 billion", 2_000_000_000),
+        ("a 3 million deposit", 3_000_000),
+        ("500k", 500_000),
+        ("VND 800,000,000", 800_000_000),
+        ("800.000.000đ", 800_000_000),
+        ("800.000.000 VND", 800_000_000),
+        ("1.250 tỷ", 1_250_000_000),  # before a unit, one separator is a decimal point
+        ("1 ty 2 va 300 trieu", 1_200_000_000),
+        ("no amount here", None),
+        ("apartment of 80m2 in District 7", None),
+        ("call in 3 days", None),
+    ],
+)
+def test_amounts(text: str, expected: int | None) -> None:
+    assert parse_amount_vnd(text) == expected
+
+
+def test_amount_spans_are_verbatim() -> None:
+    text = "Chị Oanh gửi 1,5 tỷ và muốn vay thêm 300 triệu"
+    spans = find_amounts(text)
+    assert [(span.text, span.value_vnd) for span in spans] == [("1,5 tỷ", 1_500_000_000), ("300 triệu", 300_000_000)]
+    assert all(text[span.start : span.end].strip() == span.text for span in spans)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("tomorrow", "2025-10-25"),  # a Saturday: weekends included
+        ("by tomorrow", "2025-10-25"),
+        ("ngày mai", "2025-10-25"),
+        ("ngay mai", "2025-10-25"),
+        ("tmr", "2025-10-25"),
+        ("next Wednesday", "2025-10-29"),
+        ("next wed", "2025-10-29"),
+        ("next Friday", "2025-10-31"),  # the first Friday after today
+        ("next Monday", "2025-10-27"),
+        ("on Wednesday", "2025-10-29"),
+        ("thứ 4 tuần sau", "2025-10-29"),
+        ("thứ tư tuần sau", "2025-10-29"),
+        ("thu 6 tuan sau", "2025-10-31"),
+        ("thứ hai tuần sau", "2025-10-27"),
+        ("chủ nhật tuần sau", "2025-11-02"),
+        ("thứ 5 tuần tới", "2025-10-30"),
+        ("end of the month", "2025-10-31"),
+        ("by end of month", "2025-10-31"),
+        ("cuối tháng", "2025-10-31"),
+        ("cuoi thang", "2025-10-31"),
+        ("in 3 days", "2025-10-27"),
+        ("in two weeks", "2025-11-07"),
+        ("3 ngày nữa", "2025-10-27"),
+        ("sau 2 tuần", "2025-11-07"),
+        ("by 30/10", "2025-10-30"),
+        ("ngày 5/11", "2025-11-05"),
+        ("2025-11-15", "2025-11-15"),
+        ("15/11/2025", "2025-11-15"),
+        ("Nov 3", "2025-11-03"),
+        ("3rd November", "2025-11-03"),
+        ("today", "2025-10-24"),
+        ("hôm nay", "2025-10-24"),
+        ("day after tomorrow", "2025-10-26"),
+        ("next week", "2025-10-27"),
+        ("tuần sau", "2025-10-27"),
+        ("next month", "2025-11-01"),
+        ("5/1", "2026-01-05"),  # no year and long past: the next one
+    ],
+)
+def test_dates(expression: str, expected: str) -> None:
+    assert resolve_date(expression, FRIDAY) == dt.date.fromisoformat(expected)
+
+
+def test_dates_in_a_note_keep_their_spans() -> None:
+    note = "I need to send him the info pack by tomorrow and call him next Wednesday."
+    spans = find_dates(note, FRIDAY)
+    assert [(span.text, span.date.isoformat()) for span in spans] == [
+        ("tomorrow", "2025-10-25"),
+        ("next Wednesday", "2025-10-29"),
+    ]
+
+
+def test_words_that_look_like_dates_are_not_dates() -> None:
+    assert find_dates("Met at the Sun Plaza coffee house, he was sat down", FRIDAY) == []
+    assert find_dates("interest rate 5.2 percent", FRIDAY) == []
+    assert resolve_date("meet on 15.11.2025", FRIDAY) == dt.date(2025, 11, 15)

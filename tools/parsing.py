@@ -1,0 +1,348 @@
+"""Deterministic parsing of what RMs write: money amounts and relative dates, English and Vietnamese.
+
+These are the code half of the "verbatim span" contract: a model (or the rules
+here) finds the span, e.g. ``800m vnd`` or ``thứ 4 tuần sau``, and only this code
+turns it into a number or a date. Vietnamese is matched with and without
+diacritics, because RMs type both.
+
+Amounts: ``triệu``/``tr``/``củ``/``m``/``million`` = 10^6 VND; ``tỷ``/``ty``/``tỏi``/
+``bn``/``b``/``billion`` = 10^9; ``k``/``nghìn``/``ngàn`` = 10^3; "1.2 tỷ" and
+"1,2 tỷ" are both 1.2 × 10^9 (before a unit a single separator is always the
+decimal point); "1 tỷ 2" and "1 tỷ 200 triệu" are 1.2 × 10^9; bare "800.000.000đ" or
+"VND 800,000,000" are read with thousands separators.
+
+Dates, relative to the RM's today (Asia/Ho_Chi_Minh): tomorrow / ngày mai is
+the next calendar day, weekends included; "next <weekday>" and a bare weekday
+are the first such weekday after today; "thứ X tuần sau" is weekday X of the
+next Monday–Sunday week; end of the month / cuối tháng is its last day; "in N
+days/weeks", "N ngày nữa", explicit dates (25/10, 25/10/2025, 2025-10-25,
+Oct 25, 25 October). "by <date>" means due on that date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from tools.text import strip_accents
+
+# ----- amounts -------------------------------------------------------------------------------
+
+_UNIT_MULTIPLIERS: dict[str, int] = {
+    "ty": 10**9, "ti": 10**9, "toi": 10**9, "bn": 10**9, "b": 10**9, "bil": 10**9, "billion": 10**9,
+    "billions": 10**9, "trieu": 10**6, "tr": 10**6, "cu": 10**6, "m": 10**6, "mil": 10**6, "mn": 10**6,
+    "million": 10**6, "millions": 10**6, "k": 10**3, "nghin": 10**3, "ngan": 10**3, "thousand": 10**3,
+}  # fmt: skip
+_UNITS = "|".join(sorted(_UNIT_MULTIPLIERS, key=len, reverse=True))
+_NUMBER = r"\d+(?:[.,]\d+)*"
+# "1 tỷ 2" / "1 ty 200": a second number right after the unit, in the next unit down.
+_AMOUNT = re.compile(
+    rf"(?<![\w.,])(?P<number>{_NUMBER})\s*(?P<unit>{_UNITS})(?![a-z0-9²])"
+    rf"(?:\s*(?P<tail>\d{{1,3}})(?![\d.,]*\s*(?:{_UNITS}|%|m2|nam|năm|thang|ngay|tuan|days?|weeks?|months?|years?)\b))?"
+    rf"(?:\s*(?:vnd|vnđ|dong|d|đ)\b)?",
+)
+_PLAIN_CURRENCY = re.compile(
+    rf"(?:(?:vnd|vnđ)\s*(?P<before>{_NUMBER}))|(?:(?P<after>{_NUMBER})\s*(?:vnd|vnđ|dong|đ|d)\b)"
+)
+
+
+@dataclass(frozen=True)
+class AmountSpan:
+    text: str
+    value_vnd: int
+    start: int
+    end: int
+
+
+def _to_number(text: str, *, has_unit: bool) -> float | None:
+    """Read "1.2", "1,2", "1.250", "800.000.000", "800,000,000" the way a Vietnamese or English RM means them."""
+    separators = re.findall(r"[.,]", text)
+    if not separators:
+        return float(text)
+    groups = re.split(r"[.,]", text)
+    if len(separators) > 1:
+        if len(set(separators)) == 1:  # 800.000.000 or 800,000,000
+            return float("".join(groups)) if all(len(g) == 3 for g in groups[1:]) else None
+        # 1,234.5 or 1.234,5: the last separator is the decimal one
+        decimal_sep = separators[-1]
+        integer, _, fraction = text.rpartition(decimal_sep)
+        return float(re.sub(r"[.,]", "", integer) + "." + fraction)
+    integer, fraction = groups
+    if not has_unit and len(fraction) == 3:
+        return float(integer + fraction)  # "800.000" with no unit is eight hundred thousand
+    return float(integer + "." + fraction)  # before a unit one separator is a decimal point: "1.250 tỷ" = 1.25 tỷ
+
+
+def find_amounts(text: str) -> list[AmountSpan]:
+    """Every money amount in the text, in order, with the exact span it came from."""
+    folded = strip_accents(text).lower()
+    spans: list[AmountSpan] = []
+    taken: list[tuple[int, int]] = []
+    for match in _AMOUNT.finditer(folded):
+        unit = match.group("unit")
+        number = _to_number(match.group("number"), has_unit=True)
+        if number is None:
+            continue
+        if unit in ("b", "m") and _looks_like_other_unit(folded, match):
+            continue
+        multiplier = _UNIT_MULTIPLIERS[unit]
+        value = number * multiplier
+        tail = match.group("tail")
+        if tail and multiplier >= 10**6:
+            value += float("0." + tail) * multiplier if len(tail) < 3 else int(tail) * multiplier // 1000
+        start, end = match.span()
+        spans.append(AmountSpan(text[start:end].strip(), round(value), start, end))
+        taken.append((start, end))
+    spans = _merge_compounds(text, spans)
+    for match in _PLAIN_CURRENCY.finditer(folded):
+        start, end = match.span()
+        if any(start < t_end and end > t_start for t_start, t_end in taken):
+            continue
+        raw = match.group("before") or match.group("after")
+        number = _to_number(raw, has_unit=False)
+        if number is None or number < 1000:
+            continue
+        spans.append(AmountSpan(text[start:end].strip(), int(number), start, end))
+    spans.sort(key=lambda span: span.start)
+    return spans
+
+
+def _merge_compounds(text: str, spans: list[AmountSpan]) -> list[AmountSpan]:
+    """ "1 tỷ 200 triệu" is one amount: a billions span followed directly by a smaller one."""
+    merged: list[AmountSpan] = []
+    for span in spans:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.value_vnd % 10**9 == 0
+            and span.value_vnd < 10**9
+            and text[previous.end : span.start].strip() in ("", "và", "va", "and")
+        ):
+            merged[-1] = AmountSpan(
+                text[previous.start : span.end].strip(), previous.value_vnd + span.value_vnd, previous.start, span.end
+            )
+        else:
+            merged.append(span)
+    return merged
+
+
+def _looks_like_other_unit(folded: str, match: re.Match[str]) -> bool:
+    """ "50m2", "3m" (meters) after words like "apartment"... keep "m"/"b"/"k" for money only near money words."""
+    after = folded[match.end() : match.end() + 2]
+    if after.startswith(("2", "²")):
+        return True
+    window = folded[max(0, match.start() - 40) : match.end() + 25]
+    money_words = (
+        "vnd", "dong", "loan", "vay", "gui", "tien", "deposit", "invest", "cd", "saving", "tiet kiem", "need",
+        "can", "amount", "so du", "balance", "transfer", "chuyen", "$", "budget", "worth",
+    )  # fmt: skip
+    return not any(word in window for word in money_words)
+
+
+def parse_amount_vnd(text: str) -> int | None:
+    """The first money amount in ``text`` in VND, or None."""
+    spans = find_amounts(text)
+    return spans[0].value_vnd if spans else None
+
+
+# ----- dates ---------------------------------------------------------------------------------
+
+_WEEKDAYS_EN = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2, "thursday": 3, "thu": 3,
+    "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+}  # fmt: skip
+# "thứ hai" … "thứ bảy", "thứ 2" … "thứ 7", "chủ nhật" / "cn"
+_WEEKDAYS_VI = {
+    "hai": 0, "2": 0, "ba": 1, "3": 1, "tu": 2, "bon": 2, "4": 2, "nam": 3, "5": 3, "sau": 4, "6": 4,
+    "bay": 5, "7": 5,
+}  # fmt: skip
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
+    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
+    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_NUMBER_WORDS = {
+    "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
+    "mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "muoi": 10,
+}  # fmt: skip
+
+_EN_WEEKDAY = "|".join(sorted(_WEEKDAYS_EN, key=len, reverse=True))
+_VI_WEEKDAY = r"thu\s*(?:hai|ba|tu|bon|nam|sau|bay|[2-7])|chu\s*nhat|cn"
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_YEAR = r"(?:,?\s*(?P<y>\d{4}))?"
+_END_OF = r"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?"
+_COUNT = r"\d+|one|two|three|four|five|six|seven|ten|an?|mot|hai|ba|bon|nam|sau|bay|muoi"
+
+_DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
+    ("dmy", re.compile(r"\b(?:ngay\s*)?(?P<d>\d{1,2})[/-](?P<m>\d{1,2})(?:[/-](?P<y>\d{2,4}))?\b(?![.,]\d)")),
+    ("dmy", re.compile(r"\b(?:ngay\s*)?(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b")),
+    ("month_day", re.compile(rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR}")),
+    ("day_month", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_NAMES})\b\.?{_YEAR}")),
+    ("vi_day_month", re.compile(r"\bngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})(?:\s+nam\s+(?P<y>\d{4}))?\b")),
+    ("day_after_tomorrow", re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b|\bngay\s+(?:kia|mot)\b|\bmot\b(?=\s|$)")),
+    ("tomorrow", re.compile(r"\b(?:tomorrow|tomorow|tommorow|tmrw?|tmr|ngay\s*mai|mai)\b")),
+    ("today", re.compile(r"\b(?:today|tonight|this\s+evening|hom\s*nay|toi\s*nay|chieu\s*nay|trong\s+ngay)\b")),
+    ("vi_weekday_next_week", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\s+(?:tuan\s*(?:sau|toi))\b")),
+    ("vi_weekday_this_week", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\s+(?:tuan\s*nay|nay)\b")),
+    ("en_weekday_next_week", re.compile(rf"\b(?P<wd>{_EN_WEEKDAY})\b\.?\s+(?:of\s+)?next\s+week\b")),
+    ("en_next_weekday", re.compile(rf"\b(?:next|nxt|coming|this\s+coming)\s+(?P<wd>{_EN_WEEKDAY})\b")),
+    ("en_this_weekday", re.compile(rf"\bthis\s+(?P<wd>{_EN_WEEKDAY})\b")),
+    ("vi_weekday", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\b")),
+    ("en_weekday", re.compile(rf"\b(?:on\s+)?(?P<wd>{_EN_WEEKDAY})\b")),
+    ("end_of_next_month", re.compile(r"\b(?:end\s+of\s+next\s+month|cuoi\s+thang\s+(?:sau|toi))\b")),
+    ("end_of_month", re.compile(rf"\b(?:{_END_OF}month|month[\s-]end|eom|cuoi\s+thang(?:\s+nay)?)\b")),
+    ("end_of_week", re.compile(rf"\b(?:{_END_OF}week|eow|cuoi\s+tuan(?:\s+nay)?)\b")),
+    ("next_week", re.compile(r"\b(?:early\s+)?next\s+week\b|\b(?:dau\s+)?tuan\s*(?:sau|toi)\b")),
+    ("next_month", re.compile(r"\bnext\s+month\b|\bthang\s+(?:sau|toi)\b")),
+    ("in_n", re.compile(rf"\b(?:in|within|after)\s+(?P<n>{_COUNT})\s+(?P<u>days?|weeks?|months?)\b")),
+    ("n_from_now", re.compile(rf"\b(?P<n>{_COUNT})\s+(?P<u>days?|weeks?|months?)\s+(?:from\s+(?:now|today)|later)\b")),
+    ("vi_n_nua", re.compile(rf"\b(?:(?:sau|trong)\s+)?(?P<n>{_COUNT})\s+(?P<u>ngay|tuan|thang)\s+(?:nua|toi)\b")),
+    ("vi_sau_n", re.compile(rf"\b(?:sau|trong(?:\s+vong)?)\s+(?P<n>{_COUNT})\s+(?P<u>ngay|tuan|thang)\b")),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    text: str
+    date: dt.date
+    start: int
+    end: int
+    kind: str
+
+
+def _vi_weekday(token: str) -> int:
+    token = re.sub(r"\s+", " ", token.strip())
+    if token in ("chu nhat", "cn") or token.startswith("chu"):
+        return 6
+    return _WEEKDAYS_VI[token.removeprefix("thu").strip()]
+
+
+def _count(token: str) -> int:
+    return int(token) if token.isdigit() else _NUMBER_WORDS[token]
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _end_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _next_weekday_after(today: dt.date, weekday: int) -> dt.date:
+    """The first such weekday strictly after today."""
+    return today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _explicit(today: dt.date, day: int, month: int, year: int | None) -> dt.date | None:
+    """A calendar date; with no year, the next such date from today (a due date is not in the past)."""
+    if year is not None and year < 100:
+        year += 2000
+    try:
+        candidate = dt.date(year or today.year, month, day)
+    except ValueError:
+        return None
+    if year is None and candidate < today - dt.timedelta(days=31):
+        try:
+            candidate = dt.date(today.year + 1, month, day)
+        except ValueError:
+            return None
+    return candidate
+
+
+def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
+    groups = match.groupdict()
+    if kind == "iso":
+        return _explicit(today, int(groups["d"]), int(groups["m"]), int(groups["y"]))
+    if kind in ("dmy", "vi_day_month"):
+        day, month = int(groups["d"]), int(groups["m"])
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        return _explicit(today, day, month, int(groups["y"]) if groups.get("y") else None)
+    if kind in ("month_day", "day_month"):
+        return _explicit(today, int(groups["d"]), _MONTHS[groups["mon"]], int(groups["y"]) if groups.get("y") else None)
+    if kind == "today":
+        return today
+    if kind == "tomorrow":
+        return today + dt.timedelta(days=1)
+    if kind == "day_after_tomorrow":
+        return today + dt.timedelta(days=2)
+    if kind == "vi_weekday_next_week":
+        next_monday = today + dt.timedelta(days=7 - today.weekday())
+        return next_monday + dt.timedelta(days=_vi_weekday(groups["wd"]))
+    if kind == "en_weekday_next_week":
+        next_monday = today + dt.timedelta(days=7 - today.weekday())
+        return next_monday + dt.timedelta(days=_WEEKDAYS_EN[groups["wd"]])
+    if kind == "vi_weekday_this_week":
+        monday = today - dt.timedelta(days=today.weekday())
+        return monday + dt.timedelta(days=_vi_weekday(groups["wd"]))
+    if kind in ("en_next_weekday", "en_weekday", "en_this_weekday"):
+        return _next_weekday_after(today, _WEEKDAYS_EN[groups["wd"]])
+    if kind == "vi_weekday":
+        return _next_weekday_after(today, _vi_weekday(groups["wd"]))
+    if kind == "end_of_month":
+        return _end_of_month(today)
+    if kind == "end_of_next_month":
+        return _end_of_month(_add_months(today.replace(day=1), 1))
+    if kind == "end_of_week":
+        return today + dt.timedelta(days=(4 - today.weekday()) % 7)  # Friday, the end of the working week
+    if kind == "next_week":
+        return today + dt.timedelta(days=7 - today.weekday())  # its Monday
+    if kind == "next_month":
+        return _add_months(today.replace(day=1), 1)
+    count = _count(groups["n"])
+    unit = groups["u"]
+    if unit.startswith(("day", "ngay")):
+        return today + dt.timedelta(days=count)
+    if unit.startswith(("week", "tuan")):
+        return today + dt.timedelta(weeks=count)
+    return _add_months(today, count)
+
+
+def find_dates(text: str, today: dt.date) -> list[DateSpan]:
+    """Every date expression in the text, resolved against ``today``; the longest match wins an overlap."""
+    folded = strip_accents(text).lower()
+    found: list[DateSpan] = []
+    for kind, pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if any(start < span.end and end > span.start for span in found):
+                continue
+            if (
+                kind == "en_weekday"
+                and match.group("wd") in ("sat", "sun", "mon", "wed")
+                and not _weekday_context(folded, match)
+            ):
+                continue
+            if kind == "tomorrow" and match.group(0) == "mai" and not _vi_context(folded):
+                continue
+            if kind == "day_after_tomorrow" and match.group(0) == "mot" and not _vi_context(folded):
+                continue
+            if kind == "vi_weekday" and match.group("wd") == "cn" and not _vi_context(folded):
+                continue
+            resolved = _resolve(kind, match, today)
+            if resolved is not None:
+                found.append(DateSpan(text[start:end].strip(), resolved, start, end, kind))
+    found.sort(key=lambda span: span.start)
+    return found
+
+
+def _weekday_context(folded: str, match: re.Match[str]) -> bool:
+    """Short weekday names that are also words ("sat", "mon", "wed", "sun") count only after on/by/next/this."""
+    before = folded[max(0, match.start() - 8) : match.start()]
+    return bool(re.search(r"\b(on|by|next|this|until|before)\s*$", before)) or match.group(0).startswith("on ")
+
+
+def _vi_context(folded: str) -> bool:
+    return bool(re.search(r"\b(gap|goi|gui|hen|khach|anh|chi|em|ngay|va|cho|voi|can|se)\b", folded))
+
+
+def resolve_date(expression: str, today: dt.date) -> dt.date | None:
+    """The date a single expression ("by next Wednesday", "thứ 4 tuần sau") stands for, or None."""
+    spans = find_dates(expression, today)
+    return spans[0].date if spans else None
