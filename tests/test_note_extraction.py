@@ -1,0 +1,96 @@
+"""The rule-based reading of meeting notes, in English, Vietnamese and without diacritics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tools.note_extraction import detect_language, extract_note
+
+FRIDAY = dt.date(2025, 10, 24)
+
+
+def _tasks(note: str) -> list[tuple[str, str | None]]:
+    return [(task.kind, task.due_on.isoformat() if task.due_on else None) for task in extract_note(note, FRIDAY).tasks]
+
+
+def test_the_design_documents_example() -> None:
+    note = (
+        "Record this information on the CRM. Met Mr. Son Pham 0823912039 at a coffee house, talked about a "
+        "renovation loan for his apartment, which needs about 800m vnd. He seemed keen. I need to send him the "
+        "info pack by tomorrow and call him next Wednesday."
+    )
+    extraction = extract_note(note, FRIDAY)
+    assert extraction.language == "en"
+    assert (extraction.client_name, extraction.phone) == ("Son Pham", "0823912039")
+    assert (extraction.channel, extraction.location) == ("meeting", "coffee house")
+    assert extraction.topic == "a renovation loan"
+    assert (extraction.product_category, extraction.amount_vnd, extraction.amount_text) == (
+        "loan",
+        800_000_000,
+        "800m vnd",
+    )
+    assert extraction.sentiment == "positive"
+    assert _tasks(note) == [("send_document", "2025-10-25"), ("call", "2025-10-29")]
+    assert [task.due_text for task in extraction.tasks] == ["tomorrow", "next Wednesday"]
+
+
+def test_a_vietnamese_note() -> None:
+    note = (
+        "Gặp anh Minh 0901234567 ở quán cà phê Highlands, trao đổi về khoản vay mua nhà 1,2 tỷ. Anh ấy rất quan tâm. "
+        "Cần gửi tài liệu trước thứ 6 tuần sau và gọi lại vào cuối tháng."
+    )
+    extraction = extract_note(note, FRIDAY)
+    assert extraction.language == "vi"
+    assert (extraction.client_name, extraction.phone, extraction.channel) == ("Minh", "0901234567", "meeting")
+    assert extraction.location == "quán cà phê Highlands"
+    assert (extraction.product_category, extraction.amount_vnd, extraction.sentiment) == (
+        "loan",
+        1_200_000_000,
+        "positive",
+    )
+    assert _tasks(note) == [("send_document", "2025-10-31"), ("call", "2025-10-31")]
+
+
+def test_vietnamese_without_diacritics_and_a_complaint() -> None:
+    note = "gap chi oanh tai chi nhanh, chi ay khong hai long vi the bi khoa. nho goi lai ngay mai"
+    extraction = extract_note(note, FRIDAY)
+    assert (extraction.language, extraction.channel, extraction.location) == ("vi", "meeting", "chi nhanh")
+    assert (extraction.product_category, extraction.sentiment) == ("card", "negative")
+    assert _tasks(note) == [("call", "2025-10-25")]
+
+
+def test_negated_interest_is_negative_and_email_is_a_task() -> None:
+    note = "Called Ms Dung re her CD maturing, 1.5 tỷ, she's not interested in rolling over. Email her the brochure in 3 days"
+    extraction = extract_note(note, FRIDAY)
+    assert (extraction.client_name, extraction.channel, extraction.product_category) == ("Dung", "call", "cd")
+    assert (extraction.amount_vnd, extraction.sentiment) == (1_500_000_000, "negative")
+    assert _tasks(note) == [("email", "2025-10-27")]
+
+
+def test_recurring_task_with_an_until_condition() -> None:
+    extraction = extract_note(
+        "Remind me to check on Mr. Son's loan application every Monday and Friday until it's approved", FRIDAY
+    )
+    assert extraction.client_name == "Son"
+    [task] = extraction.tasks
+    assert (task.kind, task.recurrence, task.until_condition) == ("review", "FREQ=WEEKLY;BYDAY=MO,FR", "it's approved")
+    assert task.due_on == dt.date(2025, 10, 27)
+
+
+def test_the_story_is_not_a_task() -> None:
+    assert _tasks("Quick call w/ Mrs Lan - happy w/ service, no action.") == []
+    assert _tasks("Khách hàng Nguyễn Văn Minh gọi điện phàn nàn về phí chuyển tiền.") == []
+    assert _tasks("He can invest 2bn next month, met him at the Sheraton hotel") == []
+
+
+def test_channels() -> None:
+    assert extract_note("zalo voi anh Binh, hoi ve the tin dung", FRIDAY).channel == "chat"
+    assert extract_note("Emailed Mr Hai the quarterly statement", FRIDAY).channel == "email"
+    assert extract_note("Gọi điện cho chị Hoa về sổ tiết kiệm", FRIDAY).channel == "call"
+    assert extract_note("zalo voi anh Binh, hoi ve the tin dung", FRIDAY).product_category == "card"
+
+
+def test_language_detection() -> None:
+    assert detect_language("Met him at the branch") == "en"
+    assert detect_language("gap anh ay o chi nhanh, can gui tai lieu") == "vi"
+    assert detect_language("Gặp anh ấy") == "vi"

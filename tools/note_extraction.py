@@ -1,0 +1,380 @@
+"""The deterministic engine for meeting notes: free text in, structured log and tasks out.
+
+It works with no model and is the fallback whenever a model's output is unusable.
+Notes come terse or rambling, in English, Vietnamese (with or without
+diacritics) or a mix. Everything is matched on an accent-folded, lower-cased
+copy of the note, but every span kept (location, topic, due text) is cut
+from the original, so what the RM confirms is what they wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from tools.parsing import find_amounts, find_dates
+from tools.text import normalize_phone, strip_accents
+
+# ----- vocabulary (accent-folded, lower case) ------------------------------------------------
+
+_VI_MARKERS = re.compile(
+    r"\b(anh|chi|ong|ba|em|khach|gap|goi|gui|ngay|tuan|thang|vay|tien|trieu|ty|can|voi|va|cua|cho|ve|hen|"
+    r"da|se|muon|quan tam|tiet kiem|hop dong|tai lieu)\b"
+)
+_VI_DIACRITICS = re.compile(r"[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.I)
+
+_CHANNELS: list[tuple[str, re.Pattern[str]]] = [
+    ("chat", re.compile(r"\b(zalo|whatsapp|viber|telegram|messenger|chat(ted)?|texted|sms|nhan tin|inbox(ed)?)\b")),
+    ("email", re.compile(r"\b(e-?mail(ed)?|mail(ed)?|thu dien tu)\b")),
+    ("call", re.compile(r"\b(call(ed)?|phoned|rang|phone call|on the phone|goi dien|goi cho|dien thoai|cuoc goi|goi)\b")),
+    ("meeting", re.compile(
+        r"\b(met|meet(ing)?|visit(ed)?|lunch|dinner|coffee|cafe|ca phe|gap|hop|tham|ghe|tiep|in person|"
+        r"at (the|his|her|their) (office|branch|home|house))\b"
+    )),
+]  # fmt: skip
+
+_LOCATION = re.compile(
+    r"\b(?:at|in)\s+(?:a|an|the|his|her|their|our)?\s*"
+    r"(?P<place>(?:[\w'&-]+\s+){0,3}?(?:coffee\s*(?:house|shop)|cafe|café|restaurant|hotel|office|branch|home|house|"
+    r"apartment|club|mall|plaza|tower|building|bar|lounge|company|factory|showroom|hospital|school)"
+    r"(?:\s+(?:on|in|at)\s+[\w\s]{1,30}?)?)(?=[,.;!?]|\s+(?:and|to|talked|discussed|about|with|,)|$)",
+    re.IGNORECASE,
+)
+_VI_LOCATION = re.compile(
+    r"\b(?:tai|o)\s+(?P<place>(?:quan\s+(?:ca\s*phe|cafe|an)|ca\s*phe|nha\s+hang|khach\s+san|van\s+phong|chi\s+nhanh|"
+    r"nha|cong\s+ty|phong\s+giao\s+dich|toa\s+nha|trung\s+tam)(?:\s+[\w]+){0,3}?)(?=[,.;!?]|\s+(?:va|de|noi|ve|ban)\b|$)"
+)  # fmt: skip
+
+_PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
+    ("cd", re.compile(r"\b(cd|cds|certificate of deposit|chung chi tien gui|ccgt)\b")),
+    ("card", re.compile(
+        r"\b(credit card|debit card|card|the tin dung|the ghi no|the atm|the visa|the bi khoa|khoa the|mat the|"
+        r"the cua|mo the)\b"
+    )),
+    ("loan", re.compile(
+        r"\b(loan|loans|mortgage|refinanc\w*|borrow\w*|credit line|vay|khoan vay|the chap|tin dung|giai ngan)\b"
+    )),
+    ("insurance", re.compile(r"\b(insurance|bao hiem|policy cover|life cover)\b")),
+    ("investment", re.compile(
+        r"\b(invest\w*|fund|funds|bond|bonds|stock|stocks|equit\w*|portfolio|dau tu|quy|trai phieu|co phieu|chung khoan)\b"
+    )),
+    ("savings", re.compile(r"\b(savings?|term deposit|deposit|tiet kiem|gui tien|so tiet kiem)\b")),
+    ("casa", re.compile(r"\b(current account|checking account|casa|tai khoan thanh toan|payroll)\b")),
+]  # fmt: skip
+
+_POSITIVE = re.compile(
+    r"\b(keen|interested|happy|pleased|excited|positive|love[sd]?|likes?|liked|satisfied|great|eager|agreed|"
+    r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|hao hung|dong y|ung|tich cuc|ok)\b"
+)
+_NEGATIVE = re.compile(
+    r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
+    r"dissatisfied|hesitant|reluctant|declined|refused|khong hai long|buc|buc minh|phan nan|khieu nai|kho chiu|"
+    r"tu choi|that vong|lo lang|chan)\b"
+)
+_NEGATED_POSITIVE = re.compile(
+    r"\b(not|n't|no longer|never|khong|chua|chang)\s+(?:\w+\s+){0,2}?"
+    r"(keen|interested|happy|pleased|satisfied|quan tam|hai long|thich|vui)\b"
+)
+
+# Words that start an action item, and the task kind each implies.
+_TASK_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("send_document", re.compile(
+        r"\b(send|sending|share|forward|prepare|gui|chuan bi|soan)\b.*\b(pack|info|information|brochure|document\w*|"
+        r"docs?|proposal|quote|quotation|term ?sheet|form|forms|contract|details|deck|file|tai lieu|thong tin|"
+        r"ho so|bao gia|hop dong|bieu mau|to roi|de xuat)\b"
+    )),
+    ("email", re.compile(r"\b(e-?mail|mail|gui mail|gui email)\b")),
+    ("call", re.compile(r"\b(call|ring|phone|follow[- ]?up call|goi|goi dien|goi lai|lien he lai)\b")),
+    ("meeting", re.compile(r"\b(meet|meeting|visit|catch up|set up a meeting|schedule|hen gap|gap lai|gap|hen|tham)\b")),
+    ("review", re.compile(r"\b(review|check|follow up on|monitor|track|kiem tra|xem lai|theo doi|ra soat|danh gia)\b")),
+]  # fmt: skip
+_ACTION_CUE = re.compile(
+    r"\b(need to|needs to|have to|has to|must|should|will|i'll|i will|to do|todo|remind me to|remember to|"
+    r"plan to|going to|gonna|promised to|follow up|next step|phai|se|nho|hen|de nghi|cam ket|"
+    r"can phai|nhac|nho la|ke hoach)\b"
+)
+_ACTION_VERB_START = re.compile(
+    r"^\s*(?:(?:and|then|also|va|roi|sau do|con)\s+)?(?:(?:i|we|em|minh|toi)\s+)?(?:(?:will|need to|have to|must|"
+    r"should|can|se|can phai|phai|nho)\s+)?(send|call|ring|phone|email|e-mail|mail|meet|visit|review|check|follow|"
+    r"schedule|prepare|share|forward|gui|goi|hen|gap|kiem tra|xem lai|theo doi|chuan bi|soan|lien he)\b"
+)
+_RECURRENCE = re.compile(
+    r"\b(every|each|moi|hang)\s+(?P<days>[\w\s,]+?)(?=\s+(until|till|den khi|cho den khi)\b|[.,;]|$)"
+)
+_UNTIL = re.compile(r"\b(?:until|till|den khi|cho den khi)\s+(?P<cond>[^.;\n]+)")
+_RRULE_DAYS = {
+    "monday": "MO", "mon": "MO", "tuesday": "TU", "tue": "TU", "wednesday": "WE", "wed": "WE", "thursday": "TH",
+    "thu": "TH", "friday": "FR", "fri": "FR", "saturday": "SA", "sat": "SA", "sunday": "SU", "sun": "SU",
+    "thu 2": "MO", "thu hai": "MO", "thu 3": "TU", "thu ba": "TU", "thu 4": "WE", "thu tu": "WE", "thu 5": "TH",
+    "thu nam": "TH", "thu 6": "FR", "thu sau": "FR", "thu 7": "SA", "thu bay": "SA", "chu nhat": "SU",
+}  # fmt: skip
+_TOPIC = re.compile(
+    r"\b(?:talked about|talked through|discussed|discussing|about|regarding|re:|on the topic of|interested in|"
+    r"asked about|enquired about|inquired about|wants?|looking for|ban ve|trao doi ve|noi ve|hoi ve|tu van|"
+    r"quan tam den|quan tam|muon)\s+(?P<topic>(?:[^.;,!?\n]|[.,](?=\d)){3,80})"
+)
+_TOPIC_STOP = re.compile(
+    r"\s+(?:which|that|who|for his|for her|for their|and|but|so|because|he|she|they|anh ay|chi ay|"
+    r"khoang|tam|vi|nhung|va|de|cho)\b"
+)
+_HONORIFIC_NAME = re.compile(
+    r"(?<![\w])(?:mr|mrs|ms|miss|dr|anh|chi|ong|ba|co|chu|bac|khach hang|kh|client)\.?\s*:?\s+"
+    r"(?P<name>[a-z][a-z']*(?:\s+[a-z][a-z']*){0,3})"
+)
+_NAME_STOP = {
+    "at", "in", "on", "and", "to", "for", "about", "with", "from", "today", "yesterday", "this", "that", "the",
+    "o", "tai", "va", "ve", "de", "cho", "voi", "hom", "sang", "chieu", "toi", "nay", "qua", "da", "sdt", "so",
+    "phone", "tel", "who", "he", "she", "his", "her", "is", "was", "seemed", "said", "noi", "muon", "can", "hoi",
+    "ban", "trao", "goi", "gap", "re", "regarding", "luc", "sau", "vua", "moi", "rat", "co", "khong",
+}  # fmt: skip
+_PHONE = re.compile(r"(?<!\d)(?:\+?84[\s.-]?|0)\d{2,3}[\s.-]?\d{3}[\s.-]?\d{3,4}(?!\d)")
+
+
+@dataclass
+class ExtractedTask:
+    kind: str
+    title: str
+    due_on: dt.date | None
+    due_text: str | None
+    recurrence: str | None = None
+    until_condition: str | None = None
+
+
+@dataclass
+class NoteExtraction:
+    """What the note says, before it is matched to a client."""
+
+    language: str
+    client_name: str | None
+    phone: str | None
+    channel: str | None
+    location: str | None
+    topic: str | None
+    product_category: str | None
+    amount_vnd: int | None
+    amount_text: str | None
+    sentiment: str
+    summary: str
+    tasks: list[ExtractedTask] = field(default_factory=list)
+
+
+def detect_language(text: str) -> str:
+    """``vi`` when the note reads as Vietnamese (with or without diacritics), else ``en``."""
+    if len(_VI_DIACRITICS.findall(text)) >= 2:
+        return "vi"
+    folded = strip_accents(text).lower()
+    vi_words = len(_VI_MARKERS.findall(folded))
+    en_words = len(re.findall(r"\b(the|and|to|he|she|him|her|with|about|need|will|met|call|send|by|for|at)\b", folded))
+    return "vi" if vi_words > en_words else "en"
+
+
+_ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|st|no|vs|etc|e\.g|i\.e)\.$", re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: a full stop after "Mr" or inside "1.5" does not end a sentence."""
+    spans, start = [], 0
+    for match in re.finditer(r"[.;!?\n]", text):
+        end = match.end()
+        if match.group() == "." and (
+            _ABBREVIATION.search(text[start:end])
+            or (end < len(text) and text[end].isdigit() and match.start() > 0 and text[match.start() - 1].isdigit())
+        ):
+            continue
+        spans.append((start, match.start()))
+        start = end
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Sentence and clause boundaries (spans into ``text``); an "and" that starts a new action splits too."""
+    spans: list[tuple[int, int]] = []
+    for start, end in _sentences(text):
+        folded = strip_accents(text[start:end]).lower()
+        cuts = [start]
+        for joint in re.finditer(r"(?:,\s*|\s+)(?:and|then|also|va|roi|sau do|con)\s+|,\s*", folded):
+            rest = folded[joint.start() :]
+            if _ACTION_VERB_START.match(rest.lstrip(", ")):
+                cuts.append(start + joint.start())
+        cuts.append(end)
+        spans.extend((a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ,"))
+    return spans
+
+
+def _is_action(folded_clause: str, *, has_date: bool, after_action: bool, vietnamese: bool) -> bool:
+    """A follow-up, not the story: a cue ("need to", "cần", "nhớ"), or an action verb with a date or after an action.
+
+    "Gặp anh Minh ở quán cà phê" opening a note is the meeting itself, not a task.
+    """
+    if _ACTION_CUE.search(folded_clause) or _recurrence(folded_clause)[0] is not None:
+        return True
+    if vietnamese and re.search(r"\bcan\b", folded_clause):  # "cần" once accents are folded; English "can" is no cue
+        return True
+    return bool(_ACTION_VERB_START.match(folded_clause.lstrip(", "))) and (has_date or after_action)
+
+
+def _task_kind(folded_clause: str) -> str | None:
+    for kind, pattern in _TASK_KINDS:
+        if pattern.search(folded_clause):
+            return kind
+    return None
+
+
+def _fallback_kind(folded_clause: str) -> str | None:
+    """An action with no specific object: "send" still means a document; anything else is "other"."""
+    if re.search(r"\b(send|gui|share|forward)\b", folded_clause):
+        return "send_document"
+    return "other" if _ACTION_VERB_START.match(folded_clause.lstrip(", ")) else None
+
+
+def _recurrence(folded_clause: str) -> tuple[str | None, str | None]:
+    match = _RECURRENCE.search(folded_clause)
+    if not match:
+        return None, None
+    days_text = match.group("days")
+    days = []
+    for name, code in sorted(_RRULE_DAYS.items(), key=lambda item: -len(item[0])):
+        if re.search(rf"\b{name}\b", days_text) and code not in days:
+            days.append(code)
+            days_text = re.sub(rf"\b{name}\b", " ", days_text)
+    order = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+    if days:
+        rule = "FREQ=WEEKLY;BYDAY=" + ",".join(sorted(days, key=order.index))
+    elif re.search(r"\b(day|ngay)\b", match.group("days")):
+        rule = "FREQ=DAILY"
+    elif re.search(r"\b(week|tuan)\b", match.group("days")):
+        rule = "FREQ=WEEKLY"
+    elif re.search(r"\b(month|thang)\b", match.group("days")):
+        rule = "FREQ=MONTHLY"
+    else:
+        return None, None
+    until = _UNTIL.search(folded_clause)
+    return rule, (until.group("cond").strip() if until else None)
+
+
+def _task_title(clause: str, kind: str, due_text: str | None, *, recurring: bool = False) -> str:
+    title = clause.strip(" ,")
+    if due_text and not recurring:
+        title = re.sub(
+            r"\s*\b(?:by|on|before|vao|truoc|trước|vào)?\s*" + re.escape(due_text) + r"\b", "", title, flags=re.I
+        )
+    lead = re.compile(
+        r"^(?:and|then|also|và|va|rồi|roi|sau đó|sau do|i|we|em|mình|minh|tôi|toi|remind me to|remember to|"
+        r"need to|have to|must|will|should|cần|can|phải|phai|sẽ|se|nhớ|nho)\s+",
+        re.IGNORECASE,
+    )
+    title = title.strip()
+    while lead.match(title):
+        title = lead.sub("", title, count=1)
+    title = title.strip(" ,")
+    return (title[:1].upper() + title[1:]) if title else kind.replace("_", " ").capitalize()
+
+
+def _client_name(folded: str, text: str) -> str | None:
+    for match in _HONORIFIC_NAME.finditer(folded):
+        words = []
+        for word in match.group("name").split():
+            if word in _NAME_STOP:
+                break
+            if word.endswith("'s"):  # "Mr. Son's loan": the name ends at the possessive
+                words.append(word[:-2])
+                break
+            words.append(word)
+        if words:
+            start = match.start("name")
+            length = len(" ".join(words))
+            original = text[start : start + length].removesuffix("'s").removesuffix("’s")
+            # Keep the RM's own spelling (diacritics included) when the folded copy lines up with the original.
+            return original if strip_accents(original).lower() == " ".join(words) else " ".join(words).title()
+    return None
+
+
+def extract_note(note: str, today: dt.date) -> NoteExtraction:
+    """Read a note the way a careful assistant would, with rules only."""
+    text = note.strip()
+    folded = strip_accents(text).lower()
+    language = detect_language(text)
+
+    phone = None
+    for match in _PHONE.finditer(text):
+        phone = normalize_phone(match.group(0))
+        if phone:
+            break
+
+    tasks: list[ExtractedTask] = []
+    narrative: list[str] = []
+    after_action = False
+    for start, end in _clauses(text):
+        clause = text[start:end]
+        folded_clause = folded[start:end]
+        dates = find_dates(clause, today)
+        action = _is_action(folded_clause, has_date=bool(dates), after_action=after_action, vietnamese=language == "vi")
+        kind = (_task_kind(folded_clause) or _fallback_kind(folded_clause)) if action else None
+        after_action = kind is not None
+        if kind is None:
+            narrative.append(folded_clause)
+            continue
+        rule, until = _recurrence(folded_clause)
+        due = dates[0] if dates else None
+        tasks.append(
+            ExtractedTask(
+                kind=kind,
+                title=_task_title(clause, kind, due.text if due else None, recurring=rule is not None),
+                due_on=due.date if due else None,
+                due_text=due.text if due else None,
+                recurrence=rule,
+                until_condition=until,
+            )
+        )
+
+    story = " ".join(narrative) or folded
+    channel = next((name for name, pattern in _CHANNELS if pattern.search(story)), None)
+    if channel is None:
+        channel = next((name for name, pattern in _CHANNELS if pattern.search(folded)), None)
+
+    location = None
+    location_match = _LOCATION.search(text) or _VI_LOCATION.search(folded)
+    if location_match:
+        start, end = location_match.span("place")
+        location = text[start:end].strip(" ,.")
+    topic = None
+    topic_match = _TOPIC.search(folded)
+    if topic_match:
+        start = topic_match.start("topic")
+        stop = _TOPIC_STOP.search(folded, start)
+        end = min(stop.start() if stop else topic_match.end("topic"), topic_match.end("topic"))
+        topic = text[start:end].strip(" ,.") or None
+    product = next(
+        (name for name, pattern in _PRODUCTS if pattern.search(topic_match.group("topic") if topic_match else "")), None
+    )
+    product = product or next((name for name, pattern in _PRODUCTS if pattern.search(folded)), None)
+
+    amounts = find_amounts(text)
+    amount = max(amounts, key=lambda span: span.value_vnd) if amounts else None
+
+    sentiment = "neutral"
+    positive = len(_POSITIVE.findall(folded)) - len(_NEGATED_POSITIVE.findall(folded))
+    negative = len(_NEGATIVE.findall(folded)) + len(_NEGATED_POSITIVE.findall(folded))
+    if negative > 0 and negative >= positive:
+        sentiment = "negative"
+    elif positive > 0:
+        sentiment = "positive"
+
+    summary = " ".join(text[a:b].strip(" ,") for a, b in _clauses(text) if folded[a:b] in narrative) or text
+    return NoteExtraction(
+        language=language,
+        client_name=_client_name(folded, text),
+        phone=phone,
+        channel=channel,
+        location=location,
+        topic=topic,
+        product_category=product,
+        amount_vnd=amount.value_vnd if amount else None,
+        amount_text=amount.text if amount else None,
+        sentiment=sentiment,
+        summary=summary[:1000],
+        tasks=tasks,
+    )
