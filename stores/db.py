@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +120,11 @@ class Database:
         for name in ("engine", "readonly_engine"):
             if name in self.__dict__:
                 self.__dict__.pop(name).dispose()
+
+
+@lru_cache(maxsize=32)
+def shared_database(url: str) -> Database:
+    """One ``Database`` (and so one engine pool) per URL for the whole process."""
+    database = Database(url)
+    database.create_schema()
+    return database

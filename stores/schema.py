@@ -206,6 +206,8 @@ class Interaction(Base):
     topic: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text)
     product_code: Mapped[str | None] = mapped_column(String(64))
+    #: An extra column (crm-schema allows them): what kind of product was discussed when no catalog code fits.
+    product_category: Mapped[str | None] = mapped_column(_enum(PRODUCT_CATEGORIES, "interaction_product_category"))
     amount_vnd: Mapped[int | None] = mapped_column(BigInteger)
     sentiment: Mapped[str] = mapped_column(_enum(SENTIMENTS, "sentiment"))
     source: Mapped[str] = mapped_column(_enum(INTERACTION_SOURCES, "interaction_source"))

@@ -29,6 +29,7 @@ from stores.schema import (
     CRM_TABLES,
     INTERACTION_CHANNELS,
     INTERACTION_SOURCES,
+    PRODUCT_CATEGORIES,
     SENTIMENTS,
     TASK_KINDS,
     TASK_STATUSES,
@@ -123,6 +124,7 @@ TaskStatus = Annotated[str, _one_of(TASK_STATUSES, "status")]
 Channel = Annotated[str, _one_of(INTERACTION_CHANNELS, "channel")]
 Sentiment = Annotated[str, _one_of(SENTIMENTS, "sentiment")]
 Source = Annotated[str, _one_of(INTERACTION_SOURCES, "source")]
+ProductCategory = Annotated[str, _one_of(PRODUCT_CATEGORIES, "product_category")]
 
 
 class TaskCreate(_Strict):
@@ -160,6 +162,7 @@ class InteractionCreate(_Strict):
     topic: str = Field(min_length=1, max_length=300)
     summary: str = Field(min_length=1)
     product_code: str | None = Field(default=None, max_length=64)
+    product_category: ProductCategory | None = None
     amount_vnd: int | None = Field(default=None, ge=0, le=MAX_AMOUNT_VND)
     sentiment: Sentiment = "neutral"
     source: Source = "agent"
@@ -501,18 +504,21 @@ class CrmApi:
         logger.info("wrote %s for rm %s (key %s)", operation, self.rm_id, key)
         return result
 
-    def _check_product(self, connection: Connection, product_code: str | None) -> None:
+    def _product_category(self, connection: Connection, product_code: str | None) -> str | None:
+        """The catalog category of a product code; an unknown code is refused."""
         if product_code is None:
-            return
-        exists = connection.execute(select(Product.code).where(Product.code == product_code)).first()
-        if exists is None:
+            return None
+        category = connection.execute(select(Product.category).where(Product.code == product_code)).scalar()
+        if category is None:
             raise WriteRejected([f"product_code {product_code!r} is not in the catalog"])
+        return str(category)
 
     def _insert_interaction(self, connection: Connection, payload: InteractionCreate, key: str) -> WriteResult:
         self._owned_client(connection, payload.client_id)
-        self._check_product(connection, payload.product_code)
+        catalog_category = self._product_category(connection, payload.product_code)
         interaction_id = _new_id("INT", self.rm_id, key, 0)
         values = payload.model_dump(exclude={"tasks"})
+        values["product_category"] = payload.product_category or catalog_category
         values.update(id=interaction_id, rm_id=self.rm_id)
         connection.execute(crm_table("interactions").insert().values(**values))
         tasks = [
