@@ -405,6 +405,14 @@ class CrmApi:
             inbound_messages=[_row_dict(row) for row in inbox],
         )
 
+    def products(self, *, category: str | None = None) -> list[dict[str, Any]]:
+        """The active catalog (bank-wide reference data), optionally one category."""
+        query = select(crm_table("products")).where(Product.active.is_(True)).order_by(Product.code)
+        if category is not None:
+            query = query.where(Product.category == category)
+        with self.database.engine.connect() as connection:
+            return [_row_dict(row) for row in connection.execute(query)]
+
     @staticmethod
     def list_tables() -> list[TableInfo]:
         """The tables the guarded query may read."""

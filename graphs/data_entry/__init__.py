@@ -1,0 +1,1 @@
+"""Painless CRM data entry: a note in, a confirmed interaction log and tasks out."""

@@ -1,0 +1,85 @@
+"""Human-in-the-loop payloads in the Agent Inbox shape (``HumanInterrupt`` / ``HumanResponse``).
+
+LangGraph 1.x deprecated its prebuilt copies of these types and the module they
+point to is not in this langchain release, so the shape is declared here, field
+for field. A graph pauses with ``interrupt([HumanInterrupt])`` and is resumed
+with ``Command(resume=[HumanResponse])`` (a bare dict is accepted too).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, cast
+
+from typing_extensions import TypedDict
+
+ResponseType = Literal["accept", "ignore", "response", "edit"]
+
+
+class ActionRequest(TypedDict):
+    action: str
+    args: dict[str, Any]
+
+
+class HumanInterruptConfig(TypedDict):
+    allow_ignore: bool
+    allow_respond: bool
+    allow_edit: bool
+    allow_accept: bool
+
+
+class HumanInterrupt(TypedDict):
+    action_request: ActionRequest
+    config: HumanInterruptConfig
+    description: str | None
+
+
+class HumanResponse(TypedDict):
+    type: ResponseType
+    args: str | ActionRequest | dict[str, Any] | None
+
+
+class InvalidResponse(ValueError):
+    """A resume value that is not a HumanResponse."""
+
+
+def human_interrupt(
+    action: str,
+    args: dict[str, Any],
+    description: str,
+    *,
+    accept: bool = True,
+    edit: bool = True,
+    respond: bool = True,
+    ignore: bool = True,
+) -> HumanInterrupt:
+    return HumanInterrupt(
+        action_request=ActionRequest(action=action, args=args),
+        config=HumanInterruptConfig(allow_accept=accept, allow_edit=edit, allow_respond=respond, allow_ignore=ignore),
+        description=description,
+    )
+
+
+def read_response(value: Any, request: HumanInterrupt) -> HumanResponse:
+    """The human's answer, checked against what the request allowed."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, dict) or value.get("type") not in ("accept", "ignore", "response", "edit"):
+        raise InvalidResponse("resume with {'type': 'accept'|'edit'|'response'|'ignore', 'args': ...}")
+    kind = cast(ResponseType, value["type"])
+    allowed = {
+        "accept": request["config"]["allow_accept"],
+        "edit": request["config"]["allow_edit"],
+        "response": request["config"]["allow_respond"],
+        "ignore": request["config"]["allow_ignore"],
+    }
+    if not allowed[kind]:
+        raise InvalidResponse(f"'{kind}' is not allowed for {request['action_request']['action']}")
+    args = value.get("args")
+    if kind == "response" and (not isinstance(args, str) or not args.strip()):
+        raise InvalidResponse("a 'response' carries the correction as text in 'args'")
+    if kind == "edit":
+        if isinstance(args, dict) and "args" in args and isinstance(args["args"], dict):
+            args = args["args"]  # an ActionRequest
+        if not isinstance(args, dict):
+            raise InvalidResponse("an 'edit' carries the corrected fields as an object in 'args'")
+    return HumanResponse(type=kind, args=args)
