@@ -405,6 +405,18 @@ class CrmApi:
             inbound_messages=[_row_dict(row) for row in inbox],
         )
 
+    def interaction(self, interaction_id: str) -> dict[str, Any]:
+        """One logged interaction of this RM's client, with the tasks that came from it."""
+        with self.database.engine.connect() as connection:
+            row = connection.execute(select(crm_table("interactions")).where(Interaction.id == interaction_id)).first()
+            if row is None:
+                raise LookupError(f"no interaction {interaction_id!r} among your clients'")
+            self._owned_client(connection, row.client_id)
+            tasks = connection.execute(
+                select(crm_table("tasks")).where(Task.interaction_id == interaction_id).order_by(Task.due_on, Task.id)
+            ).all()
+        return {**_row_dict(row), "tasks": [_row_dict(task) for task in tasks]}
+
     def products(self, *, category: str | None = None) -> list[dict[str, Any]]:
         """The active catalog (bank-wide reference data), optionally one category."""
         query = select(crm_table("products")).where(Product.active.is_(True)).order_by(Product.code)
