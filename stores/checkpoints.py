@@ -27,8 +27,15 @@ def checkpoint_path(database: Database) -> Path:
     return data_dir() / "checkpoints.sqlite"
 
 
-def _libpq_url(database: Database) -> str:
-    return make_url(database.url).set(drivername="postgresql").render_as_string(hide_password=False)
+def _libpq_connection(database: Database) -> tuple[str, str]:
+    """The libpq URL and its session options (passed apart: URL-encoded spaces are not decoded by libpq)."""
+    url = make_url(database.url)
+    url_options = url.query.get("options")
+    options = [url_options] if isinstance(url_options, str) else list(url_options or [])
+    if database.schema:
+        options.append(f"-c search_path={database.schema}")
+    bare = url.set(drivername="postgresql").difference_update_query(["options"])
+    return bare.render_as_string(hide_password=False), " ".join(options)
 
 
 @contextmanager
@@ -39,11 +46,11 @@ def open_checkpointer(database: Database) -> Iterator[BaseCheckpointSaver[str]]:
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
 
-        options = f"-c search_path={database.schema}" if database.schema else ""
+        conninfo, options = _libpq_connection(database)
         kwargs = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
         if options:
             kwargs["options"] = options
-        with ConnectionPool(_libpq_url(database), kwargs=kwargs, min_size=1, max_size=8, open=True) as pool:
+        with ConnectionPool(conninfo, kwargs=kwargs, min_size=1, max_size=8, open=True) as pool:
             postgres_saver = PostgresSaver(pool)  # type: ignore[arg-type]
             postgres_saver.setup()
             yield postgres_saver

@@ -90,6 +90,16 @@ class Database:
             execution_options={"postgresql_readonly": True},
         )
 
+    @property
+    def portable_url(self) -> str:
+        """A URL that alone reaches this store, schema included: for runtime contexts and other processes."""
+        if self.schema is None:
+            return self.url
+        url = make_url(self.url)
+        # "-csearch_path=…" has no space: URL renderers encode spaces as "+", which libpq does not decode.
+        options = " ".join(filter(None, [str(url.query.get("options") or ""), f"-csearch_path={self.schema}"]))
+        return url.update_query_dict({"options": options}).render_as_string(hide_password=False)
+
     def _pg_options(self) -> str:
         """Session options: the bank's timezone, plus the URL's own ``options`` and the schema, if any."""
         from_url = make_url(self.url).query.get("options")

@@ -431,7 +431,10 @@ def route_after_confirm(state: DataEntryState) -> str:
 
 
 def apply_edit(state: DataEntryState) -> dict[str, Any]:
-    """The RM's corrected fields on top of the proposal, validated; the client is not editable here."""
+    """The RM's corrected fields on top of the proposal; an invalid edit changes nothing and says why.
+
+    The client is not editable here: a different client is a different log.
+    """
     edited = state["decision"]["args"]
     proposal = dict(state["proposal"])
     interaction = edited.get("interaction", {k: v for k, v in edited.items() if k != "tasks"})
@@ -440,11 +443,15 @@ def apply_edit(state: DataEntryState) -> dict[str, Any]:
             proposal[key] = value
     if "tasks" in edited:
         proposal["tasks"] = edited["tasks"]
-    return {"proposal": proposal, "problems": _problems(proposal), "remarks": []}
+    problems = _problems(proposal)
+    if problems:
+        prefix = "Chưa áp dụng chỉnh sửa: " if _vi(state) else "Edit not applied: "
+        return {"remarks": [prefix + problem for problem in problems], "edit_rejected": True}
+    return {"proposal": proposal, "problems": [], "remarks": [], "edit_rejected": False}
 
 
 def route_after_apply_edit(state: DataEntryState) -> str:
-    return "confirm" if state.get("problems") else "write"
+    return "confirm" if state.get("edit_rejected") else "write"
 
 
 def take_correction(state: DataEntryState) -> dict[str, Any]:

@@ -35,6 +35,8 @@ class DataEntryState(TypedDict, total=False):
     #: Defaults the RM should know about ("no due date given: set to tomorrow").
     remarks: list[str]
     problems: list[str]
+    #: The RM's last edit failed validation and was not applied (the proposal is unchanged).
+    edit_rejected: bool
     decision: dict[str, Any]
     status: Status
     result: dict[str, Any] | None

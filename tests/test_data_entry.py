@@ -1,0 +1,287 @@
+"""The data-entry graph: nothing written before the RM accepts, everything written exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import textwrap
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langgraph.types import Command
+from sqlalchemy import func, select
+
+from graphs.context import AgentContext
+from graphs.data_entry.graph import builder
+from stores.checkpoints import open_checkpointer
+from stores.db import Database
+from stores.schema import crm_table
+from tests.fakes import ScriptedChatModel
+from tools.crm import CrmApi
+from tools.models import use_chat_model
+
+TODAY = dt.date(2025, 10, 24)
+SON_NOTE = (
+    "Met Mr. Son Pham 0823912039 at a coffee house, talked about a renovation loan for his apartment, which needs "
+    "about 800m vnd. He seemed keen. I need to send him the info pack by tomorrow and call him next Wednesday."
+)
+ACCEPT = [{"type": "accept", "args": None}]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Session:
+    """One RM driving the compiled graph on one thread."""
+
+    def __init__(self, graph: Any, database: Database, rm_id: str = "RM001", model: str = "none") -> None:
+        self.graph = graph
+        self.database = database
+        self.context = AgentContext(rm_id=rm_id, model=model, database_url=database.portable_url, today=TODAY)
+        self.config = {"configurable": {"thread_id": f"t-{uuid.uuid4().hex}"}}
+
+    def start(self, note: str) -> dict[str, Any]:
+        return dict(self.graph.invoke({"note": note}, self.config, context=self.context))
+
+    def resume(self, answer: Any) -> dict[str, Any]:
+        return dict(self.graph.invoke(Command(resume=answer), self.config, context=self.context))
+
+
+def _request(output: dict[str, Any]) -> dict[str, Any]:
+    request: dict[str, Any] = output["__interrupt__"][0].value[0]
+    return request
+
+
+def _count(database: Database, table: str) -> int:
+    with database.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(crm_table(table))).scalar_one())
+
+
+@pytest.fixture
+def graph(bank_db: Database) -> Iterator[Any]:
+    with open_checkpointer(bank_db) as saver:
+        yield builder.compile(checkpointer=saver)
+
+
+def test_the_card_comes_first_and_nothing_is_written_before_accept(graph: Any, bank_db: Database) -> None:
+    session = Session(graph, bank_db)
+    before = (_count(bank_db, "interactions"), _count(bank_db, "tasks"))
+    request = _request(session.start(SON_NOTE))
+    assert request["action_request"]["action"] == "log_interaction"
+    assert request["config"] == {"allow_accept": True, "allow_edit": True, "allow_respond": True, "allow_ignore": True}
+    args = request["action_request"]["args"]
+    assert args["interaction"]["client_id"] == "C0001"
+    assert (args["interaction"]["amount_vnd"], args["interaction"]["channel"]) == (800_000_000, "meeting")
+    assert [(t["kind"], t["due_on"]) for t in args["tasks"]] == [
+        ("send_document", "2025-10-25"),
+        ("call", "2025-10-29"),
+    ]
+    assert "Pham Van Son" in request["description"] and "800M VND" in request["description"]
+    assert (_count(bank_db, "interactions"), _count(bank_db, "tasks")) == before
+
+    done = session.resume(ACCEPT)
+    assert done["status"] == "written"
+    assert "Logged" in done["message"] and "Send him the info pack" in done["message"]
+    written = CrmApi(bank_db, "RM001").interaction(done["result"]["interaction"]["id"])
+    assert (written["location"], written["product_category"], written["source"]) == ("coffee house", "loan", "agent")
+    assert written["source_text"] == SON_NOTE
+    assert (_count(bank_db, "interactions"), _count(bank_db, "tasks")) == (before[0] + 1, before[1] + 2)
+
+
+def test_a_replayed_resume_writes_once(graph: Any, bank_db: Database) -> None:
+    session = Session(graph, bank_db)
+    session.start(SON_NOTE)
+    session.resume(ACCEPT)
+    interactions = _count(bank_db, "interactions")
+    session.resume(ACCEPT)
+    assert _count(bank_db, "interactions") == interactions
+
+
+def test_a_retry_after_a_crash_in_the_write_writes_once(
+    graph: Any, bank_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = Session(graph, bank_db)
+    session.start(SON_NOTE)
+    real = CrmApi.create_interaction
+    calls: list[str] = []
+
+    def crash_after_commit(self: CrmApi, *args: Any, **kwargs: Any) -> Any:
+        result = real(self, *args, **kwargs)
+        calls.append(kwargs["idempotency_key"])
+        if len(calls) == 1:
+            raise ConnectionError("the process died right after the commit")
+        return result
+
+    monkeypatch.setattr(CrmApi, "create_interaction", crash_after_commit)
+    before = _count(bank_db, "interactions")
+    with pytest.raises(ConnectionError):
+        session.resume(ACCEPT)
+    retried = dict(graph.invoke(None, session.config, context=session.context))  # retry from the last checkpoint
+    assert retried["status"] == "written"
+    assert calls[0] == calls[1]
+    assert _count(bank_db, "interactions") == before + 1
+
+
+def test_edit_changes_the_log_and_bad_edits_come_back(graph: Any, bank_db: Database) -> None:
+    session = Session(graph, bank_db)
+    session.start(SON_NOTE)
+    bad = session.resume([{"type": "edit", "args": {"interaction": {"sentiment": "thrilled"}}}])
+    request = _request(bad)
+    assert "Edit not applied" in request["description"] and "sentiment must be one of" in request["description"]
+    assert request["action_request"]["args"]["interaction"]["sentiment"] == "positive"  # nothing lost
+    edited = {"interaction": {"amount_vnd": 900_000_000, "location": "Highlands Coffee"}, "tasks": [
+        {"title": "Call back", "kind": "call", "due_on": "2025-10-30"}]}  # fmt: skip
+    done = session.resume([{"type": "edit", "args": edited}])
+    written = CrmApi(bank_db, "RM001").interaction(done["result"]["interaction"]["id"])
+    assert (written["amount_vnd"], written["location"], written["client_id"]) == (
+        900_000_000,
+        "Highlands Coffee",
+        "C0001",
+    )
+    assert [(t["kind"], t["due_on"]) for t in written["tasks"]] == [("call", "2025-10-30")]
+
+
+def test_respond_reads_the_correction_and_asks_again(graph: Any, bank_db: Database) -> None:
+    session = Session(graph, bank_db)
+    session.start(SON_NOTE)
+    request = _request(session.resume([{"type": "response", "args": "Actually it's 1,2 tỷ and he was hesitant"}]))
+    interaction = request["action_request"]["args"]["interaction"]
+    assert (interaction["amount_vnd"], interaction["sentiment"], interaction["client_id"]) == (
+        1_200_000_000,
+        "negative",
+        "C0001",
+    )
+    assert len(request["action_request"]["args"]["tasks"]) == 2  # the tasks the correction did not touch stay
+
+
+def test_ignore_writes_nothing(graph: Any, bank_db: Database) -> None:
+    session = Session(graph, bank_db)
+    session.start("Gặp chị Oanh ở chi nhánh, chị không hài lòng vì thẻ bị khóa. Nhớ gọi lại ngày mai.")
+    before = _count(bank_db, "interactions")
+    done = session.resume([{"type": "ignore", "args": None}])
+    assert done["status"] == "cancelled" and "không có gì" in done["message"]
+    assert _count(bank_db, "interactions") == before
+
+
+def test_an_invalid_answer_asks_again_instead_of_crashing(graph: Any, bank_db: Database) -> None:
+    session = Session(graph, bank_db)
+    session.start(SON_NOTE)
+    request = _request(session.resume({"type": "maybe"}))
+    assert request["action_request"]["action"] == "log_interaction" and "resume with" in request["description"]
+
+
+def test_two_clients_with_the_same_name_make_it_ask(graph: Any, bank_db: Database) -> None:
+    session = Session(graph, bank_db)
+    request = _request(session.start("Gặp anh Nguyễn Văn Minh, bàn về tiết kiệm 500 triệu. Hẹn gọi lại thứ 3 tuần sau"))
+    assert request["action_request"]["action"] == "choose_client"
+    assert {c["client_id"] for c in request["action_request"]["args"]["candidates"]} == {"C0002", "C0003"}
+    request = _request(session.resume([{"type": "edit", "args": {"client_id": "C0003"}}]))
+    assert request["action_request"]["args"]["interaction"]["client_id"] == "C0003"
+    assert [(t["kind"], t["due_on"]) for t in request["action_request"]["args"]["tasks"]] == [("call", "2025-10-28")]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Met Ms Tran Thi Dung 0945678901 for coffee, she wants a CD of 5 tỷ",  # RM002's client, by phone and name
+        "Called Hoàng Đức Bình about his Premier Invest portfolio",  # RM002's client, by name
+        "Gặp chị Trương Mỹ Lan, tư vấn bảo hiểm",  # nobody's client
+    ],
+)
+def test_no_client_of_this_rm_makes_it_ask_without_revealing_anyone(graph: Any, bank_db: Database, note: str) -> None:
+    session = Session(graph, bank_db)
+    request = _request(session.start(note))
+    assert request["action_request"]["action"] == "choose_client"
+    assert request["action_request"]["args"]["candidates"] == []
+    shown = json.dumps(request, ensure_ascii=False)
+    for secret in ("C0101", "C0102", "RM002"):
+        assert secret not in shown
+    # Choosing another RM's client by id is refused the same way as an unknown id.
+    request = _request(session.resume([{"type": "edit", "args": {"client_id": "C0101"}}]))
+    assert request["action_request"]["action"] == "choose_client"
+
+
+def test_the_model_path_uses_verbatim_spans_converted_by_code(graph: Any, bank_db: Database) -> None:
+    spans = {
+        "client_name": "Son Pham", "phone": "0823912039", "channel": "meeting", "location_text": "coffee house",
+        "topic": "renovation loan", "product_category": "loan", "amount_text": "800m vnd", "sentiment": "positive",
+        "tasks": [{"kind": "send_document", "title": "Send the info pack", "due_text": "by tomorrow"},
+                  {"kind": "call", "title": "Call him", "due_text": "next Wednesday"},
+                  {"kind": "meeting", "title": "Invented", "due_text": "on the 31st of February"}],
+    }  # fmt: skip
+    model = ScriptedChatModel(script=[spans])
+    with use_chat_model(model, "openai:test-model"):
+        session = Session(graph, bank_db, model="openai:test-model")
+        request = _request(session.start(SON_NOTE))
+    args = request["action_request"]["args"]
+    assert args["interaction"]["amount_vnd"] == 800_000_000  # "800m vnd" converted by code, not by the model
+    dues = [(t["kind"], t["due_on"]) for t in args["tasks"]]
+    assert dues[:2] == [("send_document", "2025-10-25"), ("call", "2025-10-29")]
+    assert dues[2] == ("meeting", "2025-10-25")  # a hallucinated date span is dropped: defaulted and flagged
+    assert "no date given" in request["description"]
+    prompt = " ".join(model.prompt_texts())
+    assert SON_NOTE in prompt
+    for infrastructure in ("RM001", "C0001", bank_db.url):
+        assert infrastructure not in prompt
+
+
+def test_a_failing_model_falls_back_to_the_rules(
+    graph: Any, bank_db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    model = ScriptedChatModel(script=["this is not json", TimeoutError("model server timed out")])
+    with use_chat_model(model, "openai:test-model"):
+        for _ in range(2):
+            session = Session(graph, bank_db, model="openai:test-model")
+            args = _request(session.start(SON_NOTE))["action_request"]["args"]
+            assert args["interaction"]["amount_vnd"] == 800_000_000
+            assert session.graph.get_state(session.config).values["engine"] == "rules"
+    assert "data_entry.extract" in caplog.text
+
+
+_PAUSE_AND_DIE = textwrap.dedent(
+    """
+    import datetime as dt, os, signal, sys
+    from graphs.context import AgentContext
+    from graphs.data_entry.graph import builder
+    from stores.checkpoints import open_checkpointer
+    from stores.db import Database
+
+    url, thread, phase = sys.argv[1], sys.argv[2], sys.argv[3]
+    database = Database(url)
+    context = AgentContext(rm_id="RM001", model="none", database_url=url, today=dt.date(2025, 10, 24))
+    config = {"configurable": {"thread_id": thread}}
+    with open_checkpointer(database) as saver:
+        graph = builder.compile(checkpointer=saver)
+        if phase == "start":
+            out = graph.invoke({"note": sys.argv[4]}, config, context=context)
+            print(out["__interrupt__"][0].value[0]["action_request"]["action"], flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)  # no clean shutdown, like a crashed server
+        from langgraph.types import Command
+        out = graph.invoke(Command(resume=[{"type": "accept", "args": None}]), config, context=context)
+        print(out["status"], out["result"]["interaction"]["id"], flush=True)
+    """
+)
+
+
+def test_a_killed_process_resumes_in_a_new_one(bank_db: Database) -> None:
+    thread = f"killed-{uuid.uuid4().hex}"
+    args = [bank_db.portable_url, thread]
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", _PAUSE_AND_DIE, *args, *extra], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+
+    paused = run("start", SON_NOTE)
+    assert paused.returncode == -9, paused.stderr
+    assert paused.stdout.strip() == "log_interaction"
+    before = _count(bank_db, "interactions")
+    resumed = run("resume")
+    assert resumed.returncode == 0, resumed.stderr
+    status, interaction_id = resumed.stdout.split()
+    assert status == "written"
+    assert _count(bank_db, "interactions") == before + 1
+    assert CrmApi(bank_db, "RM001").interaction(interaction_id)["client_id"] == "C0001"
