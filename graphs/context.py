@@ -8,13 +8,20 @@ eval runner), never from chat text, and the model never sees them.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from stores.db import Database, shared_database
 from stores.fixtures import reference_date
 from stores.settings import database_url
 from tools.crm import bank_today
-from tools.models import default_model_setting
+from tools.models import ModelUnavailableError, default_model_setting, load_chat_model
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,3 +44,15 @@ class AgentContext:
             return self.today
         with self.database().engine.connect() as connection:
             return reference_date(connection) or bank_today()
+
+    def chat_model(self) -> BaseChatModel | None:
+        """The model for this run, or None: the deterministic engines.
+
+        A model this machine cannot provide (the local model not pulled, no endpoint configured) is
+        logged and the run goes on with the rules, as for any other model failure.
+        """
+        try:
+            return load_chat_model(self.model)
+        except ModelUnavailableError as error:
+            logger.warning("model %r unavailable, using the deterministic engines: %s", self.model, error)
+            return None

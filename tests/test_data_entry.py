@@ -285,3 +285,14 @@ def test_a_killed_process_resumes_in_a_new_one(bank_db: Database) -> None:
     assert status == "written"
     assert _count(bank_db, "interactions") == before + 1
     assert CrmApi(bank_db, "RM001").interaction(interaction_id)["client_id"] == "C0001"
+
+
+def test_an_unavailable_model_means_the_rules(
+    graph: Any, bank_db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    session = Session(graph, bank_db, model="openai:not-configured")
+    args = _request(session.start(SON_NOTE))["action_request"]["args"]
+    assert args["interaction"]["amount_vnd"] == 800_000_000
+    assert "unavailable" in caplog.text

@@ -27,7 +27,7 @@ from graphs.hitl import HumanInterrupt, InvalidResponse, human_interrupt, read_r
 from prompts import load_prompt
 from stores.settings import BANK_TIMEZONE
 from tools.crm import ClientMatch, ClientNotFound, CrmApi, InteractionCreate, WriteRejected
-from tools.models import load_chat_model, span_in, structured_call
+from tools.models import span_in, structured_call
 from tools.note_extraction import ExtractedTask, NoteExtraction, detect_language, extract_note
 from tools.parsing import find_amounts, resolve_date
 from tools.text import name_tokens, normalize_phone
@@ -111,7 +111,7 @@ def _from_model(spans: NoteSpans, note: str, rules: NoteExtraction, today: dt.da
 
 def _read_note(note: str, today: dt.date, runtime: Runtime[AgentContext]) -> tuple[NoteExtraction, str]:
     rules = extract_note(note, today)
-    model = load_chat_model(runtime.context.model)
+    model = runtime.context.chat_model()
     if model is None:
         return rules, "rules"
     prompt = load_prompt("data_entry_extract").format(weekday=today.strftime("%A"), today=today.isoformat(), note=note)
