@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from agentify.commands import models as models_command
 from stores.db import Database
 from stores.fixtures import FixtureError, StoreNotEmptyError, load_fixture, read_fixture_file
 
@@ -220,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(handler=cmd_serve)
+
+    models_command.register(commands)
 
     up = commands.add_parser("up", help="the main job: demo bank if empty, a token, then the server")
     up.add_argument("--clients", type=int, default=2000)

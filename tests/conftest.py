@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from stores.db import Database
 from stores.fixtures import load_fixture
+from tools.models import clear_model_cache
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PG_URL = os.environ.get("AGENTIFY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -31,6 +32,10 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     data = tmp_path_factory.mktemp("agentify-data")
     monkeypatch.setenv("AGENTIFY_DATA_DIR", str(data))
     monkeypatch.setenv("AGENTIFY_DATABASE_URL", f"sqlite:///{data / 'agentify.db'}")
+    # A developer's model settings never leak into a test; each test starts with no cached model.
+    for name in ("AGENTIFY_MODEL", "OPENAI_BASE_URL", "OPENAI_API_KEY", "AGENTIFY_EMBEDDINGS", "AGENTIFY_INDEX_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    clear_model_cache()
     return data
 
 

@@ -1,0 +1,1 @@
+"""Sub-commands of ``agentify`` that live in their own modules; each has ``register(subparsers)``."""
