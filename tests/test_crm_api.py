@@ -299,3 +299,20 @@ def test_the_longest_key_fits_on_both_backends(bank_db: Database) -> None:
     assert api.create_interaction(_note(), idempotency_key="k" * 128).replayed
     with pytest.raises(WriteRejected, match="idempotency key"):
         api.create_interaction(_note(), idempotency_key="k" * 129)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Oanh Le emailed asking about fees", ["C0004"]),  # no honorific, Western order
+        ("Pham Son came by the branch", ["C0001"]),
+        ("gap anh Nguyen Van Mihn hom nay", ["C0002", "C0003"]),  # a typo, and two clients share the name
+        ("chị Oanh gọi điện", ["C0004"]),  # honorific + given name
+        ("Met Mrs Tran Thi Dung", []),  # RM002's client; "Thị" alone matches nobody
+        ("Minh phoned", []),  # a bare given name is too weak
+    ],
+)
+def test_clients_mentioned_in_free_text(bank_db: Database, text: str, expected: list[str]) -> None:
+    found = CrmApi(bank_db, "RM001").clients_mentioned(text)
+    best = [match.id for match in found if match.score == found[0].score] if found else []
+    assert sorted(best) == expected

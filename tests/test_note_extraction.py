@@ -94,3 +94,38 @@ def test_language_detection() -> None:
     assert detect_language("Met him at the branch") == "en"
     assert detect_language("gap anh ay o chi nhanh, can gui tai lieu") == "vi"
     assert detect_language("Gặp anh ấy") == "vi"
+
+
+def test_a_clause_that_starts_with_its_date_is_a_task() -> None:
+    assert _tasks("Gặp chị Oanh ở phòng khám. Thứ 6 tuần sau gửi hợp đồng cho chị.") == [("send_document", "2025-10-31")]
+    assert _tasks("Anh Long gọi. Ngày mai xem lại danh mục của anh, thứ 7 tuần sau gọi lại.") == [
+        ("review", "2025-10-25"),
+        ("call", "2025-11-01"),
+    ]
+    assert _tasks("Ông Thắng nhắn tin. Next Saturday gặp ông ở nhà.") == [("meeting", "2025-10-25")]
+
+
+def test_more_action_verbs_and_the_other_kind() -> None:
+    assert _tasks("Met Mrs Dung. Arrange a property valuation by 28/11 and send the term sheet next Tuesday.") == [
+        ("other", "2025-11-28"),
+        ("send_document", "2025-10-28"),
+    ]
+    assert _tasks("Call w/ Mr Tuan. Set a meeting next Monday, and send the report in 2 days.") == [
+        ("meeting", "2025-10-27"),
+        ("send_document", "2025-10-26"),
+    ]
+
+
+def test_a_name_that_is_also_a_date_word() -> None:
+    assert _tasks("gap chi mai o cafe highlands. thu 5 tuan sau gui hop dong") == [("send_document", "2025-10-30")]
+
+
+def test_the_first_channel_named_wins_and_chat_needs_its_accent() -> None:
+    assert extract_note("Ông Thắng ghé chi nhánh phàn nàn. Ngày mai gọi lại cho ông.", FRIDAY).channel == "meeting"
+    assert extract_note("Chị Nhung nhắn hỏi vay 300 củ sửa nhà, em hẹn gặp chị thứ 6 tuần sau.", FRIDAY).channel == "chat"
+
+
+def test_places_with_proper_names() -> None:
+    assert extract_note("Gặp Mr Tuấn tại Vincom Center, bàn về đầu tư", FRIDAY).location == "Vincom Center"
+    assert extract_note("Gặp chị Oanh ở bệnh viện Việt Đức. Chị rất vui.", FRIDAY).location == "bệnh viện Việt Đức"
+    assert extract_note("Dinner at Madame Lam restaurant last night with Ms Anh", FRIDAY).location == "Madame Lam restaurant"

@@ -183,6 +183,8 @@ class ClientMatch(BaseModel):
     segment: str
     score: float
     matched_on: str
+    #: For name mentions in free text: the word position of the mention (earlier = the note's subject).
+    position: int | None = None
 
 
 class ColumnInfo(BaseModel):
@@ -309,6 +311,32 @@ class CrmApi:
                 scored.append(ClientMatch(**row._mapping, score=round(float(score), 1), matched_on="name"))
         scored.sort(key=lambda match: (-match.score, match.full_name, match.id))
         return scored[:limit]
+
+    def clients_mentioned(self, text: str, *, limit: int = 5) -> list[ClientMatch]:
+        """This RM's clients whose names appear in free text, best first.
+
+        A mention is two or more consecutive words of a client's name in any order ("Son Pham",
+        "Nguyễn Văn Minh", "Oanh Le"), typo-tolerant for longer words, or a given name right after
+        an honorific ("anh Minh", "Mr. Son"). Scores: matched name words, +1 when the given name is
+        among them; equal best scores mean the text is ambiguous.
+        """
+        words = name_tokens(text, drop_titles=False)
+        if not words:
+            return []
+        columns = (Client.id, Client.full_name, Client.honorific, Client.phone, Client.segment)
+        with self.database.engine.connect() as connection:
+            clients = connection.execute(select(*columns).where(Client.rm_id == self.rm_id)).all()
+        honorific_positions = {index + 1 for index, word in enumerate(words) if word in _HONORIFIC_WORDS}
+        found: list[ClientMatch] = []
+        for client in clients:
+            name = name_tokens(client.full_name, drop_titles=False)
+            score, position = _mention_score(words, name, honorific_positions)
+            if score:
+                found.append(
+                    ClientMatch(**client._mapping, score=float(score), matched_on="mention", position=position)
+                )
+        found.sort(key=lambda match: (-match.score, match.position or 0, match.full_name, match.id))
+        return found[:limit]
 
     def client_360(self, client_id: str, *, today: dt.date | None = None) -> Client360:
         """Profile, holdings, recent activity, open work and household of one of this RM's clients."""
@@ -598,6 +626,43 @@ class CrmApi:
             ).all()
         found = {row[0]: _jsonable(row[1]) for row in rows}
         return {client_id: found.get(client_id) for client_id in client_ids}
+
+
+_HONORIFIC_WORDS = frozenset({"mr", "mrs", "ms", "miss", "dr", "anh", "chi", "ong", "ba", "co", "chu", "bac", "em"})
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Name words are short and differ by one letter ("Dung", "Dang"): exact, a swap of letters in a
+    four-letter word ("Mihn"), or one slip in a longer one."""
+    if a == b:
+        return True
+    if len(a) == len(b) == 4:
+        return a[0] == b[0] and sorted(a) == sorted(b)
+    return min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 80
+
+
+def _mention_score(words: list[str], name: list[str], honorific_positions: set[int]) -> tuple[int, int]:
+    """How strongly a client's name words occur in the text (0: not at all), and where first."""
+    given = name[-1]
+    best, where = 0, len(words)
+    for start in range(len(words)):
+        used: set[int] = set()
+        length = 0
+        while start + length < len(words):
+            word = words[start + length]
+            hit = next((i for i, part in enumerate(name) if i not in used and _same_word(word, part)), None)
+            if hit is None:
+                break
+            used.add(hit)
+            length += 1
+        score = 0
+        if length >= 2 and len(name) - 1 in used:  # "Tran Thi" alone names half the country
+            score = length + 1
+        elif length == 1 and start in honorific_positions and _same_word(words[start], given):
+            score = 1
+        if score > best:
+            best, where = score, start
+    return best, where
 
 
 def _validated(model: Any, value: Any) -> Any:

@@ -35,22 +35,26 @@ _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
     )),
 ]  # fmt: skip
 
+_PLACE_NOUNS = (
+    r"coffee\s*(?:house|shop)|cafe|café|restaurant|hotel|office|branch|home|house|villa|apartment|club|mall|plaza|"
+    r"tower|building|bar|lounge|company|factory|showroom|hospital|clinic|school|golf\s+club|golf\s+course|center|centre"
+)
 _LOCATION = re.compile(
-    r"\b(?:at|in)\s+(?:a|an|the|his|her|their|our)?\s*"
-    r"(?P<place>(?:[\w'&-]+\s+){0,3}?(?:coffee\s*(?:house|shop)|cafe|café|restaurant|hotel|office|branch|home|house|"
-    r"apartment|club|mall|plaza|tower|building|bar|lounge|company|factory|showroom|hospital|school)"
-    r"(?:\s+(?:on|in|at)\s+[\w\s]{1,30}?)?)(?=[,.;!?]|\s+(?:and|to|talked|discussed|about|with|,)|$)",
+    rf"\b(?:at|in)\s+(?:a|an|the|his|her|their|our)?\s*(?P<place>(?:[\w'&-]+\s+){{0,3}}?(?:{_PLACE_NOUNS}))\b",
     re.IGNORECASE,
 )
+_PROPER_PLACE = re.compile(r"\b(?:at|tại|ở)\s+(?P<place>(?:[A-ZĐ][\w'&-]*)(?:\s+[A-ZĐ][\w'&-]*){1,3})")
 _VI_LOCATION = re.compile(
-    r"\b(?:tai|o)\s+(?P<place>(?:quan\s+(?:ca\s*phe|cafe|an)|ca\s*phe|nha\s+hang|khach\s+san|van\s+phong|chi\s+nhanh|"
-    r"nha|cong\s+ty|phong\s+giao\s+dich|toa\s+nha|trung\s+tam)(?:\s+[\w]+){0,3}?)(?=[,.;!?]|\s+(?:va|de|noi|ve|ban)\b|$)"
+    r"\b(?:tai|o)\s+(?P<place>(?:quan\s+(?:ca\s*phe|cafe|an)|ca\s*phe|cafe|coffee|nha\s+hang|khach\s+san|van\s+phong|"
+    r"chi\s+nhanh|nha\s+rieng|nha|biet\s+thu|cong\s+ty|phong\s+giao\s+dich|phong\s+kham|toa\s+nha|trung\s+tam(?:\s+thuong\s+mai)?|"
+    r"san\s+golf|benh\s+vien|truong|sieu\s+thi|resort)(?:\s+(?!(?:va|de|noi|ve|ban|cua|anh|chi|em|ong|ba|roi)\b)\w+){0,3})"
+    r"(?=[,.;!?]|\s+(?:va|de|noi|ve|ban|cua|anh|chi|em|ong|ba|roi)\b|$)"
 )  # fmt: skip
 
 _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
     ("cd", re.compile(r"\b(cd|cds|certificate of deposit|chung chi tien gui|ccgt)\b")),
     ("card", re.compile(
-        r"\b(credit card|debit card|card|the tin dung|the ghi no|the atm|the visa|the bi khoa|khoa the|mat the|"
+        r"\b(credit card|debit card|card|visa|mastercard|jcb|amex|the tin dung|the ghi no|the atm|the visa|the bi khoa|khoa the|mat the|"
         r"the cua|mo the)\b"
     )),
     ("loan", re.compile(
@@ -66,7 +70,8 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
 
 _POSITIVE = re.compile(
     r"\b(keen|interested|happy|pleased|excited|positive|love[sd]?|likes?|liked|satisfied|great|eager|agreed|"
-    r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|hao hung|dong y|ung|tich cuc|ok)\b"
+    r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|vui ve|hao hung|dong y|ung|tich cuc|thien chi|"
+    r"nhiet tinh|hung thu|san sang|an tuong)\b"
 )
 _NEGATIVE = re.compile(
     r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
@@ -98,7 +103,8 @@ _ACTION_CUE = re.compile(
 _ACTION_VERB_START = re.compile(
     r"^\s*(?:(?:and|then|also|va|roi|sau do|con)\s+)?(?:(?:i|we|em|minh|toi)\s+)?(?:(?:will|need to|have to|must|"
     r"should|can|se|can phai|phai|nho)\s+)?(send|call|ring|phone|email|e-mail|mail|meet|visit|review|check|follow|"
-    r"schedule|prepare|share|forward|gui|goi|hen|gap|kiem tra|xem lai|theo doi|chuan bi|soan|lien he)\b"
+    r"schedule|prepare|share|forward|set|arrange|book|organi[sz]e|submit|open|process|complete|draft|"
+    r"gui|goi|hen|gap|kiem tra|xem lai|ra soat|danh gia|theo doi|chuan bi|soan|lien he|chot|lam|nop|sap xep|mo)\b"
 )
 _RECURRENCE = re.compile(
     r"\b(every|each|moi|hang)\s+(?P<days>[\w\s,]+?)(?=\s+(until|till|den khi|cho den khi)\b|[.,;]|$)"
@@ -170,6 +176,8 @@ def detect_language(text: str) -> str:
     return "vi" if vi_words > en_words else "en"
 
 
+_ANY_DAY = dt.date(2000, 1, 3)  # only the position of a date matters when splitting clauses
+
 _ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|st|no|vs|etc|e\.g|i\.e)\.$", re.IGNORECASE)
 
 
@@ -196,8 +204,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
         folded = strip_accents(text[start:end]).lower()
         cuts = [start]
         for joint in re.finditer(r"(?:,\s*|\s+)(?:and|then|also|va|roi|sau do|con)\s+|,\s*", folded):
-            rest = folded[joint.start() :]
-            if _ACTION_VERB_START.match(rest.lstrip(", ")):
+            if _starts_with_action(folded[joint.start() :]):
                 cuts.append(start + joint.start())
         cuts.append(end)
         spans.extend((a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ,"))
@@ -213,7 +220,20 @@ def _is_action(folded_clause: str, *, has_date: bool, after_action: bool, vietna
         return True
     if vietnamese and re.search(r"\bcan\b", folded_clause):  # "cần" once accents are folded; English "can" is no cue
         return True
-    return bool(_ACTION_VERB_START.match(folded_clause.lstrip(", "))) and (has_date or after_action)
+    return _starts_with_action(folded_clause) and (has_date or after_action)
+
+
+def _starts_with_action(folded_clause: str) -> bool:
+    """An action verb first, possibly after its date: "gửi hợp đồng", "thứ 6 tuần sau gửi hợp đồng"."""
+    rest = folded_clause.lstrip(", ")
+    if _ACTION_VERB_START.match(rest):
+        return True
+    lead = re.match(r"(?:(?:and|then|also|va|roi|sau do|con)\s+)?", rest)
+    rest = rest[lead.end() if lead else 0 :]
+    dates = find_dates(rest, _ANY_DAY)
+    if dates and dates[0].start == 0:
+        return bool(_ACTION_VERB_START.match(rest[dates[0].end :].lstrip(" ,:")))
+    return False
 
 
 def _task_kind(folded_clause: str) -> str | None:
@@ -227,7 +247,7 @@ def _fallback_kind(folded_clause: str) -> str | None:
     """An action with no specific object: "send" still means a document; anything else is "other"."""
     if re.search(r"\b(send|gui|share|forward)\b", folded_clause):
         return "send_document"
-    return "other" if _ACTION_VERB_START.match(folded_clause.lstrip(", ")) else None
+    return "other" if _starts_with_action(folded_clause) else None
 
 
 def _recurrence(folded_clause: str) -> tuple[str | None, str | None]:
@@ -292,6 +312,14 @@ def _client_name(folded: str, text: str) -> str | None:
     return None
 
 
+def _first_channel(folded: str, original: str) -> str | None:
+    """The channel named first in the story ("met … then he called" was a meeting)."""
+    hits = [(match.start(), name) for name, pattern in _CHANNELS if (match := pattern.search(folded))]
+    if re.search(r"\bnhắn\b", original, re.IGNORECASE):  # "nhắn" (message); folded "nhan" is also "nhận"
+        hits.append((folded.find("nhan"), "chat"))
+    return min(hits)[1] if hits else None
+
+
 def extract_note(note: str, today: dt.date) -> NoteExtraction:
     """Read a note the way a careful assistant would, with rules only."""
     text = note.strip()
@@ -331,12 +359,10 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         )
 
     story = " ".join(narrative) or folded
-    channel = next((name for name, pattern in _CHANNELS if pattern.search(story)), None)
-    if channel is None:
-        channel = next((name for name, pattern in _CHANNELS if pattern.search(folded)), None)
+    channel = _first_channel(story, text) or _first_channel(folded, text)
 
     location = None
-    location_match = _LOCATION.search(text) or _VI_LOCATION.search(folded)
+    location_match = _LOCATION.search(text) or _VI_LOCATION.search(folded) or _PROPER_PLACE.search(text)
     if location_match:
         start, end = location_match.span("place")
         location = text[start:end].strip(" ,.")

@@ -129,16 +129,14 @@ def _merge_compounds(text: str, spans: list[AmountSpan]) -> list[AmountSpan]:
 
 
 def _looks_like_other_unit(folded: str, match: re.Match[str]) -> bool:
-    """ "50m2", "3m" (meters) after words like "apartment"... keep "m"/"b"/"k" for money only near money words."""
+    """ "m"/"b" are money in a bank note unless the words around are about size: "80m2", "a 3m wide room"."""
     after = folded[match.end() : match.end() + 2]
     if after.startswith(("2", "²")):
         return True
-    window = folded[max(0, match.start() - 40) : match.end() + 25]
-    money_words = (
-        "vnd", "dong", "loan", "vay", "gui", "tien", "deposit", "invest", "cd", "saving", "tiet kiem", "need",
-        "can", "amount", "so du", "balance", "transfer", "chuyen", "$", "budget", "worth",
-    )  # fmt: skip
-    return not any(word in window for word in money_words)
+    window = folded[max(0, match.start() - 30) : match.end() + 20]
+    measures = ("dien tich", "square", "sqm", "wide", "long", "tall", "high", "meter", "metre", "met vuong",
+                "rong", "dai", "cao", "cach", "away", "distance", "km")  # fmt: skip
+    return any(re.search(rf"\b{word}\b", window) for word in measures)
 
 
 def parse_amount_vnd(text: str) -> int | None:
@@ -319,7 +317,11 @@ def find_dates(text: str, today: dt.date) -> list[DateSpan]:
                 and not _weekday_context(folded, match)
             ):
                 continue
-            if kind == "tomorrow" and match.group(0) == "mai" and not _vi_context(folded):
+            if (
+                kind == "tomorrow"
+                and match.group(0) == "mai"
+                and (not _vi_context(folded) or _after_honorific(folded, start))
+            ):
                 continue
             if kind == "day_after_tomorrow" and match.group(0) == "mot" and not _vi_context(folded):
                 continue
@@ -336,6 +338,11 @@ def _weekday_context(folded: str, match: re.Match[str]) -> bool:
     """Short weekday names that are also words ("sat", "mon", "wed", "sun") count only after on/by/next/this."""
     before = folded[max(0, match.start() - 8) : match.start()]
     return bool(re.search(r"\b(on|by|next|this|until|before)\s*$", before)) or match.group(0).startswith("on ")
+
+
+def _after_honorific(folded: str, start: int) -> bool:
+    """ "chị Mai", "cô Mai": a given name, not "tomorrow"."""
+    return bool(re.search(r"\b(anh|chi|em|co|ba|ong|chu|bac|mr|ms|mrs|kh)\s+$", folded[max(0, start - 6) : start]))
 
 
 def _vi_context(folded: str) -> bool:

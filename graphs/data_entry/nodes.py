@@ -168,25 +168,39 @@ def _label(match: ClientMatch | dict[str, Any]) -> str:
 
 
 def resolve_client(state: DataEntryState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Only among the signed-in RM's clients: phone exact, else a clear fuzzy name winner; otherwise ask."""
+    """Only among the signed-in RM's clients: phone exact, else one clear name; otherwise ask, never guess.
+
+    Names are found by scanning the text for this RM's client names (so "Oanh Le emailed" and a
+    name with a typo still match); the name the extraction cut out is the fallback. The RM's own
+    answer to "which client?" is scanned on its own.
+    """
     extraction = state["extraction"]
     crm = _crm(runtime)
     phone, name = extraction.get("phone"), extraction.get("client_name")
-    matches: list[ClientMatch] = []
+    text = extraction.get("client_hint") or state["note"]
     if phone:
         matches = crm.find_clients(phone=phone)
         if len(matches) == 1:
             return _chosen(matches[0])
-    if name:
-        matches = crm.find_clients(name=name, limit=5)
-        if phone:
-            # The phone is not one of this RM's clients: a name match alone is not enough to be sure.
-            return {"candidates": [m.model_dump() for m in matches], "client_id": None, "status": "awaiting_client"}
-        if len(matches) == 1:
-            return _chosen(matches[0])
-        clear_winner = len(matches) > 1 and matches[0].score - matches[1].score >= CLEAR_WINNER_MARGIN
-        if clear_winner and _full_name_given(name, matches[0]):
-            return _chosen(matches[0])
+        # The phone is not one of this RM's clients: a name alone is not enough to be sure.
+        return _ask(crm.clients_mentioned(text) or (crm.find_clients(name=name) if name else []))
+    mentioned = crm.clients_mentioned(text)
+    if mentioned:
+        # The same score and the same place ("anh Minh" with two Minhs) is a real ambiguity; otherwise the
+        # first-named client is the note's subject ("gọi anh báo" later is a pronoun, not client Bảo).
+        top = mentioned[0]
+        best = [match for match in mentioned if (match.score, match.position) == (top.score, top.position)]
+        return _chosen(best[0]) if len(best) == 1 else _ask(best)
+    matches = crm.find_clients(name=name, limit=5) if name else []
+    if len(matches) == 1:
+        return _chosen(matches[0])
+    clear_winner = len(matches) > 1 and matches[0].score - matches[1].score >= CLEAR_WINNER_MARGIN
+    if clear_winner and _full_name_given(name or "", matches[0]):
+        return _chosen(matches[0])
+    return _ask(matches)
+
+
+def _ask(matches: list[ClientMatch]) -> dict[str, Any]:
     return {"candidates": [m.model_dump() for m in matches], "client_id": None, "status": "awaiting_client"}
 
 
@@ -258,7 +272,7 @@ def apply_client_choice(state: DataEntryState, runtime: Runtime[AgentContext]) -
     text = str(decision["args"])
     extraction = dict(state["extraction"])
     phone = normalize_phone(text)
-    extraction.update(phone=phone, client_name=None if phone else text)
+    extraction.update(phone=phone, client_name=None if phone else text, client_hint=None if phone else text)
     return {"extraction": extraction, "problems": []}
 
 
