@@ -204,28 +204,41 @@ def test_no_client_of_this_rm_makes_it_ask_without_revealing_anyone(graph: Any, 
     assert request["action_request"]["action"] == "choose_client"
 
 
-def test_the_model_path_uses_verbatim_spans_converted_by_code(graph: Any, bank_db: Database) -> None:
+def test_the_model_fills_gaps_with_verbatim_spans_converted_by_code(graph: Any, bank_db: Database) -> None:
+    # The rules find nothing in this note but the client; the model's spans fill the rest.
+    note = "Son Pham 0823912039 — khoản 750m vnd cho anh ấy, ngồi ở Highlands; he wants the brochure by Friday"
     spans = {
-        "client_name": "Son Pham", "phone": "0823912039", "channel": "meeting", "location_text": "coffee house",
-        "topic": "renovation loan", "product_category": "loan", "amount_text": "800m vnd", "sentiment": "positive",
-        "tasks": [{"kind": "send_document", "title": "Send the info pack", "due_text": "by tomorrow"},
-                  {"kind": "call", "title": "Call him", "due_text": "next Wednesday"},
-                  {"kind": "meeting", "title": "Invented", "due_text": "on the 31st of February"}],
+        "client_name": "Son Pham", "phone": "0823912039", "channel": "meeting", "location_text": "Highlands",
+        "topic": "loan", "product_category": "loan", "amount_text": "750m vnd", "sentiment": "positive",
+        "tasks": [{"kind": "send_document", "title": "Send the brochure", "due_text": "by Friday"},
+                  {"kind": "meeting", "title": "Meeting with client", "due_text": None},
+                  {"kind": "call", "title": "Invented", "due_text": "on the 31st of February"}],
     }  # fmt: skip
     model = ScriptedChatModel(script=[spans])
     with use_chat_model(model, "openai:test-model"):
         session = Session(graph, bank_db, model="openai:test-model")
-        request = _request(session.start(SON_NOTE))
+        request = _request(session.start(note))
     args = request["action_request"]["args"]
-    assert args["interaction"]["amount_vnd"] == 800_000_000  # "800m vnd" converted by code, not by the model
-    dues = [(t["kind"], t["due_on"]) for t in args["tasks"]]
-    assert dues[:2] == [("send_document", "2025-10-25"), ("call", "2025-10-29")]
-    assert dues[2] == ("meeting", "2025-10-25")  # a hallucinated date span is dropped: defaulted and flagged
-    assert "no date given" in request["description"]
+    assert args["interaction"]["client_id"] == "C0001"
+    assert args["interaction"]["amount_vnd"] == 750_000_000  # "750m vnd" converted by code, not by the model
+    assert args["interaction"]["sentiment"] == "positive"  # the rules had no cue; the model's reading fills it
+    # Only the task with a real, future date copied from the note: no invented "meeting with client", no 31 February.
+    assert [(t["kind"], t["due_on"]) for t in args["tasks"]] == [("send_document", "2025-10-31")]
+    assert session.graph.get_state(session.config).values["engine"] == "model"
     prompt = " ".join(model.prompt_texts())
-    assert SON_NOTE in prompt
+    assert note in prompt
     for infrastructure in ("RM001", "C0001", bank_db.url):
         assert infrastructure not in prompt
+
+
+def test_the_model_does_not_overrule_the_rules(graph: Any, bank_db: Database) -> None:
+    wrong = {"channel": "call", "amount_text": "800m", "sentiment": "negative",
+             "tasks": [{"kind": "meeting", "title": "Meeting with client", "due_text": "tomorrow"}]}  # fmt: skip
+    with use_chat_model(ScriptedChatModel(script=[wrong]), "openai:test-model"):
+        args = _request(Session(graph, bank_db, model="openai:test-model").start(SON_NOTE))["action_request"]["args"]
+    assert (args["interaction"]["channel"], args["interaction"]["sentiment"]) == ("meeting", "positive")
+    assert [(t["kind"], t["due_on"]) for t in args["tasks"]] == [
+        ("send_document", "2025-10-25"), ("call", "2025-10-29"), ("meeting", "2025-10-25")]  # fmt: skip
 
 
 def test_a_failing_model_falls_back_to_the_rules(

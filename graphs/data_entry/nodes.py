@@ -74,38 +74,44 @@ def _extraction_dict(extraction: NoteExtraction) -> dict[str, Any]:
 
 
 def _from_model(spans: NoteSpans, note: str, rules: NoteExtraction, today: dt.date) -> NoteExtraction:
-    """The model's spans, converted by code; a span not found in the note is dropped for the rules' value."""
+    """The rules' reading, with gaps filled from the model's verbatim spans (converted by code).
+
+    The model fills in; it does not overrule: a small model turns the meeting itself into a task
+    and misreads channels, so a field the rules found stays. A span that is not in the note is a
+    hallucination and is dropped; a model task needs a due date copied from the note, in the future,
+    that no rule-found task already covers.
+    """
 
     def verbatim(value: str | None) -> str | None:
         return value if value and span_in(note, value) else None
 
     amount_text = verbatim(spans.amount_text)
     amounts = find_amounts(amount_text) if amount_text else []
-    tasks: list[ExtractedTask] = []
+    covered = {(task.kind, task.due_on) for task in rules.tasks}
+    extra: list[ExtractedTask] = []
     for task in spans.tasks:
         due_text = verbatim(task.due_text)
-        tasks.append(
-            ExtractedTask(
-                kind=task.kind,
-                title=task.title.strip() or task.kind,
-                due_on=resolve_date(due_text, today) if due_text else None,
-                due_text=due_text,
-            )
+        due_on = resolve_date(due_text, today) if due_text else None
+        if due_on is None or due_on <= today or (task.kind, due_on) in covered:
+            continue
+        covered.add((task.kind, due_on))
+        extra.append(
+            ExtractedTask(kind=task.kind, title=task.title.strip() or task.kind, due_on=due_on, due_text=due_text)
         )
     phone = normalize_phone(spans.phone) if spans.phone and span_in(note, spans.phone) else None
     return NoteExtraction(
         language=rules.language,
-        client_name=verbatim(spans.client_name) or rules.client_name,
-        phone=phone or rules.phone,
-        channel=spans.channel or rules.channel,
-        location=verbatim(spans.location_text) or rules.location,
-        topic=verbatim(spans.topic) or spans.topic or rules.topic,
-        product_category=spans.product_category or rules.product_category,
-        amount_vnd=amounts[0].value_vnd if amounts else rules.amount_vnd,
-        amount_text=amount_text or rules.amount_text,
-        sentiment=spans.sentiment or rules.sentiment,
+        client_name=rules.client_name or verbatim(spans.client_name),
+        phone=rules.phone or phone,
+        channel=rules.channel or spans.channel,
+        location=rules.location or verbatim(spans.location_text),
+        topic=rules.topic or verbatim(spans.topic),
+        product_category=rules.product_category or spans.product_category,
+        amount_vnd=rules.amount_vnd if rules.amount_vnd is not None else (amounts[0].value_vnd if amounts else None),
+        amount_text=rules.amount_text or amount_text,
+        sentiment=rules.sentiment if rules.sentiment != "neutral" else (spans.sentiment or "neutral"),
         summary=rules.summary,
-        tasks=tasks if tasks or not rules.tasks else rules.tasks,
+        tasks=[*rules.tasks, *extra],
     )
 
 
