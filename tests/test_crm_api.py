@@ -316,3 +316,9 @@ def test_clients_mentioned_in_free_text(bank_db: Database, text: str, expected: 
     found = CrmApi(bank_db, "RM001").clients_mentioned(text)
     best = [match.id for match in found if match.score == found[0].score] if found else []
     assert sorted(best) == expected
+
+
+def test_name_search_needs_the_given_name(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM002")
+    assert [m.id for m in api.find_clients(name="Trần Thị Dung")] == ["C0101"]
+    assert api.find_clients(name="Trần Thị Ngọc") == []  # same family and middle name, another person

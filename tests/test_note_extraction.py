@@ -129,3 +129,28 @@ def test_places_with_proper_names() -> None:
     assert extract_note("Gặp Mr Tuấn tại Vincom Center, bàn về đầu tư", FRIDAY).location == "Vincom Center"
     assert extract_note("Gặp chị Oanh ở bệnh viện Việt Đức. Chị rất vui.", FRIDAY).location == "bệnh viện Việt Đức"
     assert extract_note("Dinner at Madame Lam restaurant last night with Ms Anh", FRIDAY).location == "Madame Lam restaurant"
+
+
+def test_the_opening_clause_is_the_story_and_the_clients_needs_are_not_tasks() -> None:
+    note = "Gặp ông Thắng, ông cần vay vốn lưu động 3 tỷ. Review báo cáo tài chính trước ngày 18/11, hẹn gặp lại ông thứ 6 tuần sau."
+    assert _tasks(note) == [("review", "2025-11-18"), ("meeting", "2025-10-31")]
+    assert extract_note(note, FRIDAY).product_category == "loan"
+    assert _tasks("Email from Son Pham re his CD maturing 5/11. Send renewal docs by 3/11.") == [
+        ("send_document", "2025-11-03")
+    ]
+
+
+def test_nothing_to_follow_up_means_no_task() -> None:
+    assert _tasks("Quick WhatsApp check-in with Ms Anh, nothing to follow up, she's happy.") == []
+    assert _tasks("Gặp chị Oanh, khoản vay đã duyệt. Chưa cần làm gì thêm.") == []
+
+
+def test_thu_is_not_thursday_in_vietnamese() -> None:
+    assert _tasks("goi cho c Tam, c muon mo the nhung thu nhap chua du. cuoi thang goi lai") == [("call", "2025-10-31")]
+
+
+def test_running_into_a_client_is_a_meeting_and_places_can_be_one_word() -> None:
+    extraction = extract_note("Ran into Son Pham at Hanoi Club, chatted about his CD", FRIDAY)
+    assert (extraction.channel, extraction.location) == ("meeting", "Hanoi Club")
+    assert extract_note("Gặp anh Hải tại Starbucks, bàn về thẻ", FRIDAY).location == "Starbucks"
+    assert extract_note("gap anh Bao o Vincom Ba Trieu", FRIDAY).location == "Vincom Ba Trieu"

@@ -307,6 +307,8 @@ class CrmApi:
             if len(wanted) == 1:
                 # One word ("Minh") must be a whole name part, not a fragment of one.
                 score = 100.0 if wanted[0] in tokens else min(score, fuzz.ratio(wanted[0], tokens[-1]))
+            elif not any(_same_word(word, tokens[-1]) or fuzz.ratio(word, tokens[-1]) >= 80 for word in wanted):
+                continue  # "Trần Thị Ngọc" is not "Trần Thị Dung": the given name must be there
             if score >= NAME_MATCH_THRESHOLD:
                 scored.append(ClientMatch(**row._mapping, score=round(float(score), 1), matched_on="name"))
         scored.sort(key=lambda match: (-match.score, match.full_name, match.id))

@@ -26,11 +26,11 @@ _VI_MARKERS = re.compile(
 _VI_DIACRITICS = re.compile(r"[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.I)
 
 _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
-    ("chat", re.compile(r"\b(zalo|whatsapp|viber|telegram|messenger|chat(ted)?|texted|sms|nhan tin|inbox(ed)?)\b")),
+    ("chat", re.compile(r"\b(zalo|whatsapp|viber|telegram|messenger|chat|texted|sms|nhan tin|inbox(ed)?)\b")),
     ("email", re.compile(r"\b(e-?mail(ed)?|mail(ed)?|thu dien tu)\b")),
     ("call", re.compile(r"\b(call(ed)?|phoned|rang|phone call|on the phone|goi dien|goi cho|dien thoai|cuoc goi|goi)\b")),
     ("meeting", re.compile(
-        r"\b(met|meet(ing)?|visit(ed)?|lunch|dinner|coffee|cafe|ca phe|gap|hop|tham|ghe|tiep|in person|"
+        r"\b(met|meet(ing)?|visit(ed)?|ran into|bumped into|lunch|dinner|coffee|cafe|ca phe|gap|hop|tham|ghe|tiep|in person|"
         r"at (the|his|her|their) (office|branch|home|house))\b"
     )),
 ]  # fmt: skip
@@ -43,7 +43,10 @@ _LOCATION = re.compile(
     rf"\b(?:at|in)\s+(?:a|an|the|his|her|their|our)?\s*(?P<place>(?:[\w'&-]+\s+){{0,3}}?(?:{_PLACE_NOUNS}))\b",
     re.IGNORECASE,
 )
-_PROPER_PLACE = re.compile(r"\b(?:at|tại|ở)\s+(?P<place>(?:[A-ZĐ][\w'&-]*)(?:\s+[A-ZĐ][\w'&-]*){1,3})")
+_PROPER_PLACE = re.compile(
+    r"\b(?:at\s+(?P<en>(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\b)"
+    r"[A-ZĐ][\w'&-]*(?:\s+[A-ZĐ][\w'&-]*){1,3})|(?:tại|ở|o)\s+(?P<vi>[A-ZĐ][\w'&-]*(?:\s+[A-ZĐ][\w'&-]*){0,3}))"
+)
 _VI_LOCATION = re.compile(
     r"\b(?:tai|o)\s+(?P<place>(?:quan\s+(?:ca\s*phe|cafe|an)|ca\s*phe|cafe|coffee|nha\s+hang|khach\s+san|van\s+phong|"
     r"chi\s+nhanh|nha\s+rieng|nha|biet\s+thu|cong\s+ty|phong\s+giao\s+dich|phong\s+kham|toa\s+nha|trung\s+tam(?:\s+thuong\s+mai)?|"
@@ -58,7 +61,8 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
         r"the cua|mo the)\b"
     )),
     ("loan", re.compile(
-        r"\b(loan|loans|mortgage|refinanc\w*|borrow\w*|credit line|vay|khoan vay|the chap|tin dung|giai ngan)\b"
+        r"\b(loan|loans|mortgage|refinanc\w*|borrow\w*|credit line|line of credit|working capital|overdraft|vay|"
+        r"khoan vay|the chap|tin dung|giai ngan|von luu dong|thau chi|han muc vay)\b"
     )),
     ("insurance", re.compile(r"\b(insurance|bao hiem|policy cover|life cover)\b")),
     ("investment", re.compile(
@@ -211,15 +215,35 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_action(folded_clause: str, *, has_date: bool, after_action: bool, vietnamese: bool) -> bool:
+_CLIENT_SUBJECT = re.compile(
+    r"\b(he|she|they|client|ong|ba|anh|chi|c|a|kh|khach|khach hang|ong ay|ba ay|anh ay|chi ay)\s+$"
+)
+_NOTHING_TO_DO = re.compile(
+    r"\b(nothing|no|without|khong|chua)\s+(?:\w+\s+){0,2}?(to do|follow[- ]?up|action|further|can lam|lam gi|viec gi)"
+)
+
+
+def _rm_cue(folded_clause: str, *, vietnamese: bool) -> bool:
+    """A cue that the RM has something to do: "need to", "cần", "nhớ"… but not the client's "ông cần vay"."""
+    cues = list(_ACTION_CUE.finditer(folded_clause))
+    if vietnamese:
+        cues += list(re.finditer(r"\bcan\b", folded_clause))  # "cần" once accents are folded
+    return any(not _CLIENT_SUBJECT.search(folded_clause[: cue.start()]) for cue in cues)
+
+
+def _is_action(
+    folded_clause: str, *, has_date: bool, after_action: bool, vietnamese: bool, opening: bool = False
+) -> bool:
     """A follow-up, not the story: a cue ("need to", "cần", "nhớ"), or an action verb with a date or after an action.
 
     "Gặp anh Minh ở quán cà phê" opening a note is the meeting itself, not a task.
     """
-    if _ACTION_CUE.search(folded_clause) or _recurrence(folded_clause)[0] is not None:
+    if _NOTHING_TO_DO.search(folded_clause):
+        return False
+    if _rm_cue(folded_clause, vietnamese=vietnamese) or _recurrence(folded_clause)[0] is not None:
         return True
-    if vietnamese and re.search(r"\bcan\b", folded_clause):  # "cần" once accents are folded; English "can" is no cue
-        return True
+    if opening:  # the note's first clause is what happened ("Email from Son Pham…"), unless it says otherwise
+        return False
     return _starts_with_action(folded_clause) and (has_date or after_action)
 
 
@@ -335,11 +359,18 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     tasks: list[ExtractedTask] = []
     narrative: list[str] = []
     after_action = False
-    for start, end in _clauses(text):
+    clauses = _clauses(text)
+    for index, (start, end) in enumerate(clauses):
         clause = text[start:end]
         folded_clause = folded[start:end]
         dates = find_dates(clause, today)
-        action = _is_action(folded_clause, has_date=bool(dates), after_action=after_action, vietnamese=language == "vi")
+        action = _is_action(
+            folded_clause,
+            has_date=bool(dates),
+            after_action=after_action,
+            vietnamese=language == "vi",
+            opening=index == 0 and len(clauses) > 1,
+        )
         kind = (_task_kind(folded_clause) or _fallback_kind(folded_clause)) if action else None
         after_action = kind is not None
         if kind is None:
@@ -362,10 +393,12 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     channel = _first_channel(story, text) or _first_channel(folded, text)
 
     location = None
-    location_match = _LOCATION.search(text) or _VI_LOCATION.search(folded) or _PROPER_PLACE.search(text)
+    location_match = _LOCATION.search(text) or _VI_LOCATION.search(folded)
     if location_match:
         start, end = location_match.span("place")
         location = text[start:end].strip(" ,.")
+    elif proper := _PROPER_PLACE.search(text):
+        location = (proper.group("en") or proper.group("vi")).strip(" ,.")
     topic = None
     topic_match = _TOPIC.search(folded)
     if topic_match:

@@ -311,18 +311,12 @@ def find_dates(text: str, today: dt.date) -> list[DateSpan]:
             start, end = match.span()
             if any(start < span.end and end > span.start for span in found):
                 continue
-            if (
-                kind == "en_weekday"
-                and match.group("wd") in ("sat", "sun", "mon", "wed")
-                and not _weekday_context(folded, match)
-            ):
-                continue
-            if (
-                kind == "tomorrow"
-                and match.group(0) == "mai"
-                and (not _vi_context(folded) or _after_honorific(folded, start))
-            ):
-                continue
+            weekday = match.group("wd") if kind == "en_weekday" else ""
+            if weekday and not weekday.endswith("day") and not _weekday_context(folded, match):
+                continue  # "sat", "wed", "thu" (thu nhập), "tue"… are weekdays only after on/by/next/this
+            bare_mai = kind == "tomorrow" and match.group(0) == "mai"
+            if bare_mai and (not _vi_context(folded) or _after_honorific(folded, start)):
+                continue  # "chị Mai" is a name
             if kind == "day_after_tomorrow" and match.group(0) == "mot" and not _vi_context(folded):
                 continue
             if kind == "vi_weekday" and match.group("wd") == "cn" and not _vi_context(folded):
