@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from agentify.commands import index as index_command
 from agentify.commands import models as models_command
 from stores.db import Database
 from stores.fixtures import FixtureError, StoreNotEmptyError, load_fixture, read_fixture_file
@@ -155,6 +156,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     from stores.demo_bank import generate_demo_bank
     from stores.schema import Rm
     from tools.auth import issue_token
+    from tools.retrieval import build_indexes, default_today
 
     database = Database()
     database.create_schema()
@@ -164,6 +166,12 @@ def cmd_up(args: argparse.Namespace) -> int:
         generate_demo_bank(database, clients=args.clients, seed=args.seed, today=today, progress=True)
     else:
         _out(f"using the bank already in {database.url}")
+    _out("building the search indexes (products, policies, client profiles)")
+    summary = build_indexes(database, today=default_today(database), progress=True)
+    _out(
+        f"indexes ready: {summary.clients} client profiles, {summary.products} products, "
+        f"{summary.policy_chunks} policy passages ({sum(summary.seconds.values()):.1f} s)"
+    )
     with database.engine.connect() as connection:
         rm_id = connection.execute(select(Rm.id).order_by(Rm.id).limit(1)).scalar()
     if rm_id is None:
@@ -223,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     models_command.register(commands)
+    index_command.register(commands)
 
     up = commands.add_parser("up", help="the main job: demo bank if empty, a token, then the server")
     up.add_argument("--clients", type=int, default=2000)

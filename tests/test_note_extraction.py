@@ -97,7 +97,9 @@ def test_language_detection() -> None:
 
 
 def test_a_clause_that_starts_with_its_date_is_a_task() -> None:
-    assert _tasks("Gặp chị Oanh ở phòng khám. Thứ 6 tuần sau gửi hợp đồng cho chị.") == [("send_document", "2025-10-31")]
+    assert _tasks("Gặp chị Oanh ở phòng khám. Thứ 6 tuần sau gửi hợp đồng cho chị.") == [
+        ("send_document", "2025-10-31")
+    ]
     assert _tasks("Anh Long gọi. Ngày mai xem lại danh mục của anh, thứ 7 tuần sau gọi lại.") == [
         ("review", "2025-10-25"),
         ("call", "2025-11-01"),
@@ -122,13 +124,18 @@ def test_a_name_that_is_also_a_date_word() -> None:
 
 def test_the_first_channel_named_wins_and_chat_needs_its_accent() -> None:
     assert extract_note("Ông Thắng ghé chi nhánh phàn nàn. Ngày mai gọi lại cho ông.", FRIDAY).channel == "meeting"
-    assert extract_note("Chị Nhung nhắn hỏi vay 300 củ sửa nhà, em hẹn gặp chị thứ 6 tuần sau.", FRIDAY).channel == "chat"
+    assert (
+        extract_note("Chị Nhung nhắn hỏi vay 300 củ sửa nhà, em hẹn gặp chị thứ 6 tuần sau.", FRIDAY).channel == "chat"
+    )
 
 
 def test_places_with_proper_names() -> None:
     assert extract_note("Gặp Mr Tuấn tại Vincom Center, bàn về đầu tư", FRIDAY).location == "Vincom Center"
     assert extract_note("Gặp chị Oanh ở bệnh viện Việt Đức. Chị rất vui.", FRIDAY).location == "bệnh viện Việt Đức"
-    assert extract_note("Dinner at Madame Lam restaurant last night with Ms Anh", FRIDAY).location == "Madame Lam restaurant"
+    assert (
+        extract_note("Dinner at Madame Lam restaurant last night with Ms Anh", FRIDAY).location
+        == "Madame Lam restaurant"
+    )
 
 
 def test_the_opening_clause_is_the_story_and_the_clients_needs_are_not_tasks() -> None:

@@ -16,13 +16,14 @@ Dates are relative to ``today``, the bank's reference date.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, case, func, select
 
@@ -136,13 +137,12 @@ EVENT_KINDS = frozenset(
 EVENT_WEIGHT = 3.0
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     """One thing about a client.
 
     ``text`` (English) and ``text_vi`` (Vietnamese) come from a bounded
     vocabulary and are what gets embedded; ``detail`` is the exact statement
-    shown to the RM.
+    shown to the RM. A named tuple: 100,000 clients make 1.5 million of them.
     """
 
     kind: str
@@ -192,10 +192,14 @@ class Essence:
 
 def bucket(amount: float, buckets: Sequence[tuple[int, str, str]] = _AMOUNT_BUCKETS) -> tuple[str, str]:
     """The bounded words for an amount, in English and Vietnamese (``2 to 5 billion VND``)."""
-    for limit, english, vietnamese in buckets:
-        if amount < limit:
-            return english, vietnamese
-    return buckets[-1][1], buckets[-1][2]
+    limits = _LIMITS.get(id(buckets))
+    if limits is None:
+        limits = _LIMITS[id(buckets)] = [limit for limit, _, _ in buckets]
+    position = min(bisect.bisect_right(limits, amount), len(buckets) - 1)
+    return buckets[position][1], buckets[position][2]
+
+
+_LIMITS: dict[int, list[int]] = {}
 
 
 def vnd(amount: float) -> str:
@@ -257,13 +261,31 @@ def _plural(count: int, word: str) -> str:
 # ----- the bulk read ----------------------------------------------------------------------------------------------
 
 
+class _Account(NamedTuple):
+    kind: str
+    product_code: str
+    status: str
+    balance_vnd: int
+    maturity_on: dt.date | None
+
+
+class _Flow(NamedTuple):
+    direction: str
+    category: str
+    n_45: int
+    n_90: int
+    sum_90: int
+    sum_30: int
+    max_7: int
+
+
 @dataclass
 class _Row:
     """Everything read about one client, before it becomes facts."""
 
     client: Any
-    accounts: list[Any] = field(default_factory=list)
-    flows: list[Any] = field(default_factory=list)
+    accounts: list[_Account] = field(default_factory=list)
+    flows: list[_Flow] = field(default_factory=list)
     last_contact: dt.datetime | None = None
     complaints: list[Any] = field(default_factory=list)
     logins_recent: int | None = None
@@ -309,9 +331,11 @@ def _read(connection: Connection, today: dt.date, ids: list[str] | None) -> dict
     account_query = select(
         Account.client_id, Account.kind, Account.product_code, Account.status, Account.balance_vnd, Account.maturity_on
     ).where((Account.status == "active") | ((Account.status == "matured") & (Account.maturity_on >= recent_matured)))
-    for account in connection.execute(_restricted(account_query, Account.client_id, ids)):
-        if account.client_id in rows:
-            rows[account.client_id].accounts.append(account)
+    for client_id, kind, code, status, balance, maturity in connection.execute(
+        _restricted(account_query, Account.client_id, ids)
+    ):
+        if client_id in rows:
+            rows[client_id].accounts.append(_Account(kind, code, status, int(balance), maturity))
 
     since = _start_of(today - dt.timedelta(days=HISTORY_DAYS))
     t7 = _start_of(today - dt.timedelta(days=INFLOW_WINDOW_DAYS))
@@ -337,7 +361,17 @@ def _read(connection: Connection, today: dt.date, ids: list[str] | None) -> dict
     )
     for flow in connection.execute(_restricted(flow_query, Transaction.client_id, ids)):
         if flow.client_id in rows:
-            rows[flow.client_id].flows.append(flow)
+            rows[flow.client_id].flows.append(
+                _Flow(
+                    flow.direction,
+                    flow.category,
+                    int(flow.n_45 or 0),
+                    int(flow.n_90 or 0),
+                    int(flow.sum_90 or 0),
+                    int(flow.sum_30 or 0),
+                    int(flow.max_7 or 0),
+                )
+            )
 
     contact_query = select(Interaction.client_id, func.max(Interaction.occurred_at).label("last")).group_by(
         Interaction.client_id
@@ -428,11 +462,29 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
     add("tenure", *_tenure(client.onboarded_on, today), f"Client since {client.onboarded_on.isoformat()}.")
 
     # What they hold.
-    active = [account for account in row.accounts if account.status == "active"]
     totals: dict[str, int] = defaultdict(int)
-    for account in active:
-        totals[account.kind] += int(account.balance_vnd)
-    aum = sum(totals[kind] for kind in ("casa", "savings", "cd", "investment"))
+    loans: dict[str, int] = defaultdict(int)
+    investments: set[str] = set()
+    cards: set[str] = set()
+    maturing: list[_Account] = []
+    matured: list[tuple[dt.date, int]] = []  # (maturity, amount) of CDs that matured recently
+    horizon = today + dt.timedelta(days=MATURITY_WINDOW_DAYS)
+    for account in row.accounts:
+        if account.status != "active":
+            if account.status == "matured" and account.kind == "cd" and account.maturity_on is not None:
+                matured.append((account.maturity_on, account.balance_vnd))
+            continue
+        totals[account.kind] += account.balance_vnd
+        if account.kind == "loan":
+            loans[account.product_code] += account.balance_vnd
+        elif account.kind == "investment":
+            investments.add(account.product_code)
+        elif account.kind == "card":
+            cards.add(account.product_code)
+        maturity = account.maturity_on
+        if maturity is not None and account.kind in ("cd", "loan") and today <= maturity <= horizon:
+            maturing.append(account)
+    aum = totals["casa"] + totals["savings"] + totals["cd"] + totals["investment"]
     words, words_vi = bucket(aum)
     add(
         "aum",
@@ -450,12 +502,8 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
         if totals[kind] > 0:
             words, words_vi = bucket(totals[kind])
             add(f"holding_{kind}", f"{label}: {words}.", f"{label_vi}: {words_vi}.", f"{label}: {vnd(totals[kind])}.")
-    for code in sorted({a.product_code for a in active if a.kind == "investment"}):
+    for code in sorted(investments):
         add("product", f"Holds {product_name(code)}.", f"Đang đầu tư {product_name(code)}.")
-    loans: dict[str, int] = defaultdict(int)
-    for account in active:
-        if account.kind == "loan":
-            loans[account.product_code] += int(account.balance_vnd)
     for code, outstanding in sorted(loans.items()):
         words, words_vi = bucket(outstanding)
         add(
@@ -464,12 +512,12 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
             f"Có khoản vay ({product_name(code)}) còn nợ {words_vi}.",
             f"Has a loan ({product_name(code)}) with {vnd(outstanding)} outstanding.",
         )
-    for code in sorted({a.product_code for a in active if a.kind == "card"}):
+    for code in sorted(cards):
         add("card", f"Holds a card: {product_name(code)}.", f"Có thẻ {product_name(code)}.")
 
     # How money moves.
     flows = {(flow.direction, flow.category): flow for flow in row.flows}
-    incoming_7 = max(((int(f.max_7 or 0), f.category) for f in row.flows if f.direction == "in"), default=(0, ""))
+    incoming_7 = max(((f.max_7, f.category) for f in row.flows if f.direction == "in"), default=(0, ""))
     cash = totals["casa"] + totals["savings"]
     if cash >= IDLE_CASH_MIN_VND:
         words, words_vi = bucket(cash)
@@ -487,14 +535,14 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
             add("income", "Receives business income.", "Có thu nhập từ kinh doanh.")
             continue
         word, word_vi = ("salary", "lương") if category == "salary" else ("pension", "lương hưu")
-        if int(flow.n_45 or 0) == 0:
+        if flow.n_45 == 0:
             add(
                 "income_stopped",
                 f"The monthly {word} stopped arriving in the last {SALARY_STOP_DAYS} days.",
                 f"Khoản {word_vi} hằng tháng đã ngừng chuyển về trong {SALARY_STOP_DAYS} ngày qua.",
             )
         else:
-            monthly = int(flow.sum_90 or 0) / max(1, int(flow.n_90 or 0))
+            monthly = flow.sum_90 / max(1, flow.n_90)
             words, words_vi = bucket(monthly, _INCOME_BUCKETS)
             add(
                 "income",
@@ -504,9 +552,9 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
             )
     spending = sorted(
         (
-            (int(flow.sum_90 or 0), category)
+            (flow.sum_90, category)
             for (direction, category), flow in flows.items()
-            if direction == "out" and category in _SPENDING_WORDS and int(flow.sum_90 or 0) > 0
+            if direction == "out" and category in _SPENDING_WORDS and flow.sum_90 > 0
         ),
         reverse=True,
     )
@@ -514,7 +562,7 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
         english, vietnamese = _SPENDING_WORDS[category]
         add("spending", f"Spends on {english}.", f"Chi tiêu cho {vietnamese}.")
     external = flows.get(("out", "transfer_external"))
-    moved = int(external.sum_30 or 0) if external is not None else 0
+    moved = external.sum_30 if external is not None else 0
     if moved > 0 and moved / (cash + moved) >= OUTFLOW_SHARE_MIN:
         share = moved / (cash + moved)
         band = "more than 80%" if share >= 0.8 else ("60 to 80%" if share >= 0.6 else "30 to 60%")
@@ -564,11 +612,9 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
             f"Vừa nhận một khoản tiền lớn: {words_vi} ({source_vi}) trong 7 ngày qua.",
             f"Just received {vnd(amount)} ({source}) in the last 7 days.",
         )
-    horizon = today + dt.timedelta(days=MATURITY_WINDOW_DAYS)
-    for account in sorted(active, key=lambda a: (a.maturity_on or dt.date.max, a.product_code)):
+    for account in sorted(maturing, key=lambda a: (a.maturity_on, a.product_code, a.balance_vnd)):
         maturity = account.maturity_on
-        if maturity is None or not today <= maturity <= horizon or account.kind not in ("cd", "loan"):
-            continue
+        assert maturity is not None
         days = (maturity - today).days
         when, when_vi = _days_words(days)
         name = product_name(account.product_code)
@@ -589,14 +635,13 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
                 f"Loan ({name}) with {vnd(account.balance_vnd)} left ends on {maturity.isoformat()}, "
                 f"in {_plural(days, 'day')}.",
             )
-    matured = [a for a in row.accounts if a.status == "matured" and a.kind == "cd" and a.maturity_on is not None]
     if matured:
-        latest = max(matured, key=lambda a: a.maturity_on)
+        matured_on, matured_amount = max(matured)
         add(
             "cd_matured",
             "A certificate of deposit matured in the last 6 months.",
             "Một khoản tiền gửi có kỳ hạn đã đáo hạn trong 6 tháng qua.",
-            f"A certificate of deposit of {vnd(latest.balance_vnd)} matured on {latest.maturity_on.isoformat()}.",
+            f"A certificate of deposit of {vnd(matured_amount)} matured on {matured_on.isoformat()}.",
         )
     until_birthday = _days_to_birthday(client.date_of_birth, today)
     if until_birthday == 0:
