@@ -42,6 +42,8 @@ from stores.settings import BANK_TIMEZONE
 
 logger = logging.getLogger(__name__)
 
+_CATEGORY_OF = {product.code: product.category for product in PRODUCTS}
+
 MIN_CLIENTS = 200
 MAX_CLIENTS = 100_000
 CHUNK_CLIENTS = 2_000
@@ -1509,6 +1511,7 @@ class _Chunk:
                     "topic": topic,
                     "summary": summary,
                     "product_code": product,
+                    "product_category": _CATEGORY_OF[product] if product else None,
                     "amount_vnd": amount,
                     "sentiment": sentiment,
                     "source": source,
