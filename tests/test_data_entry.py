@@ -233,12 +233,13 @@ def test_the_model_fills_gaps_with_verbatim_spans_converted_by_code(graph: Any, 
 
 def test_the_model_does_not_overrule_the_rules(graph: Any, bank_db: Database) -> None:
     wrong = {"channel": "call", "amount_text": "800m", "sentiment": "negative",
-             "tasks": [{"kind": "meeting", "title": "Meeting with client", "due_text": "tomorrow"}]}  # fmt: skip
+             "tasks": [{"kind": "email", "title": "Email the pack", "due_text": "tomorrow"},
+                       {"kind": "meeting", "title": "Meet him", "due_text": "in 2 weeks"}]}  # fmt: skip
     with use_chat_model(ScriptedChatModel(script=[wrong]), "openai:test-model"):
         args = _request(Session(graph, bank_db, model="openai:test-model").start(SON_NOTE))["action_request"]["args"]
     assert (args["interaction"]["channel"], args["interaction"]["sentiment"]) == ("meeting", "positive")
     assert [(t["kind"], t["due_on"]) for t in args["tasks"]] == [
-        ("send_document", "2025-10-25"), ("call", "2025-10-29"), ("meeting", "2025-10-25")]  # fmt: skip
+        ("send_document", "2025-10-25"), ("call", "2025-10-29")]  # fmt: skip  # "in 2 weeks" is not in the note
 
 
 def test_a_failing_model_falls_back_to_the_rules(

@@ -79,7 +79,7 @@ def _from_model(spans: NoteSpans, note: str, rules: NoteExtraction, today: dt.da
     The model fills in; it does not overrule: a small model turns the meeting itself into a task
     and misreads channels, so a field the rules found stays. A span that is not in the note is a
     hallucination and is dropped; a model task needs a due date copied from the note, in the future,
-    that no rule-found task already covers.
+    on a day no rule-found task already has (the model tends to restate those under another kind).
     """
 
     def verbatim(value: str | None) -> str | None:
@@ -87,14 +87,14 @@ def _from_model(spans: NoteSpans, note: str, rules: NoteExtraction, today: dt.da
 
     amount_text = verbatim(spans.amount_text)
     amounts = find_amounts(amount_text) if amount_text else []
-    covered = {(task.kind, task.due_on) for task in rules.tasks}
+    covered = {task.due_on for task in rules.tasks}  # the model names the same follow-up with another kind
     extra: list[ExtractedTask] = []
     for task in spans.tasks:
         due_text = verbatim(task.due_text)
         due_on = resolve_date(due_text, today) if due_text else None
-        if due_on is None or due_on <= today or (task.kind, due_on) in covered:
+        if due_on is None or due_on <= today or due_on in covered:
             continue
-        covered.add((task.kind, due_on))
+        covered.add(due_on)
         extra.append(
             ExtractedTask(kind=task.kind, title=task.title.strip() or task.kind, due_on=due_on, due_text=due_text)
         )
