@@ -17,31 +17,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from agentify.commands import index as index_command
 from agentify.commands import models as models_command
+from agentify.console import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, err, iso_date, out
 from stores.db import Database
 from stores.fixtures import FixtureError, StoreNotEmptyError, load_fixture, read_fixture_file
 
 logger = logging.getLogger("agentify")
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_REFUSED = 2
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from error
 
 
 def _bank_today() -> dt.date:
@@ -58,10 +38,10 @@ def cmd_crm_load(args: argparse.Namespace) -> int:
     try:
         fixture = load_fixture(database, read_fixture_file(args.fixture), replace=args.replace)
     except (FixtureError, StoreNotEmptyError) as error:
-        _err(f"refused: {error}")
+        err(f"refused: {error}")
         return EXIT_REFUSED
     counts = ", ".join(f"{name}={count}" for name, count in fixture.counts().items() if count)
-    _out(f"loaded {args.fixture}: {counts or 'no rows'}")
+    out(f"loaded {args.fixture}: {counts or 'no rows'}")
     return EXIT_OK
 
 
@@ -74,11 +54,11 @@ def cmd_crm_query(args: argparse.Namespace) -> int:
             database, args.sql, rm_id=args.rm, today=args.today, row_limit=args.limit, timeout_s=args.timeout
         )
     except QueryRefused as error:
-        _err(str(error))
+        err(str(error))
         return EXIT_REFUSED
     if result.truncated:
-        _err(f"note: only the first {args.limit} rows are shown")
-    _out(json.dumps({"columns": result.columns, "rows": result.rows}, ensure_ascii=False, default=str))
+        err(f"note: only the first {args.limit} rows are shown")
+    out(json.dumps({"columns": result.columns, "rows": result.rows}, ensure_ascii=False, default=str))
     return EXIT_OK
 
 
@@ -91,16 +71,16 @@ def cmd_demo_bank(args: argparse.Namespace) -> int:
             fixture = demo_bank_fixture(clients=args.clients, seed=args.seed, today=today)
             with open(args.out, "w", encoding="utf-8") as file:
                 json.dump(fixture, file, ensure_ascii=False, indent=1)
-            _out(f"wrote the demo bank fixture ({args.clients} clients, seed {args.seed}) to {args.out}")
+            out(f"wrote the demo bank fixture ({args.clients} clients, seed {args.seed}) to {args.out}")
             return EXIT_OK
         summary = generate_demo_bank(
             Database(), clients=args.clients, seed=args.seed, today=today, replace=args.replace, progress=True
         )
     except (ValueError, StoreNotEmptyError) as error:
-        _err(f"refused: {error}")
+        err(f"refused: {error}")
         return EXIT_REFUSED
     counts = ", ".join(f"{name}={count}" for name, count in summary.counts.items())
-    _out(f"demo bank ready (seed {summary.seed}, today {summary.today}): {counts}")
+    out(f"demo bank ready (seed {summary.seed}, today {summary.today}): {counts}")
     return EXIT_OK
 
 
@@ -110,10 +90,10 @@ def cmd_rm_token(args: argparse.Namespace) -> int:
     try:
         token = issue_token(Database(), args.rm_id)
     except LookupError as error:
-        _err(f"refused: {error}")
+        err(f"refused: {error}")
         return EXIT_REFUSED
-    _out(f"token for {args.rm_id} (shown once; send it as 'Authorization: Bearer <token>'):")
-    _out(token)
+    out(f"token for {args.rm_id} (shown once; send it as 'Authorization: Bearer <token>'):")
+    out(token)
     return EXIT_OK
 
 
@@ -132,7 +112,7 @@ def cmd_rm_list(args: argparse.Namespace) -> int:
             .order_by(Rm.id)
         ).all()
     for rm_id, name, branch, language, clients in rows:
-        _out(f"{rm_id}\t{name}\t{branch}\t{language}\t{clients} clients")
+        out(f"{rm_id}\t{name}\t{branch}\t{language}\t{clients} clients")
     return EXIT_OK
 
 
@@ -144,7 +124,7 @@ def _serve(host: str, port: int) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     Database().create_schema()
-    _out(f"Agentify is serving on http://{args.host}:{args.port}/ (API docs at /docs)")
+    out(f"Agentify is serving on http://{args.host}:{args.port}/ (API docs at /docs)")
     _serve(args.host, args.port)
     return EXIT_OK
 
@@ -162,24 +142,24 @@ def cmd_up(args: argparse.Namespace) -> int:
     database.create_schema()
     if database.is_empty():
         today = args.today or _bank_today()
-        _out(f"creating a demo bank of {args.clients} clients (seed {args.seed}, today {today}) at {database.url}")
+        out(f"creating a demo bank of {args.clients} clients (seed {args.seed}, today {today}) at {database.url}")
         generate_demo_bank(database, clients=args.clients, seed=args.seed, today=today, progress=True)
     else:
-        _out(f"using the bank already in {database.url}")
-    _out("building the search indexes (products, policies, client profiles)")
+        out(f"using the bank already in {database.url}")
+    out("building the search indexes (products, policies, client profiles)")
     summary = build_indexes(database, today=default_today(database), progress=True)
-    _out(
+    out(
         f"indexes ready: {summary.clients} client profiles, {summary.products} products, "
         f"{summary.policy_chunks} policy passages ({sum(summary.seconds.values()):.1f} s)"
     )
     with database.engine.connect() as connection:
         rm_id = connection.execute(select(Rm.id).order_by(Rm.id).limit(1)).scalar()
     if rm_id is None:
-        _err("refused: the store has no relationship managers")
+        err("refused: the store has no relationship managers")
         return EXIT_REFUSED
     token = issue_token(database, rm_id)
-    _out(f"signed-in token for {rm_id}: {token}")
-    _out(f"Agentify is serving on http://{args.host}:{args.port}/ (API docs at /docs)")
+    out(f"signed-in token for {rm_id}: {token}")
+    out(f"Agentify is serving on http://{args.host}:{args.port}/ (API docs at /docs)")
     _serve(args.host, args.port)
     return EXIT_OK
 
@@ -203,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.set_defaults(handler=cmd_crm_load)
     query = crm.add_parser("query", help="run a guarded read-only SQL query as one RM")
     query.add_argument("--rm", required=True, help="the RM the query runs as")
-    query.add_argument("--today", type=_date, help="the date :today stands for (default: today)")
+    query.add_argument("--today", type=iso_date, help="the date :today stands for (default: today)")
     query.add_argument("--limit", type=int, default=1000, help="row limit (default 1000)")
     query.add_argument("--timeout", type=float, default=5.0, help="seconds before the query is stopped")
     query.add_argument("sql")
@@ -212,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo-bank", help="generate the deterministic demo bank")
     demo.add_argument("--clients", type=int, default=5000, help="200 to 100,000 (default 5,000)")
     demo.add_argument("--seed", type=int, default=7)
-    demo.add_argument("--today", type=_date, help="the reference date (default: today in Asia/Ho_Chi_Minh)")
+    demo.add_argument("--today", type=iso_date, help="the reference date (default: today in Asia/Ho_Chi_Minh)")
     demo.add_argument("--replace", action="store_true", help="replace the bank data already in the store")
     demo.add_argument("--out", help="write a fixture JSON file instead of loading the store")
     demo.set_defaults(handler=cmd_demo_bank)
@@ -236,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     up = commands.add_parser("up", help="the main job: demo bank if empty, a token, then the server")
     up.add_argument("--clients", type=int, default=2000)
     up.add_argument("--seed", type=int, default=7)
-    up.add_argument("--today", type=_date)
+    up.add_argument("--today", type=iso_date)
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--port", type=int, default=8000)
     up.set_defaults(handler=cmd_up)
@@ -255,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_FAILED
     except SQLAlchemyError as error:
-        _err(f"the store at {Database().url} failed: {error}")
+        err(f"the store at {Database().url} failed: {error}")
         return EXIT_FAILED
     return code
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, cast
 
+from langgraph.types import interrupt
 from typing_extensions import TypedDict
 
 ResponseType = Literal["accept", "ignore", "response", "edit"]
@@ -83,3 +84,17 @@ def read_response(value: Any, request: HumanInterrupt) -> HumanResponse:
         if not isinstance(args, dict):
             raise InvalidResponse("an 'edit' carries the corrected fields as an object in 'args'")
     return HumanResponse(type=kind, args=args)
+
+
+def ask_human(request: HumanInterrupt) -> HumanResponse:
+    """Pause the graph with ``request`` until a valid answer comes back.
+
+    An invalid answer does not crash the run: the same request comes back with the reason on top.
+    (On resume LangGraph replays this function; each ``interrupt`` call takes the answer given to it.)
+    """
+    while True:
+        answer = interrupt([request])
+        try:
+            return read_response(answer, request)
+        except InvalidResponse as error:
+            request = {**request, "description": f"⚠ {error}\n\n{request['description']}"}

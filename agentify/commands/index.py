@@ -7,34 +7,12 @@ outdated index; the reason is on stderr), 1 an unexpected failure.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
-import sys
 
+from agentify.console import EXIT_OK, EXIT_REFUSED, err, iso_date, out
 from stores.db import Database
 
 logger = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_REFUSED = 2
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from error
 
 
 def _positive(text: str) -> int:
@@ -56,14 +34,14 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     try:
         summary = build_indexes(database, today=today, progress=True)
     except ValueError as error:  # e.g. an unknown AGENTIFY_EMBEDDINGS
-        _err(f"refused: {error}")
+        err(f"refused: {error}")
         return EXIT_REFUSED
-    _out(
+    out(
         f"indexes built in {summary.root} (today {summary.today}, model {summary.model_id}): "
         f"clients={summary.clients} products={summary.products} policy_chunks={summary.policy_chunks} "
         f"distinct_facts={summary.distinct_facts} texts_embedded={summary.texts_embedded}"
     )
-    _out("seconds: " + " ".join(f"{step}={value:.2f}" for step, value in summary.seconds.items()))
+    out("seconds: " + " ".join(f"{step}={value:.2f}" for step, value in summary.seconds.items()))
     return EXIT_OK
 
 
@@ -76,9 +54,9 @@ def cmd_index_update(args: argparse.Namespace) -> int:
     try:
         summary = update_client_index(database, today=today, client_ids=args.client or None)
     except (IndexNotReady, ValueError) as error:
-        _err(f"refused: {error}")
+        err(f"refused: {error}")
         return EXIT_REFUSED
-    _out(
+    out(
         f"client index updated (today {today}): upserted={len(summary.upserted)} removed={len(summary.removed)} "
         f"unchanged={summary.unchanged} texts_embedded={summary.texts_embedded}"
     )
@@ -94,10 +72,10 @@ def cmd_index_search(args: argparse.Namespace) -> int:
     try:
         hits = search_clients(database, args.rm, args.text, args.k)
     except (IndexNotReady, LookupError, ValueError) as error:
-        _err(f"refused: {error}")
+        err(f"refused: {error}")
         return EXIT_REFUSED
     for client_id, score in hits:
-        _out(f"{client_id}\t{score:.4f}")
+        out(f"{client_id}\t{score:.4f}")
     return EXIT_OK
 
 
@@ -109,11 +87,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     commands = index.add_subparsers(dest="index_command", required=True)
 
     build = commands.add_parser("build", help="rebuild the product, policy and client profile indexes")
-    build.add_argument("--today", type=_date, help="the date profiles are computed for (default: the bank's date)")
+    build.add_argument("--today", type=iso_date, help="the date profiles are computed for (default: the bank's date)")
     build.set_defaults(handler=cmd_index_build)
 
     update = commands.add_parser("update", help="re-embed only the clients whose profile changed; drop deleted ones")
-    update.add_argument("--today", type=_date, help="the date profiles are computed for (default: the bank's date)")
+    update.add_argument("--today", type=iso_date, help="the date profiles are computed for (default: the bank's date)")
     update.add_argument("--client", action="append", help="only this client (repeatable); re-embedded regardless")
     update.set_defaults(handler=cmd_index_update)
 

@@ -9,26 +9,13 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sys
 import time
 
+from agentify.console import EXIT_FAILED, EXIT_OK, err, out
 from tools import local_llm
 from tools.models import MODEL_ENV, OPENAI_STRUCTURED_METHOD_ENV, default_model_setting, parse_model_setting
 
 logger = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
@@ -37,11 +24,11 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
     try:
         path = local_llm.pull(spec, progress=True, keep_parts=args.keep_parts)
     except (local_llm.LocalModelError, OSError) as error:
-        _err(f"failed: {error}")
+        err(f"failed: {error}")
         return EXIT_FAILED
-    _out(f"{spec.label} is ready at {path} ({time.perf_counter() - started:.0f} s; sha256 verified)")
+    out(f"{spec.label} is ready at {path} ({time.perf_counter() - started:.0f} s; sha256 verified)")
     if not local_llm.llama_cpp_installed():
-        _out('note: llama-cpp-python is not installed; run `pip install -e ".[local]"` to use AGENTIFY_MODEL=local')
+        out('note: llama-cpp-python is not installed; run `pip install -e ".[local]"` to use AGENTIFY_MODEL=local')
     return EXIT_OK
 
 
@@ -88,12 +75,12 @@ def cmd_models_check(args: argparse.Namespace) -> int:
         current_note = str(parse_model_setting(current))
     except ValueError as error:
         current_note = f"{current!r} is invalid: {error}"
-    _out(f"{MODEL_ENV}: {current_note}")
-    _out("none: deterministic engines only: available")
+    out(f"{MODEL_ENV}: {current_note}")
+    out("none: deterministic engines only: available")
     for line in _local_lines(verify_now=args.verify):
-        _out(line)
+        out(line)
     for line in _openai_lines():
-        _out(line)
+        out(line)
     return EXIT_OK
 
 

@@ -19,11 +19,10 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from langgraph.config import get_config
 from langgraph.runtime import Runtime
-from langgraph.types import interrupt
 
 from graphs.context import AgentContext
 from graphs.data_entry.state import DataEntryState, NoteSpans
-from graphs.hitl import HumanInterrupt, InvalidResponse, human_interrupt, read_response
+from graphs.hitl import HumanInterrupt, ask_human, human_interrupt
 from prompts import load_prompt
 from stores.settings import BANK_TIMEZONE
 from tools.crm import ClientMatch, ClientNotFound, CrmApi, InteractionCreate, WriteRejected
@@ -249,13 +248,7 @@ def _client_question(state: DataEntryState) -> HumanInterrupt:
 
 def ask_client(state: DataEntryState) -> dict[str, Any]:
     """Pause and ask which client; nothing else happens here."""
-    request = _client_question(state)
-    while True:
-        answer = interrupt([request])
-        try:
-            return {"decision": dict(read_response(answer, request))}
-        except InvalidResponse as error:
-            request = {**request, "description": f"⚠ {error}\n\n{request['description']}"}
+    return {"decision": dict(ask_human(_client_question(state)))}
 
 
 def apply_client_choice(state: DataEntryState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
@@ -436,13 +429,7 @@ def confirmation_card(state: DataEntryState) -> HumanInterrupt:
 
 def confirm(state: DataEntryState) -> dict[str, Any]:
     """Pause with the confirmation card; nothing is written here."""
-    request = confirmation_card(state)
-    while True:
-        answer = interrupt([request])
-        try:
-            return {"decision": dict(read_response(answer, request))}
-        except InvalidResponse as error:
-            request = {**request, "description": f"⚠ {error}\n\n{request['description']}"}
+    return {"decision": dict(ask_human(confirmation_card(state)))}
 
 
 def route_after_confirm(state: DataEntryState) -> str:
