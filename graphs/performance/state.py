@@ -1,0 +1,59 @@
+"""What the performance graph carries from the question to the answer.
+
+Everything is plain JSON so a thread checkpoints and resumes unchanged; ``report_query`` (the
+last question the rules understood, as JSON) stays on the thread so follow-ups ("and last month?")
+build on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Required
+
+from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
+
+
+class PerformanceInput(TypedDict):
+    question: str
+
+
+class PerformanceState(TypedDict, total=False):
+    question: Required[str]
+    language: str
+    #: "rules" for the semantic layer, "model" for text-to-SQL by the language model.
+    engine: str
+    #: The ReportQuery the rules made of the latest understood question (JSON), kept for follow-ups.
+    report_query: dict[str, Any] | None
+    #: The queryable tables (name, description), as the CRM API lists them.
+    tables: list[dict[str, str]]
+    #: The schemas of the relevant tables (CRM API ``TableSchema`` as JSON).
+    schemas: list[dict[str, Any]]
+    #: table -> the columns the query needs.
+    selected: dict[str, list[str]]
+    #: The SQL proposed for validation (not yet run).
+    draft_sql: str | None
+    #: Why the guard refused the previous draft (fed back to the model once).
+    guard_error: str | None
+    repairs: int
+    #: The SQL that was validated and executed, before scoping; None when nothing ran.
+    sql: str | None
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+    refused: bool
+    refusal_reason: str | None
+    #: Why no answer could be computed (the model's SQL failed twice, …); None when all went well.
+    failure: str | None
+    answer: str
+    chart_svg: str | None
+
+
+class TableColumns(BaseModel):
+    table: str = Field(description="a table name from the list")
+    columns: list[str] = Field(default_factory=list, description="the columns of that table the query needs")
+
+
+class ColumnSelection(BaseModel):
+    """The model's choice of the tables and columns a question needs."""
+
+    tables: list[TableColumns] = Field(default_factory=list)

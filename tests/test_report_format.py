@@ -1,0 +1,98 @@
+"""Amounts, percentages, target phrases, lists and the SVG chart, as an RM reads them in each language."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tools.report_format import (
+    bar_chart_svg,
+    bullet_list,
+    format_amount,
+    format_number,
+    format_percent,
+    target_phrase,
+    target_status,
+)
+
+
+@pytest.mark.parametrize(
+    ("vnd", "vi", "en"),
+    [
+        (450_000_000_000, "450 tỷ", "450B VND"),
+        (1_500_000_000, "1,5 tỷ", "1.5B VND"),
+        (120_000_000, "120 triệu", "120M VND"),
+        (4_570_000_000, "4,57 tỷ", "4.57B VND"),
+        (999_999_999, "1 tỷ", "1B VND"),
+        (950_000, "950.000 đồng", "950,000 VND"),
+        (0, "0 đồng", "0 VND"),
+        (-2_500_000, "-2,5 triệu", "-2.5M VND"),
+        (12_345_000_000_000, "12.345 tỷ", "12,345B VND"),
+    ],
+)
+def test_amounts(vnd: int, vi: str, en: str) -> None:
+    assert format_amount(vnd, "vi") == vi
+    assert format_amount(vnd, "en") == en
+
+
+def test_amount_without_unit_and_missing() -> None:
+    assert format_amount(450_000_000_000, "en", unit=False) == "450B"
+    assert format_amount(None, "en") == "—"
+
+
+def test_numbers_and_percent() -> None:
+    assert format_number(1_234_567, "en") == "1,234,567"
+    assert format_number(1_234_567, "vi") == "1.234.567"
+    assert format_number(2.5, "vi") == "2,5"
+    assert format_number(3.0, "en") == "3"
+    assert format_percent(91.4, "en") == "91.4%"
+    assert format_percent(91.4, "vi") == "91,4%"
+    assert format_percent(None, "en") == "—"
+
+
+def test_target_status() -> None:
+    assert target_status(90, 100) == "below"
+    assert target_status(100, 100) == "on_target"
+    assert target_status(107, 100) == "on_target"
+    assert target_status(110, 100) == "exceeding"
+    assert target_status(5, None) is None
+    assert target_status(5, 0) is None
+
+
+def test_target_phrases() -> None:
+    assert target_phrase(450e9, 420e9, "en") == "On target: 450B of 420B VND (107.1%)"
+    assert target_phrase(450e9, 420e9, "vi") == "Đạt chỉ tiêu: 450 tỷ / 420 tỷ (107,1%)"
+    assert target_phrase(4.57e9, 5e9, "en") == "Below target: 4.57B of 5B VND (91.4%)"
+    assert target_phrase(4.57e9, 5e9, "vi") == "Chưa đạt chỉ tiêu: 4,57 tỷ / 5 tỷ (91,4%)"
+    assert target_phrase(30, 20, "en", money=False) == "Exceeding target: 30 of 20 (150%)"
+    assert target_phrase(30, 20, "vi", money=False) == "Vượt chỉ tiêu: 30 / 20 (150%)"
+    assert target_phrase(120e6, None, "en") == "120M VND (no target set)"
+    assert target_phrase(120e6, None, "vi") == "120 triệu (chưa có chỉ tiêu)"
+
+
+def test_bullet_list_is_capped() -> None:
+    assert bullet_list(["a", "b"], "en") == "- a\n- b"
+    lines = bullet_list([str(i) for i in range(15)], "en").splitlines()
+    assert len(lines) == 11 and lines[-1] == "- … and 5 more"
+    assert bullet_list([str(i) for i in range(12)], "vi").splitlines()[-1] == "- … và 2 mục khác"
+
+
+def test_chart_is_well_formed_svg_with_escaped_text() -> None:
+    svg = bar_chart_svg(
+        "AUM <by> segment & more",
+        [("Diamond", 1.85e9), ("<script>alert(1)</script>", 0.0), ("Gold", 120e6)],
+        value_label=lambda value: format_amount(value, "en"),
+    )
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = [element.text for element in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "AUM <by> segment & more" in texts
+    assert "1.85B VND" in texts and "120M VND" in texts
+    assert "<script>" not in svg and not list(root.iter("{http://www.w3.org/2000/svg}script"))
+    assert "href" not in svg  # no external assets
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}rect"))) == 3
+
+
+def test_empty_chart_is_still_valid() -> None:
+    ET.fromstring(bar_chart_svg("nothing", []))
