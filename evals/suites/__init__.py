@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from evals.runner import Suite
 
-#: Suite name → module holding its ``SUITE``. Later: performance, prioritization, next_best_action,
+#: Suite name → module holding its ``SUITE``. Later: prioritization, next_best_action,
 #: events, compliance, pii, tone, triage.
 REGISTRY: dict[str, str] = {
     "data_entry": "evals.suites.data_entry",
+    "performance": "evals.suites.performance",
 }
 
 
