@@ -230,3 +230,11 @@ def test_rules_questions_never_call_the_model(graph: Any, bank_db: Database) -> 
         out = _model_session(graph, bank_db).ask("What is my AUM?")
     assert out["engine"] == "rules" and out["rows"] == [[AUM_RM001]]
     assert model.prompts == []
+
+
+def test_maturing_amount_and_largest_loan_answers(graph: Any, bank_db: Database) -> None:
+    session = Session(graph, bank_db)
+    maturing = session.ask("tổng số tiền gửi có kỳ hạn sắp đáo hạn trong 30 ngày tới")
+    assert maturing["rows"] == [[1_500_000_000, 1]] and "1,5 tỷ (1 khoản)" in maturing["answer"]
+    largest = Session(graph, bank_db).ask("Which client has my largest loan?")
+    assert largest["rows"][0][0] == "C0001" and "by loan balance" in largest["answer"] and "2B VND" in largest["answer"]

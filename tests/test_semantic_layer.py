@@ -393,3 +393,36 @@ def test_follow_up_executes(bank_db: Database) -> None:
     then = parse_question("and this month?", TODAY, previous=first)
     result = run_guarded_query(bank_db, build_sql(then, bank_db.dialect), rm_id="RM001", today=TODAY)
     assert result.rows == [[120_000_000]]
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "group_by", "filters"),
+    [
+        ("Break down my AUM by client segment", "aum", "segment", {}),
+        ("Which of my clients have never been contacted?", "inactive_clients", None, {}),
+        ("Khách hàng nào của tôi không hoạt động?", "inactive_clients", None, {}),
+        ("cac viec chua hoan thanh cua toi", "open_tasks", None, {}),
+        ("Khách hàng nào có khoản vay lớn nhất của tôi?", "top_clients", None, {"rank_by": "loan"}),
+        ("tong so tien gui co ky han sap dao han trong 30 ngay toi", "upcoming_maturities", None,
+         {"days": "30", "output": "sum", "kind": "cd"}),
+        ("How many loans mature in the next 30 days?", "upcoming_maturities", None,
+         {"days": "30", "output": "count", "kind": "loan"}),
+    ],
+)  # fmt: skip
+def test_everyday_wordings(question: str, metric: str, group_by: str | None, filters: dict[str, str]) -> None:
+    query = parse_question(question, TODAY)
+    assert (query.metric, query.group_by, query.filters) == (metric, group_by, filters)
+
+
+def test_adding_a_client_without_diacritics_is_a_write() -> None:
+    with pytest.raises(NotAllowed):
+        parse_question("them mot khach hang moi ten Nguyen Van A vao he thong", TODAY)
+
+
+def test_maturing_amount_and_largest_loan_execute(bank_db: Database) -> None:
+    def run(question: str) -> list[list[Any]]:
+        sql = build_sql(parse_question(question, TODAY), bank_db.dialect)
+        return run_guarded_query(bank_db, sql, rm_id="RM001", today=TODAY).rows
+
+    assert run("how much in CDs is maturing in the next 30 days?") == [[1_500_000_000, 1]]  # A0001, 2025-11-05
+    assert run("which client has my largest loan?")[0][:2] == ["C0001", "Pham Van Son"]

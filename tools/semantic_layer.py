@@ -330,7 +330,8 @@ _WRITE = re.compile(
     r"(?:change|set) (?:the |my |a |an )?(?:balance|name|status|target|phone|email|segment|data|record|client|"
     r"account|task|due date|password|rate)|"
     r"xoa|sua|chinh sua|cap nhat|thay doi|doi ten|ghi de|them moi|them (?:khach|tai khoan|giao dich|task|cong viec|"
-    r"nhiem vu|chi tieu|ban ghi|dong)|tao (?:moi|khach|tai khoan|task|cong viec))\b"
+    r"nhiem vu|chi tieu|ban ghi|dong)|them (?:mot|1|cac|vai) (?:khach|tai khoan|giao dich|task|cong viec|ban ghi)|"
+    r"tao (?:moi|khach|tai khoan|task|cong viec))\b"
 )
 _OTHER_RM = re.compile(
     r"\b(all rms|every rm|each rm|other rms?|another rm|others' clients|colleagues?'?s?|(?:whole|entire|all) "
@@ -375,20 +376,25 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
             r"not (?:been )?(?:contacted|called|met)|"
             r"no (?:contact|interaction)s?\b|without (?:any )?(?:contact|interaction)|inactive|neglected|dormant|"
             r"lost touch|chua (?:lien he|lien lac|goi|gap|tiep xuc|cham soc)|khong (?:lien he|lien lac|tiep xuc)|"
-            r"lau (?:roi )?chua|khach hang (?:ngu dong|khong hoat dong))"
+            r"lau (?:roi )?chua|khach hang (?:ngu dong|khong hoat dong)|khong (?:con )?hoat dong|"
+            r"never (?:been )?(?:contacted|called|met|reached|spoken to)|"
+            r"chua (?:bao gio|tung) (?:lien he|lien lac|goi|gap))"
         ),
     ),
     ("upcoming_maturities", re.compile(r"(matur|dao han|expir|het han|tat toan)")),
     ("overdue_tasks", re.compile(r"(overdue|past due|late tasks?|qua han|tre han|tre hen)")),
     (
         "open_tasks",
-        re.compile(r"(\btasks?\b|to-?dos?\b|follow-?ups?\b|cong viec|viec can lam|nhiem vu|viec chua xong|dau viec)"),
+        re.compile(
+            r"(\btasks?\b|to-?dos?\b|follow-?ups?\b|cong viec|viec can lam|nhiem vu|viec chua xong|dau viec|"
+            r"viec chua hoan thanh|chua hoan thanh|viec dang mo|viec ton dong)"
+        ),
     ),
     ("complaints_open", re.compile(r"(complain|khieu nai|phan nan|than phien)")),
     (
         "top_clients",
         re.compile(
-            r"(\btop\b|largest clients|biggest clients|richest|most valuable|highest aum|"
+            r"(\btop\b|largest clients|biggest clients|largest loans?|biggest loans?|richest|most valuable|highest aum|"
             r"khach hang (?:lon nhat|co aum cao nhat|gia tri nhat|vip nhat)|lon nhat)"
         ),
     ),
@@ -425,11 +431,18 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _GROUP_SEGMENT = re.compile(
-    r"\b(by segments?|per segment|each segment|segment (?:breakdown|split|wise)|split by segment|"
+    r"\b(by (?:client |customer )?segments?|per segment|each segment|segment (?:breakdown|split|wise)|split by segment|"
     r"theo (?:tung )?(?:phan khuc|phan hang|hang khach hang|segment|hang))\b"
 )
+_AMOUNT_INTENT = re.compile(
+    r"\b(how much|total (?:amount|value|balance)|sum of|amount|tong (?:so )?tien|bao nhieu tien|tong gia tri|so tien)\b"
+)
+_LOAN_WORDS = re.compile(r"\b(loans?|khoan vay|du no|vay)\b")
+_DEPOSIT_WORDS = re.compile(
+    r"\b(cds?|certificates? of deposit|term deposits?|co ky han|tien gui|so tiet kiem|deposits?)\b"
+)
 _COUNT_INTENT = re.compile(
-    r"\b(how many|number of|count|bao nhieu|so luong|tong so|"
+    r"\b(how many|number of|count|bao nhieu(?! tien)|so luong|tong so(?! tien)|"
     r"may (?:viec|khach|khoan|tai khoan|task|khieu nai|cong viec))\b"
 )
 _DAYS = re.compile(
@@ -519,6 +532,16 @@ def parse_question(
 
     if metric in COUNTABLE and _COUNT_INTENT.search(folded):
         filters["output"] = "count"
+    if metric == "upcoming_maturities":
+        if _AMOUNT_INTENT.search(folded):
+            filters["output"] = "sum"  # "how much is maturing" is an amount, not a count
+        loans, deposits = _LOAN_WORDS.search(folded), _DEPOSIT_WORDS.search(folded)
+        if loans and not deposits:
+            filters["kind"] = "loan"
+        elif deposits and not loans:
+            filters["kind"] = "cd"
+    if metric == "top_clients" and _LOAN_WORDS.search(folded):
+        filters["rank_by"] = "loan"  # "largest loan": clients ranked by what they owe, not by AUM
     if metric == "top_clients":
         limit = limit or DEFAULT_TOP
     new_clients = metric == "client_count" and _NEW_CLIENTS.search(folded) is not None
@@ -699,6 +722,13 @@ def build_sql(query: ReportQuery, dialect: str) -> str:
         limit = query.limit or DEFAULT_TOP
         if not 1 <= limit <= MAX_TOP:
             raise NotUnderstood(f"top N must be between 1 and {MAX_TOP}")
+        if query.filters.get("rank_by") == "loan":
+            return (
+                f"SELECT c.id AS client_id, c.full_name, c.segment, SUM(a.balance_vnd) AS loan_balance FROM clients c "
+                f"JOIN accounts a ON a.client_id = c.id WHERE c.rm_id = :rm_id{segment} AND a.status = 'active' "
+                f"AND a.kind = 'loan' GROUP BY c.id, c.full_name, c.segment "
+                f"ORDER BY loan_balance DESC, c.id LIMIT {limit}"
+            )
         return (
             f"SELECT c.id AS client_id, c.full_name, c.segment, SUM(a.balance_vnd) AS aum FROM clients c "
             f"JOIN accounts a ON a.client_id = c.id WHERE c.rm_id = :rm_id{segment} AND a.status = 'active' "
@@ -740,13 +770,17 @@ def build_sql(query: ReportQuery, dialect: str) -> str:
         return f"{listing} ORDER BY last_contacted NULLS FIRST, c.id"
     if metric == "upcoming_maturities":
         days = _int_filter(query, "days", DEFAULT_MATURITY_DAYS)
+        kind = query.filters.get("kind")
+        kinds = f"'{kind}'" if kind in ("cd", "loan") else "'cd', 'loan'"
         source = (
             f"FROM accounts a JOIN clients c ON c.id = a.client_id WHERE c.rm_id = :rm_id{segment} "
-            f"AND a.status = 'active' AND a.kind IN ('cd', 'loan') "
+            f"AND a.status = 'active' AND a.kind IN ({kinds}) "
             f"AND a.maturity_on BETWEEN {_today(dialect)} AND {_today(dialect, days)}"
         )
         if count:
             return f"SELECT COUNT(*) AS upcoming_maturities {source}"
+        if query.filters.get("output") == "sum":
+            return f"SELECT SUM(a.balance_vnd) AS amount_vnd, COUNT(*) AS accounts {source}"
         return (
             f"SELECT a.id AS account_id, c.id AS client_id, c.full_name AS client_name, a.kind, "
             f"a.balance_vnd AS amount_vnd, a.maturity_on {source} ORDER BY a.maturity_on, a.id"

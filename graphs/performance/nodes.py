@@ -500,7 +500,8 @@ def _list_line(metric: str, item: dict[str, Any], language: str) -> str:
         return f"{item.get('client_name')}: {item.get('kind')} {amount}, {'đáo hạn' if vi else 'matures'} " + _cell(
             item.get("maturity_on"), language
         )
-    return f"{item.get('full_name')} ({item.get('segment')}): {format_amount(item.get('aum'), language)}"
+    balance = item.get("loan_balance", item.get("aum"))  # top clients by AUM, or by what they owe
+    return f"{item.get('full_name')} ({item.get('segment')}): {format_amount(balance, language)}"
 
 
 def _chart(title: str, items: list[tuple[str, float]], language: str, money: bool) -> str | None:
@@ -518,6 +519,8 @@ def _rules_answer(query: ReportQuery, state: PerformanceState, language: str) ->
     names = _NAMES[language]
     metric = query.metric
     title = names.get(metric, metric)
+    if metric == "top_clients" and query.filters.get("rank_by") == "loan":
+        title = "Khách hàng có dư nợ vay lớn nhất" if language == "vi" else "Top clients by loan balance"
     if query.filters.get("segment"):
         title += f" – {query.filters['segment']}"
     period = _period_text(query, language)
@@ -537,6 +540,12 @@ def _rules_answer(query: ReportQuery, state: PerformanceState, language: str) ->
             phrase = target_phrase(item.get("actual"), item.get("target"), language, money=base in _MONEY_METRICS)
             lines.append(f"{names.get(base, base)}: {phrase}")
         return f"{title}{period}:\n{bullet_list(lines, language)}", None
+    if metric == "upcoming_maturities" and query.filters.get("output") == "sum":
+        item = _row_dict(columns, rows[0])
+        accounts = int(item.get("accounts") or 0)
+        noun = "khoản" if language == "vi" else "accounts" if accounts != 1 else "account"
+        total = format_amount(item.get("amount_vnd") or 0, language)
+        return f"{title}{period}: {total} ({accounts} {noun})", None
     if query.filters.get("output") == "count" or metric not in _LIST_METRICS:
         if query.group_by == "segment" and len(columns) == 2:
             items = [(str(row[0]), float(row[1] or 0)) for row in rows]
