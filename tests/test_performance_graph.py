@@ -238,3 +238,8 @@ def test_maturing_amount_and_largest_loan_answers(graph: Any, bank_db: Database)
     assert maturing["rows"] == [[1_500_000_000, 1]] and "1,5 tỷ (1 khoản)" in maturing["answer"]
     largest = Session(graph, bank_db).ask("Which client has my largest loan?")
     assert largest["rows"][0][0] == "C0001" and "by loan balance" in largest["answer"] and "2B VND" in largest["answer"]
+
+
+def test_a_trend_comes_with_a_chart(graph: Any, bank_db: Database) -> None:
+    result = Session(graph, bank_db).ask("Xu hướng số lần liên hệ khách hàng theo tháng năm nay")
+    assert result["rows"] and result["chart_svg"] and "theo tháng" in result["answer"]

@@ -426,3 +426,27 @@ def test_maturing_amount_and_largest_loan_execute(bank_db: Database) -> None:
 
     assert run("how much in CDs is maturing in the next 30 days?") == [[1_500_000_000, 1]]  # A0001, 2025-11-05
     assert run("which client has my largest loan?")[0][:2] == ["C0001", "Pham Van Son"]
+
+
+@pytest.mark.parametrize(
+    ("question", "metric"),
+    [
+        ("Show my new deposits by month this year", "new_deposits"),
+        ("xu huong giai ngan theo thang", "new_loans"),
+        ("Xu hướng số lần liên hệ khách hàng theo tháng", "client_contacts"),
+    ],
+)
+def test_monthly_trends(question: str, metric: str) -> None:
+    query = parse_question(question, TODAY)
+    assert (query.metric, query.group_by) == (metric, "month")
+    assert query.period is not None and query.period.start == dt.date(2025, 1, 1)
+
+
+def test_aum_has_no_history_so_no_trend() -> None:
+    assert parse_question("AUM by month", TODAY).group_by is None
+
+
+def test_monthly_trend_executes(bank_db: Database) -> None:
+    sql = build_sql(parse_question("new deposits by month this year", TODAY), bank_db.dialect)
+    rows = run_guarded_query(bank_db, sql, rm_id="RM001", today=TODAY).rows
+    assert rows == [["2025-10", 120_000_000]]  # A0004, opened 2025-10-03; the rest opened in earlier years

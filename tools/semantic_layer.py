@@ -59,6 +59,8 @@ METRICS: dict[str, str] = {
 TARGET_METRICS = ("aum", "new_loans", "new_deposits", "client_contacts")
 #: The metrics that may be grouped by segment.
 SEGMENT_GROUPABLE = frozenset({"aum", "client_count", "new_deposits", "new_loans", "client_contacts"})
+#: The flows that have a history, so they can be shown month by month (a trend); AUM has no balance history.
+MONTH_GROUPABLE = frozenset({"new_deposits", "new_loans", "client_contacts"})
 #: The metrics that may be answered as a count instead of a list.
 COUNTABLE = frozenset({"open_tasks", "overdue_tasks", "inactive_clients", "upcoming_maturities", "complaints_open"})
 #: Metrics that are "as of now": a period in the question does not change them.
@@ -441,6 +443,11 @@ _LOAN_WORDS = re.compile(r"\b(loans?|khoan vay|du no|vay)\b")
 _DEPOSIT_WORDS = re.compile(
     r"\b(cds?|certificates? of deposit|term deposits?|co ky han|tien gui|so tiet kiem|deposits?)\b"
 )
+_GROUP_MONTH = re.compile(
+    r"\b(by month|per month|each month|month by month|monthly|month-on-month|trend|over time|"
+    # folded "moi thang" is also "mới tháng" (new … month), and "khách hàng tháng trước" holds "hang thang"
+    r"theo (?:tung )?thang|tung thang|(?<!khach )hang thang|xu huong|dien bien)\b"
+)
 _COUNT_INTENT = re.compile(
     r"\b(how many|number of|count|bao nhieu(?! tien)|so luong|tong so(?! tien)|"
     r"may (?:viec|khach|khoan|tai khoan|task|khieu nai|cong viec))\b"
@@ -489,7 +496,7 @@ def parse_question(
     _check_allowed(folded, rm_id)
     language = _language(question, folded)
     period = resolve_period(question, today)
-    group_by = "segment" if _GROUP_SEGMENT.search(folded) else None
+    group_by = "segment" if _GROUP_SEGMENT.search(folded) else "month" if _GROUP_MONTH.search(folded) else None
     filters: dict[str, str] = {}
     for segment, pattern in _SEGMENT_WORDS.items():
         if pattern.search(folded):
@@ -547,8 +554,13 @@ def parse_question(
     new_clients = metric == "client_count" and _NEW_CLIENTS.search(folded) is not None
     if new_clients:
         filters["onboarded"] = "in_period"
-    if group_by and metric not in SEGMENT_GROUPABLE:
+    if group_by == "segment" and metric not in SEGMENT_GROUPABLE:
         group_by = None
+    if group_by == "month":
+        if metric not in MONTH_GROUPABLE:
+            group_by = None
+        elif period is None:  # a trend without a period: the year so far
+            period = resolve_period("year to date", today)
     if metric in POINT_IN_TIME and not new_clients:
         period = None
     elif period is None:
@@ -653,10 +665,15 @@ def _value_sql(metric: str, query: ReportQuery, dialect: str) -> tuple[str, str,
 
 
 def _flow_sql(query: ReportQuery, dialect: str) -> str:
-    """aum / new_deposits / new_loans / client_contacts, optionally per segment."""
+    """aum / new_deposits / new_loans / client_contacts, optionally per segment or (flows) per month."""
     value, source, name = _value_sql(query.metric, query, dialect)
     if query.group_by == "segment":
         return f"SELECT c.segment AS segment, {value} AS {name} {source} GROUP BY c.segment ORDER BY {name} DESC"
+    if query.group_by == "month":
+        column = "i.occurred_at" if query.metric == "client_contacts" else "a.opened_on"
+        day = _local_date(column, dialect)  # DATE(...) on SQLite: the guard's parser accepts strftime over it
+        month = f"strftime('%Y-%m', {day})" if dialect == "sqlite" else f"to_char({day}, 'YYYY-MM')"
+        return f"SELECT {month} AS month, {value} AS {name} {source} GROUP BY {month} ORDER BY month"
     return f"SELECT {value} AS {name} {source}"
 
 

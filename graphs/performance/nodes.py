@@ -547,10 +547,13 @@ def _rules_answer(query: ReportQuery, state: PerformanceState, language: str) ->
         total = format_amount(item.get("amount_vnd") or 0, language)
         return f"{title}{period}: {total} ({accounts} {noun})", None
     if query.filters.get("output") == "count" or metric not in _LIST_METRICS:
-        if query.group_by == "segment" and len(columns) == 2:
+        if query.group_by in ("segment", "month") and len(columns) == 2:
             items = [(str(row[0]), float(row[1] or 0)) for row in rows]
             lines = [f"{label}: {_cell(value, language, money=money)}" for label, value in items]
-            by = "theo phân khúc" if language == "vi" else "by segment"
+            by = {
+                ("segment", "vi"): "theo phân khúc", ("segment", "en"): "by segment",
+                ("month", "vi"): "theo tháng", ("month", "en"): "by month",
+            }[(query.group_by, "vi" if language == "vi" else "en")]  # fmt: skip
             chart = _chart(f"{title} {by}", items, language, money)
             return f"{title} {by}{period}:\n{bullet_list(lines, language)}", chart
         return f"{title}{period}: {_cell(rows[0][-1], language, money=money)}", None
