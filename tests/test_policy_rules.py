@@ -1,0 +1,94 @@
+"""The eligibility and suitability rules, on plain data and on the small bank."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from stores.db import Database
+from tools.policy_rules import (
+    COMPLAINT,
+    MIN_AMOUNT,
+    SUITABILITY,
+    TARGET_SEGMENT,
+    ClientStanding,
+    ProductTerms,
+    evaluate,
+    find_product,
+    first_failure,
+    load_product,
+    load_standings,
+)
+
+TODAY = dt.date(2025, 10, 24)
+PREMIER = ProductTerms(
+    code="PREMIER_INVEST",
+    name="Premier Invest",
+    category="investment",
+    min_amount_vnd=1_000_000_000,
+    target_segments=("Diamond", "Platinum"),
+)
+CD = ProductTerms(code="CD_12M", name="12-month CD", category="cd", min_amount_vnd=100_000_000)
+LOAN = ProductTerms(code="HOME_LOAN", name="Home Loan", category="loan", min_amount_vnd=200_000_000)
+
+
+def _client(**changes: object) -> ClientStanding:
+    base: dict[str, object] = {
+        "client_id": "C1",
+        "segment": "Diamond",
+        "risk_profile": "balanced",
+        "balances": {"casa": 2_600_000_000},
+    }
+    base.update(changes)
+    return ClientStanding(**base)  # type: ignore[arg-type]
+
+
+def test_an_eligible_client_passes_every_rule_with_a_reason() -> None:
+    results = evaluate(PREMIER, _client())
+    assert [result.rule for result in results] == [COMPLAINT, SUITABILITY, TARGET_SEGMENT, MIN_AMOUNT]
+    assert all(result.passed and result.reason for result in results)
+    assert first_failure(PREMIER, _client()) is None
+
+
+def test_an_open_complaint_excludes_from_any_selling_even_without_a_product() -> None:
+    client = _client(open_complaints=(("card", dt.date(2025, 10, 15)),))
+    for product in (PREMIER, CD, None):
+        failure = first_failure(product, client)
+        assert failure is not None and failure.rule == COMPLAINT
+        assert "card" in failure.reason and "2025-10-15" in failure.reason
+
+
+def test_a_conservative_client_is_not_offered_an_investment_but_may_get_a_cd() -> None:
+    client = _client(risk_profile="conservative")
+    failure = first_failure(PREMIER, client)
+    assert failure is not None and failure.rule == SUITABILITY and "conservative" in failure.reason
+    assert first_failure(CD, client) is None
+
+
+def test_target_segments_and_minimum_amount() -> None:
+    failure = first_failure(PREMIER, _client(segment="Gold"))
+    assert failure is not None and failure.rule == TARGET_SEGMENT and "Gold" in failure.reason
+    poor = _client(balances={"casa": 350_000_000, "savings": 100_000_000, "investment": 5_000_000_000})
+    failure = first_failure(PREMIER, poor)
+    assert failure is not None and failure.rule == MIN_AMOUNT
+    assert "VND 450 million" in failure.reason and "VND 1 billion" in failure.reason
+    # Deposits count CDs; a loan's minimum is what is borrowed, not a balance the client needs.
+    assert first_failure(PREMIER, _client(balances={"casa": 350_000_000, "cd": 1_500_000_000})) is None
+    assert first_failure(LOAN, _client(balances={})) is None
+
+
+def test_products_and_standings_read_from_the_bank(bank_db: Database) -> None:
+    premier = load_product(bank_db, "premier_invest")
+    assert premier is not None and premier.target_segments == ("Diamond", "Platinum")
+    assert premier.min_amount_vnd == 1_000_000_000 and premier.category == "investment"
+    assert load_product(bank_db, "NOPE") is None
+    named = find_product(bank_db, "Find top clients for the new 'Premier Invest' account")
+    assert named is not None and named.code == "PREMIER_INVEST"
+    assert find_product(bank_db, "who should I call about idle cash?") is None
+
+    standings = load_standings(bank_db, ["C0001", "C0003", "C0004", "C9999"], today=TODAY)
+    assert set(standings) == {"C0001", "C0003", "C0004"}
+    assert standings["C0001"].deposits_vnd == 1_850_000_000
+    assert standings["C0003"].risk_profile == "conservative"
+    assert standings["C0004"].open_complaints == (("card", dt.date(2025, 10, 15)),)
+    assert standings["C0004"].deposits_vnd == 0  # the CD matured
+    assert load_standings(bank_db, [], today=TODAY) == {}

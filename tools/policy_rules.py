@@ -1,0 +1,258 @@
+"""Eligibility and suitability rules as code: who may be offered a product, and why not.
+
+Every rule returns a ``RuleResult`` with a reason an RM can read; a client is
+excluded from a selling list when any rule fails. The rules:
+
+- ``complaint``: a client with an open complaint is not sold to until it is resolved (any product, any goal).
+- ``suitability``: a conservative client is not offered an investment product.
+- ``target_segment``: a product with target segments is offered only to clients in them.
+- ``min_amount``: a deposit or investment product needs the client's deposits (current, savings and
+  certificates of deposit) to cover its minimum amount.
+
+The inputs are plain data (``ProductTerms``, ``ClientStanding``) so the rules are tested without a bank;
+``load_product`` / ``find_product`` / ``load_standings`` read them from the store in bulk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from stores.db import Database
+from stores.schema import Account, Client, Complaint, Product
+from tools.text import strip_accents
+
+COMPLAINT = "complaint"
+SUITABILITY = "suitability"
+TARGET_SEGMENT = "target_segment"
+MIN_AMOUNT = "min_amount"
+RULES = (COMPLAINT, SUITABILITY, TARGET_SEGMENT, MIN_AMOUNT)
+
+#: Product categories a conservative client is not offered (capital at risk).
+GROWTH_CATEGORIES = frozenset({"investment"})
+#: Categories whose minimum amount is money the client puts in (for loans it is what they borrow).
+FUNDED_CATEGORIES = frozenset({"savings", "cd", "investment", "insurance"})
+#: A resolved complaint opened this recently still makes a sales call a poor idea (re-rank, not a rule).
+RECENT_COMPLAINT_DAYS = 90
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    passed: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ProductTerms:
+    code: str
+    name: str
+    category: str
+    min_amount_vnd: int | None = None
+    target_segments: tuple[str, ...] = ()
+    summary: str = ""
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> ProductTerms:
+        segments = tuple(part.strip() for part in str(row.get("target_segments") or "").split(",") if part.strip())
+        minimum = row.get("min_amount_vnd")
+        return cls(
+            code=str(row["code"]),
+            name=str(row["name"]),
+            category=str(row["category"]),
+            min_amount_vnd=int(minimum) if minimum is not None else None,
+            target_segments=segments,
+            summary=str(row.get("summary") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class ClientStanding:
+    """What the rules need to know about one client."""
+
+    client_id: str
+    segment: str
+    risk_profile: str
+    balances: Mapping[str, int] = field(default_factory=dict)  # active balances by account kind
+    held_products: frozenset[str] = frozenset()
+    #: (category, opened on) of each open complaint.
+    open_complaints: tuple[tuple[str, dt.date], ...] = ()
+    #: Opened on of complaints resolved recently (``RECENT_COMPLAINT_DAYS``).
+    recent_resolved_complaints: tuple[dt.date, ...] = ()
+
+    @property
+    def deposits_vnd(self) -> int:
+        return sum(self.balances.get(kind, 0) for kind in ("casa", "savings", "cd"))
+
+
+def _vnd(amount: float) -> str:
+    if amount >= 1_000_000_000:
+        return "VND " + f"{amount / 1_000_000_000:.2f}".rstrip("0").rstrip(".") + " billion"
+    if amount >= 1_000_000:
+        return "VND " + f"{amount / 1_000_000:.1f}".rstrip("0").rstrip(".") + " million"
+    return f"VND {int(amount):,}"
+
+
+def check_complaint(client: ClientStanding) -> RuleResult:
+    if client.open_complaints:
+        category, opened_on = min(client.open_complaints, key=lambda item: item[1])
+        return RuleResult(
+            COMPLAINT,
+            False,
+            f"open complaint about {category} since {opened_on.isoformat()}: no selling until it is resolved",
+        )
+    return RuleResult(COMPLAINT, True, "no open complaint")
+
+
+def check_suitability(product: ProductTerms, client: ClientStanding) -> RuleResult:
+    if client.risk_profile == "conservative" and product.category in GROWTH_CATEGORIES:
+        return RuleResult(
+            SUITABILITY,
+            False,
+            f"conservative risk profile: {product.name} is an {product.category} product, not suitable",
+        )
+    return RuleResult(SUITABILITY, True, f"{client.risk_profile} risk profile fits a {product.category} product")
+
+
+def check_target_segment(product: ProductTerms, client: ClientStanding) -> RuleResult:
+    if product.target_segments and client.segment not in product.target_segments:
+        return RuleResult(
+            TARGET_SEGMENT,
+            False,
+            f"{client.segment} segment: {product.name} targets {', '.join(product.target_segments)} only",
+        )
+    return RuleResult(TARGET_SEGMENT, True, f"{client.segment} segment is targeted")
+
+
+def check_min_amount(product: ProductTerms, client: ClientStanding) -> RuleResult:
+    minimum = product.min_amount_vnd
+    if not minimum or product.category not in FUNDED_CATEGORIES:
+        return RuleResult(MIN_AMOUNT, True, "no minimum amount applies")
+    deposits = client.deposits_vnd
+    if deposits < minimum:
+        return RuleResult(
+            MIN_AMOUNT,
+            False,
+            f"deposits of {_vnd(deposits)} are below the {_vnd(minimum)} minimum of {product.name}",
+        )
+    return RuleResult(MIN_AMOUNT, True, f"deposits of {_vnd(deposits)} cover the {_vnd(minimum)} minimum")
+
+
+def evaluate(product: ProductTerms | None, client: ClientStanding) -> list[RuleResult]:
+    """Every rule that applies, in ``RULES`` order; without a product only the complaint rule applies."""
+    results = [check_complaint(client)]
+    if product is not None:
+        results += [
+            check_suitability(product, client),
+            check_target_segment(product, client),
+            check_min_amount(product, client),
+        ]
+    return results
+
+
+def first_failure(product: ProductTerms | None, client: ClientStanding) -> RuleResult | None:
+    """The first rule the client fails (the reason they are excluded), or None when eligible."""
+    return next((result for result in evaluate(product, client) if not result.passed), None)
+
+
+# ----- reading the store ------------------------------------------------------------------------------------------
+
+
+def _products(database: Database) -> list[ProductTerms]:
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                Product.code,
+                Product.name,
+                Product.category,
+                Product.min_amount_vnd,
+                Product.target_segments,
+                Product.summary,
+            )
+            .where(Product.active.is_(True))
+            .order_by(Product.code)
+        ).all()
+        return [
+            ProductTerms.from_row(
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "category": row.category,
+                    "min_amount_vnd": row.min_amount_vnd,
+                    "target_segments": row.target_segments,
+                    "summary": row.summary,
+                }
+            )
+            for row in rows
+        ]
+
+
+def load_product(database: Database, code: str) -> ProductTerms | None:
+    """The active product ``code`` (case-insensitive), or None."""
+    wanted = code.strip().upper()
+    return next((product for product in _products(database) if product.code.upper() == wanted), None)
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"\w+", strip_accents(text).casefold()))
+
+
+def find_product(database: Database, text: str) -> ProductTerms | None:
+    """The active product whose name (or code) the text names; the longest name wins."""
+    folded = f" {_folded(text)} "
+    best: ProductTerms | None = None
+    for product in _products(database):
+        names = {_folded(product.name), _folded(product.code.replace("_", " ")), _folded(product.code)}
+        named = any(name and f" {name} " in folded for name in names)
+        if named and (best is None or len(product.name) > len(best.name)):
+            best = product
+    return best
+
+
+def load_standings(database: Database, client_ids: Iterable[str], *, today: dt.date) -> dict[str, ClientStanding]:
+    """The rules' view of ``client_ids`` (unknown ids are left out), in three queries."""
+    ids = sorted(set(client_ids))
+    if not ids:
+        return {}
+    balances: dict[str, dict[str, int]] = {client_id: {} for client_id in ids}
+    held: dict[str, set[str]] = {client_id: set() for client_id in ids}
+    open_complaints: dict[str, list[tuple[str, dt.date]]] = {client_id: [] for client_id in ids}
+    resolved: dict[str, list[dt.date]] = {client_id: [] for client_id in ids}
+    since = today - dt.timedelta(days=RECENT_COMPLAINT_DAYS)
+    with database.engine.connect() as connection:
+        clients = connection.execute(
+            select(Client.id, Client.segment, Client.risk_profile).where(Client.id.in_(ids))
+        ).all()
+        for client_id, kind, code, balance in connection.execute(
+            select(Account.client_id, Account.kind, Account.product_code, Account.balance_vnd).where(
+                Account.client_id.in_(ids), Account.status == "active"
+            )
+        ):
+            balances[client_id][kind] = balances[client_id].get(kind, 0) + int(balance)
+            held[client_id].add(code)
+        for client_id, category, status, opened_on in connection.execute(
+            select(Complaint.client_id, Complaint.category, Complaint.status, Complaint.opened_on).where(
+                Complaint.client_id.in_(ids)
+            )
+        ):
+            if status == "open":
+                open_complaints[client_id].append((category, opened_on))
+            elif opened_on >= since:
+                resolved[client_id].append(opened_on)
+    return {
+        client.id: ClientStanding(
+            client_id=client.id,
+            segment=client.segment,
+            risk_profile=client.risk_profile,
+            balances=balances[client.id],
+            held_products=frozenset(held[client.id]),
+            open_complaints=tuple(sorted(open_complaints[client.id], key=lambda item: item[1])),
+            recent_resolved_complaints=tuple(sorted(resolved[client.id])),
+        )
+        for client in clients
+    }
