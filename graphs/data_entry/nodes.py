@@ -25,6 +25,7 @@ from graphs.data_entry.state import DataEntryState, NoteSpans
 from graphs.hitl import HumanInterrupt, ask_human, human_interrupt
 from prompts import load_prompt
 from stores.settings import BANK_TIMEZONE
+from tools.client_resolution import resolve_client as find_client
 from tools.crm import ClientMatch, ClientNotFound, CrmApi, InteractionCreate, WriteRejected
 from tools.models import span_in, structured_call
 from tools.note_extraction import ExtractedTask, NoteExtraction, detect_language, extract_note
@@ -35,7 +36,6 @@ logger = logging.getLogger(__name__)
 
 CONFIRM_ACTION = "log_interaction"
 CHOOSE_CLIENT_ACTION = "choose_client"
-CLEAR_WINNER_MARGIN = 8.0
 
 _WEEKDAYS = {
     "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
@@ -175,42 +175,19 @@ def _label(match: ClientMatch | dict[str, Any]) -> str:
 def resolve_client(state: DataEntryState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Only among the signed-in RM's clients: phone exact, else one clear name; otherwise ask, never guess.
 
-    Names are found by scanning the text for this RM's client names (so "Oanh Le emailed" and a
-    name with a typo still match); the name the extraction cut out is the fallback. The RM's own
-    answer to "which client?" is scanned on its own.
+    The decision is ``tools.client_resolution.resolve_client``; the RM's own answer to "which
+    client?" (``client_hint``) is scanned on its own.
     """
     extraction = state["extraction"]
-    crm = _crm(runtime)
-    phone, name = extraction.get("phone"), extraction.get("client_name")
     text = extraction.get("client_hint") or state["note"]
-    if phone:
-        matches = crm.find_clients(phone=phone)
-        if len(matches) == 1:
-            return _chosen(matches[0])
-        # The phone is not one of this RM's clients: a name alone is not enough to be sure.
-        return _ask(crm.clients_mentioned(text) or (crm.find_clients(name=name) if name else []))
-    mentioned = crm.clients_mentioned(text)
-    if mentioned:
-        # The same score and the same place ("anh Minh" with two Minhs) is a real ambiguity; otherwise the
-        # first-named client is the note's subject ("gọi anh báo" later is a pronoun, not client Bảo).
-        top = mentioned[0]
-        best = [match for match in mentioned if (match.score, match.position) == (top.score, top.position)]
-        return _chosen(best[0]) if len(best) == 1 else _ask(best)
-    matches = crm.find_clients(name=name, limit=5) if name else []
-    if len(matches) == 1:
-        return _chosen(matches[0])
-    clear_winner = len(matches) > 1 and matches[0].score - matches[1].score >= CLEAR_WINNER_MARGIN
-    if clear_winner and _full_name_given(name or "", matches[0]):
-        return _chosen(matches[0])
-    return _ask(matches)
+    resolution = find_client(_crm(runtime), text, phone=extraction.get("phone"), name=extraction.get("client_name"))
+    if resolution.client is not None:
+        return _chosen(resolution.client)
+    return _ask(resolution.candidates)
 
 
 def _ask(matches: list[ClientMatch]) -> dict[str, Any]:
     return {"candidates": [m.model_dump() for m in matches], "client_id": None, "status": "awaiting_client"}
-
-
-def _full_name_given(name: str, match: ClientMatch) -> bool:
-    return len(set(name_tokens(name)) & set(name_tokens(match.full_name))) >= 2
 
 
 def _chosen(match: ClientMatch) -> dict[str, Any]:

@@ -1,0 +1,570 @@
+"""The next-best-action steps: identify client → client 360 → triggers → rank → retrieve → recommend → draft.
+
+Everything that decides is deterministic (``tools.triggers``); the model only words the message, from
+a short prompt of facts (no ids), and a draft that drops the key facts is replaced by the template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+from langgraph.runtime import Runtime
+
+from graphs.context import AgentContext
+from graphs.next_best_action.state import NextBestActionState
+from prompts import load_prompt
+from tools.client_resolution import resolve_client
+from tools.crm import ClientMatch, CrmApi
+from tools.models import text_call
+from tools.note_extraction import detect_language, extract_note
+from tools.report_format import format_amount, format_number
+from tools.retrieval import IndexNotReady, search_documents
+from tools.triggers import detect_triggers, rank_triggers
+
+logger = logging.getLogger(__name__)
+
+DOCUMENTS_PER_KIND = 2
+MAX_RULES_CHARS = 800
+MIN_DRAFT_CHARS = 40
+MAX_DRAFT_CHARS = 2_000
+
+_LABELS = {
+    "en": {
+        "complaint_followup": "Complaint follow-up",
+        "cd_maturity": "CD maturing",
+        "loan_maturity": "Loan maturing",
+        "birthday": "Birthday",
+        "large_deposit": "Large deposit",
+        "attrition_risk": "Attrition risk",
+        "idle_cash": "Idle cash",
+        "inactive": "No recent contact",
+        "cross_sell": "Cross-sell",
+    },
+    "vi": {
+        "complaint_followup": "Xử lý khiếu nại",
+        "cd_maturity": "Chứng chỉ tiền gửi đáo hạn",
+        "loan_maturity": "Khoản vay đến hạn",
+        "birthday": "Sinh nhật",
+        "large_deposit": "Khoản tiền lớn về tài khoản",
+        "attrition_risk": "Nguy cơ rời bỏ",
+        "idle_cash": "Tiền nhàn rỗi",
+        "inactive": "Lâu chưa liên hệ",
+        "cross_sell": "Bán chéo",
+    },
+}
+_CATEGORY_VI = {
+    "cd": "chứng chỉ tiền gửi",
+    "savings": "tiết kiệm",
+    "investment": "đầu tư",
+    "insurance": "bảo hiểm",
+    "loan": "khoản vay",
+    "card": "thẻ",
+    "casa": "tài khoản thanh toán",
+    "fees": "phí",
+}
+_QUERIES = {
+    "complaint_followup": "complaint handling service recovery follow-up",
+    "cd_maturity": "certificate of deposit maturity renewal rate",
+    "loan_maturity": "loan maturity repayment refinancing",
+    "birthday": "client birthday greeting",
+    "large_deposit": "large deposit savings certificate of deposit investment",
+    "attrition_risk": "client retention outflow",
+    "idle_cash": "idle balance savings certificate of deposit investment",
+    "inactive": "relationship review client contact",
+    "cross_sell": "product suitability segment",
+}
+_NO_PRODUCT = {"complaint_followup", "birthday", "inactive"}
+# An honorific as written in the CRM → (English title, Vietnamese pronoun).
+_HONORIFICS = {
+    "mr": ("Mr.", "anh"),
+    "mrs": ("Mrs.", "chị"),
+    "ms": ("Ms.", "chị"),
+    "miss": ("Ms.", "chị"),
+    "dr": ("Dr.", "anh"),
+    "anh": ("Mr.", "anh"),
+    "ông": ("Mr.", "ông"),
+    "chú": ("Mr.", "chú"),
+    "bác": ("Mr.", "bác"),
+    "chị": ("Ms.", "chị"),
+    "bà": ("Mrs.", "bà"),
+    "cô": ("Ms.", "cô"),
+    "em": ("", "em"),
+}
+
+
+def _crm(runtime: Runtime[AgentContext]) -> CrmApi:
+    return CrmApi(runtime.context.database(), runtime.context.rm_id)
+
+
+def _label(match: ClientMatch) -> str:
+    return f"{match.honorific} {match.full_name} (…{match.phone[-4:]}, {match.segment})"
+
+
+# ----- identify the client -------------------------------------------------------------------
+
+
+def identify_client(state: NextBestActionState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """The shared resolution, among the signed-in RM's clients only; never a guess."""
+    request = state["request"]
+    language = detect_language(request)
+    reading = extract_note(request, runtime.context.resolved_today())
+    resolution = resolve_client(_crm(runtime), request, phone=reading.phone, name=reading.client_name)
+    if resolution.client is not None:
+        return {"client_id": resolution.client.id, "needs_clarification": False, "candidates": [],
+                "request_language": language, "language": language}  # fmt: skip
+    candidates = [{"client_id": match.id, "label": _label(match)} for match in resolution.candidates]
+    return {"client_id": None, "needs_clarification": True, "candidates": candidates,
+            "request_language": language, "language": language}  # fmt: skip
+
+
+def route_after_identify_client(state: NextBestActionState) -> str:
+    return "load_client" if state.get("client_id") else "clarify"
+
+
+def clarify(state: NextBestActionState) -> dict[str, Any]:
+    """Ask which client: only the RM's own candidates, nothing about anyone else."""
+    vi = state.get("request_language") == "vi"
+    candidates = state.get("candidates", [])
+    if candidates:
+        head = (
+            "Yêu cầu này có thể là về nhiều khách hàng của anh/chị. Đó là ai?"
+            if vi
+            else "This request could be about more than one of your clients. Which one?"
+        )
+        lines = [f"{index}. {c['label']}" for index, c in enumerate(candidates, start=1)]
+        message = head + "\n\n" + "\n".join(lines)
+    else:
+        message = (
+            "Không tìm thấy khách hàng nào của anh/chị khớp với yêu cầu. Hãy cho biết tên đầy đủ hoặc số điện thoại."
+            if vi
+            else "None of your clients matches this request. Reply with the client's full name or phone number."
+        )
+    return {"triggers": [], "action": None, "reason": message, "message": message, "citations": [],
+            "documents": [], "engine": "template"}  # fmt: skip
+
+
+# ----- the client and the triggers -----------------------------------------------------------
+
+
+def load_client(state: NextBestActionState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """The client 360 with household; the message goes out in the client's language."""
+    crm = _crm(runtime)
+    client = crm.client_360(str(state["client_id"]), today=runtime.context.resolved_today())
+    profile = client.profile
+    language = profile.get("language") if profile.get("language") in ("vi", "en") else state.get("request_language")
+    return {
+        "client": client.model_dump(mode="json"),
+        "language": language or "en",
+        "rm_name": str(crm.rm_profile().get("full_name") or ""),
+    }
+
+
+def detect(state: NextBestActionState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Every trigger relative to today; product names added where a product is named."""
+    crm = _crm(runtime)
+    products = crm.products()
+    names = {str(product["code"]): str(product["name"]) for product in products}
+    triggers = detect_triggers(state["client"], runtime.context.resolved_today(), products)
+    found: list[dict[str, Any]] = []
+    for trigger in triggers:
+        facts = dict(trigger["facts"])
+        code = facts.get("product_code")
+        if code and not facts.get("product_name"):
+            facts["product_name"] = names.get(str(code))
+        found.append({**trigger, "facts": facts})
+    return {"triggers": found}
+
+
+def rank(state: NextBestActionState) -> dict[str, Any]:
+    """Policy precedence (an open complaint first), then urgency, then the money at stake."""
+    return {"triggers": [dict(t) for t in rank_triggers(state.get("triggers", []))]}  # type: ignore[arg-type]
+
+
+# ----- documents -----------------------------------------------------------------------------
+
+
+def _search(kind: str, text: str) -> list[dict[str, Any]]:
+    try:
+        hits = search_documents("policy" if kind == "policy" else "product", text, DOCUMENTS_PER_KIND)
+    except IndexNotReady as error:
+        logger.info("no %s index, drafting without documents: %s", kind, error)
+        return []
+    return [{"id": hit.id, "kind": kind, "title": hit.title, "text": hit.text} for hit in hits]
+
+
+def retrieve_context(state: NextBestActionState) -> dict[str, Any]:
+    """Product and policy chunks for the leading trigger; their ids are the citations."""
+    triggers = state.get("triggers", [])
+    if not triggers:
+        return {"documents": [], "citations": []}
+    lead = triggers[0]
+    query = _QUERIES.get(lead["kind"], lead["kind"])
+    product_name = lead["facts"].get("product_name")
+    documents = _search("policy", f"client communication rules {query}")
+    if lead["kind"] not in _NO_PRODUCT:
+        documents += _search("product", f"{product_name or ''} {query}".strip())
+    citations = list(dict.fromkeys(document["id"] for document in documents))
+    return {"documents": documents, "citations": citations}
+
+
+# ----- recommend -----------------------------------------------------------------------------
+
+
+def _date_text(iso: str | None, language: str) -> str:
+    if not iso:
+        return "—"
+    day = dt.date.fromisoformat(iso)
+    return day.strftime("%d/%m/%Y") if language == "vi" else f"{day.day} {day.strftime('%B %Y')}"
+
+
+def _category(value: Any, language: str) -> str:
+    text = str(value or "")
+    return _CATEGORY_VI.get(text, text) if language == "vi" else text.replace("_", " ")
+
+
+def _fact_line(trigger: dict[str, Any], language: str) -> str:
+    """The concrete facts of one trigger, for the RM (the reason) and for the model's prompt."""
+    kind, f = trigger["kind"], trigger["facts"]
+    vi = language == "vi"
+    amount = format_amount(f.get("amount_vnd"), language)
+    product = f.get("product_name") or _category(f.get("category") or f.get("product_code"), language)
+    if kind in ("cd_maturity", "loan_maturity"):
+        due, days = _date_text(f["maturity_on"], language), f["days_left"]
+        rate = format_number(f["rate_pct"], language) + "%" if f.get("rate_pct") else None
+        if kind == "cd_maturity" and vi:
+            return f"chứng chỉ tiền gửi {amount} đáo hạn ngày {due} (còn {days} ngày" + (
+                f", {rate}/năm)" if rate else ")"
+            )
+        if kind == "cd_maturity":
+            return f"{product} of {amount} matures on {due} ({days} days left" + (f", {rate} p.a.)" if rate else ")")
+        if vi:
+            return f"khoản vay dư nợ {amount} đến hạn ngày {due} (còn {days} ngày)"
+        return f"{product}, {amount} outstanding, matures on {due} ({days} days left)"
+    if kind == "birthday":
+        age, when, until = f["age"], _date_text(f["date"], language), f["days_until"]
+        if until == 0:
+            return f"sinh nhật hôm nay (tròn {age} tuổi)" if vi else f"birthday today (turns {age})"
+        if vi:
+            return f"sinh nhật ngày {when} (còn {until} ngày, tròn {age} tuổi)"
+        return f"birthday on {when} (in {until} days, turns {age})"
+    if kind == "large_deposit":
+        source = ", ".join(str(v) for v in (f.get("category"), f.get("counterparty")) if v).replace("_", " ")
+        when = _date_text(f.get("posted_on"), language)
+        line = f"nhận {amount} ngày {when}" if vi else f"inbound {amount} on {when}"
+        return line + (f" ({source})" if source else "")
+    if kind == "idle_cash":
+        out = format_amount(f.get("outflow_30d_vnd"), language)
+        if vi:
+            return f"{amount} trong tài khoản thanh toán và tiết kiệm, chi ra 30 ngày qua {out}"
+        return f"{amount} in current and savings accounts, {out} out in the last 30 days"
+    if kind == "inactive":
+        if f.get("days_since_contact") is None:
+            return "chưa có lần liên hệ nào được ghi nhận" if vi else "no interaction ever logged"
+        when, days = _date_text(f.get("last_contacted_on"), language), f["days_since_contact"]
+        return (
+            f"{days} ngày chưa liên hệ (lần cuối {when})" if vi else f"no interaction for {days} days (last on {when})"
+        )
+    if kind == "complaint_followup":
+        when, category, days = (
+            _date_text(f.get("opened_on"), language),
+            _category(f.get("category"), language),
+            f.get("days_open"),
+        )
+        summary = f": {str(f['summary']).rstrip('.')}" if f.get("summary") else ""
+        if vi:
+            return f"khiếu nại về {category} đang mở từ {when} ({days} ngày){summary}"
+        return f"open {category} complaint since {when} ({days} days){summary}"
+    if kind == "attrition_risk":
+        if "outflow_vnd" in f:
+            out, balance = format_amount(f["outflow_vnd"], language), format_amount(f["balance_vnd"], language)
+            share = format_number(f["share_pct"], language, decimals=1)
+            if vi:
+                return f"{out} chuyển sang ngân hàng khác trong 30 ngày, bằng {share}% số dư {balance}"
+            return f"{out} moved to other banks in 30 days, {share}% of the {balance} balance"
+        latest, before = f["logins_latest_week"], format_number(f["logins_weekly_before"], language, decimals=1)
+        if vi:
+            return f"đăng nhập giảm còn {latest} lần tuần này (trước đó {before} lần/tuần)"
+        return f"logins fell to {latest} this week from {before} a week"
+    if kind == "cross_sell":
+        aum, segment, category = (
+            format_amount(f.get("aum_vnd"), language),
+            f.get("segment"),
+            _category(f.get("category"), language),
+        )
+        if vi:
+            return f"khách hàng {segment} chưa có {category}: {product} phù hợp (AUM {aum})"
+        return f"{segment} client without {category}: {product} fits ({aum} AUM)"
+    return str(kind)
+
+
+def _client_name(state: NextBestActionState) -> str:
+    profile = state["client"]["profile"]
+    return f"{profile.get('honorific') or ''} {profile.get('full_name') or ''}".strip()
+
+
+def recommend(state: NextBestActionState) -> dict[str, Any]:
+    """The leading trigger is the action; the reason names its facts (in the RM's language)."""
+    language = state.get("request_language") or "en"
+    vi = language == "vi"
+    triggers = state.get("triggers", [])
+    name = _client_name(state)
+    if not triggers:
+        reason = (
+            f"{name}: không có tín hiệu nào cần hành động hôm nay; nên liên hệ chăm sóc định kỳ."
+            if vi
+            else f"{name}: no trigger today; a routine check-in is the best next step."
+        )
+        return {"action": None, "reason": reason}
+    lead, others = triggers[0], triggers[1:]
+    labels = _LABELS[language if language in _LABELS else "en"]
+    reason = f"{name} — {labels[lead['kind']]}: {_fact_line(lead, language)}."
+    if lead["kind"] == "complaint_followup" and others:
+        reason += " Khiếu nại đang mở được ưu tiên trước." if vi else " An open complaint comes first (bank policy)."
+    if others:
+        also = "; ".join(f"{labels[t['kind']]}: {_fact_line(t, language)}" for t in others[:3])
+        reason += (" Ngoài ra: " if vi else " Also: ") + also + "."
+    return {"action": lead["kind"], "reason": reason}
+
+
+# ----- the message ---------------------------------------------------------------------------
+
+
+def _address(profile: dict[str, Any], language: str) -> tuple[str, str]:
+    """The salutation line and, in Vietnamese, the pronoun for the client ("anh"), else ""."""
+    given = str(profile.get("full_name") or "").split()[-1:] or [""]
+    title, pronoun = _HONORIFICS.get(str(profile.get("honorific") or "").strip().lower().rstrip("."), ("", ""))
+    if language == "vi":
+        if pronoun:
+            return f"Kính gửi {pronoun} {given[0]},", pronoun
+        return f"Kính gửi Quý khách {profile.get('full_name')},", "Quý khách"
+    return (f"Dear {title} {given[0]}," if title else f"Dear {profile.get('full_name')},"), ""
+
+
+def _body_en(trigger: dict[str, Any] | None) -> str:
+    if trigger is None:
+        return "I hope you are well. I would be happy to meet and review your accounts at your convenience."
+    kind, f = trigger["kind"], trigger["facts"]
+    product = f.get("product_name") or _category(f.get("category"), "en") or "product"
+    if kind == "cd_maturity":
+        return (
+            f"Your {product} of {format_amount(f['amount_vnd'])} matures on {_date_text(f['maturity_on'], 'en')}, "
+            f"in {f['days_left']} days. I would be glad to walk you through your renewal options before then."
+        )
+    if kind == "loan_maturity":
+        return (
+            f"Your {product} with {format_amount(f['amount_vnd'])} outstanding reaches its maturity date on "
+            f"{_date_text(f['maturity_on'], 'en')}, in {f['days_left']} days. "
+            "I would like to go through the next steps with you."
+        )
+    if kind == "birthday":
+        if f["days_until"] == 0:
+            return "On behalf of the bank, I wish you a very happy birthday and a wonderful year ahead."
+        return (
+            f"Your birthday is coming up on {_date_text(f['date'], 'en')}, in {f['days_until']} days. "
+            "On behalf of the bank, I wish you a very happy birthday in advance."
+        )
+    if kind == "large_deposit":
+        return (
+            f"We have received the transfer of {format_amount(f['amount_vnd'])} into your account on "
+            f"{_date_text(f.get('posted_on'), 'en')}. If you wish, I can suggest options to put these funds "
+            "to work in line with your plans."
+        )
+    if kind == "idle_cash":
+        return (
+            f"Your current and savings accounts hold {format_amount(f['amount_vnd'])}. I would be happy to review "
+            "options that could make these funds work better for you."
+        )
+    if kind == "inactive":
+        if f.get("days_since_contact") is None:
+            return "I would welcome the chance to meet you and learn more about your needs."
+        return (
+            f"It has been {f['days_since_contact']} days since we last spoke, and I would welcome the chance "
+            "to catch up and review your needs."
+        )
+    if kind == "complaint_followup":
+        return (
+            f"I am following up on the {_category(f.get('category'), 'en')} issue you reported on "
+            f"{_date_text(f.get('opened_on'), 'en')}. I am sorry for the inconvenience; I am personally making "
+            "sure it is resolved and will keep you informed at every step."
+        )
+    if kind == "attrition_risk":
+        return (
+            "I would like to make sure we are serving you as well as we can, and to hear whether anything "
+            "could be done better."
+        )
+    return (
+        f"Based on your portfolio, our {product} may be a good fit for you. "
+        "I would be glad to share the details at your convenience."
+    )
+
+
+def _body_vi(trigger: dict[str, Any] | None, p: str) -> str:
+    me = "chúng tôi" if p == "Quý khách" else "em"
+    me_cap = me[0].upper() + me[1:]
+    if trigger is None:
+        return (
+            f"{me_cap} hy vọng {p} vẫn khỏe. {me_cap} rất sẵn lòng gặp {p} để rà soát các tài khoản khi {p} thuận tiện."
+        )
+    kind, f = trigger["kind"], trigger["facts"]
+    if kind == "cd_maturity":
+        return (
+            f"Chứng chỉ tiền gửi {format_amount(f['amount_vnd'], 'vi')} của {p} sẽ đáo hạn vào ngày "
+            f"{_date_text(f['maturity_on'], 'vi')}, còn {f['days_left']} ngày nữa. {me_cap} rất mong được trao đổi "
+            f"với {p} về các phương án tái tục trước thời điểm này."
+        )
+    if kind == "loan_maturity":
+        return (
+            f"Khoản vay của {p} (dư nợ {format_amount(f['amount_vnd'], 'vi')}) sẽ đến hạn vào ngày "
+            f"{_date_text(f['maturity_on'], 'vi')}, còn {f['days_left']} ngày nữa. {me_cap} xin phép được trao đổi "
+            f"với {p} về các bước tiếp theo."
+        )
+    if kind == "birthday":
+        if f["days_until"] == 0:
+            return (
+                f"Nhân dịp sinh nhật {p}, {me} xin thay mặt ngân hàng gửi tới {p} lời chúc sức khỏe, "
+                "hạnh phúc và thành công."
+            )
+        return (
+            f"Nhân dịp sinh nhật {p} sắp tới vào ngày {_date_text(f['date'], 'vi')} (còn {f['days_until']} ngày), "
+            f"{me} xin thay mặt ngân hàng gửi trước tới {p} lời chúc sức khỏe, hạnh phúc và thành công."
+        )
+    if kind == "large_deposit":
+        return (
+            f"Ngân hàng đã nhận được khoản tiền {format_amount(f['amount_vnd'], 'vi')} chuyển vào tài khoản của {p} "
+            f"ngày {_date_text(f.get('posted_on'), 'vi')}. Nếu {p} có nhu cầu, {me} xin được tư vấn các phương án "
+            f"sử dụng khoản tiền này phù hợp với kế hoạch của {p}."
+        )
+    if kind == "idle_cash":
+        return (
+            f"Tài khoản thanh toán và tiết kiệm của {p} hiện có {format_amount(f['amount_vnd'], 'vi')}. {me_cap} rất "
+            f"mong được tư vấn cho {p} các phương án giúp khoản tiền này sinh lời tốt hơn."
+        )
+    if kind == "inactive":
+        if f.get("days_since_contact") is None:
+            return f"{me_cap} rất mong có dịp gặp {p} để tìm hiểu thêm nhu cầu của {p}."
+        return (
+            f"Đã {f['days_since_contact']} ngày kể từ lần gần nhất chúng ta trao đổi, {me} rất mong được gặp lại "
+            f"{p} để cập nhật nhu cầu của {p}."
+        )
+    if kind == "complaint_followup":
+        return (
+            f"{me_cap} xin liên hệ về vấn đề {_category(f.get('category'), 'vi')} mà {p} đã phản ánh ngày "
+            f"{_date_text(f.get('opened_on'), 'vi')}. {me_cap} thành thật xin lỗi {p} vì sự bất tiện này, đang trực "
+            f"tiếp theo dõi để xử lý dứt điểm và sẽ cập nhật cho {p} từng bước."
+        )
+    if kind == "attrition_risk":
+        return (
+            f"{me_cap} muốn chắc chắn rằng ngân hàng đang phục vụ {p} tốt nhất, và rất mong được nghe ý kiến của {p} "
+            "về những điều ngân hàng có thể làm tốt hơn."
+        )
+    product = f.get("product_name") or _category(f.get("category"), "vi")
+    return (
+        f"Dựa trên danh mục hiện tại của {p}, sản phẩm {product} có thể phù hợp với {p}. {me_cap} rất sẵn lòng "
+        f"gửi {p} thông tin chi tiết khi {p} thuận tiện."
+    )
+
+
+def _signoff(state: NextBestActionState) -> str:
+    rm = state.get("rm_name") or ""
+    return ("Trân trọng,\n" if state.get("language") == "vi" else "Kind regards,\n") + rm
+
+
+def _template(state: NextBestActionState, lead: dict[str, Any] | None) -> str:
+    language = state.get("language") or "en"
+    salutation, pronoun = _address(state["client"]["profile"], language)
+    greeting = lead is not None and lead["kind"] == "birthday"
+    if language == "vi":
+        body = _body_vi(lead, pronoun) + ("" if greeting else f" Mong {pronoun} phản hồi thời gian thuận tiện.")
+    else:
+        body = _body_en(lead) + ("" if greeting else " Please let me know a time that suits you.")
+    return f"{salutation}\n\n{body}\n\n{_signoff(state)}".rstrip()
+
+
+def _key_numbers(lead: dict[str, Any] | None, language: str) -> list[str]:
+    """The numbers a usable draft must state: the amount (as written in the template) and the days left."""
+    if lead is None:
+        return []
+    facts = lead["facts"]
+    numbers: list[str] = []
+    amount = facts.get("amount_vnd") if lead["kind"] in ("cd_maturity", "loan_maturity", "large_deposit",
+                                                          "idle_cash") else None  # fmt: skip
+    if amount:
+        numbers.append(re.sub(r"\s*(tỷ|triệu|đồng|B VND|M VND|VND|B|M)$", "", format_amount(amount, language)))
+    if lead["kind"] in ("cd_maturity", "loan_maturity"):
+        numbers.append(str(facts["days_left"]))
+    return numbers
+
+
+def _ids(state: NextBestActionState) -> list[str]:
+    """Every identifier the run knows: none may appear in a prompt or in a drafted message."""
+    found = {str(state.get("client_id") or ""), *(str(c) for c in state.get("citations", []))}
+    for trigger in state.get("triggers", []):
+        found.update(str(v) for k, v in trigger["facts"].items() if k.endswith("_id") and v)
+    profile = state["client"]["profile"]
+    found.add(str(profile.get("rm_id") or ""))
+    return sorted(value for value in found if value)
+
+
+def _usable(draft: str, state: NextBestActionState, lead: dict[str, Any] | None) -> bool:
+    language = state.get("language") or "en"
+    if not MIN_DRAFT_CHARS <= len(draft) <= MAX_DRAFT_CHARS or "{" in draft or "}" in draft:
+        return False
+    if any(number not in draft for number in _key_numbers(lead, language)):
+        return False
+    if any(identifier in draft for identifier in _ids(state)):
+        return False
+    # Names (the RM's sign-off, the client's) carry Vietnamese accents in any language: read the rest.
+    profile = state["client"]["profile"]
+    names = [
+        state.get("rm_name") or "",
+        str(profile.get("full_name") or ""),
+        *str(profile.get("full_name") or "").split(),
+    ]
+    prose = draft
+    for name in sorted((n for n in names if n), key=len, reverse=True):
+        prose = prose.replace(name, " ")
+    return detect_language(prose) == language
+
+
+def _prompt(state: NextBestActionState, lead: dict[str, Any] | None) -> str:
+    language = state.get("language") or "en"
+    salutation, _ = _address(state["client"]["profile"], language)
+    if lead is None:
+        facts = "- a routine check-in; no particular event"
+    else:
+        label = _LABELS[language if language in _LABELS else "en"][lead["kind"]]
+        facts = f"- {label}: {_fact_line(lead, language)}"
+        facts += "".join(f"\n- must appear exactly: {number}" for number in _key_numbers(lead, language))
+    rules = "\n".join(d["text"] for d in state.get("documents", []) if d["kind"] == "policy")[:MAX_RULES_CHARS]
+    prompt = load_prompt("nba_draft").format(
+        language_name="Vietnamese" if language == "vi" else "English",
+        salutation=salutation,
+        signoff=_signoff(state).replace("\n", " / "),
+        facts=facts,
+        rules=rules or "- No guaranteed returns, no pressure, no personal data beyond what is needed.",
+    )
+    for identifier in _ids(state):
+        prompt = prompt.replace(identifier, "")
+    return prompt
+
+
+def draft_message(state: NextBestActionState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """The neutral bank template; with a model, its draft when it keeps the key facts and no ids."""
+    triggers = state.get("triggers", [])
+    lead = triggers[0] if triggers else None
+    template = _template(state, lead)
+    model = runtime.context.chat_model()
+    if model is None:
+        return {"message": template, "engine": "template"}
+    outcome = text_call(
+        model, [HumanMessage(content=_prompt(state, lead))], fallback=lambda: template, task="next_best_action.draft"
+    )
+    if outcome.from_model and _usable(outcome.value, state, lead):
+        return {"message": outcome.value, "engine": "model"}
+    if outcome.from_model:
+        logger.warning("the model's draft dropped key facts or read wrong; using the template")
+    return {"message": template, "engine": "template"}

@@ -1,0 +1,130 @@
+"""Triggers per small-bank client, relative to the bank's today (2025-10-24), and their ranking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from stores.db import Database
+from tools.crm import CrmApi
+from tools.triggers import Trigger, detect_triggers, rank_triggers
+
+TODAY = dt.date(2025, 10, 24)
+
+
+def _triggers(database: Database, client_id: str) -> list[Trigger]:
+    crm = CrmApi(database, "RM001")
+    return detect_triggers(crm.client_360(client_id, today=TODAY), TODAY, crm.products())
+
+
+def _kinds(triggers: list[Trigger]) -> list[str]:
+    return [trigger["kind"] for trigger in triggers]
+
+
+def test_son_cd_maturity_leads_with_days_left_and_amount(bank_db: Database) -> None:
+    triggers = _triggers(bank_db, "C0001")
+    lead = triggers[0]
+    assert lead["kind"] == "cd_maturity"
+    assert lead["urgency"] == "high"
+    assert lead["value_vnd"] == 1_500_000_000
+    assert lead["facts"]["days_left"] == 12
+    assert lead["facts"]["amount_vnd"] == 1_500_000_000
+    assert lead["facts"]["maturity_on"] == "2025-11-05"
+    # The home loan matures in March 2026: outside the 30-day window.
+    assert "loan_maturity" not in _kinds(triggers)
+
+
+def test_open_complaint_leads_for_oanh(bank_db: Database) -> None:
+    triggers = _triggers(bank_db, "C0004")
+    assert triggers[0]["kind"] == "complaint_followup"
+    assert triggers[0]["facts"]["category"] == "card"
+    assert triggers[0]["facts"]["days_open"] == 9
+    # Her 800M CD matured in June (status matured): not a maturity trigger.
+    assert "cd_maturity" not in _kinds(triggers)
+
+
+def test_property_sale_inflow_and_idle_cash_for_ong_minh(bank_db: Database) -> None:
+    triggers = _triggers(bank_db, "C0003")
+    kinds = _kinds(triggers)
+    assert kinds[0] == "large_deposit"
+    assert triggers[0]["facts"]["amount_vnd"] == 1_200_000_000
+    assert triggers[0]["facts"]["days_ago"] == 1
+    assert "idle_cash" in kinds
+    idle = next(t for t in triggers if t["kind"] == "idle_cash")
+    assert idle["value_vnd"] == 2_600_000_000
+    assert "inactive" in kinds  # last contact in May: 175 days
+
+
+def test_birthday_today_for_anh_minh(bank_db: Database) -> None:
+    triggers = _triggers(bank_db, "C0002")
+    assert triggers[0]["kind"] == "birthday"
+    assert triggers[0]["facts"]["days_until"] == 0
+    assert triggers[0]["facts"]["age"] == 35
+
+
+def _c360(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "profile": {"segment": "Gold", "date_of_birth": "1980-01-01", "onboarded_on": "2020-01-01"},
+        "last_contacted_at": "2025-10-01T10:00:00+07:00",
+        "days_since_contact": 23,
+        "totals": {"aum_vnd": 0},
+        "holdings": [],
+        "recent_transactions": [],
+        "complaints": [],
+        "digital_activity": [],
+    }
+    base.update(overrides)
+    return base
+
+
+def test_birthday_window_is_seven_days() -> None:
+    inside = _c360(profile={"date_of_birth": "1990-10-31", "onboarded_on": "2020-01-01"})
+    outside = _c360(profile={"date_of_birth": "1990-11-01", "onboarded_on": "2020-01-01"})
+    assert _kinds(detect_triggers(inside, TODAY)) == ["birthday"]
+    assert detect_triggers(inside, TODAY)[0]["facts"]["days_until"] == 7
+    assert detect_triggers(outside, TODAY) == []
+
+
+@pytest.mark.parametrize(("days", "expected"), [(0, True), (30, True), (31, False), (-1, False)])
+def test_maturity_window_is_thirty_days(days: int, expected: bool) -> None:
+    loan = {"id": "A1", "kind": "loan", "status": "active", "balance_vnd": 3_000_000_000, "product_code": "HOME_LOAN",
+            "maturity_on": (TODAY + dt.timedelta(days=days)).isoformat()}  # fmt: skip
+    kinds = _kinds(detect_triggers(_c360(holdings=[loan]), TODAY))
+    assert ("loan_maturity" in kinds) is expected
+
+
+def test_large_external_outflow_is_attrition_risk() -> None:
+    outflow = {"direction": "out", "amount_vnd": 2_000_000_000, "category": "transfer_external",
+               "posted_at": "2025-10-20T10:00:00+07:00"}  # fmt: skip
+    c360 = _c360(totals={"aum_vnd": 3_000_000_000}, recent_transactions=[outflow])
+    triggers = detect_triggers(c360, TODAY)
+    assert triggers[0]["kind"] == "attrition_risk"
+    assert triggers[0]["facts"]["share_pct"] == pytest.approx(66.7)
+
+
+def test_falling_logins_are_attrition_risk() -> None:
+    weeks = [{"logins": 0}, {"logins": 6}, {"logins": 5}]
+    assert _kinds(detect_triggers(_c360(digital_activity=weeks), TODAY)) == ["attrition_risk"]
+
+
+def test_idle_cash_needs_little_outflow() -> None:
+    casa = {"kind": "casa", "status": "active", "balance_vnd": 2_500_000_000}
+    spend = {"direction": "out", "amount_vnd": 600_000_000, "category": "shopping",
+             "posted_at": "2025-10-10T10:00:00+07:00"}  # fmt: skip
+    assert "idle_cash" in _kinds(detect_triggers(_c360(holdings=[casa]), TODAY))
+    assert "idle_cash" not in _kinds(detect_triggers(_c360(holdings=[casa], recent_transactions=[spend]), TODAY))
+
+
+def test_ranking_puts_an_open_complaint_first_then_urgency_then_value() -> None:
+    triggers: list[Trigger] = [
+        Trigger(kind="cross_sell", urgency="low", value_vnd=9_000_000_000, facts={}),
+        Trigger(kind="idle_cash", urgency="medium", value_vnd=3_000_000_000, facts={}),
+        Trigger(kind="cd_maturity", urgency="high", value_vnd=1_000_000_000, facts={}),
+        Trigger(kind="large_deposit", urgency="high", value_vnd=2_000_000_000, facts={}),
+        Trigger(kind="complaint_followup", urgency="high", value_vnd=0, facts={}),
+    ]
+    assert _kinds(rank_triggers(triggers)) == [
+        "complaint_followup", "large_deposit", "cd_maturity", "idle_cash", "cross_sell"
+    ]  # fmt: skip

@@ -1,0 +1,62 @@
+"""Which of the signed-in RM's clients a piece of text is about: shared by every graph that names a client.
+
+Only the RM's own clients are ever considered (``CrmApi`` sees nothing else). A phone number is exact;
+otherwise the names mentioned in the text decide, then the name an extractor cut out. When that is
+not one clear client the answer is the candidates, never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tools.crm import ClientMatch, CrmApi
+from tools.text import name_tokens
+
+__all__ = ["CLEAR_WINNER_MARGIN", "Resolution", "resolve_client"]
+
+#: A fuzzy name match this many points ahead of the next one (with a full name given) is the client.
+CLEAR_WINNER_MARGIN = 8.0
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The chosen client, or the candidates to ask about (empty: nobody matched)."""
+
+    client: ClientMatch | None
+    candidates: list[ClientMatch] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> bool:
+        return self.client is not None
+
+
+def _full_name_given(name: str, match: ClientMatch) -> bool:
+    return len(set(name_tokens(name)) & set(name_tokens(match.full_name))) >= 2
+
+
+def resolve_client(crm: CrmApi, text: str, *, phone: str | None = None, name: str | None = None) -> Resolution:
+    """Only among the signed-in RM's clients: phone exact, else one clear name; otherwise the candidates.
+
+    Names are found by scanning ``text`` for this RM's client names (so "Oanh Le emailed" and a
+    name with a typo still match); ``name`` (what an extractor cut out) is the fallback.
+    """
+    if phone:
+        matches = crm.find_clients(phone=phone)
+        if len(matches) == 1:
+            return Resolution(matches[0])
+        # The phone is not one of this RM's clients: a name alone is not enough to be sure.
+        return Resolution(None, crm.clients_mentioned(text) or (crm.find_clients(name=name) if name else []))
+    mentioned = crm.clients_mentioned(text)
+    if mentioned:
+        # The same score and the same place ("anh Minh" with two Minhs) is a real ambiguity; otherwise the
+        # first-named client is the text's subject ("gọi anh báo" later is a pronoun, not client Bảo).
+        top = mentioned[0]
+        best = [match for match in mentioned if (match.score, match.position) == (top.score, top.position)]
+        return Resolution(best[0]) if len(best) == 1 else Resolution(None, best)
+    matches = crm.find_clients(name=name, limit=5) if name else []
+    if len(matches) == 1:
+        return Resolution(matches[0])
+    clear_winner = len(matches) > 1 and matches[0].score - matches[1].score >= CLEAR_WINNER_MARGIN
+    if clear_winner and _full_name_given(name or "", matches[0]):
+        return Resolution(matches[0])
+    return Resolution(None, matches)

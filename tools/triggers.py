@@ -1,0 +1,294 @@
+"""Why an RM should contact a client now: deterministic triggers over a client 360, relative to "today".
+
+Pure functions, no I/O. ``detect_triggers`` reads a ``Client360`` (or its JSON dump) and returns the
+triggers ranked: an open complaint always first (bank policy: fix what is broken before selling),
+then by urgency, then by the money at stake.
+
+Kinds: ``complaint_followup``, ``cd_maturity``, ``loan_maturity``, ``birthday``, ``large_deposit``,
+``attrition_risk``, ``idle_cash``, ``inactive``, ``cross_sell``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Literal, TypedDict
+
+from stores.settings import BANK_TIMEZONE
+from tools.crm import Client360
+
+__all__ = [
+    "KINDS",
+    "Trigger",
+    "detect_triggers",
+    "rank_triggers",
+]
+
+Urgency = Literal["high", "medium", "low"]
+
+KINDS = (
+    "complaint_followup",
+    "cd_maturity",
+    "loan_maturity",
+    "birthday",
+    "large_deposit",
+    "attrition_risk",
+    "idle_cash",
+    "inactive",
+    "cross_sell",
+)
+
+MATURITY_WINDOW_DAYS = 30
+URGENT_MATURITY_DAYS = 14
+BIRTHDAY_WINDOW_DAYS = 7
+LARGE_DEPOSIT_VND = 1_000_000_000
+LARGE_DEPOSIT_WINDOW_DAYS = 7
+IDLE_CASH_VND = 2_000_000_000
+#: Outflows over the last month below this share of the idle balance count as "little".
+IDLE_OUTFLOW_SHARE = 0.10
+INACTIVE_DAYS = 90
+ATTRITION_SHARE = 0.40
+ATTRITION_WINDOW_DAYS = 30
+OUTFLOW_WINDOW_DAYS = 30
+#: Logins of the latest week at or below this share of the weeks before mean the client is drifting away.
+LOGIN_DROP_SHARE = 0.25
+MIN_LOGINS_BEFORE = 3.0
+CROSS_SELL_SEGMENTS = ("Diamond", "Platinum")
+
+_URGENCY_RANK = {"high": 0, "medium": 1, "low": 2}
+_EXTERNAL_CATEGORIES = {"transfer_external", "external_transfer", "withdrawal", "investment_external"}
+
+
+class Trigger(TypedDict):
+    kind: str
+    urgency: Urgency
+    value_vnd: int
+    facts: dict[str, Any]
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(BANK_TIMEZONE).date() if value.tzinfo else value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    if len(text) > 10:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return moment.astimezone(BANK_TIMEZONE).date() if moment.tzinfo else moment.date()
+    return dt.date.fromisoformat(text)
+
+
+def _next_birthday(born: dt.date, today: dt.date) -> dt.date:
+    for year in (today.year, today.year + 1):
+        try:
+            day = born.replace(year=year)
+        except ValueError:  # 29 February in a common year
+            day = dt.date(year, 3, 1)
+        if day >= today:
+            return day
+    raise AssertionError("unreachable")
+
+
+def _maturities(holdings: list[dict[str, Any]], today: dt.date) -> list[Trigger]:
+    found: list[Trigger] = []
+    for account in holdings:
+        kind = {"cd": "cd_maturity", "loan": "loan_maturity"}.get(str(account.get("kind")))
+        maturity = _date(account.get("maturity_on"))
+        if kind is None or account.get("status") != "active" or maturity is None:
+            continue
+        days_left = (maturity - today).days
+        if 0 <= days_left <= MATURITY_WINDOW_DAYS:
+            amount = int(account.get("balance_vnd") or 0)
+            facts = {
+                "account_id": account.get("id"),
+                "product_code": account.get("product_code"),
+                "amount_vnd": amount,
+                "maturity_on": maturity.isoformat(),
+                "days_left": days_left,
+                "rate_pct": account.get("rate_pct"),
+            }
+            urgency: Urgency = "high" if days_left <= URGENT_MATURITY_DAYS else "medium"
+            found.append(Trigger(kind=kind, urgency=urgency, value_vnd=amount, facts=facts))
+    return found
+
+
+def _birthday(profile: dict[str, Any], today: dt.date) -> list[Trigger]:
+    born = _date(profile.get("date_of_birth"))
+    if born is None:
+        return []
+    day = _next_birthday(born, today)
+    days_until = (day - today).days
+    if days_until > BIRTHDAY_WINDOW_DAYS:
+        return []
+    facts = {"date": day.isoformat(), "days_until": days_until, "age": day.year - born.year}
+    return [Trigger(kind="birthday", urgency="high" if days_until == 0 else "medium", value_vnd=0, facts=facts)]
+
+
+def _within(transaction: dict[str, Any], today: dt.date, days: int) -> bool:
+    posted = _date(transaction.get("posted_at"))
+    return posted is not None and 0 <= (today - posted).days <= days
+
+
+def _large_deposits(transactions: list[dict[str, Any]], today: dt.date) -> list[Trigger]:
+    inflows = [
+        t
+        for t in transactions
+        if t.get("direction") == "in"
+        and int(t.get("amount_vnd") or 0) >= LARGE_DEPOSIT_VND
+        and _within(t, today, LARGE_DEPOSIT_WINDOW_DAYS)
+    ]
+    if not inflows:
+        return []
+    biggest = max(inflows, key=lambda t: int(t["amount_vnd"]))
+    posted = _date(biggest.get("posted_at"))
+    facts = {
+        "amount_vnd": int(biggest["amount_vnd"]),
+        "posted_on": posted.isoformat() if posted else None,
+        "days_ago": (today - posted).days if posted else None,
+        "category": biggest.get("category"),
+        "counterparty": biggest.get("counterparty"),
+        "deposits": len(inflows),
+    }
+    return [Trigger(kind="large_deposit", urgency="high", value_vnd=int(biggest["amount_vnd"]), facts=facts)]
+
+
+def _outflow(transactions: list[dict[str, Any]], today: dt.date, days: int, *, external: bool = False) -> int:
+    return sum(
+        int(t.get("amount_vnd") or 0)
+        for t in transactions
+        if t.get("direction") == "out"
+        and _within(t, today, days)
+        and (not external or t.get("category") in _EXTERNAL_CATEGORIES or t.get("channel") == "external")
+    )
+
+
+def _idle_cash(holdings: list[dict[str, Any]], transactions: list[dict[str, Any]], today: dt.date) -> list[Trigger]:
+    idle = sum(
+        int(a.get("balance_vnd") or 0)
+        for a in holdings
+        if a.get("status") == "active" and a.get("kind") in ("casa", "savings")
+    )
+    if idle < IDLE_CASH_VND:
+        return []
+    outflow = _outflow(transactions, today, OUTFLOW_WINDOW_DAYS)
+    if outflow > IDLE_OUTFLOW_SHARE * idle:
+        return []
+    facts = {"amount_vnd": idle, "outflow_30d_vnd": outflow}
+    return [Trigger(kind="idle_cash", urgency="medium", value_vnd=idle, facts=facts)]
+
+
+def _inactive(c360: dict[str, Any], today: dt.date) -> list[Trigger]:
+    days = c360.get("days_since_contact")
+    if days is None:
+        onboarded = _date(c360["profile"].get("onboarded_on"))
+        if onboarded is None or (today - onboarded).days < INACTIVE_DAYS:
+            return []
+        facts: dict[str, Any] = {"days_since_contact": None, "last_contacted_on": None, "never_contacted": True}
+    elif days >= INACTIVE_DAYS:
+        last = _date(c360.get("last_contacted_at"))
+        facts = {"days_since_contact": days, "last_contacted_on": last.isoformat() if last else None}
+    else:
+        return []
+    aum = int((c360.get("totals") or {}).get("aum_vnd") or 0)
+    return [Trigger(kind="inactive", urgency="medium", value_vnd=aum, facts=facts)]
+
+
+def _complaints(complaints: list[dict[str, Any]], today: dt.date) -> list[Trigger]:
+    found: list[Trigger] = []
+    for complaint in complaints:
+        if complaint.get("status") != "open":
+            continue
+        opened = _date(complaint.get("opened_on"))
+        facts = {
+            "complaint_id": complaint.get("id"),
+            "category": complaint.get("category"),
+            "opened_on": opened.isoformat() if opened else None,
+            "days_open": (today - opened).days if opened else None,
+            "summary": complaint.get("summary"),
+        }
+        found.append(Trigger(kind="complaint_followup", urgency="high", value_vnd=0, facts=facts))
+    return found[:1]  # the latest open complaint speaks for the others
+
+
+def _attrition(c360: dict[str, Any], today: dt.date) -> list[Trigger]:
+    totals = c360.get("totals") or {}
+    balance = int(totals.get("aum_vnd") or 0)
+    outflow = _outflow(c360.get("recent_transactions") or [], today, ATTRITION_WINDOW_DAYS, external=True)
+    if outflow and outflow >= ATTRITION_SHARE * max(balance, 1):
+        facts: dict[str, Any] = {
+            "outflow_vnd": outflow,
+            "balance_vnd": balance,
+            "share_pct": round(100.0 * outflow / max(balance, 1), 1),
+        }
+        return [Trigger(kind="attrition_risk", urgency="high", value_vnd=outflow, facts=facts)]
+    weeks = [int(week.get("logins") or 0) for week in c360.get("digital_activity") or []]  # newest first
+    if len(weeks) >= 3:
+        before = sum(weeks[1:]) / len(weeks[1:])
+        if before >= MIN_LOGINS_BEFORE and weeks[0] <= LOGIN_DROP_SHARE * before:
+            facts = {"logins_latest_week": weeks[0], "logins_weekly_before": round(before, 1)}
+            return [Trigger(kind="attrition_risk", urgency="medium", value_vnd=balance, facts=facts)]
+    return []
+
+
+def _cross_sell(c360: dict[str, Any], products: Sequence[dict[str, Any]]) -> list[Trigger]:
+    profile = c360["profile"]
+    segment = str(profile.get("segment") or "")
+    held = {a.get("kind") for a in c360.get("holdings") or [] if a.get("status") == "active"}
+    held_products = {a.get("product_code") for a in c360.get("holdings") or [] if a.get("status") == "active"}
+    aum = int((c360.get("totals") or {}).get("aum_vnd") or 0)
+    for product in products:
+        segments = [s.strip() for s in str(product.get("target_segments") or "").split(",") if s.strip()]
+        if not segments or segment not in segments or product.get("category") in ("casa", "loan"):
+            continue
+        if product.get("category") in held or product.get("code") in held_products:
+            continue
+        if aum < int(product.get("min_amount_vnd") or 0):
+            continue
+        facts = {
+            "product_code": product.get("code"),
+            "product_name": product.get("name"),
+            "category": product.get("category"),
+            "segment": segment,
+            "aum_vnd": aum,
+        }
+        return [Trigger(kind="cross_sell", urgency="low", value_vnd=aum, facts=facts)]
+    if not products and segment in CROSS_SELL_SEGMENTS and "investment" not in held and aum >= IDLE_CASH_VND // 2:
+        facts = {"product_code": None, "product_name": None, "category": "investment", "segment": segment,
+                 "aum_vnd": aum}  # fmt: skip
+        return [Trigger(kind="cross_sell", urgency="low", value_vnd=aum, facts=facts)]
+    return []
+
+
+def rank_triggers(triggers: Sequence[Trigger]) -> list[Trigger]:
+    """Policy precedence (an open complaint first), then urgency, then the money at stake."""
+    return sorted(
+        triggers,
+        key=lambda t: (
+            t["kind"] != "complaint_followup",
+            _URGENCY_RANK[t["urgency"]],
+            -int(t["value_vnd"]),
+            KINDS.index(t["kind"]) if t["kind"] in KINDS else len(KINDS),
+        ),
+    )
+
+
+def detect_triggers(
+    client: Client360 | dict[str, Any], today: dt.date, products: Sequence[dict[str, Any]] = ()
+) -> list[Trigger]:
+    """Every trigger of one client on ``today``, ranked (see ``rank_triggers``)."""
+    c360 = client.model_dump(mode="json") if isinstance(client, Client360) else client
+    holdings = c360.get("holdings") or []
+    transactions = c360.get("recent_transactions") or []
+    found = [
+        *_complaints(c360.get("complaints") or [], today),
+        *_maturities(holdings, today),
+        *_birthday(c360["profile"], today),
+        *_large_deposits(transactions, today),
+        *_attrition(c360, today),
+        *_idle_cash(holdings, transactions, today),
+        *_inactive(c360, today),
+        *_cross_sell(c360, products),
+    ]
+    return rank_triggers(found)
