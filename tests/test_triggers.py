@@ -128,3 +128,21 @@ def test_ranking_puts_an_open_complaint_first_then_urgency_then_value() -> None:
     assert _kinds(rank_triggers(triggers)) == [
         "complaint_followup", "large_deposit", "cd_maturity", "idle_cash", "cross_sell"
     ]  # fmt: skip
+
+
+def test_a_deadline_beats_a_bigger_idle_balance() -> None:
+    today = dt.date(2025, 11, 13)
+    view = {
+        "profile": {"id": "X1", "segment": "Gold", "date_of_birth": "1980-01-01", "onboarded_on": "2020-01-01"},
+        "holdings": [
+            {"id": "A1", "kind": "casa", "status": "active", "balance_vnd": 2_300_000_000, "product_code": "CASA_STD",
+             "opened_on": "2020-01-01", "maturity_on": None},
+            {"id": "A2", "kind": "cd", "status": "active", "balance_vnd": 900_000_000, "product_code": "CD_12M",
+             "opened_on": "2024-12-01", "maturity_on": "2025-12-01"},
+        ],
+        "recent_transactions": [], "interactions": [{"occurred_at": "2025-11-01T10:00:00+07:00"}], "open_tasks": [],
+        "complaints": [], "household": [], "digital_activity": [], "inbound_messages": [],
+        "totals": {}, "last_contacted_at": "2025-11-01T10:00:00+07:00", "days_since_contact": 12,
+    }  # fmt: skip
+    ranked = detect_triggers(view, today, [])
+    assert [trigger["kind"] for trigger in ranked][:2] == ["cd_maturity", "idle_cash"]

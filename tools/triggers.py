@@ -176,7 +176,8 @@ def _idle_cash(holdings: list[dict[str, Any]], transactions: list[dict[str, Any]
     if outflow > IDLE_OUTFLOW_SHARE * idle:
         return []
     facts = {"amount_vnd": idle, "outflow_30d_vnd": outflow}
-    return [Trigger(kind="idle_cash", urgency="medium", value_vnd=idle, facts=facts)]
+    # No deadline: an idle balance waits, a maturing deposit or loan does not, whatever the amounts.
+    return [Trigger(kind="idle_cash", urgency="low", value_vnd=idle, facts=facts)]
 
 
 def _inactive(c360: dict[str, Any], today: dt.date) -> list[Trigger]:

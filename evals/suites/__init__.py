@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from evals.runner import Suite
 
-#: Suite name → module holding its ``SUITE``. Later: prioritization, next_best_action,
+#: Suite name → module holding its ``SUITE``. Later:
 #: events, compliance, pii, tone, triage.
 REGISTRY: dict[str, str] = {
     "data_entry": "evals.suites.data_entry",
     "performance": "evals.suites.performance",
+    "prioritization": "evals.suites.prioritization",
+    "next_best_action": "evals.suites.next_best_action",
 }
 
 
