@@ -146,3 +146,9 @@ def test_a_deadline_beats_a_bigger_idle_balance() -> None:
     }  # fmt: skip
     ranked = detect_triggers(view, today, [])
     assert [trigger["kind"] for trigger in ranked][:2] == ["cd_maturity", "idle_cash"]
+
+
+def test_a_suggestion_never_outranks_an_event_of_the_same_urgency() -> None:
+    idle: Trigger = {"kind": "idle_cash", "urgency": "low", "value_vnd": 2_000_000_000, "facts": {}}
+    offer: Trigger = {"kind": "cross_sell", "urgency": "low", "value_vnd": 9_000_000_000, "facts": {}}
+    assert [t["kind"] for t in rank_triggers([offer, idle])] == ["idle_cash", "cross_sell"]

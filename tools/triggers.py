@@ -263,12 +263,17 @@ def _cross_sell(c360: dict[str, Any], products: Sequence[dict[str, Any]]) -> lis
 
 
 def rank_triggers(triggers: Sequence[Trigger]) -> list[Trigger]:
-    """Policy precedence (an open complaint first), then urgency, then the money at stake."""
+    """Policy precedence (an open complaint first), then urgency, then the money at stake.
+
+    A cross-sell is a suggestion, not an event of the client's: it comes after every event of the
+    same urgency, whatever the amounts.
+    """
     return sorted(
         triggers,
         key=lambda t: (
             t["kind"] != "complaint_followup",
             _URGENCY_RANK[t["urgency"]],
+            t["kind"] == "cross_sell",
             -int(t["value_vnd"]),
             KINDS.index(t["kind"]) if t["kind"] in KINDS else len(KINDS),
         ),
