@@ -47,4 +47,20 @@ class Meta(Base):
 REFERENCE_DATE_KEY = "reference_date"
 
 
-APP_TABLES: tuple[str, ...] = (ApiToken.__tablename__, WriteLog.__tablename__, Meta.__tablename__)
+def _registered() -> tuple[str, ...]:
+    # Imported here so that every Agentify table is on the metadata wherever ``stores.db`` is used.
+    from stores import drafts, personalization
+
+    return (
+        ApiToken.__tablename__,
+        WriteLog.__tablename__,
+        Meta.__tablename__,
+        personalization.ToneProfileVersion.__tablename__,
+        personalization.RmRule.__tablename__,
+        drafts.Draft.__tablename__,
+        drafts.OutboxMessage.__tablename__,
+        drafts.NightlyRun.__tablename__,
+    )
+
+
+APP_TABLES: tuple[str, ...] = _registered()

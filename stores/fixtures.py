@@ -32,6 +32,8 @@ from sqlalchemy import (
 )
 
 from stores.app_tables import REFERENCE_DATE_KEY, Meta, WriteLog
+from stores.drafts import Draft, NightlyRun, OutboxMessage
+from stores.personalization import RmRule, ToneProfileVersion
 from stores.db import Database
 from stores.schema import CRM_TABLES, PERIOD_PATTERN, PHONE_PATTERN, BankDateTime, crm_table, table_of
 
@@ -305,8 +307,10 @@ def _reference_problems(fixture: Fixture) -> Iterable[FixtureProblem]:
 
 
 def clear_bank(connection: Connection) -> None:
-    """Delete every CRM row (children first) and the write log that pointed at them."""
+    """Delete every CRM row (children first) and what Agentify kept about them (write log, drafts, tones)."""
     connection.execute(delete(table_of(WriteLog)))
+    for model in (Draft, OutboxMessage, NightlyRun, ToneProfileVersion, RmRule):
+        connection.execute(delete(table_of(model)))
     connection.execute(delete(table_of(Meta)).where(Meta.key == REFERENCE_DATE_KEY))
     for name in reversed(CRM_TABLES):
         connection.execute(delete(crm_table(name)))
