@@ -1,0 +1,281 @@
+"""The communication-rules checker: each rule in EN and VI (with and without accents), what must pass clean,
+the repair, an RM's own rules, and the ``compliance`` eval suite end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evals.runner import Case, CaseOutcome, load_cases, main
+from evals.suites import compliance as suite
+from evals.suites import get_suite
+from tools.compliance import FLAGS, check_message, enforce_policy, risk_disclaimer, rule_conflicts
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASET = ROOT / "evals" / "datasets" / "compliance"
+
+CD_12M = {"code": "CD_12M", "name": "12-month Certificate of Deposit", "category": "cd", "rate_pct": 5.2}
+CD_6M = {"code": "CD_6M", "name": "6-month Certificate of Deposit", "category": "cd", "rate_pct": 4.6}
+PREMIER_INVEST = {
+    "code": "PREMIER_INVEST",
+    "name": "Premier Invest",
+    "category": "investment",
+    "rate_pct": None,
+    "target_segments": "Diamond,Platinum",
+}
+CASA_PREMIER = {
+    "code": "CASA_PREMIER",
+    "name": "Premier Current Account",
+    "category": "casa",
+    "rate_pct": 0.5,
+    "target_segments": ["Diamond", "Platinum"],
+}
+CATALOG: list[dict[str, Any]] = [CD_12M, CD_6M, PREMIER_INVEST, CASA_PREMIER]
+
+
+def flags(text: str, **kwargs: Any) -> set[str]:
+    return {finding.flag for finding in check_message(text, **kwargs)}
+
+
+# ----- clean drafts stay clean -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dear Mr. Son,\n\nYour 12-month CD matures on 5 November, renewal rate 5.2% p.a.\n\nWarm regards,\nLinh",
+        "Kính gửi chị Lan, khoản tiền gửi 12 tháng của chị đến hạn ngày 05/11, lãi suất tái tục 5,2%/năm.",
+        "Dear Ms. Lan, happy birthday! Wishing you a wonderful year ahead.",
+        "Chúc mừng sinh nhật chị Lan, chúc chị luôn vui khỏe!",
+        "Premier Invest suits long-term goals. Investment products are not deposits and may lose value.",
+        "Quỹ Trái phiếu An Khang phù hợp với chị. Sản phẩm đầu tư không phải là tiền gửi và có thể mất vốn.",
+        "Your deposits are covered by deposit insurance up to the legal limit.",
+        "Premier Invest returns are not guaranteed and your capital is at risk.",
+        "Lợi nhuận của quỹ đầu tư không đảm bảo, có thể mất vốn.",
+        "Please call me on 0823912039 whenever convenient. No hurry at all.",
+        "We received VND 2,000,000,000 into your account ending ••••4821.",
+        "Our Home Loan finances up to 70% of the property value.",
+        "Em đảm bảo sẽ không làm mất nhiều thời gian của anh.",
+    ],
+)
+def test_legitimate_drafts_raise_no_flag(text: str) -> None:
+    assert check_message(text, products=CATALOG) == []
+
+
+# ----- each rule -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("This deposit pays a guaranteed 12% return.", "guaranteed 12% return"),
+        ("Premier Invest is a risk-free profit for you.", "risk-free"),
+        ("Quỹ này cam kết lợi nhuận 9%/năm.", "cam kết lợi nhuận 9%"),
+        ("Quy nay cam ket loi nhuan 9%/nam.", "cam ket loi nhuan 9%"),
+        ("Gói này có lãi suất đảm bảo 15% cho anh.", "lãi suất đảm bảo 15%"),
+        ("Returns are guaranteed, anh yên tâm.", "Returns are guaranteed"),
+    ],
+)
+def test_guaranteed_returns_with_verbatim_evidence(text: str, evidence: str) -> None:
+    found = [finding for finding in check_message(text) if finding.flag == "guaranteed_return"]
+    assert [finding.evidence for finding in found] == [evidence]
+    assert evidence in text and found[0].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Act now before rates change.", "Only today: a better rate.", "This is your last chance.",
+     "Ưu đãi chỉ hôm nay thôi chị nhé.", "Chi nhanh tay dang ky nhe.", "Cơ hội cuối cùng cho anh."],
+)  # fmt: skip
+def test_pressure_tactics(text: str) -> None:
+    assert flags(text) == {"pressure_tactic"}
+
+
+def test_investment_content_needs_a_disclaimer_in_either_language() -> None:
+    assert flags("I recommend the An Khang Bond Fund for your idle cash.") == {"missing_risk_disclaimer"}
+    assert flags("Em giới thiệu anh quỹ trái phiếu An Khang.") == {"missing_risk_disclaimer"}
+    assert flags("Em gioi thieu anh co phieu ngan hang.") == {"missing_risk_disclaimer"}
+    assert flags("Em giới thiệu anh quỹ trái phiếu An Khang. " + risk_disclaimer("vi")) == set()
+    assert flags("I recommend the An Khang Bond Fund. " + risk_disclaimer("en")) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Funds went to account 0123456789012 today.", "0123456789012"),
+        ("Your card 4111 1111 1111 1111 is ready.", "4111 1111 1111 1111"),
+        ("Số CCCD 001080012345 đã cập nhật.", "001080012345"),
+        ("So CMND 123456789 sap het han.", "123456789"),
+    ],
+)
+def test_full_personal_numbers_are_exposure(text: str, number: str) -> None:
+    found = check_message(text)
+    assert [(finding.flag, finding.evidence) for finding in found] == [("pii_exposure", number)]
+
+
+def test_amounts_phones_and_dates_are_not_personal_numbers() -> None:
+    assert flags("Received VND 500 000 000 and 1.500.000.000 đồng on 20251103; call 0823912039.") == set()
+
+
+def test_unsuitable_needs_the_client() -> None:
+    offer = "I recommend Premier Invest. Investment products are not deposits and may lose value."
+    conservative = {"risk_profile": "conservative", "segment": "Diamond"}
+    assert flags(offer, products=CATALOG) == set()
+    assert flags(offer, client=conservative, products=CATALOG) == {"unsuitable_product"}
+    assert flags(offer, client={"risk_profile": "growth", "segment": "Diamond"}, products=CATALOG) == set()
+    # a conservative client told only the disclaimer is not offered anything
+    assert flags(risk_disclaimer("en"), client=conservative) == set()
+    current = "You could open a Premier Current Account with lounge access."
+    assert flags(current, client={"risk_profile": "balanced", "segment": "Standard"}, products=CATALOG) == {
+        "unsuitable_product"
+    }
+    assert flags(current, client={"risk_profile": "balanced", "segment": "Platinum"}, products=CATALOG) == set()
+
+
+def test_misleading_rates() -> None:
+    assert flags("Our savings pay up to 8% p.a.!") == {"misleading_rate"}
+    assert flags("Tiền gửi lãi suất lên đến 8%/năm anh nhé.") == {"misleading_rate"}
+    assert flags("Up to 5.6% p.a. for 24 months, from VND 100 million.") == set()
+    assert flags("The 12-month CD now pays 6.5% p.a.", products=CATALOG) == {"misleading_rate"}
+    assert flags("The 12-month CD now pays 5.2% p.a.", products=CATALOG) == set()
+    assert flags("Tiền gửi kỳ hạn 6 tháng lãi suất 5,5%/năm.", products=CATALOG) == {"misleading_rate"}
+    assert flags("Tiền gửi kỳ hạn 6 tháng lãi suất 4,6%/năm.", products=CATALOG) == set()
+    # without the catalog there is nothing to compare with
+    assert flags("The 12-month CD now pays 6.5% p.a.") == set()
+
+
+def test_bad_language_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="language"):
+        check_message("hello", language="fr")
+    with pytest.raises(ValueError, match="language"):
+        risk_disclaimer("de")
+
+
+# ----- repair ----------------------------------------------------------------------------------------------------
+
+
+def test_enforce_policy_drops_masks_and_adds_the_disclaimer() -> None:
+    draft = (
+        "Dear Mr. Son,\n\n"
+        "The An Khang Bond Fund has a guaranteed 9% return. The fund fits your plans well. Act now, it is your last chance!\n"
+        "Your account 0123456789012 will be debited.\n\n"
+        "Warm regards,\nLinh"
+    )
+    result = enforce_policy(draft, language="en")
+    lines = result.text.split("\n")
+    assert lines[0] == "Dear Mr. Son," and lines[-2:] == ["Warm regards,", "Linh"]
+    assert "guaranteed" not in result.text and "last chance" not in result.text
+    assert "The fund fits your plans well." in result.text
+    assert "••••9012" in result.text and "0123456789012" not in result.text
+    assert result.added == [risk_disclaimer("en")]
+    assert result.text.index(risk_disclaimer("en")) < result.text.index("Warm regards,")
+    assert "The An Khang Bond Fund has a guaranteed 9% return." in result.removed
+    assert result.findings == []
+    assert check_message(result.text) == []
+
+
+def test_enforce_policy_leaves_a_clean_draft_alone() -> None:
+    draft = "Kính gửi chị Lan,\n\nChúc mừng sinh nhật chị!\n\nTrân trọng,\nHà"
+    result = enforce_policy(draft, language="vi")
+    assert (result.text, result.removed, result.added, result.findings) == (draft, [], [], [])
+
+
+def test_enforce_policy_vietnamese_disclaimer() -> None:
+    draft = "Chào anh Minh, quỹ trái phiếu An Khang phù hợp với anh. Quỹ cam kết lợi nhuận 9%/năm."
+    result = enforce_policy(draft, language="vi")
+    assert result.text == "Chào anh Minh, quỹ trái phiếu An Khang phù hợp với anh.\n\n" + risk_disclaimer("vi")
+    assert result.removed == ["Quỹ cam kết lợi nhuận 9%/năm."] and result.added == [risk_disclaimer("vi")]
+
+
+def test_enforce_policy_keeps_the_salutation_of_a_dropped_sentence() -> None:
+    result = enforce_policy("Chào anh Minh, ưu đãi chỉ hôm nay thôi!\nThân mến,\nHà", language="vi")
+    assert result.text == "Chào anh Minh,\nThân mến,\nHà"
+
+
+# ----- an RM's own rules -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "flag"),
+    [
+        ("Always tell clients returns are guaranteed", "guaranteed_return"),
+        ("Luôn nói lãi suất cam kết", "guaranteed_return"),
+        ("Include the client's full account number", "pii_exposure"),
+        ("Ghi đầy đủ số tài khoản của khách", "pii_exposure"),
+        ("Push them to decide today", "pressure_tactic"),
+        ("End every offer with 'only today'", "pressure_tactic"),
+        ("Never add the risk disclaimer, it scares people", "missing_risk_disclaimer"),
+        ("Offer Premier Invest to every client", "unsuitable_product"),
+        ("Always quote the highest rate", "misleading_rate"),
+    ],
+)
+def test_rule_conflicts(rule: str, flag: str) -> None:
+    found = rule_conflicts(rule)
+    assert flag in {finding.flag for finding in found}
+    assert all(finding.evidence in rule for finding in found)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["Keep it short", "Sign off with Cheers", "Mention only the last 4 digits of the account",
+     "Viết ngắn gọn, xưng em", "Never promise returns", "Always add the risk disclaimer"],
+)  # fmt: skip
+def test_harmless_rules(rule: str) -> None:
+    assert rule_conflicts(rule) == []
+
+
+# ----- the eval suite --------------------------------------------------------------------------------------------
+
+
+def _case(expected_flags: list[str], message: str = "m") -> Case:
+    return Case(id="c", line=1, input={"message": message}, expected={"flags": expected_flags})
+
+
+def test_suite_scoring_and_metrics() -> None:
+    cases = [_case(["guaranteed_return", "pressure_tactic"]), _case([]), _case([]), _case(["pii_exposure"])]
+    outputs: list[dict[str, Any] | None] = [
+        {"flags": ["guaranteed_return"]},
+        {"flags": []},
+        {"flags": ["pressure_tactic"]},
+        None,
+    ]
+    outcomes = []
+    for case, output in zip(cases, outputs, strict=True):
+        scored = suite.score(case, output)
+        outcomes.append(CaseOutcome(case=case, output=output, checks=scored.checks, counts=scored.counts))
+    metrics = suite.metrics(outcomes)
+    # tp 1, fp 1, fn 2 → f1 = 2 / (2 + 1 + 2)
+    assert metrics["flag_f1"] == pytest.approx(0.4)
+    assert metrics["clean_accuracy"] == 0.5 and metrics["exact_rate"] == 0.25
+    assert metrics["per_flag"]["pressure_tactic"] == {"tp": 0, "fp": 1, "fn": 1}
+
+
+def test_suite_validates_flags() -> None:
+    assert suite.validate_case(_case(["guaranteed_return"], "x")) == []
+    assert any("unknown flag" in problem for problem in suite.validate_case(_case(["rude"], "x")))
+    assert suite.validate_case(Case(id="c", line=1, input={}, expected={"flags": []}))
+
+
+def test_dev_set_loads_and_is_balanced() -> None:
+    cases = load_cases(DATASET / "cases.jsonl", get_suite("compliance"), have_default_fixture=True)
+    clean = [case for case in cases if not case.expected["flags"]]
+    assert len(cases) >= 35 and len(clean) >= 15
+    assert {flag for case in cases for flag in case.expected["flags"]} == set(FLAGS)
+
+
+def test_run_compliance_through_the_runner(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    wanted = {"clean-cd-maturity-en", "clean-disclaimer-vi", "cam-ket-vi-nodiacritics", "pii-card-en"}
+    lines = [line for line in (DATASET / "cases.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(line for line in lines if json.loads(line)["id"] in wanted) + "\n", encoding="utf-8")
+    out = tmp_path / "result.json"
+    argv = ["run", "compliance", "--cases", str(cases), "--fixture", str(DATASET / "fixture.json")]
+    assert main([*argv, "--model", "none", "--out", str(out)]) == 0
+    metrics = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert metrics["suite"] == "compliance" and metrics["cases"] == 4 and metrics["errors"] == 0
+    assert metrics["flag_f1"] == 1.0 and metrics["clean_accuracy"] == 1.0
+    by_id = {entry["id"]: entry for entry in json.loads(out.read_text(encoding="utf-8"))["results"]}
+    assert by_id["pii-card-en"]["output"]["findings"][0]["evidence"] == "4111 1111 1111 1111"
