@@ -122,7 +122,9 @@ def test_model_draft_is_used_and_its_prompt_has_no_ids(bank_db: Database) -> Non
     model = ScriptedChatModel(script=[draft])
     with use_chat_model(model, "openai:test-model"):
         out = _run(bank_db, SON_BY_PHONE, model="openai:test-model")
-    assert out["message"] == draft
+    # The model writes the body only; salutation, sign-off and the RM's learned signature ("Thu Hà") are code's.
+    body = draft.split("\n\n")[1]
+    assert out["message"] == f"Dear Mr. Son,\n\n{body}\n\nKind regards,\nThu Hà"
     assert out["engine"] == "model"
     assert out["action"] == "cd_maturity"
     (prompt,) = model.prompt_texts()

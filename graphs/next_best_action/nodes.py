@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from typing import Any
 
-from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from graphs.context import AgentContext
 from graphs.next_best_action.state import NextBestActionState
-from prompts import load_prompt
 from tools.client_resolution import resolve_client
 from tools.crm import ClientMatch, CrmApi
-from tools.models import text_call
+from tools.drafting import DraftRequest, compose_draft
 from tools.note_extraction import detect_language, extract_note
+from tools.personalization import Personalization
 from tools.report_format import format_amount, format_number
 from tools.retrieval import IndexNotReady, search_documents
 from tools.triggers import detect_triggers, rank_triggers
@@ -28,9 +26,6 @@ from tools.triggers import detect_triggers, rank_triggers
 logger = logging.getLogger(__name__)
 
 DOCUMENTS_PER_KIND = 2
-MAX_RULES_CHARS = 800
-MIN_DRAFT_CHARS = 40
-MAX_DRAFT_CHARS = 2_000
 
 _LABELS = {
     "en": {
@@ -78,22 +73,6 @@ _QUERIES = {
     "cross_sell": "product suitability segment",
 }
 _NO_PRODUCT = {"complaint_followup", "birthday", "inactive"}
-# An honorific as written in the CRM → (English title, Vietnamese pronoun).
-_HONORIFICS = {
-    "mr": ("Mr.", "anh"),
-    "mrs": ("Mrs.", "chị"),
-    "ms": ("Ms.", "chị"),
-    "miss": ("Ms.", "chị"),
-    "dr": ("Dr.", "anh"),
-    "anh": ("Mr.", "anh"),
-    "ông": ("Mr.", "ông"),
-    "chú": ("Mr.", "chú"),
-    "bác": ("Mr.", "bác"),
-    "chị": ("Ms.", "chị"),
-    "bà": ("Mrs.", "bà"),
-    "cô": ("Ms.", "cô"),
-    "em": ("", "em"),
-}
 
 
 def _crm(runtime: Runtime[AgentContext]) -> CrmApi:
@@ -333,238 +312,23 @@ def recommend(state: NextBestActionState) -> dict[str, Any]:
 # ----- the message ---------------------------------------------------------------------------
 
 
-def _address(profile: dict[str, Any], language: str) -> tuple[str, str]:
-    """The salutation line and, in Vietnamese, the pronoun for the client ("anh"), else ""."""
-    given = str(profile.get("full_name") or "").split()[-1:] or [""]
-    title, pronoun = _HONORIFICS.get(str(profile.get("honorific") or "").strip().lower().rstrip("."), ("", ""))
-    if language == "vi":
-        if pronoun:
-            return f"Kính gửi {pronoun} {given[0]},", pronoun
-        return f"Kính gửi Quý khách {profile.get('full_name')},", "Quý khách"
-    return (f"Dear {title} {given[0]}," if title else f"Dear {profile.get('full_name')},"), ""
-
-
-def _body_en(trigger: dict[str, Any] | None) -> str:
-    if trigger is None:
-        return "I hope you are well. I would be happy to meet and review your accounts at your convenience."
-    kind, f = trigger["kind"], trigger["facts"]
-    product = f.get("product_name") or _category(f.get("category"), "en") or "product"
-    if kind == "cd_maturity":
-        return (
-            f"Your {product} of {format_amount(f['amount_vnd'])} matures on {_date_text(f['maturity_on'], 'en')}, "
-            f"in {f['days_left']} days. I would be glad to walk you through your renewal options before then."
-        )
-    if kind == "loan_maturity":
-        return (
-            f"Your {product} with {format_amount(f['amount_vnd'])} outstanding reaches its maturity date on "
-            f"{_date_text(f['maturity_on'], 'en')}, in {f['days_left']} days. "
-            "I would like to go through the next steps with you."
-        )
-    if kind == "birthday":
-        if f["days_until"] == 0:
-            return "On behalf of the bank, I wish you a very happy birthday and a wonderful year ahead."
-        return (
-            f"Your birthday is coming up on {_date_text(f['date'], 'en')}, in {f['days_until']} days. "
-            "On behalf of the bank, I wish you a very happy birthday in advance."
-        )
-    if kind == "large_deposit":
-        return (
-            f"We have received the transfer of {format_amount(f['amount_vnd'])} into your account on "
-            f"{_date_text(f.get('posted_on'), 'en')}. If you wish, I can suggest options to put these funds "
-            "to work in line with your plans."
-        )
-    if kind == "idle_cash":
-        return (
-            f"Your current and savings accounts hold {format_amount(f['amount_vnd'])}. I would be happy to review "
-            "options that could make these funds work better for you."
-        )
-    if kind == "inactive":
-        if f.get("days_since_contact") is None:
-            return "I would welcome the chance to meet you and learn more about your needs."
-        return (
-            f"It has been {f['days_since_contact']} days since we last spoke, and I would welcome the chance "
-            "to catch up and review your needs."
-        )
-    if kind == "complaint_followup":
-        return (
-            f"I am following up on the {_category(f.get('category'), 'en')} issue you reported on "
-            f"{_date_text(f.get('opened_on'), 'en')}. I am sorry for the inconvenience; I am personally making "
-            "sure it is resolved and will keep you informed at every step."
-        )
-    if kind == "attrition_risk":
-        return (
-            "I would like to make sure we are serving you as well as we can, and to hear whether anything "
-            "could be done better."
-        )
-    return (
-        f"Based on your portfolio, our {product} may be a good fit for you. "
-        "I would be glad to share the details at your convenience."
-    )
-
-
-def _body_vi(trigger: dict[str, Any] | None, p: str) -> str:
-    me = "chúng tôi" if p == "Quý khách" else "em"
-    me_cap = me[0].upper() + me[1:]
-    if trigger is None:
-        return (
-            f"{me_cap} hy vọng {p} vẫn khỏe. {me_cap} rất sẵn lòng gặp {p} để rà soát các tài khoản khi {p} thuận tiện."
-        )
-    kind, f = trigger["kind"], trigger["facts"]
-    if kind == "cd_maturity":
-        return (
-            f"Chứng chỉ tiền gửi {format_amount(f['amount_vnd'], 'vi')} của {p} sẽ đáo hạn vào ngày "
-            f"{_date_text(f['maturity_on'], 'vi')}, còn {f['days_left']} ngày nữa. {me_cap} rất mong được trao đổi "
-            f"với {p} về các phương án tái tục trước thời điểm này."
-        )
-    if kind == "loan_maturity":
-        return (
-            f"Khoản vay của {p} (dư nợ {format_amount(f['amount_vnd'], 'vi')}) sẽ đến hạn vào ngày "
-            f"{_date_text(f['maturity_on'], 'vi')}, còn {f['days_left']} ngày nữa. {me_cap} xin phép được trao đổi "
-            f"với {p} về các bước tiếp theo."
-        )
-    if kind == "birthday":
-        if f["days_until"] == 0:
-            return (
-                f"Nhân dịp sinh nhật {p}, {me} xin thay mặt ngân hàng gửi tới {p} lời chúc sức khỏe, "
-                "hạnh phúc và thành công."
-            )
-        return (
-            f"Nhân dịp sinh nhật {p} sắp tới vào ngày {_date_text(f['date'], 'vi')} (còn {f['days_until']} ngày), "
-            f"{me} xin thay mặt ngân hàng gửi trước tới {p} lời chúc sức khỏe, hạnh phúc và thành công."
-        )
-    if kind == "large_deposit":
-        return (
-            f"Ngân hàng đã nhận được khoản tiền {format_amount(f['amount_vnd'], 'vi')} chuyển vào tài khoản của {p} "
-            f"ngày {_date_text(f.get('posted_on'), 'vi')}. Nếu {p} có nhu cầu, {me} xin được tư vấn các phương án "
-            f"sử dụng khoản tiền này phù hợp với kế hoạch của {p}."
-        )
-    if kind == "idle_cash":
-        return (
-            f"Tài khoản thanh toán và tiết kiệm của {p} hiện có {format_amount(f['amount_vnd'], 'vi')}. {me_cap} rất "
-            f"mong được tư vấn cho {p} các phương án giúp khoản tiền này sinh lời tốt hơn."
-        )
-    if kind == "inactive":
-        if f.get("days_since_contact") is None:
-            return f"{me_cap} rất mong có dịp gặp {p} để tìm hiểu thêm nhu cầu của {p}."
-        return (
-            f"Đã {f['days_since_contact']} ngày kể từ lần gần nhất chúng ta trao đổi, {me} rất mong được gặp lại "
-            f"{p} để cập nhật nhu cầu của {p}."
-        )
-    if kind == "complaint_followup":
-        return (
-            f"{me_cap} xin liên hệ về vấn đề {_category(f.get('category'), 'vi')} mà {p} đã phản ánh ngày "
-            f"{_date_text(f.get('opened_on'), 'vi')}. {me_cap} thành thật xin lỗi {p} vì sự bất tiện này, đang trực "
-            f"tiếp theo dõi để xử lý dứt điểm và sẽ cập nhật cho {p} từng bước."
-        )
-    if kind == "attrition_risk":
-        return (
-            f"{me_cap} muốn chắc chắn rằng ngân hàng đang phục vụ {p} tốt nhất, và rất mong được nghe ý kiến của {p} "
-            "về những điều ngân hàng có thể làm tốt hơn."
-        )
-    product = f.get("product_name") or _category(f.get("category"), "vi")
-    return (
-        f"Dựa trên danh mục hiện tại của {p}, sản phẩm {product} có thể phù hợp với {p}. {me_cap} rất sẵn lòng "
-        f"gửi {p} thông tin chi tiết khi {p} thuận tiện."
-    )
-
-
-def _signoff(state: NextBestActionState) -> str:
-    rm = state.get("rm_name") or ""
-    return ("Trân trọng,\n" if state.get("language") == "vi" else "Kind regards,\n") + rm
-
-
-def _template(state: NextBestActionState, lead: dict[str, Any] | None) -> str:
-    language = state.get("language") or "en"
-    salutation, pronoun = _address(state["client"]["profile"], language)
-    greeting = lead is not None and lead["kind"] == "birthday"
-    if language == "vi":
-        body = _body_vi(lead, pronoun) + ("" if greeting else f" Mong {pronoun} phản hồi thời gian thuận tiện.")
-    else:
-        body = _body_en(lead) + ("" if greeting else " Please let me know a time that suits you.")
-    return f"{salutation}\n\n{body}\n\n{_signoff(state)}".rstrip()
-
-
-def _key_numbers(lead: dict[str, Any] | None, language: str) -> list[str]:
-    """The numbers a usable draft must state: the amount (as written in the template) and the days left."""
-    if lead is None:
-        return []
-    facts = lead["facts"]
-    numbers: list[str] = []
-    amount = facts.get("amount_vnd") if lead["kind"] in ("cd_maturity", "loan_maturity", "large_deposit",
-                                                          "idle_cash") else None  # fmt: skip
-    if amount:
-        numbers.append(re.sub(r"\s*(tỷ|triệu|đồng|B VND|M VND|VND|B|M)$", "", format_amount(amount, language)))
-    if lead["kind"] in ("cd_maturity", "loan_maturity"):
-        numbers.append(str(facts["days_left"]))
-    return numbers
-
-
-def _ids(state: NextBestActionState) -> list[str]:
-    """Every identifier the run knows: none may appear in a prompt or in a drafted message."""
-    found = {str(state.get("client_id") or ""), *(str(c) for c in state.get("citations", []))}
-    for trigger in state.get("triggers", []):
-        found.update(str(v) for k, v in trigger["facts"].items() if k.endswith("_id") and v)
-    profile = state["client"]["profile"]
-    found.add(str(profile.get("rm_id") or ""))
-    return sorted(value for value in found if value)
-
-
-def _usable(draft: str, state: NextBestActionState, lead: dict[str, Any] | None) -> bool:
-    language = state.get("language") or "en"
-    if not MIN_DRAFT_CHARS <= len(draft) <= MAX_DRAFT_CHARS or "{" in draft or "}" in draft:
-        return False
-    if any(number not in draft for number in _key_numbers(lead, language)):
-        return False
-    if any(identifier in draft for identifier in _ids(state)):
-        return False
-    # Names (the RM's sign-off, the client's) carry Vietnamese accents in any language: read the rest.
-    profile = state["client"]["profile"]
-    names = [
-        state.get("rm_name") or "",
-        str(profile.get("full_name") or ""),
-        *str(profile.get("full_name") or "").split(),
-    ]
-    prose = draft
-    for name in sorted((n for n in names if n), key=len, reverse=True):
-        prose = prose.replace(name, " ")
-    return detect_language(prose) == language
-
-
-def _prompt(state: NextBestActionState, lead: dict[str, Any] | None) -> str:
-    language = state.get("language") or "en"
-    salutation, _ = _address(state["client"]["profile"], language)
-    if lead is None:
-        facts = "- a routine check-in; no particular event"
-    else:
-        label = _LABELS[language if language in _LABELS else "en"][lead["kind"]]
-        facts = f"- {label}: {_fact_line(lead, language)}"
-        facts += "".join(f"\n- must appear exactly: {number}" for number in _key_numbers(lead, language))
-    rules = "\n".join(d["text"] for d in state.get("documents", []) if d["kind"] == "policy")[:MAX_RULES_CHARS]
-    prompt = load_prompt("nba_draft").format(
-        language_name="Vietnamese" if language == "vi" else "English",
-        salutation=salutation,
-        signoff=_signoff(state).replace("\n", " / "),
-        facts=facts,
-        rules=rules or "- No guaranteed returns, no pressure, no personal data beyond what is needed.",
-    )
-    for identifier in _ids(state):
-        prompt = prompt.replace(identifier, "")
-    return prompt
-
-
 def draft_message(state: NextBestActionState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """The neutral bank template; with a model, its draft when it keeps the key facts and no ids."""
+    """The message in the RM's own voice and rules (``tools.drafting``); bank policy enforced last."""
     triggers = state.get("triggers", [])
     lead = triggers[0] if triggers else None
-    template = _template(state, lead)
-    model = runtime.context.chat_model()
-    if model is None:
-        return {"message": template, "engine": "template"}
-    outcome = text_call(
-        model, [HumanMessage(content=_prompt(state, lead))], fallback=lambda: template, task="next_best_action.draft"
+    profile = state["client"]["profile"]
+    personalization = Personalization(runtime.context.database(), runtime.context.rm_id)
+    documents = [d for d in state.get("documents", []) if d.get("kind") == "policy"]
+    request = DraftRequest(
+        kind=lead["kind"] if lead else "check_in",
+        facts=dict(lead["facts"]) if lead else {},
+        client=dict(profile),
+        rm_name=state.get("rm_name") or "",
+        documents=documents,
+        # The client's own language unless the CRM has none: then the one the graph settled on.
+        language=None if profile.get("language") in ("vi", "en") else state.get("language"),
     )
-    if outcome.from_model and _usable(outcome.value, state, lead):
-        return {"message": outcome.value, "engine": "model"}
-    if outcome.from_model:
-        logger.warning("the model's draft dropped key facts or read wrong; using the template")
-    return {"message": template, "engine": "template"}
+    draft = compose_draft(
+        request, personalization.tone(), personalization.rules_for(profile), runtime.context.chat_model()
+    )
+    return {"message": draft.text, "engine": draft.engine}
