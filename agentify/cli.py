@@ -15,8 +15,10 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from agentify.commands import drafts as drafts_command
 from agentify.commands import index as index_command
 from agentify.commands import models as models_command
+from agentify.commands import nightly as nightly_command
 from agentify.console import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, err, iso_date, out
 from stores.db import Database
 from stores.fixtures import FixtureError, StoreNotEmptyError, load_fixture, read_fixture_file
@@ -212,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     models_command.register(commands)
     index_command.register(commands)
+    drafts_command.register(commands)
+    nightly_command.register(commands)
 
     up = commands.add_parser("up", help="the main job: demo bank if empty, a token, then the server")
     up.add_argument("--clients", type=int, default=2000)

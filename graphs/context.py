@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stores.db import Database, shared_database
 from stores.fixtures import reference_date
@@ -55,4 +56,41 @@ class AgentContext:
             return load_chat_model(self.model)
         except ModelUnavailableError as error:
             logger.warning("model %r unavailable, using the deterministic engines: %s", self.model, error)
+            return None
+
+
+@dataclass(frozen=True)
+class NightlyContext:
+    """The nightly catch-up run: no RM is signed in; ``rm_id`` narrows a run to one RM's clients.
+
+    The scan date comes from the graph's input (default: the bank's today); the event
+    rules and the wave size are facts of the run, set by the scheduler, CLI or eval runner.
+    """
+
+    #: None for the bank-wide run.
+    rm_id: str | None = None
+    model: str = field(default_factory=default_model_setting)
+    database_url: str | None = None
+    #: The default scan date when the input names none; None means the bank's reference date, else today.
+    today: dt.date | None = None
+    #: ``tools.events.EventRules.from_mapping`` input; None means the default rules.
+    rules: Mapping[str, Any] | None = None
+    #: Events drafted per wave: bounds memory and what a killed run redoes.
+    wave_size: int = 500
+
+    def database(self) -> Database:
+        return shared_database(self.database_url or database_url())
+
+    def resolved_today(self) -> dt.date:
+        if self.today is not None:
+            return self.today
+        with self.database().engine.connect() as connection:
+            return reference_date(connection) or bank_today()
+
+    def chat_model(self) -> BaseChatModel | None:
+        """As ``AgentContext.chat_model``: an unavailable model means the template engine, with a warning."""
+        try:
+            return load_chat_model(self.model)
+        except ModelUnavailableError as error:
+            logger.warning("model %r unavailable, drafting with templates: %s", self.model, error)
             return None

@@ -19,6 +19,9 @@ REGISTRY: dict[str, str] = {
     "performance": "evals.suites.performance",
     "prioritization": "evals.suites.prioritization",
     "next_best_action": "evals.suites.next_best_action",
+    "events": "evals.suites.events",
+    "tone": "evals.suites.tone",
+    "compliance": "evals.suites.compliance",
 }
 
 

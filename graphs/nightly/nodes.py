@@ -1,0 +1,352 @@
+"""The nightly catch-up steps: start → scan → (gather a wave → draft each event → store the wave)* → finish.
+
+Bulk where the work is per bank (the scan, client cards, tones, rules, documents:
+a few queries per wave), per event where the work is per client (the draft,
+fanned out with ``Send``). A wave is ``NightlyContext.wave_size`` events: it
+bounds memory and the checkpoint, and ``max_concurrency`` in the run's config
+bounds how many drafts run at once. Drafts are stored once per event key
+(``tools.inbox.save_drafts``), so a rerun of the night, a resumed run, or the next
+night meeting the same event never drafts it twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from langgraph.runtime import Runtime
+from langgraph.types import Send
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from graphs.context import NightlyContext
+from graphs.nightly.state import EventTask, NightlyState
+from stores.db import Database
+from stores.drafts import NightlyRun
+from stores.schema import Document, table_of
+from stores.settings import BANK_TIMEZONE
+from tools.compliance import check_message
+from tools.drafting import DraftRequest, compose_draft
+from tools.events import EventRules, client_cards, scan_events
+from tools.inbox import NewDraft, drafted_event_keys, save_drafts
+from tools.personalization import rules_applying, rules_by_rm, tones_for
+from tools.retrieval import chunk_markdown
+from tools.text import strip_accents
+from tools.tone import ToneProfile
+
+logger = logging.getLogger(__name__)
+
+MAX_SNIPPETS = 2
+MAX_LISTED_FAILURES = 20
+_URGENCY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+#: Words that make a policy section relevant to an event kind's message (folded, no accents).
+_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "birthday": ("birthday", "sinh nhat", "greeting", "contact", "lien he", "communication"),
+    "cd_maturity": ("deposit", "tien gui", "maturity", "dao han", "rate", "lai suat", "renew"),
+    "loan_maturity": ("loan", "khoan vay", "maturity", "dao han", "repay"),
+    "large_deposit": ("investment", "dau tu", "suitab", "phu hop", "risk", "rui ro", "deposit"),
+    "inactive": ("contact", "lien he", "communication", "frequency", "privacy"),
+}
+_COMMON_WORDS = ("guarantee", "dam bao", "cam ket", "pressure", "disclaimer", "personal data", "du lieu ca nhan")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(BANK_TIMEZONE)
+
+
+def _database(runtime: Runtime[NightlyContext]) -> Database:
+    return runtime.context.database()
+
+
+def _scan_date(state: NightlyState, runtime: Runtime[NightlyContext]) -> dt.date:
+    text = state.get("date")
+    if not text:
+        return runtime.context.resolved_today()
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError as error:
+        raise ValueError(f"the nightly run's date must be YYYY-MM-DD, got {text!r}") from error
+
+
+def _insert_ignoring_duplicates(database: Database, model: Any, values: dict[str, Any]) -> None:
+    table = table_of(model)
+    insert = pg_insert if database.dialect == "postgresql" else sqlite_insert
+    with database.engine.begin() as connection:
+        connection.execute(insert(table).values(**values).on_conflict_do_nothing())
+
+
+# ----- start and scan ------------------------------------------------------------------------
+
+
+def start_run(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str, Any]:
+    """Fix the night and record the run as started (the summary is written by ``finish``)."""
+    scan_date = _scan_date(state, runtime)
+    rm_id = runtime.context.rm_id
+    started = _now()
+    run_id = f"{scan_date.isoformat()}.{rm_id or 'bank'}.{started.strftime('%H%M%S%f')}"
+    _insert_ignoring_duplicates(
+        _database(runtime),
+        NightlyRun,
+        {
+            "run_id": run_id,
+            "scan_date": scan_date,
+            "rm_id": rm_id,
+            "status": "running",
+            "summary_json": "{}",
+            "started_at": started,
+        },
+    )
+    logger.info("nightly run %s: scanning %s for %s", run_id, scan_date, rm_id or "every RM")
+    return {
+        "run_id": run_id,
+        "scan_date": scan_date.isoformat(),
+        "rm_id": rm_id,
+        "wave": [],
+        "wave_drafts": None,
+        "failures": None,
+        "drafted": 0,
+        "engines": {},
+        "flagged": 0,
+    }
+
+
+def scan(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str, Any]:
+    """Every event of the night by the configured rules; those drafted before are not drafted again."""
+    database = _database(runtime)
+    rules = EventRules.from_mapping(runtime.context.rules or {})
+    events = scan_events(database, dt.date.fromisoformat(state["scan_date"]), rm_id=state.get("rm_id"), rules=rules)
+    existing = drafted_event_keys(database, [event["event_key"] for event in events])
+    pending = [dict(event) for event in events if event["event_key"] not in existing]
+    found = dict(sorted(Counter(event["kind"] for event in events).items()))
+    logger.info("nightly run %s: %d events %s, %d already drafted", state["run_id"], len(events), found, len(existing))
+    return {
+        "found": found,
+        "event_keys": [event["event_key"] for event in events],
+        "already_drafted": len(existing),
+        "pending": pending,
+    }
+
+
+def route_after_scan(state: NightlyState) -> Literal["gather_context", "finish"]:
+    return "gather_context" if state.get("pending") else "finish"
+
+
+# ----- one wave ------------------------------------------------------------------------------
+
+
+def _policy_snippets(database: Database, kinds: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The policy sections most relevant to each kind's message, by the words they share (folded)."""
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            select(Document.id, Document.title, Document.body).where(Document.kind == "policy").order_by(Document.id)
+        ).all()
+    chunks = [chunk for row in rows for chunk in chunk_markdown(row.id, row.title, row.body)]
+    folded = [strip_accents(f"{chunk.title} {chunk.section or ''} {chunk.text}").lower() for chunk in chunks]
+    found: dict[str, list[dict[str, Any]]] = {}
+    for kind in kinds:
+        words = (*_KIND_WORDS.get(kind, ()), *_COMMON_WORDS)
+        scored = sorted(
+            ((sum(text.count(word) for word in words), index) for index, text in enumerate(folded)),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        found[kind] = [
+            {"id": chunks[index].id, "kind": "policy", "title": chunks[index].title, "text": chunks[index].text}
+            for score, index in scored[:MAX_SNIPPETS]
+            if score > 0
+        ]
+    return found
+
+
+def _product_sheets(database: Database, codes: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The first section of each product's sheet, by product code."""
+    wanted = sorted({code for code in codes if code})
+    if not wanted:
+        return {}
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            select(Document.id, Document.title, Document.body, Document.product_code)
+            .where(Document.kind == "product", Document.product_code.in_(wanted))
+            .order_by(Document.effective_on.desc(), Document.id)
+        ).all()
+    sheets: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row.product_code in sheets:
+            continue  # the latest sheet of the product
+        chunks = chunk_markdown(row.id, row.title, row.body)
+        if chunks:
+            sheets[row.product_code] = {"id": chunks[0].id, "kind": "product", "title": row.title,
+                                        "text": chunks[0].text}  # fmt: skip
+    return sheets
+
+
+def gather_context(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str, Any]:
+    """The next wave's events with their client cards, RM tones, RM rules and documents, in a few bulk reads."""
+    database = _database(runtime)
+    size = max(1, runtime.context.wave_size)
+    pending = state.get("pending") or []
+    events, rest = pending[:size], pending[size:]
+    cards = client_cards(database, {event["client_id"] for event in events})
+    rm_ids = {event["rm_id"] for event in events}
+    tones = tones_for(database, rm_ids)
+    rules = rules_by_rm(database, rm_ids)
+    snippets = _policy_snippets(database, {event["kind"] for event in events})
+    sheets = _product_sheets(database, (str(event["facts"].get("product_code") or "") for event in events))
+    wave: list[EventTask] = []
+    failures: list[dict[str, Any]] = []
+    for event in events:
+        card = cards.get(event["client_id"])
+        tone = tones.get(event["rm_id"])
+        if card is None or tone is None:
+            failures.append({"event_key": event["event_key"], "kind": event["kind"],
+                             "error": "the client or the RM is no longer in the bank"})  # fmt: skip
+            continue
+        documents = list(snippets.get(event["kind"], []))
+        sheet = sheets.get(str(event["facts"].get("product_code") or ""))
+        if sheet is not None:
+            documents.insert(0, sheet)
+        wave.append(
+            EventTask(
+                event=event,
+                client=card,
+                tone=tone.model_dump(mode="json"),
+                rules=rules_applying(rules.get(event["rm_id"], []), card),
+                documents=documents,
+            )
+        )
+    return {"pending": rest, "wave": wave, "failures": failures}
+
+
+def route_after_gather_context(state: NightlyState) -> list[Send] | Literal["store_drafts"]:
+    """One ``draft_event`` per event of the wave; a wave left empty (all failed) goes straight on."""
+    wave = state.get("wave") or []
+    if not wave:
+        return "store_drafts"
+    return [Send("draft_event", task) for task in wave]
+
+
+def _channel(client: dict[str, Any]) -> str:
+    return "email" if client.get("preferred_channel") == "email" else "chat"
+
+
+def draft_event(state: EventTask, runtime: Runtime[NightlyContext]) -> dict[str, Any]:
+    """Draft one event in the RM's voice, check it against the communication rules; a failure fails this event only."""
+    task = state
+    event, client = task["event"], task["client"]
+    try:
+        draft = compose_draft(
+            DraftRequest(
+                kind=event["kind"],
+                facts=event["facts"],
+                client=client,
+                rm_name=str(client.get("rm_name") or ""),
+                documents=task["documents"],
+            ),
+            ToneProfile.model_validate(task["tone"]),
+            task["rules"],
+            model=runtime.context.chat_model(),
+        )
+        findings = check_message(draft.text, language=draft.language, client=client)
+    except Exception as error:  # one bad event must not stop the night
+        logger.warning("nightly: drafting %s failed: %s", event["event_key"], type(error).__name__)
+        logger.debug("nightly: drafting %s failed", event["event_key"], exc_info=True)
+        return {"failures": [{"event_key": event["event_key"], "kind": event["kind"], "error": str(error)[:300]}]}
+    flags = sorted({*draft.flags, *(finding.flag for finding in findings)})
+    new = NewDraft(
+        event_key=event["event_key"],
+        rm_id=event["rm_id"],
+        client_id=event["client_id"],
+        kind=event["kind"],
+        scan_date=event["scan_date"],
+        urgency=event["urgency"],
+        value_vnd=int(event["value_vnd"]),
+        facts=event["facts"],
+        channel=draft.channel,
+        client_channel=str(client.get("preferred_channel") or _channel(client)),
+        language=draft.language,
+        subject=draft.subject,
+        body=draft.text,
+        engine=draft.engine,
+        compliance={"flags": flags, "notes": list(draft.notes)},
+        run_id=None,
+    )
+    return {"wave_drafts": [new]}
+
+
+def store_drafts(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str, Any]:
+    """Save the wave's drafts in one transaction (one per event key), then empty the wave."""
+    drafts = [dict(draft, run_id=state["run_id"]) for draft in state.get("wave_drafts") or []]
+    drafts.sort(key=lambda draft: (_URGENCY_ORDER.get(draft["urgency"], 3), -int(draft["value_vnd"])))
+    created = save_drafts(_database(runtime), drafts)  # type: ignore[arg-type]
+    engines = Counter(state.get("engines") or {})
+    engines.update(draft["engine"] for draft in drafts)
+    flagged = sum(1 for draft in drafts if draft["compliance"].get("flags"))
+    logger.info(
+        "nightly run %s: %d drafts stored, %d events left", state["run_id"], created, len(state.get("pending") or [])
+    )
+    return {
+        "wave": [],
+        "wave_drafts": None,
+        "drafted": int(state.get("drafted") or 0) + created,
+        "engines": dict(engines),
+        "flagged": int(state.get("flagged") or 0) + flagged,
+    }
+
+
+def route_after_store_drafts(state: NightlyState) -> Literal["gather_context", "finish"]:
+    return "gather_context" if state.get("pending") else "finish"
+
+
+# ----- the summary ---------------------------------------------------------------------------
+
+
+def _failure_counts(failures: Sequence[dict[str, Any]]) -> dict[str, int]:
+    return dict(sorted(Counter(failure["kind"] for failure in failures).items()))
+
+
+def finish(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str, Any]:
+    """The run summary (events by kind, drafts, failures), stored with the run and returned."""
+    database = _database(runtime)
+    finished = _now()
+    with database.engine.connect() as connection:
+        started = connection.execute(
+            select(NightlyRun.started_at).where(NightlyRun.run_id == state["run_id"])
+        ).scalar_one_or_none()
+    failures = state.get("failures") or []
+    found = state.get("found") or {}
+    summary = {
+        "run_id": state["run_id"],
+        "scan_date": state["scan_date"],
+        "rm_id": state.get("rm_id"),
+        "events": sum(found.values()),
+        "events_by_kind": found,
+        "already_drafted": int(state.get("already_drafted") or 0),
+        "drafts_created": int(state.get("drafted") or 0),
+        "drafts_by_engine": state.get("engines") or {},
+        "flagged_drafts": int(state.get("flagged") or 0),
+        "failures": len(failures),
+        "failures_by_kind": _failure_counts(failures),
+        "failed_events": [failure["event_key"] for failure in failures[:MAX_LISTED_FAILURES]],
+        "seconds": round((finished - started).total_seconds(), 3) if started else None,
+    }
+    with database.engine.begin() as connection:
+        connection.execute(
+            update(table_of(NightlyRun))
+            .where(NightlyRun.run_id == state["run_id"])
+            .values(status="done", finished_at=finished, summary_json=json.dumps(summary, ensure_ascii=False))
+        )
+    logger.info("nightly run %s done: %s", state["run_id"], _summary_line(summary))
+    return {"summary": summary}
+
+
+def _summary_line(summary: dict[str, Any]) -> str:
+    kinds = ", ".join(f"{kind} {count}" for kind, count in summary["events_by_kind"].items()) or "none"
+    return (
+        f"{summary['events']} events ({kinds}); {summary['drafts_created']} new drafts, "
+        f"{summary['already_drafted']} already drafted, {summary['failures']} failures"
+    )
