@@ -32,9 +32,9 @@ from sqlalchemy import (
 )
 
 from stores.app_tables import REFERENCE_DATE_KEY, Meta, WriteLog
+from stores.db import Database
 from stores.drafts import Draft, NightlyRun, OutboxMessage
 from stores.personalization import RmRule, ToneProfileVersion
-from stores.db import Database
 from stores.schema import CRM_TABLES, PERIOD_PATTERN, PHONE_PATTERN, BankDateTime, crm_table, table_of
 
 MAX_REPORTED_PROBLEMS = 50
