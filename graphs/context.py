@@ -25,6 +25,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def _coerce_today(context: AgentContext | NightlyContext) -> None:
+    """A context from JSON (LangGraph Studio, the HTTP API) carries ``today`` as text: make it a date or refuse it."""
+    today: object = context.today
+    if today is None or (isinstance(today, dt.date) and not isinstance(today, dt.datetime)):
+        return
+    try:
+        parsed = dt.date.fromisoformat(str(today))
+    except ValueError as error:
+        raise ValueError(f"today must be a date YYYY-MM-DD, got {today!r}") from error
+    object.__setattr__(context, "today", parsed)
+
+
 @dataclass(frozen=True)
 class AgentContext:
     """The signed-in RM, the model setting, the bank and the RM's "today"."""
@@ -36,6 +48,9 @@ class AgentContext:
     database_url: str | None = None
     #: The RM's today in Asia/Ho_Chi_Minh; None means the loaded bank's reference date, else the real date.
     today: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        _coerce_today(self)
 
     def database(self) -> Database:
         return shared_database(self.database_url or database_url())
@@ -77,6 +92,9 @@ class NightlyContext:
     rules: Mapping[str, Any] | None = None
     #: Events drafted per wave: bounds memory and what a killed run redoes.
     wave_size: int = 500
+
+    def __post_init__(self) -> None:
+        _coerce_today(self)
 
     def database(self) -> Database:
         return shared_database(self.database_url or database_url())

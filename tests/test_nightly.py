@@ -201,3 +201,12 @@ def test_drafts_table_counts_stay_unique_per_event_key(bank_db: Database, compil
         ).all()
         maturities = connection.execute(select(func.count()).where(Draft.kind == "cd_maturity")).scalar_one()
     assert duplicates == [] and maturities == 1
+
+
+def test_a_context_from_json_reads_today_as_a_date_or_refuses_it() -> None:
+    from graphs.context import AgentContext
+
+    assert AgentContext(rm_id="RM001", today="2025-10-24").today == NIGHT  # type: ignore[arg-type]
+    assert NightlyContext(today="2025-10-24").resolved_today() == NIGHT  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="24/10/2025"):
+        AgentContext(rm_id="RM001", today="24/10/2025")  # type: ignore[arg-type]
