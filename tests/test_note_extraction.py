@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tools.note_extraction import detect_language, extract_note
 
 FRIDAY = dt.date(2025, 10, 24)
@@ -161,3 +163,19 @@ def test_running_into_a_client_is_a_meeting_and_places_can_be_one_word() -> None
     assert (extraction.channel, extraction.location) == ("meeting", "Hanoi Club")
     assert extract_note("Gặp anh Hải tại Starbucks, bàn về thẻ", FRIDAY).location == "Starbucks"
     assert extract_note("gap anh Bao o Vincom Ba Trieu", FRIDAY).location == "Vincom Ba Trieu"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("hello, what can you do?", "en"),
+        ("what is my AUM this month?", "en"),
+        ("Show me the clients who should hear about Premier Invest", "en"),
+        ("khach hang nao can goi hom nay", "vi"),
+        ("toi can biet doanh so thang nay", "vi"),
+        ("Gặp chị Lan ở quán cà phê", "vi"),
+    ],
+)
+def test_chat_questions_are_read_in_their_language(text: str, language: str) -> None:
+    # "can" and "do" are Vietnamese words too once accents are dropped: they must not decide alone.
+    assert detect_language(text) == language

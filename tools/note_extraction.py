@@ -170,13 +170,20 @@ class NoteExtraction:
     tasks: list[ExtractedTask] = field(default_factory=list)
 
 
+#: English function words that are not also common Vietnamese words once accents are gone ("do", "can", "me" are).
+_EN_MARKERS = re.compile(
+    r"\b(the|and|to|he|she|him|her|with|about|need|will|met|call|send|by|for|at|what|how|you|your|my|is|are|"
+    r"this|that|hello|please|show|of|who|which|would|should)\b"
+)
+
+
 def detect_language(text: str) -> str:
     """``vi`` when the note reads as Vietnamese (with or without diacritics), else ``en``."""
     if len(_VI_DIACRITICS.findall(text)) >= 2:
         return "vi"
     folded = strip_accents(text).lower()
     vi_words = len(_VI_MARKERS.findall(folded))
-    en_words = len(re.findall(r"\b(the|and|to|he|she|him|her|with|about|need|will|met|call|send|by|for|at)\b", folded))
+    en_words = len(_EN_MARKERS.findall(folded))
     return "vi" if vi_words > en_words else "en"
 
 
