@@ -19,6 +19,7 @@ from agentify.commands import drafts as drafts_command
 from agentify.commands import index as index_command
 from agentify.commands import models as models_command
 from agentify.commands import nightly as nightly_command
+from agentify.commands import tone as tone_command
 from agentify.console import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, err, iso_date, out
 from stores.db import Database
 from stores.fixtures import FixtureError, StoreNotEmptyError, load_fixture, read_fixture_file
@@ -126,7 +127,8 @@ def _serve(host: str, port: int) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     Database().create_schema()
-    out(f"Agentify is serving on http://{args.host}:{args.port}/ (API docs at /docs)")
+    out(f"Agentify is serving on http://{args.host}:{args.port}/ (web app; API docs at /docs)")
+    out("sign in with a token from: agentify rm token <RM id>")
     _serve(args.host, args.port)
     return EXIT_OK
 
@@ -161,6 +163,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     token = issue_token(database, rm_id)
     out(f"signed-in token for {rm_id}: {token}")
+    out(f"sign in: open http://{args.host}:{args.port}/ and paste the token above")
     out(f"Agentify is serving on http://{args.host}:{args.port}/ (API docs at /docs)")
     _serve(args.host, args.port)
     return EXIT_OK
@@ -216,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     index_command.register(commands)
     drafts_command.register(commands)
     nightly_command.register(commands)
+    tone_command.register(commands)
 
     up = commands.add_parser("up", help="the main job: demo bank if empty, a token, then the server")
     up.add_argument("--clients", type=int, default=2000)

@@ -29,24 +29,29 @@ import datetime as dt
 import html
 import logging
 import math
+import pathlib
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError
 
+from agentify.api import drafts as drafts_api
+from agentify.api import langserve_routes, threads
+from agentify.api.deps import current_rm, get_database
+from agentify.api.runtime import open_runtime
 from stores.db import Database
 from stores.fixtures import reference_date
-from tools.auth import rm_for_token
 from tools.crm import (
     MAX_IDEMPOTENCY_KEY,
     Client360,
@@ -61,6 +66,7 @@ from tools.crm import (
     WriteRejected,
     WriteResult,
 )
+from tools.inbox import DraftActionRefused, DraftNotFound
 from tools.query_guard import QueryRefused, QueryTimeout, run_guarded_query
 
 logger = logging.getLogger(__name__)
@@ -68,13 +74,8 @@ logger = logging.getLogger(__name__)
 CLIENT_NOT_FOUND = "no such client among your clients"
 RM_ID_FROM_SIGN_IN = "rm_id comes from your sign-in (the bearer token); do not send it"
 MAX_CLIENT_ID = 64
-
-bearer_scheme = HTTPBearer(
-    auto_error=False,
-    scheme_name="BearerToken",
-    description="A per-RM API token from `tools.auth.issue_token`; it decides which RM is signed in.",
-)
-
+#: The RM web app's files (index.html and static/), served as they are.
+WEB_DIR = pathlib.Path(__file__).resolve().parent / "web"
 
 # ----- request and response bodies ---------------------------------------------------------
 
@@ -116,28 +117,6 @@ class Health(BaseModel):
 
 
 # ----- dependencies ------------------------------------------------------------------------
-
-
-def get_database(request: Request) -> Database:
-    database: Database = request.app.state.database
-    return database
-
-
-def current_rm(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    database: Annotated[Database, Depends(get_database)],
-) -> str:
-    """The RM the bearer token signs in; 401 otherwise. Never read from the query or the body."""
-    if credentials is None or not credentials.credentials:
-        raise HTTPException(401, "sign in: send Authorization: Bearer <token>", {"WWW-Authenticate": "Bearer"})
-    rm_id = rm_for_token(database, credentials.credentials)
-    if rm_id is None:
-        raise HTTPException(
-            401, "the token is invalid or revoked", {"WWW-Authenticate": 'Bearer error="invalid_token"'}
-        )
-    request.state.rm_id = rm_id
-    return rm_id
 
 
 def get_crm(rm_id: Annotated[str, Depends(current_rm)], database: Annotated[Database, Depends(get_database)]) -> CrmApi:
@@ -255,6 +234,9 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
 # ----- the offline docs page ---------------------------------------------------------------
 
 
+_OFFSITE = re.compile(r"\s*https?://\S+")
+
+
 def render_docs(spec: dict[str, Any]) -> str:
     """The endpoint list of an OpenAPI spec as one self-contained HTML page."""
     info = spec.get("info", {})
@@ -280,7 +262,8 @@ def render_docs(spec: dict[str, Any]) -> str:
                 f'<section><span class="m">{html.escape(method.upper())}</span> <code>{html.escape(path)}</code>'
                 f"{auth} — {summary}"
             )
-            description = str(operation.get("description", "")).strip()
+            # Off-site addresses (e.g. in LangServe's own descriptions) are dropped: the page is for offline readers.
+            description = _OFFSITE.sub("", str(operation.get("description", ""))).strip()
             if description:
                 parts.append(f"<p>{html.escape(description)}</p>")
             parameters = [
@@ -303,19 +286,23 @@ def render_docs(spec: dict[str, Any]) -> str:
 
 
 def create_app(database: Database | None = None) -> FastAPI:
-    """The CRM API app on ``database`` (default: ``AGENTIFY_DATABASE_URL`` or the SQLite file)."""
+    """The API app on ``database`` (default: ``AGENTIFY_DATABASE_URL`` or the SQLite file)."""
     owned = database is None
     store = database if database is not None else Database()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store.create_schema()
-        logger.info("CRM API ready on %s", make_url(store.url).render_as_string(hide_password=True))
-        try:
-            yield
-        finally:
-            if owned:
-                store.dispose()
+        with ExitStack() as resources:
+            # The checkpointer lives as long as the app: paused threads are resumed from it, also after a restart.
+            app.state.runtime = resources.enter_context(open_runtime(store))
+            logger.info("API ready on %s", make_url(store.url).render_as_string(hide_password=True))
+            try:
+                yield
+            finally:
+                app.state.runtime = None
+                if owned:
+                    resources.callback(store.dispose)
 
     app = FastAPI(
         title="Agentify CRM API",
@@ -326,9 +313,12 @@ def create_app(database: Database | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.database = store
+    app.state.runtime = None
 
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ClientNotFound, _client_not_found)
+    app.add_exception_handler(DraftNotFound, drafts_api.draft_not_found)
+    app.add_exception_handler(DraftActionRefused, drafts_api.draft_action_refused)
     app.add_exception_handler(IdempotencyConflict, _idempotency_conflict)
     app.add_exception_handler(WriteRejected, _write_rejected)
     app.add_exception_handler(QueryRefused, _query_refused)
@@ -352,7 +342,30 @@ def create_app(database: Database | None = None) -> FastAPI:
             )
 
     _add_routes(app)
+    app.include_router(threads.router)
+    app.include_router(drafts_api.router)
+    langserve_routes.register(app, store)
+    _add_web_app(app)
     return app
+
+
+def _add_web_app(app: FastAPI) -> None:
+    """The RM web app: ``/`` and ``/static`` from ``agentify/web`` (all local files, no CDN)."""
+    web = WEB_DIR
+
+    @app.get("/", include_in_schema=False)
+    def index() -> Response:
+        page = web / "index.html"
+        if not page.is_file():
+            return HTMLResponse(
+                '<!doctype html><meta charset="utf-8"><title>Agentify</title>'
+                '<p>The web app is not installed on this server. API docs: <a href="/docs">/docs</a>.</p>',
+                status_code=404,
+            )
+        return FileResponse(page, media_type="text/html")
+
+    if (web / "static").is_dir():
+        app.mount("/static", StaticFiles(directory=web / "static"), name="static")
 
 
 def _add_routes(app: FastAPI) -> None:

@@ -1,4 +1,4 @@
-"""Tables Agentify owns beside the bank's: API tokens and the write log.
+"""Tables Agentify owns beside the bank's: API tokens, the write log and who owns which graph thread.
 
 They live in the same database so that a write and its idempotency record
 commit in one transaction. They are never queryable through the CRM guard.
@@ -44,6 +44,20 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class AgentThread(Base):
+    """A conversation or data-entry thread served over HTTP: which RM owns it and which graph runs it.
+
+    The graph's state lives in the checkpointer under the same ``thread_id``; this row is what
+    lets only its owner read or resume it, across restarts.
+    """
+
+    __tablename__ = "agentify_threads"
+    thread_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rm_id: Mapped[str] = mapped_column(String(64), index=True)
+    graph: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(BankDateTime)
+
+
 REFERENCE_DATE_KEY = "reference_date"
 
 
@@ -55,6 +69,7 @@ def _registered() -> tuple[str, ...]:
         ApiToken.__tablename__,
         WriteLog.__tablename__,
         Meta.__tablename__,
+        AgentThread.__tablename__,
         personalization.ToneProfileVersion.__tablename__,
         personalization.RmRule.__tablename__,
         drafts.Draft.__tablename__,

@@ -1,0 +1,94 @@
+"""The graphs the server runs on threads: compiled once per app with the app's checkpointer.
+
+The checkpointer is opened in the app's lifespan and closed on shutdown; because it
+writes to the bank's own store (or the checkpoint file beside it), a thread paused on a
+confirmation card resumes in a later server process. Graph modules are imported on first
+use, so a graph that is not installed yet (the co-pilot while it is being written) makes
+only its own routes answer 503, and becomes available without a restart once it imports.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+from graphs.context import AgentContext
+from stores.db import Database
+
+logger = logging.getLogger(__name__)
+
+#: The graphs a thread can run, by name: the module holding their ``builder``.
+THREAD_GRAPHS: dict[str, str] = {
+    "copilot": "graphs.copilot.graph",
+    "data_entry": "graphs.data_entry.graph",
+}
+
+
+class GraphUnavailable(RuntimeError):
+    """The graph's module cannot be imported on this server (not installed, or broken)."""
+
+
+class ThreadBusy(RuntimeError):
+    """Another run is in progress on the thread."""
+
+
+class GraphRuntime:
+    """The app's checkpointer, its compiled thread graphs and one run at a time per thread."""
+
+    def __init__(self, database: Database, checkpointer: BaseCheckpointSaver[Any]) -> None:
+        self.database = database
+        self.checkpointer = checkpointer
+        self._compiled: dict[str, Any] = {}
+        self._compile_lock = threading.Lock()
+        self._busy: set[str] = set()
+        self._busy_lock = threading.Lock()
+
+    def graph(self, name: str) -> Any:
+        """The compiled graph ``name`` (compiled on first use, then reused)."""
+        compiled = self._compiled.get(name)
+        if compiled is not None:
+            return compiled
+        if name not in THREAD_GRAPHS:
+            raise GraphUnavailable(f"unknown graph {name!r}; use one of {', '.join(sorted(THREAD_GRAPHS))}")
+        with self._compile_lock:
+            compiled = self._compiled.get(name)
+            if compiled is None:
+                try:
+                    module = importlib.import_module(THREAD_GRAPHS[name])
+                    builder = module.builder
+                except Exception as error:  # not written yet, or broken: only this graph is off
+                    logger.warning("graph %s is unavailable: %s", name, error)
+                    raise GraphUnavailable(f"the {name} graph is not available on this server") from error
+                compiled = builder.compile(checkpointer=self.checkpointer, name=name)
+                self._compiled[name] = compiled
+        return compiled
+
+    def context(self, rm_id: str) -> AgentContext:
+        """The run's context: the signed-in RM on this app's store (model and today: the defaults)."""
+        return AgentContext(rm_id=rm_id, database_url=self.database.portable_url)
+
+    def claim(self, thread_id: str) -> None:
+        """Hold the thread for one run (until ``release``); a second concurrent run is refused, not interleaved."""
+        with self._busy_lock:
+            if thread_id in self._busy:
+                raise ThreadBusy("a run is already in progress on this thread; wait for it to end")
+            self._busy.add(thread_id)
+
+    def release(self, thread_id: str) -> None:
+        with self._busy_lock:
+            self._busy.discard(thread_id)
+
+
+@contextmanager
+def open_runtime(database: Database) -> Iterator[GraphRuntime]:
+    """The runtime for an app's lifespan: the checkpointer is closed when it ends."""
+    from stores.checkpoints import open_checkpointer
+
+    with open_checkpointer(database) as checkpointer:
+        yield GraphRuntime(database, checkpointer)

@@ -1,0 +1,166 @@
+"""The morning inbox over HTTP: list, badge, approve, edit, send, dismiss; another RM's drafts look absent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from agentify.server import create_app
+from stores.db import Database
+from stores.drafts import OutboxMessage
+from tools.auth import issue_token
+from tools.inbox import NewDraft, draft_id_for, save_drafts
+
+SCAN = "2025-10-24"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def draft(event_key: str, **changes: Any) -> NewDraft:
+    values: dict[str, Any] = {
+        "event_key": event_key,
+        "rm_id": "RM001",
+        "client_id": "C0001",
+        "kind": "cd_maturity",
+        "scan_date": SCAN,
+        "urgency": "medium",
+        "value_vnd": 1_500_000_000,
+        "facts": {"account_id": "A1", "maturity_on": "2025-11-05"},
+        "channel": "email",
+        "client_channel": "email",
+        "language": "en",
+        "subject": "Your CD matures on 5 November",
+        "body": "Dear Mr Son,\n\nYour CD of 1.5B VND matures on 5 November.\n\nBest regards,\nHa",
+        "engine": "template",
+        "compliance": {"flags": [], "notes": []},
+        "run_id": "RUN1",
+    }
+    values.update(changes)
+    return values  # type: ignore[return-value]
+
+
+CD = "cd:A1:2025-11-05"
+BIRTHDAY = "birthday:C0002:2025-10-25"
+THEIRS = "cd:A9:2025-11-07"
+
+
+@pytest.fixture
+def drafts(bank_db: Database) -> dict[str, str]:
+    save_drafts(
+        bank_db,
+        [
+            draft(CD),
+            draft(
+                BIRTHDAY, client_id="C0002", kind="birthday", channel="chat", client_channel="zalo", language="vi",
+                subject=None, body="Chúc mừng sinh nhật anh Minh!", urgency="high", value_vnd=0,
+            ),
+            draft(THEIRS, rm_id="RM002", client_id="C0101"),
+        ],
+    )  # fmt: skip
+    return {"cd": draft_id_for(CD), "birthday": draft_id_for(BIRTHDAY), "theirs": draft_id_for(THEIRS)}
+
+
+@pytest.fixture
+def client(bank_db: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(bank_db)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def rm1(bank_db: Database) -> dict[str, str]:
+    return bearer(issue_token(bank_db, "RM001"))
+
+
+@pytest.fixture
+def rm2(bank_db: Database) -> dict[str, str]:
+    return bearer(issue_token(bank_db, "RM002"))
+
+
+def outbox(database: Database) -> int:
+    with database.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(OutboxMessage)).scalar_one())
+
+
+def test_the_list_is_the_rms_own_most_urgent_first_with_the_badge(
+    client: TestClient, drafts: dict[str, str], rm1: dict[str, str], rm2: dict[str, str]
+) -> None:
+    listed = client.get("/api/drafts", headers=rm1).json()
+    assert [item["id"] for item in listed["items"]] == [drafts["birthday"], drafts["cd"]]
+    assert listed["badge"] == 2
+    assert client.get("/api/notifications", headers=rm1).json() == {"badge": 2}
+    theirs = client.get("/api/drafts", headers=rm2).json()
+    assert [item["id"] for item in theirs["items"]] == [drafts["theirs"]] and theirs["badge"] == 1
+
+
+def test_approve_edit_send_and_dismiss(
+    client: TestClient, bank_db: Database, drafts: dict[str, str], rm1: dict[str, str]
+) -> None:
+    cd, birthday = drafts["cd"], drafts["birthday"]
+    approved = client.post(f"/api/drafts/{cd}/approve", headers=rm1)
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert client.get("/api/notifications", headers=rm1).json() == {"badge": 1}
+
+    edited = client.put(f"/api/drafts/{cd}", json={"body": "Dear Mr Son,\nYour CD matures soon.\nHa"}, headers=rm1)
+    assert edited.status_code == 200 and edited.json()["edited"] is True
+    assert client.get(f"/api/drafts/{cd}", headers=rm1).json()["body"] == "Dear Mr Son,\nYour CD matures soon.\nHa"
+
+    sent = client.post(f"/api/drafts/{cd}/send", headers=rm1).json()
+    assert sent["channel"] == "email" and sent["outbox_id"] and sent["copy_text"] is None and sent["interaction_id"]
+    assert client.post(f"/api/drafts/{cd}/send", headers=rm1).json()["outbox_id"] == sent["outbox_id"]
+    assert outbox(bank_db) == 1  # a retried send queues nothing more
+
+    copied = client.post(f"/api/drafts/{birthday}/send", headers=rm1).json()
+    assert copied["copy_text"] == "Chúc mừng sinh nhật anh Minh!" and copied["outbox_id"] is None
+    assert copied["draft"]["status"] == "copied"
+
+    refused = client.post(f"/api/drafts/{cd}/dismiss", headers=rm1)
+    assert refused.status_code == 409 and "already sent" in refused.json()["detail"]
+    assert client.put(f"/api/drafts/{cd}", json={"body": "Too late"}, headers=rm1).status_code == 409
+    listed = client.get("/api/drafts?all=true", headers=rm1).json()
+    assert {item["status"] for item in listed["items"]} == {"sent", "copied"}
+    assert client.get("/api/drafts", headers=rm1).json()["items"] == []
+
+
+def test_dismiss_takes_the_draft_off_the_list(client: TestClient, drafts: dict[str, str], rm1: dict[str, str]) -> None:
+    dismissed = client.post(f"/api/drafts/{drafts['cd']}/dismiss", headers=rm1)
+    assert dismissed.status_code == 200 and dismissed.json()["status"] == "dismissed"
+    assert [item["id"] for item in client.get("/api/drafts", headers=rm1).json()["items"]] == [drafts["birthday"]]
+    assert client.post(f"/api/drafts/{drafts['cd']}/send", headers=rm1).status_code == 409
+
+
+def test_another_rms_draft_answers_like_an_unknown_one(
+    client: TestClient, bank_db: Database, drafts: dict[str, str], rm2: dict[str, str]
+) -> None:
+    mine = drafts["cd"]
+    for method, suffix, body in [
+        ("GET", "", None),
+        ("POST", "/approve", None),
+        ("POST", "/dismiss", None),
+        ("POST", "/send", None),
+        ("PUT", "", {"body": "Hijacked"}),
+    ]:
+        theirs = client.request(method, f"/api/drafts/{mine}{suffix}", json=body, headers=rm2)
+        missing = client.request(method, f"/api/drafts/DUNKNOWN0000000{suffix}", json=body, headers=rm2)
+        assert theirs.status_code == missing.status_code == 404, suffix
+        assert theirs.json()["detail"].replace(mine, "?") == missing.json()["detail"].replace("DUNKNOWN0000000", "?")
+    assert outbox(bank_db) == 0
+
+
+def test_bad_edits_and_tokens_are_refused(client: TestClient, drafts: dict[str, str], rm1: dict[str, str]) -> None:
+    cd, birthday = drafts["cd"], drafts["birthday"]
+    assert client.put(f"/api/drafts/{cd}", json={"body": ""}, headers=rm1).status_code == 422
+    assert client.put(f"/api/drafts/{cd}", json={"subject": "x"}, headers=rm1).status_code == 422
+    assert client.put(f"/api/drafts/{cd}", json={"body": "x", "rm_id": "RM002"}, headers=rm1).status_code == 422
+    no_subject = client.put(f"/api/drafts/{birthday}", json={"body": "Chúc mừng!", "subject": "Hi"}, headers=rm1)
+    assert no_subject.status_code == 409  # a chat message has no subject
+    for path in ("/api/drafts", "/api/notifications", f"/api/drafts/{cd}"):
+        assert client.get(path).status_code == 401
+        assert client.get(path, headers=bearer("agt_not-a-token")).status_code == 401
+    assert client.post(f"/api/drafts/{cd}/send").status_code == 401
+    assert client.get(f"/api/drafts/{cd}", headers=rm1).json()["status"] == "new"

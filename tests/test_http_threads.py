@@ -1,0 +1,375 @@
+"""Threads over HTTP: human-in-the-loop data entry, streaming events, ownership, restarts, the web app mount."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.graph import END, START, StateGraph
+from sqlalchemy import func, select
+from starlette.routing import Mount
+from typing_extensions import TypedDict
+
+from agentify import server
+from agentify.api.threads import run_events
+from agentify.server import create_app
+from stores.db import Database
+from stores.schema import crm_table
+from tools.auth import issue_token
+from tools.crm import CrmApi
+
+SON_NOTE = (
+    "Met Mr. Son Pham 0823912039 at a coffee house, talked about a renovation loan for his apartment, which needs "
+    "about 800m vnd. He seemed keen. I need to send him the info pack by tomorrow and call him next Wednesday."
+)
+PUBLIC = {"/", "/health", "/docs", "/openapi.json"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def interactions(database: Database, client_id: str = "C0001") -> int:
+    table = crm_table("interactions")
+    with database.engine.connect() as connection:
+        return int(
+            connection.execute(
+                select(func.count()).select_from(table).where(table.c.client_id == client_id)
+            ).scalar_one()
+        )
+
+
+def read_events(response: Any) -> list[tuple[str, Any]]:
+    """The server-sent events of a streamed response, in order."""
+    events: list[tuple[str, Any]] = []
+    event, data = "message", ""
+    for line in response.iter_lines():
+        if line.startswith("event:"):
+            event = line[len("event:") :].strip()
+        elif line.startswith("data:"):
+            data += line[len("data:") :].strip()
+        elif not line.strip() and data:
+            events.append((event, json.loads(data)))
+            event, data = "message", ""
+    if data:
+        events.append((event, json.loads(data)))
+    return events
+
+
+@pytest.fixture
+def client(bank_db: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(bank_db)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def rm1(bank_db: Database) -> dict[str, str]:
+    return bearer(issue_token(bank_db, "RM001"))
+
+
+@pytest.fixture
+def rm2(bank_db: Database) -> dict[str, str]:
+    return bearer(issue_token(bank_db, "RM002"))
+
+
+def new_thread(client: TestClient, auth: dict[str, str], graph: str = "data_entry") -> str:
+    response = client.post("/api/threads", json={"graph": graph}, headers=auth)
+    assert response.status_code == 201, response.text
+    assert response.json()["graph"] == graph
+    thread_id: str = response.json()["thread_id"]
+    return thread_id
+
+
+def stream(client: TestClient, path: str, body: dict[str, Any], auth: dict[str, str]) -> list[tuple[str, Any]]:
+    with client.stream("POST", path, json=body, headers=auth) as response:
+        assert response.status_code == 200, response.read()
+        assert response.headers["content-type"].startswith("text/event-stream")
+        return read_events(response)
+
+
+def pause_on_the_card(client: TestClient, auth: dict[str, str], note: str = SON_NOTE) -> tuple[str, dict[str, Any]]:
+    thread_id = new_thread(client, auth)
+    events = stream(client, f"/api/threads/{thread_id}/runs/stream", {"input": {"note": note}}, auth)
+    card = next(data for event, data in events if event == "interrupt")
+    return thread_id, card
+
+
+# ----- the confirmation card over HTTP -------------------------------------------------------
+
+
+def test_a_streamed_note_pauses_on_the_card_and_one_accept_writes_once(
+    client: TestClient, bank_db: Database, rm1: dict[str, str]
+) -> None:
+    before = interactions(bank_db)
+    thread_id = new_thread(client, rm1)
+    events = stream(client, f"/api/threads/{thread_id}/runs/stream", {"input": {"note": SON_NOTE}}, rm1)
+    names = [event for event, _ in events]
+    # Progress first, then the card, then the end; nothing after the end.
+    assert names[0] == "update" and names[-2:] == ["interrupt", "end"]
+    assert {"extract", "resolve_client", "normalize"} <= {data["node"] for event, data in events if event == "update"}
+    card = events[-2][1]
+    assert card["action_request"]["action"] == "log_interaction"
+    assert card["action_request"]["args"]["interaction"]["amount_vnd"] == 800_000_000
+    assert card["config"] == {"allow_accept": True, "allow_edit": True, "allow_respond": True, "allow_ignore": True}
+    end = events[-1][1]
+    assert end["interrupt"] == card and end["status"] == "awaiting_confirmation"
+    assert end["answer"] == card["description"] and "800M VND" in end["answer"]
+    assert interactions(bank_db) == before  # nothing written before the RM accepts
+
+    state = client.get(f"/api/threads/{thread_id}/state", headers=rm1).json()
+    assert state["graph"] == "data_entry" and state["interrupt"] == card
+    assert state["values"]["note"] == SON_NOTE and state["next"] == ["confirm"]
+
+    events = stream(client, f"/api/threads/{thread_id}/resume/stream", {"type": "accept", "args": None}, rm1)
+    names = [event for event, _ in events]
+    assert names[0] == "update" and names[-1] == "end" and "interrupt" not in names
+    first_token = names.index("token")
+    assert all(name == "update" for name in names[:first_token])
+    assert all(name == "token" for name in names[first_token:-1])  # update…, token…, end
+    end = events[-1][1]
+    assert end["status"] == "written" and end["intent"] == "data_entry" and end["interrupt"] is None
+    assert "".join(data["text"] for event, data in events if event == "token") == end["answer"]
+    written = CrmApi(bank_db, "RM001").interaction(end["result"]["interaction"]["id"])
+    assert written["client_id"] == "C0001" and written["source_text"] == SON_NOTE
+    assert interactions(bank_db) == before + 1
+
+    again = client.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "accept"}, headers=rm1)
+    assert again.status_code == 409 and "not waiting" in again.json()["detail"]
+    assert interactions(bank_db) == before + 1
+    state = client.get(f"/api/threads/{thread_id}/state", headers=rm1).json()
+    assert state["interrupt"] is None and state["values"]["status"] == "written" and state["next"] == []
+
+
+def test_an_edit_changes_what_is_written(client: TestClient, bank_db: Database, rm1: dict[str, str]) -> None:
+    thread_id, card = pause_on_the_card(client, rm1)
+    proposal = card["action_request"]["args"]
+    proposal["interaction"]["amount_vnd"] = 900_000_000
+    proposal["interaction"]["location"] = "Highlands Coffee"
+    response = client.post(
+        f"/api/threads/{thread_id}/resume/wait", json={"type": "edit", "args": proposal}, headers=rm1
+    )
+    assert response.status_code == 200, response.text
+    end = response.json()
+    assert end["status"] == "written"
+    written = CrmApi(bank_db, "RM001").interaction(end["result"]["interaction"]["id"])
+    assert (written["amount_vnd"], written["location"]) == (900_000_000, "Highlands Coffee")
+
+
+def test_a_response_reads_the_correction_and_shows_a_new_card(client: TestClient, rm1: dict[str, str]) -> None:
+    thread_id, _ = pause_on_the_card(client, rm1)
+    response = client.post(
+        f"/api/threads/{thread_id}/resume/wait", json={"type": "response", "args": "Actually it's 1,2 tỷ"}, headers=rm1
+    )
+    end = response.json()
+    assert end["status"] == "awaiting_confirmation"
+    assert end["interrupt"]["action_request"]["args"]["interaction"]["amount_vnd"] == 1_200_000_000
+
+
+def test_ignore_writes_nothing(client: TestClient, bank_db: Database, rm1: dict[str, str]) -> None:
+    before = interactions(bank_db)
+    thread_id, _ = pause_on_the_card(client, rm1)
+    events = stream(client, f"/api/threads/{thread_id}/resume/stream", {"type": "ignore"}, rm1)
+    assert events[-1][0] == "end" and events[-1][1]["status"] == "cancelled"
+    assert interactions(bank_db) == before
+
+
+def test_a_paused_thread_survives_a_server_restart(bank_db: Database, rm1: dict[str, str]) -> None:
+    before = interactions(bank_db)
+    with TestClient(create_app(bank_db)) as first:
+        thread_id, card = pause_on_the_card(first, rm1)
+    # A new app (new checkpointer, new compiled graphs) on the same store.
+    with TestClient(create_app(bank_db)) as second:
+        state = second.get(f"/api/threads/{thread_id}/state", headers=rm1).json()
+        assert state["interrupt"] == card
+        response = second.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "accept"}, headers=rm1)
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == "written"
+        assert (
+            second.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "accept"}, headers=rm1).status_code
+            == 409
+        )
+    assert interactions(bank_db) == before + 1
+
+
+# ----- ownership and refusals ----------------------------------------------------------------
+
+
+def test_another_rms_thread_answers_like_an_unknown_one(
+    client: TestClient, bank_db: Database, rm1: dict[str, str], rm2: dict[str, str]
+) -> None:
+    before = interactions(bank_db)
+    thread_id, _ = pause_on_the_card(client, rm1)
+    unknown = str(uuid.uuid4())
+    calls = [
+        ("GET", "/state", None),
+        ("POST", "/resume/wait", {"type": "accept"}),
+        ("POST", "/resume/stream", {"type": "accept"}),
+        ("POST", "/runs/wait", {"input": {"note": SON_NOTE}}),
+        ("POST", "/runs/stream", {"input": {"note": SON_NOTE}}),
+    ]
+    for method, suffix, body in calls:
+        theirs = client.request(method, f"/api/threads/{thread_id}{suffix}", json=body, headers=rm2)
+        missing = client.request(method, f"/api/threads/{unknown}{suffix}", json=body, headers=rm2)
+        assert theirs.status_code == missing.status_code == 404, suffix
+        assert theirs.json() == missing.json()
+    assert interactions(bank_db) == before
+    assert client.get(f"/api/threads/{thread_id}/state", headers=rm1).json()["interrupt"] is not None
+
+
+def test_thread_ids_are_random_uuids(client: TestClient, rm1: dict[str, str]) -> None:
+    ids = {new_thread(client, rm1) for _ in range(3)}
+    assert len(ids) == 3
+    assert all(uuid.UUID(thread_id).version == 4 for thread_id in ids)
+
+
+def test_bad_bodies_are_refused_with_problems(client: TestClient, rm1: dict[str, str]) -> None:
+    assert client.post("/api/threads", json={"graph": "nightly"}, headers=rm1).status_code == 422
+    thread_id = new_thread(client, rm1)
+    bad_runs: list[dict[str, Any]] = [
+        {"input": {}},
+        {"input": {"note": "  "}},
+        {"input": {"note": "x", "rm_id": "X"}},
+        {},
+    ]
+    for body in bad_runs:
+        response = client.post(f"/api/threads/{thread_id}/runs/wait", json=body, headers=rm1)
+        assert response.status_code == 422, body
+        assert response.json()["detail"]["problems"]
+    paused, _ = pause_on_the_card(client, rm1)
+    bad_answers: list[dict[str, Any]] = [
+        {"type": "maybe"},
+        {"type": "edit", "args": "900m"},
+        {"type": "response", "args": None},
+    ]
+    for answer in bad_answers:
+        response = client.post(f"/api/threads/{paused}/resume/wait", json=answer, headers=rm1)
+        assert response.status_code == 422, answer
+    # New input while the card waits is refused: the card must be answered first.
+    response = client.post(f"/api/threads/{paused}/runs/wait", json={"input": {"note": SON_NOTE}}, headers=rm1)
+    assert response.status_code == 409
+    # Nothing to resume on a thread that never ran.
+    assert client.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "accept"}, headers=rm1).status_code == 409
+
+
+def test_runs_wait_returns_the_end_payload(client: TestClient, bank_db: Database, rm1: dict[str, str]) -> None:
+    thread_id = new_thread(client, rm1)
+    response = client.post(f"/api/threads/{thread_id}/runs/wait", json={"input": {"note": SON_NOTE}}, headers=rm1)
+    assert response.status_code == 200
+    end = response.json()
+    assert set(end) == {"answer", "intent", "status", "chart_svg", "result", "interrupt"}
+    assert end["interrupt"]["action_request"]["action"] == "log_interaction"
+
+
+# ----- auth on every route, the web app ------------------------------------------------------
+
+
+def _example_path(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "x", path)
+
+
+@pytest.mark.parametrize("any_db", ["sqlite"], indirect=True)
+def test_every_route_but_the_public_ones_needs_a_token(client: TestClient) -> None:
+    checked = 0
+    for route in client.app.routes:  # type: ignore[attr-defined]
+        if isinstance(route, Mount) or not isinstance(route, APIRoute) or route.path in PUBLIC:
+            continue
+        for method in route.methods or ():
+            response = client.request(method, _example_path(route.path), json={})
+            assert response.status_code == 401, (method, route.path, response.status_code)
+            checked += 1
+    assert checked > 30  # threads, drafts, the CRM and the LangServe routes
+
+
+@pytest.mark.parametrize("any_db", ["sqlite"], indirect=True)
+def test_the_web_app_is_served_from_local_files(
+    bank_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "static").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><title>RM app</title>", encoding="utf-8")
+    (tmp_path / "static" / "app.js").write_text("console.log('hi')", encoding="utf-8")
+    monkeypatch.setattr(server, "WEB_DIR", tmp_path)
+    with TestClient(create_app(bank_db)) as client:
+        page = client.get("/")
+        assert (
+            page.status_code == 200 and "RM app" in page.text and page.headers["content-type"].startswith("text/html")
+        )
+        assert client.get("/static/app.js").text == "console.log('hi')"
+        assert client.get("/static/missing.js").status_code == 404
+    monkeypatch.setattr(server, "WEB_DIR", tmp_path / "absent")
+    with TestClient(create_app(bank_db)) as client:
+        assert client.get("/").status_code == 404
+        assert client.get("/static/app.js").status_code == 404
+        assert client.get("/health").status_code == 200
+
+
+# ----- the co-pilot ----------------------------------------------------------------------------
+
+COPILOT_INSTALLED = importlib.util.find_spec("graphs.copilot") is not None
+
+
+@pytest.mark.skipif(not COPILOT_INSTALLED, reason="graphs/copilot is not in this checkout")
+def test_a_copilot_thread_answers_and_remembers(client: TestClient, rm1: dict[str, str], rm2: dict[str, str]) -> None:
+    thread_id = new_thread(client, rm1, graph="copilot")
+    events = stream(client, f"/api/threads/{thread_id}/runs/stream", {"input": {"message": "hello"}}, rm1)
+    assert events[-1][0] == "end"
+    end = events[-1][1]
+    assert end["answer"] and end["intent"] == "other"
+    assert "".join(data["text"] for event, data in events if event == "token") == end["answer"]
+    state = client.get(f"/api/threads/{thread_id}/state", headers=rm1).json()
+    assert [message["role"] for message in state["values"]["messages"]][:2] == ["human", "ai"]
+    assert state["values"]["messages"][0]["content"] == "hello"
+    assert client.get(f"/api/threads/{thread_id}/state", headers=rm2).status_code == 404
+
+
+@pytest.mark.skipif(not COPILOT_INSTALLED, reason="graphs/copilot is not in this checkout")
+def test_a_copilot_data_entry_pauses_and_resumes_on_the_copilot_thread(
+    client: TestClient, bank_db: Database, rm1: dict[str, str]
+) -> None:
+    before = interactions(bank_db)
+    thread_id = new_thread(client, rm1, graph="copilot")
+    end = client.post(f"/api/threads/{thread_id}/runs/wait", json={"input": {"message": SON_NOTE}}, headers=rm1).json()
+    assert end["interrupt"]["action_request"]["action"] == "log_interaction", end
+    assert interactions(bank_db) == before
+    end = client.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "accept"}, headers=rm1).json()
+    assert end["status"] == "written" and end["interrupt"] is None
+    assert interactions(bank_db) == before + 1
+
+
+def test_a_streaming_models_tokens_are_forwarded_once() -> None:
+    """When the answer node's model streams, its tokens are the ``token`` events (not re-sent as word chunks)."""
+
+    class State(TypedDict, total=False):
+        message: str
+        answer: str
+
+    model = GenericFakeChatModel(messages=iter([AIMessage(content="Call Mr Son first today")]))
+
+    def respond(state: State) -> State:
+        return {"answer": model.invoke(state["message"]).text}
+
+    builder = StateGraph(State)
+    builder.add_node("respond", respond)
+    builder.add_edge(START, "respond")
+    builder.add_edge("respond", END)
+    graph = builder.compile(checkpointer=InMemorySaver())
+    events: list[tuple[str, Any]] = []
+    config = {"configurable": {"thread_id": "t"}}
+    run_events(
+        "copilot", graph, {"message": "who first?"}, config, None, lambda event, data: events.append((event, data))
+    )
+    tokens = [data["text"] for event, data in events if event == "token"]
+    assert len(tokens) > 1 and "".join(tokens) == "Call Mr Son first today"
+    # The model's tokens arrive while the node runs, so before its update; nothing is sent twice.
+    assert [event for event, _ in events] == [*["token"] * len(tokens), "update", "end"]
+    assert events[-1][1]["answer"] == "Call Mr Son first today"
