@@ -134,7 +134,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    """The main job on the embedded defaults: a demo bank, a token, the server."""
+    """The main job on the embedded defaults: a demo bank, its indexes, the night's drafts, a token, the server."""
     from sqlalchemy import select
 
     from stores.demo_bank import generate_demo_bank
@@ -155,6 +155,15 @@ def cmd_up(args: argparse.Namespace) -> int:
     out(
         f"indexes ready: {summary.clients} client profiles, {summary.products} products, "
         f"{summary.policy_chunks} policy passages ({sum(summary.seconds.values()):.1f} s)"
+    )
+    night = default_today(database)
+    out(f"the nightly catch-up for {night}: drafts for the morning inbox")
+    summary_night = nightly_command.night(
+        database, night, rm_id=None, model="none", rules=None, wave_size=500, concurrency=4, progress=False
+    )
+    out(
+        f"{summary_night['events']} client events, {summary_night['drafts_created']} new drafts "
+        f"({summary_night['already_drafted']} drafted before)"
     )
     with database.engine.connect() as connection:
         rm_id = connection.execute(select(Rm.id).order_by(Rm.id).limit(1)).scalar()

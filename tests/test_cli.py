@@ -120,3 +120,30 @@ def test_the_cli_works_on_a_postgresql_url(
     with postgres_db.engine.connect() as connection:  # the rows landed in the test's own schema
         assert not postgres_db.is_empty()
         assert connection.exec_driver_sql("SHOW timezone").scalar() == "Asia/Ho_Chi_Minh"
+
+
+def test_up_builds_the_bank_the_indexes_the_nights_drafts_and_a_token_before_serving(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import func, select
+
+    import agentify.cli as cli
+    from stores.drafts import Draft
+    from tools.auth import rm_for_token
+
+    monkeypatch.setenv("AGENTIFY_EMBEDDINGS", "hash")
+    served: list[tuple[str, int]] = []
+    monkeypatch.setattr(cli, "_serve", lambda host, port: served.append((host, port)))
+
+    assert cli.main(["up", "--clients", "200", "--today", "2025-10-24", "--port", "8123"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    token = next(line for line in lines if line.startswith("signed-in token for RM001:")).split(": ")[1]
+    database = cli.Database()
+    assert rm_for_token(database, token) == "RM001"
+    with database.engine.connect() as connection:
+        drafts = connection.execute(select(func.count()).select_from(Draft)).scalar_one()
+    night = next(line for line in lines if "new drafts" in line)
+    assert drafts > 0 and f"{drafts} new drafts" in night
+    assert served == [("127.0.0.1", 8123)]
+    assert any("http://127.0.0.1:8123/" in line for line in lines)
