@@ -157,7 +157,10 @@ def test_a_bad_cases_file_exits_2_naming_the_lines(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["run", "data_entry", "--cases", "missing.jsonl", "--fixture", SMALL_BANK], "no such file"),
-        (["run", "no_such_suite", "--cases", "x.jsonl"], "unknown suite 'no_such_suite' (known: data_entry"),
+        (
+            ["run", "no_such_suite", "--cases", "x.jsonl"],
+            "unknown suite 'no_such_suite' (known: compliance, data_entry, events",
+        ),
         (["run", "data_entry", "--cases", "CASES"], "no fixture: pass --fixture"),
         (["run", "data_entry", "--cases", "CASES", "--fixture", "BAD_FIXTURE"], "clients[0]"),
         (["run", "data_entry", "--cases", "CASES", "--fixture", SMALL_BANK, "--model", "gpt"], "unknown model setting"),
