@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import logging
 import re
@@ -209,6 +210,14 @@ class Store:
     workdir: Path
     #: Free for the suite: a compiled graph, an index… built once per store.
     cache: dict[str, Any] = field(default_factory=dict)
+
+    def compiled(self, module: str) -> Any:
+        """The ``builder`` of the graph module ``module``, compiled once for this store with its checkpointer."""
+        graph = self.cache.get(module)
+        if graph is None:
+            builder = importlib.import_module(module).builder
+            graph = self.cache[module] = builder.compile(checkpointer=self.checkpointer)
+        return graph
 
 
 @dataclass(frozen=True)

@@ -25,32 +25,23 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _coerce_today(context: AgentContext | NightlyContext) -> None:
-    """A context from JSON (LangGraph Studio, the HTTP API) carries ``today`` as text: make it a date or refuse it."""
-    today: object = context.today
-    if today is None or (isinstance(today, dt.date) and not isinstance(today, dt.datetime)):
-        return
-    try:
-        parsed = dt.date.fromisoformat(str(today))
-    except ValueError as error:
-        raise ValueError(f"today must be a date YYYY-MM-DD, got {today!r}") from error
-    object.__setattr__(context, "today", parsed)
+class _RunFacts:
+    """What every run's context shares: the store, the day and the model, read from the dataclass fields."""
 
-
-@dataclass(frozen=True)
-class AgentContext:
-    """The signed-in RM, the model setting, the bank and the RM's "today"."""
-
-    rm_id: str
-    #: ``none`` (deterministic engines only), ``local`` (the embedded model) or ``openai:<model>``.
-    model: str = field(default_factory=default_model_setting)
-    #: The bank's store; None means ``AGENTIFY_DATABASE_URL`` (or the default SQLite file).
-    database_url: str | None = None
-    #: The RM's today in Asia/Ho_Chi_Minh; None means the loaded bank's reference date, else the real date.
-    today: dt.date | None = None
+    model: str
+    database_url: str | None
+    today: dt.date | None
 
     def __post_init__(self) -> None:
-        _coerce_today(self)
+        # A context from JSON (LangGraph Studio, the HTTP API) carries ``today`` as text: a date, or refused.
+        today: object = self.today
+        if today is None or (isinstance(today, dt.date) and not isinstance(today, dt.datetime)):
+            return
+        try:
+            parsed = dt.date.fromisoformat(str(today))
+        except ValueError as error:
+            raise ValueError(f"today must be a date YYYY-MM-DD, got {today!r}") from error
+        object.__setattr__(self, "today", parsed)
 
     def database(self) -> Database:
         return shared_database(self.database_url or database_url())
@@ -75,7 +66,20 @@ class AgentContext:
 
 
 @dataclass(frozen=True)
-class NightlyContext:
+class AgentContext(_RunFacts):
+    """The signed-in RM, the model setting, the bank and the RM's "today"."""
+
+    rm_id: str
+    #: ``none`` (deterministic engines only), ``local`` (the embedded model) or ``openai:<model>``.
+    model: str = field(default_factory=default_model_setting)
+    #: The bank's store; None means ``AGENTIFY_DATABASE_URL`` (or the default SQLite file).
+    database_url: str | None = None
+    #: The RM's today in Asia/Ho_Chi_Minh; None means the loaded bank's reference date, else the real date.
+    today: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class NightlyContext(_RunFacts):
     """The nightly catch-up run: no RM is signed in; ``rm_id`` narrows a run to one RM's clients.
 
     The scan date comes from the graph's input (default: the bank's today); the event
@@ -92,23 +96,3 @@ class NightlyContext:
     rules: Mapping[str, Any] | None = None
     #: Events drafted per wave: bounds memory and what a killed run redoes.
     wave_size: int = 500
-
-    def __post_init__(self) -> None:
-        _coerce_today(self)
-
-    def database(self) -> Database:
-        return shared_database(self.database_url or database_url())
-
-    def resolved_today(self) -> dt.date:
-        if self.today is not None:
-            return self.today
-        with self.database().engine.connect() as connection:
-            return reference_date(connection) or bank_today()
-
-    def chat_model(self) -> BaseChatModel | None:
-        """As ``AgentContext.chat_model``: an unavailable model means the template engine, with a warning."""
-        try:
-            return load_chat_model(self.model)
-        except ModelUnavailableError as error:
-            logger.warning("model %r unavailable, drafting with templates: %s", self.model, error)
-            return None

@@ -392,7 +392,9 @@ def test_a_graph_that_raises_fails_its_case_on_every_metric(
                 raise RuntimeError("the graph fell over")
             return real.invoke(state, config, context=context)
 
-    real_builder = de.builder
+    import graphs.data_entry.graph as data_entry_graph
+
+    real_builder = data_entry_graph.builder
     real: Any = None
 
     class Builder:
@@ -401,7 +403,7 @@ def test_a_graph_that_raises_fails_its_case_on_every_metric(
             real = real_builder.compile(checkpointer=checkpointer)
             return Exploding()
 
-    monkeypatch.setattr(de, "builder", Builder())
+    monkeypatch.setattr(data_entry_graph, "builder", Builder())  # the runner compiles the module's builder
     boom = {**SON, "id": "boom", "input": {"note": "explode"}}
     cases = load_cases(_write_cases(tmp_path / "c.jsonl", [boom, MINH]), de.SUITE, have_default_fixture=True)
     result = run_suite(de.SUITE, cases, default_fixture=small_bank, model="none")

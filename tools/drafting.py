@@ -34,23 +34,14 @@ from tools.tone import (
     split_message,
     validate_template,
 )
+from tools.triggers import KINDS
 
-__all__ = ["DRAFT_KINDS", "ComposedDraft", "DraftRequest", "compose_draft", "key_numbers"]
+__all__ = ["DRAFT_KINDS", "ComposedDraft", "DraftRequest", "category_text", "compose_draft", "date_text", "key_numbers"]
 
 logger = logging.getLogger(__name__)
 
-DRAFT_KINDS = (
-    "complaint_followup",
-    "cd_maturity",
-    "loan_maturity",
-    "birthday",
-    "large_deposit",
-    "attrition_risk",
-    "idle_cash",
-    "inactive",
-    "cross_sell",
-    "check_in",
-)
+#: Every trigger kind, and a plain check-in when there is no event.
+DRAFT_KINDS = (*KINDS, "check_in")
 MIN_BODY_CHARS = 30
 MAX_BODY_CHARS = 1_800
 MAX_POLICY_CHARS = 800
@@ -198,7 +189,8 @@ def date_text(iso: str | None, language: str) -> str:
     return day.strftime("%d/%m/%Y") if language == "vi" else f"{day.day} {day.strftime('%B %Y')}"
 
 
-def _category(value: Any, language: str) -> str:
+def category_text(value: Any, language: str) -> str:
+    """A product category or complaint kind in words of the language ("cd" → "chứng chỉ tiền gửi")."""
     text = str(value or "")
     return _CATEGORY_VI.get(text, text) if language == "vi" else text.replace("_", " ")
 
@@ -217,7 +209,7 @@ class _Body:
 
 
 def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
-    product = f.get("product_name") or _category(f.get("category"), "en") or "product"
+    product = f.get("product_name") or category_text(f.get("category"), "en") or "product"
     amount = format_amount(f.get("amount_vnd"), "en")
     action = "Let me know what time works for you." if casual else "Please let me know a time that suits you."
     glad = "Happy to" if casual else "I would be glad to"
@@ -276,7 +268,7 @@ def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
             action,
         )  # fmt: skip
     if kind == "complaint_followup":
-        category, opened = _category(f.get("category"), "en"), date_text(f.get("opened_on"), "en")
+        category, opened = category_text(f.get("category"), "en"), date_text(f.get("opened_on"), "en")
         return _Body(
             [f"I am following up on the {category} issue you reported on {opened}."],
             ["I am sorry for the inconvenience; I am personally making sure it is resolved and will keep you "
@@ -354,7 +346,7 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
             action,
         )
     if kind == "complaint_followup":
-        category, opened = _category(f.get("category"), "vi"), date_text(f.get("opened_on"), "vi")
+        category, opened = category_text(f.get("category"), "vi"), date_text(f.get("opened_on"), "vi")
         return _Body(
             [f"{me_cap} xin liên hệ về vấn đề {category} mà {p} đã phản ánh ngày {opened}."],
             [f"{me_cap} thành thật xin lỗi {p} vì sự bất tiện này, đang trực tiếp theo dõi để xử lý dứt điểm và sẽ "
@@ -368,7 +360,7 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
             action,
         )
     if kind == "cross_sell":
-        product = f.get("product_name") or _category(f.get("category"), "vi")
+        product = f.get("product_name") or category_text(f.get("category"), "vi")
         return _Body(
             [f"Dựa trên danh mục hiện tại của {p}, sản phẩm {product} có thể phù hợp với {p}."],
             [f"{me_cap} rất sẵn lòng gửi {p} thông tin chi tiết khi {p} thuận tiện."],

@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from agentify.console import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, err, iso_date, out
+from agentify.console import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, err, iso_date, out, positive_int
 from stores.db import Database
 
 logger = logging.getLogger(__name__)
@@ -152,16 +152,6 @@ def cmd_outbox_deliver(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from error
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``drafts …`` and ``outbox deliver`` to the top-level ``agentify`` sub-commands."""
     drafts = subparsers.add_parser("drafts", help="the nightly drafts of one RM: review, edit, send, dismiss")
@@ -171,7 +161,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.add_argument("--rm", required=True, help="the signed-in RM")
     listing.add_argument("--all", action="store_true", help="also sent, copied and dismissed drafts")
     listing.add_argument("--date", type=iso_date, help="only the drafts of this night (YYYY-MM-DD)")
-    listing.add_argument("--limit", type=_positive, default=200, help="at most this many (default 200)")
+    listing.add_argument("--limit", type=positive_int, default=200, help="at most this many (default 200)")
     listing.set_defaults(handler=cmd_drafts_list)
 
     for action, help_text in (
@@ -194,5 +184,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     deliver = outbox_commands.add_parser(
         "deliver", help="send queued e-mails through AGENTIFY_SMTP_URL (from AGENTIFY_SMTP_FROM)"
     )
-    deliver.add_argument("--limit", type=_positive, default=100, help="at most this many e-mails (default 100)")
+    deliver.add_argument("--limit", type=positive_int, default=100, help="at most this many e-mails (default 100)")
     deliver.set_defaults(handler=cmd_outbox_deliver)

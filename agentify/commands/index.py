@@ -9,20 +9,10 @@ from __future__ import annotations
 import argparse
 import logging
 
-from agentify.console import EXIT_OK, EXIT_REFUSED, err, iso_date, out
+from agentify.console import EXIT_OK, EXIT_REFUSED, err, iso_date, out, positive_int
 from stores.db import Database
 
 logger = logging.getLogger(__name__)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from error
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
@@ -97,6 +87,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     search = commands.add_parser("search", help="an RM's clients best matching a description, one per line")
     search.add_argument("--rm", required=True, help="the RM searching: only their clients are returned")
-    search.add_argument("-k", type=_positive, default=10, help="how many clients (default 10)")
+    search.add_argument("-k", type=positive_int, default=10, help="how many clients (default 10)")
     search.add_argument("text", help='what to look for, e.g. "idle cash in a current account"')
     search.set_defaults(handler=cmd_index_search)

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from agentify.console import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, err, iso_date, out
+from agentify.console import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, err, iso_date, out, positive_int, require_rm
 from stores.db import Database
 
 logger = logging.getLogger(__name__)
@@ -36,18 +36,6 @@ def _read_rules(path: str | None) -> dict[str, Any] | None:
 
     EventRules.from_mapping(data)  # refuse a bad file before anything runs
     return data
-
-
-def _check_rm(database: Database, rm_id: str | None) -> None:
-    if rm_id is None:
-        return
-    from sqlalchemy import select
-
-    from stores.schema import Rm
-
-    with database.engine.connect() as connection:
-        if connection.execute(select(Rm.id).where(Rm.id == rm_id)).first() is None:
-            raise ValueError(f"unknown RM {rm_id!r}")
 
 
 class _Progress:
@@ -113,17 +101,24 @@ def _default_date(database: Database) -> dt.date:
     return default_today(database)
 
 
-def cmd_nightly(args: argparse.Namespace) -> int:
+def _checked_options(database: Database, args: argparse.Namespace) -> tuple[dict[str, Any] | None, str]:
+    """The rules file, the RM and the model, refused before anything runs; the rules and the model setting."""
     from tools.models import default_model_setting, parse_model_setting
 
+    rules = _read_rules(args.rules)
+    if args.rm is not None:
+        require_rm(database, args.rm)
+    model = args.model or default_model_setting()
+    parse_model_setting(model)
+    return rules, model
+
+
+def cmd_nightly(args: argparse.Namespace) -> int:
     database = Database()
     database.create_schema()
     try:
-        rules = _read_rules(args.rules)
-        _check_rm(database, args.rm)
-        model = args.model or default_model_setting()
-        parse_model_setting(model)
-    except ValueError as error:
+        rules, model = _checked_options(database, args)
+    except (LookupError, ValueError) as error:
         err(f"refused: {error}")
         return EXIT_REFUSED
     scan_date = args.date or _default_date(database)
@@ -147,17 +142,13 @@ def cmd_nightly(args: argparse.Namespace) -> int:
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
     from agentify.scheduler import InvalidSchedule, check_cron, run_schedule
-    from tools.models import default_model_setting, parse_model_setting
 
     database = Database()
     database.create_schema()
     try:
         expression = check_cron(args.cron)
-        rules = _read_rules(args.rules)
-        _check_rm(database, args.rm)
-        model = args.model or default_model_setting()
-        parse_model_setting(model)
-    except (InvalidSchedule, ValueError) as error:
+        rules, model = _checked_options(database, args)
+    except (InvalidSchedule, LookupError, ValueError) as error:
         err(f"refused: {error}")
         return EXIT_REFUSED
 
@@ -195,22 +186,12 @@ def _update_index(database: Database, day: dt.date) -> None:
     logger.info("client index updated: %d re-embedded, %d removed", len(result.upserted), len(result.removed))
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from error
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rm", help="only this RM's clients (default: every RM)")
     parser.add_argument("--model", help="none, local or openai:<model> (default: AGENTIFY_MODEL or none)")
     parser.add_argument("--rules", help='a JSON file of event rules, e.g. {"maturity_window_days": 14}')
-    parser.add_argument("--wave-size", type=_positive, default=500, help="events drafted per wave (default 500)")
-    parser.add_argument("--concurrency", type=_positive, default=4, help="drafts at once within a wave (default 4)")
+    parser.add_argument("--wave-size", type=positive_int, default=500, help="events drafted per wave (default 500)")
+    parser.add_argument("--concurrency", type=positive_int, default=4, help="drafts at once within a wave (default 4)")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -225,6 +206,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     scheduler = subparsers.add_parser("scheduler", help="run the nightly scan on a cron schedule (Asia/Ho_Chi_Minh)")
     scheduler.add_argument("--cron", default=DEFAULT_CRON, help=f"cron expression (default {DEFAULT_CRON!r})")
-    scheduler.add_argument("--max-runs", type=_positive, help="stop after this many runs (default: run forever)")
+    scheduler.add_argument("--max-runs", type=positive_int, help="stop after this many runs (default: run forever)")
     _common(scheduler)
     scheduler.set_defaults(handler=cmd_scheduler)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from agentify.console import EXIT_OK, EXIT_REFUSED, err, out
+from agentify.console import EXIT_OK, EXIT_REFUSED, err, out, require_rm
 from stores.db import Database
 
 if TYPE_CHECKING:
@@ -25,16 +25,11 @@ if TYPE_CHECKING:
 
 
 def _personalization(rm_id: str) -> Personalization:
-    from sqlalchemy import select
-
-    from stores.schema import Rm
     from tools.personalization import Personalization
 
     database = Database()
     database.create_schema()
-    with database.engine.connect() as connection:
-        if connection.execute(select(Rm.id).where(Rm.id == rm_id)).first() is None:
-            raise LookupError(f"unknown RM {rm_id!r}")
+    require_rm(database, rm_id)
     return Personalization(database, rm_id)
 
 

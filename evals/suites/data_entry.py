@@ -58,7 +58,6 @@ from langgraph.types import Command
 
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, micro_f1, rate, rounded
 from graphs.context import AgentContext
-from graphs.data_entry.graph import builder
 from graphs.data_entry.nodes import CHOOSE_CLIENT_ACTION, CONFIRM_ACTION
 from tools.crm import CrmApi
 from tools.text import strip_accents
@@ -66,7 +65,6 @@ from tools.text import strip_accents
 logger = logging.getLogger(__name__)
 
 NAME = "data_entry"
-GRAPH_KEY = "data_entry.graph"
 #: More pauses than this means the graph keeps asking: the case fails rather than loops.
 MAX_PAUSES = 6
 
@@ -218,9 +216,7 @@ def _read_back(env: CaseEnv, rm_id: str, state: dict[str, Any]) -> dict[str, Any
 def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     if env.rm_id is None:
         raise CaseFailed("the data-entry graph needs an rm_id")
-    graph = env.store.cache.get(GRAPH_KEY)
-    if graph is None:
-        graph = env.store.cache[GRAPH_KEY] = builder.compile(checkpointer=env.store.checkpointer)
+    graph = env.store.compiled("graphs.data_entry.graph")
     context = AgentContext(rm_id=env.rm_id, model=env.model, database_url=env.database.url, today=env.today)
     config: Any = {"configurable": {"thread_id": env.thread_id}}
     ignore: Command[Any] = Command(resume=[{"type": "ignore", "args": None}])

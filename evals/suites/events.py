@@ -31,22 +31,11 @@ from sqlalchemy import func, select
 from evals.runner import Case, CaseEnv, CaseOutcome, Scored, Suite, micro_f1, rate, rounded
 from graphs.context import NightlyContext
 from stores.drafts import Draft
+from tools.triggers import KINDS
 
 logger = logging.getLogger(__name__)
 
 NAME = "events"
-GRAPH_KEY = "events.graph"
-KINDS = (
-    "birthday",
-    "cd_maturity",
-    "loan_maturity",
-    "large_deposit",
-    "inactive",
-    "idle_cash",
-    "complaint_followup",
-    "cross_sell",
-    "attrition_risk",
-)
 
 
 def validate_case(case: Case) -> list[str]:
@@ -69,15 +58,6 @@ def validate_case(case: Case) -> list[str]:
     return problems
 
 
-def _graph(env: CaseEnv) -> Any:
-    graph = env.store.cache.get(GRAPH_KEY)
-    if graph is None:
-        from graphs.nightly.graph import builder
-
-        graph = env.store.cache[GRAPH_KEY] = builder.compile(checkpointer=env.store.checkpointer)
-    return graph
-
-
 def _split_key(event_key: str) -> tuple[str, str]:
     kind, _, rest = event_key.partition(":")
     return rest.partition(":")[0], kind
@@ -88,7 +68,7 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
 
     scan_date = dt.date.fromisoformat(str(case.input["date"]))
     context = NightlyContext(rm_id=env.rm_id, model=env.model, database_url=env.database.url, today=scan_date)
-    graph = _graph(env)
+    graph = env.store.compiled("graphs.nightly.graph")
     summary = run_night(graph, context, scan_date)
     config: Any = {"configurable": {"thread_id": night_thread_id(scan_date, env.rm_id)}}
     keys: list[str] = list(graph.get_state(config).values.get("event_keys") or [])

@@ -45,7 +45,6 @@ from graphs.context import AgentContext
 logger = logging.getLogger(__name__)
 
 NAME = "next_best_action"
-GRAPH_KEY = "next_best_action.graph"
 ACTIONS = (
     "cd_maturity",
     "loan_maturity",
@@ -98,15 +97,6 @@ def validate_case(case: Case) -> list[str]:
 # ----- running a case ------------------------------------------------------------------------
 
 
-def _graph(env: CaseEnv) -> Any:
-    graph = env.store.cache.get(GRAPH_KEY)
-    if graph is None:
-        from graphs.next_best_action.graph import builder
-
-        graph = env.store.cache[GRAPH_KEY] = builder.compile(checkpointer=env.store.checkpointer)
-    return graph
-
-
 def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     if env.rm_id is None:
         raise CaseFailed("the next-best-action graph needs an rm_id")
@@ -114,7 +104,9 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     context = AgentContext(rm_id=env.rm_id, model=env.model, database_url=env.database.url, today=env.today)
     config: Any = {"configurable": {"thread_id": env.thread_id}}
     started = time.perf_counter()
-    state = _graph(env).invoke({"request": case.input["request"]}, config, context=context)
+    state = env.store.compiled("graphs.next_best_action.graph").invoke(
+        {"request": case.input["request"]}, config, context=context
+    )
     graph_ms = (time.perf_counter() - started) * 1000
     if state.get("__interrupt__"):
         raise CaseFailed("the graph paused with an interrupt; this suite expects it to answer in one turn")

@@ -42,7 +42,6 @@ from tools.text import strip_accents
 logger = logging.getLogger(__name__)
 
 NAME = "performance"
-GRAPH_KEY = "performance.graph"
 OWNERS_KEY = "performance.owners"
 REFERENCE_KEY = "performance.reference"
 #: Relative tolerance for numbers (0.5%).
@@ -184,15 +183,6 @@ def foreign_ids(rows: list[list[Any]], owners: dict[str, str], rm_id: str | None
 # ----- running a case ------------------------------------------------------------------------
 
 
-def _graph(env: CaseEnv) -> Any:
-    graph = env.store.cache.get(GRAPH_KEY)
-    if graph is None:
-        from graphs.performance.graph import builder
-
-        graph = env.store.cache[GRAPH_KEY] = builder.compile(checkpointer=env.store.checkpointer)
-    return graph
-
-
 def _reference(case: Case, env: CaseEnv) -> dict[str, Any]:
     """The reference SQL's result, as the case's RM (kept per store and case)."""
     cache: dict[str, Any] = env.store.cache.setdefault(REFERENCE_KEY, {})
@@ -217,7 +207,9 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     context = AgentContext(rm_id=env.rm_id, model=env.model, database_url=env.database.url, today=env.today)
     config: Any = {"configurable": {"thread_id": env.thread_id}}
     started = time.perf_counter()
-    state = _graph(env).invoke({"question": case.input["question"]}, config, context=context)
+    state = env.store.compiled("graphs.performance.graph").invoke(
+        {"question": case.input["question"]}, config, context=context
+    )
     graph_ms = (time.perf_counter() - started) * 1000
     rows = [list(row) for row in (state.get("rows") or [])]
     return {

@@ -49,7 +49,6 @@ from tools.text import strip_accents
 logger = logging.getLogger(__name__)
 
 NAME = "prioritization"
-GRAPH_KEY = "prioritization.graph"
 FACTS_KEY = "advisory.facts"
 OWNERS_KEY = "advisory.owners"
 INDEX_FOLDER = "indexes"
@@ -219,15 +218,6 @@ def owners(database: Any) -> dict[str, str]:
 # ----- running a case ------------------------------------------------------------------------
 
 
-def _graph(env: CaseEnv) -> Any:
-    graph = env.store.cache.get(GRAPH_KEY)
-    if graph is None:
-        from graphs.prioritization.graph import builder
-
-        graph = env.store.cache[GRAPH_KEY] = builder.compile(checkpointer=env.store.checkpointer)
-    return graph
-
-
 def store_facts(env: CaseEnv) -> dict[str, dict[str, Any]]:
     """The client facts of the case's store as of the case's today (kept per store and date)."""
     from tools.retrieval import default_today
@@ -269,7 +259,7 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     config: Any = {"configurable": {"thread_id": env.thread_id}}
     request = {"request": case.input["request"], "product_code": case.input.get("product_code")}
     started = time.perf_counter()
-    state = _graph(env).invoke(request, config, context=context)
+    state = env.store.compiled("graphs.prioritization.graph").invoke(request, config, context=context)
     graph_ms = (time.perf_counter() - started) * 1000
     ranked = [item for item in (state.get("ranked") or []) if _client_id(item)]
     top: list[dict[str, Any]] = [

@@ -23,13 +23,12 @@ from typing import Any
 
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, rate, rounded
 from graphs.context import AgentContext
+from tools.drafting import DRAFT_KINDS
 
 logger = logging.getLogger(__name__)
 
 NAME = "tone"
-GRAPH_KEY = "tone.graph"
-EVENTS = ("birthday", "cd_maturity", "loan_maturity", "large_deposit", "inactive", "idle_cash", "complaint_followup",
-          "cross_sell", "attrition_risk", "check_in")  # fmt: skip
+EVENTS = DRAFT_KINDS
 SCORED = {"salutation": "salutation_match", "signoff": "signoff_match", "language": "language_match"}
 
 
@@ -50,21 +49,12 @@ def validate_case(case: Case) -> list[str]:
     return problems
 
 
-def _graph(env: CaseEnv) -> Any:
-    graph = env.store.cache.get(GRAPH_KEY)
-    if graph is None:
-        from graphs.drafting.graph import builder
-
-        graph = env.store.cache[GRAPH_KEY] = builder.compile(checkpointer=env.store.checkpointer)
-    return graph
-
-
 def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     if env.rm_id is None:
         raise CaseFailed("the drafting graph needs an rm_id")
     context = AgentContext(rm_id=env.rm_id, model=env.model, database_url=env.database.url, today=env.today)
     config: Any = {"configurable": {"thread_id": env.thread_id}}
-    state = _graph(env).invoke(
+    state = env.store.compiled("graphs.drafting.graph").invoke(
         {"client_id": case.input["client_id"], "event": case.input["event"]}, config, context=context
     )
     if state.get("status") != "drafted":

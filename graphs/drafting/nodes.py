@@ -18,14 +18,13 @@ from graphs.context import AgentContext
 from graphs.drafting.state import DraftingState
 from tools.compliance import check_message
 from tools.crm import ClientNotFound, CrmApi
-from tools.drafting import DraftRequest, compose_draft
+from tools.drafting import DRAFT_KINDS, DraftRequest, compose_draft
 from tools.personalization import Personalization
 from tools.tone import ToneProfile
-from tools.triggers import KINDS, detect_triggers
+from tools.triggers import detect_triggers
 
 logger = logging.getLogger(__name__)
 
-DRAFTABLE = (*KINDS, "check_in")
 _PROFILE_KEYS = ("full_name", "honorific", "language", "preferred_channel", "segment", "risk_profile", "occupation",
                  "city", "email", "phone", "date_of_birth")  # fmt: skip
 
@@ -37,8 +36,8 @@ def _crm(runtime: Runtime[AgentContext]) -> CrmApi:
 def load_client(state: DraftingState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """The client 360, only if the client is the signed-in RM's."""
     event = str(state.get("event") or "")
-    if event not in DRAFTABLE:
-        raise ValueError(f"unknown event {event!r}; one of: {', '.join(DRAFTABLE)}")
+    if event not in DRAFT_KINDS:
+        raise ValueError(f"unknown event {event!r}; one of: {', '.join(DRAFT_KINDS)}")
     crm = _crm(runtime)
     try:
         c360 = crm.client_360(str(state["client_id"]), today=runtime.context.resolved_today())

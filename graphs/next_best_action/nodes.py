@@ -6,7 +6,6 @@ a short prompt of facts (no ids), and a draft that drops the key facts is replac
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
@@ -16,7 +15,7 @@ from graphs.context import AgentContext
 from graphs.next_best_action.state import NextBestActionState
 from tools.client_resolution import resolve_client
 from tools.crm import ClientMatch, CrmApi
-from tools.drafting import DraftRequest, compose_draft
+from tools.drafting import DraftRequest, category_text, compose_draft, date_text
 from tools.note_extraction import detect_language, extract_note
 from tools.personalization import Personalization
 from tools.report_format import format_amount, format_number
@@ -50,16 +49,6 @@ _LABELS = {
         "inactive": "Lâu chưa liên hệ",
         "cross_sell": "Bán chéo",
     },
-}
-_CATEGORY_VI = {
-    "cd": "chứng chỉ tiền gửi",
-    "savings": "tiết kiệm",
-    "investment": "đầu tư",
-    "insurance": "bảo hiểm",
-    "loan": "khoản vay",
-    "card": "thẻ",
-    "casa": "tài khoản thanh toán",
-    "fees": "phí",
 }
 _QUERIES = {
     "complaint_followup": "complaint handling service recovery follow-up",
@@ -193,26 +182,14 @@ def retrieve_context(state: NextBestActionState) -> dict[str, Any]:
 # ----- recommend -----------------------------------------------------------------------------
 
 
-def _date_text(iso: str | None, language: str) -> str:
-    if not iso:
-        return "—"
-    day = dt.date.fromisoformat(iso)
-    return day.strftime("%d/%m/%Y") if language == "vi" else f"{day.day} {day.strftime('%B %Y')}"
-
-
-def _category(value: Any, language: str) -> str:
-    text = str(value or "")
-    return _CATEGORY_VI.get(text, text) if language == "vi" else text.replace("_", " ")
-
-
 def _fact_line(trigger: dict[str, Any], language: str) -> str:
     """The concrete facts of one trigger, for the RM (the reason) and for the model's prompt."""
     kind, f = trigger["kind"], trigger["facts"]
     vi = language == "vi"
     amount = format_amount(f.get("amount_vnd"), language)
-    product = f.get("product_name") or _category(f.get("category") or f.get("product_code"), language)
+    product = f.get("product_name") or category_text(f.get("category") or f.get("product_code"), language)
     if kind in ("cd_maturity", "loan_maturity"):
-        due, days = _date_text(f["maturity_on"], language), f["days_left"]
+        due, days = date_text(f["maturity_on"], language), f["days_left"]
         rate = format_number(f["rate_pct"], language) + "%" if f.get("rate_pct") else None
         if kind == "cd_maturity" and vi:
             return f"chứng chỉ tiền gửi {amount} đáo hạn ngày {due} (còn {days} ngày" + (
@@ -224,7 +201,7 @@ def _fact_line(trigger: dict[str, Any], language: str) -> str:
             return f"khoản vay dư nợ {amount} đến hạn ngày {due} (còn {days} ngày)"
         return f"{product}, {amount} outstanding, matures on {due} ({days} days left)"
     if kind == "birthday":
-        age, when, until = f["age"], _date_text(f["date"], language), f["days_until"]
+        age, when, until = f["age"], date_text(f["date"], language), f["days_until"]
         if until == 0:
             return f"sinh nhật hôm nay (tròn {age} tuổi)" if vi else f"birthday today (turns {age})"
         if vi:
@@ -232,7 +209,7 @@ def _fact_line(trigger: dict[str, Any], language: str) -> str:
         return f"birthday on {when} (in {until} days, turns {age})"
     if kind == "large_deposit":
         source = ", ".join(str(v) for v in (f.get("category"), f.get("counterparty")) if v).replace("_", " ")
-        when = _date_text(f.get("posted_on"), language)
+        when = date_text(f.get("posted_on"), language)
         line = f"nhận {amount} ngày {when}" if vi else f"inbound {amount} on {when}"
         return line + (f" ({source})" if source else "")
     if kind == "idle_cash":
@@ -243,14 +220,14 @@ def _fact_line(trigger: dict[str, Any], language: str) -> str:
     if kind == "inactive":
         if f.get("days_since_contact") is None:
             return "chưa có lần liên hệ nào được ghi nhận" if vi else "no interaction ever logged"
-        when, days = _date_text(f.get("last_contacted_on"), language), f["days_since_contact"]
+        when, days = date_text(f.get("last_contacted_on"), language), f["days_since_contact"]
         return (
             f"{days} ngày chưa liên hệ (lần cuối {when})" if vi else f"no interaction for {days} days (last on {when})"
         )
     if kind == "complaint_followup":
         when, category, days = (
-            _date_text(f.get("opened_on"), language),
-            _category(f.get("category"), language),
+            date_text(f.get("opened_on"), language),
+            category_text(f.get("category"), language),
             f.get("days_open"),
         )
         summary = f": {str(f['summary']).rstrip('.')}" if f.get("summary") else ""
@@ -272,7 +249,7 @@ def _fact_line(trigger: dict[str, Any], language: str) -> str:
         aum, segment, category = (
             format_amount(f.get("aum_vnd"), language),
             f.get("segment"),
-            _category(f.get("category"), language),
+            category_text(f.get("category"), language),
         )
         if vi:
             return f"khách hàng {segment} chưa có {category}: {product} phù hợp (AUM {aum})"
