@@ -28,7 +28,7 @@ logger = logging.getLogger("agentify")
 
 
 def _bank_today() -> dt.date:
-    from tools.crm import bank_today
+    from tools.crm.api import bank_today
 
     return bank_today()
 
@@ -49,7 +49,7 @@ def cmd_crm_load(args: argparse.Namespace) -> int:
 
 
 def cmd_crm_query(args: argparse.Namespace) -> int:
-    from tools.query_guard import QueryRefused, run_guarded_query
+    from tools.reporting.guard import QueryRefused, run_guarded_query
 
     database = Database()
     try:
@@ -88,7 +88,7 @@ def cmd_demo_bank(args: argparse.Namespace) -> int:
 
 
 def cmd_rm_token(args: argparse.Namespace) -> int:
-    from tools.auth import issue_token
+    from tools.crm.auth import issue_token
 
     try:
         token = issue_token(Database(), args.rm_id)
@@ -139,8 +139,8 @@ def cmd_up(args: argparse.Namespace) -> int:
 
     from stores.demo_bank import generate_demo_bank
     from stores.schema import Rm
-    from tools.auth import issue_token
-    from tools.retrieval import build_indexes, default_today
+    from tools.crm.auth import issue_token
+    from tools.knowledge.retrieval import build_indexes, default_today
 
     database = Database()
     database.create_schema()

@@ -4,7 +4,7 @@ Start it with ``uvicorn agentify.server:create_app --factory``. Nothing happens 
 import time: ``create_app`` builds the app, the lifespan creates missing tables.
 
 Who is signed in comes only from the ``Authorization: Bearer <token>`` header
-(tokens from ``tools.auth.issue_token``); a body that names an ``rm_id`` is
+(tokens from ``tools.crm.auth.issue_token``); a body that names an ``rm_id`` is
 rejected. Another RM's client answers exactly like a client that does not exist.
 
 Errors are JSON, always with a ``detail``:
@@ -52,7 +52,7 @@ from agentify.api.deps import current_rm, get_database
 from agentify.api.runtime import open_runtime
 from stores.db import Database
 from stores.fixtures import reference_date
-from tools.crm import (
+from tools.crm.api import (
     MAX_IDEMPOTENCY_KEY,
     Client360,
     ClientMatch,
@@ -66,8 +66,8 @@ from tools.crm import (
     WriteRejected,
     WriteResult,
 )
-from tools.inbox import DraftActionRefused, DraftNotFound
-from tools.query_guard import QueryRefused, QueryTimeout, run_guarded_query
+from tools.inbox.drafts import DraftActionRefused, DraftNotFound
+from tools.reporting.guard import QueryRefused, QueryTimeout, run_guarded_query
 
 logger = logging.getLogger(__name__)
 

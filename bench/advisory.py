@@ -29,7 +29,7 @@ from sqlalchemy import text
 from graphs.context import AgentContext
 from stores.db import Database
 from stores.demo_bank import generate_demo_bank
-from tools.retrieval import build_indexes
+from tools.knowledge.retrieval import build_indexes
 
 logger = logging.getLogger("bench.advisory")
 

@@ -6,7 +6,7 @@ Runs the real graph (``graphs.data_entry.graph.builder`` with a SQLite checkpoin
 dev-set notes (``evals/datasets/data_entry``), loaded into a temporary store, one fresh
 thread per note; each note's RM and today come from its case. One untimed warm-up call per
 model (loading the local model is not a note's latency). By default it measures ``none``
-and, when ``tools.local_llm`` reports the embedded model available, ``local``. Prints one
+and, when ``tools.core.llm.local`` reports the embedded model available, ``local``. Prints one
 line per model, e.g. ``data-entry model=none p50_ms=14.2 p95_ms=25.0 max_ms=31.7 n=54``.
 """
 
@@ -26,8 +26,8 @@ from evals.runner import Case, load_cases, store_pool
 from evals.suites.data_entry import SUITE
 from graphs.context import AgentContext
 from graphs.data_entry.graph import builder
-from tools.local_llm import status as local_model_status
-from tools.models import load_chat_model
+from tools.core.llm.local import status as local_model_status
+from tools.core.llm.models import load_chat_model
 
 logger = logging.getLogger("bench.data_entry")
 

@@ -42,7 +42,7 @@ from sqlalchemy import select
 from stores.db import Database
 from stores.demo_bank import generate_demo_bank
 from stores.schema import Client, Rm
-from tools.auth import issue_token
+from tools.crm.auth import issue_token
 
 #: Messages that need no client: (intent the co-pilot should pick, text).
 FIXED_MESSAGES: tuple[tuple[str, str], ...] = (

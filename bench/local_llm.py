@@ -20,8 +20,8 @@ from typing import Any
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
-from tools.local_llm import model_lock
-from tools.models import StructuredMethod, load_chat_model, span_in, structured_call
+from tools.core.llm.local import model_lock
+from tools.core.llm.models import StructuredMethod, load_chat_model, span_in, structured_call
 
 EMAIL_PROMPT = (
     "Write a short, warm follow-up email (about 120 words) from a bank relationship manager to "

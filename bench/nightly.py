@@ -27,8 +27,8 @@ from graphs.nightly.runner import run_night
 from stores.checkpoints import open_checkpointer
 from stores.db import Database
 from stores.demo_bank import generate_demo_bank
-from tools.events import scan_events
-from tools.retrieval import default_today
+from tools.knowledge.retrieval import default_today
+from tools.signals.events import scan_events
 
 
 def _night(database: Database, day: dt.date, args: argparse.Namespace) -> dict[str, Any]:

@@ -4,14 +4,14 @@ Usage: .venv/bin/python bench/performance.py [--models none local] [--no-stock] 
 
 Over the dev cases (``evals/datasets/performance``):
 
-- for each model (default ``none``, and ``local`` when ``tools.local_llm`` reports the embedded
+- for each model (default ``none``, and ``local`` when ``tools.core.llm.local`` reports the embedded
   model available) the suite is run exactly as ``python -m evals run performance`` runs it (the
   real graph, a fresh thread per case); latency is the graph's ``invoke`` time per case, execution
   accuracy the suite's metric;
 - side by side, on the same cases with a reference SQL and the same local model, LangChain's stock
   ``langchain_classic.chains.create_sql_query_chain`` over ``langchain_community``'s ``SQLDatabase``
   on the same temporary SQLite store. The question is prefixed with who is asking and the date (the
-  chain has no other way to know them); its SQL is run through ``tools.query_guard`` as the case's
+  chain has no other way to know them); its SQL is run through ``tools.reporting.guard`` as the case's
   RM (so it is scoped and safe) and scored the same way as the graph's rows.
 
 Prints one line per measurement, e.g.
@@ -35,9 +35,9 @@ from typing import Any
 from evals.runner import Case, load_cases, run_suite, store_pool
 from evals.suites.performance import SUITE, result_contains
 from stores.schema import CRM_TABLES
-from tools.local_llm import status as local_model_status
-from tools.models import load_chat_model
-from tools.query_guard import QueryRefused, run_guarded_query
+from tools.core.llm.local import status as local_model_status
+from tools.core.llm.models import load_chat_model
+from tools.reporting.guard import QueryRefused, run_guarded_query
 
 logger = logging.getLogger("bench.performance")
 

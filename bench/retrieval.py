@@ -34,9 +34,9 @@ import numpy as np
 from stores.db import Database
 from stores.demo_bank import generate_demo_bank
 from stores.vector_index import VectorCache
-from tools.embeddings import LocalE5Embeddings, embed_query, normalize
-from tools.profiles import EVENT_WEIGHT, Essence, compute_essences
-from tools.retrieval import build_indexes, embed_cached, profile_vectors, update_client_index
+from tools.core.llm.embeddings import LocalE5Embeddings, embed_query, normalize
+from tools.knowledge.retrieval import build_indexes, embed_cached, profile_vectors, update_client_index
+from tools.signals.profiles import EVENT_WEIGHT, Essence, compute_essences
 
 TODAY = dt.date(2025, 10, 24)
 SEED = 7

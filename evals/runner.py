@@ -45,7 +45,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from stores.checkpoints import open_checkpointer
 from stores.db import Database, shared_database
 from stores.fixtures import FixtureError, load_fixture, parse_fixture, read_fixture_file
-from tools.models import ModelUnavailableError, default_model_setting, load_chat_model, parse_model_setting
+from tools.core.llm.models import ModelUnavailableError, default_model_setting, load_chat_model, parse_model_setting
 
 logger = logging.getLogger(__name__)
 

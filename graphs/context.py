@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from stores.db import Database, shared_database
 from stores.fixtures import reference_date
 from stores.settings import database_url
-from tools.crm import bank_today
-from tools.models import ModelUnavailableError, default_model_setting, load_chat_model
+from tools.core.llm.models import ModelUnavailableError, default_model_setting, load_chat_model
+from tools.crm.api import bank_today
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -92,7 +92,7 @@ class NightlyContext(_RunFacts):
     database_url: str | None = None
     #: The default scan date when the input names none; None means the bank's reference date, else today.
     today: dt.date | None = None
-    #: ``tools.events.EventRules.from_mapping`` input; None means the default rules.
+    #: ``tools.signals.events.EventRules.from_mapping`` input; None means the default rules.
     rules: Mapping[str, Any] | None = None
     #: Events drafted per wave: bounds memory and what a killed run redoes.
     wave_size: int = 500

@@ -27,7 +27,7 @@ class ToneProfileVersion(Base):
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: ``learned`` (from sent messages), ``edited`` (by the RM) or ``from_edit`` (learned from a draft edit).
     source: Mapped[str] = mapped_column(String(16))
-    #: The profile as JSON (``tools.tone.ToneProfile``).
+    #: The profile as JSON (``tools.voice.tone.ToneProfile``).
     profile_json: Mapped[str] = mapped_column(Text)
     #: How many sent messages the learning read (0 for RM edits).
     learned_from: Mapped[int] = mapped_column(Integer, default=0)

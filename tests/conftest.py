@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from stores.db import Database
 from stores.fixtures import load_fixture
-from tools.models import clear_model_cache
+from tools.core.llm.models import clear_model_cache
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PG_URL = os.environ.get("AGENTIFY_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

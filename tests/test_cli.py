@@ -13,7 +13,7 @@ import pytest
 
 from agentify.cli import main
 from stores.db import Database
-from tools.auth import rm_for_token
+from tools.crm.auth import rm_for_token
 
 AGENTIFY = Path(sys.executable).parent / "agentify"
 
@@ -129,7 +129,7 @@ def test_up_builds_the_bank_the_indexes_the_nights_drafts_and_a_token_before_ser
 
     import agentify.cli as cli
     from stores.drafts import Draft
-    from tools.auth import rm_for_token
+    from tools.crm.auth import rm_for_token
 
     monkeypatch.setenv("AGENTIFY_EMBEDDINGS", "hash")
     served: list[tuple[str, int]] = []

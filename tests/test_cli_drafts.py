@@ -12,7 +12,7 @@ from stores.db import Database
 from stores.fixtures import load_fixture
 from tests.smtp_sink import smtp_sink
 from tests.test_inbox import chat_draft, new_draft
-from tools.inbox import Inbox, draft_id_for, save_drafts
+from tools.inbox.drafts import Inbox, draft_id_for, save_drafts
 
 
 @pytest.fixture

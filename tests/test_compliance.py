@@ -12,7 +12,7 @@ import pytest
 from evals.runner import Case, CaseOutcome, load_cases, main
 from evals.suites import compliance as suite
 from evals.suites import get_suite
-from tools.compliance import FLAGS, check_message, enforce_policy, risk_disclaimer, rule_conflicts
+from tools.policy.compliance import FLAGS, check_message, enforce_policy, risk_disclaimer, rule_conflicts
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "evals" / "datasets" / "compliance"

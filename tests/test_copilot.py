@@ -18,10 +18,10 @@ from stores.checkpoints import open_checkpointer
 from stores.db import Database
 from stores.schema import crm_table
 from tests.fakes import ScriptedChatModel
-from tools.crm import CrmApi
-from tools.embeddings import load_embeddings
-from tools.models import use_chat_model
-from tools.retrieval import build_indexes
+from tools.core.llm.embeddings import load_embeddings
+from tools.core.llm.models import use_chat_model
+from tools.crm.api import CrmApi
+from tools.knowledge.retrieval import build_indexes
 
 TODAY = dt.date(2025, 10, 24)
 SON_NOTE = (

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from stores.db import Database
 from stores.schema import crm_table
-from tools.crm import ClientNotFound, CrmApi, IdempotencyConflict, WriteRejected
-from tools.text import name_tokens, normalize_phone, strip_accents
+from tools.core.text import name_tokens, normalize_phone, strip_accents
+from tools.crm.api import ClientNotFound, CrmApi, IdempotencyConflict, WriteRejected
 
 TODAY = dt.date(2025, 10, 24)
 

@@ -22,8 +22,8 @@ from stores.checkpoints import open_checkpointer
 from stores.db import Database
 from stores.schema import crm_table
 from tests.fakes import ScriptedChatModel
-from tools.crm import CrmApi
-from tools.models import use_chat_model
+from tools.core.llm.models import use_chat_model
+from tools.crm.api import CrmApi
 
 TODAY = dt.date(2025, 10, 24)
 SON_NOTE = (

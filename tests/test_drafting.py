@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from tests.fakes import ScriptedChatModel
-from tools.drafting import DRAFT_KINDS, DraftRequest, compose_draft
-from tools.rm_rules import interpret_rule
-from tools.tone import LanguageVoice, ToneProfile
+from tools.voice.drafting import DRAFT_KINDS, DraftRequest, compose_draft
+from tools.voice.rm_rules import interpret_rule
+from tools.voice.tone import LanguageVoice, ToneProfile
 
 SON = {"id": "C0001", "rm_id": "RM001", "full_name": "Pham Van Son", "honorific": "Mr", "language": "en",
        "preferred_channel": "email", "segment": "Diamond", "phone": "0823912039", "risk_profile": "balanced"}  # fmt: skip

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-import tools.events as events_module
+import tools.signals.events as events_module
 from stores.db import Database
 from stores.fixtures import load_fixture
-from tools.events import EVENT_KINDS, ClientEvent, EventRules, client_cards, scan_events
+from tools.signals.events import EVENT_KINDS, ClientEvent, EventRules, client_cards, scan_events
 
 D = dt.date(2025, 10, 24)
 RECENT = "2025-10-14T10:00:00+07:00"  # ten days before D: keeps a client off the inactive list

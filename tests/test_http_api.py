@@ -22,7 +22,7 @@ from stores.app_tables import WriteLog
 from stores.db import Database
 from stores.fixtures import load_fixture
 from stores.schema import crm_table
-from tools.auth import issue_token, revoke_tokens
+from tools.crm.auth import issue_token, revoke_tokens
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

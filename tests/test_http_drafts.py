@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from agentify.server import create_app
 from stores.db import Database
 from stores.drafts import OutboxMessage
-from tools.auth import issue_token
-from tools.inbox import NewDraft, draft_id_for, save_drafts
+from tools.crm.auth import issue_token
+from tools.inbox.drafts import NewDraft, draft_id_for, save_drafts
 
 SCAN = "2025-10-24"
 

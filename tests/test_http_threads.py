@@ -26,8 +26,8 @@ from agentify.api.threads import run_events
 from agentify.server import create_app
 from stores.db import Database
 from stores.schema import crm_table
-from tools.auth import issue_token
-from tools.crm import CrmApi
+from tools.crm.api import CrmApi
+from tools.crm.auth import issue_token
 
 SON_NOTE = (
     "Met Mr. Son Pham 0823912039 at a coffee house, talked about a renovation loan for his apartment, which needs "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -13,8 +12,8 @@ from stores.app_tables import WriteLog
 from stores.db import Database
 from stores.drafts import Draft, OutboxMessage
 from stores.schema import Interaction
-from tools import inbox as inbox_module
-from tools.inbox import (
+from tools.inbox import drafts as inbox_module
+from tools.inbox.drafts import (
     DraftActionRefused,
     DraftNotFound,
     Inbox,
@@ -266,9 +265,9 @@ def spy_personalization(monkeypatch: pytest.MonkeyPatch) -> type[_SpyPersonaliza
 
     _SpyPersonalization.calls = []
     _SpyPersonalization.fail = False
-    module = types.ModuleType("tools.personalization")
+    module = types.ModuleType("tools.voice.personalization")
     module.Personalization = _SpyPersonalization  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tools.personalization", module)
+    monkeypatch.setitem(sys.modules, "tools.voice.personalization", module)
     return _SpyPersonalization
 
 
@@ -384,14 +383,9 @@ def test_an_email_to_a_client_without_an_address_is_refused(bank_db: Database) -
     assert len(_interactions(bank_db, "C0002")) == before
 
 
-# ----- the real personalization engine, once it exists ----------------------------------------
+# ----- the real personalization engine ------------------------------------------------------------
 
 
-def _personalization_ready() -> bool:
-    return (Path(__file__).parents[1] / "tools" / "personalization.py").exists()
-
-
-@pytest.mark.skipif(not _personalization_ready(), reason="tools/personalization.py is not written yet")
 def test_an_edited_salutation_changes_the_tone_version(bank_db: Database) -> None:
     from stores.personalization import ToneProfileVersion
 

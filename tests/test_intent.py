@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.intent import INTENTS, classify_intent, is_follow_up
+from tools.routing.intent import INTENTS, classify_intent, is_follow_up
 
 P, N, R, D, W, OTHER = "prioritization", "next_best_action", "performance_report", "data_entry", "drafting", "other"
 

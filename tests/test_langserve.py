@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from agentify.api.langserve_routes import RM_CONFIG_KEY, STATELESS_GRAPHS
 from agentify.server import create_app
 from stores.db import Database
-from tools.auth import issue_token
+from tools.crm.auth import issue_token
 
 COUNT = {"question": "How many clients do I have?"}
 

@@ -23,9 +23,10 @@ from pydantic import BaseModel
 from agentify.commands import models as models_command
 from stores.settings import PROJECT_ROOT
 from tests.fakes import ScriptedChatModel
-from tools import local_llm, models
-from tools.local_llm import GgufSpec, LocalModelError
-from tools.models import (
+from tools.core.llm import local as local_llm
+from tools.core.llm import models
+from tools.core.llm.local import GgufSpec, LocalModelError
+from tools.core.llm.models import (
     ModelSetting,
     ModelUnavailableError,
     default_model_setting,
@@ -200,7 +201,7 @@ def test_use_chat_model_injects_a_fake_for_one_setting_or_all() -> None:
 
 
 def test_no_model_means_the_fallback_silently(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="tools.models")
+    caplog.set_level(logging.DEBUG, logger="tools.core.llm.models")
     outcome = structured_call(None, Extraction, NOTE, fallback=_fallback, task="extract")
     assert outcome.value == _fallback()
     assert outcome.source == "fallback"
@@ -258,7 +259,7 @@ def _failing_cases() -> list[Any]:
 def test_structured_call_falls_back_on_any_model_failure(
     answer: Any, method: str | None, reason: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="tools.models")
+    caplog.set_level(logging.WARNING, logger="tools.core.llm.models")
     fake = ScriptedChatModel(script=[answer], structured_output_method=method)
     messages = [SystemMessage("Copy spans verbatim."), HumanMessage(NOTE)]
     outcome = structured_call(fake, Extraction, messages, fallback=_fallback, task="extract-interaction")
@@ -308,14 +309,14 @@ def test_text_call_returns_the_models_text() -> None:
 def test_text_call_falls_back_on_failure_or_empty_text(
     answer: Any, reason: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="tools.models")
+    caplog.set_level(logging.WARNING, logger="tools.core.llm.models")
     outcome = text_call(ScriptedChatModel(script=[answer]), NOTE, fallback=lambda: "template", task="draft-email")
     assert (outcome.value, outcome.source) == ("template", "fallback")
     assert "draft-email" in caplog.text and reason in caplog.text
 
 
 def test_text_call_without_a_model_is_silent(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="tools.models")
+    caplog.set_level(logging.DEBUG, logger="tools.core.llm.models")
     assert text_call(None, NOTE, fallback=lambda: "template", task="draft").value == "template"
     assert caplog.records == []
 

@@ -14,9 +14,9 @@ from graphs.context import AgentContext
 from graphs.next_best_action.graph import builder
 from stores.db import Database
 from tests.fakes import ScriptedChatModel
-from tools.embeddings import HashEmbeddings
-from tools.models import use_chat_model
-from tools.retrieval import build_indexes
+from tools.core.llm.embeddings import HashEmbeddings
+from tools.core.llm.models import use_chat_model
+from tools.knowledge.retrieval import build_indexes
 
 TODAY = dt.date(2025, 10, 24)
 SON_BY_PHONE = "Client: Mr. Son Pham, 0823912039. What's my next best action?"

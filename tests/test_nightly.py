@@ -19,8 +19,8 @@ from stores.checkpoints import open_checkpointer
 from stores.db import Database
 from stores.drafts import Draft, NightlyRun
 from tests.fakes import ScriptedChatModel
-from tools.events import scan_events
-from tools.models import use_chat_model
+from tools.core.llm.models import use_chat_model
+from tools.signals.events import scan_events
 
 NIGHT = dt.date(2025, 10, 24)
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tools.note_extraction import detect_language, extract_note
+from tools.crm.notes import detect_language, extract_note
 
 FRIDAY = dt.date(2025, 10, 24)
 

@@ -11,8 +11,8 @@ from stores.db import Database
 from stores.drafts import OutboxMessage
 from tests.smtp_sink import smtp_sink
 from tests.test_inbox import chat_draft, new_draft
-from tools.inbox import Inbox, draft_id_for, save_drafts
-from tools.outbox import MAX_ATTEMPTS, SmtpSettings, SmtpUnavailable, deliver_outbox
+from tools.inbox.drafts import Inbox, draft_id_for, save_drafts
+from tools.inbox.outbox import MAX_ATTEMPTS, SmtpSettings, SmtpUnavailable, deliver_outbox
 
 
 def _settings(port: int, **changes: Any) -> SmtpSettings:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tools.parsing import find_amounts, find_dates, parse_amount_vnd, resolve_date
+from tools.core.parsing import find_amounts, find_dates, parse_amount_vnd, resolve_date
 
 FRIDAY = dt.date(2025, 10, 24)  # a Friday
 

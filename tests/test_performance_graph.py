@@ -18,8 +18,8 @@ from stores.checkpoints import open_checkpointer
 from stores.db import Database
 from stores.schema import CRM_TABLES, crm_table
 from tests.fakes import ScriptedChatModel
-from tools.models import use_chat_model
-from tools.query_guard import QueryRefused, scope_query
+from tools.core.llm.models import use_chat_model
+from tools.reporting.guard import QueryRefused, scope_query
 
 TODAY = dt.date(2025, 10, 24)
 AUM_RM001 = 1_500_000_000 + 350_000_000 + 120_000_000 + 2_600_000_000

@@ -11,9 +11,9 @@ from stores.db import Database
 from stores.fixtures import load_fixture
 from stores.personalization import ToneProfileVersion
 from stores.schema import table_of
-from tools.drafting import DraftRequest, compose_draft
-from tools.personalization import Personalization, RuleRefused, rules_applying, rules_by_rm, tones_for
-from tools.tone import address
+from tools.voice.drafting import DraftRequest, compose_draft
+from tools.voice.personalization import Personalization, RuleRefused, rules_applying, rules_by_rm, tones_for
+from tools.voice.tone import address
 
 SON = "C0001"  # RM001, Mr, en, email, Diamond
 OANH = "C0004"  # RM001, Chị, vi, email, Diamond

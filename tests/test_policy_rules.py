@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from stores.db import Database
-from tools.policy_rules import (
+from tools.policy.eligibility import (
     COMPLAINT,
     MIN_AMOUNT,
     SUITABILITY,

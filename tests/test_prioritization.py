@@ -18,9 +18,9 @@ from graphs.prioritization.graph import builder
 from stores.db import Database
 from stores.schema import Client
 from tests.fakes import ScriptedChatModel, tool_call_message
-from tools.embeddings import LocalE5Embeddings, load_embeddings
-from tools.models import use_chat_model
-from tools.retrieval import build_indexes
+from tools.core.llm.embeddings import LocalE5Embeddings, load_embeddings
+from tools.core.llm.models import use_chat_model
+from tools.knowledge.retrieval import build_indexes
 
 TODAY = dt.date(2025, 10, 24)
 RM001 = {"C0001", "C0002", "C0003", "C0004"}

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from stores.app_tables import APP_TABLES
 from stores.db import Database
 from stores.schema import CRM_TABLES, Base
-from tools.query_guard import (
+from tools.reporting.guard import (
     ALLOWED_TABLES,
     QueryFailed,
     QueryRefused,

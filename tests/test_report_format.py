@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tools.report_format import (
+from tools.reporting.render import (
     bar_chart_svg,
     bullet_list,
     format_amount,

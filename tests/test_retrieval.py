@@ -34,9 +34,8 @@ from stores.schema import (
     Transaction,
 )
 from stores.vector_index import IndexMissing, VectorCache, VectorIndex, read_meta
-from tools.embeddings import HashEmbeddings, LocalE5Embeddings, load_embeddings, model_id_of, normalize
-from tools.profiles import compute_essences
-from tools.retrieval import (
+from tools.core.llm.embeddings import HashEmbeddings, LocalE5Embeddings, load_embeddings, model_id_of, normalize
+from tools.knowledge.retrieval import (
     CLIENTS,
     IndexNotReady,
     Retriever,
@@ -46,6 +45,7 @@ from tools.retrieval import (
     search_documents,
     update_client_index,
 )
+from tools.signals.profiles import compute_essences
 
 TODAY = dt.date(2025, 10, 24)
 RM001 = {"C0001", "C0002", "C0003", "C0004"}

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from stores.db import Database
-from tools.query_guard import run_guarded_query
-from tools.semantic_layer import (
+from tools.reporting.guard import run_guarded_query
+from tools.reporting.semantic_layer import (
     METRICS,
     NotAllowed,
     NotUnderstood,

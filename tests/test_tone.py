@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tools.tone import (
+from tools.voice.tone import (
     LanguageVoice,
     ToneProfile,
     address,

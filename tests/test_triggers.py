@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from stores.db import Database
-from tools.crm import CrmApi
-from tools.triggers import Trigger, detect_triggers, rank_triggers
+from tools.crm.api import CrmApi
+from tools.signals.triggers import Trigger, detect_triggers, rank_triggers
 
 TODAY = dt.date(2025, 10, 24)
 

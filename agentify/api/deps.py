@@ -8,12 +8,12 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from stores.db import Database
-from tools.auth import rm_for_token
+from tools.crm.auth import rm_for_token
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
     scheme_name="BearerToken",
-    description="A per-RM API token from `tools.auth.issue_token`; it decides which RM is signed in.",
+    description="A per-RM API token from `tools.crm.auth.issue_token`; it decides which RM is signed in.",
 )
 
 

@@ -1,6 +1,6 @@
 """The morning inbox over HTTP: the nightly drafts, the badge, and approve / edit / send / dismiss.
 
-Everything goes through ``tools.inbox.Inbox`` as the signed-in RM: another RM's draft
+Everything goes through ``tools.inbox.drafts.Inbox`` as the signed-in RM: another RM's draft
 answers 404 exactly like an unknown id; an action that does not fit the draft's state
 answers 409; nothing else is changed in either case.
 """
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agentify.api.deps import CurrentRm, StoreDep, current_rm
 from stores.drafts import DRAFT_STATUSES
-from tools.inbox import DraftActionRefused, DraftNotFound, Inbox, SendResult
+from tools.inbox.drafts import DraftActionRefused, DraftNotFound, Inbox, SendResult
 
 MAX_DRAFT_ID = 64
 DRAFT_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -22,7 +22,7 @@ _COLUMNS = ("urgency", "kind", "client", "value", "channel", "status", "id")
 
 
 def _inbox(rm_id: str) -> Any:
-    from tools.inbox import Inbox
+    from tools.inbox.drafts import Inbox
 
     database = Database()
     database.create_schema()
@@ -41,8 +41,8 @@ def _client(draft: dict[str, Any]) -> str:
 
 def cmd_drafts_list(args: argparse.Namespace) -> int:
     from stores.drafts import DRAFT_STATUSES
-    from tools.crm import CrmApi
-    from tools.report_format import format_amount
+    from tools.crm.api import CrmApi
+    from tools.reporting.render import format_amount
 
     inbox = _inbox(args.rm)
     try:
@@ -72,7 +72,7 @@ def cmd_drafts_list(args: argparse.Namespace) -> int:
 
 
 def _print_draft(draft: dict[str, Any]) -> None:
-    from tools.report_format import format_amount
+    from tools.reporting.render import format_amount
 
     out(f"id:       {draft['id']}")
     out(f"client:   {_client(draft)} ({draft['client_id']})")
@@ -91,7 +91,7 @@ def _print_draft(draft: dict[str, Any]) -> None:
 
 
 def _act(args: argparse.Namespace, action: str) -> int:
-    from tools.inbox import DraftActionRefused, DraftNotFound
+    from tools.inbox.drafts import DraftActionRefused, DraftNotFound
 
     inbox = _inbox(args.rm)
     try:
@@ -128,7 +128,7 @@ def _read_body(path: str) -> str | None:
 
 
 def cmd_outbox_deliver(args: argparse.Namespace) -> int:
-    from tools.outbox import SmtpSettings, SmtpUnavailable, deliver_outbox
+    from tools.inbox.outbox import SmtpSettings, SmtpUnavailable, deliver_outbox
 
     try:
         settings = SmtpSettings.from_env()

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
-    from tools.retrieval import build_indexes, default_today
+    from tools.knowledge.retrieval import build_indexes, default_today
 
     database = Database()
     database.create_schema()
@@ -36,7 +36,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 
 def cmd_index_update(args: argparse.Namespace) -> int:
-    from tools.retrieval import IndexNotReady, default_today, update_client_index
+    from tools.knowledge.retrieval import IndexNotReady, default_today, update_client_index
 
     database = Database()
     database.create_schema()
@@ -55,7 +55,7 @@ def cmd_index_update(args: argparse.Namespace) -> int:
 
 def cmd_index_search(args: argparse.Namespace) -> int:
     """The RM's best-matching clients, one per line: ``CLIENT_ID<TAB>SCORE``."""
-    from tools.retrieval import IndexNotReady, search_clients
+    from tools.knowledge.retrieval import IndexNotReady, search_clients
 
     database = Database()
     database.create_schema()

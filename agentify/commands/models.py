@@ -12,8 +12,8 @@ import os
 import time
 
 from agentify.console import EXIT_FAILED, EXIT_OK, err, out
-from tools import local_llm
-from tools.models import MODEL_ENV, OPENAI_STRUCTURED_METHOD_ENV, default_model_setting, parse_model_setting
+from tools.core.llm import local as local_llm
+from tools.core.llm.models import MODEL_ENV, OPENAI_STRUCTURED_METHOD_ENV, default_model_setting, parse_model_setting
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ def _read_rules(path: str | None) -> dict[str, Any] | None:
         raise ValueError(f"cannot read the rules file {path}: {error}") from error
     if not isinstance(data, dict):
         raise ValueError(f"the rules file {path} must hold one JSON object")
-    from tools.events import EventRules
+    from tools.signals.events import EventRules
 
     EventRules.from_mapping(data)  # refuse a bad file before anything runs
     return data
@@ -96,14 +96,14 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 
 def _default_date(database: Database) -> dt.date:
-    from tools.retrieval import default_today
+    from tools.knowledge.retrieval import default_today
 
     return default_today(database)
 
 
 def _checked_options(database: Database, args: argparse.Namespace) -> tuple[dict[str, Any] | None, str]:
     """The rules file, the RM and the model, refused before anything runs; the rules and the model setting."""
-    from tools.models import default_model_setting, parse_model_setting
+    from tools.core.llm.models import default_model_setting, parse_model_setting
 
     rules = _read_rules(args.rules)
     if args.rm is not None:
@@ -176,7 +176,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def _update_index(database: Database, day: dt.date) -> None:
     """Keep the client search index in step with the night's data, when one was built."""
-    from tools.retrieval import IndexNotReady, update_client_index
+    from tools.knowledge.retrieval import IndexNotReady, update_client_index
 
     try:
         result = update_client_index(database, today=day)

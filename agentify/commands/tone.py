@@ -21,11 +21,11 @@ from agentify.console import EXIT_OK, EXIT_REFUSED, err, out, require_rm
 from stores.db import Database
 
 if TYPE_CHECKING:
-    from tools.personalization import Personalization
+    from tools.voice.personalization import Personalization
 
 
 def _personalization(rm_id: str) -> Personalization:
-    from tools.personalization import Personalization
+    from tools.voice.personalization import Personalization
 
     database = Database()
     database.create_schema()
@@ -44,7 +44,7 @@ def cmd_tone_show(args: argparse.Namespace) -> int:
 
 
 def cmd_tone_edit(args: argparse.Namespace) -> int:
-    from tools.tone import ToneProfile
+    from tools.voice.tone import ToneProfile
 
     try:
         text = Path(args.file).read_text(encoding="utf-8")
@@ -102,7 +102,7 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_add(args: argparse.Namespace) -> int:
-    from tools.personalization import RuleRefused
+    from tools.voice.personalization import RuleRefused
 
     try:
         rule = _personalization(args.rm).add_rule(args.text, scope=args.scope, scope_value=args.value)

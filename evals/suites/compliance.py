@@ -2,13 +2,13 @@
 
 How a case runs: no bank data is needed, so the suite needs no RM (``needs_rm=False``) and builds no index;
 the runner still loads the fixture it is given (``--fixture`` or the case's own), which the case ignores. The
-message is checked by ``tools.compliance.check_message`` through ``check`` below, the function drafts are
+message is checked by ``tools.policy.compliance.check_message`` through ``check`` below, the function drafts are
 meant to pass before they are shown; there is no compliance graph yet (issue 8 may wrap the check in
 one, and then this suite should invoke that graph instead). A case may carry ``input.client`` (``risk_profile``,
 ``segment``) and ``input.products`` (catalog rows: ``code``, ``name``, ``category``, ``rate_pct``,
 ``target_segments``) for the suitability and catalog-rate rules, and ``input.language``.
 
-``expected``: ``{"flags": [...]}`` with flags from ``tools.compliance.FLAGS``; ``[]`` for a clean message.
+``expected``: ``{"flags": [...]}`` with flags from ``tools.policy.compliance.FLAGS``; ``[]`` for a clean message.
 
 Metrics:
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from evals.runner import Case, CaseEnv, CaseOutcome, Scored, Suite, micro_f1, rate, rounded
-from tools.compliance import FLAGS, check_message
+from tools.policy.compliance import FLAGS, check_message
 
 NAME = "compliance"
 

@@ -59,8 +59,8 @@ from langgraph.types import Command
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, micro_f1, rate, rounded
 from graphs.context import AgentContext
 from graphs.data_entry.nodes import CHOOSE_CLIENT_ACTION, CONFIRM_ACTION
-from tools.crm import CrmApi
-from tools.text import strip_accents
+from tools.core.text import strip_accents
+from tools.crm.api import CrmApi
 
 logger = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from evals.runner import Case, CaseEnv, CaseOutcome, Scored, Suite, micro_f1, rate, rounded
 from graphs.context import NightlyContext
 from stores.drafts import Draft
-from tools.triggers import KINDS
+from tools.signals.triggers import KINDS
 
 logger = logging.getLogger(__name__)
 

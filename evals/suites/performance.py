@@ -7,7 +7,7 @@ case's ``today``, with the chosen model. The output read is ``{rows, columns, an
 Which cases each metric counts:
 
 - ``execution_accuracy``: cases whose ``expected`` is ``{"sql": ...}``. The reference SQL is run through
-  ``tools.query_guard.run_guarded_query`` as the case's RM on the case's ``today`` (the guard binds
+  ``tools.reporting.guard.run_guarded_query`` as the case's RM on the case's ``today`` (the guard binds
   ``:rm_id`` and ``:today`` and scopes every table to the RM). The case passes when the graph did not
   refuse and every cell of the reference result appears somewhere in the graph's rows: numbers within
   0.5% (relative; exact for zero), strings compared trimmed, case- and accent-insensitively, dates as
@@ -36,8 +36,8 @@ from typing import Any
 
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, rate, rounded
 from graphs.context import AgentContext
-from tools.query_guard import QueryRefused, run_guarded_query
-from tools.text import strip_accents
+from tools.core.text import strip_accents
+from tools.reporting.guard import QueryRefused, run_guarded_query
 
 logger = logging.getLogger(__name__)
 

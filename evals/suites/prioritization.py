@@ -22,7 +22,7 @@ Metrics (each over the cases it counts; ``n`` gives the denominators):
   nothing (nothing was shown). ``cases_with_excluded_in_top3`` counts the cases.
 - ``justified_rate``: share of cases whose every top-3 entry has a non-empty reason that names
   a fact of that client: some reason contains one of the client's profile facts
-  (``tools.profiles`` detail or bounded text, EN or VI; case-, accent- and punctuation-insensitive),
+  (``tools.signals.profiles`` detail or bounded text, EN or VI; case-, accent- and punctuation-insensitive),
   or an amount (``3.2 billion``, ``3,2 tỷ``, ``3.2B``, ``850 triệu``, ``VND 3,200,000,000``) within
   5% of one of the client's own amounts (an account balance, a per-kind total, cash, assets, or a
   transaction of the last 30 days), or a date of one of the client's accounts (a maturity, ISO or dd/mm/yyyy). An empty
@@ -44,7 +44,7 @@ from sqlalchemy import text
 
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Store, Suite, rounded
 from graphs.context import AgentContext
-from tools.text import strip_accents
+from tools.core.text import strip_accents
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def index_dir(store: Store) -> Path:
 
 def prepare(store: Store) -> None:
     """Build the retrieval indexes of a freshly loaded store into its own folder."""
-    from tools.retrieval import build_indexes, default_today
+    from tools.knowledge.retrieval import build_indexes, default_today
 
     today = store.today or default_today(store.database)
     summary = build_indexes(store.database, today=today, root=index_dir(store))
@@ -151,7 +151,7 @@ def amounts_in(reason: str) -> list[float]:
 
 def client_facts(database: Any, today: dt.date) -> dict[str, dict[str, Any]]:
     """Per client: its profile fact sentences (normalized), its own amounts and its account dates."""
-    from tools.profiles import compute_essences
+    from tools.signals.profiles import compute_essences
 
     facts: dict[str, dict[str, Any]] = {}
     for client_id, essence in compute_essences(database, today=today).items():
@@ -220,7 +220,7 @@ def owners(database: Any) -> dict[str, str]:
 
 def store_facts(env: CaseEnv) -> dict[str, dict[str, Any]]:
     """The client facts of the case's store as of the case's today (kept per store and date)."""
-    from tools.retrieval import default_today
+    from tools.knowledge.retrieval import default_today
 
     today = env.today or default_today(env.database)
     cache: dict[dt.date, Any] = env.store.cache.setdefault(FACTS_KEY, {})

@@ -23,7 +23,7 @@ from typing import Any
 
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, rate, rounded
 from graphs.context import AgentContext
-from tools.drafting import DRAFT_KINDS
+from tools.voice.drafting import DRAFT_KINDS
 
 logger = logging.getLogger(__name__)
 

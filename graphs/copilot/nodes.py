@@ -24,12 +24,12 @@ from graphs.next_best_action.graph import builder as next_best_action_builder
 from graphs.performance.graph import builder as performance_builder
 from graphs.prioritization.graph import builder as prioritization_builder
 from prompts import load_prompt
-from tools.client_resolution import resolve_client
-from tools.crm import CrmApi
-from tools.intent import classify_intent
-from tools.models import structured_call
-from tools.note_extraction import detect_language, extract_note
-from tools.text import strip_accents
+from tools.core.llm.models import structured_call
+from tools.core.text import strip_accents
+from tools.crm.api import CrmApi
+from tools.crm.notes import detect_language, extract_note
+from tools.crm.resolution import resolve_client
+from tools.routing.intent import classify_intent
 
 logger = logging.getLogger(__name__)
 

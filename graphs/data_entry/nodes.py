@@ -25,12 +25,12 @@ from graphs.data_entry.state import DataEntryState, NoteSpans
 from graphs.hitl import HumanInterrupt, ask_human, human_interrupt
 from prompts import load_prompt
 from stores.settings import BANK_TIMEZONE
-from tools.client_resolution import resolve_client as find_client
-from tools.crm import ClientMatch, ClientNotFound, CrmApi, InteractionCreate, WriteRejected
-from tools.models import span_in, structured_call
-from tools.note_extraction import ExtractedTask, NoteExtraction, detect_language, extract_note
-from tools.parsing import find_amounts, resolve_date
-from tools.text import name_tokens, normalize_phone
+from tools.core.llm.models import span_in, structured_call
+from tools.core.parsing import find_amounts, resolve_date
+from tools.core.text import name_tokens, normalize_phone
+from tools.crm.api import ClientMatch, ClientNotFound, CrmApi, InteractionCreate, WriteRejected
+from tools.crm.notes import ExtractedTask, NoteExtraction, detect_language, extract_note
+from tools.crm.resolution import resolve_client as find_client
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ def _label(match: ClientMatch | dict[str, Any]) -> str:
 def resolve_client(state: DataEntryState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Only among the signed-in RM's clients: phone exact, else one clear name; otherwise ask, never guess.
 
-    The decision is ``tools.client_resolution.resolve_client``; the RM's own answer to "which
+    The decision is ``tools.crm.resolution.resolve_client``; the RM's own answer to "which
     client?" (``client_hint``) is scanned on its own.
     """
     extraction = state["extraction"]

@@ -1,6 +1,6 @@
 """Drafting steps: load the client → find the event's facts → take the RM's tone and rules → compose → check.
 
-The facts come from the client's own data (``tools.triggers`` on the client 360
+The facts come from the client's own data (``tools.signals.triggers`` on the client 360
 for today); an event the client has no data for today (a tone check, a birthday
 weeks away) is still drafted, from what the client's holdings and profile say.
 Only the signed-in RM's clients can be drafted for.
@@ -16,12 +16,12 @@ from langgraph.runtime import Runtime
 
 from graphs.context import AgentContext
 from graphs.drafting.state import DraftingState
-from tools.compliance import check_message
-from tools.crm import ClientNotFound, CrmApi
-from tools.drafting import DRAFT_KINDS, DraftRequest, compose_draft
-from tools.personalization import Personalization
-from tools.tone import ToneProfile
-from tools.triggers import detect_triggers
+from tools.crm.api import ClientNotFound, CrmApi
+from tools.policy.compliance import check_message
+from tools.signals.triggers import detect_triggers
+from tools.voice.drafting import DRAFT_KINDS, DraftRequest, compose_draft
+from tools.voice.personalization import Personalization
+from tools.voice.tone import ToneProfile
 
 logger = logging.getLogger(__name__)
 

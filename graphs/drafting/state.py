@@ -28,9 +28,9 @@ class DraftingState(TypedDict, total=False):
     #: The kind drafted and its facts (from the client's own data where it has them).
     kind: str
     facts: dict[str, Any]
-    #: The RM's tone profile (``tools.tone.ToneProfile`` as JSON) and the rules that apply to this client.
+    #: The RM's tone profile (``tools.voice.tone.ToneProfile`` as JSON) and the rules that apply to this client.
     tone: dict[str, Any]
     rules: list[dict[str, Any]]
-    #: ``tools.drafting.ComposedDraft`` as JSON, with its ``flags`` after the communication check.
+    #: ``tools.voice.drafting.ComposedDraft`` as JSON, with its ``flags`` after the communication check.
     draft: dict[str, Any]
     message: str

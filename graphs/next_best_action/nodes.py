@@ -1,6 +1,6 @@
 """The next-best-action steps: identify client → client 360 → triggers → rank → retrieve → recommend → draft.
 
-Everything that decides is deterministic (``tools.triggers``); the model only words the message, from
+Everything that decides is deterministic (``tools.signals.triggers``); the model only words the message, from
 a short prompt of facts (no ids), and a draft that drops the key facts is replaced by the template.
 """
 
@@ -13,14 +13,14 @@ from langgraph.runtime import Runtime
 
 from graphs.context import AgentContext
 from graphs.next_best_action.state import NextBestActionState
-from tools.client_resolution import resolve_client
-from tools.crm import ClientMatch, CrmApi
-from tools.drafting import DraftRequest, category_text, compose_draft, date_text
-from tools.note_extraction import detect_language, extract_note
-from tools.personalization import Personalization
-from tools.report_format import format_amount, format_number
-from tools.retrieval import IndexNotReady, search_documents
-from tools.triggers import detect_triggers, rank_triggers
+from tools.crm.api import ClientMatch, CrmApi
+from tools.crm.notes import detect_language, extract_note
+from tools.crm.resolution import resolve_client
+from tools.knowledge.retrieval import IndexNotReady, search_documents
+from tools.reporting.render import format_amount, format_number
+from tools.signals.triggers import detect_triggers, rank_triggers
+from tools.voice.drafting import DraftRequest, category_text, compose_draft, date_text
+from tools.voice.personalization import Personalization
 
 logger = logging.getLogger(__name__)
 
@@ -290,7 +290,7 @@ def recommend(state: NextBestActionState) -> dict[str, Any]:
 
 
 def draft_message(state: NextBestActionState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """The message in the RM's own voice and rules (``tools.drafting``); bank policy enforced last."""
+    """The message in the RM's own voice and rules (``tools.voice.drafting``); bank policy enforced last."""
     triggers = state.get("triggers", [])
     lead = triggers[0] if triggers else None
     profile = state["client"]["profile"]

@@ -5,7 +5,7 @@ a few queries per wave), per event where the work is per client (the draft,
 fanned out with ``Send``). A wave is ``NightlyContext.wave_size`` events: it
 bounds memory and the checkpoint, and ``max_concurrency`` in the run's config
 bounds how many drafts run at once. Drafts are stored once per event key
-(``tools.inbox.save_drafts``), so a rerun of the night, a resumed run, or the next
+(``tools.inbox.drafts.save_drafts``), so a rerun of the night, a resumed run, or the next
 night meeting the same event never drafts it twice.
 """
 
@@ -30,14 +30,14 @@ from stores.db import Database
 from stores.drafts import NightlyRun
 from stores.schema import Document, table_of
 from stores.settings import BANK_TIMEZONE
-from tools.compliance import check_message
-from tools.drafting import DraftRequest, compose_draft
-from tools.events import EventRules, client_cards, scan_events
-from tools.inbox import NewDraft, drafted_event_keys, save_drafts
-from tools.personalization import rules_applying, rules_by_rm, tones_for
-from tools.retrieval import chunk_markdown
-from tools.text import strip_accents
-from tools.tone import ToneProfile
+from tools.core.text import strip_accents
+from tools.inbox.drafts import NewDraft, drafted_event_keys, save_drafts
+from tools.knowledge.retrieval import chunk_markdown
+from tools.policy.compliance import check_message
+from tools.signals.events import EventRules, client_cards, scan_events
+from tools.voice.drafting import DraftRequest, compose_draft
+from tools.voice.personalization import rules_applying, rules_by_rm, tones_for
+from tools.voice.tone import ToneProfile
 
 logger = logging.getLogger(__name__)
 

@@ -49,7 +49,7 @@ class NightlyState(TypedDict, total=False):
     pending: list[dict[str, Any]]
     #: The current wave, with its context.
     wave: list[EventTask]
-    #: The drafts of the current wave (``tools.inbox.NewDraft``), saved by ``store_drafts``.
+    #: The drafts of the current wave (``tools.inbox.drafts.NewDraft``), saved by ``store_drafts``.
     wave_drafts: Annotated[list[dict[str, Any]], merge_wave]
     #: Events whose draft failed: {"event_key", "kind", "error"}.
     failures: Annotated[list[dict[str, Any]], merge_wave]

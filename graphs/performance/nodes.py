@@ -1,10 +1,10 @@
 """The performance-reporting steps: understand → list tables → fetch schemas → select columns → generate SQL
 → validate → execute (read-only) → answer.
 
-The rules (``tools.semantic_layer``) answer the questions they know, instantly and the same way every time;
+The rules (``tools.reporting.semantic_layer``) answer the questions they know, instantly and the same way every time;
 only what they do not know goes to the model, which sees the question, today's date and the relevant tables'
 columns, never an RM id, a client id or a URL. Every query, the rules' included, passes the CRM guard
-(``tools.query_guard``) before it runs, and runs read-only and scoped to the signed-in RM. Writes, DDL and
+(``tools.reporting.guard``) before it runs, and runs read-only and scoped to the signed-in RM. Writes, DDL and
 another RM's data are refused with a reason and never executed.
 """
 
@@ -22,18 +22,18 @@ from langgraph.runtime import Runtime
 from graphs.context import AgentContext
 from graphs.performance.state import ColumnSelection, PerformanceState
 from prompts import load_prompt
-from tools.crm import CrmApi
-from tools.models import structured_call, text_call
-from tools.note_extraction import detect_language
-from tools.query_guard import QueryRefused, run_guarded_query, scope_query
-from tools.report_format import (
+from tools.core.llm.models import structured_call, text_call
+from tools.crm.api import CrmApi
+from tools.crm.notes import detect_language
+from tools.reporting.guard import QueryRefused, run_guarded_query, scope_query
+from tools.reporting.render import (
     bar_chart_svg,
     bullet_list,
     format_amount,
     format_number,
     target_phrase,
 )
-from tools.semantic_layer import (
+from tools.reporting.semantic_layer import (
     METRICS,
     POINT_IN_TIME,
     REFUSE_OTHER_RM,

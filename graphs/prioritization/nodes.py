@@ -2,9 +2,9 @@
 
 The funnel: the product sheet and the policy chunks that apply are retrieved
 and summed up; an "ideal client" is written in the words client profiles are
-made of (``tools.profiles``), so its embedding lands among the right profiles;
+made of (``tools.signals.profiles``), so its embedding lands among the right profiles;
 the signed-in RM's 20 nearest clients are checked against the bank's rules
-(``tools.policy_rules``: a failed rule excludes, with its reason), re-ranked by
+(``tools.policy.eligibility``: a failed rule excludes, with its reason), re-ranked by
 what is happening to them now, and the best N are justified with facts from
 their 360 view and the chunk ids of the documents used.
 
@@ -29,10 +29,12 @@ from graphs.prioritization.state import CANDIDATES_K, DEFAULT_TOP_N, IdealClient
 from prompts import load_prompt
 from stores.schema import Client
 from stores.settings import BANK_TIMEZONE
-from tools.crm import Client360, ClientNotFound, CrmApi
-from tools.models import structured_call, text_call
-from tools.note_extraction import detect_language
-from tools.policy_rules import (
+from tools.core.llm.models import structured_call, text_call
+from tools.core.text import strip_accents
+from tools.crm.api import Client360, ClientNotFound, CrmApi
+from tools.crm.notes import detect_language
+from tools.knowledge.retrieval import IndexNotReady, search_clients, search_documents
+from tools.policy.eligibility import (
     ClientStanding,
     ProductTerms,
     RuleResult,
@@ -42,9 +44,13 @@ from tools.policy_rules import (
     load_product,
     load_standings,
 )
-from tools.profiles import IDLE_CASH_MIN_VND, LARGE_INFLOW_MIN_VND, MATURITY_WINDOW_DAYS, bucket, compute_essences
-from tools.retrieval import IndexNotReady, search_clients, search_documents
-from tools.text import strip_accents
+from tools.signals.profiles import (
+    IDLE_CASH_MIN_VND,
+    LARGE_INFLOW_MIN_VND,
+    MATURITY_WINDOW_DAYS,
+    bucket,
+    compute_essences,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -232,7 +238,7 @@ def synthesize(state: PrioritizationState) -> dict[str, Any]:
 
 
 def profile_text(product: ProductTerms | None, segments: list[str], risks: list[str], signals: list[str]) -> str:
-    """The ideal client in the bounded fact vocabulary of ``tools.profiles`` (what client profiles are made of)."""
+    """The ideal client in the bounded fact vocabulary of ``tools.signals.profiles`` (what profiles are made of)."""
     minimum = product.min_amount_vnd if product and product.min_amount_vnd else 0
     sentences = [f"{segment} segment." for segment in segments]
     sentences += [_RISK_SENTENCES[risk] for risk in risks if risk in _RISK_SENTENCES]

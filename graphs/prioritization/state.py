@@ -26,7 +26,7 @@ class PrioritizationState(TypedDict, total=False):
     product_code: str | None
     top_n: int | None
     language: str
-    #: The product the request is about (``tools.policy_rules.ProductTerms`` as a dict), or None for a free goal.
+    #: The product the request is about (``tools.policy.eligibility.ProductTerms`` as a dict), or None for a free goal.
     product: dict[str, Any] | None
     #: Retrieved chunks: {"id", "kind", "title", "section", "text", "score"}.
     documents: list[dict[str, Any]]

@@ -68,9 +68,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     from agentify.server import create_app
     from stores.db import Database
     from stores.fixtures import load_fixture
-    from tools.auth import issue_token
-    from tools.embeddings import load_embeddings
-    from tools.retrieval import build_indexes
+    from tools.core.llm.embeddings import load_embeddings
+    from tools.crm.auth import issue_token
+    from tools.knowledge.retrieval import build_indexes
 
     folder = tmp_path_factory.mktemp("browser-bank")
     database = Database(f"sqlite:///{folder / 'bank.db'}")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, Literal, TypedDict
 
 from stores.settings import BANK_TIMEZONE
-from tools.crm import Client360
+from tools.crm.api import Client360
 
 __all__ = [
     "KINDS",

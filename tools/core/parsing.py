@@ -26,7 +26,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from tools.text import strip_accents
+from tools.core.text import strip_accents
 
 # ----- amounts -------------------------------------------------------------------------------
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tools.crm import ClientMatch, CrmApi
-from tools.text import name_tokens
+from tools.core.text import name_tokens
+from tools.crm.api import ClientMatch, CrmApi
 
 __all__ = ["CLEAR_WINNER_MARGIN", "Resolution", "resolve_client"]
 

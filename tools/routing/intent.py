@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from tools.text import strip_accents
+from tools.core.text import strip_accents
 
 __all__ = ["INTENTS", "Intent", "IntentGuess", "classify_intent", "is_follow_up"]
 

@@ -1,6 +1,6 @@
 """A message to a client in the RM's own voice: template engine per trigger kind, or a model writing the body.
 
-Order of authority: the bank's policy (``tools.compliance.enforce_policy``) always wins over the RM's rules,
+Order of authority: the bank's policy (``tools.policy.compliance.enforce_policy``) always wins over the RM's rules,
 which win over the learned voice. The template engine needs no model; with a model, the model only writes
 the body (from a prompt of facts and the voice, never an id), code adds salutation, sign-off and signature,
 checks the body (key numbers, no ids, language, no braces, compliance) and keeps the template otherwise.
@@ -20,12 +20,13 @@ from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 
 from prompts import load_prompt
-from tools.compliance import MISSING_RISK_DISCLAIMER, check_message, enforce_policy
-from tools.models import text_call
-from tools.note_extraction import detect_language
-from tools.report_format import format_amount, format_number
-from tools.rm_rules import interpret_rule
-from tools.tone import (
+from tools.core.llm.models import text_call
+from tools.crm.notes import detect_language
+from tools.policy.compliance import MISSING_RISK_DISCLAIMER, check_message, enforce_policy
+from tools.reporting.render import format_amount, format_number
+from tools.signals.triggers import KINDS
+from tools.voice.rm_rules import interpret_rule
+from tools.voice.tone import (
     LanguageVoice,
     ToneProfile,
     address,
@@ -34,7 +35,6 @@ from tools.tone import (
     split_message,
     validate_template,
 )
-from tools.triggers import KINDS
 
 __all__ = ["DRAFT_KINDS", "ComposedDraft", "DraftRequest", "category_text", "compose_draft", "date_text", "key_numbers"]
 

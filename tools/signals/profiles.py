@@ -7,7 +7,7 @@ embedded; and ``detail``, the exact statement shown to the RM as the reason a
 client was found. With a bounded vocabulary a bank of 100,000 clients has only
 a few thousand distinct fact sentences, each embedded once and cached, so a
 profile vector costs a lookup and a mean instead of a model call (see
-``tools.retrieval``).
+``tools.knowledge.retrieval``).
 
 Everything is computed in bulk: a handful of grouped SQL queries over all
 clients (portable between SQLite and PostgreSQL), then one pass in Python.

@@ -3,7 +3,7 @@
 The setting is a string (``AGENTIFY_MODEL``, ``AgentContext.model``):
 
 - ``none``: deterministic engines only (the default; no model is loaded);
-- ``local``: the embedded Qwen2.5-Coder-1.5B run in-process by llama.cpp (``tools.local_llm``);
+- ``local``: the embedded Qwen2.5-Coder-1.5B run in-process by llama.cpp (``tools.core.llm.local``);
 - ``openai:<model>``: any OpenAI-compatible server (vLLM, Ollama, llama.cpp server, OpenAI)
   at ``OPENAI_BASE_URL`` with ``OPENAI_API_KEY`` (a placeholder key for keyless local servers).
 
@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from tools.local_llm import LocalModelUnavailable, create_local_chat_model
-from tools.text import strip_accents
+from tools.core.llm.local import LocalModelUnavailable, create_local_chat_model
+from tools.core.text import strip_accents
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

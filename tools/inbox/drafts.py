@@ -26,7 +26,7 @@ from stores.db import Database
 from stores.drafts import DRAFT_STATUSES, Draft, OutboxMessage
 from stores.schema import Client
 from stores.settings import BANK_TIMEZONE
-from tools.crm import MAX_AMOUNT_VND, CrmApi
+from tools.crm.api import MAX_AMOUNT_VND, CrmApi
 
 logger = logging.getLogger(__name__)
 
@@ -440,7 +440,7 @@ class Inbox:
 
     def _learn_from_edit(self, before: dict[str, Any], new_body: str) -> None:
         try:
-            from tools.personalization import Personalization
+            from tools.voice.personalization import Personalization
 
             Personalization(self.database, self.rm_id).learn_from_edit(
                 client_id=before["client_id"], language=before["language"], original=before["body"], edited=new_body

@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tools.note_extraction import detect_language
-from tools.text import strip_accents
+from tools.core.text import strip_accents
+from tools.crm.notes import detect_language
 
 __all__ = [
     "LANGUAGES",

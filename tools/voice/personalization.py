@@ -19,8 +19,8 @@ from stores.db import Database
 from stores.personalization import RULE_SCOPES, RmRule, ToneProfileVersion
 from stores.schema import SEGMENTS, Client, Rm, SentMessage, table_of
 from stores.settings import BANK_TIMEZONE
-from tools.compliance import rule_conflicts
-from tools.tone import LANGUAGES, ToneProfile, learn_from_edit, learn_tone, validate_template
+from tools.policy.compliance import rule_conflicts
+from tools.voice.tone import LANGUAGES, ToneProfile, learn_from_edit, learn_tone, validate_template
 
 __all__ = ["Personalization", "RuleRefused", "rules_applying", "rules_by_rm", "tones_for"]
 

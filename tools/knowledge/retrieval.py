@@ -10,7 +10,7 @@ embed at about 15 a second, so 100,000 clients would take about 112 minutes,
 and on a 1,000-client demo bank they found the planted signals worse: mean
 precision@20 0.56 for English questions and 0.17 for Vietnamese ones (69 s to
 embed), against 0.91 and 0.95 for the weighted mean of bilingual fact vectors
-(2.5 s, cold cache). Facts come from a bounded vocabulary (``tools.profiles``):
+(2.5 s, cold cache). Facts come from a bounded vocabulary (``tools.signals.profiles``):
 a 100,000-client bank has about 210 distinct facts, each embedded once in
 English and in Vietnamese (the two vectors averaged, so a question in either
 language finds it; English-only facts gave 0.91 / 0.51) and cached on disk by
@@ -62,9 +62,16 @@ from stores.fixtures import reference_date
 from stores.schema import Client, Document, Product, Rm
 from stores.settings import data_dir
 from stores.vector_index import IndexMissing, VectorCache, VectorIndex, read_meta
-from tools.crm import bank_today
-from tools.embeddings import embed_passages, embed_query, embeddings_setting, load_embeddings, model_id_of, normalize
-from tools.profiles import PROFILE_VERSION, Essence, compute_essences
+from tools.core.llm.embeddings import (
+    embed_passages,
+    embed_query,
+    embeddings_setting,
+    load_embeddings,
+    model_id_of,
+    normalize,
+)
+from tools.crm.api import bank_today
+from tools.signals.profiles import PROFILE_VERSION, Essence, compute_essences
 
 logger = logging.getLogger(__name__)
 

@@ -380,7 +380,7 @@ def local_chat_model_class() -> type[BaseChatModel]:
     class LocalChatModel(ChatLlamaCpp):
         """In-process llama.cpp; every call holds MODEL_LOCK."""
 
-        #: What ``tools.models.structured_call`` asks for: llama.cpp turns the JSON schema into a grammar,
+        #: What ``tools.core.llm.models.structured_call`` asks for: llama.cpp turns the JSON schema into a grammar,
         #: so the output always parses, and no tool description is added to the (slowly processed) prompt.
         structured_output_method: ClassVar[str] = "json_schema"
 

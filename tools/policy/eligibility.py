@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from stores.db import Database
 from stores.schema import Account, Client, Complaint, Product
-from tools.text import strip_accents
+from tools.core.text import strip_accents
 
 COMPLAINT = "complaint"
 SUITABILITY = "suitability"

@@ -14,8 +14,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from tools.parsing import find_amounts, find_dates
-from tools.text import normalize_phone, strip_accents
+from tools.core.parsing import find_amounts, find_dates
+from tools.core.text import normalize_phone, strip_accents
 
 # ----- vocabulary (accent-folded, lower case) ------------------------------------------------
 

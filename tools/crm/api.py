@@ -48,7 +48,7 @@ from stores.schema import (
     table_of,
 )
 from stores.settings import BANK_TIMEZONE
-from tools.text import name_tokens, normalize_phone
+from tools.core.text import name_tokens, normalize_phone
 
 logger = logging.getLogger(__name__)
 

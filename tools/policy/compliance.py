@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tools.text import strip_accents
+from tools.core.text import strip_accents
 
 logger = logging.getLogger(__name__)
 

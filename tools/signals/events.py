@@ -1,9 +1,9 @@
 """The nightly event scan: every client event of one bank-local date, in a handful of bulk SQL statements.
 
-``tools.triggers`` looks at one client at a time (next best action); the nightly catch-up agent must
+``tools.signals.triggers`` looks at one client at a time (next best action); the nightly catch-up agent must
 look at the whole bank (100,000 clients) in seconds, so each rule here is ONE SQLAlchemy Core
 statement over all clients in scope (bank-wide or one RM), the same on SQLite and PostgreSQL.
-The rules and the fact keys follow ``tools.triggers`` so that a nightly draft and a next-best-action
+The rules and the fact keys follow ``tools.signals.triggers`` so that a nightly draft and a next-best-action
 draft read the same facts.
 
 Local dates: ``BankDateTime`` stores local wall time on SQLite and ``timestamptz`` on PostgreSQL.
@@ -40,7 +40,7 @@ EVENT_KINDS = ("birthday", "cd_maturity", "loan_maturity", "large_deposit", "ina
 
 Urgency = Literal["high", "medium", "low"]
 
-#: A maturity this close (days) is urgent, as in ``tools.triggers``.
+#: A maturity this close (days) is urgent, as in ``tools.signals.triggers``.
 URGENT_MATURITY_DAYS = 14
 #: Balances that make up a client's AUM (crm-schema.md "Derived meanings").
 AUM_KINDS = ("casa", "savings", "cd", "investment")

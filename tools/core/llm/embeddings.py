@@ -12,7 +12,7 @@
   has no notion of meaning.
 
 Every model has a stable ``model_id``. Indexes store it, so vectors from two
-different models are never compared (``tools.retrieval`` refuses a mismatch).
+different models are never compared (``tools.knowledge.retrieval`` refuses a mismatch).
 Vectors are L2-normalised float32, so an inner product is a cosine.
 """
 
@@ -166,7 +166,7 @@ def embed_query(embeddings: Embeddings, text: str, *, per_sentence: bool = False
 
     A description of an "ideal client" is several facts in one text; embedding
     each sentence and averaging puts it in the same form as the fact-mean
-    profile vectors (``tools.retrieval`` measured which works better).
+    profile vectors (``tools.knowledge.retrieval`` measured which works better).
     """
     sentences = split_sentences(text) if per_sentence else []
     if len(sentences) <= 1:

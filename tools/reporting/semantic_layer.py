@@ -8,7 +8,7 @@ tested against a hand-computed bank; only what the rules do not know
 another RM's data, system tables) are refused here already (``NotAllowed``).
 
 The SQL uses the ``:rm_id`` and ``:today`` placeholders and is meant to run through
-``tools.query_guard.run_guarded_query``, which binds them and scopes every table to the
+``tools.reporting.guard.run_guarded_query``, which binds them and scopes every table to the
 RM; the queries still say ``c.rm_id = :rm_id`` so that they read correctly on their own.
 Period bounds are resolved in Python (``resolve_period``) and inlined as date literals;
 only "as of today" windows (overdue, maturing, inactive) use ``:today``. Every query is
@@ -23,7 +23,7 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 
-from tools.text import strip_accents
+from tools.core.text import strip_accents
 
 __all__ = [
     "METRICS",

@@ -11,7 +11,7 @@ import re
 
 from pydantic import BaseModel
 
-from tools.text import strip_accents
+from tools.core.text import strip_accents
 
 __all__ = ["EFFECT_KINDS", "RuleEffect", "interpret_rule"]
 

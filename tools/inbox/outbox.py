@@ -1,6 +1,6 @@
 """Delivering the e-mail outbox through an SMTP relay.
 
-An RM's send only queues the e-mail (``tools.inbox``); ``deliver_outbox`` hands the
+An RM's send only queues the e-mail (``tools.inbox.drafts``); ``deliver_outbox`` hands the
 queue to the relay, oldest first, over one connection. Each message's Message-ID
 follows from its draft, so if a crash falls between the relay accepting a message
 and the row being marked sent, the resend carries the same Message-ID and a

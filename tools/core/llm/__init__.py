@@ -1,0 +1,1 @@
+"""The model setting, structured model calls, the embedded local model and the embeddings."""

@@ -1,0 +1,1 @@
+"""The morning inbox of drafts and the e-mail outbox."""

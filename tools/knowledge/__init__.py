@@ -1,0 +1,1 @@
+"""Retrieval over the bank's documents and client profiles (FAISS on disk)."""

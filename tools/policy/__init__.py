@@ -1,0 +1,1 @@
+"""The bank's rules: eligibility and suitability, the communication check."""

@@ -1,0 +1,1 @@
+"""Performance reporting: the semantic layer, the query guard (all SQL safety) and how answers read."""

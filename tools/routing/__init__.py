@@ -1,0 +1,1 @@
+"""Which use case a chat message asks for."""

@@ -1,0 +1,1 @@
+"""What is happening to clients: the bank's thresholds, triggers, nightly events, client profiles."""

@@ -1,0 +1,1 @@
+"""The RM's voice: tone learned from sent messages, the RM's own rules, personalization and drafting."""
