@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.drivers import PROJECT_ROOT
+
+ROOT = PROJECT_ROOT
 PACKAGES = ("agentify", "graphs", "tools", "prompts", "stores", "evals")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 

@@ -18,7 +18,9 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.drivers import PROJECT_ROOT
+
+ROOT = PROJECT_ROOT
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL = "python3"
 

@@ -21,9 +21,11 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.drivers import PROJECT_ROOT
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-REPO = Path(__file__).resolve().parents[2]
+REPO = PROJECT_ROOT
 FIXTURE = REPO / "tests" / "fixtures" / "small_bank.json"
 SCREENSHOTS = REPO / "test-artifacts" / "browser"
 TODAY = dt.date(2025, 10, 24)

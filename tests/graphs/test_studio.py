@@ -24,8 +24,9 @@ from langgraph.graph.state import CompiledStateGraph
 
 from stores.db import Database
 from stores.fixtures import load_fixture
+from tests.drivers import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 CONFIG = json.loads((ROOT / "langgraph.json").read_text(encoding="utf-8"))
 LANGGRAPH = Path(sys.executable).with_name("langgraph")
 STARTUP_SECONDS = 45

@@ -14,8 +14,9 @@ import pytest
 from evals.runner import Case, CaseOutcome, load_cases
 from evals.suites import get_suite
 from evals.suites import performance as perf
+from tests.drivers import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 DATASET = ROOT / "evals" / "datasets" / "performance"
 
 

@@ -11,7 +11,7 @@ from agentify.cli import main
 from stores.db import Database
 from stores.fixtures import load_fixture
 from tests.smtp_sink import smtp_sink
-from tests.test_inbox import chat_draft, new_draft
+from tests.tools.inbox.test_drafts import chat_draft, new_draft
 from tools.inbox.drafts import Inbox, draft_id_for, save_drafts
 
 

@@ -18,7 +18,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import NO_BROWSER, NO_BROWSER_REASON, TODAY, LiveServer
+from tests.agentify.web.conftest import NO_BROWSER, NO_BROWSER_REASON, TODAY, LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(NO_BROWSER, reason=NO_BROWSER_REASON)]
 

@@ -15,8 +15,9 @@ import pytest
 from evals.runner import Case, CaseEnv, CaseFailed, CaseFileError, Scored, Suite, load_cases, micro_f1, run_suite
 from evals.suites import UnknownSuite, get_suite
 from evals.suites import data_entry as de
+from tests.drivers import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 SMALL_BANK = ROOT / "tests" / "fixtures" / "small_bank.json"
 DEV_SET = ROOT / "evals" / "datasets" / "data_entry"
 METRICS = (

@@ -22,9 +22,10 @@ from stores.app_tables import WriteLog
 from stores.db import Database
 from stores.fixtures import load_fixture
 from stores.schema import crm_table
+from tests.drivers import PROJECT_ROOT
 from tools.crm.auth import issue_token, revoke_tokens
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = PROJECT_ROOT
 
 INTERACTION: dict[str, Any] = {
     "client_id": "C0001",

@@ -12,9 +12,10 @@ import pytest
 from evals.runner import Case, CaseOutcome, load_cases, main
 from evals.suites import compliance as suite
 from evals.suites import get_suite
+from tests.drivers import PROJECT_ROOT
 from tools.policy.compliance import FLAGS, check_message, enforce_policy, risk_disclaimer, rule_conflicts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 DATASET = ROOT / "evals" / "datasets" / "compliance"
 
 CD_12M = {"code": "CD_12M", "name": "12-month Certificate of Deposit", "category": "cd", "rate_pct": 5.2}

@@ -10,8 +10,9 @@ import pytest
 
 from evals.runner import Case, load_cases, main
 from evals.suites import events, get_suite, tone
+from tests.drivers import PROJECT_ROOT
 
-DATASETS = Path(__file__).resolve().parent.parent / "evals" / "datasets"
+DATASETS = PROJECT_ROOT / "evals" / "datasets"
 
 
 def _run(tmp_path: Path, suite: str, lines: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:

@@ -15,8 +15,9 @@ from evals.runner import Case, CaseOutcome, load_cases
 from evals.suites import get_suite
 from evals.suites import next_best_action as nba
 from evals.suites import prioritization as prio
+from tests.drivers import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 PRIO = ROOT / "evals" / "datasets" / "prioritization"
 NBA = ROOT / "evals" / "datasets" / "next_best_action"
 

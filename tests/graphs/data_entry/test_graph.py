@@ -9,7 +9,6 @@ import sys
 import textwrap
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ from graphs.data_entry.graph import builder
 from stores.checkpoints import open_checkpointer
 from stores.db import Database
 from stores.schema import crm_table
+from tests.drivers import PROJECT_ROOT
 from tests.fakes import ScriptedChatModel
 from tools.core.llm.models import use_chat_model
 from tools.crm.api import CrmApi
@@ -31,7 +31,7 @@ SON_NOTE = (
     "about 800m vnd. He seemed keen. I need to send him the info pack by tomorrow and call him next Wednesday."
 )
 ACCEPT = [{"type": "accept", "args": None}]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 
 
 class Session:
