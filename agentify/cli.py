@@ -49,6 +49,7 @@ def cmd_crm_load(args: argparse.Namespace) -> int:
 
 
 def cmd_crm_query(args: argparse.Namespace) -> int:
+    from agentify.api.encoding import to_json
     from tools.reporting.guard import QueryRefused, run_guarded_query
 
     database = Database()
@@ -61,7 +62,7 @@ def cmd_crm_query(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     if result.truncated:
         err(f"note: only the first {args.limit} rows are shown")
-    out(json.dumps({"columns": result.columns, "rows": result.rows}, ensure_ascii=False, default=str))
+    out(json.dumps({"columns": result.columns, "rows": to_json(result.rows)}, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -122,7 +123,7 @@ def cmd_rm_list(args: argparse.Namespace) -> int:
 def _serve(host: str, port: int) -> None:
     import uvicorn
 
-    uvicorn.run("agentify.server:create_app", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run("agentify.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

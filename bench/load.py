@@ -6,7 +6,7 @@ Usage:
   .venv/bin/python bench/load.py --stream                      # also runs/stream: time to first token and to end
 
 Generates the demo bank into a temporary SQLite file, issues a token for up to five RMs, starts
-``uvicorn agentify.server:create_app --factory`` on 127.0.0.1 and a free port with ``AGENTIFY_MODEL=none``,
+``uvicorn agentify.app:create_app --factory`` on 127.0.0.1 and a free port with ``AGENTIFY_MODEL=none``,
 sends ``--warmup`` chats one by one (not timed), then fires all requests of a round at once. Each request
 is what the web app does for a new chat: ``POST /api/threads {"graph": "copilot"}`` then
 ``POST /api/threads/{id}/runs/wait`` with a message drawn from performance questions, next-best-action
@@ -141,7 +141,7 @@ def start_server(database_url: str, folder: Path, port: int, workers: int) -> su
         "AGENTIFY_INDEX_DIR": str(folder / "indexes"),
         "AGENTIFY_MODEL": "none",
     }
-    command = [sys.executable, "-m", "uvicorn", "agentify.server:create_app", "--factory"]
+    command = [sys.executable, "-m", "uvicorn", "agentify.app:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--workers", str(workers)]
     log = (folder / "server.log").open("wb")
     return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -1,1 +1,1 @@
-"""The HTTP API's route modules; ``agentify.server.create_app`` assembles them."""
+"""The HTTP API's route modules; ``agentify.app.create_app`` assembles them."""

@@ -23,20 +23,20 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from langchain_core.messages import AIMessageChunk, BaseMessage
+from langchain_core.messages import AIMessageChunk
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import insert, select
 from sse_starlette import EventSourceResponse
 
 from agentify.api.deps import CurrentRm, StoreDep, current_rm
+from agentify.api.encoding import to_json
 from agentify.api.runtime import GraphRuntime, GraphUnavailable, ThreadBusy
 from stores.app_tables import AgentThread
 from stores.db import Database
@@ -122,31 +122,6 @@ class RunResult(BaseModel):
 # ----- JSON of the state -------------------------------------------------------------------
 
 
-def _message(message: BaseMessage) -> dict[str, Any]:
-    role = {"human": "human", "ai": "ai"}.get(message.type, message.type)
-    content = message.content if isinstance(message.content, str) else message.text
-    return {"role": role, "content": content}
-
-
-def jsonable(value: Any) -> Any:
-    """State values as plain JSON: messages as ``{"role", "content"}``, dates as ISO text."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, BaseMessage):
-        return _message(value)
-    if isinstance(value, dict):
-        return {str(key): jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [jsonable(item) for item in value]
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    return str(value)
-
-
 def pending_interrupt(snapshot: Any) -> dict[str, Any] | None:
     """The confirmation card the thread waits on (the graphs interrupt with ``[HumanInterrupt]``)."""
     for pending in getattr(snapshot, "interrupts", ()) or ():
@@ -154,7 +129,7 @@ def pending_interrupt(snapshot: Any) -> dict[str, Any] | None:
         if isinstance(value, list) and value:
             value = value[0]
         if isinstance(value, dict):
-            card: dict[str, Any] = jsonable(value)
+            card: dict[str, Any] = to_json(value)
             return card
     return None
 
@@ -175,7 +150,7 @@ def end_payload(graph_name: str, snapshot: Any) -> dict[str, Any]:
         "intent": intent,
         "status": status,
         "chart_svg": values.get("chart_svg"),
-        "result": jsonable(values.get("result")),
+        "result": to_json(values.get("result")),
         "interrupt": card,
     }
 
@@ -414,7 +389,7 @@ async def thread_state(rm_id: CurrentRm, database: StoreDep, request: Request, t
     return ThreadState(
         thread_id=thread_id,
         graph=thread.graph,
-        values=jsonable(dict(snapshot.values or {})),
+        values=to_json(dict(snapshot.values or {})),
         next=[str(name) for name in snapshot.next],
         interrupt=pending_interrupt(snapshot),
     )

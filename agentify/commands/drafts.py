@@ -41,8 +41,8 @@ def _client(draft: dict[str, Any]) -> str:
 
 def cmd_drafts_list(args: argparse.Namespace) -> int:
     from stores.drafts import DRAFT_STATUSES
+    from tools.core.formatting import format_amount
     from tools.crm.api import CrmApi
-    from tools.reporting.render import format_amount
 
     inbox = _inbox(args.rm)
     try:
@@ -72,7 +72,7 @@ def cmd_drafts_list(args: argparse.Namespace) -> int:
 
 
 def _print_draft(draft: dict[str, Any]) -> None:
-    from tools.reporting.render import format_amount
+    from tools.core.formatting import format_amount
 
     out(f"id:       {draft['id']}")
     out(f"client:   {_client(draft)} ({draft['client_id']})")

@@ -6,14 +6,19 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from agentify.cli import main
 from stores.db import Database
-from tools.crm.auth import rm_for_token
+from stores.fixtures import load_fixture
+from tests.drivers import PROJECT_ROOT, count
+from tests.http import bearer, free_port
+from tools.crm.auth import issue_token, rm_for_token
 
 AGENTIFY = Path(sys.executable).parent / "agentify"
 
@@ -125,8 +130,6 @@ def test_the_cli_works_on_a_postgresql_url(
 def test_up_builds_the_bank_the_indexes_the_nights_drafts_and_a_token_before_serving(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from sqlalchemy import func, select
-
     import agentify.cli as cli
     from stores.drafts import Draft
     from tools.crm.auth import rm_for_token
@@ -141,9 +144,52 @@ def test_up_builds_the_bank_the_indexes_the_nights_drafts_and_a_token_before_ser
     token = next(line for line in lines if line.startswith("signed-in token for RM001:")).split(": ")[1]
     database = cli.Database()
     assert rm_for_token(database, token) == "RM001"
-    with database.engine.connect() as connection:
-        drafts = connection.execute(select(func.count()).select_from(Draft)).scalar_one()
+    drafts = count(database, Draft)
     night = next(line for line in lines if "new drafts" in line)
     assert drafts > 0 and f"{drafts} new drafts" in night
     assert served == [("127.0.0.1", 8123)]
     assert any("http://127.0.0.1:8123/" in line for line in lines)
+
+
+def test_agentify_serve_answers_over_http(sqlite_db: Database, small_bank: dict[str, Any], tmp_path: Path) -> None:
+    """``agentify serve --host H --port P``, the documented way, as a real process."""
+    load_fixture(sqlite_db, small_bank)
+    token = issue_token(sqlite_db, "RM001")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "AGENTIFY_DATABASE_URL": sqlite_db.url, "AGENTIFY_DATA_DIR": str(tmp_path / "data")}
+    log_path = tmp_path / "server.log"
+    command = [str(AGENTIFY), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                assert server.poll() is None, f"the server exited early:\n{log_path.read_text(errors='replace')}"
+                try:
+                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, f"no /health in 20 s:\n{log_path.read_text(errors='replace')}"
+                time.sleep(0.1)
+
+            with httpx.Client(base_url=base, timeout=10) as http:
+                found = http.get("/api/crm/clients", params={"phone": "+84 823 912 039"}, headers=bearer(token))
+                assert found.status_code == 200
+                assert [match["id"] for match in found.json()] == ["C0001"]
+                assert http.get("/api/me").status_code == 401
+            assert f"http://127.0.0.1:{port}/" in log_path.read_text(errors="replace")  # it says where it serves
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)

@@ -1,31 +1,16 @@
-"""The CRM API over HTTP: per-RM bearer tokens, the seed's endpoints, idempotent writes, a real server."""
+"""The CRM over HTTP (``agentify.api.crm``): per-RM bearer tokens, the seed's endpoints, idempotent writes."""
 
 from __future__ import annotations
 
-import logging
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
-from agentify.server import create_app
-from stores.app_tables import WriteLog
 from stores.db import Database
-from stores.fixtures import load_fixture
-from stores.schema import crm_table
-from tests.drivers import PROJECT_ROOT
+from tests.drivers import count
+from tests.http import bearer, write_headers
 from tools.crm.auth import issue_token, revoke_tokens
-
-PROJECT_ROOT = PROJECT_ROOT
 
 INTERACTION: dict[str, Any] = {
     "client_id": "C0001",
@@ -48,39 +33,6 @@ TASKS: dict[str, Any] = {
         {"client_id": "C0004", "title": "Email the insurance brochure", "kind": "email", "due_on": "2025-11-04"},
     ]
 }
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def count(database: Database, table: str, **where: str) -> int:
-    source = WriteLog.__table__ if table == "agentify_write_log" else crm_table(table)
-    query = select(func.count()).select_from(source)
-    for column, value in where.items():
-        query = query.where(source.c[column] == value)
-    with database.engine.connect() as connection:
-        return int(connection.execute(query).scalar_one())
-
-
-@pytest.fixture
-def client(bank_db: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(bank_db)) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def rm1(bank_db: Database) -> dict[str, str]:
-    return bearer(issue_token(bank_db, "RM001"))
-
-
-@pytest.fixture
-def rm2(bank_db: Database) -> dict[str, str]:
-    return bearer(issue_token(bank_db, "RM002"))
-
-
-def write_headers(auth: dict[str, str], key: str) -> dict[str, str]:
-    return {**auth, "Idempotency-Key": key}
 
 
 # ----- sign-in -----------------------------------------------------------------------------
@@ -129,17 +81,6 @@ def test_me_is_the_rm_of_the_token(client: TestClient, rm1: dict[str, str], rm2:
     assert me["branch"] == "Hà Nội"
     assert me["language"] == "vi"
     assert client.get("/api/me?rm_id=RM001", headers=rm2).json()["id"] == "RM002"
-
-
-def test_requests_are_logged_with_the_rm_but_never_the_token(
-    client: TestClient, bank_db: Database, caplog: pytest.LogCaptureFixture
-) -> None:
-    token = issue_token(bank_db, "RM001")
-    with caplog.at_level(logging.INFO, logger="agentify.server"):
-        client.get("/api/crm/clients?phone=0823912039", headers=bearer(token))
-    assert any("RM001" in record.getMessage() and "200" in record.getMessage() for record in caplog.records)
-    assert token not in caplog.text
-    assert "0823912039" not in caplog.text
 
 
 # ----- clients -----------------------------------------------------------------------------
@@ -244,6 +185,14 @@ def test_the_guarded_query_returns_plain_json_values(client: TestClient, rm1: di
     (total, first_opened), *_ = response.json()["rows"]
     assert isinstance(total, int) and total > 0
     assert isinstance(first_opened, str) and first_opened[:2] in ("19", "20")
+
+
+@pytest.mark.parametrize("any_db", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_array_and_json_cells_are_json_not_text(client: TestClient, rm1: dict[str, str]) -> None:
+    sql = "SELECT array_agg(id ORDER BY id) AS ids, json_build_object('n', count(*)) AS counted FROM clients"
+    response = client.post("/api/crm/data/query", json={"sql": sql}, headers=rm1)
+    assert response.status_code == 200, response.text
+    assert response.json()["rows"] == [[["C0001", "C0002", "C0003", "C0004"], {"n": 4}]]
 
 
 def test_a_truncated_query_says_so(client: TestClient, rm1: dict[str, str]) -> None:
@@ -440,97 +389,3 @@ def test_one_rms_key_does_not_replay_for_another(
     response = client.post("/api/crm/tasks", json=mine, headers=write_headers(rm2, "same"))
     assert response.status_code == 201
     assert response.json()["tasks"][0]["rm_id"] == "RM002"
-
-
-# ----- service endpoints and the spec ------------------------------------------------------
-
-
-def test_health_needs_no_token(client: TestClient) -> None:
-    response = client.get("/health")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
-
-
-def test_the_openapi_spec_lists_the_endpoints_and_the_bearer_scheme(client: TestClient) -> None:
-    spec = client.get("/openapi.json").json()
-    paths = spec["paths"]
-    for path, method in [
-        ("/api/crm/clients", "get"),
-        ("/api/crm/clients/{client_id}", "get"),
-        ("/api/crm/data/tables", "get"),
-        ("/api/crm/data/tables/{name}/schema", "get"),
-        ("/api/crm/data/query", "post"),
-        ("/api/crm/interactions", "post"),
-        ("/api/crm/tasks", "post"),
-        ("/api/me", "get"),
-        ("/health", "get"),
-    ]:
-        assert method in paths[path], path
-    schemes = spec["components"]["securitySchemes"]
-    assert any(scheme == {**scheme, "type": "http", "scheme": "bearer"} for scheme in schemes.values())
-    assert paths["/api/crm/interactions"]["post"]["security"]
-    assert "security" not in paths["/health"]["get"]
-    assert any(p["name"] == "Idempotency-Key" for p in paths["/api/crm/tasks"]["post"]["parameters"])
-
-
-def test_the_docs_page_works_offline(client: TestClient) -> None:
-    response = client.get("/docs")
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/html")
-    assert "/api/crm/data/query" in response.text and "/openapi.json" in response.text
-    assert "<script" not in response.text and "http://" not in response.text and "https://" not in response.text
-    assert client.get("/redoc").status_code == 404
-
-
-# ----- a real server process ---------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def test_agentify_serve_answers_over_http(sqlite_db: Database, small_bank: dict[str, Any], tmp_path: Path) -> None:
-    """``agentify serve --host H --port P``, the documented way, as a real process."""
-    load_fixture(sqlite_db, small_bank)
-    token = issue_token(sqlite_db, "RM001")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "AGENTIFY_DATABASE_URL": sqlite_db.url, "AGENTIFY_DATA_DIR": str(tmp_path / "data")}
-    log_path = tmp_path / "server.log"
-    command = [str(Path(sys.executable).parent / "agentify"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 20
-            while True:
-                assert server.poll() is None, f"the server exited early:\n{log_path.read_text(errors='replace')}"
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, f"no /health in 20 s:\n{log_path.read_text(errors='replace')}"
-                time.sleep(0.1)
-
-            with httpx.Client(base_url=base, timeout=10) as http:
-                found = http.get("/api/crm/clients", params={"phone": "+84 823 912 039"}, headers=bearer(token))
-                assert found.status_code == 200
-                assert [match["id"] for match in found.json()] == ["C0001"]
-                assert http.get("/api/me").status_code == 401
-            assert f"http://127.0.0.1:{port}/" in log_path.read_text(errors="replace")  # it says where it serves
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)

@@ -2,48 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
-from agentify.server import create_app
 from stores.db import Database
 from stores.drafts import OutboxMessage
-from tools.crm.auth import issue_token
-from tools.inbox.drafts import NewDraft, draft_id_for, save_drafts
-
-SCAN = "2025-10-24"
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def draft(event_key: str, **changes: Any) -> NewDraft:
-    values: dict[str, Any] = {
-        "event_key": event_key,
-        "rm_id": "RM001",
-        "client_id": "C0001",
-        "kind": "cd_maturity",
-        "scan_date": SCAN,
-        "urgency": "medium",
-        "value_vnd": 1_500_000_000,
-        "facts": {"account_id": "A1", "maturity_on": "2025-11-05"},
-        "channel": "email",
-        "client_channel": "email",
-        "language": "en",
-        "subject": "Your CD matures on 5 November",
-        "body": "Dear Mr Son,\n\nYour CD of 1.5B VND matures on 5 November.\n\nBest regards,\nHa",
-        "engine": "template",
-        "compliance": {"flags": [], "notes": []},
-        "run_id": "RUN1",
-    }
-    values.update(changes)
-    return values  # type: ignore[return-value]
-
+from tests.drivers import chat_draft, count, new_draft
+from tests.http import bearer
+from tools.inbox.drafts import draft_id_for, save_drafts
 
 CD = "cd:A1:2025-11-05"
 BIRTHDAY = "birthday:C0002:2025-10-25"
@@ -55,36 +21,12 @@ def drafts(bank_db: Database) -> dict[str, str]:
     save_drafts(
         bank_db,
         [
-            draft(CD),
-            draft(
-                BIRTHDAY, client_id="C0002", kind="birthday", channel="chat", client_channel="zalo", language="vi",
-                subject=None, body="Chúc mừng sinh nhật anh Minh!", urgency="high", value_vnd=0,
-            ),
-            draft(THEIRS, rm_id="RM002", client_id="C0101"),
+            new_draft(CD),
+            chat_draft(BIRTHDAY, body="Chúc mừng sinh nhật anh Minh!"),
+            new_draft(THEIRS, rm_id="RM002", client_id="C0101"),
         ],
-    )  # fmt: skip
+    )
     return {"cd": draft_id_for(CD), "birthday": draft_id_for(BIRTHDAY), "theirs": draft_id_for(THEIRS)}
-
-
-@pytest.fixture
-def client(bank_db: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(bank_db)) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def rm1(bank_db: Database) -> dict[str, str]:
-    return bearer(issue_token(bank_db, "RM001"))
-
-
-@pytest.fixture
-def rm2(bank_db: Database) -> dict[str, str]:
-    return bearer(issue_token(bank_db, "RM002"))
-
-
-def outbox(database: Database) -> int:
-    with database.engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(OutboxMessage)).scalar_one())
 
 
 def test_the_list_is_the_rms_own_most_urgent_first_with_the_badge(
@@ -113,7 +55,7 @@ def test_approve_edit_send_and_dismiss(
     sent = client.post(f"/api/drafts/{cd}/send", headers=rm1).json()
     assert sent["channel"] == "email" and sent["outbox_id"] and sent["copy_text"] is None and sent["interaction_id"]
     assert client.post(f"/api/drafts/{cd}/send", headers=rm1).json()["outbox_id"] == sent["outbox_id"]
-    assert outbox(bank_db) == 1  # a retried send queues nothing more
+    assert count(bank_db, OutboxMessage) == 1  # a retried send queues nothing more
 
     copied = client.post(f"/api/drafts/{birthday}/send", headers=rm1).json()
     assert copied["copy_text"] == "Chúc mừng sinh nhật anh Minh!" and copied["outbox_id"] is None
@@ -149,7 +91,7 @@ def test_another_rms_draft_answers_like_an_unknown_one(
         missing = client.request(method, f"/api/drafts/DUNKNOWN0000000{suffix}", json=body, headers=rm2)
         assert theirs.status_code == missing.status_code == 404, suffix
         assert theirs.json()["detail"].replace(mine, "?") == missing.json()["detail"].replace("DUNKNOWN0000000", "?")
-    assert outbox(bank_db) == 0
+    assert count(bank_db, OutboxMessage) == 0
 
 
 def test_bad_edits_and_tokens_are_refused(client: TestClient, drafts: dict[str, str], rm1: dict[str, str]) -> None:

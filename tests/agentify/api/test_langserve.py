@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from agentify.api.langserve_routes import RM_CONFIG_KEY, STATELESS_GRAPHS
-from agentify.server import create_app
 from stores.db import Database
+from tests.http import bearer
 from tools.crm.auth import issue_token
 
 COUNT = {"question": "How many clients do I have?"}
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def client(bank_db: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(bank_db)) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def rm1(bank_db: Database) -> dict[str, str]:
-    return bearer(issue_token(bank_db, "RM001"))
-
-
-@pytest.fixture
-def rm2(bank_db: Database) -> dict[str, str]:
-    return bearer(issue_token(bank_db, "RM002"))
 
 
 def client_count(output: dict[str, Any]) -> int:

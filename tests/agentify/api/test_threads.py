@@ -1,53 +1,34 @@
-"""Threads over HTTP: human-in-the-loop data entry, streaming events, ownership, restarts, the web app mount."""
+"""Threads over HTTP: human-in-the-loop data entry, streaming events, ownership, restarts."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, StateGraph
-from sqlalchemy import func, select
-from starlette.routing import Mount
 from typing_extensions import TypedDict
 
-from agentify import server
 from agentify.api.threads import run_events
-from agentify.server import create_app
+from agentify.app import create_app
 from stores.db import Database
-from stores.schema import crm_table
+from tests.drivers import count
 from tools.crm.api import CrmApi
-from tools.crm.auth import issue_token
 
 SON_NOTE = (
     "Met Mr. Son Pham 0823912039 at a coffee house, talked about a renovation loan for his apartment, which needs "
     "about 800m vnd. He seemed keen. I need to send him the info pack by tomorrow and call him next Wednesday."
 )
-PUBLIC = {"/", "/health", "/docs", "/openapi.json"}
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def interactions(database: Database, client_id: str = "C0001") -> int:
-    table = crm_table("interactions")
-    with database.engine.connect() as connection:
-        return int(
-            connection.execute(
-                select(func.count()).select_from(table).where(table.c.client_id == client_id)
-            ).scalar_one()
-        )
+def interactions(database: Database) -> int:
+    return count(database, "interactions", client_id="C0001")
 
 
 def read_events(response: Any) -> list[tuple[str, Any]]:
@@ -65,22 +46,6 @@ def read_events(response: Any) -> list[tuple[str, Any]]:
     if data:
         events.append((event, json.loads(data)))
     return events
-
-
-@pytest.fixture
-def client(bank_db: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(bank_db)) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def rm1(bank_db: Database) -> dict[str, str]:
-    return bearer(issue_token(bank_db, "RM001"))
-
-
-@pytest.fixture
-def rm2(bank_db: Database) -> dict[str, str]:
-    return bearer(issue_token(bank_db, "RM002"))
 
 
 def new_thread(client: TestClient, auth: dict[str, str], graph: str = "data_entry") -> str:
@@ -269,48 +234,6 @@ def test_runs_wait_returns_the_end_payload(client: TestClient, bank_db: Database
     end = response.json()
     assert set(end) == {"answer", "intent", "status", "chart_svg", "result", "interrupt"}
     assert end["interrupt"]["action_request"]["action"] == "log_interaction"
-
-
-# ----- auth on every route, the web app ------------------------------------------------------
-
-
-def _example_path(path: str) -> str:
-    return re.sub(r"\{[^}]+\}", "x", path)
-
-
-@pytest.mark.parametrize("any_db", ["sqlite"], indirect=True)
-def test_every_route_but_the_public_ones_needs_a_token(client: TestClient) -> None:
-    checked = 0
-    for route in client.app.routes:  # type: ignore[attr-defined]
-        if isinstance(route, Mount) or not isinstance(route, APIRoute) or route.path in PUBLIC:
-            continue
-        for method in route.methods or ():
-            response = client.request(method, _example_path(route.path), json={})
-            assert response.status_code == 401, (method, route.path, response.status_code)
-            checked += 1
-    assert checked > 30  # threads, drafts, the CRM and the LangServe routes
-
-
-@pytest.mark.parametrize("any_db", ["sqlite"], indirect=True)
-def test_the_web_app_is_served_from_local_files(
-    bank_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "static").mkdir()
-    (tmp_path / "index.html").write_text("<!doctype html><title>RM app</title>", encoding="utf-8")
-    (tmp_path / "static" / "app.js").write_text("console.log('hi')", encoding="utf-8")
-    monkeypatch.setattr(server, "WEB_DIR", tmp_path)
-    with TestClient(create_app(bank_db)) as client:
-        page = client.get("/")
-        assert (
-            page.status_code == 200 and "RM app" in page.text and page.headers["content-type"].startswith("text/html")
-        )
-        assert client.get("/static/app.js").text == "console.log('hi')"
-        assert client.get("/static/missing.js").status_code == 404
-    monkeypatch.setattr(server, "WEB_DIR", tmp_path / "absent")
-    with TestClient(create_app(bank_db)) as client:
-        assert client.get("/").status_code == 404
-        assert client.get("/static/app.js").status_code == 404
-        assert client.get("/health").status_code == 200
 
 
 # ----- the co-pilot ----------------------------------------------------------------------------

@@ -3,33 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from agentify.cli import main
 from stores.db import Database
-from stores.fixtures import load_fixture
+from tests.drivers import chat_draft, new_draft
 from tests.smtp_sink import smtp_sink
-from tests.tools.inbox.test_drafts import chat_draft, new_draft
 from tools.inbox.drafts import Inbox, draft_id_for, save_drafts
 
 
 @pytest.fixture
-def store(small_bank: dict[str, Any]) -> Database:
+def store(store: Database) -> Database:
     """The store the CLI opens (AGENTIFY_DATABASE_URL), with the small bank and three drafts of RM001."""
-    database = Database()
-    database.create_schema()
-    load_fixture(database, small_bank)
     save_drafts(
-        database,
+        store,
         [
             new_draft("cd", urgency="medium", value_vnd=1_500_000_000),
             chat_draft("birthday", urgency="high"),
             new_draft("deposit", urgency="low", value_vnd=5_000_000_000, client_id="C0004", language="vi"),
         ],
     )
-    return database
+    return store
 
 
 def test_list_shows_the_table_by_urgency_and_the_badge(store: Database, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,28 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from agentify.cli import main
 from stores.db import Database
 from stores.drafts import Draft
-from stores.fixtures import load_fixture
-
-
-@pytest.fixture
-def store(small_bank: dict[str, Any]) -> Database:
-    database = Database()
-    database.create_schema()
-    load_fixture(database, small_bank)
-    return database
-
-
-def _drafts(database: Database) -> int:
-    with database.engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(Draft)).scalar_one())
+from tests.drivers import count
 
 
 def test_nightly_prints_the_summary_and_a_rerun_drafts_nothing(
@@ -35,13 +20,13 @@ def test_nightly_prints_the_summary_and_a_rerun_drafts_nothing(
     out = capsys.readouterr().out.splitlines()
     summary = json.loads(out[-1])
     assert out[0].startswith("night 2025-10-24 (every RM):")
-    assert summary["drafts_created"] == summary["events"] == _drafts(store) > 0
+    assert summary["drafts_created"] == summary["events"] == count(store, Draft) > 0
     assert summary["events_by_kind"]["birthday"] == 1
 
     assert main(["nightly", "--date", "2025-10-24", "--no-progress"]) == 0
     again = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert again["drafts_created"] == 0 and again["already_drafted"] == summary["events"]
-    assert _drafts(store) == summary["events"]
+    assert count(store, Draft) == summary["events"]
 
 
 def test_the_default_date_is_the_banks_today(store: Database, capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,7 +64,7 @@ def test_bad_input_is_refused_with_exit_2_and_nothing_is_drafted(
     arguments = [a.replace("{missing}", str(tmp_path / "nope.json")).replace("{bad}", str(bad)) for a in arguments]
     assert main(["nightly", "--date", "2025-10-24", "--no-progress", *arguments]) == 2
     assert reason in capsys.readouterr().err
-    assert _drafts(store) == 0
+    assert count(store, Draft) == 0
 
 
 def test_a_bad_date_is_refused_by_the_parser(store: Database, capsys: pytest.CaptureFixture[str]) -> None:

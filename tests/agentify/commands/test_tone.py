@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from agentify.cli import main
 from stores.db import Database
-from stores.fixtures import load_fixture
-
-
-@pytest.fixture
-def store(small_bank: dict[str, Any]) -> Database:
-    database = Database()
-    database.create_schema()
-    load_fixture(database, small_bank)
-    return database
 
 
 def test_show_edit_and_history(store: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

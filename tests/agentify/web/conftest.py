@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
 import threading
 import time
 from collections.abc import Generator, Iterator
@@ -22,6 +21,7 @@ import httpx
 import pytest
 
 from tests.drivers import PROJECT_ROOT
+from tests.http import bearer, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -48,26 +48,17 @@ class LiveServer:
 
     def api(self, method: str, path: str, **kwargs: Any) -> Any:
         """A call to the API as RM001 (to check what the browser did)."""
-        response = httpx.request(
-            method, self.url + path, headers={"Authorization": f"Bearer {self.token}"}, timeout=60, **kwargs
-        )
+        response = httpx.request(method, self.url + path, headers=bearer(self.token), timeout=60, **kwargs)
         response.raise_for_status()
         return response.json()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     import uvicorn
 
+    from agentify.app import create_app
     from agentify.commands.nightly import night
-    from agentify.server import create_app
     from stores.db import Database
     from stores.fixtures import load_fixture
     from tools.core.llm.embeddings import load_embeddings
@@ -84,7 +75,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     summary = night(database, TODAY, rm_id=None, model="none", rules=None, wave_size=50, concurrency=2, progress=False)
     assert summary["drafts_created"] > 0, f"the nightly run drafted nothing: {summary}"
 
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="browser-test-server", daemon=True)

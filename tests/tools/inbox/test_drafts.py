@@ -12,63 +12,16 @@ from stores.app_tables import WriteLog
 from stores.db import Database
 from stores.drafts import Draft, OutboxMessage
 from stores.schema import Interaction
+from tests.drivers import chat_draft, count, new_draft
 from tools.inbox import drafts as inbox_module
 from tools.inbox.drafts import (
     DraftActionRefused,
     DraftNotFound,
     Inbox,
-    NewDraft,
     draft_id_for,
     drafted_event_keys,
     save_drafts,
 )
-
-SCAN = "2025-10-24"
-
-
-def new_draft(event_key: str, **changes: Any) -> NewDraft:
-    draft: dict[str, Any] = {
-        "event_key": event_key,
-        "rm_id": "RM001",
-        "client_id": "C0001",
-        "kind": "cd_maturity",
-        "scan_date": SCAN,
-        "urgency": "medium",
-        "value_vnd": 1_500_000_000,
-        "facts": {"account_id": "A1", "maturity_on": "2025-11-05"},
-        "channel": "email",
-        "client_channel": "email",
-        "language": "en",
-        "subject": "Your CD matures on 5 November",
-        "body": "Dear Mr Son,\n\nYour CD of 1.5B VND matures on 5 November.\n\nBest regards,\nHa",
-        "engine": "template",
-        "compliance": {"flags": [], "notes": ["rate quoted from the catalog"]},
-        "run_id": "RUN1",
-    }
-    draft.update(changes)
-    return draft  # type: ignore[return-value]
-
-
-def chat_draft(event_key: str, **changes: Any) -> NewDraft:
-    values: dict[str, Any] = {
-        "client_id": "C0002",
-        "kind": "birthday",
-        "channel": "chat",
-        "client_channel": "zalo",
-        "language": "vi",
-        "subject": None,
-        "body": "Chúc mừng sinh nhật anh Minh!\nChúc anh một năm nhiều niềm vui.",
-        "urgency": "high",
-        "value_vnd": 0,
-    }
-    values.update(changes)
-    return new_draft(event_key, **values)
-
-
-def count(database: Database, model: Any, *where: Any) -> int:
-    with database.engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(model).where(*where)).scalar_one())
-
 
 # ----- saving ---------------------------------------------------------------------------------
 

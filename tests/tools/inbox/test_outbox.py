@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 
 from stores.db import Database
 from stores.drafts import OutboxMessage
+from tests.drivers import chat_draft, new_draft
 from tests.smtp_sink import smtp_sink
-from tests.tools.inbox.test_drafts import chat_draft, new_draft
 from tools.inbox.drafts import Inbox, draft_id_for, save_drafts
 from tools.inbox.outbox import MAX_ATTEMPTS, SmtpSettings, SmtpUnavailable, deliver_outbox
 

@@ -1,0 +1,102 @@
+"""The CRM API over HTTP (``agentify serve``): the seed's endpoints, one signed-in RM per bearer token.
+
+Start it with ``uvicorn agentify.app:create_app --factory``. Nothing happens at
+import time: ``create_app`` builds the app, the lifespan creates missing tables.
+
+Who is signed in comes only from the ``Authorization: Bearer <token>`` header
+(tokens from ``tools.crm.auth.issue_token``); a body that names an ``rm_id`` is
+rejected. Another RM's client answers exactly like a client that does not exist.
+
+Errors are JSON, always with a ``detail``:
+
+- 400 ``{"detail": "..."}`` for a write without an ``Idempotency-Key``;
+  ``{"detail": {"refused": true, "reason": "..."}}`` for a refused query
+  (408 with ``"timeout": true`` when it ran too long);
+- 401 with ``WWW-Authenticate: Bearer`` for a missing, unknown or revoked token;
+- 404 ``{"detail": "..."}`` for an unknown (or another RM's) client or table;
+- 409 for an idempotency key reused with a different request;
+- 422 ``{"detail": {"problems": ["where: what", ...]}}`` for invalid input.
+
+API docs: ``/openapi.json`` is the OpenAPI spec; ``/docs`` is a plain HTML page
+rendered on the server from that spec, with no scripts or external assets (the
+default Swagger UI loads from a CDN, which a bank's network may not reach).
+``/redoc`` is off.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import ExitStack, asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from sqlalchemy.engine import make_url
+
+from agentify.api import crm, langserve_routes, service, threads
+from agentify.api import drafts as drafts_api
+from agentify.api.errors import add_exception_handlers, rm_of
+from agentify.api.runtime import open_runtime
+from agentify.api.web import add_web_app
+from stores.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+async def log_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """One log line per request: the RM, the method, the path, the status and the time taken."""
+    # The path only: query strings carry phone numbers and names; tokens and bodies are never logged.
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await call_next(request)
+        status = response.status_code
+        return response
+    finally:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.info(
+            "rm %s: %s %s -> %d (%.0f ms)", rm_of(request), request.method, request.url.path, status, elapsed_ms
+        )
+
+
+def create_app(database: Database | None = None) -> FastAPI:
+    """The API app on ``database`` (default: ``AGENTIFY_DATABASE_URL`` or the SQLite file)."""
+    owned = database is None
+    store = database if database is not None else Database()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store.create_schema()
+        with ExitStack() as resources:
+            # The checkpointer lives as long as the app: paused threads are resumed from it, also after a restart.
+            app.state.runtime = resources.enter_context(open_runtime(store))
+            logger.info("API ready on %s", make_url(store.url).render_as_string(hide_password=True))
+            try:
+                yield
+            finally:
+                app.state.runtime = None
+                if owned:
+                    resources.callback(store.dispose)
+
+    app = FastAPI(
+        title="Agentify CRM API",
+        version="0.1.0",
+        description=__doc__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.database = store
+    app.state.runtime = None
+
+    add_exception_handlers(app)
+    app.middleware("http")(log_requests)
+
+    # The order is the order of the OpenAPI spec and of the /docs page.
+    app.include_router(service.router)
+    app.include_router(crm.router)
+    app.include_router(threads.router)
+    app.include_router(drafts_api.router)
+    langserve_routes.register(app, store)
+    add_web_app(app)
+    return app
