@@ -25,6 +25,7 @@ from graphs.data_entry.state import DataEntryState, NoteSpans
 from graphs.hitl import HumanInterrupt, ask_human, human_interrupt
 from prompts import load_prompt
 from stores.settings import BANK_TIMEZONE
+from tools.core.formatting import format_amount, format_day
 from tools.core.llm.models import span_in, structured_call
 from tools.core.parsing import find_amounts, resolve_date
 from tools.core.text import name_tokens, normalize_phone
@@ -37,10 +38,6 @@ logger = logging.getLogger(__name__)
 CONFIRM_ACTION = "log_interaction"
 CHOOSE_CLIENT_ACTION = "choose_client"
 
-_WEEKDAYS = {
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-    "vi": ["Thứ 2", "Thứ 3", "Thứ 4", "Thứ 5", "Thứ 6", "Thứ 7", "CN"],
-}
 _CHANNEL_LABELS = {
     "en": {"meeting": "Meeting", "call": "Call", "email": "Email", "chat": "Chat"},
     "vi": {"meeting": "Gặp mặt", "call": "Gọi điện", "email": "Email", "chat": "Nhắn tin"},
@@ -55,6 +52,10 @@ _TASK_LABELS = {
 
 def _crm(runtime: Runtime[AgentContext]) -> CrmApi:
     return CrmApi(runtime.context.database(), runtime.context.rm_id)
+
+
+def lang_of(vi: bool) -> str:
+    return "vi" if vi else "en"
 
 
 def _vi(state: DataEntryState) -> bool:
@@ -353,23 +354,6 @@ def _problems(proposal: dict[str, Any]) -> list[str]:
 # ----- confirm -------------------------------------------------------------------------------
 
 
-def _money(amount: int | None, vi: bool) -> str:
-    if amount is None:
-        return "—"
-    if amount >= 10**9:
-        value = f"{amount / 10**9:.3f}".rstrip("0").rstrip(".")
-        return f"{value.replace('.', ',')} tỷ VND" if vi else f"{value}B VND"
-    if amount >= 10**6:
-        value = f"{amount / 10**6:.1f}".rstrip("0").rstrip(".")
-        return f"{value.replace('.', ',')} triệu VND" if vi else f"{value}M VND"
-    return f"{amount:,} VND"
-
-
-def _day(iso: str, vi: bool) -> str:
-    day = dt.date.fromisoformat(iso)
-    return f"{_WEEKDAYS['vi' if vi else 'en'][day.weekday()]} {day.strftime('%d/%m/%Y')}"
-
-
 def confirmation_card(state: DataEntryState) -> HumanInterrupt:
     """The card the RM confirms: the log and tasks exactly as they would be written."""
     proposal = state["proposal"]
@@ -388,12 +372,12 @@ def confirmation_card(state: DataEntryState) -> HumanInterrupt:
         f"- {labels[1]}: {_CHANNEL_LABELS[lang][proposal['channel']]}",
         f"- {labels[2]}: {proposal.get('location') or '—'}",
         f"- {labels[3]}: {proposal['topic']}",
-        f"- {labels[4]}: {_money(proposal.get('amount_vnd'), vi)}",
+        f"- {labels[4]}: {format_amount(proposal.get('amount_vnd'), lang_of(vi))}",
         f"- {labels[5]}: {sentiment.get(proposal['sentiment'], proposal['sentiment'])}",
         f"- {labels[6]}:" + ("" if proposal["tasks"] else " —"),
     ]
     lines += [
-        f"  - {_TASK_LABELS[lang][task['kind']]}: {task['title']} ({_day(task['due_on'], vi)})"
+        f"  - {_TASK_LABELS[lang][task['kind']]}: {task['title']} ({format_day(task['due_on'], lang_of(vi))})"
         + (f" ↻ {task['recurrence']}" if task.get("recurrence") else "")
         for task in proposal["tasks"]
     ]
@@ -476,14 +460,14 @@ def finish(state: DataEntryState) -> dict[str, Any]:
         "Đã ghi nhận vào CRM:" if vi else "Logged in the CRM:",
         f"- {'Khách hàng' if vi else 'Client'}: {state.get('client_label')}",
         f"- {'Chủ đề' if vi else 'Topic'}: {interaction.get('topic')}"
-        + (f" ({_money(interaction.get('amount_vnd'), vi)})" if interaction.get("amount_vnd") else ""),
+        + (f" ({format_amount(interaction.get('amount_vnd'), lang_of(vi))})" if interaction.get("amount_vnd") else ""),
     ]
     if interaction.get("location"):
         lines.append(f"- {'Địa điểm' if vi else 'Location'}: {interaction['location']}")
     tasks = result.get("tasks") or []
     if tasks:
         lines.append("- Việc cần làm:" if vi else "- New tasks:")
-        lines += [f"  - {task['title']} ({_day(task['due_on'], vi)})" for task in tasks]
+        lines += [f"  - {task['title']} ({format_day(task['due_on'], lang_of(vi))})" for task in tasks]
     return {"message": "\n".join(lines)}
 
 

@@ -28,7 +28,8 @@ from graphs.context import AgentContext
 from graphs.prioritization.state import CANDIDATES_K, DEFAULT_TOP_N, IdealClient, PrioritizationState
 from prompts import load_prompt
 from stores.schema import Client
-from stores.settings import BANK_TIMEZONE
+from tools.core.dates import bank_date
+from tools.core.formatting import format_amount, format_short_date
 from tools.core.llm.models import structured_call, text_call
 from tools.core.text import strip_accents
 from tools.crm.api import Client360, ClientNotFound, CrmApi
@@ -44,18 +45,11 @@ from tools.policy.eligibility import (
     load_product,
     load_standings,
 )
-from tools.signals.profiles import (
-    IDLE_CASH_MIN_VND,
-    LARGE_INFLOW_MIN_VND,
-    MATURITY_WINDOW_DAYS,
-    bucket,
-    compute_essences,
-)
+from tools.signals.profiles import bucket, compute_essences
+from tools.signals.thresholds import IDLE_CASH_MIN_VND, LARGE_DEPOSIT_MIN_VND, MATURITY_WINDOW_DAYS
 
 logger = logging.getLogger(__name__)
 
-BILLION = 1_000_000_000
-MILLION = 1_000_000
 GOAL_BOOST = 0.15  # a current signal the request asks for
 EVENT_BOOST = 0.03  # another current money signal
 COMPLAINT_PENALTY = 0.10  # a complaint resolved in the last 90 days
@@ -109,21 +103,6 @@ def _vi(state: PrioritizationState) -> bool:
 
 def _folded(text: str) -> str:
     return " ".join(strip_accents(text).casefold().split())
-
-
-def _vnd(amount: float, vi: bool = False) -> str:
-    """``VND 2.6 billion`` / ``2.6 tỷ đồng`` (the same digits in both languages)."""
-    if amount >= BILLION:
-        number, unit = f"{amount / BILLION:.2f}".rstrip("0").rstrip("."), ("tỷ đồng" if vi else "billion")
-    elif amount >= MILLION:
-        number, unit = f"{amount / MILLION:.1f}".rstrip("0").rstrip("."), ("triệu đồng" if vi else "million")
-    else:
-        return f"{int(amount):,} đồng" if vi else f"VND {int(amount):,}"
-    return f"{number} {unit}" if vi else f"VND {number} {unit}"
-
-
-def _day(value: dt.date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 # ----- retrieve documents --------------------------------------------------------------------------------------
@@ -207,7 +186,7 @@ def synthesize(state: PrioritizationState) -> dict[str, Any]:
         if product.target_segments:
             lines.append(f"Target segments: {', '.join(product.target_segments)}.")
         if product.min_amount_vnd:
-            lines.append(f"Minimum amount: {_vnd(product.min_amount_vnd)}.")
+            lines.append(f"Minimum amount: {format_amount(product.min_amount_vnd, 'en')}.")
         for document in state.get("documents", []):
             if document["kind"] == "product" and document["text"].strip() != product.summary.strip():
                 lines.append(document["text"].strip())
@@ -226,7 +205,7 @@ def synthesize(state: PrioritizationState) -> dict[str, Any]:
     if product is not None and product.target_segments:
         notes.append(f"{product.name} is offered only to {', '.join(product.target_segments)} clients.")
     if product is not None and product.min_amount_vnd:
-        notes.append(f"The client's deposits must cover the {_vnd(product.min_amount_vnd)} minimum.")
+        notes.append(f"The client's deposits must cover the {format_amount(product.min_amount_vnd, 'en')} minimum.")
     return {
         "product_context": "\n".join(lines),
         "policy_notes": notes,
@@ -250,10 +229,10 @@ def profile_text(product: ProductTerms | None, segments: list[str], risks: list[
             words = bucket(max(minimum, IDLE_CASH_MIN_VND))[0]
             sentences.append(f"Idle cash: {words} sitting in current and savings accounts, not invested.")
         elif signal == "large_inflow":
-            words = bucket(max(minimum, LARGE_INFLOW_MIN_VND))[0]
+            words = bucket(max(minimum, LARGE_DEPOSIT_MIN_VND))[0]
             sentences.append(f"Just received a large amount of money: {words} (property sale) in the last 7 days.")
         elif signal == "cd_maturing":
-            words = bucket(max(minimum, BILLION))[0]
+            words = bucket(max(minimum, LARGE_DEPOSIT_MIN_VND))[0]
             sentences.append(f"Certificate of deposit maturing soon: {words}, matures within 7 days.")
         elif signal == "loan_maturing":
             sentences.append("Loan ending soon: the Home Loan ends within 7 days, nearly repaid.")
@@ -389,21 +368,6 @@ def apply_policy(state: PrioritizationState, runtime: Runtime[AgentContext]) -> 
 # ----- justify ------------------------------------------------------------------------------------------------------
 
 
-def _date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.astimezone(BANK_TIMEZONE).date() if value.tzinfo else value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment.astimezone(BANK_TIMEZONE).date() if moment.tzinfo else moment.date()
-
-
 def client_reasons(
     view: Client360,
     today: dt.date,
@@ -413,6 +377,7 @@ def client_reasons(
     vi: bool = False,
 ) -> list[str]:
     """Concrete facts of this client (amounts, dates, events) that justify the call; goal signals first."""
+    language = "vi" if vi else "en"
     found: dict[str, list[str]] = {}
 
     def add(kind: str, text: str) -> None:
@@ -423,60 +388,63 @@ def client_reasons(
     savings = sum(int(row["balance_vnd"]) for row in active if row.get("kind") == "savings")
     if casa + savings >= IDLE_CASH_MIN_VND:
         if vi:
-            parts = [f"tài khoản thanh toán {_vnd(casa, True)}"] if casa else []
-            parts += [f"tiết kiệm {_vnd(savings, True)}"] if savings else []
+            parts = [f"tài khoản thanh toán {format_amount(casa, 'vi')}"] if casa else []
+            parts += [f"tiết kiệm {format_amount(savings, 'vi')}"] if savings else []
             add("idle_cash", f"Tiền nhàn rỗi: {' và '.join(parts)} chưa đầu tư")
         else:
-            parts = [f"current account {_vnd(casa)}"] if casa else []
-            parts += [f"savings {_vnd(savings)}"] if savings else []
+            parts = [f"current account {format_amount(casa, 'en')}"] if casa else []
+            parts += [f"savings {format_amount(savings, 'en')}"] if savings else []
             add("idle_cash", f"Idle cash: {' and '.join(parts)}, not invested")
     horizon = today + dt.timedelta(days=MATURITY_WINDOW_DAYS)
     for row in active:
-        maturity = _date(row.get("maturity_on"))
+        maturity = bank_date(row.get("maturity_on"))
         if maturity is None or not today <= maturity <= horizon:
             continue
         amount = int(row["balance_vnd"])
         if row.get("kind") == "cd":
             add(
                 "cd_maturing",
-                f"Tiền gửi có kỳ hạn {_vnd(amount, True)} đáo hạn ngày {_day(maturity)}"
+                f"Tiền gửi có kỳ hạn {format_amount(amount, 'vi')} đáo hạn ngày {format_short_date(maturity)}"
                 if vi
-                else f"CD of {_vnd(amount)} maturing on {_day(maturity)}",
+                else f"CD of {format_amount(amount, 'en')} maturing on {format_short_date(maturity)}",
             )
         elif row.get("kind") == "loan":
             add(
                 "loan_maturing",
-                f"Khoản vay còn {_vnd(amount, True)} tất toán ngày {_day(maturity)}"
+                f"Khoản vay còn {format_amount(amount, 'vi')} tất toán ngày {format_short_date(maturity)}"
                 if vi
-                else f"Loan with {_vnd(amount)} left ends on {_day(maturity)}",
+                else f"Loan with {format_amount(amount, 'en')} left ends on {format_short_date(maturity)}",
             )
     week_ago = today - dt.timedelta(days=7)
     for row in view.recent_transactions:
-        posted = _date(row.get("posted_at"))
+        posted = bank_date(row.get("posted_at"))
         amount = int(row.get("amount_vnd") or 0)
-        if row.get("direction") != "in" or amount < LARGE_INFLOW_MIN_VND or posted is None or posted < week_ago:
+        if row.get("direction") != "in" or amount < LARGE_DEPOSIT_MIN_VND or posted is None or posted < week_ago:
             continue
         category = str(row.get("category") or "")
         source, source_vi = _SOURCE_WORDS.get(category, (category.replace("_", " "),) * 2)
         add(
             "large_inflow",
-            f"Vừa nhận {_vnd(amount, True)} ({source_vi}) ngày {_day(posted)}"
+            f"Vừa nhận {format_amount(amount, 'vi')} ({source_vi}) ngày {format_short_date(posted)}"
             if vi
-            else f"Received {_vnd(amount)} ({source}) on {_day(posted)}",
+            else f"Received {format_amount(amount, 'en')} ({source}) on {format_short_date(posted)}",
         )
     days = view.days_since_contact
     if days is None:
         add("inactive", "Chưa từng được liên hệ" if vi else "Never contacted")
     elif days > 90:
         add("inactive", f"{days} ngày chưa được liên hệ" if vi else f"Not contacted for {days} days")
-    born = _date(view.profile.get("date_of_birth"))
+    born = bank_date(view.profile.get("date_of_birth"))
     if born is not None:
         try:
             birthday = born.replace(year=today.year)
         except ValueError:
             birthday = dt.date(today.year, 2, 28)
         if 0 <= (birthday - today).days <= 7:
-            add("birthday", f"Sinh nhật ngày {_day(birthday)}" if vi else f"Birthday on {_day(birthday)}")
+            add(
+                "birthday",
+                f"Sinh nhật ngày {format_short_date(birthday)}" if vi else f"Birthday on {format_short_date(birthday)}",
+            )
     ordered = [text for signal in signals for text in found.get(signal, [])]
     ordered += [text for kind, texts in found.items() if kind not in signals for text in texts]
     segment = view.profile.get("segment")
@@ -485,10 +453,11 @@ def client_reasons(
         for result in rule_results:
             if result.rule == "min_amount" and result.passed and product.min_amount_vnd:
                 deposits = totals.get("casa_vnd", 0) + totals.get("savings_and_cd_vnd", 0)
+                have, minimum = format_amount(deposits, language), format_amount(product.min_amount_vnd, language)
                 ordered.append(
-                    f"Tiền gửi {_vnd(deposits, True)}, đủ mức tối thiểu {_vnd(product.min_amount_vnd, True)}"
+                    f"Tiền gửi {have}, đủ mức tối thiểu {minimum}"
                     if vi
-                    else f"Deposits of {_vnd(deposits)} cover the {_vnd(product.min_amount_vnd)} minimum"
+                    else f"Deposits of {have} cover the {minimum} minimum"
                 )
         if segment and product.target_segments:
             ordered.append(
@@ -499,9 +468,9 @@ def client_reasons(
     if not ordered:
         aum = int(totals.get("aum_vnd", 0))
         ordered.append(
-            f"Khách hàng hạng {segment}, tổng tài sản {_vnd(aum, True)}"
+            f"Khách hàng hạng {segment}, tổng tài sản {format_amount(aum, 'vi')}"
             if vi
-            else f"{segment} client, assets {_vnd(aum)}"
+            else f"{segment} client, assets {format_amount(aum, 'en')}"
         )
     return ordered[:MAX_REASONS]
 

@@ -37,7 +37,7 @@ from stores.db import Database
 from stores.demo_bank import content as txt
 from stores.demo_bank.catalog import PRODUCTS, document_rows, product_rows
 from stores.fixtures import StoreNotEmptyError, clear_bank, insert_rows, set_reference_date, store_holds_bank_data
-from stores.schema import CRM_TABLES
+from stores.schema import AUM_KINDS, CRM_TABLES, DEPOSIT_KINDS
 from stores.settings import BANK_TIMEZONE
 
 logger = logging.getLogger(__name__)
@@ -100,8 +100,6 @@ _MONTHS_EN = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-_AUM_KINDS = ("casa", "savings", "cd", "investment")
-_DEPOSIT_KINDS = ("casa", "savings", "cd")
 _INVERSE = {"spouse": "spouse", "parent": "child", "child": "parent", "sibling": "sibling"}
 _EN_TITLE = {"Mr": "Mr.", "Ms": "Ms.", "Mrs": "Mrs."}
 
@@ -1058,10 +1056,10 @@ class _Chunk:
             }
         )
         stats = self.ctx.stats[p.rm]
-        if status == "active" and kind in _AUM_KINDS:
+        if status == "active" and kind in AUM_KINDS:
             stats.aum += amount
         key = _month_key(opened)
-        if kind in _DEPOSIT_KINDS:
+        if kind in DEPOSIT_KINDS:
             stats.new_deposits[key] = stats.new_deposits.get(key, 0) + amount
         elif kind == "loan":
             stats.new_loans[key] = stats.new_loans.get(key, 0) + amount

@@ -49,13 +49,13 @@ from stores.schema import (
 )
 from stores.settings import BANK_TIMEZONE
 from tools.core.text import name_tokens, normalize_phone
+from tools.signals.thresholds import AUM_KINDS
 
 logger = logging.getLogger(__name__)
 
 NAME_MATCH_THRESHOLD = 80.0
 MAX_IDEMPOTENCY_KEY = 128
 MAX_AMOUNT_VND = 10**15  # a thousand trillion VND: far above any real amount, far below BIGINT
-AUM_KINDS = ("casa", "savings", "cd", "investment")
 
 TABLE_DESCRIPTIONS: dict[str, str] = {
     "rms": "Relationship managers; every client belongs to one. You only see your own row.",

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tools.core.text import strip_accents
+from tools.signals.thresholds import GROWTH_CATEGORIES
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,6 @@ _DISCLAIMERS = {
     "vi": "Sản phẩm đầu tư không phải là tiền gửi, không được bảo hiểm tiền gửi và có thể mất vốn.",
 }
 #: Product categories whose capital is at risk (policy: not for conservative clients).
-GROWTH_CATEGORIES = frozenset({"investment"})
 
 
 class Finding(BaseModel):

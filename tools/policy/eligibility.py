@@ -25,7 +25,9 @@ from sqlalchemy import select
 
 from stores.db import Database
 from stores.schema import Account, Client, Complaint, Product
+from tools.core.formatting import format_amount
 from tools.core.text import strip_accents
+from tools.signals.thresholds import GROWTH_CATEGORIES, RECENT_COMPLAINT_DAYS
 
 COMPLAINT = "complaint"
 SUITABILITY = "suitability"
@@ -33,12 +35,8 @@ TARGET_SEGMENT = "target_segment"
 MIN_AMOUNT = "min_amount"
 RULES = (COMPLAINT, SUITABILITY, TARGET_SEGMENT, MIN_AMOUNT)
 
-#: Product categories a conservative client is not offered (capital at risk).
-GROWTH_CATEGORIES = frozenset({"investment"})
 #: Categories whose minimum amount is money the client puts in (for loans it is what they borrow).
 FUNDED_CATEGORIES = frozenset({"savings", "cd", "investment", "insurance"})
-#: A resolved complaint opened this recently still makes a sales call a poor idea (re-rank, not a rule).
-RECENT_COMPLAINT_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -90,14 +88,6 @@ class ClientStanding:
         return sum(self.balances.get(kind, 0) for kind in ("casa", "savings", "cd"))
 
 
-def _vnd(amount: float) -> str:
-    if amount >= 1_000_000_000:
-        return "VND " + f"{amount / 1_000_000_000:.2f}".rstrip("0").rstrip(".") + " billion"
-    if amount >= 1_000_000:
-        return "VND " + f"{amount / 1_000_000:.1f}".rstrip("0").rstrip(".") + " million"
-    return f"VND {int(amount):,}"
-
-
 def check_complaint(client: ClientStanding) -> RuleResult:
     if client.open_complaints:
         category, opened_on = min(client.open_complaints, key=lambda item: item[1])
@@ -138,9 +128,14 @@ def check_min_amount(product: ProductTerms, client: ClientStanding) -> RuleResul
         return RuleResult(
             MIN_AMOUNT,
             False,
-            f"deposits of {_vnd(deposits)} are below the {_vnd(minimum)} minimum of {product.name}",
+            f"deposits of {format_amount(deposits, 'en')} are below the {format_amount(minimum, 'en')} minimum "
+            f"of {product.name}",
         )
-    return RuleResult(MIN_AMOUNT, True, f"deposits of {_vnd(deposits)} cover the {_vnd(minimum)} minimum")
+    return RuleResult(
+        MIN_AMOUNT,
+        True,
+        f"deposits of {format_amount(deposits, 'en')} cover the {format_amount(minimum, 'en')} minimum",
+    )
 
 
 def evaluate(product: ProductTerms | None, client: ClientStanding) -> list[RuleResult]:

@@ -1,23 +1,19 @@
-"""How a performance answer reads: amounts, counts and percentages per language, target phrases,
-short bullet lists and a hand-written SVG bar chart.
+"""How a performance answer reads: target phrases, short bullet lists and a hand-written SVG bar chart.
 
-Pure functions, no I/O. Vietnamese writes amounts the way RMs say them ("450 tỷ", "1,5 tỷ",
-"120 triệu") with a decimal comma; English uses "450B VND", "1.5B VND", "120M VND".
+Pure functions, no I/O. Amounts, counts and percentages are written by ``tools.core.formatting``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
+
+from tools.core.formatting import format_amount, format_number, format_percent
 
 __all__ = [
     "MAX_LIST_LINES",
     "bar_chart_svg",
     "bullet_list",
-    "format_amount",
-    "format_number",
-    "format_percent",
     "target_phrase",
     "target_status",
 ]
@@ -26,59 +22,6 @@ __all__ = [
 MAX_LIST_LINES = 10
 #: At or above this share of the target an RM is "exceeding" it (below it, from 100 %, "on target").
 EXCEEDING_RATIO = 1.10
-
-_BILLION = 1_000_000_000
-_MILLION = 1_000_000
-
-
-def _group(integer: int, separator: str) -> str:
-    return f"{integer:,}".replace(",", separator)
-
-
-def format_number(value: float, language: str = "en", *, decimals: int = 2) -> str:
-    """``1234567`` → ``1,234,567`` (en) / ``1.234.567`` (vi); fractions keep at most ``decimals`` digits."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    thousands, point = (".", ",") if language == "vi" else (",", ".")
-    text = f"{abs(float(value)):.{max(decimals, 0)}f}"
-    whole, _, fraction = text.partition(".")
-    fraction = fraction.rstrip("0")
-    sign = "-" if float(value) < 0 and (int(whole) or fraction) else ""
-    return f"{sign}{_group(int(whole), thousands)}{point + fraction if fraction else ''}"
-
-
-def format_amount(vnd: float | None, language: str = "en", *, unit: bool = True) -> str:
-    """A VND amount as an RM says it: ``450 tỷ`` / ``450B VND``, ``120 triệu`` / ``120M VND``.
-
-    ``unit=False`` drops the trailing " VND" in English (for "450B of 420B VND").
-    """
-    if vnd is None:
-        return "—"
-    value = float(vnd)
-    size = abs(value)
-    if round(size / _MILLION, 2) >= 1000:  # 999,999,999 reads "1 tỷ", not "1.000 triệu"
-        size = max(size, _BILLION)
-    if round(size, 0) >= _MILLION:
-        size = max(size, _MILLION)
-    if language == "vi":
-        if size >= _BILLION:
-            return f"{format_number(value / _BILLION, 'vi')} tỷ"
-        if size >= _MILLION:
-            return f"{format_number(value / _MILLION, 'vi')} triệu"
-        return f"{format_number(value, 'vi', decimals=0)} đồng"
-    suffix = " VND" if unit else ""
-    if size >= _BILLION:
-        return f"{format_number(value / _BILLION, 'en')}B{suffix}"
-    if size >= _MILLION:
-        return f"{format_number(value / _MILLION, 'en')}M{suffix}"
-    return f"{format_number(value, 'en', decimals=0)}{suffix}"
-
-
-def format_percent(value: float | None, language: str = "en") -> str:
-    """``91.4`` → ``91.4%`` (en) / ``91,4%`` (vi)."""
-    if value is None:
-        return "—"
-    return f"{format_number(value, language, decimals=1)}%"
 
 
 def target_status(actual: float, target: float | None) -> str | None:

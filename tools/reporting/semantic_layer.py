@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from tools.core.text import strip_accents
+from tools.signals.thresholds import AUM_KINDS, DEPOSIT_KINDS, INACTIVE_DAYS, MATURITY_WINDOW_DAYS
 
 __all__ = [
     "METRICS",
@@ -76,13 +77,9 @@ POINT_IN_TIME = frozenset(
         "complaints_open",
     }
 )
-DEFAULT_INACTIVE_DAYS = 90
-DEFAULT_MATURITY_DAYS = 30
 DEFAULT_TOP = 5
 MAX_TOP = 100
 MAX_DAYS = 3660
-DEPOSIT_KINDS = ("casa", "savings", "cd")
-AUM_KINDS = ("casa", "savings", "cd", "investment")
 SEGMENTS = ("Diamond", "Platinum", "Gold", "Standard")
 DIALECTS = ("sqlite", "postgresql")
 
@@ -775,7 +772,7 @@ def build_sql(query: ReportQuery, dialect: str) -> str:
             f"ORDER BY p.opened_on, p.id"
         )
     if metric == "inactive_clients":
-        days = _int_filter(query, "days", DEFAULT_INACTIVE_DAYS)
+        days = _int_filter(query, "days", INACTIVE_DAYS)
         last = f"MAX({_local_date('i.occurred_at', dialect)})"
         listing = (
             f"SELECT c.id AS client_id, c.full_name, c.segment, {last} AS last_contacted FROM clients c "
@@ -786,7 +783,7 @@ def build_sql(query: ReportQuery, dialect: str) -> str:
             return f"WITH inactive AS ({listing}) SELECT COUNT(*) AS inactive_clients FROM inactive"
         return f"{listing} ORDER BY last_contacted NULLS FIRST, c.id"
     if metric == "upcoming_maturities":
-        days = _int_filter(query, "days", DEFAULT_MATURITY_DAYS)
+        days = _int_filter(query, "days", MATURITY_WINDOW_DAYS)
         kind = query.filters.get("kind")
         kinds = f"'{kind}'" if kind in ("cd", "loan") else "'cd', 'loan'"
         source = (

@@ -25,6 +25,15 @@ from sqlalchemy import ColumnElement, Connection, and_, extract, func, literal, 
 from stores.db import Database
 from stores.schema import Account, Client, Interaction, Product, Rm, Transaction, table_of
 from stores.settings import BANK_TIMEZONE
+from tools.core.dates import bank_date
+from tools.signals.thresholds import (
+    AUM_KINDS,
+    INACTIVE_DAYS,
+    LARGE_DEPOSIT_MIN_VND,
+    LARGE_DEPOSIT_WINDOW_DAYS,
+    MATURITY_WINDOW_DAYS,
+    URGENT_MATURITY_DAYS,
+)
 
 __all__ = [
     "EVENT_KINDS",
@@ -40,10 +49,6 @@ EVENT_KINDS = ("birthday", "cd_maturity", "loan_maturity", "large_deposit", "ina
 
 Urgency = Literal["high", "medium", "low"]
 
-#: A maturity this close (days) is urgent, as in ``tools.signals.triggers``.
-URGENT_MATURITY_DAYS = 14
-#: Balances that make up a client's AUM (crm-schema.md "Derived meanings").
-AUM_KINDS = ("casa", "savings", "cd", "investment")
 #: Client ids per ``IN (...)`` list in ``client_cards``.
 CARD_CHUNK = 500
 
@@ -71,10 +76,10 @@ class EventRules:
     """Which rules run and their thresholds; the defaults are the bank's standing rules."""
 
     kinds: tuple[str, ...] = EVENT_KINDS
-    maturity_window_days: int = 30
-    large_deposit_min_vnd: int = 1_000_000_000
-    large_deposit_window_days: int = 7
-    inactive_days: int = 90
+    maturity_window_days: int = MATURITY_WINDOW_DAYS
+    large_deposit_min_vnd: int = LARGE_DEPOSIT_MIN_VND
+    large_deposit_window_days: int = LARGE_DEPOSIT_WINDOW_DAYS
+    inactive_days: int = INACTIVE_DAYS
 
     def __post_init__(self) -> None:
         if isinstance(self.kinds, str) or not isinstance(self.kinds, tuple):
@@ -140,10 +145,6 @@ class ClientEvent(TypedDict):
 def _local_midnight(day: dt.date) -> dt.datetime:
     """The start of ``day`` in the bank's timezone (aware): the bound every datetime rule compares with."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=BANK_TIMEZONE)
-
-
-def _local_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(BANK_TIMEZONE).date() if moment.tzinfo else moment.date()
 
 
 def _in_scope(scan_date: dt.date, rm_id: str | None) -> list[ColumnElement[bool]]:
@@ -274,7 +275,7 @@ def _large_deposits(
     events = []
     for client_id, rows in grouped.items():
         biggest = min(rows, key=lambda row: (-row.amount_vnd, row.posted_at, row.id))
-        posted_on = _local_date(biggest.posted_at)
+        posted_on = bank_date(biggest.posted_at)
         facts = {
             "transaction_id": biggest.id,
             "amount_vnd": int(biggest.amount_vnd),
@@ -329,7 +330,7 @@ def _inactive(connection: Connection, scan_date: dt.date, rm_id: str | None, rul
                 "aum_vnd": aum_total,
             }
         else:
-            last_on = _local_date(last_at)
+            last_on = bank_date(last_at)
             facts = {
                 "days_since_contact": (scan_date - last_on).days,
                 "last_contacted_on": last_on.isoformat(),

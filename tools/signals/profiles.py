@@ -39,20 +39,23 @@ from stores.schema import (
     Transaction,
 )
 from stores.settings import BANK_TIMEZONE
+from tools.core.formatting import format_amount
+from tools.signals.thresholds import (
+    BILLION,
+    BIRTHDAY_WINDOW_DAYS,
+    IDLE_CASH_MIN_VND,
+    INACTIVE_DAYS,
+    LARGE_DEPOSIT_MIN_VND,
+    LARGE_DEPOSIT_WINDOW_DAYS,
+    MATURITY_WINDOW_DAYS,
+    MILLION,
+    OUTFLOW_SHARE_MIN,
+    SALARY_STOP_DAYS,
+)
 
 #: Bumped whenever the facts change meaning or wording: an index built from older essences is rebuilt.
 PROFILE_VERSION = "1"
 
-BILLION = 1_000_000_000
-MILLION = 1_000_000
-IDLE_CASH_MIN_VND = 2 * BILLION  # current + savings above this is "idle": it could earn more
-LARGE_INFLOW_MIN_VND = 1 * BILLION  # one incoming payment this large is worth a call
-INACTIVE_DAYS = 90  # crm-schema.md: no interaction in the last N days (default 90)
-MATURITY_WINDOW_DAYS = 30
-INFLOW_WINDOW_DAYS = 7
-BIRTHDAY_WINDOW_DAYS = 7
-OUTFLOW_SHARE_MIN = 0.3  # money sent to other banks in 30 days, as a share of what the client had
-SALARY_STOP_DAYS = 45
 HISTORY_DAYS = 182
 IN_QUERY_CHUNK = 500
 
@@ -202,15 +205,6 @@ def bucket(amount: float, buckets: Sequence[tuple[int, str, str]] = _AMOUNT_BUCK
 _LIMITS: dict[int, list[int]] = {}
 
 
-def vnd(amount: float) -> str:
-    """An exact-enough amount for people: ``VND 1.5 billion``, ``VND 350 million``."""
-    if amount >= BILLION:
-        return "VND " + f"{amount / BILLION:.2f}".rstrip("0").rstrip(".") + " billion"
-    if amount >= MILLION:
-        return "VND " + f"{amount / MILLION:.1f}".rstrip("0").rstrip(".") + " million"
-    return f"VND {int(amount):,}"
-
-
 def _age(born: dt.date, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
@@ -338,7 +332,7 @@ def _read(connection: Connection, today: dt.date, ids: list[str] | None) -> dict
             rows[client_id].accounts.append(_Account(kind, code, status, int(balance), maturity))
 
     since = _start_of(today - dt.timedelta(days=HISTORY_DAYS))
-    t7 = _start_of(today - dt.timedelta(days=INFLOW_WINDOW_DAYS))
+    t7 = _start_of(today - dt.timedelta(days=LARGE_DEPOSIT_WINDOW_DAYS))
     t30 = _start_of(today - dt.timedelta(days=30))
     t45 = _start_of(today - dt.timedelta(days=SALARY_STOP_DAYS))
     t90 = _start_of(today - dt.timedelta(days=90))
@@ -490,7 +484,7 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
         "aum",
         f"Total assets with the bank: {words}.",
         f"Tổng tài sản tại ngân hàng: {words_vi}.",
-        f"Total assets with the bank: {vnd(aum)}.",
+        f"Total assets with the bank: {format_amount(aum, 'en')}.",
     )
     labels = {
         "casa": ("Current account balance", "Số dư tài khoản thanh toán"),
@@ -501,7 +495,12 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
     for kind, (label, label_vi) in labels.items():
         if totals[kind] > 0:
             words, words_vi = bucket(totals[kind])
-            add(f"holding_{kind}", f"{label}: {words}.", f"{label_vi}: {words_vi}.", f"{label}: {vnd(totals[kind])}.")
+            add(
+                f"holding_{kind}",
+                f"{label}: {words}.",
+                f"{label_vi}: {words_vi}.",
+                f"{label}: {format_amount(totals[kind], 'en')}.",
+            )
     for code in sorted(investments):
         add("product", f"Holds {product_name(code)}.", f"Đang đầu tư {product_name(code)}.")
     for code, outstanding in sorted(loans.items()):
@@ -510,7 +509,7 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
             "loan",
             f"Has a loan ({product_name(code)}) with {words} outstanding.",
             f"Có khoản vay ({product_name(code)}) còn nợ {words_vi}.",
-            f"Has a loan ({product_name(code)}) with {vnd(outstanding)} outstanding.",
+            f"Has a loan ({product_name(code)}) with {format_amount(outstanding, 'en')} outstanding.",
         )
     for code in sorted(cards):
         add("card", f"Holds a card: {product_name(code)}.", f"Có thẻ {product_name(code)}.")
@@ -525,7 +524,7 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
             "idle_cash",
             f"Idle cash: {words} sitting in current and savings accounts, not invested.",
             f"Tiền nhàn rỗi: {words_vi} nằm trong tài khoản thanh toán và tiết kiệm, chưa đầu tư.",
-            f"Idle cash: {vnd(cash)} in current and savings accounts, not invested.",
+            f"Idle cash: {format_amount(cash, 'en')} in current and savings accounts, not invested.",
         )
     for category in _INCOME_CATEGORIES:
         flow = flows.get(("in", category))
@@ -548,7 +547,7 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
                 "income",
                 f"Receives a regular monthly {word} of {words}.",
                 f"Nhận {word_vi} hằng tháng đều đặn {words_vi}.",
-                f"Receives a regular monthly {word} of about {vnd(monthly)}.",
+                f"Receives a regular monthly {word} of about {format_amount(monthly, 'en')}.",
             )
     spending = sorted(
         (
@@ -571,7 +570,8 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
             "money_out",
             f"Moving money out: sent {band} of their cash to other banks in the last 30 days.",
             f"Đang chuyển tiền đi: đã chuyển {band_vi} số tiền sang ngân hàng khác trong 30 ngày qua.",
-            f"Moving money out: sent {vnd(moved)} ({share:.0%} of their cash) to other banks in the last 30 days.",
+            f"Moving money out: sent {format_amount(moved, 'en')} ({share:.0%} of their cash) to other banks "
+            "in the last 30 days.",
         )
     if row.logins_recent is None:
         add("digital", "Does not use the mobile banking app.", "Không dùng ứng dụng ngân hàng.")
@@ -603,14 +603,14 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
 
     # What is happening now.
     amount, category = incoming_7
-    if amount >= LARGE_INFLOW_MIN_VND:
+    if amount >= LARGE_DEPOSIT_MIN_VND:
         source, source_vi = _SOURCE_WORDS.get(category, (category.replace("_", " "),) * 2)
         words, words_vi = bucket(amount)
         add(
             "large_inflow",
             f"Just received a large amount of money: {words} ({source}) in the last 7 days.",
             f"Vừa nhận một khoản tiền lớn: {words_vi} ({source_vi}) trong 7 ngày qua.",
-            f"Just received {vnd(amount)} ({source}) in the last 7 days.",
+            f"Just received {format_amount(amount, 'en')} ({source}) in the last 7 days.",
         )
     for account in sorted(maturing, key=lambda a: (a.maturity_on, a.product_code, a.balance_vnd)):
         maturity = account.maturity_on
@@ -624,7 +624,7 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
                 "cd_maturing",
                 f"Certificate of deposit maturing soon: {words}, matures {when}.",
                 f"Tiền gửi có kỳ hạn sắp đáo hạn: {words_vi}, đáo hạn {when_vi}.",
-                f"Certificate of deposit ({name}) of {vnd(account.balance_vnd)} "
+                f"Certificate of deposit ({name}) of {format_amount(account.balance_vnd, 'en')} "
                 f"matures on {maturity.isoformat()}, in {_plural(days, 'day')}.",
             )
         else:
@@ -632,7 +632,7 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
                 "loan_maturing",
                 f"Loan ending soon: the {name} ends {when}, nearly repaid.",
                 f"Khoản vay sắp tất toán: {name} kết thúc {when_vi}, gần trả hết nợ.",
-                f"Loan ({name}) with {vnd(account.balance_vnd)} left ends on {maturity.isoformat()}, "
+                f"Loan ({name}) with {format_amount(account.balance_vnd, 'en')} left ends on {maturity.isoformat()}, "
                 f"in {_plural(days, 'day')}.",
             )
     if matured:
@@ -641,7 +641,7 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
             "cd_matured",
             "A certificate of deposit matured in the last 6 months.",
             "Một khoản tiền gửi có kỳ hạn đã đáo hạn trong 6 tháng qua.",
-            f"A certificate of deposit of {vnd(matured_amount)} matured on {matured_on.isoformat()}.",
+            f"A certificate of deposit of {format_amount(matured_amount, 'en')} matured on {matured_on.isoformat()}.",
         )
     until_birthday = _days_to_birthday(client.date_of_birth, today)
     if until_birthday == 0:

@@ -14,8 +14,24 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Literal, TypedDict
 
-from stores.settings import BANK_TIMEZONE
+from tools.core.dates import bank_date
 from tools.crm.api import Client360
+from tools.signals.thresholds import (
+    ATTRITION_SHARE,
+    ATTRITION_WINDOW_DAYS,
+    BIRTHDAY_WINDOW_DAYS,
+    CROSS_SELL_SEGMENTS,
+    IDLE_CASH_MIN_VND,
+    IDLE_OUTFLOW_SHARE,
+    INACTIVE_DAYS,
+    LARGE_DEPOSIT_MIN_VND,
+    LARGE_DEPOSIT_WINDOW_DAYS,
+    LOGIN_DROP_SHARE,
+    MATURITY_WINDOW_DAYS,
+    MIN_LOGINS_BEFORE,
+    OUTFLOW_WINDOW_DAYS,
+    URGENT_MATURITY_DAYS,
+)
 
 __all__ = [
     "KINDS",
@@ -38,22 +54,6 @@ KINDS = (
     "cross_sell",
 )
 
-MATURITY_WINDOW_DAYS = 30
-URGENT_MATURITY_DAYS = 14
-BIRTHDAY_WINDOW_DAYS = 7
-LARGE_DEPOSIT_VND = 1_000_000_000
-LARGE_DEPOSIT_WINDOW_DAYS = 7
-IDLE_CASH_VND = 2_000_000_000
-#: Outflows over the last month below this share of the idle balance count as "little".
-IDLE_OUTFLOW_SHARE = 0.10
-INACTIVE_DAYS = 90
-ATTRITION_SHARE = 0.40
-ATTRITION_WINDOW_DAYS = 30
-OUTFLOW_WINDOW_DAYS = 30
-#: Logins of the latest week at or below this share of the weeks before mean the client is drifting away.
-LOGIN_DROP_SHARE = 0.25
-MIN_LOGINS_BEFORE = 3.0
-CROSS_SELL_SEGMENTS = ("Diamond", "Platinum")
 
 _URGENCY_RANK = {"high": 0, "medium": 1, "low": 2}
 _EXTERNAL_CATEGORIES = {"transfer_external", "external_transfer", "withdrawal", "investment_external"}
@@ -64,20 +64,6 @@ class Trigger(TypedDict):
     urgency: Urgency
     value_vnd: int
     facts: dict[str, Any]
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.astimezone(BANK_TIMEZONE).date() if value.tzinfo else value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
-    if len(text) > 10:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return moment.astimezone(BANK_TIMEZONE).date() if moment.tzinfo else moment.date()
-    return dt.date.fromisoformat(text)
 
 
 def _next_birthday(born: dt.date, today: dt.date) -> dt.date:
@@ -95,7 +81,7 @@ def _maturities(holdings: list[dict[str, Any]], today: dt.date) -> list[Trigger]
     found: list[Trigger] = []
     for account in holdings:
         kind = {"cd": "cd_maturity", "loan": "loan_maturity"}.get(str(account.get("kind")))
-        maturity = _date(account.get("maturity_on"))
+        maturity = bank_date(account.get("maturity_on"))
         if kind is None or account.get("status") != "active" or maturity is None:
             continue
         days_left = (maturity - today).days
@@ -115,7 +101,7 @@ def _maturities(holdings: list[dict[str, Any]], today: dt.date) -> list[Trigger]
 
 
 def _birthday(profile: dict[str, Any], today: dt.date) -> list[Trigger]:
-    born = _date(profile.get("date_of_birth"))
+    born = bank_date(profile.get("date_of_birth"))
     if born is None:
         return []
     day = _next_birthday(born, today)
@@ -127,7 +113,7 @@ def _birthday(profile: dict[str, Any], today: dt.date) -> list[Trigger]:
 
 
 def _within(transaction: dict[str, Any], today: dt.date, days: int) -> bool:
-    posted = _date(transaction.get("posted_at"))
+    posted = bank_date(transaction.get("posted_at"))
     return posted is not None and 0 <= (today - posted).days <= days
 
 
@@ -136,13 +122,13 @@ def _large_deposits(transactions: list[dict[str, Any]], today: dt.date) -> list[
         t
         for t in transactions
         if t.get("direction") == "in"
-        and int(t.get("amount_vnd") or 0) >= LARGE_DEPOSIT_VND
+        and int(t.get("amount_vnd") or 0) >= LARGE_DEPOSIT_MIN_VND
         and _within(t, today, LARGE_DEPOSIT_WINDOW_DAYS)
     ]
     if not inflows:
         return []
     biggest = max(inflows, key=lambda t: int(t["amount_vnd"]))
-    posted = _date(biggest.get("posted_at"))
+    posted = bank_date(biggest.get("posted_at"))
     facts = {
         "amount_vnd": int(biggest["amount_vnd"]),
         "posted_on": posted.isoformat() if posted else None,
@@ -170,7 +156,7 @@ def _idle_cash(holdings: list[dict[str, Any]], transactions: list[dict[str, Any]
         for a in holdings
         if a.get("status") == "active" and a.get("kind") in ("casa", "savings")
     )
-    if idle < IDLE_CASH_VND:
+    if idle < IDLE_CASH_MIN_VND:
         return []
     outflow = _outflow(transactions, today, OUTFLOW_WINDOW_DAYS)
     if outflow > IDLE_OUTFLOW_SHARE * idle:
@@ -183,12 +169,12 @@ def _idle_cash(holdings: list[dict[str, Any]], transactions: list[dict[str, Any]
 def _inactive(c360: dict[str, Any], today: dt.date) -> list[Trigger]:
     days = c360.get("days_since_contact")
     if days is None:
-        onboarded = _date(c360["profile"].get("onboarded_on"))
+        onboarded = bank_date(c360["profile"].get("onboarded_on"))
         if onboarded is None or (today - onboarded).days < INACTIVE_DAYS:
             return []
         facts: dict[str, Any] = {"days_since_contact": None, "last_contacted_on": None, "never_contacted": True}
     elif days >= INACTIVE_DAYS:
-        last = _date(c360.get("last_contacted_at"))
+        last = bank_date(c360.get("last_contacted_at"))
         facts = {"days_since_contact": days, "last_contacted_on": last.isoformat() if last else None}
     else:
         return []
@@ -201,7 +187,7 @@ def _complaints(complaints: list[dict[str, Any]], today: dt.date) -> list[Trigge
     for complaint in complaints:
         if complaint.get("status") != "open":
             continue
-        opened = _date(complaint.get("opened_on"))
+        opened = bank_date(complaint.get("opened_on"))
         facts = {
             "complaint_id": complaint.get("id"),
             "category": complaint.get("category"),
@@ -255,7 +241,7 @@ def _cross_sell(c360: dict[str, Any], products: Sequence[dict[str, Any]]) -> lis
             "aum_vnd": aum,
         }
         return [Trigger(kind="cross_sell", urgency="low", value_vnd=aum, facts=facts)]
-    if not products and segment in CROSS_SELL_SEGMENTS and "investment" not in held and aum >= IDLE_CASH_VND // 2:
+    if not products and segment in CROSS_SELL_SEGMENTS and "investment" not in held and aum >= IDLE_CASH_MIN_VND // 2:
         facts = {"product_code": None, "product_name": None, "category": "investment", "segment": segment,
                  "aum_vnd": aum}  # fmt: skip
         return [Trigger(kind="cross_sell", urgency="low", value_vnd=aum, facts=facts)]

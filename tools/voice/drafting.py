@@ -20,10 +20,10 @@ from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 
 from prompts import load_prompt
+from tools.core.formatting import format_amount, format_number
 from tools.core.llm.models import text_call
 from tools.crm.notes import detect_language
 from tools.policy.compliance import MISSING_RISK_DISCLAIMER, check_message, enforce_policy
-from tools.reporting.render import format_amount, format_number
 from tools.signals.triggers import KINDS
 from tools.voice.rm_rules import interpret_rule
 from tools.voice.tone import (

@@ -64,8 +64,8 @@ def test_premier_invest_ranks_the_idle_cash_client_with_facts_and_citations(inde
     ranked = {item["client_id"]: item for item in output["ranked"]}
     assert "C0003" in ranked and len(output["ranked"]) <= 3
     reasons = " | ".join(ranked["C0003"]["reasons"])
-    assert "VND 2.6 billion" in reasons and "Received VND 1.2 billion (property sale) on 23/10/2025" in reasons
-    assert "CD of VND 1.5 billion maturing on 05/11/2025" in " | ".join(ranked["C0001"]["reasons"])
+    assert "2.6B VND" in reasons and "Received 1.2B VND (property sale) on 23/10/2025" in reasons
+    assert "CD of 1.5B VND maturing on 05/11/2025" in " | ".join(ranked["C0001"]["reasons"])
     assert ranked["C0003"]["score"] > ranked["C0001"]["score"]  # idle cash and a fresh inflow beat a maturing CD
     assert _excluded(output) == {"C0004": "complaint", "C0002": "target_segment"}
     complaint = next(item for item in output["excluded"] if item["client_id"] == "C0004")
@@ -111,7 +111,7 @@ def test_a_free_text_goal_without_a_product(indexed: Database) -> None:
     output = run(indexed, IDLE)
     assert output["product"] is None and output["signals"] == ["idle_cash"]
     assert _ids(output["ranked"])[0] == "C0003"
-    assert output["ranked"][0]["reasons"][0] == "Idle cash: current account VND 2.6 billion, not invested"
+    assert output["ranked"][0]["reasons"][0] == "Idle cash: current account 2.6B VND, not invested"
     assert _excluded(output) == {"C0004": "complaint"}  # the only rule without a product
     assert output["citations"] == ["DOC-POL-COMMS#1"]
     assert output["answer"].startswith("Who to call first for your goal:")
@@ -122,8 +122,8 @@ def test_a_vietnamese_request_gets_a_vietnamese_answer(indexed: Database) -> Non
     assert output["language"] == "vi" and output["signals"] == ["idle_cash"]
     top = output["ranked"][0]
     assert top["client_id"] == "C0003"
-    assert "Tiền nhàn rỗi: tài khoản thanh toán 2.6 tỷ đồng chưa đầu tư" in top["reasons"]
-    assert "Vừa nhận 1.2 tỷ đồng (bán bất động sản) ngày 23/10/2025" in top["reasons"]
+    assert "Tiền nhàn rỗi: tài khoản thanh toán 2,6 tỷ chưa đầu tư" in top["reasons"]
+    assert "Vừa nhận 1,2 tỷ (bán bất động sản) ngày 23/10/2025" in top["reasons"]
     assert output["answer"].startswith("Nên gọi trước cho các khách hàng sau")
     assert "Loại theo chính sách" in output["answer"]
 

@@ -88,17 +88,17 @@ def test_essences_of_the_small_bank(bank_db: Database) -> None:
     assert "Diamond segment client." in son.text
     assert {"cd_maturing", "loan", "income", "holding_cd", "holding_casa"} <= son.kinds()
     assert (
-        "Certificate of deposit (12-month Certificate of Deposit) of VND 1.5 billion matures on 2025-11-05, in 12 days."
+        "Certificate of deposit (12-month Certificate of Deposit) of 1.5B VND matures on 2025-11-05, in 12 days."
         in son.text
     )
-    assert "Has a loan (Home Loan) with VND 2 billion outstanding." in son.text
+    assert "Has a loan (Home Loan) with 2B VND outstanding." in son.text
     assert "Certificate of deposit maturing soon: 1 to 2 billion VND, matures in 8 to 14 days." in son.fact_texts
     assert "idle_cash" not in son.kinds() and "inactive" not in son.kinds()
 
     minh = essences["C0003"]
     assert {"large_inflow", "idle_cash", "inactive"} <= minh.kinds()
-    assert "Just received VND 1.2 billion (property sale) in the last 7 days." in minh.text
-    assert "Idle cash: VND 2.6 billion in current and savings accounts, not invested." in minh.text
+    assert "Just received 1.2B VND (property sale) in the last 7 days." in minh.text
+    assert "Idle cash: 2.6B VND in current and savings accounts, not invested." in minh.text
     assert "Inactive: last contacted 175 days ago" in minh.text
 
     oanh = essences["C0004"]

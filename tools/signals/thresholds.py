@@ -1,0 +1,48 @@
+"""The bank's standing numbers: each threshold once, every rule, scan, profile and report reads it from here.
+
+Changing one of these changes the nightly events, the triggers, the client profiles and the reports
+together; a per-run override (``tools.signals.events.EventRules``) starts from these defaults.
+"""
+
+from __future__ import annotations
+
+# The derived meanings are part of the bank's data model (the demo bank computes targets with them too).
+from stores.schema import AUM_KINDS as AUM_KINDS
+from stores.schema import DEPOSIT_KINDS as DEPOSIT_KINDS
+
+BILLION = 1_000_000_000
+MILLION = 1_000_000
+
+#: A CD or loan maturing within this many days is an event.
+MATURITY_WINDOW_DAYS = 30
+#: ...and within this many days it is urgent.
+URGENT_MATURITY_DAYS = 14
+#: A birthday within this many days is worth a message.
+BIRTHDAY_WINDOW_DAYS = 7
+#: One incoming payment this large is worth a call...
+LARGE_DEPOSIT_MIN_VND = 1 * BILLION
+#: ...when it was posted in the last this many days.
+LARGE_DEPOSIT_WINDOW_DAYS = 7
+#: Current and savings balances above this are "idle": the money could earn more.
+IDLE_CASH_MIN_VND = 2 * BILLION
+#: Outflows over the last month below this share of the idle balance count as "little".
+IDLE_OUTFLOW_SHARE = 0.10
+#: No interaction in the last N days makes a client inactive (crm-schema.md, default 90).
+INACTIVE_DAYS = 90
+#: Money sent to other banks in the attrition window, as a share of the client's balance, that signals leaving.
+ATTRITION_SHARE = 0.40
+#: The same signal, as the client-profile fact words it (a softer threshold: a profile describes, it does not alarm).
+OUTFLOW_SHARE_MIN = 0.3
+ATTRITION_WINDOW_DAYS = 30
+OUTFLOW_WINDOW_DAYS = 30
+#: Logins of the latest week at or below this share of the weeks before mean the client is drifting away.
+LOGIN_DROP_SHARE = 0.25
+MIN_LOGINS_BEFORE = 3.0
+#: A salary that has not arrived for this many days has stopped.
+SALARY_STOP_DAYS = 45
+#: A resolved complaint opened this recently still makes a sales call a poor idea.
+RECENT_COMPLAINT_DAYS = 90
+#: Segments offered products they do not hold yet.
+CROSS_SELL_SEGMENTS = ("Diamond", "Platinum")
+#: Product categories a conservative client is not offered (capital at risk).
+GROWTH_CATEGORIES = frozenset({"investment"})
