@@ -24,10 +24,11 @@ from graphs.next_best_action.graph import builder as next_best_action_builder
 from graphs.performance.graph import builder as performance_builder
 from graphs.prioritization.graph import builder as prioritization_builder
 from prompts import load_prompt
+from tools.core.language import detect_language
 from tools.core.llm.models import structured_call
-from tools.core.text import strip_accents
+from tools.core.text import fold
 from tools.crm.api import CrmApi
-from tools.crm.notes import detect_language, extract_note
+from tools.crm.notes import extract_note
 from tools.crm.resolution import resolve_client
 from tools.routing.intent import classify_intent
 
@@ -61,20 +62,6 @@ _EVENTS = (
     ("idle_cash", r"\b(idle cash|idle balance|tien nhan roi)\b"),
     ("inactive", r"\b(haven'?t (talked|spoken)|long time|lau chua)\b"),
 )
-
-
-def _fold(text: str) -> str:
-    return " ".join(strip_accents(text).lower().split())
-
-
-_VI_WORDS = re.compile(r"\b(xin chao|chao|cam on|toi|ban|khach hang|lam gi|thang nay|bao nhieu|duoc)\b")
-
-
-def _language(message: str) -> str:
-    """The RM's language; short Vietnamese ("xin chào") has too few cues for the note detector alone."""
-    if detect_language(message) == "vi" or strip_accents(message) != message:
-        return "vi"
-    return "vi" if _VI_WORDS.search(_fold(message)) else "en"
 
 
 def _crm(runtime: Runtime[AgentContext]) -> CrmApi:
@@ -111,7 +98,7 @@ def classify(state: CopilotState, runtime: Runtime[AgentContext]) -> dict[str, A
         "messages": [HumanMessage(content=message)],
         "intent": intent,
         "intent_engine": engine,
-        "language": _language(message),
+        "language": detect_language(message),
         "answer": "",
         "chart_svg": None,
         "result": {},
@@ -164,7 +151,7 @@ def data_entry(state: CopilotState, runtime: Runtime[AgentContext]) -> dict[str,
 
 
 def _event(message: str) -> str | None:
-    folded = _fold(message)
+    folded = fold(message)
     return next((event for event, pattern in _EVENTS if re.search(pattern, folded)), None)
 
 

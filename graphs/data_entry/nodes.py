@@ -26,11 +26,12 @@ from graphs.hitl import HumanInterrupt, ask_human, human_interrupt
 from prompts import load_prompt
 from stores.settings import BANK_TIMEZONE
 from tools.core.formatting import format_amount, format_day
+from tools.core.language import detect_language
 from tools.core.llm.models import span_in, structured_call
 from tools.core.parsing import find_amounts, resolve_date
 from tools.core.text import name_tokens, normalize_phone
 from tools.crm.api import ClientMatch, ClientNotFound, CrmApi, InteractionCreate, WriteRejected
-from tools.crm.notes import ExtractedTask, NoteExtraction, detect_language, extract_note
+from tools.crm.notes import ExtractedTask, NoteExtraction, extract_note
 from tools.crm.resolution import resolve_client as find_client
 
 logger = logging.getLogger(__name__)

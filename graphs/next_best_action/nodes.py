@@ -14,8 +14,9 @@ from langgraph.runtime import Runtime
 from graphs.context import AgentContext
 from graphs.next_best_action.state import NextBestActionState
 from tools.core.formatting import format_amount, format_number
+from tools.core.language import detect_language
 from tools.crm.api import ClientMatch, CrmApi
-from tools.crm.notes import detect_language, extract_note
+from tools.crm.notes import extract_note
 from tools.crm.resolution import resolve_client
 from tools.knowledge.retrieval import IndexNotReady, search_documents
 from tools.signals.triggers import detect_triggers, rank_triggers

@@ -30,7 +30,7 @@ from stores.db import Database
 from stores.drafts import NightlyRun
 from stores.schema import Document, table_of
 from stores.settings import BANK_TIMEZONE
-from tools.core.text import strip_accents
+from tools.core.text import fold
 from tools.inbox.drafts import NewDraft, drafted_event_keys, save_drafts
 from tools.knowledge.retrieval import chunk_markdown
 from tools.policy.compliance import check_message
@@ -147,7 +147,7 @@ def _policy_snippets(database: Database, kinds: Iterable[str]) -> dict[str, list
             select(Document.id, Document.title, Document.body).where(Document.kind == "policy").order_by(Document.id)
         ).all()
     chunks = [chunk for row in rows for chunk in chunk_markdown(row.id, row.title, row.body)]
-    folded = [strip_accents(f"{chunk.title} {chunk.section or ''} {chunk.text}").lower() for chunk in chunks]
+    folded = [fold(f"{chunk.title} {chunk.section or ''} {chunk.text}") for chunk in chunks]
     found: dict[str, list[dict[str, Any]]] = {}
     for kind in kinds:
         words = (*_KIND_WORDS.get(kind, ()), *_COMMON_WORDS)

@@ -23,9 +23,9 @@ from graphs.context import AgentContext
 from graphs.performance.state import ColumnSelection, PerformanceState
 from prompts import load_prompt
 from tools.core.formatting import format_amount, format_number
+from tools.core.language import detect_language
 from tools.core.llm.models import structured_call, text_call
 from tools.crm.api import CrmApi
-from tools.crm.notes import detect_language
 from tools.reporting.guard import QueryRefused, run_guarded_query, scope_query
 from tools.reporting.render import bar_chart_svg, bullet_list, target_phrase
 from tools.reporting.semantic_layer import (

@@ -30,10 +30,10 @@ from prompts import load_prompt
 from stores.schema import Client
 from tools.core.dates import bank_date
 from tools.core.formatting import format_amount, format_short_date
+from tools.core.language import detect_language
 from tools.core.llm.models import structured_call, text_call
-from tools.core.text import strip_accents
+from tools.core.text import fold
 from tools.crm.api import Client360, ClientNotFound, CrmApi
-from tools.crm.notes import detect_language
 from tools.knowledge.retrieval import IndexNotReady, search_clients, search_documents
 from tools.policy.eligibility import (
     ClientStanding,
@@ -101,13 +101,6 @@ def _vi(state: PrioritizationState) -> bool:
     return state.get("language") == "vi"
 
 
-def _folded(text: str) -> str:
-    return " ".join(strip_accents(text).casefold().split())
-
-
-# ----- retrieve documents --------------------------------------------------------------------------------------
-
-
 def _resolve_product(state: PrioritizationState, runtime: Runtime[AgentContext]) -> ProductTerms | None:
     database = runtime.context.database()
     code = (state.get("product_code") or "").strip()
@@ -168,7 +161,7 @@ def _product_terms(state: PrioritizationState) -> ProductTerms | None:
 
 def goal_signals(request: str, product: ProductTerms | None) -> list[str]:
     """The current signals the request's words ask for, then the product category's usual ones."""
-    folded = _folded(request)
+    folded = fold(request)
     named = [signal for signal, pattern in _GOAL_WORDS.items() if pattern.search(folded)]
     if named:
         return named
@@ -292,7 +285,7 @@ def pseudo_profile(state: PrioritizationState, runtime: Runtime[AgentContext]) -
 
 
 def _named(request: str) -> bool:
-    folded = _folded(request)
+    folded = fold(request)
     return any(pattern.search(folded) for pattern in _GOAL_WORDS.values())
 
 
@@ -554,7 +547,7 @@ def justify(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[
         )
         outcome = text_call(model, [HumanMessage(content=prompt)], fallback=lambda: fallback, task="prioritization")
         text = outcome.value
-        named_all = all(_folded(full_names[item["client_id"]]) in _folded(text) for item in ranked)
+        named_all = all(fold(full_names[item["client_id"]]) in fold(text) for item in ranked)
         if outcome.from_model and named_all and detect_language(text) == state.get("language"):
             answer = text
     return {**update, "answer": answer}

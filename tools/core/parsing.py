@@ -26,7 +26,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from tools.core.text import strip_accents
+from tools.core.text import fold_chars
 
 # ----- amounts -------------------------------------------------------------------------------
 
@@ -77,7 +77,7 @@ def _to_number(text: str, *, has_unit: bool) -> float | None:
 
 def find_amounts(text: str) -> list[AmountSpan]:
     """Every money amount in the text, in order, with the exact span it came from."""
-    folded = strip_accents(text).lower()
+    folded = fold_chars(text)
     spans: list[AmountSpan] = []
     taken: list[tuple[int, int]] = []
     for match in _AMOUNT.finditer(folded):
@@ -304,7 +304,7 @@ def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
 
 def find_dates(text: str, today: dt.date) -> list[DateSpan]:
     """Every date expression in the text, resolved against ``today``; the longest match wins an overlap."""
-    folded = strip_accents(text).lower()
+    folded = fold_chars(text)
     found: list[DateSpan] = []
     for kind, pattern in _DATE_PATTERNS:
         for match in pattern.finditer(folded):

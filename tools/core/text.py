@@ -1,21 +1,95 @@
-"""Normalizing what RMs type: Vietnamese names without accents, phone numbers."""
+"""Normalizing what RMs type: one form for every text (NFC), one fold for matching, names, phone numbers.
+
+Every entry point (HTTP, CLI, web, eval runner, the graphs' own inputs) passes text through
+``normalize_text`` first: a note typed on a phone that sends decomposed accents (NFD) then reads
+exactly like the same note in NFC, and spans found in it are spans of what the RM sees.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Honorifics and titles an RM may put before a name; they never identify a client.
 _TITLE_WORDS = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "anh", "chi", "ong", "ba", "co", "chu", "bac", "em", "khach", "hang", "kh"}
 )
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+#: Zero-width and soft-hyphen characters: invisible to the RM, but they split words for every matcher.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+def normalize_text(text: str) -> str:
+    """The one form of any text that comes in: composed accents (NFC), no invisible characters."""
+    return unicodedata.normalize("NFC", text).translate(_INVISIBLE)
 
 
 def strip_accents(text: str) -> str:
     """ "Nguyễn Văn Đức" → "Nguyen Van Duc" (đ/Đ are letters of their own, not accents)."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
+
+
+def fold(text: str) -> str:
+    """The form every rule matches against: accent-free, case-folded, straight quotes, single-spaced."""
+    return " ".join(strip_accents(text).casefold().translate(_QUOTES).split())
+
+
+def fold_words(text: str) -> list[str]:
+    """The folded words of a text, punctuation dropped."""
+    return re.findall(r"\w+", fold(text))
+
+
+def _fold_char(char: str) -> str:
+    folded = strip_accents(char).lower() if not char.isascii() else char.lower()
+    return folded if len(folded) == 1 else char
+
+
+def fold_chars(text: str) -> str:
+    """A fold that keeps every position (char ``i`` of the result is char ``i`` of ``text`` folded): for spans.
+
+    Whitespace and punctuation stay as they are; give it ``normalize_text`` output.
+    """
+    return "".join(_fold_char(char) for char in text)
+
+
+@dataclass(frozen=True)
+class FoldedText:
+    """``text`` folded (lower case, accents removed) with, for each folded char, its index in the original.
+
+    For matchers that need the RM's own words back (evidence, the sentence to drop) whatever the input.
+    """
+
+    original: str
+    text: str
+    origin: tuple[int, ...]
+
+    @classmethod
+    def of(cls, original: str) -> FoldedText:
+        chars: list[str] = []
+        origin: list[int] = []
+        for index, char in enumerate(original):
+            for piece in strip_accents(char).lower() if not char.isascii() else char.lower():
+                chars.append(piece)
+                origin.append(index)
+        return cls(original, "".join(chars), tuple(origin))
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of folded ``[start, end)``."""
+        if start >= end:
+            return self.origin[start] if start < len(self.origin) else len(self.original), self.origin[start]
+        return self.origin[start], self.origin[end - 1] + 1
+
+    def evidence(self, start: int, end: int) -> str:
+        begin, finish = self.span(start, end)
+        return self.original[begin:finish].strip()
+
+    def index_of(self, original_index: int) -> int:
+        """The folded index where original char ``original_index`` starts."""
+        return bisect.bisect_left(self.origin, original_index)
 
 
 def name_tokens(name: str, *, drop_titles: bool = True) -> list[str]:

@@ -14,16 +14,11 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from tools.core.language import detect_language
 from tools.core.parsing import find_amounts, find_dates
-from tools.core.text import normalize_phone, strip_accents
+from tools.core.text import fold, fold_chars, normalize_phone, normalize_text
 
 # ----- vocabulary (accent-folded, lower case) ------------------------------------------------
-
-_VI_MARKERS = re.compile(
-    r"\b(anh|chi|ong|ba|em|khach|gap|goi|gui|ngay|tuan|thang|vay|tien|trieu|ty|can|voi|va|cua|cho|ve|hen|"
-    r"da|se|muon|quan tam|tiet kiem|hop dong|tai lieu)\b"
-)
-_VI_DIACRITICS = re.compile(r"[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.I)
 
 _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
     ("chat", re.compile(r"\b(zalo|whatsapp|viber|telegram|messenger|chat|texted|sms|nhan tin|inbox(ed)?)\b")),
@@ -170,23 +165,6 @@ class NoteExtraction:
     tasks: list[ExtractedTask] = field(default_factory=list)
 
 
-#: English function words that are not also common Vietnamese words once accents are gone ("do", "can", "me" are).
-_EN_MARKERS = re.compile(
-    r"\b(the|and|to|he|she|him|her|with|about|need|will|met|call|send|by|for|at|what|how|you|your|my|is|are|"
-    r"this|that|hello|please|show|of|who|which|would|should)\b"
-)
-
-
-def detect_language(text: str) -> str:
-    """``vi`` when the note reads as Vietnamese (with or without diacritics), else ``en``."""
-    if len(_VI_DIACRITICS.findall(text)) >= 2:
-        return "vi"
-    folded = strip_accents(text).lower()
-    vi_words = len(_VI_MARKERS.findall(folded))
-    en_words = len(_EN_MARKERS.findall(folded))
-    return "vi" if vi_words > en_words else "en"
-
-
 _ANY_DAY = dt.date(2000, 1, 3)  # only the position of a date matters when splitting clauses
 
 _ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|st|no|vs|etc|e\.g|i\.e)\.$", re.IGNORECASE)
@@ -212,7 +190,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     """Sentence and clause boundaries (spans into ``text``); an "and" that starts a new action splits too."""
     spans: list[tuple[int, int]] = []
     for start, end in _sentences(text):
-        folded = strip_accents(text[start:end]).lower()
+        folded = fold_chars(text[start:end])
         cuts = [start]
         for joint in re.finditer(r"(?:,\s*|\s+)(?:and|then|also|va|roi|sau do|con)\s+|,\s*", folded):
             if _starts_with_action(folded[joint.start() :]):
@@ -339,7 +317,7 @@ def _client_name(folded: str, text: str) -> str | None:
             length = len(" ".join(words))
             original = text[start : start + length].removesuffix("'s").removesuffix("’s")
             # Keep the RM's own spelling (diacritics included) when the folded copy lines up with the original.
-            return original if strip_accents(original).lower() == " ".join(words) else " ".join(words).title()
+            return original if fold(original) == " ".join(words) else " ".join(words).title()
     return None
 
 
@@ -353,8 +331,8 @@ def _first_channel(folded: str, original: str) -> str | None:
 
 def extract_note(note: str, today: dt.date) -> NoteExtraction:
     """Read a note the way a careful assistant would, with rules only."""
-    text = note.strip()
-    folded = strip_accents(text).lower()
+    text = normalize_text(note).strip()  # spans are positions in the NFC text, whatever the keyboard sent
+    folded = fold_chars(text)
     language = detect_language(text)
 
     phone = None

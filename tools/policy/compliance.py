@@ -12,7 +12,6 @@ birthday wish, a deposit-insurance statement, a disclaimer) must pass untouched.
 
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tools.core.text import strip_accents
+from tools.core.text import FoldedText, strip_accents
 from tools.signals.thresholds import GROWTH_CATEGORIES
 
 logger = logging.getLogger(__name__)
@@ -86,52 +85,20 @@ def _checked_language(language: str) -> str:
 # ----- folding with a map back to the original ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Folded:
-    """``text`` folded (lower case, accents removed) with, for each folded char, its index in the original."""
-
-    original: str
-    text: str
-    origin: tuple[int, ...]
-
-    @classmethod
-    def of(cls, original: str) -> _Folded:
-        chars: list[str] = []
-        origin: list[int] = []
-        for index, char in enumerate(original):
-            folded = strip_accents(char).lower() if not char.isascii() else char.lower()
-            for piece in folded:
-                chars.append(piece)
-                origin.append(index)
-        return cls(original, "".join(chars), tuple(origin))
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original span of folded ``[start, end)``."""
-        if start >= end:
-            return self.origin[start] if start < len(self.origin) else len(self.original), self.origin[start]
-        return self.origin[start], self.origin[end - 1] + 1
-
-    def evidence(self, start: int, end: int) -> str:
-        begin, finish = self.span(start, end)
-        return self.original[begin:finish].strip()
-
-    def index_of(self, original_index: int) -> int:
-        """The folded index where original char ``original_index`` starts."""
-        return bisect.bisect_left(self.origin, original_index)
-
-    def sentences(self) -> list[tuple[int, int]]:
-        """Sentence spans in the folded text (found on the original, whose capitals tell where sentences start)."""
-        return [(self.index_of(start), self.index_of(end)) for start, end in _sentences(self.original)]
-
-    def sentence_around(self, position: int) -> tuple[int, int]:
-        for start, end in self.sentences():
-            if start <= position < end:
-                return start, end
-        return 0, len(self.text)
-
-
 def _fold(text: str) -> str:
-    return _Folded.of(text).text
+    return FoldedText.of(text).text
+
+
+def _sentences_of(folded: FoldedText) -> list[tuple[int, int]]:
+    """Sentence spans in the folded text (found on the original, whose capitals tell where sentences start)."""
+    return [(folded.index_of(start), folded.index_of(end)) for start, end in _sentences(folded.original)]
+
+
+def _sentence_around(folded: FoldedText, position: int) -> tuple[int, int]:
+    for start, end in _sentences_of(folded):
+        if start <= position < end:
+            return start, end
+    return 0, len(folded.text)
 
 
 # ----- sentences --------------------------------------------------------------------------------------------------
@@ -330,7 +297,7 @@ class _Number:
 
 def _personal_numbers(text: str) -> list[_Number]:
     """Full account / card / national-ID numbers (phones and amounts are not: they are out of this rule's scope)."""
-    folded = _Folded.of(text)
+    folded = FoldedText.of(text)
     found: list[_Number] = []
     for match in _DIGIT_RUN.finditer(text):
         raw = match.group(0)
@@ -416,12 +383,12 @@ def _negated(folded: str, start: int) -> bool:
     return bool(_NEGATION_BEFORE.search(folded[max(0, start - 30) : start]))
 
 
-def _guaranteed_returns(folded: _Folded) -> Iterator[Finding]:
+def _guaranteed_returns(folded: FoldedText) -> Iterator[Finding]:
     for pattern in _GUARANTEE_PATTERNS:
         for match in pattern.finditer(folded.text):
             if _negated(folded.text, match.start()):
                 continue
-            sentence_start, sentence_end = folded.sentence_around(match.start())
+            sentence_start, sentence_end = _sentence_around(folded, match.start())
             sentence = folded.text[sentence_start:sentence_end]
             about_returns = re.search(r"%|profit|return|loi nhuan|sinh loi", match.group(0))
             if _DEPOSIT_INSURANCE.search(sentence) and not about_returns:
@@ -441,7 +408,7 @@ def _is_disclaimer_span(sentence: str) -> bool:
     )
 
 
-def _pressure(folded: _Folded) -> Iterator[Finding]:
+def _pressure(folded: FoldedText) -> Iterator[Finding]:
     for pattern in _PRESSURE_PATTERNS:
         for match in pattern.finditer(folded.text):
             if _CALM_BEFORE.search(folded.text[max(0, match.start() - 25) : match.start()]):
@@ -453,10 +420,10 @@ def _pressure(folded: _Folded) -> Iterator[Finding]:
             )
 
 
-def _investment_mentions(folded: _Folded) -> list[tuple[int, int]]:
+def _investment_mentions(folded: FoldedText) -> list[tuple[int, int]]:
     """Investment content outside disclaimer sentences."""
     spans: list[tuple[int, int]] = []
-    for start, end in folded.sentences():
+    for start, end in _sentences_of(folded):
         sentence = folded.text[start:end]
         if _is_disclaimer_span(sentence):
             continue
@@ -465,11 +432,11 @@ def _investment_mentions(folded: _Folded) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _has_disclaimer(folded: _Folded) -> bool:
-    return any(_is_disclaimer_span(folded.text[start:end]) for start, end in folded.sentences())
+def _has_disclaimer(folded: FoldedText) -> bool:
+    return any(_is_disclaimer_span(folded.text[start:end]) for start, end in _sentences_of(folded))
 
 
-def _missing_disclaimer(folded: _Folded) -> Iterator[Finding]:
+def _missing_disclaimer(folded: FoldedText) -> Iterator[Finding]:
     mentions = _investment_mentions(folded)
     if mentions and not _has_disclaimer(folded):
         start, end = mentions[0]
@@ -490,7 +457,7 @@ def _pii(text: str) -> Iterator[Finding]:
 
 
 def _unsuitable(
-    folded: _Folded, client: Mapping[str, Any] | None, products: Sequence[Mapping[str, Any]]
+    folded: FoldedText, client: Mapping[str, Any] | None, products: Sequence[Mapping[str, Any]]
 ) -> Iterator[Finding]:
     if not client:
         return
@@ -500,7 +467,7 @@ def _unsuitable(
     if risk_profile == "conservative":
         growth = [product for product in products if str(product.get("category") or "") in GROWTH_CATEGORIES]
         spans = [span for product in growth for span in _mentions(offered, product)]
-        spans = spans or _investment_mentions(_Folded.of(offered))  # same length: spans carry over
+        spans = spans or _investment_mentions(FoldedText.of(offered))  # same length: spans carry over
         if spans:
             start, end = min(spans)
             yield Finding(
@@ -529,17 +496,17 @@ def _unsuitable(
                     )
 
 
-def _offer_text(folded: _Folded) -> str:
+def _offer_text(folded: FoldedText) -> str:
     """The folded text with disclaimer sentences blanked (same length), so a disclaimer is not an offer."""
     chars = list(folded.text)
-    for start, end in folded.sentences():
+    for start, end in _sentences_of(folded):
         if _is_disclaimer_span(folded.text[start:end]):
             chars[start:end] = " " * (end - start)
     return "".join(chars)
 
 
-def _misleading_rates(folded: _Folded, products: Sequence[Mapping[str, Any]]) -> Iterator[Finding]:
-    for start, end in folded.sentences():
+def _misleading_rates(folded: FoldedText, products: Sequence[Mapping[str, Any]]) -> Iterator[Finding]:
+    for start, end in _sentences_of(folded):
         sentence = folded.text[start:end]
         for match in _UP_TO.finditer(sentence):
             if match.group(0).startswith("den") and not re.search(r"\b(?:len|cao)\s*$", sentence[: match.start()]):
@@ -556,7 +523,7 @@ def _misleading_rates(folded: _Folded, products: Sequence[Mapping[str, Any]]) ->
 
 
 def _catalog_mismatches(
-    folded: _Folded, offset: int, sentence: str, products: Sequence[Mapping[str, Any]]
+    folded: FoldedText, offset: int, sentence: str, products: Sequence[Mapping[str, Any]]
 ) -> Iterator[Finding]:
     """A product named in the sentence with rate(s) none of which is its catalog rate."""
     rates = [
@@ -607,7 +574,7 @@ def check_message(
         raise TypeError(f"text must be a string, got {type(text).__name__}")
     if language is not None:
         _checked_language(language)
-    folded = _Folded.of(text)
+    folded = FoldedText.of(text)
     findings = [
         *_guaranteed_returns(folded),
         *_missing_disclaimer(folded),
@@ -722,7 +689,7 @@ def enforce_policy(text: str, *, language: str) -> PolicyResult:
     repaired, removed = _drop_sentences(text, findings)
     repaired, masked = _mask_numbers(repaired)
     added: list[str] = []
-    folded = _Folded.of(repaired)
+    folded = FoldedText.of(repaired)
     if _investment_mentions(folded) and not _has_disclaimer(folded):
         disclaimer = risk_disclaimer(language)
         repaired = _insert_before_signoff(repaired, disclaimer)
@@ -806,7 +773,7 @@ def rule_conflicts(rule_text: str) -> list[Finding]:
     """The communication rules an RM's own drafting rule would make a draft break; ``[]`` for a harmless rule."""
     if not isinstance(rule_text, str):
         raise TypeError(f"rule_text must be a string, got {type(rule_text).__name__}")
-    folded = _Folded.of(rule_text)
+    folded = FoldedText.of(rule_text)
     findings: list[Finding] = []
     for flag, pattern, reason in _RULE_PATTERNS:
         match = pattern.search(folded.text)

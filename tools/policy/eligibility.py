@@ -16,7 +16,6 @@ The inputs are plain data (``ProductTerms``, ``ClientStanding``) so the rules ar
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +25,7 @@ from sqlalchemy import select
 from stores.db import Database
 from stores.schema import Account, Client, Complaint, Product
 from tools.core.formatting import format_amount
-from tools.core.text import strip_accents
+from tools.core.text import fold_words
 from tools.signals.thresholds import GROWTH_CATEGORIES, RECENT_COMPLAINT_DAYS
 
 COMPLAINT = "complaint"
@@ -193,16 +192,16 @@ def load_product(database: Database, code: str) -> ProductTerms | None:
     return next((product for product in _products(database) if product.code.upper() == wanted), None)
 
 
-def _folded(text: str) -> str:
-    return " ".join(re.findall(r"\w+", strip_accents(text).casefold()))
+def _words(text: str) -> str:
+    return " ".join(fold_words(text))
 
 
 def find_product(database: Database, text: str) -> ProductTerms | None:
     """The active product whose name (or code) the text names; the longest name wins."""
-    folded = f" {_folded(text)} "
+    folded = f" {_words(text)} "
     best: ProductTerms | None = None
     for product in _products(database):
-        names = {_folded(product.name), _folded(product.code.replace("_", " ")), _folded(product.code)}
+        names = {_words(product.name), _words(product.code.replace("_", " ")), _words(product.code)}
         named = any(name and f" {name} " in folded for name in names)
         if named and (best is None or len(product.name) > len(best.name)):
             best = product

@@ -23,7 +23,8 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 
-from tools.core.text import strip_accents
+from tools.core.language import detect_language
+from tools.core.text import fold
 from tools.signals.thresholds import AUM_KINDS, DEPOSIT_KINDS, INACTIVE_DAYS, MATURITY_WINDOW_DAYS
 
 __all__ = [
@@ -118,25 +119,6 @@ class ReportQuery:
 
 
 # --------------------------------------------------------------------------- text
-
-
-def _fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced: the form every rule matches against."""
-    folded = strip_accents(text).lower().replace("’", "'")
-    return re.sub(r"\s+", " ", folded).strip()
-
-
-_VI_MARKERS = re.compile(
-    r"\b(cua toi|toi|khach hang|bao nhieu|thang|tuan|quy|nam nay|hom nay|con|theo|chi tieu|nhung|"
-    r"lien he|tien gui|huy dong|giai ngan|dao han|phan khuc|nao|cac|chua|khong|duoc|la gi|tu dau)\b"
-)
-
-
-def _language(question: str, folded: str) -> str:
-    """Vietnamese when the question has Vietnamese letters or words (typed with or without accents)."""
-    if strip_accents(question) != question or _VI_MARKERS.search(folded):
-        return "vi"
-    return "en"
 
 
 # --------------------------------------------------------------------------- periods
@@ -263,7 +245,7 @@ def _parse_date(token: str, today: dt.date) -> dt.date | None:
 def resolve_period(text: str, today: dt.date) -> Period | None:
     """The period a question names, or ``None`` when it names none. A month or quarter without a year
     is in ``today``'s year."""
-    folded = _fold(text)
+    folded = fold(text)
     match = _RANGE.search(folded)
     if match:
         start, end = _parse_date(match["a"], today), _parse_date(match["b"], today)
@@ -487,11 +469,11 @@ def parse_question(
 ) -> ReportQuery:
     """Parse a performance question. ``previous`` makes follow-ups work ("and last month?" keeps the metric,
     "by segment?" adds a grouping); ``rm_id`` lets the RM name themself (any other RM id is refused)."""
-    folded = _fold(question)
+    folded = fold(question)
     if not folded:
         raise NotUnderstood("empty question")
     _check_allowed(folded, rm_id)
-    language = _language(question, folded)
+    language = detect_language(question)
     period = resolve_period(question, today)
     group_by = "segment" if _GROUP_SEGMENT.search(folded) else "month" if _GROUP_MONTH.search(folded) else None
     filters: dict[str, str] = {}

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from tools.core.text import strip_accents
+from tools.core.text import fold
 
 __all__ = ["INTENTS", "Intent", "IntentGuess", "classify_intent", "is_follow_up"]
 
@@ -147,23 +147,19 @@ _FOLLOW_UP = re.compile(
 )
 
 
-def _fold(text: str) -> str:
-    return " ".join(strip_accents(text).lower().split())
-
-
 def _hits(patterns: list[re.Pattern[str]], folded: str) -> list[str]:
     return [pattern.pattern for pattern in patterns if pattern.search(folded)]
 
 
 def is_follow_up(text: str) -> bool:
     """A short message that only makes sense on top of the previous one ("and last month?", "còn quý trước?")."""
-    folded = _fold(text)
+    folded = fold(text)
     return len(folded.split()) <= 8 and bool(_FOLLOW_UP.search(folded))
 
 
 def classify_intent(text: str, *, previous_intent: str | None = None) -> IntentGuess:
     """The intent of ``text`` by the keyword rules; ``previous_intent`` lets a bare follow-up stay in its use case."""
-    folded = _fold(text)
+    folded = fold(text)
     if not folded:
         return IntentGuess("other", 1.0, "empty message")
     scores: dict[Intent, float] = {}

@@ -21,8 +21,8 @@ from pydantic import BaseModel, Field
 
 from prompts import load_prompt
 from tools.core.formatting import format_amount, format_number
+from tools.core.language import detect_language
 from tools.core.llm.models import text_call
-from tools.crm.notes import detect_language
 from tools.policy.compliance import MISSING_RISK_DISCLAIMER, check_message, enforce_policy
 from tools.signals.triggers import KINDS
 from tools.voice.rm_rules import interpret_rule

@@ -11,7 +11,7 @@ import re
 
 from pydantic import BaseModel
 
-from tools.core.text import strip_accents
+from tools.core.text import fold, strip_accents
 
 __all__ = ["EFFECT_KINDS", "RuleEffect", "interpret_rule"]
 
@@ -43,10 +43,6 @@ class RuleEffect(BaseModel):
     value: str | None = None
 
 
-def _fold(text: str) -> str:
-    return " ".join(strip_accents(text).casefold().split())
-
-
 def _quoted(text: str) -> list[str]:
     return [match.group(1).strip() for match in _QUOTED.finditer(text) if match.group(1).strip()]
 
@@ -63,7 +59,7 @@ def _pronoun_after(text: str, verb: str) -> str | None:
 
 def interpret_rule(text: str) -> list[RuleEffect]:
     """The effects of one rule; ``[RuleEffect(kind="unknown")]`` when nothing in it can be read."""
-    folded = _fold(text)
+    folded = fold(text)
     quoted = _quoted(text)
     effects: list[RuleEffect] = []
 
@@ -100,19 +96,19 @@ def interpret_rule(text: str) -> list[RuleEffect]:
     self_word = _pronoun_after(text, "xưng") or _pronoun_after(strip_accents(text), "xung")
     if self_word:
         for candidate in _SELF:
-            if _fold(self_word) == _fold(candidate):
+            if fold(self_word) == fold(candidate):
                 add("self_word", candidate)
                 break
     called = _pronoun_after(text, "gọi")
     if called and not quoted:
         for candidate in _PRONOUNS:
-            if _fold(called) == _fold(candidate):
+            if fold(called) == fold(candidate):
                 add("pronoun", candidate.replace("anh/chi", "anh/chị"))
                 break
 
     # Quoted text: what the verb before it asks for.
     for value in quoted:
-        before = _fold(text[: text.find(value)])[-60:]
+        before = fold(text[: text.find(value)])[-60:]
         signoff_words = (r"sign(ing)? off", r"close with", r"closing", r"end (the message |each message )?with.*$")
         is_signoff = _has(before, *signoff_words, r"ket thu", r"chao ket", r"loi ket")
         if is_signoff and len(value.split()) <= 5 and not _has(before, r"\badd\b"):

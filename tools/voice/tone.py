@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tools.core.text import strip_accents
-from tools.crm.notes import detect_language
+from tools.core.language import detect_language
+from tools.core.text import fold
 
 __all__ = [
     "LANGUAGES",
@@ -123,7 +123,8 @@ class ToneProfile(BaseModel):
 
 
 def _fold(text: str) -> str:
-    return strip_accents(text).casefold().strip(" .,!:;")
+    """The shared fold, without the punctuation around a greeting or name."""
+    return fold(text).strip(" .,!:;")
 
 
 def _names(client: Mapping[str, Any]) -> tuple[str, str, str]:

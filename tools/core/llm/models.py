@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from tools.core.llm.local import LocalModelUnavailable, create_local_chat_model
-from tools.core.text import strip_accents
+from tools.core.text import fold
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -277,12 +277,8 @@ def text_call(
     return Outcome(text, "model")
 
 
-def _normalize(text: str) -> str:
-    return " ".join(strip_accents(text).casefold().split())
-
-
 def span_in(text: str, span: str | None) -> bool:
     """Whether ``span`` really occurs in ``text`` (accent-, case- and whitespace-insensitive); empty spans do not."""
     if not span or not span.strip():
         return False
-    return _normalize(span) in _normalize(text)
+    return fold(span) in fold(text)
