@@ -49,7 +49,7 @@ def cmd_crm_load(args: argparse.Namespace) -> int:
 
 
 def cmd_crm_query(args: argparse.Namespace) -> int:
-    from agentify.api.encoding import to_json
+    from tools.core.encoding import to_json
     from tools.reporting.guard import QueryRefused, run_guarded_query
 
     database = Database()

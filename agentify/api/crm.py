@@ -18,10 +18,10 @@ from fastapi.types import DecoratedCallable
 from pydantic import BaseModel, ConfigDict, Field
 
 from agentify.api.deps import current_rm, get_database
-from agentify.api.encoding import to_json
 from agentify.api.errors import CLIENT_NOT_FOUND
 from stores.db import Database
 from stores.fixtures import reference_date
+from tools.core.encoding import to_json
 from tools.crm.api import (
     MAX_IDEMPOTENCY_KEY,
     Client360,

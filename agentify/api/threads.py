@@ -36,11 +36,11 @@ from sqlalchemy import insert, select
 from sse_starlette import EventSourceResponse
 
 from agentify.api.deps import CurrentRm, StoreDep, current_rm
-from agentify.api.encoding import to_json
 from agentify.api.runtime import GraphRuntime, GraphUnavailable, ThreadBusy
 from stores.app_tables import AgentThread
 from stores.db import Database
 from stores.settings import BANK_TIMEZONE
+from tools.core.encoding import to_json
 
 logger = logging.getLogger(__name__)
 

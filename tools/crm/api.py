@@ -48,6 +48,7 @@ from stores.schema import (
     table_of,
 )
 from stores.settings import BANK_TIMEZONE
+from tools.core.encoding import to_json
 from tools.core.text import name_tokens, normalize_phone
 from tools.signals.thresholds import AUM_KINDS
 
@@ -230,20 +231,14 @@ class Client360(BaseModel):
     inbound_messages: list[dict[str, Any]]
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
 def _row_dict(row: Any) -> dict[str, Any]:
-    return {key: _jsonable(value) for key, value in row._mapping.items()}
+    return {key: to_json(value) for key, value in row._mapping.items()}
 
 
 def _model_dict(obj: Any, columns: list[str] | None = None) -> dict[str, Any]:
     table = obj.__table__
     names = columns or [column.name for column in table.columns]
-    return {name: _jsonable(getattr(obj, name)) for name in names}
+    return {name: to_json(getattr(obj, name)) for name in names}
 
 
 def _request_hash(payload: Any) -> str:
@@ -626,7 +621,7 @@ class CrmApi:
                 .where(Client.rm_id == self.rm_id, Interaction.client_id.in_(client_ids))
                 .group_by(Interaction.client_id)
             ).all()
-        found = {row[0]: _jsonable(row[1]) for row in rows}
+        found = {row[0]: to_json(row[1]) for row in rows}
         return {client_id: found.get(client_id) for client_id in client_ids}
 
 

@@ -116,13 +116,10 @@ parser allows (a few dozen levels) is refused.
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import logging
-import math
 import re
 import sqlite3
 import time
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -134,6 +131,7 @@ from sqlglot.errors import ErrorLevel, SqlglotError
 from stores.db import Database
 from stores.schema import CRM_TABLES
 from stores.settings import BANK_TIMEZONE
+from tools.core.encoding import to_json
 
 __all__ = [
     "ALLOWED_TABLES",
@@ -947,30 +945,6 @@ def _scope(sql: str, rm_id: str, glot_dialect: str, day: dt.date) -> str:
 # --------------------------------------------------------------------------- execution
 
 
-def _json_safe(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, decimal.Decimal):
-        if not value.is_finite():
-            return str(value)
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds()
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).hex()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _json_safe(item) for key, item in value.items()}
-    return str(value)
-
-
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -1052,7 +1026,7 @@ def run_guarded_query(
     truncated = len(rows) > row_limit
     return QueryResult(
         columns=columns,
-        rows=[[_json_safe(value) for value in row] for row in rows[:row_limit]],
+        rows=[[to_json(value) for value in row] for row in rows[:row_limit]],
         truncated=truncated,
         sql=scoped,
     )

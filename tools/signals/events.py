@@ -26,6 +26,7 @@ from stores.db import Database
 from stores.schema import Account, Client, Interaction, Product, Rm, Transaction, table_of
 from stores.settings import BANK_TIMEZONE
 from tools.core.dates import bank_date
+from tools.core.encoding import to_json
 from tools.signals.thresholds import (
     AUM_KINDS,
     INACTIVE_DAYS,
@@ -377,10 +378,6 @@ def scan_events(
     return events
 
 
-def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
 def client_cards(database: Database, client_ids: Collection[str]) -> dict[str, dict[str, Any]]:
     """The profile a draft needs, per client id, in chunked bulk reads; unknown ids are simply absent."""
     if isinstance(client_ids, str):
@@ -397,5 +394,5 @@ def client_cards(database: Database, client_ids: Collection[str]) -> dict[str, d
                 .where(Client.id.in_(chunk))
             )
             for row in connection.execute(statement).mappings():
-                cards[row["id"]] = {name: _json_value(value) for name, value in row.items()}
+                cards[row["id"]] = {name: to_json(value) for name, value in row.items()}
     return cards

@@ -1,7 +1,8 @@
-"""The one JSON encoding of values for the HTTP layer (and the CLI's query output).
+"""The one JSON encoding of values: query cells, CRM rows, graph state, cards, run results.
 
-Query cells, graph state, confirmation cards and run results all become plain JSON
-through ``to_json``, so the same value reads the same wherever it is shown:
+Everything that leaves the bank's store or a graph as JSON (the HTTP layer, the CLI, the query guard's
+cells, the CRM API's rows, the nightly's client cards) goes through ``to_json``, so the same value reads
+the same wherever it is shown:
 
 - ``None``, booleans, integers and strings as they are;
 - floats as they are, but NaN and ±infinity as text (``"nan"``, ``"inf"``): JSON has no such numbers;
@@ -11,10 +12,7 @@ through ``to_json``, so the same value reads the same wherever it is shown:
 - chat messages as ``{"role", "content"}``;
 - pydantic models as their JSON dump;
 - dicts as objects (keys as text), lists, tuples and sets as arrays, item by item;
-- anything else as its ``str``.
-
-The scalar rules are those ``tools.reporting.guard`` applies to query cells before they
-leave the database layer (a lower layer, which cannot import this module).
+- anything else (a UUID, …) as its ``str``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one JSON encoding of the HTTP layer (``agentify.api.encoding.to_json``): each kind of value, pinned."""
+"""The one JSON encoding (``tools.core.encoding.to_json``): each kind of value, pinned."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from pydantic import BaseModel
 
-from agentify.api.encoding import to_json
+from tools.core.encoding import to_json
 
 HANOI = dt.timezone(dt.timedelta(hours=7))
 
