@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import time
 
 from agentify.console import EXIT_FAILED, EXIT_OK, err, out
+from tools.core import settings
 from tools.core.llm import local as local_llm
-from tools.core.llm.models import MODEL_ENV, OPENAI_STRUCTURED_METHOD_ENV, default_model_setting, parse_model_setting
+from tools.core.llm.models import default_model_setting, parse_model_setting
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +52,8 @@ def _local_lines(verify_now: bool) -> list[str]:
 
 
 def _openai_lines() -> list[str]:
-    base_url = os.environ.get("OPENAI_BASE_URL")
-    has_key = bool(os.environ.get("OPENAI_API_KEY"))
+    base_url = settings.openai_base_url()
+    has_key = bool(settings.openai_api_key())
     if base_url:
         target = f"the OpenAI-compatible server at OPENAI_BASE_URL={base_url}"
     elif has_key:
@@ -61,7 +61,7 @@ def _openai_lines() -> list[str]:
     else:
         target = "nothing: set OPENAI_BASE_URL (vLLM, Ollama, llama.cpp server) or OPENAI_API_KEY"
     key = "set" if has_key else "not set (a placeholder key is sent)"
-    method = os.environ.get(OPENAI_STRUCTURED_METHOD_ENV) or "function_calling"
+    method = settings.openai_structured_method()
     state = "configured (not contacted)" if base_url or has_key else "unavailable"
     return [
         f"openai:<model>: {target}: {state}",
@@ -75,7 +75,7 @@ def cmd_models_check(args: argparse.Namespace) -> int:
         current_note = str(parse_model_setting(current))
     except ValueError as error:
         current_note = f"{current!r} is invalid: {error}"
-    out(f"{MODEL_ENV}: {current_note}")
+    out(f"{settings.MODEL}: {current_note}")
     out("none: deterministic engines only: available")
     for line in _local_lines(verify_now=args.verify):
         out(line)

@@ -44,6 +44,7 @@ from sqlalchemy import text
 
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Store, Suite, rounded
 from graphs.context import AgentContext
+from tools.core import settings
 from tools.core.text import strip_accents
 
 logger = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ def prepare(store: Store) -> None:
 
 def use_indexes(store: Store) -> None:
     """Point the retrieval layer at this store's indexes (the graph reads ``AGENTIFY_INDEX_DIR``)."""
-    os.environ["AGENTIFY_INDEX_DIR"] = str(index_dir(store))
+    os.environ[settings.INDEX_DIR] = str(index_dir(store))
 
 
 # ----- checking a case line ------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from stores.db import Database
 from stores.drafts import OutboxMessage
 from stores.schema import Rm
 from stores.settings import BANK_TIMEZONE
+from tools.core import settings
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +57,10 @@ class SmtpSettings:
     @classmethod
     def from_env(cls) -> SmtpSettings | None:
         """``AGENTIFY_SMTP_URL`` (None when unset) and ``AGENTIFY_SMTP_FROM``; a malformed URL is a ValueError."""
-        url = os.environ.get("AGENTIFY_SMTP_URL", "").strip()
+        url = settings.smtp_url()
         if not url:
             return None
-        sender = os.environ.get("AGENTIFY_SMTP_FROM", "").strip() or DEFAULT_SENDER
+        sender = settings.smtp_from() or DEFAULT_SENDER
         if "@" not in sender or any(character in sender for character in "\r\n\x00"):
             raise ValueError(f"AGENTIFY_SMTP_FROM must be an e-mail address, got {sender!r}")
         return cls.parse(url, sender=sender)

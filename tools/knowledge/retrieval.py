@@ -42,7 +42,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import re
 import sys
 import threading
@@ -60,12 +59,11 @@ from tqdm import tqdm
 from stores.db import Database
 from stores.fixtures import reference_date
 from stores.schema import Client, Document, Product, Rm
-from stores.settings import data_dir
 from stores.vector_index import IndexMissing, VectorCache, VectorIndex, read_meta
+from tools.core import settings
 from tools.core.llm.embeddings import (
     embed_passages,
     embed_query,
-    embeddings_setting,
     load_embeddings,
     model_id_of,
     normalize,
@@ -130,8 +128,7 @@ class DocumentHit:
 
 def index_root() -> Path:
     """``AGENTIFY_INDEX_DIR``, else ``indexes/`` in the data folder (created only when written)."""
-    configured = os.environ.get("AGENTIFY_INDEX_DIR")
-    return Path(configured).expanduser() if configured else data_dir() / "indexes"
+    return settings.index_dir()
 
 
 def default_today(database: Database) -> dt.date:
@@ -604,7 +601,7 @@ _RETRIEVERS_LOCK = threading.Lock()
 def _shared_retriever(database: Database | None) -> Retriever:
     """One retriever per (bank, index folder, embeddings setting) in this process: model and indexes stay loaded."""
     root = index_root()
-    setting = embeddings_setting()
+    setting = settings.embeddings_setting()
     key = (id(database), str(root), setting)
     with _RETRIEVERS_LOCK:
         retriever = _RETRIEVERS.get(key)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import threading
 from collections.abc import Sequence
@@ -30,9 +29,10 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from tools.core import settings
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_SETTING = "local"
 BATCH_SIZE = 32
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
@@ -121,13 +121,9 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def embeddings_setting() -> str:
-    return os.environ.get("AGENTIFY_EMBEDDINGS", "").strip() or DEFAULT_SETTING
-
-
 def load_embeddings(setting: str | None = None) -> Embeddings:
     """The configured embeddings (``AGENTIFY_EMBEDDINGS`` when ``setting`` is None); nothing loads yet."""
-    chosen = (setting or embeddings_setting()).strip()
+    chosen = (setting or settings.embeddings_setting()).strip()
     if chosen == "local":
         return LocalE5Embeddings()
     if chosen == "hash":
@@ -137,7 +133,7 @@ def load_embeddings(setting: str | None = None) -> Embeddings:
 
         model = chosen.removeprefix("openai:").strip()
         embeddings = OpenAIEmbeddings(
-            model=model, openai_api_base=os.environ.get("OPENAI_BASE_URL") or None, check_embedding_ctx_length=False
+            model=model, openai_api_base=settings.openai_base_url(), check_embedding_ctx_length=False
         )
         # A pydantic model: the id rides along as an instance attribute that pydantic does not validate.
         object.__setattr__(embeddings, "model_id", f"openai:{model}")

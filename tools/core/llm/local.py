@@ -31,14 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from stores.settings import data_dir
+from tools.core import settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
 logger = logging.getLogger(__name__)
 
-MODEL_DIR_ENV = "AGENTIFY_MODEL_DIR"
 INSTALL_HINT = 'install llama.cpp with `pip install -e ".[local]"`, then run `agentify models pull`'
 
 
@@ -154,8 +153,7 @@ class LocalModelStatus:
 
 def model_dir() -> Path:
     """The cache folder for joined model files (``AGENTIFY_MODEL_DIR`` or ``<data dir>/models``)."""
-    configured = os.environ.get(MODEL_DIR_ENV)
-    return Path(configured).expanduser() if configured else data_dir() / "models"
+    return settings.model_dir()
 
 
 def model_path(spec: GgufSpec = QWEN_CODER_1_5B) -> Path:

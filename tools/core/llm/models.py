@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from tools.core import settings
 from tools.core.llm.local import LocalModelUnavailable, create_local_chat_model
 from tools.core.text import fold
 
@@ -43,10 +43,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MODEL_ENV = "AGENTIFY_MODEL"
 #: How ``openai:`` models are asked for structured output: ``function_calling`` (default; a forced tool),
 #: ``json_mode`` (for servers that cannot force a tool, e.g. Ollama) or ``json_schema`` (vLLM, OpenAI).
-OPENAI_STRUCTURED_METHOD_ENV = "AGENTIFY_OPENAI_STRUCTURED_METHOD"
 OPENAI_TIMEOUT_S = 60.0
 OPENAI_MAX_RETRIES = 1
 #: Sent when OPENAI_API_KEY is unset: keyless local servers accept anything, the client insists on a key.
@@ -77,7 +75,7 @@ class ModelSetting:
 
 def default_model_setting() -> str:
     """``AGENTIFY_MODEL`` or ``none``, read on each call."""
-    return os.environ.get(MODEL_ENV, "").strip() or "none"
+    return settings.model_setting()
 
 
 def parse_model_setting(text: str) -> ModelSetting:
@@ -131,8 +129,8 @@ def _construct(setting: ModelSetting) -> BaseChatModel:
             return create_local_chat_model()
         except LocalModelUnavailable as error:
             raise ModelUnavailableError(str(error)) from error
-    base_url = os.environ.get("OPENAI_BASE_URL") or None
-    api_key = os.environ.get("OPENAI_API_KEY") or None
+    base_url = settings.openai_base_url()
+    api_key = settings.openai_api_key()
     if base_url is None and api_key is None:
         raise ModelUnavailableError(
             f"model setting {setting}: set OPENAI_BASE_URL to an OpenAI-compatible server "
@@ -204,9 +202,9 @@ def _structured_output_kwargs(model: BaseChatModel) -> dict[str, Any]:
     from langchain_openai.chat_models.base import BaseChatOpenAI
 
     if isinstance(model, BaseChatOpenAI):
-        method = os.environ.get(OPENAI_STRUCTURED_METHOD_ENV, "").strip() or "function_calling"
+        method = settings.openai_structured_method()
         if method not in _STRUCTURED_METHODS:
-            raise ValueError(f"{OPENAI_STRUCTURED_METHOD_ENV}={method!r}: expected one of {_STRUCTURED_METHODS}")
+            raise ValueError(f"{settings.OPENAI_STRUCTURED_METHOD}={method!r}: expected one of {_STRUCTURED_METHODS}")
         return {"method": method}
     return {}
 
