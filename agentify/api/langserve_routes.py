@@ -1,4 +1,4 @@
-"""LangServe endpoints for the stateless graphs: ``/langserve/{prioritization,next_best_action,performance}``.
+"""LangServe endpoints for the stateless use cases (the registry's "langserve" surface): ``/langserve/<name>``.
 
 LangServe cannot pass LangGraph's run ``context``, so each graph is wrapped in a Runnable
 that builds ``AgentContext`` from the RM the bearer token signed in. The RM reaches the
@@ -10,46 +10,24 @@ this server does not need), no feedback or trace links.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
-from typing import Any, NotRequired
+from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from langchain_core.runnables import RunnableConfig, RunnableLambda
-from typing_extensions import TypedDict
 
 from agentify.api.deps import current_rm
+from graphs import registry
 from graphs.context import AgentContext
+from graphs.turn import TurnOutput
 from stores.db import Database
+from tools.core.text import normalize_texts
 
 logger = logging.getLogger(__name__)
 
 RM_CONFIG_KEY = "agentify_rm_id"
 PREFIX = "/langserve"
-
-
-# LangServe builds pydantic models from these: they must be typing_extensions TypedDicts on Python 3.11.
-class PrioritizationRequest(TypedDict):
-    request: str
-    product_code: NotRequired[str | None]
-    top_n: NotRequired[int | None]
-
-
-class NextBestActionRequest(TypedDict):
-    request: str
-
-
-class PerformanceRequest(TypedDict):
-    question: str
-
-
-#: name → (graph module, input schema). Each module has a ``builder`` compiled once per app.
-STATELESS_GRAPHS: dict[str, tuple[str, type]] = {
-    "prioritization": ("graphs.prioritization.graph", PrioritizationRequest),
-    "next_best_action": ("graphs.next_best_action.graph", NextBestActionRequest),
-    "performance": ("graphs.performance.graph", PerformanceRequest),
-}
 
 
 def signed_in_config(config: dict[str, Any], request: Request) -> dict[str, Any]:
@@ -63,9 +41,9 @@ def signed_in_config(config: dict[str, Any], request: Request) -> dict[str, Any]
 class _GraphWithContext:
     """Calls the compiled graph with the signed-in RM's ``AgentContext`` (compiled on first call)."""
 
-    def __init__(self, name: str, module: str, database: Database) -> None:
-        self.name = name
-        self.module = module
+    def __init__(self, entry: registry.UseCase, database: Database) -> None:
+        self.name = entry.name
+        self.entry = entry
         self.database = database
         self._graph: Any = None
         self._compile_lock = threading.Lock()
@@ -77,13 +55,13 @@ class _GraphWithContext:
         if self._graph is None:
             with self._compile_lock:
                 if self._graph is None:
-                    self._graph = importlib.import_module(self.module).builder.compile(name=self.name)
+                    self._graph = self.entry.builder().compile(name=self.name)
         context = AgentContext(rm_id=str(rm_id), database_url=self.database.portable_url)
         inner: RunnableConfig = {  # nothing of the client's config reaches the graph
             "callbacks": config.get("callbacks"),
             "run_name": self.name,
         }
-        result = self._graph.invoke(graph_input, inner, context=context)
+        result = self._graph.invoke(normalize_texts(graph_input), inner, context=context)
         logger.info("rm %s: langserve %s answered", rm_id, self.name)
         return dict(result)
 
@@ -92,12 +70,14 @@ def register(app: FastAPI, database: Database) -> None:
     """Add the LangServe routes, each behind the bearer-token dependency."""
     from langserve import add_routes
 
-    for name, (module, input_type) in STATELESS_GRAPHS.items():
-        runnable = RunnableLambda(_GraphWithContext(name, module, database), name=name)
+    for entry in registry.reachable("langserve"):
+        runnable = RunnableLambda(_GraphWithContext(entry, database), name=entry.name)
+        # The room's own input schema (typing_extensions TypedDicts: LangServe builds pydantic models from them).
+        input_type = entry.builder().input_schema
         add_routes(
             app,
-            runnable.with_types(input_type=input_type, output_type=dict[str, Any]),
-            path=f"{PREFIX}/{name}",
+            runnable.with_types(input_type=input_type, output_type=TurnOutput),  # type: ignore[arg-type]
+            path=f"{PREFIX}/{entry.name}",
             config_keys=("configurable",),  # replaced whole by signed_in_config
             per_req_config_modifier=signed_in_config,
             enabled_endpoints=["invoke", "batch", "stream", "input_schema", "output_schema"],

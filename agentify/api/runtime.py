@@ -9,7 +9,6 @@ only its own routes answer 503, and becomes available without a restart once it 
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -18,16 +17,11 @@ from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
+from graphs import registry
 from graphs.context import AgentContext
 from stores.db import Database
 
 logger = logging.getLogger(__name__)
-
-#: The graphs a thread can run, by name: the module holding their ``builder``.
-THREAD_GRAPHS: dict[str, str] = {
-    "copilot": "graphs.copilot.graph",
-    "data_entry": "graphs.data_entry.graph",
-}
 
 
 class GraphUnavailable(RuntimeError):
@@ -54,14 +48,15 @@ class GraphRuntime:
         compiled = self._compiled.get(name)
         if compiled is not None:
             return compiled
-        if name not in THREAD_GRAPHS:
-            raise GraphUnavailable(f"unknown graph {name!r}; use one of {', '.join(sorted(THREAD_GRAPHS))}")
+        try:
+            entry = registry.use_case(name, surface="threads")
+        except registry.UnknownUseCase as error:
+            raise GraphUnavailable(str(error)) from None
         with self._compile_lock:
             compiled = self._compiled.get(name)
             if compiled is None:
                 try:
-                    module = importlib.import_module(THREAD_GRAPHS[name])
-                    builder = module.builder
+                    builder = entry.builder()
                 except Exception as error:  # not written yet, or broken: only this graph is off
                     logger.warning("graph %s is unavailable: %s", name, error)
                     raise GraphUnavailable(f"the {name} graph is not available on this server") from error

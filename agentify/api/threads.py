@@ -31,16 +31,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from langchain_core.messages import AIMessageChunk
 from langgraph.types import Command
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import insert, select
 from sse_starlette import EventSourceResponse
 
 from agentify.api.deps import CurrentRm, StoreDep, current_rm
 from agentify.api.runtime import GraphRuntime, GraphUnavailable, ThreadBusy
+from graphs import registry
+from graphs.turn import paused_status
 from stores.app_tables import AgentThread
 from stores.db import Database
 from stores.settings import BANK_TIMEZONE
 from tools.core.encoding import to_json
+from tools.core.text import normalize_text, normalize_texts
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +51,6 @@ THREAD_NOT_FOUND = "no such thread among your threads"
 NOT_WAITING = "this thread is not waiting for a decision: there is nothing to resume"
 MAX_THREAD_ID = 64
 MAX_INPUT_CHARS = 10_000
-#: The input field each graph reads.
-INPUT_FIELDS = {"copilot": "message", "data_entry": "note"}
 #: Nodes whose streamed model tokens are the answer the RM reads (other model calls are classification/extraction).
 ANSWER_NODES = frozenset({"respond"})
 Emit = Callable[[str, Any], None]
@@ -63,7 +64,18 @@ router = APIRouter(prefix="/api/threads", tags=["threads"], dependencies=[Depend
 class ThreadCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    graph: Literal["copilot", "data_entry"] = Field(description="copilot (the chat) or data_entry (one note)")
+    graph: str = Field(
+        max_length=64, description="a use case with HTTP threads (graphs.registry): copilot (the chat), data_entry, …"
+    )
+
+    @field_validator("graph")
+    @classmethod
+    def _a_thread_graph(cls, value: str) -> str:
+        try:
+            registry.use_case(value, surface="threads")
+        except registry.UnknownUseCase as error:  # its message names the ones there are
+            raise ValueError(str(error)) from None
+        return value
 
 
 class ThreadCreated(BaseModel):
@@ -72,7 +84,7 @@ class ThreadCreated(BaseModel):
 
 
 class RunRequest(BaseModel):
-    """copilot: ``{"input": {"message": "..."}}``; data_entry: ``{"input": {"note": "..."}}``."""
+    """``{"input": {<the graph's input key>: "..."}}``: copilot ``message``, data_entry ``note`` (the registry's)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -97,6 +109,7 @@ class ResumeRequest(BaseModel):
             raise ValueError("a 'response' carries the correction as text in 'args'")
         if isinstance(self.args, str) and len(self.args) > MAX_INPUT_CHARS:
             raise ValueError(f"'args' is at most {MAX_INPUT_CHARS:,} characters")
+        self.args = normalize_texts(self.args)
         return self
 
 
@@ -116,6 +129,8 @@ class RunResult(BaseModel):
     status: str | None
     chart_svg: str | None
     result: Any
+    #: One line: what the use case understood and computed.
+    understood_as: str
     interrupt: dict[str, Any] | None
 
 
@@ -134,23 +149,29 @@ def pending_interrupt(snapshot: Any) -> dict[str, Any] | None:
     return None
 
 
+def answers_the_question(snapshot: Any) -> bool:
+    """Whether the thread waits on the "which client?" card, which a typed number or name answers."""
+    card = pending_interrupt(snapshot)
+    config = (card or {}).get("config") or {}
+    return card is not None and paused_status(card) == "needs_clarification" and bool(config.get("allow_respond"))
+
+
 def end_payload(graph_name: str, snapshot: Any) -> dict[str, Any]:
     """What the run ended with; while a card waits, the answer is the card's text (not the previous turn's)."""
     values: dict[str, Any] = dict(snapshot.values or {})
     card = pending_interrupt(snapshot)
-    answer = values.get("answer") or values.get("message") or ""
+    answer = values.get("answer") or ""
     status = values.get("status")
     if card is not None:
-        answer = card.get("description") or ""
-        if not (isinstance(status, str) and status.startswith("awaiting_")):
-            status = "awaiting_confirmation"
-    intent = values.get("intent") or ("data_entry" if graph_name == "data_entry" else None)
+        answer, status = card.get("description") or "", paused_status(card)
+    intent = values.get("intent") or (None if graph_name == "copilot" else graph_name)
     return {
         "answer": str(answer),
         "intent": intent,
         "status": status,
         "chart_svg": values.get("chart_svg"),
         "result": to_json(values.get("result")),
+        "understood_as": values.get("understood_as") or "",
         "interrupt": card,
     }
 
@@ -234,7 +255,7 @@ def _config(thread_id: str) -> dict[str, Any]:
 
 
 def _checked_input(graph_name: str, given: dict[str, Any]) -> dict[str, Any]:
-    field = INPUT_FIELDS[graph_name]
+    field = registry.use_case(graph_name).input_key
     problems: list[dict[str, Any]] = []
     for extra in sorted(set(given) - {field}):
         problems.append({"loc": ("body", "input", extra), "msg": f"not an input of the {graph_name} graph"})
@@ -245,7 +266,7 @@ def _checked_input(graph_name: str, given: dict[str, Any]) -> dict[str, Any]:
         problems.append({"loc": ("body", "input", field), "msg": f"at most {MAX_INPUT_CHARS:,} characters, no NUL"})
     if problems:
         raise RequestValidationError(problems)
-    return {field: str(value)}
+    return {field: normalize_text(str(value))}
 
 
 class _Prepared:
@@ -290,13 +311,16 @@ async def _prepare(
         waiting = pending_interrupt(snapshot) is not None
         if resume is not None and not waiting:
             raise HTTPException(409, NOT_WAITING)
-        if run is not None and waiting:
+        if run is not None and waiting and answers_the_question(snapshot):
+            # The thread asks "which client?": what the RM types next (a number, a name) is the answer.
+            payload = Command(resume={"type": "response", "args": next(iter(payload.values()))})
+        elif run is not None and waiting:
             raise HTTPException(
                 409,
                 "this thread waits for a decision on its card: resume it (accept, edit, "
                 "response or ignore) before sending new input",
             )
-        if run is not None and thread.graph == "data_entry" and snapshot.values:
+        if run is not None and not waiting and thread.graph == "data_entry" and snapshot.values:
             raise HTTPException(409, "a data-entry thread takes one note; start a new thread for the next one")
     except BaseException:
         runtime.release(thread_id)

@@ -1,7 +1,7 @@
-"""The suite registry: one name per use case, imported only when run.
+"""The suite registry, derived from the use cases (``graphs.registry``: each names the suites that measure it).
 
-A suite module exposes ``SUITE`` (an ``evals.runner.Suite``). To add one, write
-``evals/suites/<name>.py`` and add its name here; the runner needs no change.
+A suite module exposes ``SUITE`` (an ``evals.runner.Suite``) and is imported only when run. To add one,
+write ``evals/suites/<name>.py`` and name it in its use case's registry line; the runner needs no change.
 """
 
 from __future__ import annotations
@@ -9,36 +9,26 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from graphs import registry
+
 if TYPE_CHECKING:
     from evals.runner import Suite
-
-#: Suite name → module holding its ``SUITE``. Later:
-#: events, compliance, pii, tone, triage.
-REGISTRY: dict[str, str] = {
-    "data_entry": "evals.suites.data_entry",
-    "performance": "evals.suites.performance",
-    "prioritization": "evals.suites.prioritization",
-    "next_best_action": "evals.suites.next_best_action",
-    "events": "evals.suites.events",
-    "tone": "evals.suites.tone",
-    "compliance": "evals.suites.compliance",
-}
 
 
 class UnknownSuite(LookupError):
     """No suite of that name; the message lists the known ones."""
 
     def __init__(self, name: str):
-        super().__init__(f"unknown suite {name!r} (known: {', '.join(sorted(REGISTRY))})")
+        super().__init__(f"unknown suite {name!r} (known: {', '.join(suite_names())})")
 
 
 def suite_names() -> list[str]:
-    return sorted(REGISTRY)
+    return sorted(registry.suites())
 
 
 def get_suite(name: str) -> Suite:
     """The registered suite called ``name``; ``UnknownSuite`` otherwise."""
-    module_name = REGISTRY.get(name)
+    module_name = registry.suites().get(name)
     if module_name is None:
         raise UnknownSuite(name)
     suite: Suite = importlib.import_module(module_name).SUITE

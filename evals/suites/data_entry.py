@@ -57,8 +57,9 @@ from typing import Any
 from langgraph.types import Command
 
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, micro_f1, rate, rounded
+from graphs.clarify import CHOOSE_CLIENT_ACTION
 from graphs.context import AgentContext
-from graphs.data_entry.nodes import CHOOSE_CLIENT_ACTION, CONFIRM_ACTION
+from graphs.data_entry.nodes import CONFIRM_ACTION
 from tools.core.text import strip_accents
 from tools.crm.api import CrmApi
 
@@ -208,8 +209,8 @@ def _read_back(env: CaseEnv, rm_id: str, state: dict[str, Any]) -> dict[str, Any
         "tasks": [
             {"kind": task["kind"], "due_on": task["due_on"], "title": task.get("title")} for task in written["tasks"]
         ],
-        "engine": state.get("engine"),
-        "remarks": state.get("remarks") or [],
+        "engine": result.get("engine"),
+        "remarks": result.get("remarks") or [],
     }
 
 
@@ -237,11 +238,10 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
                 "candidates": [candidate.get("client_id") for candidate in offered],
                 "read_name": asked_args.get("client_name"),
                 "read_phone": asked_args.get("phone"),
-                "engine": state.get("engine"),
             }
         if action == CONFIRM_ACTION:
             if not request.get("config", {}).get("allow_accept", False):
-                problems = "; ".join(state.get("problems") or []) or str(request.get("description"))
+                problems = str(request.get("description"))
                 graph.invoke(ignore, config, context=context)  # leave no thread paused
                 raise CaseFailed(f"the confirmation card cannot be accepted: {problems}")
             state = graph.invoke(Command(resume=[{"type": "accept", "args": None}]), config, context=context)
@@ -250,7 +250,7 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     else:
         raise CaseFailed(f"the graph paused more than {MAX_PAUSES} times")
     if state.get("status") != "written":
-        raise CaseFailed(f"nothing was written (status {state.get('status')!r}, problems {state.get('problems')})")
+        raise CaseFailed(f"nothing was written (status {state.get('status')!r}: {state.get('answer')})")
     return _read_back(env, env.rm_id, state)
 
 

@@ -38,8 +38,11 @@ import logging
 import time
 from typing import Any
 
+from langgraph.types import Command
+
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, rate, rounded
 from evals.suites.prioritization import prepare, use_indexes
+from graphs.clarify import CHOOSE_CLIENT_ACTION
 from graphs.context import AgentContext
 
 logger = logging.getLogger(__name__)
@@ -104,25 +107,30 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     context = AgentContext(rm_id=env.rm_id, model=env.model, database_url=env.database.url, today=env.today)
     config: Any = {"configurable": {"thread_id": env.thread_id}}
     started = time.perf_counter()
-    state = env.store.compiled("graphs.next_best_action.graph").invoke(
-        {"request": case.input["request"]}, config, context=context
-    )
+    graph = env.store.compiled("graphs.next_best_action.graph")
+    state = graph.invoke({"request": case.input["request"]}, config, context=context)
     graph_ms = (time.perf_counter() - started) * 1000
-    if state.get("__interrupt__"):
-        raise CaseFailed("the graph paused with an interrupt; this suite expects it to answer in one turn")
-    triggers = state.get("triggers") or []
+    interrupts = state.get("__interrupt__") or []
+    if interrupts:
+        value = interrupts[0].value
+        request = value[0] if isinstance(value, list) and value else value
+        if not isinstance(request, dict) or request.get("action_request", {}).get("action") != CHOOSE_CLIENT_ACTION:
+            raise CaseFailed(f"the graph paused with something other than the client question: {value!r}")
+        offered = request["action_request"].get("args", {}).get("candidates") or []
+        graph.invoke(Command(resume=[{"type": "ignore", "args": None}]), config, context=context)  # leave no pause
+        return {"client_id": None, "needs_clarification": True, "action": None, "reason": "", "message": "",
+                "triggers": [], "candidates": [choice.get("client_id") for choice in offered], "engine": None,
+                "graph_ms": round(graph_ms, 2)}  # fmt: skip
+    result = state.get("result") or {}
     return {
-        "client_id": state.get("client_id") or None,
-        "needs_clarification": bool(state.get("needs_clarification")),
-        "action": state.get("action") or None,
-        "reason": state.get("reason") or "",
-        "message": state.get("message") or "",
-        "triggers": [trigger.get("kind") if isinstance(trigger, dict) else trigger for trigger in triggers],
-        "candidates": [
-            candidate.get("client_id") if isinstance(candidate, dict) else candidate
-            for candidate in (state.get("candidates") or [])
-        ],
-        "engine": state.get("engine"),
+        "client_id": result.get("client_id") or None,
+        "needs_clarification": state.get("status") == "needs_clarification",
+        "action": result.get("action") or None,
+        "reason": result.get("reason") or "",
+        "message": result.get("message") or "",
+        "triggers": result.get("triggers") or [],
+        "candidates": [choice.get("client_id") for choice in result.get("candidates") or []],
+        "engine": result.get("engine"),
         "graph_ms": round(graph_ms, 2),
     }
 

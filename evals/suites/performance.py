@@ -211,15 +211,17 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
         {"question": case.input["question"]}, config, context=context
     )
     graph_ms = (time.perf_counter() - started) * 1000
-    rows = [list(row) for row in (state.get("rows") or [])]
+    result = state.get("result") or {}
+    rows = [list(row) for row in (result.get("rows") or [])]
     return {
-        "refused": bool(state.get("refused")),
-        "refusal_reason": state.get("refusal_reason"),
-        "sql": state.get("sql") or None,
-        "columns": list(state.get("columns") or []),
+        "refused": state.get("status") == "refused",
+        "refusal_reason": result.get("refusal_reason"),
+        "sql": result.get("sql") or None,
+        "columns": list(result.get("columns") or []),
         "rows": rows,
         "answer": state.get("answer") or "",
-        "engine": state.get("engine"),
+        "understood_as": state.get("understood_as") or "",
+        "engine": result.get("engine"),
         "reference": reference,
         "foreign_ids": foreign_ids(rows, owners, env.rm_id),
         "graph_ms": round(graph_ms, 2),

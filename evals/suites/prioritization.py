@@ -262,7 +262,8 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     started = time.perf_counter()
     state = env.store.compiled("graphs.prioritization.graph").invoke(request, config, context=context)
     graph_ms = (time.perf_counter() - started) * 1000
-    ranked = [item for item in (state.get("ranked") or []) if _client_id(item)]
+    result = state.get("result") or {}
+    ranked = [item for item in (result.get("ranked") or []) if _client_id(item)]
     top: list[dict[str, Any]] = [
         {
             "client_id": _client_id(item),
@@ -273,7 +274,7 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
         for item in ranked
     ]
     order: list[str] = []
-    for item in [*ranked, *(state.get("candidates") or [])]:
+    for item in [*ranked, *(result.get("candidates") or [])]:
         client_id = _client_id(item)
         if client_id and client_id not in order:
             order.append(client_id)
@@ -281,7 +282,7 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     return {
         "top": top,
         "top10": order[:RECALL_AT],
-        "excluded": [_client_id(item) or item for item in (state.get("excluded") or [])],
+        "excluded": [_client_id(item) or item for item in (result.get("excluded") or [])],
         "answer": state.get("answer") or "",
         "justified": justified,
         "foreign": sorted({cid for cid in order if owner_of.get(cid, env.rm_id) != env.rm_id}),

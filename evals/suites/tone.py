@@ -57,14 +57,14 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     state = env.store.compiled("graphs.drafting.graph").invoke(
         {"client_id": case.input["client_id"], "event": case.input["event"]}, config, context=context
     )
-    if state.get("status") != "drafted":
-        raise CaseFailed(str(state.get("message") or "no draft"))
-    draft = state["draft"]
+    if state.get("status") != "answered":
+        raise CaseFailed(str(state.get("answer") or "no draft"))
+    draft = state["result"]["draft"]
     return {
         "salutation": draft["salutation"],
         "signoff": draft["signoff"],
         "language": draft["language"],
-        "kind": state.get("kind"),
+        "kind": state["result"].get("event"),
         "engine": draft["engine"],
         "flags": draft.get("flags", []),
         "text": draft["text"],

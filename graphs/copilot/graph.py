@@ -1,34 +1,45 @@
-"""The co-pilot graph: classify → one use case (its own graph, run as a subgraph) → respond.
+"""The co-pilot graph: classify → one use case (its room, run as a subgraph) → respond.
 
-``builder`` is the graph; ``graph`` is compiled without a checkpointer for LangGraph Studio /
-``langgraph dev`` (which bring their own). Every other runtime compiles ``builder`` with a
-checkpointer (``stores.checkpoints.open_checkpointer``): the thread is the conversation memory,
-the performance follow-ups and the data-entry confirmation all live on it.
+The use cases are the registry's (``graphs.registry``, surface "chat"): one node each, named like the
+use case, all with the same adapter (``nodes.RoomNode``). ``builder`` is the graph; ``graph`` is compiled
+without a checkpointer for LangGraph Studio / ``langgraph dev`` (which bring their own). Every other
+runtime compiles ``builder`` with a checkpointer (``stores.checkpoints.open_checkpointer``): the thread is
+the conversation memory, the performance follow-ups and the rooms' pauses all live on it.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.graph import END, START, StateGraph
 
+from graphs import registry
 from graphs.context import AgentContext
 from graphs.copilot import nodes
-from graphs.copilot.state import CopilotInput, CopilotState
+from graphs.copilot.state import OTHER, CopilotOutput, CopilotState
+from graphs.turn import TurnInput
 
-builder = StateGraph(CopilotState, context_schema=AgentContext, input_schema=CopilotInput)
-builder.add_node("classify", nodes.classify)
-builder.add_node("prioritization", nodes.prioritization)
-builder.add_node("next_best_action", nodes.next_best_action)
-builder.add_node("performance_report", nodes.performance_report)
-builder.add_node("data_entry", nodes.data_entry)
-builder.add_node("drafting", nodes.drafting)
-builder.add_node("other", nodes.other)
-builder.add_node("respond", nodes.respond)
 
-builder.add_edge(START, "classify")
-builder.add_conditional_edges("classify", nodes.route_after_classify, list(nodes.USE_CASE_NODES.values()))
-for use_case in nodes.USE_CASE_NODES.values():
-    builder.add_edge(use_case, "respond")
-builder.add_edge("respond", END)
+def build() -> StateGraph[Any, Any, Any, Any]:
+    """The co-pilot over the registry's chat use cases as they are now (tests may register more)."""
+    rooms = [entry.name for entry in registry.reachable("chat")]
+    graph_builder = StateGraph(
+        CopilotState, context_schema=AgentContext, input_schema=TurnInput, output_schema=CopilotOutput
+    )
+    graph_builder.add_node("classify", nodes.classify)
+    for entry in registry.reachable("chat"):
+        graph_builder.add_node(entry.name, nodes.RoomNode(entry))
+    graph_builder.add_node(OTHER, nodes.other)
+    graph_builder.add_node("respond", nodes.respond)
 
+    graph_builder.add_edge(START, "classify")
+    graph_builder.add_conditional_edges("classify", nodes.route_after_classify, [*rooms, OTHER])
+    for name in [*rooms, OTHER]:
+        graph_builder.add_edge(name, "respond")
+    graph_builder.add_edge("respond", END)
+    return graph_builder
+
+
+builder = build()
 graph = builder.compile()
 graph.name = "copilot"

@@ -1,42 +1,43 @@
-"""What the co-pilot carries per thread: the conversation and the latest turn's answer (plain JSON + messages)."""
+"""What the co-pilot carries per thread: the conversation and the latest turn (plain JSON + messages)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
-from pydantic import BaseModel, Field
-from typing_extensions import TypedDict
+from pydantic import BaseModel, Field, field_validator
 
-Intent = Literal["prioritization", "next_best_action", "performance_report", "data_entry", "drafting", "other"]
-Status = Literal["answered", "awaiting_confirmation", "written", "cancelled", "needs_clarification"]
+from graphs import registry
+from graphs.turn import TurnOutput
 
-
-class CopilotInput(TypedDict):
-    message: str
+#: The answer for a message that is none of the use cases (small talk, thanks, out of scope).
+OTHER = "other"
 
 
-class CopilotState(TypedDict, total=False):
+class CopilotOutput(TurnOutput, total=False):
+    """A chat turn: the room's ``TurnOutput``, which use case answered, and the conversation so far."""
+
+    intent: str
+    messages: Annotated[list[AnyMessage], add_messages]
+
+
+class CopilotState(CopilotOutput, total=False):
     #: The RM's latest message (the input); the conversation itself is ``messages``.
     message: str
-    #: The conversation memory of the thread: HumanMessage / AIMessage.
-    messages: Annotated[list[AnyMessage], add_messages]
-    intent: Intent
     #: "rules" or "model": who chose the intent.
     intent_engine: str
-    #: The language the RM wrote in (``en`` / ``vi``); the answer is in it.
-    language: str
-    #: The text shown to the RM for the latest turn.
-    answer: str
-    #: An inline SVG chart from a performance answer, else None.
-    chart_svg: str | None
-    #: The use case's structured output (top clients, the draft, the report rows, the logged interaction).
-    result: dict[str, Any]
-    status: Status
 
 
 class IntentChoice(BaseModel):
-    """The model's reading of what the RM asks for: one label from a fixed list."""
+    """The model's reading of what the RM asks for: one label of the registry's (or ``other``)."""
 
-    intent: Intent = Field(description="the use case the message asks for")
+    intent: str = Field(description="the use case the message asks for")
+
+    @field_validator("intent")
+    @classmethod
+    def _known(cls, value: Any) -> str:
+        label = str(value).strip()
+        if label != OTHER and label not in registry.intents():
+            raise ValueError(f"unknown intent {label!r}")
+        return label

@@ -6,21 +6,18 @@ from typing import Any, Required
 
 from typing_extensions import TypedDict
 
+from graphs.clarify import ClientSlot
+from graphs.turn import TurnOutput
+
 
 class NextBestActionInput(TypedDict):
     request: str
 
 
-class NextBestActionState(TypedDict, total=False):
+class NextBestActionState(ClientSlot, TurnOutput, total=False):
     request: Required[str]
-    #: The language of the drafted message: the client's (``clients.language``), else the request's.
-    language: str
-    #: The language the RM asked in; the reason is written in it.
-    request_language: str
-    client_id: str | None
-    #: The signed-in RM's own candidates when the request does not name one clear client of theirs.
-    candidates: list[dict[str, Any]]
-    needs_clarification: bool
+    #: The language the RM asked in (``language``): the answer's. The draft goes out in the client's own.
+    draft_language: str
     #: The client 360 (household included), as JSON.
     client: dict[str, Any]
     #: The signed-in RM's name, for the sign-off.
@@ -29,9 +26,8 @@ class NextBestActionState(TypedDict, total=False):
     triggers: list[dict[str, Any]]
     #: Retrieved product and policy chunks for the leading trigger: {"id", "kind", "title", "text"}.
     documents: list[dict[str, Any]]
-    citations: list[str]
     action: str | None
     reason: str
+    #: The drafted message and the engine that wrote it ("model" / "template").
     message: str
-    #: "model" when the model's draft was used, "template" otherwise.
     engine: str

@@ -15,8 +15,9 @@ from langgraph.graph import END, START, StateGraph
 from graphs.context import NightlyContext
 from graphs.nightly import nodes
 from graphs.nightly.state import EventTask, NightlyInput, NightlyState
+from graphs.turn import TurnOutput
 
-builder = StateGraph(NightlyState, context_schema=NightlyContext, input_schema=NightlyInput)
+builder = StateGraph(NightlyState, context_schema=NightlyContext, input_schema=NightlyInput, output_schema=TurnOutput)
 builder.add_node("start_run", nodes.start_run)
 builder.add_node("scan", nodes.scan)
 builder.add_node("gather_context", nodes.gather_context)

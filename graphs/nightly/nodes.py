@@ -12,27 +12,22 @@ night meeting the same event never drafts it twice.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 from langgraph.types import Send
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from graphs.context import NightlyContext
 from graphs.nightly.state import EventTask, NightlyState
+from graphs.turn import turn
 from stores.db import Database
-from stores.drafts import NightlyRun
-from stores.schema import Document, table_of
 from stores.settings import BANK_TIMEZONE
-from tools.core.text import fold
 from tools.inbox.drafts import NewDraft, drafted_event_keys, save_drafts
-from tools.knowledge.retrieval import chunk_markdown
+from tools.inbox.runs import record_done, record_start, run_id_for, started_at
+from tools.knowledge.snippets import policy_snippets, product_sheets
 from tools.policy.compliance import check_message
 from tools.signals.events import EventRules, client_cards, scan_events
 from tools.voice.drafting import DraftRequest, compose_draft
@@ -41,19 +36,8 @@ from tools.voice.tone import ToneProfile
 
 logger = logging.getLogger(__name__)
 
-MAX_SNIPPETS = 2
 MAX_LISTED_FAILURES = 20
 _URGENCY_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-#: Words that make a policy section relevant to an event kind's message (folded, no accents).
-_KIND_WORDS: dict[str, tuple[str, ...]] = {
-    "birthday": ("birthday", "sinh nhat", "greeting", "contact", "lien he", "communication"),
-    "cd_maturity": ("deposit", "tien gui", "maturity", "dao han", "rate", "lai suat", "renew"),
-    "loan_maturity": ("loan", "khoan vay", "maturity", "dao han", "repay"),
-    "large_deposit": ("investment", "dau tu", "suitab", "phu hop", "risk", "rui ro", "deposit"),
-    "inactive": ("contact", "lien he", "communication", "frequency", "privacy"),
-}
-_COMMON_WORDS = ("guarantee", "dam bao", "cam ket", "pressure", "disclaimer", "personal data", "du lieu ca nhan")
 
 
 def _now() -> dt.datetime:
@@ -74,13 +58,6 @@ def _scan_date(state: NightlyState, runtime: Runtime[NightlyContext]) -> dt.date
         raise ValueError(f"the nightly run's date must be YYYY-MM-DD, got {text!r}") from error
 
 
-def _insert_ignoring_duplicates(database: Database, model: Any, values: dict[str, Any]) -> None:
-    table = table_of(model)
-    insert = pg_insert if database.dialect == "postgresql" else sqlite_insert
-    with database.engine.begin() as connection:
-        connection.execute(insert(table).values(**values).on_conflict_do_nothing())
-
-
 # ----- start and scan ------------------------------------------------------------------------
 
 
@@ -89,19 +66,8 @@ def start_run(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str
     scan_date = _scan_date(state, runtime)
     rm_id = runtime.context.rm_id
     started = _now()
-    run_id = f"{scan_date.isoformat()}.{rm_id or 'bank'}.{started.strftime('%H%M%S%f')}"
-    _insert_ignoring_duplicates(
-        _database(runtime),
-        NightlyRun,
-        {
-            "run_id": run_id,
-            "scan_date": scan_date,
-            "rm_id": rm_id,
-            "status": "running",
-            "summary_json": "{}",
-            "started_at": started,
-        },
-    )
+    run_id = run_id_for(scan_date, rm_id, started)
+    record_start(_database(runtime), run_id, scan_date, rm_id, started)
     logger.info("nightly run %s: scanning %s for %s", run_id, scan_date, rm_id or "every RM")
     return {
         "run_id": run_id,
@@ -140,51 +106,6 @@ def route_after_scan(state: NightlyState) -> Literal["gather_context", "finish"]
 # ----- one wave ------------------------------------------------------------------------------
 
 
-def _policy_snippets(database: Database, kinds: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    """The policy sections most relevant to each kind's message, by the words they share (folded)."""
-    with database.engine.connect() as connection:
-        rows = connection.execute(
-            select(Document.id, Document.title, Document.body).where(Document.kind == "policy").order_by(Document.id)
-        ).all()
-    chunks = [chunk for row in rows for chunk in chunk_markdown(row.id, row.title, row.body)]
-    folded = [fold(f"{chunk.title} {chunk.section or ''} {chunk.text}") for chunk in chunks]
-    found: dict[str, list[dict[str, Any]]] = {}
-    for kind in kinds:
-        words = (*_KIND_WORDS.get(kind, ()), *_COMMON_WORDS)
-        scored = sorted(
-            ((sum(text.count(word) for word in words), index) for index, text in enumerate(folded)),
-            key=lambda pair: (-pair[0], pair[1]),
-        )
-        found[kind] = [
-            {"id": chunks[index].id, "kind": "policy", "title": chunks[index].title, "text": chunks[index].text}
-            for score, index in scored[:MAX_SNIPPETS]
-            if score > 0
-        ]
-    return found
-
-
-def _product_sheets(database: Database, codes: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """The first section of each product's sheet, by product code."""
-    wanted = sorted({code for code in codes if code})
-    if not wanted:
-        return {}
-    with database.engine.connect() as connection:
-        rows = connection.execute(
-            select(Document.id, Document.title, Document.body, Document.product_code)
-            .where(Document.kind == "product", Document.product_code.in_(wanted))
-            .order_by(Document.effective_on.desc(), Document.id)
-        ).all()
-    sheets: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        if row.product_code in sheets:
-            continue  # the latest sheet of the product
-        chunks = chunk_markdown(row.id, row.title, row.body)
-        if chunks:
-            sheets[row.product_code] = {"id": chunks[0].id, "kind": "product", "title": row.title,
-                                        "text": chunks[0].text}  # fmt: skip
-    return sheets
-
-
 def gather_context(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str, Any]:
     """The next wave's events with their client cards, RM tones, RM rules and documents, in a few bulk reads."""
     database = _database(runtime)
@@ -195,8 +116,8 @@ def gather_context(state: NightlyState, runtime: Runtime[NightlyContext]) -> dic
     rm_ids = {event["rm_id"] for event in events}
     tones = tones_for(database, rm_ids)
     rules = rules_by_rm(database, rm_ids)
-    snippets = _policy_snippets(database, {event["kind"] for event in events})
-    sheets = _product_sheets(database, (str(event["facts"].get("product_code") or "") for event in events))
+    snippets = policy_snippets(database, {event["kind"] for event in events})
+    sheets = product_sheets(database, (str(event["facts"].get("product_code") or "") for event in events))
     wave: list[EventTask] = []
     failures: list[dict[str, Any]] = []
     for event in events:
@@ -313,10 +234,7 @@ def finish(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str, A
     """The run summary (events by kind, drafts, failures), stored with the run and returned."""
     database = _database(runtime)
     finished = _now()
-    with database.engine.connect() as connection:
-        started = connection.execute(
-            select(NightlyRun.started_at).where(NightlyRun.run_id == state["run_id"])
-        ).scalar_one_or_none()
+    started = started_at(database, state["run_id"])
     failures = state.get("failures") or []
     found = state.get("found") or {}
     summary = {
@@ -334,14 +252,10 @@ def finish(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str, A
         "failed_events": [failure["event_key"] for failure in failures[:MAX_LISTED_FAILURES]],
         "seconds": round((finished - started).total_seconds(), 3) if started else None,
     }
-    with database.engine.begin() as connection:
-        connection.execute(
-            update(table_of(NightlyRun))
-            .where(NightlyRun.run_id == state["run_id"])
-            .values(status="done", finished_at=finished, summary_json=json.dumps(summary, ensure_ascii=False))
-        )
-    logger.info("nightly run %s done: %s", state["run_id"], _summary_line(summary))
-    return {"summary": summary}
+    record_done(database, state["run_id"], summary, finished)
+    line = _summary_line(summary)
+    logger.info("nightly run %s done: %s", state["run_id"], line)
+    return {"summary": summary, **turn(line, result=summary)}
 
 
 def _summary_line(summary: dict[str, Any]) -> str:

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from typing_extensions import TypedDict
 
+from graphs.turn import TurnOutput
+
 
 def merge_wave(left: list[dict[str, Any]] | None, right: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     """Per-event results add up; ``None`` empties the list (a new wave, a new run)."""
@@ -34,7 +36,7 @@ class EventTask(TypedDict):
     documents: list[dict[str, Any]]
 
 
-class NightlyState(TypedDict, total=False):
+class NightlyState(TurnOutput, total=False):
     date: str
     run_id: str
     scan_date: str

@@ -13,8 +13,11 @@ from langgraph.graph import END, START, StateGraph
 from graphs.context import AgentContext
 from graphs.performance import nodes
 from graphs.performance.state import PerformanceInput, PerformanceState
+from graphs.turn import TurnOutput
 
-builder = StateGraph(PerformanceState, context_schema=AgentContext, input_schema=PerformanceInput)
+builder = StateGraph(
+    PerformanceState, context_schema=AgentContext, input_schema=PerformanceInput, output_schema=TurnOutput
+)
 builder.add_node("understand", nodes.understand)
 builder.add_node("list_tables", nodes.list_tables)
 builder.add_node("fetch_schemas", nodes.fetch_schemas)

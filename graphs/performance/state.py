@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import Any, Required
 
-from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
+
+from graphs.turn import TurnOutput
 
 
 class PerformanceInput(TypedDict):
     question: str
 
 
-class PerformanceState(TypedDict, total=False):
+class PerformanceState(TurnOutput, total=False):
     question: Required[str]
-    language: str
     #: "rules" for the semantic layer, "model" for text-to-SQL by the language model.
     engine: str
     #: The ReportQuery the rules made of the latest understood question (JSON), kept for follow-ups.
@@ -40,20 +40,7 @@ class PerformanceState(TypedDict, total=False):
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool
-    refused: bool
-    refusal_reason: str | None
+    #: Why the request is refused (a write, another RM's data); None when it is not.
+    refusal: str | None
     #: Why no answer could be computed (the model's SQL failed twice, …); None when all went well.
     failure: str | None
-    answer: str
-    chart_svg: str | None
-
-
-class TableColumns(BaseModel):
-    table: str = Field(description="a table name from the list")
-    columns: list[str] = Field(default_factory=list, description="the columns of that table the query needs")
-
-
-class ColumnSelection(BaseModel):
-    """The model's choice of the tables and columns a question needs."""
-
-    tables: list[TableColumns] = Field(default_factory=list)

@@ -12,8 +12,11 @@ from langgraph.graph import END, START, StateGraph
 from graphs.context import AgentContext
 from graphs.prioritization import nodes
 from graphs.prioritization.state import PrioritizationInput, PrioritizationState
+from graphs.turn import TurnOutput
 
-builder = StateGraph(PrioritizationState, context_schema=AgentContext, input_schema=PrioritizationInput)
+builder = StateGraph(
+    PrioritizationState, context_schema=AgentContext, input_schema=PrioritizationInput, output_schema=TurnOutput
+)
 builder.add_node("retrieve_documents", nodes.retrieve_documents)
 builder.add_node("synthesize", nodes.synthesize)
 builder.add_node("pseudo_profile", nodes.pseudo_profile)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, Required
+from typing import Any, NotRequired, Required
 
-from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
+
+from graphs.turn import TurnOutput
 
 DEFAULT_TOP_N = 3
 CANDIDATES_K = 20
-
-Signal = Literal["idle_cash", "large_inflow", "cd_maturing", "loan_maturing", "money_out", "inactive", "birthday"]
-Segment = Literal["Diamond", "Platinum", "Gold", "Standard"]
-RiskProfile = Literal["conservative", "balanced", "growth"]
+#: Policy chunks retrieved for a request.
+POLICY_K = 3
 
 
 class PrioritizationInput(TypedDict):
@@ -21,12 +20,11 @@ class PrioritizationInput(TypedDict):
     top_n: NotRequired[int | None]
 
 
-class PrioritizationState(TypedDict, total=False):
+class PrioritizationState(TurnOutput, total=False):
     request: Required[str]
     product_code: str | None
     top_n: int | None
-    language: str
-    #: The product the request is about (``tools.policy.eligibility.ProductTerms`` as a dict), or None for a free goal.
+    #: The product the request is about (``tools.products.catalog.ProductTerms`` as a dict), or None for a goal.
     product: dict[str, Any] | None
     #: Retrieved chunks: {"id", "kind", "title", "section", "text", "score"}.
     documents: list[dict[str, Any]]
@@ -42,14 +40,4 @@ class PrioritizationState(TypedDict, total=False):
     candidates: list[dict[str, Any]]
     excluded: list[dict[str, Any]]
     ranked: list[dict[str, Any]]
-    citations: list[str]
-    answer: str
     error: str | None
-
-
-class IdealClient(BaseModel):
-    """The model's reading of who fits: chosen from fixed lists; code writes the profile sentences."""
-
-    segments: list[Segment] = Field(default_factory=list, description="client segments the offer suits")
-    risk_profiles: list[RiskProfile] = Field(default_factory=list, description="risk profiles the offer suits")
-    signals: list[Signal] = Field(default_factory=list, description="current events that make a call timely")

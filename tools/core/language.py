@@ -1,8 +1,9 @@
 """Which language an RM wrote in: one detector for notes, questions, requests and drafts.
 
-Vietnamese is recognized with or without diacritics: by its letters when they are there (two or more,
-money words such as "tỷ" and "củ" aside: English notes use them too), else by its words ("thang nay",
-"bao nhieu", "khach hang"), weighed against English function words.
+Vietnamese is recognized with or without diacritics: by its letters when they are there (two or more, in
+words that do not start with a capital: a client's name such as "Nguyễn Văn Minh" in an English request
+says nothing about the request's language, nor do money words such as "tỷ" and "củ", which English notes
+use too), else by its words ("thang nay", "bao nhieu", "khach hang"), weighed against English function words.
 """
 
 from __future__ import annotations
@@ -31,9 +32,13 @@ _EN_WORDS = re.compile(
 )
 
 
+_CAPITALIZED = re.compile(r"\b[^\W\d_a-zăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]\w*")
+
+
 def detect_language(text: str) -> str:
     """``vi`` when the text reads as Vietnamese (with or without diacritics), else ``en``."""
-    if len(_VI_LETTERS.findall(_MONEY_WORDS.sub(" ", text))) >= 2:
+    common_words = _CAPITALIZED.sub(" ", _MONEY_WORDS.sub(" ", text))
+    if len(_VI_LETTERS.findall(common_words)) >= 2:
         return "vi"
     folded = fold(text)
     return "vi" if len(_VI_WORDS.findall(folded)) > len(_EN_WORDS.findall(folded)) else "en"

@@ -11,6 +11,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 # Honorifics and titles an RM may put before a name; they never identify a client.
 _TITLE_WORDS = frozenset(
@@ -112,3 +113,14 @@ def normalize_phone(text: str) -> str | None:
     if len(digits) == 9 and not digits.startswith("0"):
         digits = "0" + digits
     return digits if re.fullmatch(r"0\d{9}", digits) else None
+
+
+def normalize_texts(value: Any) -> Any:
+    """``normalize_text`` on every string inside a JSON-like value (dicts, lists); anything else as it is."""
+    if isinstance(value, str):
+        return normalize_text(value)
+    if isinstance(value, dict):
+        return {key: normalize_texts(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [normalize_texts(item) for item in value]
+    return value

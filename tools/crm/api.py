@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -49,7 +50,9 @@ from stores.schema import (
 )
 from stores.settings import BANK_TIMEZONE
 from tools.core.encoding import to_json
-from tools.core.text import name_tokens, normalize_phone
+from tools.core.text import name_tokens, normalize_phone, normalize_text
+from tools.policy.eligibility import ClientStanding, load_standings
+from tools.signals.profiles import Essence, compute_essences
 from tools.signals.thresholds import AUM_KINDS
 
 logger = logging.getLogger(__name__)
@@ -97,7 +100,8 @@ def bank_today() -> dt.date:
 
 
 class _Strict(BaseModel):
-    """Input from outside: unknown fields refused, text trimmed, no NUL characters (PostgreSQL rejects them)."""
+    """Input from outside: unknown fields refused, text in one form (NFC) and trimmed, no NUL characters
+    (PostgreSQL rejects them)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -106,7 +110,7 @@ class _Strict(BaseModel):
     def _no_nul(cls, value: Any) -> Any:
         if isinstance(value, str) and "\x00" in value:
             raise ValueError("must not contain NUL characters")
-        return value
+        return normalize_text(value) if isinstance(value, str) else value
 
 
 def _one_of(allowed: tuple[str, ...], field: str) -> AfterValidator:
@@ -623,6 +627,35 @@ class CrmApi:
             ).all()
         found = {row[0]: to_json(row[1]) for row in rows}
         return {client_id: found.get(client_id) for client_id in client_ids}
+
+    def own_client_ids(self, client_ids: Iterable[str]) -> list[str]:
+        """The ids among ``client_ids`` that are this RM's clients, in the order given."""
+        wanted = list(dict.fromkeys(client_ids))
+        if not wanted:
+            return []
+        with self.database.engine.connect() as connection:
+            owned = set(
+                connection.execute(select(Client.id).where(Client.id.in_(wanted), Client.rm_id == self.rm_id)).scalars()
+            )
+        return [client_id for client_id in wanted if client_id in owned]
+
+    def client_names(self, client_ids: Iterable[str]) -> dict[str, str]:
+        """ "Mr Pham Van Son" for each of this RM's clients among ``client_ids`` (others are left out)."""
+        ids = self.own_client_ids(client_ids)
+        if not ids:
+            return {}
+        with self.database.engine.connect() as connection:
+            rows = connection.execute(select(Client.id, Client.honorific, Client.full_name).where(Client.id.in_(ids)))
+            return {row.id: f"{row.honorific or ''} {row.full_name}".strip() for row in rows}
+
+    def standings(self, client_ids: Iterable[str], *, today: dt.date) -> dict[str, ClientStanding]:
+        """What the bank's selling rules need about this RM's clients among ``client_ids``."""
+        return load_standings(self.database, self.own_client_ids(client_ids), today=today)
+
+    def essences(self, client_ids: Iterable[str], *, today: dt.date) -> dict[str, Essence]:
+        """The profile facts of this RM's clients among ``client_ids``."""
+        ids = self.own_client_ids(client_ids)
+        return compute_essences(self.database, today=today, client_ids=ids) if ids else {}
 
 
 _HONORIFIC_WORDS = frozenset({"mr", "mrs", "ms", "miss", "dr", "anh", "chi", "ong", "ba", "co", "chu", "bac", "em"})

@@ -13,10 +13,19 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
+from langchain_core.messages import HumanMessage
+from pydantic import BaseModel, Field
+
+from prompts import load_prompt
 from tools.core.language import detect_language
+from tools.core.llm.models import span_in, structured_call
 from tools.core.parsing import find_amounts, find_dates
 from tools.core.text import fold, fold_chars, normalize_phone, normalize_text
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 # ----- vocabulary (accent-folded, lower case) ------------------------------------------------
 
@@ -163,6 +172,14 @@ class NoteExtraction:
     sentiment: str
     summary: str
     tasks: list[ExtractedTask] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON (ISO due dates): what a paused thread checkpoints."""
+        data = {key: value for key, value in self.__dict__.items() if key != "tasks"}
+        data["tasks"] = [
+            {**task.__dict__, "due_on": task.due_on.isoformat() if task.due_on else None} for task in self.tasks
+        ]
+        return data
 
 
 _ANY_DAY = dt.date(2000, 1, 3)  # only the position of a date matters when splitting clauses
@@ -422,3 +439,105 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         summary=summary[:1000],
         tasks=tasks,
     )
+
+
+# ----- the model's reading, merged into the rules' -------------------------------------------
+
+
+class TaskSpans(BaseModel):
+    """A follow-up as the model copied it from the note."""
+
+    kind: Literal["call", "email", "send_document", "meeting", "review", "other"]
+    title: str = Field(description="what to do, in the note's words")
+    due_text: str | None = Field(default=None, description="the date words copied verbatim, e.g. 'next Wednesday'")
+
+
+class NoteSpans(BaseModel):
+    """The model's reading of a note: verbatim spans only; code converts amounts and dates."""
+
+    client_name: str | None = None
+    phone: str | None = None
+    channel: Literal["meeting", "call", "email", "chat"] | None = None
+    location_text: str | None = None
+    topic: str | None = None
+    product_category: Literal["casa", "savings", "cd", "loan", "card", "investment", "insurance"] | None = None
+    amount_text: str | None = Field(default=None, description="the amount copied verbatim, e.g. '800m vnd'")
+    sentiment: Literal["positive", "neutral", "negative"] | None = None
+    tasks: list[TaskSpans] = Field(default_factory=list)
+
+
+def merge_model_spans(spans: NoteSpans, note: str, rules: NoteExtraction, today: dt.date) -> NoteExtraction:
+    """The rules' reading, with gaps filled from the model's verbatim spans (converted by code).
+
+    The model fills in; it does not overrule: a small model turns the meeting itself into a task
+    and misreads channels, so a field the rules found stays. A span that is not in the note is a
+    hallucination and is dropped; a model task needs a due date copied from the note, in the future,
+    on a day no rule-found task already has (the model tends to restate those under another kind).
+    """
+
+    def verbatim(value: str | None) -> str | None:
+        return value if value and span_in(note, value) else None
+
+    amount_text = verbatim(spans.amount_text)
+    amounts = find_amounts(amount_text) if amount_text else []
+    covered = {task.due_on for task in rules.tasks}  # the model names the same follow-up with another kind
+    extra: list[ExtractedTask] = []
+    for task in spans.tasks:
+        due_text = verbatim(task.due_text)
+        due_dates = find_dates(due_text, today) if due_text else []
+        due_on = due_dates[0].date if due_dates else None
+        if due_on is None or due_on <= today or due_on in covered:
+            continue
+        covered.add(due_on)
+        extra.append(
+            ExtractedTask(kind=task.kind, title=task.title.strip() or task.kind, due_on=due_on, due_text=due_text)
+        )
+    phone = normalize_phone(spans.phone) if spans.phone and span_in(note, spans.phone) else None
+    return NoteExtraction(
+        language=rules.language,
+        client_name=rules.client_name or verbatim(spans.client_name),
+        phone=rules.phone or phone,
+        channel=rules.channel or spans.channel,
+        location=rules.location or verbatim(spans.location_text),
+        topic=rules.topic or verbatim(spans.topic),
+        product_category=rules.product_category or spans.product_category,
+        amount_vnd=rules.amount_vnd if rules.amount_vnd is not None else (amounts[0].value_vnd if amounts else None),
+        amount_text=rules.amount_text or amount_text,
+        sentiment=rules.sentiment if rules.sentiment != "neutral" else (spans.sentiment or "neutral"),
+        summary=rules.summary,
+        tasks=[*rules.tasks, *extra],
+    )
+
+
+def read_note(note: str, today: dt.date, model: BaseChatModel | None) -> tuple[NoteExtraction, str]:
+    """The note read by the rules, completed by the model when one is configured: (reading, "rules" | "model")."""
+    rules = extract_note(note, today)
+    if model is None:
+        return rules, "rules"
+    prompt = load_prompt("data_entry/extract").format(weekday=today.strftime("%A"), today=today.isoformat(), note=note)
+    outcome = structured_call(
+        model, NoteSpans, [HumanMessage(content=prompt)], fallback=NoteSpans, task="data_entry.extract"
+    )
+    if not outcome.from_model:
+        return rules, "rules"
+    return merge_model_spans(outcome.value, normalize_text(note), rules, today), "model"
+
+
+#: What a correction may change of a reading (the client is found again when it names one).
+_CORRECTABLE = ("client_name", "phone", "channel", "location", "topic", "product_category", "amount_vnd", "amount_text")
+
+
+def apply_correction(previous: dict[str, Any], correction: NoteExtraction) -> dict[str, Any]:
+    """What the RM's correction says replaces what the note said; the rest stays."""
+    merged = dict(previous)
+    for name in _CORRECTABLE:
+        value = getattr(correction, name)
+        if value is not None:
+            merged[name] = value
+    if correction.sentiment != "neutral":
+        merged["sentiment"] = correction.sentiment
+    if correction.tasks:
+        corrected_kinds = {task.kind for task in correction.tasks}
+        kept = [task for task in previous.get("tasks", []) if task["kind"] not in corrected_kinds]
+        merged["tasks"] = kept + correction.to_json()["tasks"]
+    return merged

@@ -631,3 +631,15 @@ def search_documents(
 ) -> list[DocumentHit]:
     """Policy chunks or products for ``text``, with ids and titles for citations."""
     return (retriever or _shared_retriever(None)).search_documents(kind, text, k)
+
+
+def documents_or_none(kind: DocumentKind, text: str, k: int = 5) -> list[dict[str, Any]]:
+    """Like ``search_documents``, as plain JSON, and nothing (logged) when the index is not built:
+    for steps that are better with documents but must not fail without them."""
+    try:
+        hits = search_documents(kind, text, k)
+    except IndexNotReady as error:
+        logger.info("no %s index, going on without documents: %s", kind, error)
+        return []
+    return [{"id": hit.id, "kind": kind, "title": hit.title, "section": hit.section, "text": hit.text,
+             "score": round(hit.score, 4)} for hit in hits]  # fmt: skip

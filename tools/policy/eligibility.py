@@ -10,7 +10,8 @@ excluded from a selling list when any rule fails. The rules:
   certificates of deposit) to cover its minimum amount.
 
 The inputs are plain data (``ProductTerms``, ``ClientStanding``) so the rules are tested without a bank;
-``load_product`` / ``find_product`` / ``load_standings`` read them from the store in bulk.
+``load_standings`` reads the clients' side from the store in bulk; the products' is
+``tools.products.catalog``.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 
 from stores.db import Database
-from stores.schema import Account, Client, Complaint, Product
+from stores.schema import Account, Client, Complaint
 from tools.core.formatting import format_amount
-from tools.core.text import fold_words
+from tools.products.catalog import ProductTerms
 from tools.signals.thresholds import GROWTH_CATEGORIES, RECENT_COMPLAINT_DAYS
 
 COMPLAINT = "complaint"
@@ -43,29 +43,6 @@ class RuleResult:
     rule: str
     passed: bool
     reason: str
-
-
-@dataclass(frozen=True)
-class ProductTerms:
-    code: str
-    name: str
-    category: str
-    min_amount_vnd: int | None = None
-    target_segments: tuple[str, ...] = ()
-    summary: str = ""
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> ProductTerms:
-        segments = tuple(part.strip() for part in str(row.get("target_segments") or "").split(",") if part.strip())
-        minimum = row.get("min_amount_vnd")
-        return cls(
-            code=str(row["code"]),
-            name=str(row["name"]),
-            category=str(row["category"]),
-            min_amount_vnd=int(minimum) if minimum is not None else None,
-            target_segments=segments,
-            summary=str(row.get("summary") or ""),
-        )
 
 
 @dataclass(frozen=True)
@@ -155,57 +132,6 @@ def first_failure(product: ProductTerms | None, client: ClientStanding) -> RuleR
 
 
 # ----- reading the store ------------------------------------------------------------------------------------------
-
-
-def _products(database: Database) -> list[ProductTerms]:
-    with database.engine.connect() as connection:
-        rows = connection.execute(
-            select(
-                Product.code,
-                Product.name,
-                Product.category,
-                Product.min_amount_vnd,
-                Product.target_segments,
-                Product.summary,
-            )
-            .where(Product.active.is_(True))
-            .order_by(Product.code)
-        ).all()
-        return [
-            ProductTerms.from_row(
-                {
-                    "code": row.code,
-                    "name": row.name,
-                    "category": row.category,
-                    "min_amount_vnd": row.min_amount_vnd,
-                    "target_segments": row.target_segments,
-                    "summary": row.summary,
-                }
-            )
-            for row in rows
-        ]
-
-
-def load_product(database: Database, code: str) -> ProductTerms | None:
-    """The active product ``code`` (case-insensitive), or None."""
-    wanted = code.strip().upper()
-    return next((product for product in _products(database) if product.code.upper() == wanted), None)
-
-
-def _words(text: str) -> str:
-    return " ".join(fold_words(text))
-
-
-def find_product(database: Database, text: str) -> ProductTerms | None:
-    """The active product whose name (or code) the text names; the longest name wins."""
-    folded = f" {_words(text)} "
-    best: ProductTerms | None = None
-    for product in _products(database):
-        names = {_words(product.name), _words(product.code.replace("_", " ")), _words(product.code)}
-        named = any(name and f" {name} " in folded for name in names)
-        if named and (best is None or len(product.name) > len(best.name)):
-            best = product
-    return best
 
 
 def load_standings(database: Database, client_ids: Iterable[str], *, today: dt.date) -> dict[str, ClientStanding]:

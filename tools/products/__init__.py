@@ -1,1 +1,1 @@
-"""The product catalog's terms."""
+"""The product catalog: its terms, and which product a request names."""

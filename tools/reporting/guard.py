@@ -1030,3 +1030,44 @@ def run_guarded_query(
         truncated=truncated,
         sql=scoped,
     )
+
+
+# ----- a model's SQL, before the guard proper ------------------------------------------------
+
+#: Statements that write or change the schema: a reply starting with one is refused outright, never repaired.
+WRITE_KEYWORDS = frozenset(
+    {"insert", "update", "delete", "merge", "upsert", "replace", "drop", "create", "alter", "truncate", "grant",
+     "revoke", "attach", "detach", "pragma", "vacuum", "reindex", "copy", "call", "do", "exec", "execute", "set",
+     "reset", "lock", "comment", "refresh", "cluster", "import", "load"}
+)  # fmt: skip
+_LITERAL_RM_ID = re.compile(r"\brm_id\s*(?:=|<>|!=|\bin\b|\blike\b)\s*\(?\s*'", re.IGNORECASE)
+_FENCE = re.compile(r"```(?:sql|SQL)?\s*(.*?)```", re.DOTALL)
+#: Ids that never reach a prompt: RM ids and the bank's record ids (clients, accounts, tasks, …).
+_INFRA_ID = re.compile(r"\b(?:rm[ _-]?\d{1,6}|(?:c|a|k|i|t|cp|d|m|s)\d{3,})\b", re.IGNORECASE)
+
+
+def sql_of_reply(text: str) -> str | None:
+    """The SQL in a model's reply (a fenced block, else the whole reply), without a trailing semicolon."""
+    fenced = _FENCE.search(text)
+    sql = (fenced.group(1) if fenced else text).strip().rstrip(";").strip()
+    return sql or None
+
+
+def is_write(sql: str) -> bool:
+    """Whether the statement writes or changes the schema (by its first word)."""
+    return (_first_keyword(sql) or "").lower() in WRITE_KEYWORDS
+
+
+def check_model_sql(sql: str) -> None:
+    """What a model must get right before the guard proper: one read, and ``:rm_id`` rather than a literal RM."""
+    if (_first_keyword(sql) or "").lower() not in ("select", "with"):
+        raise QueryRefused("refused: the reply is not one SELECT statement")
+    if _LITERAL_RM_ID.search(sql):
+        raise QueryRefused("refused: write the :rm_id placeholder instead of a literal RM id")
+
+
+def redact_ids(text: str, rm_id: str) -> str:
+    """The text with the signed-in RM's id and any record id replaced, before it goes into a prompt."""
+    if rm_id:
+        text = re.sub(re.escape(rm_id), "[me]", text, flags=re.IGNORECASE)
+    return _INFRA_ID.sub("[id]", text)

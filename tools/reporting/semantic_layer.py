@@ -18,11 +18,14 @@ a JOIN/GROUP BY or an uncorrelated subquery: the guard makes correlated subqueri
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+from stores.schema import SEGMENTS
 from tools.core.language import detect_language
 from tools.core.text import fold
 from tools.signals.thresholds import AUM_KINDS, DEPOSIT_KINDS, INACTIVE_DAYS, MATURITY_WINDOW_DAYS
@@ -81,7 +84,6 @@ POINT_IN_TIME = frozenset(
 DEFAULT_TOP = 5
 MAX_TOP = 100
 MAX_DAYS = 3660
-SEGMENTS = ("Diamond", "Platinum", "Gold", "Standard")
 DIALECTS = ("sqlite", "postgresql")
 
 REFUSE_OTHER_RM = "I can only read your own clients' data."
@@ -116,6 +118,81 @@ class ReportQuery:
     filters: dict[str, str] = field(default_factory=dict)
     limit: int | None = None
     language: str = "en"
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON, kept on a thread so follow-ups ("and last month?") build on it."""
+        data = dataclasses.asdict(self)
+        if self.period is not None:
+            data["period"] = {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
+                              "label": self.period.label}  # fmt: skip
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> ReportQuery | None:
+        """The query ``to_json`` wrote; None for nothing or anything unreadable (an old thread's leftovers)."""
+        if not data:
+            return None
+        try:
+            raw = data.get("period")
+            period = (
+                Period(dt.date.fromisoformat(raw["start"]), dt.date.fromisoformat(raw["end"]), raw["label"])
+                if raw
+                else None
+            )
+            return cls(
+                metric=data["metric"],
+                period=period,
+                group_by=data.get("group_by"),
+                filters=dict(data.get("filters") or {}),
+                limit=data.get("limit"),
+                language=data.get("language", "en"),
+            )
+        except (KeyError, TypeError, ValueError):
+            logger.warning("ignoring an unreadable previous report query on the thread")
+            return None
+
+
+_CLIENTS = ["id", "rm_id", "full_name", "segment"]
+#: The tables and columns each rule metric reads (what ``build_sql`` uses): the schema the graph fetches.
+METRIC_COLUMNS: dict[str, dict[str, list[str]]] = {
+    "aum": {"accounts": ["client_id", "kind", "status", "balance_vnd"], "clients": _CLIENTS},
+    "new_deposits": {"accounts": ["client_id", "kind", "balance_vnd", "opened_on"], "clients": _CLIENTS},
+    "new_loans": {"accounts": ["client_id", "kind", "balance_vnd", "opened_on"], "clients": _CLIENTS},
+    "client_contacts": {"interactions": ["id", "client_id", "occurred_at"], "clients": _CLIENTS},
+    "targets": {"targets": ["rm_id", "period", "metric", "target_value"]},
+    "performance_summary": {
+        "accounts": ["client_id", "kind", "status", "balance_vnd", "opened_on"],
+        "interactions": ["id", "client_id", "occurred_at"],
+        "clients": _CLIENTS,
+        "targets": ["rm_id", "period", "metric", "target_value"],
+    },
+    "open_tasks": {"tasks": ["id", "client_id", "title", "kind", "due_on", "status"], "clients": _CLIENTS},
+    "overdue_tasks": {"tasks": ["id", "client_id", "title", "kind", "due_on", "status"], "clients": _CLIENTS},
+    "complaints_open": {
+        "complaints": ["id", "client_id", "category", "opened_on", "status", "summary"],
+        "clients": _CLIENTS,
+    },
+    "inactive_clients": {"clients": _CLIENTS, "interactions": ["id", "client_id", "occurred_at"]},
+    "upcoming_maturities": {
+        "accounts": ["id", "client_id", "kind", "balance_vnd", "maturity_on", "status"],
+        "clients": _CLIENTS,
+    },
+    "client_count": {"clients": [*_CLIENTS, "onboarded_on"]},
+    "top_clients": {"clients": _CLIENTS, "accounts": ["client_id", "kind", "status", "balance_vnd"]},
+}
+#: Metrics whose values are money, and those answered as a list of rows.
+MONEY_METRICS = frozenset({"aum", "new_deposits", "new_loans"})
+LIST_METRICS = frozenset({"open_tasks", "overdue_tasks", "complaints_open", "inactive_clients",
+                          "upcoming_maturities", "top_clients"})  # fmt: skip
+
+
+def columns_for(query: ReportQuery) -> dict[str, list[str]]:
+    """The tables and columns the rules' SQL for ``query`` reads (a target adds its base metric's)."""
+    columns = {table: list(names) for table, names in METRIC_COLUMNS.get(query.metric, {}).items()}
+    if query.metric == "targets":
+        for table, names in METRIC_COLUMNS.get(query.filters.get("target_metric", "aum"), {}).items():
+            columns.setdefault(table, list(names))
+    return columns
 
 
 # --------------------------------------------------------------------------- text

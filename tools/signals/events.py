@@ -27,6 +27,7 @@ from stores.schema import Account, Client, Interaction, Product, Rm, Transaction
 from stores.settings import BANK_TIMEZONE
 from tools.core.dates import bank_date
 from tools.core.encoding import to_json
+from tools.core.text import normalize_texts
 from tools.signals.thresholds import (
     AUM_KINDS,
     INACTIVE_DAYS,
@@ -394,5 +395,5 @@ def client_cards(database: Database, client_ids: Collection[str]) -> dict[str, d
                 .where(Client.id.in_(chunk))
             )
             for row in connection.execute(statement).mappings():
-                cards[row["id"]] = {name: to_json(value) for name, value in row.items()}
+                cards[row["id"]] = {name: normalize_texts(to_json(value)) for name, value in row.items()}
     return cards

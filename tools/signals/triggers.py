@@ -56,6 +56,20 @@ KINDS = (
 
 
 _URGENCY_RANK = {"high": 0, "medium": 1, "low": 2}
+#: What to look up in the product sheets and policies to write about each trigger.
+CONTEXT_QUERIES = {
+    "complaint_followup": "complaint handling service recovery follow-up",
+    "cd_maturity": "certificate of deposit maturity renewal rate",
+    "loan_maturity": "loan maturity repayment refinancing",
+    "birthday": "client birthday greeting",
+    "large_deposit": "large deposit savings certificate of deposit investment",
+    "attrition_risk": "client retention outflow",
+    "idle_cash": "idle balance savings certificate of deposit investment",
+    "inactive": "relationship review client contact",
+    "cross_sell": "product suitability segment",
+}
+#: Triggers whose message offers no product (so no product sheet is looked up).
+NO_PRODUCT_KINDS = frozenset({"complaint_followup", "birthday", "inactive"})
 _EXTERNAL_CATEGORIES = {"transfer_external", "external_transfer", "withdrawal", "investment_external"}
 
 
@@ -67,11 +81,12 @@ class Trigger(TypedDict):
 
 
 def _next_birthday(born: dt.date, today: dt.date) -> dt.date:
+    """The next birthday on or after today; 29 February falls on 28 February in common years (as the nightly scan)."""
     for year in (today.year, today.year + 1):
         try:
             day = born.replace(year=year)
         except ValueError:  # 29 February in a common year
-            day = dt.date(year, 3, 1)
+            day = dt.date(year, 2, 28)
         if day >= today:
             return day
     raise AssertionError("unreachable")
@@ -273,6 +288,7 @@ def detect_triggers(
     c360 = client.model_dump(mode="json") if isinstance(client, Client360) else client
     holdings = c360.get("holdings") or []
     transactions = c360.get("recent_transactions") or []
+    names = {str(product.get("code")): product.get("name") for product in products}
     found = [
         *_complaints(c360.get("complaints") or [], today),
         *_maturities(holdings, today),
@@ -283,4 +299,52 @@ def detect_triggers(
         *_inactive(c360, today),
         *_cross_sell(c360, products),
     ]
+    for trigger in found:  # a product the trigger is about, by the name the client knows it by
+        code = trigger["facts"].get("product_code")
+        if code and not trigger["facts"].get("product_name") and names.get(str(code)):
+            trigger["facts"] = {**trigger["facts"], "product_name": names[str(code)]}
     return rank_triggers(found)
+
+
+def _nearest(holdings: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
+    accounts = [a for a in holdings if a.get("kind") == kind and a.get("status") == "active" and a.get("maturity_on")]
+    return min(accounts, key=lambda a: str(a["maturity_on"])) if accounts else None
+
+
+def _facts_from_data(kind: str, c360: dict[str, Any], today: dt.date) -> dict[str, Any] | None:
+    """Facts for an event the triggers do not see today, from the client's own data; None when it has none."""
+    profile = c360["profile"]
+    born = bank_date(profile.get("date_of_birth"))
+    if kind == "birthday" and born is not None:
+        day = _next_birthday(born, today)
+        return {"date": day.isoformat(), "days_until": (day - today).days, "age": day.year - born.year}
+    if kind in ("cd_maturity", "loan_maturity"):
+        account = _nearest(c360.get("holdings") or [], kind.split("_")[0])
+        maturity = bank_date(account.get("maturity_on")) if account else None
+        if account is None or maturity is None:
+            return None
+        return {"account_id": account.get("id"), "product_code": account.get("product_code"),
+                "amount_vnd": int(account.get("balance_vnd") or 0), "maturity_on": maturity.isoformat(),
+                "days_left": (maturity - today).days, "rate_pct": account.get("rate_pct")}  # fmt: skip
+    if kind == "inactive":
+        days = c360.get("days_since_contact")
+        last = c360.get("last_contacted_at")
+        return {"days_since_contact": days, "last_contacted_on": str(last)[:10] if last else None,
+                "never_contacted": days is None}  # fmt: skip
+    return None
+
+
+def event_facts(
+    kind: str, client: Client360 | dict[str, Any], today: dt.date, products: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any] | None:
+    """The facts of one event kind for one client: today's trigger of that kind, else what the client's
+    data says (a birthday weeks away, the nearest maturity), else None (nothing to say about it)."""
+    c360 = client.model_dump(mode="json") if isinstance(client, Client360) else client
+    for trigger in detect_triggers(c360, today, products):
+        if trigger["kind"] == kind:
+            return dict(trigger["facts"])
+    facts = _facts_from_data(kind, c360, today)
+    names = {str(product.get("code")): product.get("name") for product in products}
+    if facts is not None and facts.get("product_code") and not facts.get("product_name"):
+        facts["product_name"] = names.get(str(facts["product_code"]))
+    return facts

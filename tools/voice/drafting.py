@@ -8,7 +8,6 @@ checks the body (key numbers, no ids, language, no braces, compliance) and keeps
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -20,9 +19,10 @@ from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 
 from prompts import load_prompt
-from tools.core.formatting import format_amount, format_number
+from tools.core.formatting import format_amount, format_date, format_number
 from tools.core.language import detect_language
 from tools.core.llm.models import text_call
+from tools.core.text import fold
 from tools.policy.compliance import MISSING_RISK_DISCLAIMER, check_message, enforce_policy
 from tools.signals.triggers import KINDS
 from tools.voice.rm_rules import interpret_rule
@@ -36,12 +36,34 @@ from tools.voice.tone import (
     validate_template,
 )
 
-__all__ = ["DRAFT_KINDS", "ComposedDraft", "DraftRequest", "category_text", "compose_draft", "date_text", "key_numbers"]
+__all__ = ["DRAFT_KINDS", "ComposedDraft", "DraftRequest", "category_text", "compose_draft", "key_numbers"]
 
 logger = logging.getLogger(__name__)
 
 #: Every trigger kind, and a plain check-in when there is no event.
 DRAFT_KINDS = (*KINDS, "check_in")
+#: The event a drafting request names (read on the folded text, first match wins); none named: a check-in.
+_EVENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("birthday", re.compile(r"\b(birthday|bday|sinh nhat)\b")),
+    (
+        "cd_maturity",
+        re.compile(r"\b(cd|certificate of deposit|term deposit|tien gui|tiet kiem|chung chi)\b.*\b(matur|dao han)"),
+    ),
+    ("loan_maturity", re.compile(r"\b(loan|khoan vay|vay)\b.*\b(matur|dao han|den han)")),
+    ("cd_maturity", re.compile(r"\b(matur\w*|dao han)\b")),
+    ("complaint_followup", re.compile(r"\b(complain\w*|khieu nai|phan nan)\b")),
+    ("large_deposit", re.compile(r"\b(large deposit|inflow|tien ve|khoan tien lon)\b")),
+    ("idle_cash", re.compile(r"\b(idle cash|idle balance|tien nhan roi)\b")),
+    ("inactive", re.compile(r"\b(haven'?t (talked|spoken)|long time|lau chua)\b")),
+)
+
+
+def event_in(text: str) -> str:
+    """The draft kind a request asks for ("a birthday message" → ``birthday``); ``check_in`` when none."""
+    folded = fold(text)
+    return next((kind for kind, pattern in _EVENT_WORDS if pattern.search(folded)), "check_in")
+
+
 MIN_BODY_CHARS = 30
 MAX_BODY_CHARS = 1_800
 MAX_POLICY_CHARS = 800
@@ -181,14 +203,6 @@ def _salutation(voice: LanguageVoice, settings: _Settings, client: Mapping[str, 
 # ----- the template engine ---------------------------------------------------------------------
 
 
-def date_text(iso: str | None, language: str) -> str:
-    """``05/11/2025`` (vi) / ``5 November 2025`` (en); "—" when unknown."""
-    if not iso:
-        return "—"
-    day = dt.date.fromisoformat(str(iso)[:10])
-    return day.strftime("%d/%m/%Y") if language == "vi" else f"{day.day} {day.strftime('%B %Y')}"
-
-
 def category_text(value: Any, language: str) -> str:
     """A product category or complaint kind in words of the language ("cd" → "chứng chỉ tiền gửi")."""
     text = str(value or "")
@@ -214,14 +228,14 @@ def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
     action = "Let me know what time works for you." if casual else "Please let me know a time that suits you."
     glad = "Happy to" if casual else "I would be glad to"
     if kind == "cd_maturity":
-        due = date_text(f.get("maturity_on"), "en")
+        due = format_date(f.get("maturity_on"), "en")
         return _Body(
             [f"Your {product} of {amount} matures on {due}, in {f.get('days_left')} days."],
             [f"{glad} walk you through your renewal options before then."],
             action,
         )
     if kind == "loan_maturity":
-        due = date_text(f.get("maturity_on"), "en")
+        due = format_date(f.get("maturity_on"), "en")
         days = f.get("days_left")
         offer = (
             "Let's go through the next steps together."
@@ -237,7 +251,7 @@ def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
         if f.get("days_until") in (0, None):
             first = "Happy birthday!" if casual else "On behalf of the bank, I wish you a very happy birthday."
             return _Body([first], ["Wishing you a wonderful year ahead."], "")
-        when = date_text(f.get("date"), "en")
+        when = format_date(f.get("date"), "en")
         return _Body(
             [f"Your birthday is coming up on {when}, in {f.get('days_until')} days."],
             ["Wishing you a very happy birthday in advance!" if casual
@@ -245,7 +259,7 @@ def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
             "",
         )  # fmt: skip
     if kind == "large_deposit":
-        when = date_text(f.get("posted_on"), "en")
+        when = format_date(f.get("posted_on"), "en")
         return _Body(
             [f"We have received the transfer of {amount} into your account on {when}."],
             [f"If you wish, {'I can' if casual else 'I would be glad to'} suggest options to put these funds to work "
@@ -268,7 +282,7 @@ def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
             action,
         )  # fmt: skip
     if kind == "complaint_followup":
-        category, opened = category_text(f.get("category"), "en"), date_text(f.get("opened_on"), "en")
+        category, opened = category_text(f.get("category"), "en"), format_date(f.get("opened_on"), "en")
         return _Body(
             [f"I am following up on the {category} issue you reported on {opened}."],
             ["I am sorry for the inconvenience; I am personally making sure it is resolved and will keep you "
@@ -299,14 +313,14 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
     amount = format_amount(f.get("amount_vnd"), "vi")
     action = f"{p_cap} nhắn {me} thời gian tiện cho {p} nhé." if casual else f"Mong {p} phản hồi thời gian thuận tiện."
     if kind == "cd_maturity":
-        due = date_text(f.get("maturity_on"), "vi")
+        due = format_date(f.get("maturity_on"), "vi")
         return _Body(
             [f"Chứng chỉ tiền gửi {amount} của {p} sẽ đáo hạn vào ngày {due}, còn {f.get('days_left')} ngày nữa."],
             [f"{me_cap} rất mong được trao đổi với {p} về các phương án tái tục trước thời điểm này."],
             action,
         )
     if kind == "loan_maturity":
-        due = date_text(f.get("maturity_on"), "vi")
+        due = format_date(f.get("maturity_on"), "vi")
         return _Body(
             [f"Khoản vay của {p} (dư nợ {amount}) sẽ đến hạn vào ngày {due}, còn {f.get('days_left')} ngày nữa."],
             [f"{me_cap} xin phép được trao đổi với {p} về các bước tiếp theo."],
@@ -316,7 +330,7 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
         wish = f"{me} xin thay mặt ngân hàng gửi tới {p} lời chúc sức khỏe, hạnh phúc và thành công."
         if f.get("days_until") in (0, None):
             return _Body([f"Nhân dịp sinh nhật {p}, {wish}"], [], "")
-        when = date_text(f.get("date"), "vi")
+        when = format_date(f.get("date"), "vi")
         return _Body(
             [f"Nhân dịp sinh nhật {p} sắp tới vào ngày {when} (còn {f.get('days_until')} ngày), "
              f"{me} xin thay mặt ngân hàng gửi trước tới {p} lời chúc sức khỏe, hạnh phúc và thành công."],
@@ -324,7 +338,7 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
             "",
         )  # fmt: skip
     if kind == "large_deposit":
-        when = date_text(f.get("posted_on"), "vi")
+        when = format_date(f.get("posted_on"), "vi")
         return _Body(
             [f"Ngân hàng đã nhận được khoản tiền {amount} chuyển vào tài khoản của {p} ngày {when}."],
             [f"Nếu {p} có nhu cầu, {me} xin được tư vấn các phương án sử dụng khoản tiền này phù hợp với kế hoạch "
@@ -346,7 +360,7 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
             action,
         )
     if kind == "complaint_followup":
-        category, opened = category_text(f.get("category"), "vi"), date_text(f.get("opened_on"), "vi")
+        category, opened = category_text(f.get("category"), "vi"), format_date(f.get("opened_on"), "vi")
         return _Body(
             [f"{me_cap} xin liên hệ về vấn đề {category} mà {p} đã phản ánh ngày {opened}."],
             [f"{me_cap} thành thật xin lỗi {p} vì sự bất tiện này, đang trực tiếp theo dõi để xử lý dứt điểm và sẽ "
@@ -388,8 +402,8 @@ def _subject(kind: str, f: Mapping[str, Any], language: str, client: Mapping[str
         }
         return _cap(subjects.get(kind, f"Hỏi thăm {p}"))
     subjects = {
-        "cd_maturity": f"Your {f.get('product_name') or 'deposit'} matures on {date_text(f.get('maturity_on'), 'en')}",
-        "loan_maturity": f"Your loan reaches maturity on {date_text(f.get('maturity_on'), 'en')}",
+        "cd_maturity": f"Your {f.get('product_name') or 'deposit'} matures on {format_date(f.get('maturity_on'))}",
+        "loan_maturity": f"Your loan reaches maturity on {format_date(f.get('maturity_on'), 'en')}",
         "birthday": f"Happy birthday, {given}!",
         "large_deposit": "Your recent deposit",
         "idle_cash": "Making your balance work for you",
@@ -542,7 +556,7 @@ def _prompt(request: DraftRequest, voice: LanguageVoice, settings: _Settings, la
         if language == "vi" and hon
         else ""
     )
-    prompt = load_prompt("draft_message").format(
+    prompt = load_prompt("voice/draft_message").format(
         language_name="Vietnamese" if language == "vi" else "English",
         salutation=salutation,
         signoff=signoff,

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from agentify.api.langserve_routes import RM_CONFIG_KEY, STATELESS_GRAPHS
+from agentify.api.langserve_routes import RM_CONFIG_KEY
+from graphs import registry
 from stores.db import Database
 from tests.http import bearer
 from tools.crm.auth import issue_token
@@ -17,8 +18,8 @@ COUNT = {"question": "How many clients do I have?"}
 
 
 def client_count(output: dict[str, Any]) -> int:
-    assert output["refused"] is False, output
-    return int(output["rows"][0][0])
+    assert output["status"] == "answered", output
+    return int(output["result"]["rows"][0][0])
 
 
 def test_invoke_answers_for_the_signed_in_rm_only(
@@ -44,7 +45,8 @@ def test_the_body_cannot_name_another_rm(client: TestClient, rm1: dict[str, str]
 def test_next_best_action_does_not_reach_another_rms_client(client: TestClient, rm1: dict[str, str]) -> None:
     request = {"input": {"request": "What should I offer Tran Thi Dung (C0101)?"}}
     output = client.post("/langserve/next_best_action/invoke", json=request, headers=rm1).json()["output"]
-    assert output["needs_clarification"] is True
+    assert output["status"] == "needs_clarification"  # no checkpointer behind LangServe: it asks, it cannot pause
+    assert output["result"]["candidates"] == []
     shown = json.dumps(output, ensure_ascii=False)
     assert "C0101" not in shown.replace(request["input"]["request"], "")
 
@@ -61,7 +63,7 @@ def test_batch_and_stream(client: TestClient, rm1: dict[str, str], small_bank: d
 
 
 @pytest.mark.parametrize("any_db", ["sqlite"], indirect=True)
-@pytest.mark.parametrize("name", sorted(STATELESS_GRAPHS))
+@pytest.mark.parametrize("name", [entry.name for entry in registry.reachable("langserve")])
 def test_every_langserve_route_needs_a_token(client: TestClient, bank_db: Database, name: str) -> None:
     revoked = bearer("agt_not-a-real-token")
     for headers in ({}, revoked):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import unicodedata
 import uuid
 from typing import Any
 
@@ -82,7 +83,7 @@ def test_a_streamed_note_pauses_on_the_card_and_one_accept_writes_once(
     names = [event for event, _ in events]
     # Progress first, then the card, then the end; nothing after the end.
     assert names[0] == "update" and names[-2:] == ["interrupt", "end"]
-    assert {"extract", "resolve_client", "normalize"} <= {data["node"] for event, data in events if event == "update"}
+    assert {"extract", "identify_client", "propose"} <= {data["node"] for event, data in events if event == "update"}
     card = events[-2][1]
     assert card["action_request"]["action"] == "log_interaction"
     assert card["action_request"]["args"]["interaction"]["amount_vnd"] == 800_000_000
@@ -232,7 +233,7 @@ def test_runs_wait_returns_the_end_payload(client: TestClient, bank_db: Database
     response = client.post(f"/api/threads/{thread_id}/runs/wait", json={"input": {"note": SON_NOTE}}, headers=rm1)
     assert response.status_code == 200
     end = response.json()
-    assert set(end) == {"answer", "intent", "status", "chart_svg", "result", "interrupt"}
+    assert set(end) == {"answer", "intent", "status", "chart_svg", "result", "understood_as", "interrupt"}
     assert end["interrupt"]["action_request"]["action"] == "log_interaction"
 
 
@@ -296,3 +297,24 @@ def test_a_streaming_models_tokens_are_forwarded_once() -> None:
     # The model's tokens arrive while the node runs, so before its update; nothing is sent twice.
     assert [event for event, _ in events] == [*["token"] * len(tokens), "update", "end"]
     assert events[-1][1]["answer"] == "Call Mr Son first today"
+
+
+VI_NOTE = "Gặp chị Oanh 0934567890 ở văn phòng, chị muốn gửi tiết kiệm 1,2 tỷ. Hẹn gọi lại thứ Sáu."
+
+
+def test_a_decomposed_note_is_read_and_written_like_the_composed_one(
+    client: TestClient, bank_db: Database, rm1: dict[str, str]
+) -> None:
+    """A phone keyboard that sends NFD accents: the card, and what is written, are the NFC note's."""
+    cards = []
+    for note in (VI_NOTE, unicodedata.normalize("NFD", VI_NOTE)):
+        thread_id = new_thread(client, rm1)
+        end = client.post(f"/api/threads/{thread_id}/runs/wait", json={"input": {"note": note}}, headers=rm1).json()
+        cards.append(end["interrupt"])
+        done = client.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "accept"}, headers=rm1).json()
+        written = CrmApi(bank_db, "RM001").interaction(done["result"]["interaction"]["id"])
+        assert written["source_text"] == VI_NOTE and written["location"] == "văn phòng"
+    composed, decomposed = (dict(card["action_request"]["args"]["interaction"]) for card in cards)
+    for card in (composed, decomposed):
+        card.pop("occurred_at")
+    assert decomposed == composed and cards[0]["description"] == cards[1]["description"]

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from graphs.context import AgentContext
 from graphs.copilot.graph import builder
+from graphs.turn import pending_card, status_of
 from stores.checkpoints import open_checkpointer
 from stores.db import Database
 from stores.schema import crm_table
@@ -97,9 +98,11 @@ def test_next_best_action_names_the_client_and_drafts(graph: Any, bank_db: Datab
 def test_next_best_action_for_another_rms_client_asks_instead(graph: Any, bank_db: Database) -> None:
     other_rm_client = CrmApi(bank_db, "RM002").client_360("C0101").profile["full_name"]
     output = Chat(graph, bank_db).say(f"nên làm gì với {other_rm_client}?")
-    assert (output["intent"], output["status"]) == ("next_best_action", "needs_clarification")
-    assert all(c["client_id"].startswith("C00") for c in output["result"]["candidates"])
-    assert other_rm_client not in output["answer"]
+    assert (output["intent"], status_of(output)) == ("next_best_action", "needs_clarification")
+    card = pending_card(output)
+    assert card is not None and card["action_request"]["action"] == "choose_client"
+    assert all(c["client_id"].startswith("C00") for c in card["action_request"]["args"]["candidates"])
+    assert other_rm_client not in card["description"]
 
 
 def test_performance_follow_up_on_the_same_thread(graph: Any, bank_db: Database) -> None:
@@ -134,7 +137,7 @@ def test_data_entry_interrupts_then_writes_once(graph: Any, bank_db: Database) -
     assert request["action_request"]["action"] == "log_interaction"
     assert request["action_request"]["args"]["interaction"]["client_id"] == "C0001"
     state = graph.get_state(chat.config)
-    assert (state.values["intent"], state.values["status"]) == ("data_entry", "awaiting_confirmation")
+    assert (state.values["intent"], status_of(paused)) == ("data_entry", "awaiting_confirmation")
     assert state.next == ("data_entry",)
     assert (_count(bank_db, "interactions"), _count(bank_db, "tasks")) == before
 
@@ -179,7 +182,7 @@ def test_drafting_for_a_named_client_and_event(graph: Any, bank_db: Database) ->
     assert (output["result"]["client_id"], output["result"]["event"]) == ("C0001", "birthday")
     assert output["result"]["draft"]["text"] in output["answer"]
     unknown = Chat(graph, bank_db).say("draft a birthday message for Mr Nobody Known")
-    assert unknown["status"] == "needs_clarification"
+    assert status_of(unknown) == "needs_clarification"
 
 
 @pytest.mark.parametrize(("message", "language_marker"), [("hello", "I can"), ("xin chào", "Tôi có thể")])

@@ -84,7 +84,7 @@ def test_the_card_comes_first_and_nothing_is_written_before_accept(graph: Any, b
 
     done = session.resume(ACCEPT)
     assert done["status"] == "written"
-    assert "Logged" in done["message"] and "Send him the info pack" in done["message"]
+    assert "Logged" in done["answer"] and "Send him the info pack" in done["answer"]
     written = CrmApi(bank_db, "RM001").interaction(done["result"]["interaction"]["id"])
     assert (written["location"], written["product_category"], written["source"]) == ("coffee house", "loan", "agent")
     assert written["source_text"] == SON_NOTE
@@ -162,7 +162,7 @@ def test_ignore_writes_nothing(graph: Any, bank_db: Database) -> None:
     session.start("Gặp chị Oanh ở chi nhánh, chị không hài lòng vì thẻ bị khóa. Nhớ gọi lại ngày mai.")
     before = _count(bank_db, "interactions")
     done = session.resume([{"type": "ignore", "args": None}])
-    assert done["status"] == "cancelled" and "không có gì" in done["message"]
+    assert done["status"] == "cancelled" and "không có gì" in done["answer"]
     assert _count(bank_db, "interactions") == before
 
 

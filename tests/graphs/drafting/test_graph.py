@@ -13,14 +13,14 @@ from stores.db import Database
 
 def _draft(database: Database, rm_id: str, client_id: str, event: str) -> dict[str, Any]:
     context = AgentContext(rm_id=rm_id, model="none", database_url=database.portable_url)
-    state: dict[str, Any] = builder.compile().invoke({"client_id": client_id, "event": event}, context=context)
-    return state
+    out: dict[str, Any] = builder.compile().invoke({"client_id": client_id, "event": event}, context=context)
+    return {**out, **out["result"], "kind": out["result"].get("event")}
 
 
 def test_a_birthday_draft_follows_the_rms_learned_voice(bank_db: Database) -> None:
     state = _draft(bank_db, "RM001", "C0002", "birthday")  # RM001 writes "Kính gửi chị Oanh," … "Trân trọng, Thu Hà"
     draft = state["draft"]
-    assert state["status"] == "drafted" and state["kind"] == "birthday"
+    assert state["status"] == "answered" and state["kind"] == "birthday"
     assert draft["language"] == "vi" and draft["salutation"].startswith("Kính gửi")
     assert draft["signoff"] == "Trân trọng," and draft["signature"] == "Thu Hà"
     assert draft["flags"] == [] and "C0002" not in draft["text"]
@@ -35,12 +35,12 @@ def test_an_event_the_client_has_no_trigger_for_today_is_still_drafted_from_its_
 
 def test_an_event_without_data_becomes_a_check_in(bank_db: Database) -> None:
     state = _draft(bank_db, "RM001", "C0002", "cd_maturity")  # C0002 holds no CD
-    assert state["kind"] == "check_in" and state["status"] == "drafted"
+    assert state["kind"] == "check_in" and state["status"] == "answered"
 
 
 def test_another_rms_client_is_not_found_and_nothing_about_them_is_read(bank_db: Database) -> None:
     state = _draft(bank_db, "RM001", "C0101", "birthday")
-    assert state["status"] == "not_found" and "draft" not in state and "client" not in state
+    assert state["status"] == "failed" and state["result"] == {} and "C0101" not in state["answer"]
 
 
 def test_an_unknown_event_is_refused_naming_it(bank_db: Database) -> None:

@@ -42,7 +42,9 @@ class Session:
         self.config = {"configurable": {"thread_id": f"t-{uuid.uuid4().hex}"}}
 
     def ask(self, question: str) -> dict[str, Any]:
-        return dict(self.graph.invoke({"question": question}, self.config, context=self.context))
+        out = dict(self.graph.invoke({"question": question}, self.config, context=self.context))
+        # The turn, with its result flattened for the assertions below.
+        return {"rows": [], "sql": None, **out, **out["result"], "refused": out["status"] == "refused"}
 
 
 def _counts(database: Database) -> dict[str, int]:
@@ -61,9 +63,11 @@ def graph(bank_db: Database) -> Iterator[Any]:
 
 def test_output_keys_and_aum_in_english(graph: Any, bank_db: Database) -> None:
     out = Session(graph, bank_db).ask("What is my AUM?")
-    for key in ("question", "language", "engine", "sql", "columns", "rows", "answer", "refused", "refusal_reason",
-                "chart_svg", "truncated"):  # fmt: skip
+    for key in ("answer", "status", "result", "language", "chart_svg", "citations", "understood_as"):
         assert key in out
+    for key in ("engine", "sql", "columns", "rows", "refused", "refusal_reason", "truncated"):
+        assert key in out["result"]
+    assert out["understood_as"] == "AUM"
     assert (out["language"], out["engine"], out["refused"], out["truncated"]) == ("en", "rules", False, False)
     assert out["rows"] == [[AUM_RM001]]
     assert out["sql"].startswith("SELECT") and ":rm_id" in out["sql"]

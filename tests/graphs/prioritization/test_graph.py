@@ -46,7 +46,8 @@ def _make_balanced(database: Database, client_id: str) -> None:
 
 def run(database: Database, request: str, *, rm_id: str = "RM001", model: str = "none", **extra: Any) -> dict[str, Any]:
     context = AgentContext(rm_id=rm_id, model=model, database_url=database.portable_url, today=TODAY)
-    return dict(builder.compile().invoke({"request": request, **extra}, context=context))
+    out = dict(builder.compile().invoke({"request": request, **extra}, context=context))
+    return {**out, **out["result"]}  # the turn, with its result flattened for the assertions below
 
 
 def _ids(items: list[dict[str, Any]]) -> list[str]:

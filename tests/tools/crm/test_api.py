@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from stores.db import Database
 from stores.schema import crm_table
-from tools.core.text import name_tokens, normalize_phone, strip_accents
 from tools.crm.api import ClientNotFound, CrmApi, IdempotencyConflict, WriteRejected
 
 TODAY = dt.date(2025, 10, 24)
@@ -40,32 +39,6 @@ def _note(**overrides: Any) -> dict[str, Any]:
     }
     note.update(overrides)
     return note
-
-
-# ----- text normalization -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("0823912039", "0823912039"),
-        ("+84 823 912 039", "0823912039"),
-        ("84823912039", "0823912039"),
-        ("0823.912.039", "0823912039"),
-        ("082-391-2039", "0823912039"),
-        ("823912039", "0823912039"),
-        ("12345", None),
-        ("phone", None),
-    ],
-)
-def test_normalize_phone(raw: str, expected: str | None) -> None:
-    assert normalize_phone(raw) == expected
-
-
-def test_names_lose_accents_and_titles() -> None:
-    assert strip_accents("Nguyễn Văn Đức") == "Nguyen Van Duc"
-    assert name_tokens("Ông Nguyễn Văn Minh") == ["nguyen", "van", "minh"]
-    assert name_tokens("Mr. Son Pham") == ["son", "pham"]
 
 
 # ----- search -----------------------------------------------------------------------------

@@ -1,0 +1,278 @@
+"""Every word the performance room says, in English and Vietnamese: metric names, refusals, answers, lists."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tools.core.formatting import format_amount, format_number, format_short_date
+from tools.reporting.render import bar_chart_svg, bullet_list, target_phrase
+from tools.reporting.semantic_layer import (
+    LIST_METRICS,
+    METRICS,
+    MONEY_METRICS,
+    POINT_IN_TIME,
+    REFUSE_OTHER_RM,
+    REFUSE_SYSTEM,
+    REFUSE_WRITE,
+    ReportQuery,
+)
+
+MAX_CHART_ROWS = 24
+#: A model's result column that holds money, by its name.
+_MONEY_COLUMN = re.compile(r"(vnd|aum|balance|amount|deposit|loan|value)", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "aum": "AUM", "new_deposits": "New deposits", "new_loans": "New loans", "client_contacts": "Client contacts",
+        "targets": "Targets", "performance_summary": "Performance vs targets", "open_tasks": "Open tasks",
+        "overdue_tasks": "Overdue tasks", "inactive_clients": "Inactive clients",
+        "upcoming_maturities": "Upcoming maturities", "client_count": "Clients", "top_clients": "Top clients by AUM",
+        "complaints_open": "Open complaints",
+    },
+    "vi": {
+        "aum": "AUM (tài sản quản lý)", "new_deposits": "Tiền gửi mới", "new_loans": "Giải ngân mới",
+        "client_contacts": "Số lần liên hệ khách hàng", "targets": "Chỉ tiêu",
+        "performance_summary": "Kết quả so với chỉ tiêu", "open_tasks": "Công việc đang mở",
+        "overdue_tasks": "Công việc quá hạn", "inactive_clients": "Khách hàng lâu chưa liên hệ",
+        "upcoming_maturities": "Sắp đáo hạn", "client_count": "Số khách hàng",
+        "top_clients": "Khách hàng có AUM lớn nhất", "complaints_open": "Khiếu nại đang mở",
+    },
+}  # fmt: skip
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "help": "I did not understand that question. I can answer questions about: {metrics}. For example: "
+        '"What is my AUM?", "New deposits this month by segment".',
+        "failure": "Sorry, I could not answer this question. You can ask me about: {metrics}.",
+        "refusal": "I can't do that: {reason}",
+        "no_results": "no results",
+        "no_results_model": "No results.",
+        "found": "Here is what I found",
+        "cut_short": "(The result was cut short.)",
+        "top_by_loan": "Top clients by loan balance",
+        "by_segment": "by segment",
+        "by_month": "by month",
+        "account": "account",
+        "accounts": "accounts",
+        "due": "due",
+        "last_contacted": "last contacted",
+        "never_contacted": "never contacted",
+        "matures": "matures",
+        "missing": "—",
+        "understood_model": "Your question, answered by a query the model wrote",
+    },
+    "vi": {
+        "help": 'Tôi chưa hiểu câu hỏi này. Tôi có thể trả lời về: {metrics}. Ví dụ: "AUM của tôi là bao nhiêu?", '
+        '"Tiền gửi mới tháng này theo phân khúc".',
+        "failure": "Xin lỗi, tôi không trả lời được câu hỏi này. Anh/chị có thể hỏi về: {metrics}.",
+        "refusal": "Tôi không thể thực hiện yêu cầu này: {reason}",
+        "no_results": "không có kết quả",
+        "no_results_model": "Không có kết quả.",
+        "found": "Kết quả",
+        "cut_short": "(Kết quả đã được rút gọn.)",
+        "top_by_loan": "Khách hàng có dư nợ vay lớn nhất",
+        "by_segment": "theo phân khúc",
+        "by_month": "theo tháng",
+        "account": "khoản",
+        "accounts": "khoản",
+        "due": "hạn",
+        "last_contacted": "liên hệ lần cuối",
+        "never_contacted": "chưa từng liên hệ",
+        "matures": "đáo hạn",
+        "missing": "chưa có",
+        "understood_model": "Câu hỏi của anh/chị, trả lời bằng truy vấn do mô hình viết",
+    },
+}
+REFUSALS_VI = {
+    REFUSE_OTHER_RM: "Tôi chỉ đọc được dữ liệu khách hàng của chính anh/chị.",
+    REFUSE_WRITE: "Ở đây tôi chỉ đọc dữ liệu; thay đổi dữ liệu phải qua luồng nhập liệu.",
+    REFUSE_SYSTEM: "Tôi chỉ báo cáo về khách hàng của anh/chị; không truy cập bảng hệ thống hay thông tin đăng nhập.",
+}
+
+
+def _lang(language: str) -> str:
+    return "vi" if language == "vi" else "en"
+
+
+def _metric_list(language: str) -> str:
+    names = NAMES[_lang(language)]
+    return ", ".join(names.get(metric, metric.replace("_", " ")) for metric in METRICS)
+
+
+def help_answer(language: str) -> str:
+    return WORDS[_lang(language)]["help"].format(metrics=_metric_list(language))
+
+
+def failure_answer(language: str) -> str:
+    return WORDS[_lang(language)]["failure"].format(metrics=_metric_list(language))
+
+
+def refusal_reason(reason: str, language: str) -> str:
+    return REFUSALS_VI.get(reason, reason) if language == "vi" else reason
+
+
+def refusal(reason: str, language: str) -> str:
+    return WORDS[_lang(language)]["refusal"].format(reason=refusal_reason(reason, language))
+
+
+def cut_short(language: str) -> str:
+    return WORDS[_lang(language)]["cut_short"]
+
+
+def _title(query: ReportQuery, language: str) -> str:
+    words = WORDS[_lang(language)]
+    title = NAMES[_lang(language)].get(query.metric, query.metric)
+    if query.metric == "top_clients" and query.filters.get("rank_by") == "loan":
+        title = words["top_by_loan"]
+    if query.filters.get("segment"):
+        title += f" – {query.filters['segment']}"
+    return title
+
+
+def _period_text(query: ReportQuery, language: str) -> str:
+    if query.period is None or (query.metric in POINT_IN_TIME and query.filters.get("onboarded") != "in_period"):
+        return ""
+    if language == "vi":
+        return f" ({query.period.start:%d/%m/%Y} – {query.period.end:%d/%m/%Y})"
+    return f", {query.period.label}"
+
+
+def understood_as(query: ReportQuery, language: str) -> str:
+    """The rules' reading in one line: the measure, its breakdown and filters, the period."""
+    words = WORDS[_lang(language)]
+    parts = [_title(query, language)]
+    if query.group_by in ("segment", "month"):
+        parts.append(words[f"by_{query.group_by}"])
+    period = _period_text(query, language).strip(" ,()")
+    if period:
+        parts.append(period)
+    return " · ".join(parts)
+
+
+def understood_by_model(language: str) -> str:
+    return WORDS[_lang(language)]["understood_model"]
+
+
+def cell(value: Any, language: str, *, money: bool = False) -> str:
+    if value is None:
+        return WORDS[_lang(language)]["missing"]
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return format_amount(value, language) if money else format_number(value, language)
+    text = str(value)
+    if language == "vi" and _ISO_DATE.fullmatch(text):
+        return format_short_date(text)
+    return text
+
+
+def _row_dict(columns: list[str], row: list[Any]) -> dict[str, Any]:
+    return dict(zip(columns, row, strict=False))
+
+
+def _list_line(metric: str, item: dict[str, Any], language: str) -> str:
+    words = WORDS[_lang(language)]
+    if metric in ("open_tasks", "overdue_tasks"):
+        return f"{item.get('title')} – {item.get('client_name')} ({words['due']} {cell(item.get('due_on'), language)})"
+    if metric == "complaints_open":
+        return f"{item.get('client_name')}: {item.get('category')} ({cell(item.get('opened_on'), language)}) – " + str(
+            item.get("summary") or ""
+        )
+    if metric == "inactive_clients":
+        last = item.get("last_contacted")
+        when = f"{words['last_contacted']} {cell(last, language)}" if last else words["never_contacted"]
+        return f"{item.get('full_name')} ({item.get('segment')}) – {when}"
+    if metric == "upcoming_maturities":
+        amount = format_amount(item.get("amount_vnd"), language)
+        return f"{item.get('client_name')}: {item.get('kind')} {amount}, {words['matures']} " + cell(
+            item.get("maturity_on"), language
+        )
+    balance = item.get("loan_balance", item.get("aum"))  # top clients by AUM, or by what they owe
+    return f"{item.get('full_name')} ({item.get('segment')}): {format_amount(balance, language)}"
+
+
+def _chart(title: str, items: list[tuple[str, float]], language: str, money: bool) -> str | None:
+    if not 2 <= len(items) <= MAX_CHART_ROWS:
+        return None
+    return bar_chart_svg(
+        title,
+        items,
+        value_label=(lambda v: format_amount(v, language)) if money else (lambda v: format_number(v, language)),
+    )
+
+
+def rules_answer(
+    query: ReportQuery, columns: list[str], rows: list[list[Any]], truncated: bool, language: str
+) -> tuple[str, str | None]:
+    """The rules' result in words (and a chart for a breakdown)."""
+    words, names = WORDS[_lang(language)], NAMES[_lang(language)]
+    metric = query.metric
+    title = _title(query, language)
+    period = _period_text(query, language)
+    if not rows:
+        return f"{title}{period}: {words['no_results']}.", None
+    money = metric in MONEY_METRICS
+    if metric == "targets":
+        item = _row_dict(columns, rows[0])
+        base = query.filters.get("target_metric", "aum")
+        phrase = target_phrase(item.get("actual"), item.get("target"), language, money=base in MONEY_METRICS)
+        return f"{names.get(base, base)} ({item.get('period')}): {phrase}", None
+    if metric == "performance_summary":
+        lines = []
+        for row in rows:
+            item = _row_dict(columns, row)
+            base = str(item.get("metric"))
+            phrase = target_phrase(item.get("actual"), item.get("target"), language, money=base in MONEY_METRICS)
+            lines.append(f"{names.get(base, base)}: {phrase}")
+        return f"{title}{period}:\n{bullet_list(lines, language)}", None
+    if metric == "upcoming_maturities" and query.filters.get("output") == "sum":
+        item = _row_dict(columns, rows[0])
+        count = int(item.get("accounts") or 0)
+        noun = words["account"] if count == 1 else words["accounts"]
+        total = format_amount(item.get("amount_vnd") or 0, language)
+        return f"{title}{period}: {total} ({count} {noun})", None
+    if query.filters.get("output") == "count" or metric not in LIST_METRICS:
+        if query.group_by in ("segment", "month") and len(columns) == 2:
+            items = [(str(row[0]), float(row[1] or 0)) for row in rows]
+            lines = [f"{label}: {cell(value, language, money=money)}" for label, value in items]
+            by = words[f"by_{query.group_by}"]
+            return f"{title} {by}{period}:\n{bullet_list(lines, language)}", _chart(
+                f"{title} {by}", items, language, money
+            )
+        return f"{title}{period}: {cell(rows[0][-1], language, money=money)}", None
+    lines = [_list_line(metric, _row_dict(columns, row), language) for row in rows]
+    more = " (+)" if truncated else ""
+    return f"{title}{period}: {len(rows)}{more}\n{bullet_list(lines, language)}", None
+
+
+def model_answer(columns: list[str], rows: list[list[Any]], language: str) -> tuple[str, str | None]:
+    """A model query's result in words: a target comparison, one value, or a list (a chart for label/value)."""
+    words = WORDS[_lang(language)]
+    if not rows:
+        return words["no_results_model"], None
+    lower = [column.lower() for column in columns]
+    if "actual" in lower and "target" in lower:
+        lines = []
+        for row in rows:
+            item = _row_dict(lower, row)
+            label = item.get("metric") or item.get("period") or ""
+            money = str(label) not in ("client_contacts",)
+            phrase = target_phrase(item.get("actual"), item.get("target"), language, money=money)
+            lines.append(f"{label}: {phrase}" if label else phrase)
+        return bullet_list(lines, language), None
+    if len(rows) == 1 and len(columns) == 1:
+        money = bool(_MONEY_COLUMN.search(columns[0]))
+        return f"{columns[0].replace('_', ' ')}: {cell(rows[0][0], language, money=money)}", None
+    lines = []
+    for row in rows:
+        pairs = zip(columns, row, strict=False)
+        lines.append(" · ".join(cell(value, language, money=bool(_MONEY_COLUMN.search(name))) for name, value in pairs))
+    chart = None
+    if len(columns) == 2 and all(
+        isinstance(row[1], (int, float)) and not isinstance(row[1], bool) and not isinstance(row[0], (int, float))
+        for row in rows
+    ):
+        items = [(str(row[0]), float(row[1])) for row in rows]
+        chart = _chart(columns[1].replace("_", " "), items, language, bool(_MONEY_COLUMN.search(columns[1])))
+    return f"{words['found']} ({len(rows)}):\n{bullet_list(lines, language)}", chart

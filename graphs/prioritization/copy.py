@@ -1,0 +1,150 @@
+"""Every word the prioritization room says, in English and Vietnamese: the reasons, the list, the errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.core.formatting import format_amount, format_short_date
+
+SOURCES: dict[str, tuple[str, str]] = {
+    "property_sale": ("property sale", "bán bất động sản"),
+    "business_income": ("business income", "thu nhập kinh doanh"),
+    "salary": ("salary", "lương"),
+    "transfer_internal": ("internal transfer", "chuyển khoản nội bộ"),
+}
+SIGNALS: dict[str, dict[str, str]] = {
+    "en": {"idle_cash": "idle cash", "large_inflow": "large inflows", "cd_maturing": "maturing CDs",
+           "loan_maturing": "loans ending", "money_out": "money leaving", "inactive": "no recent contact",
+           "birthday": "birthdays"},
+    "vi": {"idle_cash": "tiền nhàn rỗi", "large_inflow": "khoản tiền lớn về", "cd_maturing": "tiền gửi sắp đáo hạn",
+           "loan_maturing": "khoản vay sắp tất toán", "money_out": "tiền chuyển đi", "inactive": "lâu chưa liên hệ",
+           "birthday": "sinh nhật"},
+}  # fmt: skip
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "your_goal": "your goal",
+        "nobody": "No eligible client for {subject} among your 20 closest matches once the bank's rules apply.",
+        "head": "Who to call first for {subject}:",
+        "left_out": "Left out by policy:",
+        "sources": "Sources: ",
+        "cannot_rank": "Cannot rank clients yet: {error}. Run `agentify index build`.",
+        "understood": "Your clients to call for {subject} · {signals}",
+        "language_name": "English",
+    },
+    "vi": {
+        "your_goal": "mục tiêu của anh/chị",
+        "nobody": "Không có khách hàng phù hợp cho {subject} trong 20 khách hàng gần nhất sau khi áp dụng chính sách.",
+        "head": "Nên gọi trước cho các khách hàng sau ({subject}):",
+        "left_out": "Loại theo chính sách:",
+        "sources": "Nguồn: ",
+        "cannot_rank": "Chưa thể xếp hạng khách hàng: {error}. Hãy chạy `agentify index build`.",
+        "understood": "Khách hàng nên gọi cho {subject} · {signals}",
+        "language_name": "Vietnamese",
+    },
+}
+
+
+def _lang(language: str) -> str:
+    return "vi" if language == "vi" else "en"
+
+
+REASONS: dict[str, dict[str, str]] = {
+    "en": {
+        "idle_cash": "Idle cash: {parts}, not invested",
+        "idle_parts": "current account {casa}|savings {savings}| and ",
+        "cd_maturing": "CD of {amount} maturing on {day}",
+        "loan_maturing": "Loan with {amount} left ends on {day}",
+        "large_inflow": "Received {amount} ({source}) on {day}",
+        "never_contacted": "Never contacted",
+        "inactive": "Not contacted for {days} days",
+        "birthday": "Birthday on {day}",
+        "min_amount": "Deposits of {deposits} cover the {minimum} minimum",
+        "target_segment": "{segment} segment, targeted by {product}",
+        "profile": "{segment} client, assets {aum}",
+    },
+    "vi": {
+        "idle_cash": "Tiền nhàn rỗi: {parts} chưa đầu tư",
+        "idle_parts": "tài khoản thanh toán {casa}|tiết kiệm {savings}| và ",
+        "cd_maturing": "Tiền gửi có kỳ hạn {amount} đáo hạn ngày {day}",
+        "loan_maturing": "Khoản vay còn {amount} tất toán ngày {day}",
+        "large_inflow": "Vừa nhận {amount} ({source}) ngày {day}",
+        "never_contacted": "Chưa từng được liên hệ",
+        "inactive": "{days} ngày chưa được liên hệ",
+        "birthday": "Sinh nhật ngày {day}",
+        "min_amount": "Tiền gửi {deposits}, đủ mức tối thiểu {minimum}",
+        "target_segment": "Khách hàng hạng {segment}, đúng đối tượng của {product}",
+        "profile": "Khách hàng hạng {segment}, tổng tài sản {aum}",
+    },
+}
+
+
+def reason(fact: dict[str, Any], language: str) -> str:
+    """One fact of a client (``tools.signals.ranking.reason_facts``) as the RM reads it."""
+    kind, lang = fact["kind"], _lang(language)
+    templates = REASONS[lang]
+
+    def money(key: str) -> str:
+        return format_amount(fact[key], language)
+
+    if kind == "idle_cash":
+        casa, savings, joiner = templates["idle_parts"].split("|")
+        parts = [casa.format(casa=money("casa_vnd"))] if fact["casa_vnd"] else []
+        parts += [savings.format(savings=money("savings_vnd"))] if fact["savings_vnd"] else []
+        return templates["idle_cash"].format(parts=joiner.join(parts))
+    if kind == "inactive" and fact["days"] is None:
+        return templates["never_contacted"]
+    source = SOURCES.get(str(fact.get("source")), (str(fact.get("source") or "").replace("_", " "),) * 2)
+    values = {
+        "amount": money("amount_vnd") if "amount_vnd" in fact else "",
+        "day": format_short_date(fact.get("date")),
+        "source": source[1 if lang == "vi" else 0],
+        "days": fact.get("days"),
+        "deposits": money("deposits_vnd") if "deposits_vnd" in fact else "",
+        "minimum": money("minimum_vnd") if "minimum_vnd" in fact else "",
+        "segment": fact.get("segment"),
+        "product": fact.get("product"),
+        "aum": money("aum_vnd") if "aum_vnd" in fact else "",
+    }
+    return templates[kind].format(**values)
+
+
+def subject(product_name: str | None, language: str) -> str:
+    return product_name or WORDS[_lang(language)]["your_goal"]
+
+
+def answer(
+    subject_text: str,
+    ranked: list[dict[str, Any]],
+    excluded: list[dict[str, Any]],
+    names: dict[str, str],
+    citations: list[str],
+    language: str,
+) -> str:
+    """The ranked list with each client's reasons, who policy left out and why, and the sources."""
+    words = WORDS[_lang(language)]
+    if not ranked:
+        return words["nobody"].format(subject=subject_text)
+    lines = [words["head"].format(subject=subject_text)]
+    for position, item in enumerate(ranked, 1):
+        lines.append(f"{position}. {names.get(item['client_id'], item['client_id'])}: {'; '.join(item['reasons'])}.")
+    if excluded:
+        lines.append(words["left_out"])
+        lines += [f"- {names.get(item['client_id'], item['client_id'])}: {item['reason']}" for item in excluded]
+    if citations:
+        lines.append(words["sources"] + ", ".join(citations))
+    return "\n".join(lines)
+
+
+def cannot_rank(error: str, language: str) -> str:
+    return WORDS[_lang(language)]["cannot_rank"].format(error=error)
+
+
+def understood_as(subject_text: str, signals: list[str], language: str) -> str:
+    names = SIGNALS[_lang(language)]
+    return WORDS[_lang(language)]["understood"].format(
+        subject=subject_text, signals=", ".join(names.get(signal, signal) for signal in signals)
+    )
+
+
+def language_name(language: str) -> str:
+    return WORDS[_lang(language)]["language_name"]
