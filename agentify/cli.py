@@ -23,6 +23,7 @@ from agentify.commands import tone as tone_command
 from agentify.console import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, err, iso_date, out
 from stores.db import Database
 from stores.fixtures import FixtureError, StoreNotEmptyError, load_fixture, read_fixture_file
+from tools.core.text import normalize_text
 
 logger = logging.getLogger("agentify")
 
@@ -242,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    # What the RM typed, in one form (NFC): a note pasted from a phone reads like the same note typed here.
+    args = build_parser().parse_args([normalize_text(arg) for arg in (sys.argv[1:] if argv is None else argv)])
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -46,6 +46,7 @@ from stores.checkpoints import open_checkpointer
 from stores.db import Database, shared_database
 from stores.fixtures import FixtureError, load_fixture, parse_fixture, read_fixture_file
 from tools.core.llm.models import ModelUnavailableError, default_model_setting, load_chat_model, parse_model_setting
+from tools.core.text import normalize_texts
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +170,8 @@ def load_cases(path: Path, suite: Suite, *, have_default_fixture: bool) -> list[
         case = Case(
             id=case_id,
             line=number,
-            input=data["input"],
+            # Text in one form (NFC): a note typed on a keyboard that sends decomposed accents reads the same.
+            input=normalize_texts(data["input"]),
             expected=data["expected"],
             rm_id=data.get("rm_id"),
             today=dt.date.fromisoformat(data["today"]) if data.get("today") else None,

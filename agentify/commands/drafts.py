@@ -15,6 +15,7 @@ from typing import Any
 
 from agentify.console import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, err, iso_date, out, positive_int
 from stores.db import Database
+from tools.core.text import normalize_text
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def _act(args: argparse.Namespace, action: str) -> int:
 
 def _read_body(path: str) -> str | None:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return normalize_text(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         err(f"refused: cannot read the body from {path}: {error}")
         return None

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from agentify.console import EXIT_OK, EXIT_REFUSED, err, out, require_rm
 from stores.db import Database
+from tools.core.text import normalize_text
 
 if TYPE_CHECKING:
     from tools.voice.personalization import Personalization
@@ -47,7 +48,7 @@ def cmd_tone_edit(args: argparse.Namespace) -> int:
     from tools.voice.tone import ToneProfile
 
     try:
-        text = Path(args.file).read_text(encoding="utf-8")
+        text = normalize_text(Path(args.file).read_text(encoding="utf-8"))
         profile = ToneProfile.model_validate_json(text)
         saved = _personalization(args.rm).save_tone(profile)
     except OSError as error:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -414,3 +415,23 @@ def test_a_graph_that_raises_fails_its_case_on_every_metric(
     assert not any(failed.checks.values())
     assert other.error is None and other.output is not None
     assert result.metrics["errors"] == 1 and result.metrics["client_accuracy"] == 0.0
+
+
+def test_a_decomposed_case_is_run_as_the_composed_one(tmp_path: Path) -> None:
+    """The runner reads every case's input in one form (NFC): an NFD note scores and writes like the NFC one."""
+    note = "Gặp chị Oanh 0934567890 ở văn phòng, chị muốn gửi tiết kiệm 1,2 tỷ. Hẹn gọi lại thứ Sáu."
+    expected = {"client_id": "C0004", "location": "văn phòng", "amount_vnd": 1_200_000_000,
+                "tasks": [{"kind": "call", "due_on": "2025-10-31"}]}  # fmt: skip
+    rows = [
+        {"id": "nfc", "rm_id": "RM001", "input": {"note": note}, "expected": expected},
+        {"id": "nfd", "rm_id": "RM001", "input": {"note": unicodedata.normalize("NFD", note)}, "expected": expected},
+    ]
+    cases = _write_cases(tmp_path / "cases.jsonl", rows)
+    out = tmp_path / "result.json"
+    result = _evals("run", "data_entry", "--cases", cases, "--fixture", SMALL_BANK, "--model", "none", "--out", out)
+    assert _metrics_line(result)["exact_case_rate"] == 1.0
+    nfc, nfd = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert nfd["input"]["note"] == note
+    assert {k: v for k, v in nfd["output"].items() if k != "interaction_id"} == {
+        k: v for k, v in nfc["output"].items() if k != "interaction_id"
+    }

@@ -26,6 +26,7 @@ from stores.db import Database
 from stores.drafts import DRAFT_STATUSES, Draft, OutboxMessage
 from stores.schema import Client
 from stores.settings import BANK_TIMEZONE
+from tools.core.text import normalize_text
 from tools.crm.api import MAX_AMOUNT_VND, CrmApi
 
 logger = logging.getLogger(__name__)
@@ -307,7 +308,7 @@ def _draft_dict(draft: Any) -> dict[str, Any]:
 def _clean_body(body: str) -> str:
     if not isinstance(body, str):
         raise DraftActionRefused("the body must be text")
-    cleaned = body.strip()
+    cleaned = normalize_text(body).strip()
     if not cleaned:
         raise DraftActionRefused("the body must not be empty")
     if len(cleaned) > MAX_BODY_CHARS:
@@ -318,7 +319,7 @@ def _clean_body(body: str) -> str:
 
 
 def _clean_subject(subject: str) -> str:
-    cleaned = subject.strip()
+    cleaned = normalize_text(subject).strip()
     if not cleaned:
         raise DraftActionRefused("the subject must not be empty")
     if len(cleaned) > MAX_SUBJECT_CHARS:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from tools.core.language import detect_language
-from tools.core.text import fold
+from tools.core.text import fold, normalize_text
 
 __all__ = [
     "LANGUAGES",
@@ -398,7 +398,7 @@ def learn_tone(
     """The RM's voice per language from the RM's sent messages (``clients`` by id, for the recipients' names)."""
     readings: dict[str, list[_Reading]] = {}
     for message in messages:
-        body = str(message.get("body") or "")
+        body = normalize_text(str(message.get("body") or ""))
         if not body.strip():
             continue
         client = clients.get(str(message.get("client_id") or ""))

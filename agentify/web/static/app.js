@@ -192,12 +192,17 @@
     return JSON.stringify(detail);
   }
 
+  // What the RM typed goes out in one form (NFC): some phone keyboards send decomposed accents.
+  function jsonBody(body) {
+    return JSON.stringify(body, (key, value) => (typeof value === "string" ? value.normalize("NFC") : value));
+  }
+
   async function api(path, options) {
     const opts = Object.assign({ method: "GET" }, options || {});
     const headers = { Accept: "application/json", Authorization: `Bearer ${state.token}` };
     if (opts.body !== undefined) {
       headers["Content-Type"] = "application/json";
-      opts.body = JSON.stringify(opts.body);
+      opts.body = jsonBody(opts.body);
     }
     const response = await fetch(path, Object.assign(opts, { headers }));
     return readJson(response);
@@ -225,7 +230,7 @@
     const response = await fetch(path, {
       method: "POST",
       headers: { Accept: "text/event-stream", "Content-Type": "application/json", Authorization: `Bearer ${state.token}` },
-      body: JSON.stringify(body),
+      body: jsonBody(body),
     });
     if (!response.ok || !response.body) {
       await readJson(response);

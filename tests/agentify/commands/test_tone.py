@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,12 @@ def test_rules_add_list_remove_and_policy(store: Database, capsys: pytest.Captur
     capsys.readouterr()
     assert main(["rules", "list", "--rm", "RM001"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_text_typed_at_the_command_line_is_kept_in_one_form(
+    store: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rule pasted from a phone with decomposed accents is stored (and matched) as the composed text."""
+    rule = 'xưng em, ký tên "Thu Hà"'
+    assert main(["rules", "add", "--rm", "RM001", unicodedata.normalize("NFD", rule)]) == 0
+    assert json.loads(capsys.readouterr().out)["text"] == rule
