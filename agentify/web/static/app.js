@@ -448,6 +448,13 @@
     if (!message || state.busy) return;
     addMessage("human", el("div", { className: "bubble" }, el("p", { text: message })));
     $("chat-input").value = "";
+    // A typed number or name answers an open "which client?" question (the server resumes it with the text).
+    document.querySelectorAll(".decision-card[data-action='choose_client']:not(.decided)").forEach((card) => {
+      card.classList.add("decided");
+      card.querySelectorAll("button, input").forEach((control) => {
+        control.disabled = true;
+      });
+    });
     let threadId;
     try {
       threadId = await ensureThread();
@@ -568,6 +575,7 @@
         el("button", {
           type: "button",
           className: "button secondary",
+          dataset: { clientId: candidate.client_id },
           text: t("card.pick", { label: candidate.label }),
           onclick: () => resume(card, "edit", { client_id: candidate.client_id }),
         })));

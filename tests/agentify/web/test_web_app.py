@@ -241,6 +241,33 @@ def test_note_is_logged_through_the_confirmation_card(
     screenshot("note_logged")
 
 
+def test_which_client_is_asked_with_buttons_and_a_typed_number_answers_too(
+    browser: WebDriver, live_server: LiveServer, screenshot: Callable[[str], Any]
+) -> None:
+    """Two clients called Minh: the shared question shows the RM's own two as buttons; a click, or typing
+    "1" in the chat, continues the request with that client."""
+    sign_in(browser, live_server)
+    set_language(browser, "en")
+    browser.find_element(By.ID, "new-thread").click()
+    ask(browser, "What should I do next with Nguyen Van Minh?")
+    card = visible(browser, ".decision-card[data-action='choose_client']")
+    choices = card.find_elements(By.CSS_SELECTOR, "button[data-client-id]")
+    assert [button.get_attribute("data-client-id") for button in choices] == ["C0002", "C0003"]
+    assert all("Minh" in button.text for button in choices)
+    assert_fits_the_screen(browser)
+    screenshot("which_client_buttons")
+    ai_before = len(browser.find_elements(By.CSS_SELECTOR, "#messages .message-item.ai"))
+    choices[1].click()
+    bubble = wait_run_end(browser, ai_before)
+    assert "Ông Nguyễn Văn Minh" in bubble.text and "Suggested message:" in bubble.text
+
+    ask(browser, "What should I do next with Nguyen Van Minh?")
+    visible(browser, ".decision-card[data-action='choose_client']:not(.decided)")
+    answered = ask(browser, "1")
+    assert "Anh Nguyễn Văn Minh" in answered.text and "Suggested message:" in answered.text
+    assert not browser.find_elements(By.CSS_SELECTOR, ".decision-card[data-action='choose_client']:not(.decided)")
+
+
 def test_cancelling_the_card_writes_nothing(browser: WebDriver, live_server: LiveServer) -> None:
     sign_in(browser, live_server)
     set_language(browser, "en")
