@@ -60,7 +60,7 @@ from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, 
 from graphs.clarify import CHOOSE_CLIENT_ACTION
 from graphs.context import AgentContext
 from graphs.data_entry.nodes import CONFIRM_ACTION
-from tools.core.text import strip_accents
+from tools.core.text import fold
 from tools.crm.api import CrmApi
 
 logger = logging.getLogger(__name__)
@@ -261,7 +261,7 @@ def normalize_place(value: str | None) -> str | None:
     """A location as compared: trimmed, case- and accent-insensitive, a leading article dropped."""
     if value is None:
         return None
-    text = " ".join(strip_accents(value).casefold().split()).strip(" .,;:!?\"'()")
+    text = fold(value).strip(" .,;:!?\"'()")
     text = _LEADING_ARTICLE.sub("", text)
     return text or None
 

@@ -36,7 +36,7 @@ from typing import Any
 
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, rate, rounded
 from graphs.context import AgentContext
-from tools.core.text import strip_accents
+from tools.core.text import fold
 from tools.reporting.guard import QueryRefused, run_guarded_query
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def validate_case(case: Case) -> list[str]:
 
 def normalize_text(value: str) -> str:
     """A string as compared: trimmed, case- and accent-insensitive, whitespace collapsed."""
-    return " ".join(strip_accents(value).casefold().split())
+    return fold(value)
 
 
 def _number(value: Any) -> float | None:

@@ -45,7 +45,7 @@ from sqlalchemy import text
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Store, Suite, rounded
 from graphs.context import AgentContext
 from tools.core import settings
-from tools.core.text import strip_accents
+from tools.core.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -135,13 +135,13 @@ def validate_case(case: Case) -> list[str]:
 
 def normalize(value: str) -> str:
     """Case-, accent- and punctuation-insensitive, whitespace collapsed (digits and separators kept)."""
-    folded = strip_accents(value).casefold().replace("đ", "d")
+    folded = fold(value)
     return " ".join(re.sub(r"[^\w.,%-]+", " ", folded).split()).strip(" .,")
 
 
 def amounts_in(reason: str) -> list[float]:
     """Money amounts written in a reason: ``3.2 billion``, ``3,2 tỷ``, ``850 triệu``, ``VND 3,200,000,000``."""
-    folded = strip_accents(reason).casefold()
+    folded = fold(reason)
     found: list[float] = []
     for number, unit in _AMOUNT_WITH_UNIT.findall(folded):
         found.append(float(number.replace(",", ".")) * _UNITS[unit])

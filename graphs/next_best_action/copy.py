@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.core.formatting import format_amount, format_date, format_number
-from tools.voice.drafting import category_text
+from tools.crm.vocabulary import category_text
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {

@@ -5,13 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tools.core.formatting import format_amount, format_short_date
+from tools.crm.vocabulary import source_text
 
-SOURCES: dict[str, tuple[str, str]] = {
-    "property_sale": ("property sale", "bán bất động sản"),
-    "business_income": ("business income", "thu nhập kinh doanh"),
-    "salary": ("salary", "lương"),
-    "transfer_internal": ("internal transfer", "chuyển khoản nội bộ"),
-}
 SIGNALS: dict[str, dict[str, str]] = {
     "en": {"idle_cash": "idle cash", "large_inflow": "large inflows", "cd_maturing": "maturing CDs",
            "loan_maturing": "loans ending", "money_out": "money leaving", "inactive": "no recent contact",
@@ -93,11 +88,10 @@ def reason(fact: dict[str, Any], language: str) -> str:
         return templates["idle_cash"].format(parts=joiner.join(parts))
     if kind == "inactive" and fact["days"] is None:
         return templates["never_contacted"]
-    source = SOURCES.get(str(fact.get("source")), (str(fact.get("source") or "").replace("_", " "),) * 2)
     values = {
         "amount": money("amount_vnd") if "amount_vnd" in fact else "",
         "day": format_short_date(fact.get("date")),
-        "source": source[1 if lang == "vi" else 0],
+        "source": source_text(str(fact.get("source") or ""), language),
         "days": fact.get("days"),
         "deposits": money("deposits_vnd") if "deposits_vnd" in fact else "",
         "minimum": money("minimum_vnd") if "minimum_vnd" in fact else "",

@@ -50,8 +50,10 @@ CHUNK_CLIENTS = 2_000
 
 BILLION = 1_000_000_000
 MILLION = 1_000_000
-IDLE_CASH_MIN_VND = 2 * BILLION
-LARGE_INFLOW_MIN_VND = 1 * BILLION
+#: Planted signals, drawn from these ranges: well inside what the bank's rules (tools/signals/thresholds.py, a
+#: layer above) call idle cash and a large inflow, so a planted client is one whatever rounding a rule does.
+PLANTED_IDLE_CASH_VND = (1.1 * (2 * BILLION), 6 * (2 * BILLION))
+PLANTED_INFLOW_VND = (1.05 * BILLION, 15 * BILLION)
 HISTORY_DAYS = 182  # transactions cover about six months
 DIGITAL_WEEKS = 8
 
@@ -1096,13 +1098,13 @@ class _Chunk:
             rest -= savings
 
         if p.signal == "idle_cash":
-            big = _log_uniform(rng, 1.1 * IDLE_CASH_MIN_VND, 6 * IDLE_CASH_MIN_VND)
+            big = _log_uniform(rng, *PLANTED_IDLE_CASH_VND)
             if rng.random() < 0.6:
                 casa = big
             else:
                 savings = big
         elif p.signal == "large_inflow":
-            holdings.inflow = _money(_log_uniform(rng, 1.05 * LARGE_INFLOW_MIN_VND, 15 * BILLION), MILLION)
+            holdings.inflow = _money(_log_uniform(rng, *PLANTED_INFLOW_VND), MILLION)
         elif p.signal == "attrition":
             before = max(casa + savings, _log_uniform(rng, 400 * MILLION, 3 * BILLION))
             moved = before * rng.uniform(0.62, 0.9)

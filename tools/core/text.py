@@ -45,8 +45,8 @@ def fold_words(text: str) -> list[str]:
 
 
 def _fold_char(char: str) -> str:
-    folded = strip_accents(char).lower() if not char.isascii() else char.lower()
-    return folded if len(folded) == 1 else char
+    """One character folded (it may become none, or several: a lone combining mark, "ß")."""
+    return strip_accents(char).lower() if not char.isascii() else char.lower()
 
 
 def fold_chars(text: str) -> str:
@@ -54,7 +54,7 @@ def fold_chars(text: str) -> str:
 
     Whitespace and punctuation stay as they are; give it ``normalize_text`` output.
     """
-    return "".join(_fold_char(char) for char in text)
+    return "".join(folded if len(folded := _fold_char(char)) == 1 else char for char in text)
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class FoldedText:
         chars: list[str] = []
         origin: list[int] = []
         for index, char in enumerate(original):
-            for piece in strip_accents(char).lower() if not char.isascii() else char.lower():
+            for piece in _fold_char(char):
                 chars.append(piece)
                 origin.append(index)
         return cls(original, "".join(chars), tuple(origin))

@@ -40,6 +40,7 @@ from stores.schema import (
 )
 from stores.settings import BANK_TIMEZONE
 from tools.core.formatting import format_amount
+from tools.crm.vocabulary import category_text, source_text
 from tools.signals.thresholds import (
     BILLION,
     BIRTHDAY_WINDOW_DAYS,
@@ -106,20 +107,6 @@ _RELATION_WORDS = {
     "parent": ("A parent; their child also banks with us.", "Là cha mẹ; con cũng giao dịch tại ngân hàng."),
     "child": ("Their parent also banks with us.", "Cha hoặc mẹ cũng giao dịch tại ngân hàng."),
     "sibling": ("A brother or sister also banks with us.", "Anh chị em ruột cũng giao dịch tại ngân hàng."),
-}
-_SOURCE_WORDS = {
-    "property_sale": ("property sale", "bán bất động sản"),
-    "business_income": ("business income", "thu nhập kinh doanh"),
-    "salary": ("salary", "lương"),
-    "transfer_internal": ("internal transfer", "chuyển khoản nội bộ"),
-}
-_COMPLAINT_WORDS = {
-    "card": "thẻ",
-    "fees": "phí",
-    "transfer": "chuyển tiền",
-    "app": "ứng dụng",
-    "service": "chất lượng dịch vụ",
-    "loan": "khoản vay",
 }
 _INCOME_CATEGORIES = ("salary", "pension", "business_income")
 #: Facts about what is happening now weigh more in a profile vector than who the client is (measured: bench).
@@ -604,7 +591,7 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
     # What is happening now.
     amount, category = incoming_7
     if amount >= LARGE_DEPOSIT_MIN_VND:
-        source, source_vi = _SOURCE_WORDS.get(category, (category.replace("_", " "),) * 2)
+        source, source_vi = source_text(category, "en"), source_text(category, "vi")
         words, words_vi = bucket(amount)
         add(
             "large_inflow",
@@ -679,7 +666,7 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
                 f"Last contacted {_plural(max(days, 0), 'day')} ago.",
             )
     for complaint in sorted(row.complaints, key=lambda c: (c.opened_on, c.category)):
-        topic_vi = _COMPLAINT_WORDS.get(complaint.category, complaint.category)
+        topic_vi = category_text(complaint.category, "vi")
         add(
             "complaint",
             f"Has an open complaint about {complaint.category}.",

@@ -23,6 +23,7 @@ from tools.core.formatting import format_amount, format_date, format_number
 from tools.core.language import detect_language
 from tools.core.llm.models import text_call
 from tools.core.text import fold
+from tools.crm.vocabulary import category_text
 from tools.policy.compliance import MISSING_RISK_DISCLAIMER, check_message, enforce_policy
 from tools.signals.triggers import KINDS
 from tools.voice.rm_rules import interpret_rule
@@ -36,7 +37,7 @@ from tools.voice.tone import (
     validate_template,
 )
 
-__all__ = ["DRAFT_KINDS", "ComposedDraft", "DraftRequest", "category_text", "compose_draft", "key_numbers"]
+__all__ = ["DRAFT_KINDS", "ComposedDraft", "DraftRequest", "compose_draft", "key_numbers"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,16 +71,6 @@ MAX_POLICY_CHARS = 800
 SHORT_WORDS = 40
 LONG_WORDS = 75
 _AMOUNT_KINDS = ("cd_maturity", "loan_maturity", "large_deposit", "idle_cash")
-_CATEGORY_VI = {
-    "cd": "chứng chỉ tiền gửi",
-    "savings": "tiết kiệm",
-    "investment": "đầu tư",
-    "insurance": "bảo hiểm",
-    "loan": "khoản vay",
-    "card": "thẻ",
-    "casa": "tài khoản thanh toán",
-    "fees": "phí",
-}
 _MALE_PRONOUNS = {"anh", "ông", "chú", "bác"}
 _BIRTHDAY_EMOJI = " 🎉"
 
@@ -201,12 +192,6 @@ def _salutation(voice: LanguageVoice, settings: _Settings, client: Mapping[str, 
 
 
 # ----- the template engine ---------------------------------------------------------------------
-
-
-def category_text(value: Any, language: str) -> str:
-    """A product category or complaint kind in words of the language ("cd" → "chứng chỉ tiền gửi")."""
-    text = str(value or "")
-    return _CATEGORY_VI.get(text, text) if language == "vi" else text.replace("_", " ")
 
 
 def _cap(text: str) -> str:

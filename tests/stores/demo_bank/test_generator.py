@@ -397,3 +397,12 @@ def test_progress_bar_goes_to_stderr(capsys: pytest.CaptureFixture[str]) -> None
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "200/200" in captured.err
+
+
+def test_planted_signals_are_signals_by_the_banks_own_rules() -> None:
+    """The demo bank (a layer below tools/) plants idle cash and inflows inside what the rules call so."""
+    from stores.demo_bank import generator
+    from tools.signals.thresholds import IDLE_CASH_MIN_VND, LARGE_DEPOSIT_MIN_VND
+
+    assert generator.PLANTED_IDLE_CASH_VND[0] > IDLE_CASH_MIN_VND
+    assert generator.PLANTED_INFLOW_VND[0] > LARGE_DEPOSIT_MIN_VND
