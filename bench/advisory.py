@@ -109,7 +109,7 @@ def bench_size(clients: int, *, model: str, runs: int, with_nba: bool) -> None:
             request, code = PRIORITIZATION_REQUESTS[number % len(PRIORITIZATION_REQUESTS)]
             config: Any = {"configurable": {"thread_id": uuid.uuid4().hex}}
             state = prioritization.invoke({"request": request, "product_code": code}, config, context=context)
-            if not state.get("ranked"):
+            if not (state.get("result") or {}).get("ranked"):
                 logger.warning("prioritization ranked nobody for %r", request)
             return state
 
@@ -124,7 +124,7 @@ def bench_size(clients: int, *, model: str, runs: int, with_nba: bool) -> None:
                 config: Any = {"configurable": {"thread_id": uuid.uuid4().hex}}
                 request = f"Client: {name}, {phone}. What's my next best action?"
                 state = nba.invoke({"request": request}, config, context=context)
-                if not state.get("client_id"):
+                if not (state.get("result") or {}).get("client_id"):
                     logger.warning("next best action resolved no client for %r", request)
                 return state
 
