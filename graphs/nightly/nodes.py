@@ -25,14 +25,10 @@ from graphs.nightly.state import EventTask, NightlyState
 from graphs.turn import turn
 from stores.db import Database
 from stores.settings import BANK_TIMEZONE
-from tools.inbox.drafts import NewDraft, drafted_event_keys, save_drafts
+from tools.inbox.drafts import drafted_event_keys, save_drafts
+from tools.inbox.nightly import draft_for, failure, wave_context
 from tools.inbox.runs import record_done, record_start, run_id_for, started_at
-from tools.knowledge.snippets import policy_snippets, product_sheets
-from tools.policy.compliance import check_message
-from tools.signals.events import EventRules, client_cards, scan_events
-from tools.voice.drafting import DraftRequest, compose_draft
-from tools.voice.personalization import rules_applying, rules_by_rm, tones_for
-from tools.voice.tone import ToneProfile
+from tools.signals.events import EventRules, scan_events
 
 logger = logging.getLogger(__name__)
 
@@ -108,39 +104,10 @@ def route_after_scan(state: NightlyState) -> Literal["gather_context", "finish"]
 
 def gather_context(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str, Any]:
     """The next wave's events with their client cards, RM tones, RM rules and documents, in a few bulk reads."""
-    database = _database(runtime)
     size = max(1, runtime.context.wave_size)
     pending = state.get("pending") or []
-    events, rest = pending[:size], pending[size:]
-    cards = client_cards(database, {event["client_id"] for event in events})
-    rm_ids = {event["rm_id"] for event in events}
-    tones = tones_for(database, rm_ids)
-    rules = rules_by_rm(database, rm_ids)
-    snippets = policy_snippets(database, {event["kind"] for event in events})
-    sheets = product_sheets(database, (str(event["facts"].get("product_code") or "") for event in events))
-    wave: list[EventTask] = []
-    failures: list[dict[str, Any]] = []
-    for event in events:
-        card = cards.get(event["client_id"])
-        tone = tones.get(event["rm_id"])
-        if card is None or tone is None:
-            failures.append({"event_key": event["event_key"], "kind": event["kind"],
-                             "error": "the client or the RM is no longer in the bank"})  # fmt: skip
-            continue
-        documents = list(snippets.get(event["kind"], []))
-        sheet = sheets.get(str(event["facts"].get("product_code") or ""))
-        if sheet is not None:
-            documents.insert(0, sheet)
-        wave.append(
-            EventTask(
-                event=event,
-                client=card,
-                tone=tone.model_dump(mode="json"),
-                rules=rules_applying(rules.get(event["rm_id"], []), card),
-                documents=documents,
-            )
-        )
-    return {"pending": rest, "wave": wave, "failures": failures}
+    wave, failures = wave_context(_database(runtime), pending[:size])
+    return {"pending": pending[size:], "wave": wave, "failures": failures}
 
 
 def route_after_gather_context(state: NightlyState) -> list[Send] | Literal["store_drafts"]:
@@ -151,52 +118,15 @@ def route_after_gather_context(state: NightlyState) -> list[Send] | Literal["sto
     return [Send("draft_event", task) for task in wave]
 
 
-def _channel(client: dict[str, Any]) -> str:
-    return "email" if client.get("preferred_channel") == "email" else "chat"
-
-
 def draft_event(state: EventTask, runtime: Runtime[NightlyContext]) -> dict[str, Any]:
     """Draft one event in the RM's voice, check it against the communication rules; a failure fails this event only."""
-    task = state
-    event, client = task["event"], task["client"]
+    event = state["event"]
     try:
-        draft = compose_draft(
-            DraftRequest(
-                kind=event["kind"],
-                facts=event["facts"],
-                client=client,
-                rm_name=str(client.get("rm_name") or ""),
-                documents=task["documents"],
-            ),
-            ToneProfile.model_validate(task["tone"]),
-            task["rules"],
-            model=runtime.context.chat_model(),
-        )
-        findings = check_message(draft.text, language=draft.language, client=client)
+        return {"wave_drafts": [draft_for(state, runtime.context.chat_model())]}
     except Exception as error:  # one bad event must not stop the night
         logger.warning("nightly: drafting %s failed: %s", event["event_key"], type(error).__name__)
         logger.debug("nightly: drafting %s failed", event["event_key"], exc_info=True)
-        return {"failures": [{"event_key": event["event_key"], "kind": event["kind"], "error": str(error)[:300]}]}
-    flags = sorted({*draft.flags, *(finding.flag for finding in findings)})
-    new = NewDraft(
-        event_key=event["event_key"],
-        rm_id=event["rm_id"],
-        client_id=event["client_id"],
-        kind=event["kind"],
-        scan_date=event["scan_date"],
-        urgency=event["urgency"],
-        value_vnd=int(event["value_vnd"]),
-        facts=event["facts"],
-        channel=draft.channel,
-        client_channel=str(client.get("preferred_channel") or _channel(client)),
-        language=draft.language,
-        subject=draft.subject,
-        body=draft.text,
-        engine=draft.engine,
-        compliance={"flags": flags, "notes": list(draft.notes)},
-        run_id=None,
-    )
-    return {"wave_drafts": [new]}
+        return {"failures": [failure(event, str(error))]}
 
 
 def store_drafts(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from typing_extensions import TypedDict
 
 from graphs.turn import TurnOutput
+from tools.inbox.nightly import EventTask
 
 
 def merge_wave(left: list[dict[str, Any]] | None, right: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -24,16 +25,6 @@ def merge_wave(left: list[dict[str, Any]] | None, right: list[dict[str, Any]] | 
 class NightlyInput(TypedDict, total=False):
     #: The night to scan, ISO ``YYYY-MM-DD`` (bank-local); default: the bank's today.
     date: str
-
-
-class EventTask(TypedDict):
-    """One event with everything its draft needs: what a ``Send`` carries to ``draft_event``."""
-
-    event: dict[str, Any]
-    client: dict[str, Any]
-    tone: dict[str, Any]
-    rules: list[dict[str, Any]]
-    documents: list[dict[str, Any]]
 
 
 class NightlyState(TurnOutput, total=False):

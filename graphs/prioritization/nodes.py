@@ -22,18 +22,17 @@ from prompts import load_prompt
 from tools.core.language import detect_language
 from tools.core.llm.models import structured_call, text_call
 from tools.core.text import fold
-from tools.crm.api import ClientNotFound, CrmApi
+from tools.crm.api import CrmApi
 from tools.knowledge.retrieval import IndexNotReady, search_clients, search_documents
-from tools.policy.eligibility import evaluate
 from tools.products.catalog import ProductTerms, find_product, load_product
 from tools.signals.ranking import (
     IdealClient,
     checked_model_ideal,
+    explain,
     goal_signals,
     product_context,
     profile_text,
     rank_candidates,
-    reason_facts,
     rules_ideal,
 )
 
@@ -178,40 +177,23 @@ def justify(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[
     """Reasons from each top client's 360 view, the chunk ids used, and the answer in the request's language."""
     product = _product(state)
     language = state.get("language") or "en"
-    crm, today = _crm(runtime), runtime.context.resolved_today()
+    crm = _crm(runtime)
     citations = [document["id"] for document in state.get("documents", [])]
-    ids = [item["client_id"] for item in state.get("ranked", [])]
-    standings = crm.standings(ids, today=today)
-    ranked: list[dict[str, Any]] = []
-    full_names: dict[str, str] = {}
-    for item in state.get("ranked", []):
-        try:
-            view = crm.client_360(item["client_id"], today=today)
-        except ClientNotFound:  # reassigned since the search: no longer this RM's
-            continue
-        full_names[item["client_id"]] = str(view.profile.get("full_name") or item["client_id"])
-        standing = standings.get(item["client_id"])
-        facts = reason_facts(view, today, state.get("signals", []), evaluate(product, standing) if standing else [],
-                             product)  # fmt: skip
-        reasons = [copy.reason(fact, language) for fact in facts]
-        ranked.append({"client_id": item["client_id"], "score": item["score"], "reasons": reasons,
-                       "citations": list(citations)})  # fmt: skip
-    names = crm.client_names([*(item["client_id"] for item in ranked), *(e["client_id"] for e in state["excluded"])])
+    explained = explain(crm, state.get("ranked", []), runtime.context.resolved_today(), state.get("signals", []),
+                        product)  # fmt: skip
+    ranked = [{"client_id": item["client_id"], "score": item["score"], "citations": list(citations),
+               "reasons": [copy.reason(fact, language) for fact in item["facts"]]} for item in explained]  # fmt: skip
+    full_names = {item["client_id"]: item["full_name"] for item in explained}
+    names = crm.client_names([*full_names, *(item["client_id"] for item in state.get("excluded", []))])
     subject = copy.subject(product.name if product else None, language)
     fallback = copy.answer(subject, ranked, state.get("excluded", []), names, citations, language)
     result = {"ranked": ranked, "excluded": state.get("excluded", []), "citations": citations,
               "product": state.get("product"), "signals": state.get("signals", []), "engine": state.get("engine"),
               "pseudo_profile": state.get("pseudo_profile", ""), "candidates": state.get("candidates", [])}  # fmt: skip
-    return {
-        "ranked": ranked,
-        **turn(
-            _model_answer(state, runtime, ranked, names, full_names, fallback),
-            result=result,
-            language=language,
-            citations=citations,
-            understood_as=copy.understood_as(subject, state.get("signals", []), language),
-        ),
-    }
+    answer = _model_answer(state, runtime, ranked, names, full_names, fallback)
+    understood = copy.understood_as(subject, state.get("signals", []), language)
+    return {"ranked": ranked, **turn(answer, result=result, language=language, citations=citations,
+                                     understood_as=understood)}  # fmt: skip
 
 
 def finish(state: PrioritizationState) -> dict[str, Any]:

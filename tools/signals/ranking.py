@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 from tools.core.dates import bank_date
 from tools.core.formatting import format_amount
 from tools.core.text import fold
-from tools.crm.api import Client360
-from tools.policy.eligibility import ClientStanding, RuleResult, first_failure
+from tools.crm.api import Client360, ClientNotFound, CrmApi
+from tools.policy.eligibility import ClientStanding, RuleResult, evaluate, first_failure
 from tools.products.catalog import ProductTerms
 from tools.signals.profiles import Essence, bucket
 from tools.signals.thresholds import (
@@ -287,3 +287,21 @@ def reason_facts(
     if not ordered:
         ordered.append({"kind": "profile", "segment": segment, "aum_vnd": int(totals.get("aum_vnd", 0))})
     return ordered[:MAX_REASONS]
+
+
+def explain(
+    crm: CrmApi, ranked: list[dict[str, Any]], today: dt.date, signals: list[str], product: ProductTerms | None
+) -> list[dict[str, Any]]:
+    """The ranked clients that are still the RM's, each with its facts (``reason_facts``) and its full name."""
+    standings = crm.standings([item["client_id"] for item in ranked], today=today)
+    explained: list[dict[str, Any]] = []
+    for item in ranked:
+        try:
+            view = crm.client_360(item["client_id"], today=today)
+        except ClientNotFound:  # reassigned since the search: no longer this RM's
+            continue
+        standing = standings.get(item["client_id"])
+        results = evaluate(product, standing) if standing else []
+        explained.append({**item, "full_name": str(view.profile.get("full_name") or item["client_id"]),
+                          "facts": reason_facts(view, today, signals, results, product)})  # fmt: skip
+    return explained

@@ -20,6 +20,7 @@ from stores.db import Database
 from stores.drafts import Draft, NightlyRun
 from tests.fakes import ScriptedChatModel
 from tools.core.llm.models import use_chat_model
+from tools.inbox import nightly as nightly_engine
 from tools.signals.events import scan_events
 
 NIGHT = dt.date(2025, 10, 24)
@@ -99,7 +100,7 @@ def test_a_killed_run_resumes_where_it_stopped_and_drafts_each_event_once(
     events = scan_events(bank_db, NIGHT)
     assert len(events) >= 3
     composed: list[str] = []
-    real_compose = nodes.compose_draft
+    real_compose = nightly_engine.compose_draft
     real_save = nodes.save_drafts
     saves = {"count": 0}
 
@@ -113,7 +114,7 @@ def test_a_killed_run_resumes_where_it_stopped_and_drafts_each_event_once(
             raise SystemExit("killed")  # the process dies while storing the second wave
         return real_save(database, drafts)
 
-    monkeypatch.setattr(nodes, "compose_draft", counting_compose)
+    monkeypatch.setattr(nightly_engine, "compose_draft", counting_compose)
     monkeypatch.setattr(nodes, "save_drafts", crash_on_second_wave)
     context = _context(bank_db, wave_size=1)
     with open_checkpointer(bank_db) as checkpointer, pytest.raises(SystemExit):
@@ -145,14 +146,14 @@ def _run_ids(database: Database) -> set[str]:
 def test_one_failing_draft_is_counted_and_the_night_goes_on(
     bank_db: Database, compiled: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_compose = nodes.compose_draft
+    real_compose = nightly_engine.compose_draft
 
     def failing_birthdays(request: Any, *args: Any, **kwargs: Any) -> Any:
         if request.kind == "birthday":
             raise RuntimeError("template missing")
         return real_compose(request, *args, **kwargs)
 
-    monkeypatch.setattr(nodes, "compose_draft", failing_birthdays)
+    monkeypatch.setattr(nightly_engine, "compose_draft", failing_birthdays)
     events = scan_events(bank_db, NIGHT)
 
     summary = run_night(compiled, _context(bank_db), NIGHT)
@@ -162,7 +163,7 @@ def test_one_failing_draft_is_counted_and_the_night_goes_on(
     assert summary["drafts_created"] == len(events) - birthdays
     assert all(key.startswith("birthday:") for key in summary["failed_events"])
     # the next run drafts what failed, and only that
-    monkeypatch.setattr(nodes, "compose_draft", real_compose)
+    monkeypatch.setattr(nightly_engine, "compose_draft", real_compose)
     again = run_night(compiled, _context(bank_db), NIGHT)
     assert again["drafts_created"] == birthdays and again["failures"] == 0
 
