@@ -19,10 +19,8 @@ from stores.checkpoints import open_checkpointer
 from stores.db import Database
 from stores.schema import crm_table
 from tests.fakes import ScriptedChatModel
-from tools.core.llm.embeddings import load_embeddings
 from tools.core.llm.models import use_chat_model
 from tools.crm.api import CrmApi
-from tools.knowledge.retrieval import build_indexes
 
 TODAY = dt.date(2025, 10, 24)
 SON_NOTE = (
@@ -61,14 +59,6 @@ def _roles(output: dict[str, Any]) -> list[str]:
 def graph(bank_db: Database) -> Iterator[Any]:
     with open_checkpointer(bank_db) as saver:
         yield builder.compile(checkpointer=saver)
-
-
-@pytest.fixture
-def indexed(bank_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
-    monkeypatch.setenv("AGENTIFY_EMBEDDINGS", "hash")
-    monkeypatch.setenv("AGENTIFY_INDEX_DIR", str(tmp_path / "indexes"))
-    build_indexes(bank_db, today=TODAY, embeddings=load_embeddings())
-    return bank_db
 
 
 def test_prioritization_ranks_only_the_rms_clients(graph: Any, indexed: Database) -> None:

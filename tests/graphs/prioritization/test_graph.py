@@ -18,7 +18,7 @@ from graphs.prioritization.graph import builder
 from stores.db import Database
 from stores.schema import Client
 from tests.fakes import ScriptedChatModel, tool_call_message
-from tools.core.llm.embeddings import LocalE5Embeddings, load_embeddings
+from tools.core.llm.embeddings import LocalE5Embeddings
 from tools.core.llm.models import use_chat_model
 from tools.knowledge.retrieval import build_indexes
 
@@ -29,14 +29,6 @@ PREMIER = "Find top clients for the new 'Premier Invest' account"
 IDLE = "who should I call about idle cash?"
 IDLE_VI = "Tôi nên gọi cho khách hàng nào về tiền nhàn rỗi?"
 TEST_MODEL = "openai:test-model"
-
-
-@pytest.fixture
-def indexed(bank_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
-    monkeypatch.setenv("AGENTIFY_EMBEDDINGS", "hash")
-    monkeypatch.setenv("AGENTIFY_INDEX_DIR", str(tmp_path / "indexes"))
-    build_indexes(bank_db, today=TODAY, embeddings=load_embeddings())
-    return bank_db
 
 
 def _make_balanced(database: Database, client_id: str) -> None:
