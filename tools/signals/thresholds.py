@@ -17,6 +17,8 @@ MILLION = 1_000_000
 MATURITY_WINDOW_DAYS = 30
 #: ...and within this many days it is urgent.
 URGENT_MATURITY_DAYS = 14
+#: "Who should I call today?": a CD or loan maturing within this many days of the plan's last day is on it.
+CALL_PLAN_MATURITY_DAYS = 7
 #: A birthday within this many days is worth a message.
 BIRTHDAY_WINDOW_DAYS = 7
 #: One incoming payment this large is worth a call...
