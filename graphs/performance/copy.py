@@ -29,7 +29,7 @@ NAMES: dict[str, dict[str, str]] = {
         "targets": "Targets", "performance_summary": "Performance vs targets", "open_tasks": "Open tasks",
         "overdue_tasks": "Overdue tasks", "inactive_clients": "Inactive clients",
         "upcoming_maturities": "Upcoming maturities", "client_count": "Clients", "top_clients": "Top clients by AUM",
-        "complaints_open": "Open complaints",
+        "complaints_open": "Open complaints", "client_list": "Clients", "average_aum": "Average AUM per client",
     },
     "vi": {
         "aum": "AUM (tài sản quản lý)", "new_deposits": "Tiền gửi mới", "new_loans": "Giải ngân mới",
@@ -38,6 +38,7 @@ NAMES: dict[str, dict[str, str]] = {
         "overdue_tasks": "Công việc quá hạn", "inactive_clients": "Khách hàng lâu chưa liên hệ",
         "upcoming_maturities": "Sắp đáo hạn", "client_count": "Số khách hàng",
         "top_clients": "Khách hàng có AUM lớn nhất", "complaints_open": "Khiếu nại đang mở",
+        "client_list": "Khách hàng", "average_aum": "AUM trung bình mỗi khách hàng",
     },
 }  # fmt: skip
 WORDS: dict[str, dict[str, str]] = {
@@ -61,6 +62,10 @@ WORDS: dict[str, dict[str, str]] = {
         "matures": "matures",
         "missing": "—",
         "understood_model": "Your question, answered by a query the model wrote",
+        "list": "list",
+        "vs_target": "vs target, percent of target",
+        "top": "top {n}",
+        "of_clients": "your {n} client{s}",
     },
     "vi": {
         "help": 'Tôi chưa hiểu câu hỏi này. Tôi có thể trả lời về: {metrics}. Ví dụ: "AUM của tôi là bao nhiêu?", '
@@ -82,6 +87,10 @@ WORDS: dict[str, dict[str, str]] = {
         "matures": "đáo hạn",
         "missing": "chưa có",
         "understood_model": "Câu hỏi của anh/chị, trả lời bằng truy vấn do mô hình viết",
+        "list": "danh sách",
+        "vs_target": "so với chỉ tiêu, tỷ lệ phần trăm",
+        "top": "top {n}",
+        "of_clients": "{n} khách hàng của anh/chị",
     },
 }
 REFUSALS_VI = {
@@ -123,6 +132,8 @@ def cut_short(language: str) -> str:
 def _title(query: ReportQuery, language: str) -> str:
     words = WORDS[_lang(language)]
     title = NAMES[_lang(language)].get(query.metric, query.metric)
+    if query.metric == "aum" and query.filters.get("per") == "client":
+        title = NAMES[_lang(language)]["average_aum"]
     if query.metric == "top_clients" and query.filters.get("rank_by") == "loan":
         title = words["top_by_loan"]
     if query.filters.get("segment"):
@@ -138,13 +149,38 @@ def _period_text(query: ReportQuery, language: str) -> str:
     return f", {query.period.label}"
 
 
+#: The semantic layer's period names in Vietnamese (its labels are English).
+PERIODS_VI = {
+    "today": "hôm nay", "yesterday": "hôm qua", "this week": "tuần này", "last week": "tuần trước",
+    "this month": "tháng này", "last month": "tháng trước", "this quarter": "quý này", "last quarter": "quý trước",
+    "year to date": "từ đầu năm", "this year": "năm nay", "last year": "năm ngoái",
+}  # fmt: skip
+_LAST_DAYS = re.compile(r"^last (\d+) days$")
+
+
+def period_words(query: ReportQuery, language: str) -> str:
+    """The period a query covers, in words of the language ("last week" / "tuần trước"), with its dates."""
+    if query.period is None or (query.metric in POINT_IN_TIME and query.filters.get("onboarded") != "in_period"):
+        return ""
+    name = query.period.label.split(" (")[0]
+    if language == "vi":
+        days = _LAST_DAYS.match(name)
+        name = f"{days.group(1)} ngày qua" if days else PERIODS_VI.get(name, name)
+    return f"{name} ({format_short_date(query.period.start)} – {format_short_date(query.period.end)})"
+
+
 def understood_as(query: ReportQuery, language: str) -> str:
-    """The rules' reading in one line: the measure, its breakdown and filters, the period."""
+    """The rules' reading in one line, in the words the coverage check reads: the measure and its filters, the
+    breakdown, a list or a count, the comparison with a target, the period."""
     words = WORDS[_lang(language)]
     parts = [_title(query, language)]
+    if query.metric in ("targets", "performance_summary"):
+        parts.append(words["vs_target"])
     if query.group_by in ("segment", "month"):
         parts.append(words[f"by_{query.group_by}"])
-    period = _period_text(query, language).strip(" ,()")
+    if query.metric in LIST_METRICS and query.filters.get("output") not in ("count", "sum"):
+        parts.append(words["list"] if not query.limit else words["top"].format(n=query.limit))
+    period = period_words(query, language)
     if period:
         parts.append(period)
     return " · ".join(parts)
@@ -232,6 +268,8 @@ def rules_answer(
         noun = words["account"] if count == 1 else words["accounts"]
         total = format_amount(item.get("amount_vnd") or 0, language)
         return f"{title}{period}: {total} ({count} {noun})", None
+    if metric == "aum" and query.filters.get("per") == "client":
+        return _average_answer(query, title, columns, rows, language)
     if query.filters.get("output") == "count" or metric not in LIST_METRICS:
         if query.group_by in ("segment", "month") and len(columns) == 2:
             items = [(str(row[0]), float(row[1] or 0)) for row in rows]
@@ -244,6 +282,29 @@ def rules_answer(
     lines = [_list_line(metric, _row_dict(columns, row), language) for row in rows]
     more = " (+)" if truncated else ""
     return f"{title}{period}: {len(rows)}{more}\n{bullet_list(lines, language)}", None
+
+
+def clients_phrase(count: int, language: str) -> str:
+    return WORDS[_lang(language)]["of_clients"].format(n=count, s="" if count == 1 else "s")
+
+
+def _average_answer(
+    query: ReportQuery, title: str, columns: list[str], rows: list[list[Any]], language: str
+) -> tuple[str, str | None]:
+    """The average per client, with how many clients it is over (per segment: a line and a bar each)."""
+    items = [_row_dict(columns, row) for row in rows]
+    if query.group_by == "segment":
+        lines = [
+            f"{item['segment']}: {format_amount(item['avg_aum'], language)} "
+            f"({clients_phrase(int(item['clients']), language)})"
+            for item in items
+        ]
+        by = WORDS[_lang(language)]["by_segment"]
+        bars = [(str(item["segment"]), float(item["avg_aum"] or 0)) for item in items]
+        return f"{title} {by}:\n{bullet_list(lines, language)}", _chart(f"{title} {by}", bars, language, True)
+    item = items[0]
+    count = int(item.get("clients") or 0)
+    return f"{title}: {format_amount(item.get('avg_aum') or 0, language)} ({clients_phrase(count, language)})", None
 
 
 def model_answer(columns: list[str], rows: list[list[Any]], language: str) -> tuple[str, str | None]:

@@ -19,7 +19,7 @@ from langgraph.runtime import Runtime
 from graphs.context import AgentContext
 from graphs.performance import copy
 from graphs.performance.state import PerformanceState
-from graphs.turn import read_text, turn
+from graphs.turn import covered, read_text, turn
 from tools.core.language import detect_language
 from tools.core.llm.models import structured_call, text_call
 from tools.crm.api import CrmApi
@@ -262,4 +262,5 @@ def answer(state: PerformanceState) -> dict[str, Any]:
         text += "\n" + copy.cut_short(language)
     result = {"columns": columns, "rows": rows, "truncated": truncated, "sql": state.get("sql"), "engine": engine,
               "refused": False, "refusal_reason": None}  # fmt: skip
-    return turn(text, result=result, language=language, chart_svg=chart, understood_as=understood)
+    answered = turn(text, result=result, language=language, chart_svg=chart, understood_as=understood)
+    return covered(state["question"], answered)

@@ -58,6 +58,7 @@ METRICS: dict[str, str] = {
     "client_count": "Number of clients (optionally by segment, or only those onboarded in the period).",
     "top_clients": "The N clients (default 5) with the largest AUM.",
     "complaints_open": "Open complaints (list, or a count).",
+    "client_list": "Your clients (optionally of one segment) with their AUM, largest first.",
 }
 
 #: The metrics that have targets in the ``targets`` table.
@@ -79,6 +80,7 @@ POINT_IN_TIME = frozenset(
         "client_count",
         "top_clients",
         "complaints_open",
+        "client_list",
     }
 )
 DEFAULT_TOP = 5
@@ -179,11 +181,12 @@ METRIC_COLUMNS: dict[str, dict[str, list[str]]] = {
     },
     "client_count": {"clients": [*_CLIENTS, "onboarded_on"]},
     "top_clients": {"clients": _CLIENTS, "accounts": ["client_id", "kind", "status", "balance_vnd"]},
+    "client_list": {"clients": _CLIENTS, "accounts": ["client_id", "kind", "status", "balance_vnd"]},
 }
 #: Metrics whose values are money, and those answered as a list of rows.
 MONEY_METRICS = frozenset({"aum", "new_deposits", "new_loans"})
 LIST_METRICS = frozenset({"open_tasks", "overdue_tasks", "complaints_open", "inactive_clients",
-                          "upcoming_maturities", "top_clients"})  # fmt: skip
+                          "upcoming_maturities", "top_clients", "client_list"})  # fmt: skip
 
 
 def columns_for(query: ReportQuery) -> dict[str, list[str]]:
@@ -523,6 +526,9 @@ _SEGMENT_WORDS: dict[str, re.Pattern[str]] = {
     "Gold": re.compile(r"\bgold\b"),
     "Standard": re.compile(r"\b(standard|pho thong)\b"),
 }
+_AVERAGE = re.compile(r"\b(average|avg|mean|per client|trung binh|binh quan|moi khach)\b")
+_LIST_WORDS = re.compile(r"\b(list|show|who are|which|liet ke|danh sach|nhung khach|la ai|gom nhung ai)\b")
+_CLIENT_WORDS = re.compile(r"\b(clients?|customers?|khach hang|khach|kh)\b")
 _NEW_CLIENTS = re.compile(r"\b(new clients?|clients? onboarded|onboarded|khach hang moi|khach moi)\b")
 _FOLLOW_UP = re.compile(r"^(and|what about|how about|and for|same for|con|the con|va|vay con|con voi)\b")
 
@@ -578,6 +584,17 @@ def parse_question(
         metric = _detect_metric(folded)
     if metric is None and group_by and "segment" not in filters and re.search(r"\b(clients?|khach)", folded):
         metric = "client_count"
+    counting = _COUNT_INTENT.search(folded) is not None
+    if (
+        metric == "client_count"
+        and not counting
+        and group_by is None
+        and not _NEW_CLIENTS.search(folded)
+        and ("segment" in filters or _LIST_WORDS.search(folded))
+    ):
+        metric = "client_list"  # "my Diamond clients", "list my clients": who they are, not how many
+    if metric is None and "segment" in filters and _CLIENT_WORDS.search(folded) and previous is None:
+        metric = "client_count" if counting else "client_list"
 
     if metric is None:
         if previous is None:
@@ -593,6 +610,8 @@ def parse_question(
             language=language,
         )
 
+    if metric == "aum" and _AVERAGE.search(folded):
+        filters["per"] = "client"
     if metric in COUNTABLE and _COUNT_INTENT.search(folded):
         filters["output"] = "count"
     if metric == "upcoming_maturities":
@@ -770,14 +789,39 @@ def _summary_sql(query: ReportQuery, dialect: str) -> str:
     return " UNION ALL ".join(parts)
 
 
+def _client_aum_sql(query: ReportQuery, columns: str = "") -> str:
+    """Each of the RM's clients (of the segment asked) with their AUM, zero for a client with none."""
+    aum = f"CASE WHEN a.status = 'active' AND a.kind IN ({_kinds(AUM_KINDS)}) THEN a.balance_vnd END"
+    return (
+        f"SELECT c.id AS client_id{columns}, c.segment, COALESCE(SUM({aum}), 0) AS aum FROM clients c "
+        f"LEFT JOIN accounts a ON a.client_id = c.id WHERE c.rm_id = :rm_id{_segment_filter(query)} "
+        f"GROUP BY c.id{columns}, c.segment"
+    )
+
+
+def _average_aum_sql(query: ReportQuery) -> str:
+    """AUM per client (every client counts, one without assets as zero), and how many clients, per segment if asked."""
+    per_client = _client_aum_sql(query)
+    if query.group_by == "segment":
+        return (
+            f"WITH per_client AS ({per_client}) SELECT segment, ROUND(AVG(aum)) AS avg_aum, COUNT(*) AS clients "
+            f"FROM per_client GROUP BY segment ORDER BY avg_aum DESC, segment"
+        )
+    return f"WITH per_client AS ({per_client}) SELECT ROUND(AVG(aum)) AS avg_aum, COUNT(*) AS clients FROM per_client"
+
+
 def build_sql(query: ReportQuery, dialect: str) -> str:
     """The one read query that answers ``query``, with ``:rm_id``/``:today`` for the guard to bind."""
     dialect = _check_dialect(dialect)
     metric = query.metric
     segment = _segment_filter(query)
     count = query.filters.get("output") == "count"
+    if metric == "aum" and query.filters.get("per") == "client":
+        return _average_aum_sql(query)
     if metric in ("aum", "new_deposits", "new_loans", "client_contacts"):
         return _flow_sql(query, dialect)
+    if metric == "client_list":
+        return f"{_client_aum_sql(query, ', c.full_name')} ORDER BY aum DESC, c.id"
     if metric == "targets":
         return _targets_sql(query, dialect)
     if metric == "performance_summary":

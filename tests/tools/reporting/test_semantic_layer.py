@@ -450,3 +450,23 @@ def test_monthly_trend_executes(bank_db: Database) -> None:
     sql = build_sql(parse_question("new deposits by month this year", TODAY), bank_db.dialect)
     rows = run_guarded_query(bank_db, sql, rm_id="RM001", today=TODAY).rows
     assert rows == [["2025-10", 120_000_000]]  # A0004, opened 2025-10-03; the rest opened in earlier years
+
+
+def test_average_aum_is_per_client_and_counts_every_client(bank_db: Database) -> None:
+    [row] = ask(bank_db, "average AUM of my Diamond clients")
+    # C0001 holds 1.85B, C0004 (Diamond too) holds nothing active: both count, the average is halved.
+    assert (row["avg_aum"], row["clients"]) == (925_000_000, 2)
+    [vi] = ask(bank_db, "AUM trung bình mỗi khách hàng")
+    assert (vi["avg_aum"], vi["clients"]) == (AUM_RM001 / 4, 4)
+    by_segment = {row["segment"]: (row["avg_aum"], row["clients"]) for row in ask(bank_db, "average AUM by segment")}
+    assert by_segment == {"Platinum": (2_600_000_000, 1), "Diamond": (925_000_000, 2), "Gold": (120_000_000, 1)}
+    assert one(bank_db, "AUM of my Diamond clients") == 1_850_000_000  # without "average", still the total
+
+
+def test_a_segment_of_clients_is_listed_not_counted(bank_db: Database) -> None:
+    rows = ask(bank_db, "Diamond clients")
+    assert [(row["full_name"], row["aum"]) for row in rows] == [("Pham Van Son", 1_850_000_000), ("Lê Thị Oanh", 0)]
+    assert [row["client_id"] for row in ask(bank_db, "danh sách khách hàng của tôi")] == ["C0003", "C0001", "C0002",
+                                                                                        "C0004"]  # fmt: skip
+    assert one(bank_db, "how many diamond clients") == 2
+    assert [row["client_id"] for row in ask(bank_db, "Diamond clients", rm_id="RM002")] == ["C0101"]  # never RM001's
