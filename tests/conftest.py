@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from stores.db import Database
 from stores.fixtures import load_fixture
+from tools.core.llm.embeddings import LocalE5Embeddings
 from tools.core.llm.models import clear_model_cache
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -98,3 +99,9 @@ def bank_db(any_db: Database, small_bank: dict[str, Any]) -> Database:
     """The small two-RM bank, loaded on each backend."""
     load_fixture(any_db, small_bank)
     return any_db
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> LocalE5Embeddings:
+    """The embedded multilingual-e5 model, loaded once per test process."""
+    return LocalE5Embeddings()

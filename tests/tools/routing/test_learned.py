@@ -1,0 +1,58 @@
+"""The learned router: shipped weights that match their corpus, and a classifier that reads meaning and form."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graphs import registry
+from tools.core.llm.embeddings import LocalE5Embeddings
+from tools.routing import learned
+from tools.routing.learned import LearnedRouter, RouterNotReady
+
+
+def test_the_shipped_weights_match_the_corpus_and_know_every_intent() -> None:
+    manifest = json.loads(learned.MANIFEST.read_text(encoding="utf-8"))
+    assert manifest["corpus_sha256"] == learned.corpus_hash(), f"retrain: {learned.REBUILD}"
+    assert manifest["settings"] == learned._settings(), f"retrain: {learned.REBUILD}"
+    examples = learned.read_examples()
+    assert manifest["examples"] == len(examples) and len({e["text"] for e in examples}) == len(examples)
+    with np.load(learned.WEIGHTS) as shipped:
+        assert list(shipped["intents"]) == sorted({*registry.intents(), "other"})
+        assert shipped["weights"].shape == (384 + learned.HASH_DIM, len(shipped["intents"]))
+    for intent in (*registry.intents(), "other"):  # every label is taught with enough phrasings
+        assert manifest["per_intent"][intent] >= 150, intent
+
+
+def test_out_of_date_weights_are_refused_not_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    corpus = tmp_path / "examples.jsonl"
+    corpus.write_text('{"text": "hello", "intent": "other"}\n', encoding="utf-8")
+    monkeypatch.setattr(learned, "EXAMPLES", corpus)
+    monkeypatch.setattr(learned, "_router", None)
+    with pytest.raises(RouterNotReady, match="out of date"):
+        learned.shipped_router()
+
+
+def test_surface_features_read_through_accents_case_and_invisible_characters() -> None:
+    plain = learned.surface_features("AUM cua toi thang nay")
+    assert np.allclose(plain, learned.surface_features("AUM của tôi tháng này"))
+    assert np.allclose(plain, learned.surface_features("AU\u200bM CỦA TÔI tháng\u00ad này"))
+    assert abs(float(np.linalg.norm(plain)) - 1.0) < 1e-6
+    assert not learned.surface_features("").any()
+
+
+def test_a_router_learns_from_examples_and_says_how_sure_it_is(embeddings: LocalE5Embeddings) -> None:
+    examples = [
+        {"text": "what is my AUM this month", "intent": "performance_report"},
+        {"text": "tổng AUM của em tháng này", "intent": "performance_report"},
+        {"text": "draft a birthday message for Ms Lan", "intent": "drafting"},
+        {"text": "soạn tin chúc mừng sinh nhật chị Hoa", "intent": "drafting"},
+    ]
+    router = LearnedRouter.from_examples(examples, embeddings)
+    reading = router.read("AUM cua toi thang nay bao nhieu")
+    assert reading.best == "performance_report" and reading.margin > 0.3
+    assert abs(sum(p for _, p in reading.ranked) - 1.0) < 1e-5
+    assert reading.probability("drafting") == reading.ranked[1][1]
