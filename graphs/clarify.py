@@ -23,13 +23,12 @@ from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from graphs.context import AgentContext
-from graphs.hitl import HumanInterrupt, ask_human, human_interrupt
+from graphs.hitl import CHOOSE_CLIENT_ACTION, HumanInterrupt, ask_human, human_interrupt
 from graphs.turn import turn
 from tools.core.text import fold_words, normalize_phone
 from tools.crm.api import ClientMatch, ClientNotFound, CrmApi
 from tools.crm.resolution import resolve_client
 
-CHOOSE_CLIENT_ACTION = "choose_client"
 #: The runtime's own config key for the run's checkpointer (set whenever the run can be resumed).
 _CHECKPOINTER_KEY = "__pregel_checkpointer"
 

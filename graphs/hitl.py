@@ -15,6 +15,11 @@ from typing_extensions import TypedDict
 
 ResponseType = Literal["accept", "ignore", "response", "edit"]
 
+#: The cards that ask the RM a question (a button, a typed number or words answer it), not for a confirmation.
+CHOOSE_CLIENT_ACTION = "choose_client"
+CHOOSE_INTENT_ACTION = "choose_intent"
+QUESTION_ACTIONS = frozenset({CHOOSE_CLIENT_ACTION, CHOOSE_INTENT_ACTION})
+
 
 class ActionRequest(TypedDict):
     action: str

@@ -40,8 +40,10 @@ class UseCase:
     intent: str | None = None
     #: The eval suites that measure it (``python -m evals run SUITE``).
     suites: tuple[str, ...] = ()
-    #: One line each for the co-pilot's help: what it does and an example, per language.
-    help: Mapping[str, str] = field(default_factory=dict)
+    #: What it does, per language ("rank which of your clients to call for a product").
+    does: Mapping[str, str] = field(default_factory=dict)
+    #: An example request, per language: in the help and the web app's suggestions.
+    example: Mapping[str, str] = field(default_factory=dict)
     #: What a message routed here asks for, as the routing model is told (English, one line).
     routes: str = ""
     #: In the chat: ``turn`` starts fresh each message (its pauses resume on the thread); ``thread`` keeps its
@@ -51,6 +53,12 @@ class UseCase:
     @property
     def built(self) -> bool:
         return self.module is not None
+
+    def help(self, language: str) -> str:
+        """One line of the co-pilot's help: what it does and an example."""
+        lang = "vi" if language == "vi" else "en"
+        does, example = self.does.get(lang, ""), self.example.get(lang, "")
+        return f'{does} — "{example}"' if does and example else does
 
     def reachable(self, surface: Surface) -> bool:
         return self.built and surface in self.surfaces
@@ -74,59 +82,132 @@ def _surfaces(*names: Surface) -> frozenset[Surface]:
 
 
 USE_CASES: tuple[UseCase, ...] = (
-    UseCase(
-        "copilot", "graphs.copilot.graph", "message", _surfaces("studio", "threads"),
-        help={"en": "", "vi": ""},
-    ),
+    UseCase("copilot", "graphs.copilot.graph", "message", _surfaces("studio", "threads"), suites=("intent",)),
     UseCase(
         "prioritization", "graphs.prioritization.graph", "request", _surfaces("chat", "studio", "langserve"),
         intent="prioritization", suites=("prioritization",),
-        routes='which of my clients to call or offer a product to (a ranked list), e.g. "top clients for X"',
-        help={
-            "en": 'rank which of your clients to call for a product — "Top clients for Premier Invest"',
-            "vi": 'xếp hạng khách hàng nên gọi cho một sản phẩm — "Khách hàng nào phù hợp với Premier Invest?"',
-        },
+        routes="which of my clients to call or offer something to (a ranked list for a product or goal), "
+               "or whom to call today",
+        does={"en": "plan your calls today, or rank which of your clients to call for a product",
+              "vi": "lên danh sách gọi hôm nay, hoặc xếp hạng khách hàng nên gọi cho một sản phẩm"},
+        example={"en": "Who should I call today?", "vi": "Hôm nay em nên gọi cho ai?"},
     ),
     UseCase(
         "next_best_action", "graphs.next_best_action.graph", "request", _surfaces("chat", "studio", "langserve"),
         intent="next_best_action", suites=("next_best_action",),
-        routes='what to do next with one named client, e.g. "what should I do with Mr Son?"',
-        help={
-            "en": 'suggest the next best action for a client — "What should I do with Mr Son?"',
-            "vi": 'gợi ý hành động tiếp theo với một khách hàng — "Nên làm gì với anh Sơn?"',
-        },
+        routes="what to do next with one named client",
+        does={"en": "suggest the next best action for a client", "vi": "gợi ý hành động tiếp theo với một khách hàng"},
+        example={"en": "What should I do with Mr Son?", "vi": "Nên làm gì với anh Sơn?"},
     ),
     UseCase(
         "performance", "graphs.performance.graph", "question", _surfaces("chat", "studio", "langserve"),
         intent="performance_report", suites=("performance",), memory="thread",
-        routes="a figure or report about the manager's own book (AUM, deposits, loans, counts, this/last month)",
-        help={
-            "en": 'report on your book — "My AUM this month", "How many new deposits this month?"',
-            "vi": 'báo cáo kết quả — "Doanh số tháng này", "AUM của tôi tháng này"',
-        },
+        routes="a figure, count, list or report about the manager's own book (AUM, deposits, loans, contacts, "
+               "targets, tasks, maturities, clients matching a condition)",
+        does={"en": "report on your book", "vi": "báo cáo kết quả"},
+        example={"en": "My AUM this month", "vi": "AUM của tôi tháng này"},
     ),
     UseCase(
         "data_entry", "graphs.data_entry.graph", "note", _surfaces("chat", "studio", "threads"),
         intent="data_entry", suites=("data_entry",),
-        routes="a note about a meeting or call that already happened, to be logged (often with follow-ups to schedule)",
-        help={
-            "en": 'log a meeting note into the CRM — "Met Mr Son at a coffee house, call him next Tuesday"',
-            "vi": 'ghi nhận ghi chú cuộc gặp vào CRM — "Gặp chị Lan ở văn phòng, hẹn gọi lại thứ Sáu"',
-        },
+        routes="a note about a meeting, call or chat that already happened, to be logged (often with follow-ups)",
+        does={"en": "log a meeting note into the CRM", "vi": "ghi nhận ghi chú cuộc gặp vào CRM"},
+        example={"en": "Met Mr Son at a coffee house, call him next Tuesday",
+                 "vi": "Gặp chị Lan ở văn phòng, hẹn gọi lại thứ Sáu"},
     ),
     UseCase(
         "drafting", "graphs.drafting.graph", "request", _surfaces("chat", "studio"),
         intent="drafting", suites=("tone",),
-        routes="write a message (birthday wish, email, SMS) to one named client",
-        help={
-            "en": 'draft a message — "Draft a birthday message for Mr Son"',
-            "vi": 'soạn tin nhắn — "Soạn tin chúc mừng sinh nhật anh Sơn"',
-        },
+        routes="write a message (birthday wish, email, SMS, Zalo) to one named client",
+        does={"en": "draft a message", "vi": "soạn tin nhắn"},
+        example={"en": "Draft a birthday message for Mr Son", "vi": "Soạn tin chúc mừng sinh nhật anh Sơn"},
     ),
     UseCase("nightly", "graphs.nightly.graph", "date", _surfaces("studio"), suites=("events",)),
-    # Announced, not built yet: its suite measures the communication check every draft already passes.
-    UseCase("compliance_check", None, "message", _surfaces("chat", "studio"), intent="compliance_check",
-            suites=("compliance",)),
+    # Announced, not built yet: the chat knows them and says honestly that they are coming.
+    UseCase(
+        "briefing", None, "request", _surfaces("chat", "studio", "langserve"), intent="briefing",
+        routes="a quick briefing on one client before a call or meeting",
+        does={"en": "a briefing on a client before a call", "vi": "tóm tắt về khách hàng trước cuộc gọi"},
+        example={"en": "Brief me on Ms Lan, I'm calling her in 2 minutes",
+                 "vi": "Tóm tắt giúp em về chị Lan, em sắp gọi chị"},
+    ),
+    UseCase(
+        "attrition_scan", None, "request", _surfaces("chat", "studio", "langserve"), intent="attrition_scan",
+        routes="which clients are at risk of leaving (flight risk, money moving out, churn)",
+        does={"en": "a scan of your clients at risk of leaving", "vi": "rà soát khách hàng có nguy cơ rời bỏ"},
+        example={"en": "Scan my portfolio for flight risks", "vi": "Khách nào có nguy cơ rời bỏ ngân hàng?"},
+    ),
+    UseCase(
+        "scenario", None, "request", _surfaces("chat", "studio", "langserve"), intent="scenario",
+        routes="a goal-based financial model for a client (save an amount for a goal in some years, options)",
+        does={"en": "goal-based scenario modelling", "vi": "mô phỏng kịch bản theo mục tiêu tài chính"},
+        example={"en": "Client An wants to save 2 billion for a down payment in 3 years. Model this.",
+                 "vi": "Anh An muốn tích lũy 2 tỷ mua nhà trong 3 năm, lập phương án giúp em"},
+    ),
+    UseCase(
+        "product_qa", None, "question", _surfaces("chat", "studio", "langserve"), intent="product_qa",
+        routes="a question about the bank's products or policies (eligibility, rates, fees, rules, comparisons)",
+        does={"en": "answers on products and policies, with sources", "vi": "giải đáp về sản phẩm và chính sách"},
+        example={"en": "What's the eligibility for Green Biz vs the standard business loan?",
+                 "vi": "Điều kiện vay Green Biz khác gì khoản vay kinh doanh thường?"},
+    ),
+    UseCase(
+        "product_search", None, "query", _surfaces("chat", "studio", "langserve"), intent="product_search",
+        routes="find products that fit a described need (no client named)",
+        does={"en": "product search from a described need", "vi": "tìm sản phẩm theo nhu cầu"},
+        example={"en": "A card with lounge access for someone who flies to Singapore monthly",
+                 "vi": "Thẻ nào có phòng chờ sân bay cho khách hay bay?"},
+    ),
+    UseCase(
+        "recommendation", None, "request", _surfaces("chat", "studio", "langserve"), intent="recommendation",
+        routes="which products to recommend or offer to one named client or their family",
+        does={"en": "product recommendations for a client and their family",
+              "vi": "gợi ý sản phẩm cho khách hàng và gia đình"},
+        example={"en": "What should I offer Ms Lan?", "vi": "Nên chào sản phẩm gì cho chị Lan?"},
+    ),
+    UseCase(
+        "market_intelligence", None, "request", _surfaces("chat", "studio", "langserve"),
+        intent="market_intelligence",
+        routes="market news or market moves and which of my clients they affect",
+        does={"en": "market news that affects your clients", "vi": "tin thị trường ảnh hưởng tới khách hàng"},
+        example={"en": "What market news today affects my clients?",
+                 "vi": "Tin thị trường hôm nay ảnh hưởng khách nào của em?"},
+    ),
+    UseCase(
+        "inbox_triage", None, "request", _surfaces("chat", "studio", "langserve"), intent="inbox_triage",
+        routes="summarize or prioritize my unread client messages and draft replies",
+        does={"en": "triage of your unread client messages", "vi": "phân loại tin nhắn khách hàng chưa đọc"},
+        example={"en": "Summarize my unread client messages and prioritize them",
+                 "vi": "Tóm tắt tin nhắn khách chưa đọc giúp em"},
+    ),
+    UseCase(
+        "portfolio_review", None, "request", _surfaces("chat", "studio", "langserve"),
+        intent="portfolio_review",
+        routes="prepare a review document or deck for a client meeting",
+        does={"en": "a client review deck", "vi": "bộ tài liệu rà soát danh mục cho khách"},
+        example={"en": "Prepare my Q4 review deck for Mr Binh", "vi": "Chuẩn bị tài liệu review quý 4 cho anh Bình"},
+    ),
+    UseCase(
+        "compliance_check", None, "message", _surfaces("chat", "studio", "langserve"),
+        intent="compliance_check", suites=("compliance",),
+        routes="check a message or draft for compliance (promises, disclaimers, suitability)",
+        does={"en": "a compliance check of a message", "vi": "kiểm tra tuân thủ cho tin nhắn"},
+        example={"en": "Check this message for compliance: …", "vi": "Kiểm tra giúp em tin nhắn này có ổn không: …"},
+    ),
+    UseCase(
+        "recurring_task", None, "request", _surfaces("chat", "studio", "langserve"), intent="recurring_task",
+        routes="create a reminder or a recurring task (without logging a meeting)",
+        does={"en": "reminders and recurring tasks that close themselves",
+              "vi": "nhắc việc và việc định kỳ tự đóng"},
+        example={"en": "Remind me to check Mr Son's loan every Monday and Friday until it's approved",
+                 "vi": "Nhắc em kiểm tra hồ sơ vay của anh Sơn mỗi thứ Hai và thứ Sáu đến khi duyệt"},
+    ),
+    UseCase(
+        "gap_analysis", None, "request", _surfaces("chat", "studio", "langserve"), intent="gap_analysis",
+        routes="why I am behind on a goal or target and what drives the gap",
+        does={"en": "why you are behind on a goal", "vi": "phân tích vì sao chưa đạt chỉ tiêu"},
+        example={"en": "I'm behind on my New Deposits goal. Why?", "vi": "Sao em chưa đạt chỉ tiêu huy động?"},
+    ),
 )  # fmt: skip
 
 
@@ -160,6 +241,20 @@ def by_intent(intent: str) -> UseCase | None:
 def intents() -> list[str]:
     """Every intent label the co-pilot can route to, built or announced."""
     return [entry.intent for entry in USE_CASES if entry.intent and "chat" in entry.surfaces]
+
+
+def announced(surface: Surface = "chat") -> list[UseCase]:
+    """The use cases listed for ``surface`` that are not built yet (the chat says they are coming)."""
+    return [entry for entry in USE_CASES if not entry.built and surface in entry.surfaces]
+
+
+def suggestions() -> list[dict[str, Any]]:
+    """What the empty chat offers to click: each built chat use case's example, in both languages."""
+    return [
+        {"intent": entry.intent, "text": dict(entry.example), "does": dict(entry.does)}
+        for entry in reachable("chat")
+        if entry.example
+    ]
 
 
 def suites() -> dict[str, str]:

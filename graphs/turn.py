@@ -12,7 +12,9 @@ from typing import Any, Literal
 
 from typing_extensions import TypedDict
 
+from graphs.hitl import QUESTION_ACTIONS
 from tools.core.text import normalize_text
+from tools.routing.coverage import uncovered
 
 Status = Literal[
     #: The room answered (a report, a ranking, a draft, an explanation).
@@ -103,7 +105,7 @@ def turn_of(output: dict[str, Any]) -> dict[str, Any]:
 def paused_status(card: dict[str, Any]) -> Status:
     """How a turn stands while it waits on ``card`` (a ``HumanInterrupt``): a question, or a confirmation."""
     action = str((card.get("action_request") or {}).get("action") or "")
-    return "needs_clarification" if action == "choose_client" else "awaiting_confirmation"
+    return "needs_clarification" if action in QUESTION_ACTIONS else "awaiting_confirmation"
 
 
 def pending_card(output: dict[str, Any]) -> dict[str, Any] | None:
@@ -128,3 +130,25 @@ def status_of(output: dict[str, Any]) -> Status:
         return paused_status(card)
     status: Status = output.get("status") or "answered"
     return status
+
+
+#: The note an answer carries when it could not honour words of the request.
+NOT_APPLIED = {
+    "en": "Not applied: {words}. I can't use {what} here yet, so the answer above does not take {what} into account.",
+    "vi": "Chưa áp dụng: {words}. Ở đây tôi chưa xử lý được {what}, nên câu trả lời trên chưa tính đến {what}.",
+}
+_THAT = {"en": ("that", "those"), "vi": ("điều này", "các điều này")}
+
+
+def covered(request: str, output: dict[str, Any]) -> dict[str, Any]:
+    """The coverage check: a modifier of the request (a segment, "average", "by product", "last week", "list"…)
+    that the answer's ``understood_as`` does not carry is named in the answer, never silently dropped."""
+    missing = uncovered(request, str(output.get("understood_as") or ""))
+    if not missing or output.get("status") not in ("answered", None):
+        return output
+    lang = "vi" if output.get("language") == "vi" else "en"
+    words = ", ".join(f"“{concept.words}”" for concept in missing)
+    what = _THAT[lang][0 if len(missing) == 1 else 1]
+    note = NOT_APPLIED[lang].format(words=words, what=what)
+    result = {**(output.get("result") or {}), "not_applied": [concept.key for concept in missing]}
+    return {**output, "answer": f"{output.get('answer') or ''}\n\n⚠ {note}".strip(), "result": result}

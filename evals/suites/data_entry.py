@@ -57,9 +57,9 @@ from typing import Any
 from langgraph.types import Command
 
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, micro_f1, rate, rounded
-from graphs.clarify import CHOOSE_CLIENT_ACTION
 from graphs.context import AgentContext
 from graphs.data_entry.nodes import CONFIRM_ACTION
+from graphs.hitl import CHOOSE_CLIENT_ACTION
 from tools.core.text import fold
 from tools.crm.api import CrmApi
 

@@ -42,8 +42,8 @@ from langgraph.types import Command
 
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, rate, rounded
 from evals.suites.prioritization import prepare, use_indexes
-from graphs.clarify import CHOOSE_CLIENT_ACTION
 from graphs.context import AgentContext
+from graphs.hitl import CHOOSE_CLIENT_ACTION
 
 logger = logging.getLogger(__name__)
 

@@ -25,12 +25,18 @@ class CopilotOutput(TurnOutput, total=False):
 class CopilotState(CopilotOutput, total=False):
     #: The RM's latest message (the input); the conversation itself is ``messages``.
     message: str
-    #: "rules" or "model": who chose the intent.
+    #: "rules", "learned", "model", "follow-up" or "rm" (the RM chose a button): who chose the intent.
     intent_engine: str
+    #: When two readings were too close to call: the intents offered as buttons, best first.
+    intent_options: list[str]
+    #: The RM's answer to the "which did you mean?" card.
+    intent_decision: dict[str, Any] | None
+    #: How long the routing took.
+    routing_ms: float
 
 
 class IntentChoice(BaseModel):
-    """The model's reading of what the RM asks for: one label of the registry's (or ``other``)."""
+    """The model's choice among the close readings: one label of the registry's (or ``other``)."""
 
     intent: str = Field(description="the use case the message asks for")
 

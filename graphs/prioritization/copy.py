@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.core.formatting import format_amount, format_short_date
+from tools.core.formatting import format_amount, format_day, format_short_date
 from tools.crm.vocabulary import source_text
 
 SIGNALS: dict[str, dict[str, str]] = {
@@ -23,7 +23,7 @@ WORDS: dict[str, dict[str, str]] = {
         "left_out": "Left out by policy:",
         "sources": "Sources: ",
         "cannot_rank": "Cannot rank clients yet: {error}. Run `agentify index build`.",
-        "understood": "Your clients to call for {subject} · {signals}",
+        "understood": "A list of your top {n} clients to call for {subject} · {signals}",
         "language_name": "English",
     },
     "vi": {
@@ -33,7 +33,7 @@ WORDS: dict[str, dict[str, str]] = {
         "left_out": "Loại theo chính sách:",
         "sources": "Nguồn: ",
         "cannot_rank": "Chưa thể xếp hạng khách hàng: {error}. Hãy chạy `agentify index build`.",
-        "understood": "Khách hàng nên gọi cho {subject} · {signals}",
+        "understood": "Danh sách {n} khách hàng nên gọi trước cho {subject} · {signals}",
         "language_name": "Vietnamese",
     },
 }
@@ -133,12 +133,104 @@ def cannot_rank(error: str, language: str) -> str:
     return WORDS[_lang(language)]["cannot_rank"].format(error=error)
 
 
-def understood_as(subject_text: str, signals: list[str], language: str) -> str:
+def understood_as(subject_text: str, signals: list[str], top_n: int, language: str) -> str:
     names = SIGNALS[_lang(language)]
     return WORDS[_lang(language)]["understood"].format(
-        subject=subject_text, signals=", ".join(names.get(signal, signal) for signal in signals)
+        n=top_n, subject=subject_text, signals=", ".join(names.get(signal, signal) for signal in signals)
     )
 
 
 def language_name(language: str) -> str:
     return WORDS[_lang(language)]["language_name"]
+
+
+# ----- the day plan ("who should I call today?") ---------------------------------------------------------------
+
+PLAN: dict[str, dict[str, str]] = {
+    "en": {
+        "today": "today", "tomorrow": "tomorrow", "this_week": "this week",
+        "head": "Your calls for {window} ({dates}), {count} client{plural}, most pressing first:",
+        "more": "…and {count} more.",
+        "nothing": "Nothing due {window} ({dates}): no open complaint, unread message, task due, maturity within "
+                   "{days} days or birthday among your clients. For a product, ask e.g. “Top clients for Premier "
+                   "Invest”.",
+        "understood": "A list of your calls for {window} ({dates}): open complaints, unread messages, tasks due, "
+                      "maturities within {days} days, birthdays",
+        "complaint": "open complaint since {since}: {summary}",
+        "urgent_message": "urgent unread {channel} of {received_on}: “{subject}”",
+        "message": "unread {channel} of {received_on}: “{subject}”",
+        "task_overdue": "overdue task (due {due_on}): {title}",
+        "task_due": "task due {due_on}: {title}",
+        "maturity_soon": "{account} of {amount} matures on {on} (in {days_left} days)",
+        "maturity": "{account} of {amount} matures on {on} (in {days_left} days)",
+        "birthday_today": "birthday today ({age})",
+        "birthday": "birthday on {on} ({age})",
+        "cd_maturity": "CD", "loan_maturity": "loan",
+    },
+    "vi": {
+        "today": "hôm nay", "tomorrow": "ngày mai", "this_week": "tuần này",
+        "head": "Danh sách gọi {window} ({dates}), {count} khách hàng{plural}, việc gấp trước:",
+        "more": "…và {count} khách hàng khác.",
+        "nothing": "Không có việc gì đến hạn {window} ({dates}): không có khiếu nại đang mở, tin nhắn chưa đọc, việc "
+                   "đến hạn, khoản đáo hạn trong {days} ngày hay sinh nhật nào. Để tìm khách cho một sản phẩm, hãy "
+                   "hỏi ví dụ “Khách hàng nào phù hợp với Premier Invest?”.",
+        "understood": "Danh sách khách hàng cần gọi {window} ({dates}): khiếu nại đang mở, tin nhắn chưa đọc, việc "
+                      "đến hạn, khoản đáo hạn trong {days} ngày, sinh nhật",
+        "complaint": "khiếu nại đang mở từ {since}: {summary}",
+        "urgent_message": "tin {channel} khẩn chưa đọc ngày {received_on}: “{subject}”",
+        "message": "tin {channel} chưa đọc ngày {received_on}: “{subject}”",
+        "task_overdue": "việc quá hạn (hạn {due_on}): {title}",
+        "task_due": "việc đến hạn {due_on}: {title}",
+        "maturity_soon": "{account} {amount} đáo hạn ngày {on} (còn {days_left} ngày)",
+        "maturity": "{account} {amount} đáo hạn ngày {on} (còn {days_left} ngày)",
+        "birthday_today": "sinh nhật hôm nay ({age} tuổi)",
+        "birthday": "sinh nhật ngày {on} ({age} tuổi)",
+        "cd_maturity": "Tiền gửi có kỳ hạn", "loan_maturity": "Khoản vay",
+    },
+}  # fmt: skip
+#: Clients listed in the answer; the rest are counted ("…and 4 more") and all are in the result.
+PLAN_SHOWN = 10
+
+
+def _plan_dates(first: str, last: str, language: str) -> str:
+    if first == last:
+        return format_day(first, language)
+    return f"{format_day(first, language)} – {format_day(last, language)}"
+
+
+def plan_reason(reason: dict[str, Any], language: str) -> str:
+    """One reason to call, as the RM reads it."""
+    words = PLAN[_lang(language)]
+    values = {key: format_short_date(value) if key in ("since", "received_on", "due_on", "on") else value
+              for key, value in reason.items()}  # fmt: skip
+    if "amount_vnd" in reason:
+        values["amount"] = format_amount(reason["amount_vnd"], language)
+    if "account" in reason:
+        values["account"] = words[reason["account"]]
+    if "subject" in reason:
+        subject = " ".join(str(reason["subject"]).split())
+        values["subject"] = subject if len(subject) <= 60 else subject[:57] + "…"
+    return words[reason["kind"]].format(**values)
+
+
+def day_plan(
+    plan: list[dict[str, Any]], names: dict[str, str], window: str, first: str, last: str, days: int, language: str
+) -> str:
+    """The plan, one numbered line per client with every reason; or what was checked when nothing is due."""
+    words = PLAN[_lang(language)]
+    when, dates = words[window], _plan_dates(first, last, language)
+    if not plan:
+        return words["nothing"].format(window=when, dates=dates, days=days)
+    plural = "s" if len(plan) != 1 and _lang(language) == "en" else ""
+    lines = [words["head"].format(window=when, dates=dates, count=len(plan), plural=plural)]
+    for position, entry in enumerate(plan[:PLAN_SHOWN], 1):
+        reasons = "; ".join(plan_reason(reason, language) for reason in entry["reasons"])
+        lines.append(f"{position}. {names.get(entry['client_id'], entry['client_id'])}: {reasons}")
+    if len(plan) > PLAN_SHOWN:
+        lines.append(words["more"].format(count=len(plan) - PLAN_SHOWN))
+    return "\n".join(lines)
+
+
+def day_plan_understood(window: str, first: str, last: str, days: int, language: str) -> str:
+    words = PLAN[_lang(language)]
+    return words["understood"].format(window=words[window], dates=_plan_dates(first, last, language), days=days)

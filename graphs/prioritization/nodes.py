@@ -17,7 +17,7 @@ from langgraph.runtime import Runtime
 from graphs.context import AgentContext
 from graphs.prioritization import copy
 from graphs.prioritization.state import CANDIDATES_K, DEFAULT_TOP_N, POLICY_K, PrioritizationState
-from graphs.turn import read_text, turn
+from graphs.turn import covered, read_text, turn
 from prompts import load_prompt
 from tools.core.language import detect_language
 from tools.core.llm.models import structured_call, text_call
@@ -25,16 +25,19 @@ from tools.core.text import fold
 from tools.crm.api import CrmApi
 from tools.knowledge.retrieval import IndexNotReady, search_clients, search_documents
 from tools.products.catalog import ProductTerms, find_product, load_product
+from tools.signals.day_plan import day_plan, plan_window
 from tools.signals.ranking import (
     IdealClient,
     checked_model_ideal,
     explain,
     goal_signals,
+    named_signals,
     product_context,
     profile_text,
     rank_candidates,
     rules_ideal,
 )
+from tools.signals.thresholds import CALL_PLAN_MATURITY_DAYS
 
 logger = logging.getLogger(__name__)
 
@@ -60,17 +63,42 @@ def _resolve_product(request: str, code: str, runtime: Runtime[AgentContext]) ->
     return find_product(database, request)
 
 
-def retrieve_documents(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """The product (by code, else by name in the request), its index entry and the policy chunks that apply."""
+def read_request(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """The product (by code, else by name in the request) and whether the request is a day plan: no product
+    and no selling goal ("who should I call today?") is answered from the RM's events, not by a ranking."""
     request = read_text(state["request"])
     product = _resolve_product(request, (state.get("product_code") or "").strip(), runtime)
-    update: dict[str, Any] = {
+    return {
         "request": request,
         "language": detect_language(request),
         "product": asdict(product) if product else None,
-        "documents": [],
+        "day_plan": product is None and not named_signals(request),
         "error": None,
     }
+
+
+def route_after_read_request(state: PrioritizationState) -> Literal["plan_day", "retrieve_documents"]:
+    return "plan_day" if state.get("day_plan") else "retrieve_documents"
+
+
+def plan_day(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Whom to call today (tomorrow, this week): the RM's complaints, unread messages, tasks, maturities and
+    birthdays (``tools.signals.day_plan``), one line per client."""
+    language = state.get("language") or "en"
+    today = runtime.context.resolved_today()
+    window, first, last = plan_window(state["request"], today)
+    plan = day_plan(runtime.context.database(), runtime.context.rm_id, today, first, last)
+    names = _crm(runtime).client_names([entry["client_id"] for entry in plan])
+    days = (last - today).days + CALL_PLAN_MATURITY_DAYS
+    answer = copy.day_plan(plan, names, window, first.isoformat(), last.isoformat(), days, language)
+    understood = copy.day_plan_understood(window, first.isoformat(), last.isoformat(), days, language)
+    result = {"plan": plan, "window": window, "from": first.isoformat(), "to": last.isoformat(), "ranked": []}
+    return covered(state["request"], turn(answer, result=result, language=language, understood_as=understood))
+
+
+def retrieve_documents(state: PrioritizationState) -> dict[str, Any]:
+    """The product's index entry and the policy chunks that apply."""
+    request, product = state["request"], _product(state)
     try:
         documents = []
         if product is not None:  # its own entry only
@@ -80,8 +108,8 @@ def retrieve_documents(state: PrioritizationState, runtime: Runtime[AgentContext
         documents += [{"kind": "policy", **asdict(hit)} for hit in search_documents("policy", query, POLICY_K)]
     except IndexNotReady as error:
         logger.warning("prioritization cannot search: %s", error)
-        return {**update, "error": str(error)}
-    return {**update, "documents": documents}
+        return {"documents": [], "error": str(error)}
+    return {"documents": documents}
 
 
 def route_after_retrieve_documents(state: PrioritizationState) -> Literal["synthesize", "finish"]:
@@ -191,9 +219,10 @@ def justify(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[
               "product": state.get("product"), "signals": state.get("signals", []), "engine": state.get("engine"),
               "pseudo_profile": state.get("pseudo_profile", ""), "candidates": state.get("candidates", [])}  # fmt: skip
     answer = _model_answer(state, runtime, ranked, names, full_names, fallback)
-    understood = copy.understood_as(subject, state.get("signals", []), language)
-    return {"ranked": ranked, **turn(answer, result=result, language=language, citations=citations,
-                                     understood_as=understood)}  # fmt: skip
+    top_n = state.get("top_n") or DEFAULT_TOP_N
+    understood = copy.understood_as(subject, state.get("signals", []), top_n, language)
+    output = turn(answer, result=result, language=language, citations=citations, understood_as=understood)
+    return {"ranked": ranked, **covered(state["request"], output)}
 
 
 def finish(state: PrioritizationState) -> dict[str, Any]:

@@ -24,6 +24,8 @@ class PrioritizationState(TurnOutput, total=False):
     request: Required[str]
     product_code: str | None
     top_n: int | None
+    #: No product and no selling goal: answer with the day plan from the RM's events.
+    day_plan: bool
     #: The product the request is about (``tools.products.catalog.ProductTerms`` as a dict), or None for a goal.
     product: dict[str, Any] | None
     #: Retrieved chunks: {"id", "kind", "title", "section", "text", "score"}.

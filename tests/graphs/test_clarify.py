@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from langgraph.types import Command
 
 from agentify.app import create_app
-from graphs.clarify import CHOOSE_CLIENT_ACTION
 from graphs.context import AgentContext
+from graphs.hitl import CHOOSE_CLIENT_ACTION
 from graphs.next_best_action.graph import builder as next_best_action
 from graphs.turn import pending_card, status_of
 from stores.checkpoints import open_checkpointer

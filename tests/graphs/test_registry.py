@@ -20,16 +20,27 @@ from graphs.turn import TURN_KEYS, TurnOutput
 from stores.checkpoints import open_checkpointer
 from stores.db import Database
 from tests.drivers import PROJECT_ROOT
-from tests.fakes import ScriptedChatModel
 from tests.http import bearer
-from tools.core.llm.models import use_chat_model
+from tools.core.llm.embeddings import LocalE5Embeddings
 from tools.crm.auth import issue_token
+from tools.routing import router
+from tools.routing.learned import LearnedRouter
 
 ECHO = registry.UseCase(
     "echo", "tests.graphs.echo_room.graph", "request", frozenset({"chat", "studio", "threads", "langserve"}),
     intent="echo", suites=("echo",), routes="repeat what the manager said",
-    help={"en": 'repeat what you say — "echo hello"', "vi": 'nhắc lại lời anh/chị — "echo xin chào"'},
+    does={"en": "repeat what you say", "vi": "nhắc lại lời anh/chị"}, example={"en": "echo hello", "vi": "echo xin chào"},
 )  # fmt: skip
+#: What the teachers would add to the router's corpus beside the registry line (a few here; hundreds shipped).
+ECHO_EXAMPLES = [
+    {"text": "repeat after me: hello", "intent": "echo"},
+    {"text": "say back what I typed", "intent": "echo"},
+    {"text": "nhắc lại câu này giúp em", "intent": "echo"},
+    {"text": "My AUM this month", "intent": "performance_report"},
+    {"text": "how many deposits matured last week", "intent": "performance_report"},
+    {"text": "top clients for Premier Invest", "intent": "prioritization"},
+    {"text": "who should I call for the new bond", "intent": "prioritization"},
+]
 
 
 @pytest.fixture
@@ -66,24 +77,23 @@ def test_unknown_use_cases_are_named_with_the_ones_there_are() -> None:
 
 
 def test_a_new_room_is_reachable_everywhere_with_one_registry_line(
-    with_echo: registry.UseCase, bank_db: Database
+    with_echo: registry.UseCase, bank_db: Database, embeddings: LocalE5Embeddings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Studio and the eval runner.
     assert registry.langgraph_config()["graphs"]["echo"] == "./tests/graphs/echo_room/graph.py:graph"
     assert registry.suites()["echo"] == "evals.suites.echo"
-    # The chat: a node of its own, in the help, routed to by a (scripted) model that may name it.
+    # The chat: a node of its own, in the help, routed to once the corpus has examples of it.
     builder = copilot_graph.build()
     assert "echo" in builder.nodes
-    context = AgentContext(rm_id="RM001", model="openai:test-model", database_url=bank_db.portable_url)
-    model = ScriptedChatModel(script=[{"intent": "echo"}])
-    with open_checkpointer(bank_db) as saver, use_chat_model(model, "openai:test-model"):
+    monkeypatch.setattr(router, "shipped_router", lambda: LearnedRouter.from_examples(ECHO_EXAMPLES, embeddings))
+    context = AgentContext(rm_id="RM001", database_url=bank_db.portable_url)
+    with open_checkpointer(bank_db) as saver:
         chat = builder.compile(checkpointer=saver)
         config: dict[str, Any] = {"configurable": {"thread_id": f"echo-{uuid.uuid4().hex}"}}
         output = chat.invoke({"message": "repeat after me: xin chào"}, config, context=context)
     assert (output["intent"], output["answer"]) == ("echo", "You said: repeat after me: xin chào")
-    assert "echo" in model.prompt_texts()[0]  # the routing model was told about it
     help_output = copilot_graph.nodes.other({"language": "en"})
-    assert 'repeat what you say — "echo hello"' in help_output["answer"]
+    assert '- repeat what you say — "echo hello"' in help_output["answer"]
     # HTTP threads and LangServe, on a server started after the line was added.
     auth = bearer(issue_token(bank_db, "RM001"))
     with TestClient(create_app(bank_db)) as client:

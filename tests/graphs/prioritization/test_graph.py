@@ -179,3 +179,27 @@ def test_the_funnel_with_the_real_embeddings_model(
     premier = run(bank_db, PREMIER, product_code="PREMIER_INVEST")
     assert "C0003" in _ids(premier["ranked"]) and _excluded(premier)["C0004"] == "complaint"
     assert set(_ids(premier["candidates"])) == RM001
+
+
+@pytest.mark.parametrize(
+    ("request_text", "head"),
+    [("who should I call today?", "Your calls for today (Fri 24/10/2025), 2 clients"),
+     ("Hôm nay em nên gọi cho ai?", "Danh sách gọi hôm nay (Thứ 6 24/10/2025), 2 khách hàng")],
+)  # fmt: skip
+def test_who_to_call_today_is_a_day_plan_not_a_ranking(bank_db: Database, request_text: str, head: str) -> None:
+    output = run(bank_db, request_text)  # no index needed: the plan reads the RM's events
+    assert output["status"] == "answered" and output["answer"].startswith(head)
+    assert _ids(output["plan"]) == ["C0004", "C0002"] and output["ranked"] == []
+    assert "Lê Thị Oanh" in output["answer"] and "C0004" not in output["answer"]
+    assert output["understood_as"].startswith(
+        ("A list of your calls for today", "Danh sách khách hàng cần gọi hôm nay")
+    )
+
+
+def test_a_goal_or_a_product_is_still_ranked(indexed: Database) -> None:
+    assert "plan" not in run(indexed, IDLE) and run(indexed, IDLE)["ranked"]
+
+
+def test_a_modifier_the_plan_cannot_apply_is_named(bank_db: Database) -> None:
+    output = run(bank_db, "who should I call today among my Diamond clients?")
+    assert "Not applied: “Diamond”" in output["answer"] and output["not_applied"] == ["segment:Diamond"]
