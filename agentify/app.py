@@ -96,6 +96,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     app.include_router(service.router)
     app.include_router(crm.router)
     app.include_router(threads.router)
+    app.include_router(threads.copilot_router)
     app.include_router(drafts_api.router)
     langserve_routes.register(app, store)
     add_web_app(app)

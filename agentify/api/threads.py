@@ -390,6 +390,23 @@ STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+class Suggestion(BaseModel):
+    """One request the empty chat offers to click, in both languages, and what its use case does."""
+
+    intent: str
+    text: dict[str, str]
+    does: dict[str, str]
+
+
+#: The co-pilot's own small routes (beside the threads it runs on).
+copilot_router = APIRouter(prefix="/api/copilot", tags=["threads"], dependencies=[Depends(current_rm)])
+
+
+@copilot_router.get("/suggestions", summary="What the empty chat offers to click (from the registry, EN and VI)")
+def suggestions() -> list[Suggestion]:
+    return [Suggestion.model_validate(item) for item in registry.suggestions()]
+
+
 @router.post("", status_code=201, summary="Start a thread (co-pilot chat or one data-entry note)")
 def create_thread(rm_id: CurrentRm, database: StoreDep, request: Request, body: ThreadCreate) -> ThreadCreated:
     _graph(_runtime(request), body.graph)  # 503 now rather than on the first run

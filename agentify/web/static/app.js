@@ -16,6 +16,7 @@
     threadId: null,
     busy: false,
     view: "chat",
+    suggestions: [],
   };
 
   const $ = (id) => document.getElementById(id);
@@ -125,22 +126,7 @@
     return svg;
   }
 
-  // ----- structured results ------------------------------------------------------------------
-
-  const HIDDEN_COLUMNS = new Set(["citations", "similarity", "source_text"]);
-  const PREFERRED_COLUMNS = ["rank", "client_name", "full_name", "name", "client", "client_id", "label", "segment", "score",
-    "value_vnd", "aum_vnd", "amount_vnd", "value", "reason", "reasons", "action", "why", "urgency", "due_on"];
-
-  function firstTable(result) {
-    if (!result || typeof result !== "object") return null;
-    if (Array.isArray(result)) return result.length && typeof result[0] === "object" ? { name: "", rows: result } : null;
-    for (const [name, value] of Object.entries(result)) {
-      if (Array.isArray(value) && value.length && value.every((row) => row && typeof row === "object" && !Array.isArray(row))) {
-        return { name, rows: value };
-      }
-    }
-    return null;
-  }
+  // ----- cells ---------------------------------------------------------------------------------
 
   function cellText(key, value) {
     if (value === null || value === undefined) return t("card.none");
@@ -149,30 +135,6 @@
     if (Array.isArray(value)) return value.map((item) => (typeof item === "object" ? JSON.stringify(item) : item)).join("; ");
     if (typeof value === "object") return JSON.stringify(value);
     return String(value);
-  }
-
-  function renderResult(result) {
-    const table = firstTable(result);
-    if (!table && (!result || typeof result !== "object" || !Object.keys(result).length)) return null;
-    const box = el("div", { className: "result" });
-    if (table) {
-      const keys = [...new Set(table.rows.flatMap((row) => Object.keys(row)))];
-      // Plain values and lists of plain values (e.g. reasons) read well in a cell; nested objects stay in the details.
-      const readable = (value) => value !== null && value !== undefined &&
-        (typeof value !== "object" || (Array.isArray(value) && value.every((item) => typeof item !== "object")));
-      const shown = keys.filter((key) => !HIDDEN_COLUMNS.has(key) && table.rows.some((row) => readable(row[key])));
-      const columns = [...PREFERRED_COLUMNS.filter((key) => shown.includes(key)), ...shown.filter((key) => !PREFERRED_COLUMNS.includes(key))].slice(0, 6);
-      const head = el("tr", {}, el("th", { scope: "col", text: "#" }), columns.map((key) => el("th", { scope: "col", text: window.I18N.has(`col.${key}`) ? t(`col.${key}`) : key.replace(/_/g, " ") })));
-      const body = table.rows.slice(0, 20).map((row, index) =>
-        el("tr", {}, el("td", { text: String(index + 1) }), columns.map((key) => el("td", { text: cellText(key, row[key]) }))));
-      box.append(
-        el("h3", { i18n: "result.heading" }),
-        el("div", { className: "table-scroll" }, el("table", { className: "result-table", dataset: { list: table.name } }, el("thead", {}, head), el("tbody", {}, body))),
-      );
-    }
-    const details = el("details", {}, el("summary", { i18n: "chat.details" }), el("pre", { text: JSON.stringify(result, null, 2) }));
-    box.append(details);
-    return box;
   }
 
   // ----- HTTP --------------------------------------------------------------------------------
@@ -281,6 +243,8 @@
     if (remember) sessionStorage.setItem(LANGUAGE_KEY, chosen);
     if (state.me) showWho();
     if (state.view === "inbox" && state.me) loadInbox();
+    if (state.me) renderSuggestions();
+    document.querySelectorAll(".decision-card[data-action='choose_intent']").forEach((card) => card.repaint && card.repaint());
     refreshBadge();
   }
 
@@ -309,6 +273,7 @@
       $("app-view").hidden = false;
       $("sign-out").hidden = false;
       showView("chat");
+      loadSuggestions();
       $("chat-input").focus();
     } catch (error) {
       state.token = null;
@@ -349,6 +314,36 @@
   }
 
   // ----- chat --------------------------------------------------------------------------------
+
+  // The empty chat offers what the co-pilot can do, as requests to click (the registry's examples).
+  async function loadSuggestions() {
+    try {
+      state.suggestions = await api("/api/copilot/suggestions");
+    } catch (error) {
+      state.suggestions = [];
+    }
+    renderSuggestions();
+  }
+
+  function renderSuggestions() {
+    const box = $("suggestions");
+    const empty = !$("messages").children.length;
+    const language = window.I18N.language;
+    box.replaceChildren(el("h2", { className: "suggestions-title", i18n: "chat.suggestionsTitle" }),
+      el("div", { className: "suggestion-list" }, (state.suggestions || []).map((item) => {
+        const text = item.text[language] || item.text.en;
+        return el("button", {
+          type: "button", className: "button secondary suggestion", dataset: { intent: item.intent },
+          title: item.does[language] || item.does.en || "", text,
+          onclick: () => sendMessage(text),
+        });
+      })));
+    box.hidden = !empty || !(state.suggestions || []).length;
+  }
+
+  function hideSuggestions() {
+    $("suggestions").hidden = true;
+  }
 
   function addMessage(role, content) {
     const item = el(
@@ -421,16 +416,21 @@
     }
   }
 
+  // The answer once, as text (names, not ids), with the line that says what was understood and computed.
   function renderEnd(data) {
     const nodes = [];
+    if (data.interrupt && data.interrupt.action_request) {
+      // The run waits on a card: the card below says it all; the bubble only says what it waits for.
+      return [el("p", { className: `status status-${data.status}`, dataset: { status: data.status || "" }, text: label("status", data.status) })];
+    }
+    if (data.understood_as && data.status !== "awaiting_confirmation" && data.status !== "needs_clarification") {
+      nodes.push(el("p", { className: "understood", dataset: { understood: "" } },
+        el("span", { className: "understood-label", i18n: "chat.understood" }), " ", data.understood_as));
+    }
     if (data.answer) nodes.push(renderText(data.answer));
     else if (data.status && window.I18N.has(`status.${data.status}`)) nodes.push(el("p", { text: t(`status.${data.status}`) }));
     const chart = safeSvg(data.chart_svg);
     if (chart) nodes.push(el("figure", { className: "chart-box" }, chart));
-    if (data.status !== "awaiting_confirmation") {
-      const result = renderResult(data.result);
-      if (result) nodes.push(result);
-    }
     if (data.status && data.status !== "answered") nodes.push(el("p", { className: `status status-${data.status}`, dataset: { status: data.status }, text: label("status", data.status) }));
     return nodes;
   }
@@ -448,8 +448,9 @@
     if (!message || state.busy) return;
     addMessage("human", el("div", { className: "bubble" }, el("p", { text: message })));
     $("chat-input").value = "";
-    // A typed number or name answers an open "which client?" question (the server resumes it with the text).
-    document.querySelectorAll(".decision-card[data-action='choose_client']:not(.decided)").forEach((card) => {
+    // A typed number or name answers an open question card (the server resumes it with the text).
+    hideSuggestions();
+    document.querySelectorAll(".decision-card.question:not(.decided)").forEach((card) => {
       card.classList.add("decided");
       card.querySelectorAll("button, input").forEach((control) => {
         control.disabled = true;
@@ -507,6 +508,7 @@
   function renderCard(request) {
     const action = request && request.action_request ? request.action_request.action : "";
     if (action === "choose_client") return renderChooseClient(request);
+    if (action === "choose_intent") return renderChooseIntent(request);
     const config = request.config || {};
     const args = (request.action_request && request.action_request.args) || {};
     const interaction = args.interaction || args;
@@ -569,7 +571,7 @@
 
   function renderChooseClient(request) {
     const args = request.action_request.args || {};
-    const card = el("section", { className: "decision-card", "aria-label": t("card.chooseHeading"), dataset: { action: "choose_client" } });
+    const card = el("section", { className: "decision-card question", "aria-label": t("card.chooseHeading"), dataset: { action: "choose_client" } });
     const choices = el("div", { className: "card-actions" },
       (args.candidates || []).map((candidate) =>
         el("button", {
@@ -584,6 +586,28 @@
     if (!request.config || request.config.allow_ignore !== false) {
       card.append(el("div", { className: "card-actions" }, button("card.cancel", () => resume(card, "ignore", null), { className: "button danger", dataset: { decision: "ignore" } })));
     }
+    return card;
+  }
+
+  // "Which did you mean?": the close readings as buttons, in the interface's language; a typed number or words
+  // in the chat answer it too.
+  function renderChooseIntent(request) {
+    const args = request.action_request.args || {};
+    const card = el("section", { className: "decision-card question", "aria-label": t("card.whichHeading"), dataset: { action: "choose_intent" } });
+    const choices = el("div", { className: "card-actions choices" });
+    const paint = () => {
+      choices.replaceChildren(...(args.choices || []).map((choice, index) =>
+        el("button", {
+          type: "button",
+          className: "button secondary",
+          dataset: { intent: choice.intent },
+          text: `${index + 1}. ${(choice.labels && choice.labels[window.I18N.language]) || choice.label || choice.intent}`,
+          onclick: () => resume(card, "edit", { intent: choice.intent }),
+        })));
+    };
+    paint();
+    card.repaint = paint;
+    card.append(el("h3", { i18n: "card.whichHeading" }), el("p", { className: "muted", i18n: "card.whichHelp" }), choices);
     return card;
   }
 
@@ -847,6 +871,7 @@
       state.threadId = null;
       delete $("messages").dataset.threadId;
       $("messages").replaceChildren();
+      renderSuggestions();
       $("chat-input").focus();
     });
     $("chat-form").addEventListener("submit", (event) => {
@@ -864,7 +889,7 @@
   }
 
   // Exposed for the unit check (pure helpers only).
-  window.AgentifyApp = { safeSvg, renderText, renderResult, firstTable };
+  window.AgentifyApp = { safeSvg, renderText, renderEnd };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

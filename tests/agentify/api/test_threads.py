@@ -318,3 +318,31 @@ def test_a_decomposed_note_is_read_and_written_like_the_composed_one(
     for card in (composed, decomposed):
         card.pop("occurred_at")
     assert decomposed == composed and cards[0]["description"] == cards[1]["description"]
+
+
+TIE = "look into Pham Van Son for me"
+
+
+@pytest.mark.skipif(not COPILOT_INSTALLED, reason="graphs/copilot is not in this checkout")
+def test_two_close_readings_pause_on_a_question_that_a_typed_number_answers(
+    client: TestClient, rm1: dict[str, str], embeddings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tools.routing import router
+    from tools.routing.learned import LearnedRouter
+
+    tiny = LearnedRouter.from_examples(
+        [{"text": TIE, "intent": "recommendation"}, {"text": TIE, "intent": "next_best_action"},
+         {"text": "what is my AUM", "intent": "performance_report"}], embeddings)  # fmt: skip
+    monkeypatch.setattr(router, "shipped_router", lambda: tiny)
+    thread_id = new_thread(client, rm1, graph="copilot")
+    end = client.post(f"/api/threads/{thread_id}/runs/wait", json={"input": {"message": TIE}}, headers=rm1).json()
+    assert end["status"] == "needs_clarification" and end["understood_as"] == ""
+    choices = [choice["intent"] for choice in end["interrupt"]["action_request"]["args"]["choices"]]
+    assert end["answer"].startswith("Did you mean one of these?") and "Something else" in end["answer"]
+    number = choices.index("next_best_action") + 1
+    # The typed number goes in as an ordinary message: the thread waits on a question, so it is the answer.
+    answered = client.post(
+        f"/api/threads/{thread_id}/runs/wait", json={"input": {"message": f" {number} "}}, headers=rm1
+    ).json()
+    assert answered["intent"] == "next_best_action" and answered["interrupt"] is None
+    assert "Suggested message:" in answered["answer"]

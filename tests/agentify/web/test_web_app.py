@@ -176,21 +176,129 @@ def test_performance_question_streams_the_answer_and_draws_a_chart(
     screenshot("performance_chart")
 
 
-def test_top_clients_are_listed_as_a_table(
+def test_who_to_call_today_is_answered_once_with_names_and_what_was_understood(
     browser: WebDriver, live_server: LiveServer, screenshot: Callable[[str], Any]
 ) -> None:
     sign_in(browser, live_server)
     set_language(browser, "en")
     browser.find_element(By.ID, "new-thread").click()
     bubble = ask(browser, "Who should I call today?")
-    state = live_server.api("GET", f"/api/threads/{thread_id(browser)}/state")
-    assert state["values"]["intent"] == "prioritization"
-    table = bubble.find_element(By.CSS_SELECTOR, ".result table.result-table")
-    listed = state["values"]["result"][table.get_attribute("data-list")]
-    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
-    assert len(rows) == min(len(listed), 20) > 0
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", table)
-    screenshot("top_clients")
+    values = live_server.api("GET", f"/api/threads/{thread_id(browser)}/state")["values"]
+    assert (values["intent"], values["result"]["window"]) == ("prioritization", "today")
+    understood = bubble.find_element(By.CSS_SELECTOR, ".understood")
+    assert values["understood_as"] in understood.text and understood.text.startswith("Understood:")
+    text = bubble.find_element(By.CSS_SELECTOR, ".answer-text").text
+    assert normalized(values["answer"]) in normalized(text)
+    assert not bubble.find_elements(By.CSS_SELECTOR, "table, details")  # the answer once: text, no table
+    assert "Lê Thị Oanh" in text and "C0004" not in bubble.text  # names, not ids
+
+
+def test_an_answer_says_what_it_understood_and_names_what_it_did_not_apply(
+    browser: WebDriver, live_server: LiveServer, screenshot: Callable[[str], Any]
+) -> None:
+    sign_in(browser, live_server)
+    set_language(browser, "en")
+    browser.find_element(By.ID, "new-thread").click()
+    bubble = ask(browser, "average AUM of my Diamond clients")
+    values = live_server.api("GET", f"/api/threads/{thread_id(browser)}/state")["values"]
+    assert values["intent"] == "performance_report"
+    understood = bubble.find_element(By.CSS_SELECTOR, ".understood").text
+    assert "Average" in understood or "average" in understood
+    assert values["understood_as"] in understood
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", bubble)
+    screenshot("answer_with_understood_as")
+
+
+def test_the_empty_chat_offers_suggestions_in_the_chosen_language(
+    browser: WebDriver, live_server: LiveServer, screenshot: Callable[[str], Any]
+) -> None:
+    sign_in(browser, live_server)
+    set_language(browser, "en")
+    browser.find_element(By.ID, "new-thread").click()
+    box = visible(browser, "#suggestions")
+    offered = {b.get_attribute("data-intent"): b.text for b in box.find_elements(By.CSS_SELECTOR, "button.suggestion")}
+    served = live_server.api("GET", "/api/copilot/suggestions")
+    assert offered == {item["intent"]: item["text"]["en"] for item in served}
+    assert offered["prioritization"] == "Who should I call today?"
+    screenshot("empty_chat_suggestions")
+    set_language(browser, "vi")
+    box = visible(browser, "#suggestions")
+    assert (
+        box.find_element(By.CSS_SELECTOR, "button[data-intent='prioritization']").text == "Hôm nay em nên gọi cho ai?"
+    )
+    set_language(browser, "en")
+    ai_before = len(browser.find_elements(By.CSS_SELECTOR, "#messages .message-item.ai"))
+    visible(browser, "#suggestions button[data-intent='performance_report']").click()
+    wait_run_end(browser, ai_before)
+    assert not browser.find_element(By.ID, "suggestions").is_displayed()
+    values = live_server.api("GET", f"/api/threads/{thread_id(browser)}/state")["values"]
+    assert values["intent"] == "performance_report"
+
+
+TIE = "look into Pham Van Son for me"
+
+
+@pytest.fixture
+def tie_router(embeddings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A router that reads TIE two ways, half and half (the server runs in this process)."""
+    from tools.routing import router
+    from tools.routing.learned import LearnedRouter
+
+    corpus = [{"text": TIE, "intent": "recommendation"}, {"text": TIE, "intent": "next_best_action"},
+              {"text": "what is my AUM", "intent": "performance_report"}]  # fmt: skip
+    tiny = LearnedRouter.from_examples(corpus, embeddings)
+    monkeypatch.setattr(router, "shipped_router", lambda: tiny)
+
+
+def test_two_close_readings_are_asked_with_buttons_and_a_typed_number_answers_too(
+    browser: WebDriver, live_server: LiveServer, screenshot: Callable[[str], Any], tie_router: None
+) -> None:
+    sign_in(browser, live_server)
+    set_language(browser, "en")
+    browser.find_element(By.ID, "new-thread").click()
+    ask(browser, TIE)
+    card = visible(browser, ".decision-card[data-action='choose_intent']")
+    buttons = card.find_elements(By.CSS_SELECTOR, "button[data-intent]")
+    intents = [button.get_attribute("data-intent") for button in buttons]
+    assert sorted(intents[:2]) == ["next_best_action", "recommendation"] and intents[-1] == "other"
+    assert buttons[-1].text == f"{len(buttons)}. Something else"
+    screenshot("clarification_buttons")
+    set_language(browser, "vi")
+    assert card.find_element(By.CSS_SELECTOR, "button[data-intent='other']").text.endswith("Việc khác")
+    set_language(browser, "en")
+    ai_before = len(browser.find_elements(By.CSS_SELECTOR, "#messages .message-item.ai"))
+    card.find_element(By.CSS_SELECTOR, "button[data-intent='next_best_action']").click()
+    bubble = wait_run_end(browser, ai_before)
+    assert "Suggested message:" in bubble.text
+    assert live_server.api("GET", f"/api/threads/{thread_id(browser)}/state")["values"]["intent"] == "next_best_action"
+
+    ask(browser, TIE)
+    card = visible(browser, ".decision-card[data-action='choose_intent']:not(.decided)")
+    number = [b.get_attribute("data-intent") for b in card.find_elements(By.CSS_SELECTOR, "button")].index(
+        "next_best_action"
+    )
+    answered = ask(browser, str(number + 1))
+    assert "Suggested message:" in answered.text
+    assert not browser.find_elements(By.CSS_SELECTOR, ".decision-card.question:not(.decided)")
+
+
+def test_the_header_and_chat_fit_a_390_px_phone(
+    browser: WebDriver, live_server: LiveServer, screenshot: Callable[[str], Any]
+) -> None:
+    sign_in(browser, live_server)
+    size = browser.get_window_size()
+    inner = browser.execute_script("return window.innerWidth")
+    try:
+        browser.set_window_size(390 + size["width"] - inner, size["height"])
+        for language in ("en", "vi"):
+            set_language(browser, language)
+            width, viewport = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            assert viewport == 390 and width <= 390, f"{language}: the page is {width}px wide on a 390px phone"
+            header = browser.find_element(By.CSS_SELECTOR, ".topbar").rect
+            assert header["x"] >= 0 and header["x"] + header["width"] <= 390
+        screenshot("phone_390")
+    finally:
+        browser.set_window_size(size["width"], size["height"])
 
 
 def _interactions(server: LiveServer, client_id: str) -> list[dict[str, Any]]:
