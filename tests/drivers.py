@@ -69,3 +69,23 @@ def chat_draft(event_key: str, **changes: Any) -> NewDraft:
     }
     values.update(changes)
     return new_draft(event_key, **values)
+
+
+def two_way_router(embeddings: Any, first: str, second: str, third: str = "performance_report") -> Any:
+    """A router that reads every message as ``first`` or ``second``, half and half (``first`` by a hair; ``third``
+    almost never): the weights are zero and the biases fix the odds, whatever the message."""
+    import numpy as np
+
+    from tools.routing.learned import LearnedRouter
+
+    intents = sorted([first, second, third])
+    odds = {first: 0.0, second: -0.001}
+    bias = np.array([odds.get(intent, -20.0) for intent in intents], dtype=np.float32)
+    columns = 2 * 384 + _hash_dim()
+    return LearnedRouter(intents, np.zeros((columns, len(intents)), dtype=np.float32), bias, embeddings)
+
+
+def _hash_dim() -> int:
+    from tools.routing.learned import HASH_DIM
+
+    return HASH_DIM

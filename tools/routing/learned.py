@@ -9,6 +9,9 @@ A message becomes one feature row (``features``):
 
 - the multilingual-e5 vector of its first ``EMBED_WORDS`` words (``query:`` form, 7-13 ms), weighted by
   ``E5_WEIGHT``: what it means, across languages;
+- the e5 vector of its last ``TAIL_WORDS`` words when it is longer than ``EMBED_WORDS`` (else the first vector
+  again): RMs paste a meeting recap or a client's message and put the request at the end, and the request
+  decides the use case;
 - hashed counts of its folded words, word pairs and character 3- and 4-grams (``HASH_DIM`` buckets, log-scaled,
   unit length): how it is written, which carries Vietnamese without diacritics and shorthand ("ko", "dc",
   "hnay") that the embeddings read poorly.
@@ -56,9 +59,15 @@ HASH_DIM = 1 << 14
 #: 20 ms; the surface counts still read all of it, and cross-validated accuracy moved from 0.951 to 0.950).
 EMBED_WORDS = 16
 E5_WEIGHT = 2.0
+#: The end of a long message, read by the embeddings too: trained with it, held-out "context, then the ask"
+#: messages routed wrong 0.040 -> 0.020 and a blind development set 0.040 -> 0.025 of the time.
+TAIL_WORDS = 12
 L2_PENALTY = 1e-6
 ITERATIONS = 400
 LEARNING_RATE = 0.05
+#: Adam's floor under the step's denominator, well above float32 rounding noise: a gradient that should be zero
+#: (two labels on the same text) moves its weights a little instead of being scaled up to full steps.
+ADAM_EPSILON = 1e-6
 _WORD = re.compile(r"\w+")
 
 
@@ -99,8 +108,8 @@ def read_examples(path: Path | None = None) -> list[dict[str, str]]:
 
 
 def _settings() -> dict[str, Any]:
-    return {"hash_dim": HASH_DIM, "embed_words": EMBED_WORDS, "e5_weight": E5_WEIGHT, "l2_penalty": L2_PENALTY,
-            "iterations": ITERATIONS}  # fmt: skip
+    return {"hash_dim": HASH_DIM, "embed_words": EMBED_WORDS, "tail_words": TAIL_WORDS, "e5_weight": E5_WEIGHT,
+            "l2_penalty": L2_PENALTY, "iterations": ITERATIONS, "adam_epsilon": ADAM_EPSILON}  # fmt: skip
 
 
 def surface_features(text: str) -> np.ndarray:
@@ -125,12 +134,21 @@ def embed(embeddings: LocalE5Embeddings, texts: list[str]) -> np.ndarray:
 
 
 def features(embeddings: LocalE5Embeddings, texts: list[str], batch: int = 64) -> np.ndarray:
-    """One row per text: the weighted e5 vector of its first ``EMBED_WORDS`` words, then the surface counts of
-    all of it."""
-    heads = [" ".join(text.split()[:EMBED_WORDS]) for text in texts]
-    meaning = np.vstack([embed(embeddings, heads[i : i + batch]) for i in range(0, len(heads), batch)])
+    """One row per text: the weighted e5 vectors of its first ``EMBED_WORDS`` and last ``TAIL_WORDS`` words, then
+    the surface counts of all of it. Each distinct span is embedded once (a short text's head is its tail)."""
+    words = [text.split() for text in texts]
+    heads = [" ".join(split[:EMBED_WORDS]) for split in words]
+    tails = [
+        " ".join(split[-TAIL_WORDS:]) if len(split) > EMBED_WORDS else head
+        for split, head in zip(words, heads, strict=True)
+    ]
+    spans = list(dict.fromkeys([*heads, *tails]))
+    vectors = np.vstack([embed(embeddings, spans[i : i + batch]) for i in range(0, len(spans), batch)])
+    row_of = {span: index for index, span in enumerate(spans)}
+    meaning = vectors[[row_of[head] for head in heads]]
+    ending = vectors[[row_of[tail] for tail in tails]]
     surface = np.vstack([surface_features(text) for text in texts])
-    return np.hstack([E5_WEIGHT * meaning.astype(np.float32), surface])
+    return np.hstack([E5_WEIGHT * meaning.astype(np.float32), ending.astype(np.float32), surface])
 
 
 def train(rows: np.ndarray, targets: np.ndarray, classes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -148,7 +166,7 @@ def train(rows: np.ndarray, targets: np.ndarray, classes: int) -> tuple[np.ndarr
             first += 0.1 * gradient
             second *= 0.999
             second += 0.001 * gradient * gradient
-            corrected = (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
+            corrected = (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + ADAM_EPSILON)
             parameter -= LEARNING_RATE * corrected
     return weights, bias
 

@@ -19,7 +19,7 @@ from typing_extensions import TypedDict
 from agentify.api.threads import run_events
 from agentify.app import create_app
 from stores.db import Database
-from tests.drivers import count
+from tests.drivers import count, two_way_router
 from tools.crm.api import CrmApi
 
 SON_NOTE = (
@@ -328,12 +328,9 @@ def test_two_close_readings_pause_on_a_question_that_a_typed_number_answers(
     client: TestClient, rm1: dict[str, str], embeddings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tools.routing import router
-    from tools.routing.learned import LearnedRouter
 
-    tiny = LearnedRouter.from_examples(
-        [{"text": TIE, "intent": "recommendation"}, {"text": TIE, "intent": "next_best_action"},
-         {"text": "what is my AUM", "intent": "performance_report"}], embeddings)  # fmt: skip
-    monkeypatch.setattr(router, "shipped_router", lambda: tiny)
+    tie = two_way_router(embeddings, "recommendation", "next_best_action")
+    monkeypatch.setattr(router, "shipped_router", lambda: tie)
     thread_id = new_thread(client, rm1, graph="copilot")
     end = client.post(f"/api/threads/{thread_id}/runs/wait", json={"input": {"message": TIE}}, headers=rm1).json()
     assert end["status"] == "needs_clarification" and end["understood_as"] == ""

@@ -19,6 +19,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.agentify.web.conftest import NO_BROWSER, NO_BROWSER_REASON, TODAY, LiveServer
+from tests.drivers import two_way_router
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(NO_BROWSER, reason=NO_BROWSER_REASON)]
 
@@ -242,12 +243,9 @@ TIE = "look into Pham Van Son for me"
 def tie_router(embeddings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """A router that reads TIE two ways, half and half (the server runs in this process)."""
     from tools.routing import router
-    from tools.routing.learned import LearnedRouter
 
-    corpus = [{"text": TIE, "intent": "recommendation"}, {"text": TIE, "intent": "next_best_action"},
-              {"text": "what is my AUM", "intent": "performance_report"}]  # fmt: skip
-    tiny = LearnedRouter.from_examples(corpus, embeddings)
-    monkeypatch.setattr(router, "shipped_router", lambda: tiny)
+    tie = two_way_router(embeddings, "recommendation", "next_best_action")
+    monkeypatch.setattr(router, "shipped_router", lambda: tie)
 
 
 def test_two_close_readings_are_asked_with_buttons_and_a_typed_number_answers_too(

@@ -18,6 +18,7 @@ from graphs.turn import pending_card, status_of
 from stores.checkpoints import open_checkpointer
 from stores.db import Database
 from stores.schema import crm_table
+from tests.drivers import two_way_router
 from tests.fakes import ScriptedChatModel
 from tools.core.llm.embeddings import LocalE5Embeddings
 from tools.core.llm.models import use_chat_model
@@ -187,21 +188,15 @@ def test_other_says_what_it_can_do(graph: Any, bank_db: Database, message: str, 
     assert language_marker in output["answer"] and output["answer"].count("\n- ") >= 3
 
 
-#: A message the tiny corpus below reads two ways, half and half: the router cannot call it alone.
+#: A message the two-way router reads as recommendation or next best action, half and half.
 TIE = "look into Pham Van Son 0823912039 for me"
-TIE_CORPUS = [
-    {"text": TIE, "intent": "recommendation"},
-    {"text": TIE, "intent": "next_best_action"},
-    {"text": "what is my AUM this month", "intent": "performance_report"},
-    {"text": "top clients for the new bond", "intent": "prioritization"},
-]
 
 
 @pytest.fixture
 def tie_router(embeddings: LocalE5Embeddings, monkeypatch: pytest.MonkeyPatch) -> LearnedRouter:
-    tiny = LearnedRouter.from_examples(TIE_CORPUS, embeddings)
-    monkeypatch.setattr(router, "shipped_router", lambda: tiny)
-    return tiny
+    tie = two_way_router(embeddings, "recommendation", "next_best_action")
+    monkeypatch.setattr(router, "shipped_router", lambda: tie)
+    return tie
 
 
 def test_a_model_only_chooses_among_close_readings_and_sees_the_message_masked(

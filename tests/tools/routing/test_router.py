@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from graphs import registry
+from tests.drivers import two_way_router
 from tools.core.llm.embeddings import LocalE5Embeddings
 from tools.routing import learned, router
 from tools.routing.learned import LearnedRouter, RouterNotReady
@@ -58,10 +60,9 @@ def test_invisible_characters_inside_words_change_nothing() -> None:
 
 def test_close_readings_are_offered_not_guessed(embeddings: LocalE5Embeddings, monkeypatch: pytest.MonkeyPatch) -> None:
     tie = "look into Mr Son for me"
-    tiny = LearnedRouter.from_examples(
-        [{"text": tie, "intent": "recommendation"}, {"text": tie, "intent": "next_best_action"},
-         {"text": "what is my AUM", "intent": "performance_report"}], embeddings)  # fmt: skip
-    monkeypatch.setattr(router, "shipped_router", lambda: tiny)
+    monkeypatch.setattr(
+        router, "shipped_router", lambda: two_way_router(embeddings, "recommendation", "next_best_action")
+    )
     asked = route(tie)
     assert asked.intent is None and sorted(asked.options) == ["next_best_action", "recommendation"]
     assert route(tie, choose=lambda options: options[-1]).intent == asked.options[-1]
@@ -97,3 +98,29 @@ def test_without_the_router_the_rules_still_answer(
 def test_the_shipped_router_reads_what_rms_write(message: str, intent: str) -> None:
     assert route(message).intent == intent
     assert learned.shipped_router() is learned.shipped_router()  # loaded once
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_every_use_cases_own_example_routes_to_it(language: str) -> None:
+    """The help and the suggestions show these examples: clicking one must reach its use case, not a question."""
+    for use_case in registry.USE_CASES:
+        if use_case.intent and use_case.example.get(language):
+            example = use_case.example[language].replace(": …", ": Dear Mr Son, this fund guarantees 12% a year.")
+            assert route(example).intent == use_case.intent, (example, route(example))
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [("What is my AUM?", "performance_report"), ("my AUM?", "performance_report"),
+     ("Hiệu suất của tôi tháng này thế nào?", "performance_report"), ("Show my open tasks", "performance_report"),
+     ("thanks!", "other")],
+)  # fmt: skip
+def test_the_plainest_questions_are_not_asked_back(message: str, intent: str) -> None:
+    """A bare figure question is the commonest thing an RM types; it is never read as a 'why' question."""
+    assert route(message).intent == intent
+
+
+def test_how_am_i_doing_is_never_answered_with_another_use_case() -> None:
+    """Small talk or a question about the RM's numbers: the report, or a question whose buttons include it."""
+    routing = route("How am I doing?")
+    assert routing.intent == "performance_report" or "performance_report" in routing.options
