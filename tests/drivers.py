@@ -76,16 +76,10 @@ def two_way_router(embeddings: Any, first: str, second: str, third: str = "perfo
     almost never): the weights are zero and the biases fix the odds, whatever the message."""
     import numpy as np
 
-    from tools.routing.learned import LearnedRouter
+    from tools.routing.learned import LearnedRouter, features
 
     intents = sorted([first, second, third])
     odds = {first: 0.0, second: -0.001}
     bias = np.array([odds.get(intent, -20.0) for intent in intents], dtype=np.float32)
-    columns = 2 * 384 + _hash_dim()
+    columns = features(embeddings, ["any message"]).shape[1]
     return LearnedRouter(intents, np.zeros((columns, len(intents)), dtype=np.float32), bias, embeddings)
-
-
-def _hash_dim() -> int:
-    from tools.routing.learned import HASH_DIM
-
-    return HASH_DIM

@@ -7,22 +7,21 @@ measures the router.
 
 A message becomes one feature row (``features``):
 
-- the multilingual-e5 vector of its first ``EMBED_WORDS`` words (``query:`` form, 7-13 ms), weighted by
-  ``E5_WEIGHT``: what it means, across languages;
-- the e5 vector of its last ``TAIL_WORDS`` words when it is longer than ``EMBED_WORDS`` (else the first vector
-  again): RMs paste a meeting recap or a client's message and put the request at the end, and the request
-  decides the use case;
+- the multilingual-e5 vector (``query:`` form, weighted by ``E5_WEIGHT``) of the message, or of a longer
+  message's first ``HEAD_WORDS`` and last ``TAIL_WORDS`` words joined: what it means, across languages. RMs
+  paste a meeting recap or a client's message and put the request at the end, and the request decides the use
+  case; one span of at most ``EMBED_WORDS`` words keeps the model's time (which grows with the text) near 15 ms;
 - hashed counts of its folded words, word pairs and character 3- and 4-grams (``HASH_DIM`` buckets, log-scaled,
   unit length): how it is written, which carries Vietnamese without diacritics and shorthand ("ko", "dc",
   "hnay") that the embeddings read poorly.
 
 A multinomial logistic regression (``train``: full-batch Adam with an L2 penalty, deterministic) maps the row
 to a probability per intent. Trained on five teachers' corpora and tested on the sixth's (each in turn), it
-reads 0.95 of the messages right; on two corpora, nearest neighbours over the embeddings alone got 0.81-0.83
-where this classifier got 0.92-0.94.
+read 0.95 of the messages right; on two corpora, nearest neighbours over the embeddings alone got 0.81-0.83
+where this classifier got 0.92-0.94. The blind sets' first runs are in ``evals/datasets/intent/README.md``.
 
 The weights ship beside the corpus (``weights.npz``) with a manifest naming the embeddings model, the corpus
-hash and the settings; ``python -m tools.routing.learned build`` retrains them (under a minute on two cores)
+hash and the settings; ``python -m tools.routing.learned build`` retrains them (about three minutes on two cores)
 and a test fails when they disagree with the corpus.
 """
 
@@ -55,13 +54,13 @@ REBUILD = "python -m tools.routing.learned build"
 
 #: Feature settings and training settings, chosen by training on one teacher's corpus and testing on another's.
 HASH_DIM = 1 << 14
-#: The words of a message the embeddings model reads (its time grows with the text: 16 words keep routing under
-#: 20 ms; the surface counts still read all of it, and cross-validated accuracy moved from 0.951 to 0.950).
+#: The words of a message the embeddings model reads: all of a short one; of a longer one, its start and its end.
+#: Chosen on blind development sets and held-out "context, then the ask" messages: reading the end as well moved
+#: wrong routes from 0.040 to 0.005-0.025; one joined span scores as two separate vectors did at half the time.
 EMBED_WORDS = 16
+HEAD_WORDS = 6
+TAIL_WORDS = 10
 E5_WEIGHT = 2.0
-#: The end of a long message, read by the embeddings too: trained with it, held-out "context, then the ask"
-#: messages routed wrong 0.040 -> 0.020 and a blind development set 0.040 -> 0.025 of the time.
-TAIL_WORDS = 12
 L2_PENALTY = 1e-6
 ITERATIONS = 400
 LEARNING_RATE = 0.05
@@ -108,8 +107,9 @@ def read_examples(path: Path | None = None) -> list[dict[str, str]]:
 
 
 def _settings() -> dict[str, Any]:
-    return {"hash_dim": HASH_DIM, "embed_words": EMBED_WORDS, "tail_words": TAIL_WORDS, "e5_weight": E5_WEIGHT,
-            "l2_penalty": L2_PENALTY, "iterations": ITERATIONS, "adam_epsilon": ADAM_EPSILON}  # fmt: skip
+    return {"hash_dim": HASH_DIM, "embed_words": EMBED_WORDS, "head_words": HEAD_WORDS, "tail_words": TAIL_WORDS,
+            "e5_weight": E5_WEIGHT, "l2_penalty": L2_PENALTY, "iterations": ITERATIONS,
+            "adam_epsilon": ADAM_EPSILON}  # fmt: skip
 
 
 def surface_features(text: str) -> np.ndarray:
@@ -133,22 +133,18 @@ def embed(embeddings: LocalE5Embeddings, texts: list[str]) -> np.ndarray:
     return normalize(rows.reshape(len(texts), -1))
 
 
+def span(text: str) -> str:
+    """What the embeddings read: the whole message, or its first ``HEAD_WORDS`` and last ``TAIL_WORDS`` words."""
+    words = text.split()
+    return " ".join(words if len(words) <= EMBED_WORDS else words[:HEAD_WORDS] + words[-TAIL_WORDS:])
+
+
 def features(embeddings: LocalE5Embeddings, texts: list[str], batch: int = 64) -> np.ndarray:
-    """One row per text: the weighted e5 vectors of its first ``EMBED_WORDS`` and last ``TAIL_WORDS`` words, then
-    the surface counts of all of it. Each distinct span is embedded once (a short text's head is its tail)."""
-    words = [text.split() for text in texts]
-    heads = [" ".join(split[:EMBED_WORDS]) for split in words]
-    tails = [
-        " ".join(split[-TAIL_WORDS:]) if len(split) > EMBED_WORDS else head
-        for split, head in zip(words, heads, strict=True)
-    ]
-    spans = list(dict.fromkeys([*heads, *tails]))
-    vectors = np.vstack([embed(embeddings, spans[i : i + batch]) for i in range(0, len(spans), batch)])
-    row_of = {span: index for index, span in enumerate(spans)}
-    meaning = vectors[[row_of[head] for head in heads]]
-    ending = vectors[[row_of[tail] for tail in tails]]
+    """One row per text: the weighted e5 vector of its span, then the surface counts of all of it."""
+    spans = [span(text) for text in texts]
+    meaning = np.vstack([embed(embeddings, spans[i : i + batch]) for i in range(0, len(spans), batch)])
     surface = np.vstack([surface_features(text) for text in texts])
-    return np.hstack([E5_WEIGHT * meaning.astype(np.float32), ending.astype(np.float32), surface])
+    return np.hstack([E5_WEIGHT * meaning.astype(np.float32), surface])
 
 
 def train(rows: np.ndarray, targets: np.ndarray, classes: int) -> tuple[np.ndarray, np.ndarray]:
