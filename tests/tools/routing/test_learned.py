@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from graphs import registry
+from tests.drivers import PROJECT_ROOT
 from tools.core.llm.embeddings import LocalE5Embeddings
+from tools.core.text import fold, normalize_text
 from tools.routing import learned
 from tools.routing.learned import LearnedRouter, RouterNotReady
 
@@ -25,6 +28,25 @@ def test_the_shipped_weights_match_the_corpus_and_know_every_intent() -> None:
         assert shipped["weights"].shape == (384 + learned.HASH_DIM, len(shipped["intents"]))
     for intent in (*registry.intents(), "other"):  # every label is taught with enough phrasings
         assert manifest["per_intent"][intent] >= 150, intent
+
+
+def test_no_eval_input_is_in_the_training_corpus() -> None:
+    """A set is never used both to train the router and to measure it: no case input of any eval set (the blind
+    intent sets included) is a training text, even with other accents, case or punctuation."""
+
+    def key(text: str) -> str:
+        return " ".join(re.findall(r"\w+", fold(normalize_text(text))))
+
+    taught = {key(example["text"]) for example in learned.read_examples()}
+    held = {
+        key(value)
+        for path in (PROJECT_ROOT / "evals" / "datasets").glob("*/*.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+        for value in json.loads(line).get("input", {}).values()
+        if isinstance(value, str)
+    }
+    assert len(held) > 500 and not taught & held
 
 
 def test_out_of_date_weights_are_refused_not_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
