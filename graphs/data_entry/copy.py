@@ -17,6 +17,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_channel": "No channel in the note: logged as a meeting.",
         "no_due_date": "“{title}”: no date given, due tomorrow.",
         "edit_not_applied": "Edit not applied: {problem}",
+        "edit_read": "Amount read as {amount}: check it and confirm to log it.",
         "default_topic": "Client conversation",
         "logged": "Logged in the CRM:",
         "client": "Client",
@@ -37,6 +38,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_channel": "Không rõ hình thức liên hệ: ghi là gặp mặt.",
         "no_due_date": "“{title}”: không có hạn, đặt là ngày mai.",
         "edit_not_applied": "Chưa áp dụng chỉnh sửa: {problem}",
+        "edit_read": "Số tiền được hiểu là {amount}: kiểm tra lại rồi xác nhận để ghi.",
         "default_topic": "Trao đổi với khách hàng",
         "logged": "Đã ghi nhận vào CRM:",
         "client": "Khách hàng",
@@ -59,7 +61,9 @@ def default_topic(language: str) -> str:
 
 
 def remark(code: str, facts: dict[str, Any], language: str) -> str:
-    """A default the proposal took, in words."""
+    """A default the proposal took, in words (an amount in the RM's number style)."""
+    if "amount_vnd" in facts:
+        facts = {**facts, "amount": format_amount(facts["amount_vnd"], language)}
     return str(_words(language)[code]).format(**facts)
 
 

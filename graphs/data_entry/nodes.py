@@ -130,16 +130,21 @@ def route_after_confirm(state: DataEntryState) -> Literal["write", "apply_edit",
     return "take_correction" if kind == "response" else "cancelled"
 
 
-def apply_edit(state: DataEntryState) -> dict[str, Any]:
-    """The RM's corrected fields on top of the proposal; an invalid edit changes nothing and says why."""
-    proposal, problems = edited_proposal(state["proposal"], state["decision"]["args"])
-    if problems:
-        rejected = [{"code": "edit_not_applied", "facts": {"problem": problem}} for problem in problems]
+def apply_edit(state: DataEntryState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """The RM's corrected fields on top of the proposal: an invalid edit changes nothing and says why; an amount typed
+    as text ("800m") is read and shown back on the card before anything is written."""
+    edit = edited_proposal(state["proposal"], state["decision"].get("args"), today=runtime.context.resolved_today())
+    if edit.problems:
+        rejected = [{"code": "edit_not_applied", "facts": {"problem": problem}} for problem in edit.problems]
         return {"remarks": rejected, "edit_rejected": True}
-    return {"proposal": proposal, "problems": [], "remarks": [], "edit_rejected": False}
+    remarks = (
+        [{"code": "edit_read", "facts": {"amount_vnd": edit.proposal.get("amount_vnd")}}] if edit.show_back else []
+    )
+    return {"proposal": edit.proposal, "problems": [], "remarks": remarks, "edit_rejected": edit.show_back}
 
 
 def route_after_apply_edit(state: DataEntryState) -> Literal["confirm", "write"]:
+    """Back to the card when the edit was refused or something typed was read; else the write."""
     return "confirm" if state.get("edit_rejected") else "write"
 
 

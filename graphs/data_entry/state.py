@@ -32,7 +32,8 @@ class DataEntryState(ClientSlot, TurnOutput, total=False):
     #: Defaults the RM should know about: ``{"code", "facts"}`` (``tools.crm.proposal.Remark``).
     remarks: list[dict[str, Any]]
     problems: list[str]
-    #: The RM's last edit failed validation and was not applied (the proposal is unchanged).
+    #: The RM's last edit goes back to the card: it failed validation and was not applied (the proposal is
+    #: unchanged), or something typed was read (an amount as text) and is shown before it is written.
     edit_rejected: bool
     decision: dict[str, Any]
     #: What the CRM wrote (``WriteResult`` as JSON).

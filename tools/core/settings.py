@@ -15,6 +15,7 @@ and are re-exported here so that this module lists them all.
 | ``AGENTIFY_EMBEDDINGS`` | ``local`` | ``local`` (multilingual-e5-small), ``hash`` (tests) or ``openai:<model>`` |
 | ``AGENTIFY_INDEX_DIR`` | ``<data dir>/indexes`` | the FAISS indexes |
 | ``AGENTIFY_SMTP_URL``, ``AGENTIFY_SMTP_FROM`` | unset, ``agentify@localhost`` | the outbox's relay and sender |
+| ``AGENTIFY_MAX_CARD_AMOUNT_VND`` | ``10000000000000`` (10,000 tỷ) | the largest amount a card edit may set |
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ EMBEDDINGS = "AGENTIFY_EMBEDDINGS"
 INDEX_DIR = "AGENTIFY_INDEX_DIR"
 SMTP_URL = "AGENTIFY_SMTP_URL"
 SMTP_FROM = "AGENTIFY_SMTP_FROM"
+MAX_CARD_AMOUNT_VND = "AGENTIFY_MAX_CARD_AMOUNT_VND"
+#: Far above any one client's deal at this bank, far below a typo of a few extra zeros.
+DEFAULT_MAX_CARD_AMOUNT_VND = 10**13
 
 
 def _read(name: str) -> str:
@@ -77,3 +81,17 @@ def smtp_url() -> str | None:
 
 def smtp_from() -> str | None:
     return _read(SMTP_FROM) or None
+
+
+def max_card_amount_vnd() -> int:
+    """The largest amount an edit of the confirmation card may set (a larger one is refused as a typo)."""
+    configured = _read(MAX_CARD_AMOUNT_VND)
+    if not configured:
+        return DEFAULT_MAX_CARD_AMOUNT_VND
+    try:
+        value = int(configured.replace("_", ""))
+    except ValueError as error:
+        raise ValueError(f"{MAX_CARD_AMOUNT_VND} must be a whole number of VND, got {configured!r}") from error
+    if value <= 0:
+        raise ValueError(f"{MAX_CARD_AMOUNT_VND} must be positive, got {value}")
+    return value

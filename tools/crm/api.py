@@ -60,6 +60,8 @@ logger = logging.getLogger(__name__)
 NAME_MATCH_THRESHOLD = 80.0
 MAX_IDEMPOTENCY_KEY = 128
 MAX_AMOUNT_VND = 10**15  # a thousand trillion VND: far above any real amount, far below BIGINT
+#: The longest summary a log keeps (a page of notes); the note itself stays in ``source_text``.
+MAX_SUMMARY = 4000
 
 TABLE_DESCRIPTIONS: dict[str, str] = {
     "rms": "Relationship managers; every client belongs to one. You only see your own row.",
@@ -165,7 +167,7 @@ class InteractionCreate(_Strict):
     channel: Channel
     location: str | None = Field(default=None, max_length=300)
     topic: str = Field(min_length=1, max_length=300)
-    summary: str = Field(min_length=1)
+    summary: str = Field(min_length=1, max_length=MAX_SUMMARY)
     product_code: str | None = Field(default=None, max_length=64)
     product_category: ProductCategory | None = None
     amount_vnd: int | None = Field(default=None, ge=0, le=MAX_AMOUNT_VND)

@@ -12,11 +12,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stores.settings import BANK_TIMEZONE
+from tools.core.dates import bank_date
+from tools.core.parsing import find_amounts
+from tools.core.settings import max_card_amount_vnd
 from tools.core.text import name_tokens
-from tools.crm.api import InteractionCreate
+from tools.crm.api import MAX_SUMMARY, InteractionCreate
 
 #: Title and topic lengths the CRM accepts.
 MAX_TEXT = 300
+#: Follow-ups one log may carry; an edit with more is refused (a paste gone wrong, not a plan).
+MAX_TASKS = 20
+#: The window an edited date must fall in, around the RM's today: a meeting up to a year back (or tomorrow, for
+#: a time zone's sake); a follow-up from a month overdue to three years ahead.
+OCCURRED_WINDOW = (dt.timedelta(days=-366), dt.timedelta(days=1))
+DUE_WINDOW = (dt.timedelta(days=-31), dt.timedelta(days=3 * 366))
 #: Words that say nothing about which product a topic is ("a loan for …").
 _FILLER = frozenset({"a", "an", "the", "for", "of", "khoan", "cho"})
 #: What an edit may not change: a different client is a different log; the source is the agent's.
@@ -103,7 +112,7 @@ def propose_interaction(
         "channel": channel,
         "location": reading.get("location"),
         "topic": topic[:MAX_TEXT],
-        "summary": reading.get("summary") or note,
+        "summary": (reading.get("summary") or note)[:MAX_SUMMARY],
         "product_code": product_for(products, category, reading.get("topic")),
         "product_category": category,
         "amount_vnd": reading.get("amount_vnd"),
@@ -115,18 +124,92 @@ def propose_interaction(
     return Proposal(interaction, remarks, problems_of(interaction))
 
 
-def apply_edit(proposal: dict[str, Any], edited: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The RM's corrected fields on top of the proposal, and the problems that keep it from being written.
+def edited_amount(value: Any) -> tuple[int | None, str | None, bool]:
+    """An amount as the RM edits it: a number, or text as they write it ("800m", "1,2 tỷ", "500tr").
 
-    Only the fields an RM may change are taken (``FIXED_FIELDS`` stay); with problems, use the old proposal.
+    Returns (amount, problem, read_from_text): text is parsed, and the card shows it back before anything is
+    written; a yes/no, a fraction of a dong, a negative or an amount above the configured maximum is refused.
     """
-    changed = dict(proposal)
+    if value is None:
+        return None, None, False
+    if isinstance(value, bool):
+        return None, "amount_vnd must be an amount in VND (a number, or text such as 800m, 1,2 tỷ, 500tr)", False
+    read_from_text = isinstance(value, str)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None, None, True
+        spans = find_amounts(text)
+        digits = text.replace(",", "").replace(".", "").replace(" ", "").removesuffix("đ").removesuffix("VND")
+        if len(spans) == 1 and _only_amount(text, spans[0]):
+            value = spans[0].value_vnd
+        elif digits.isdigit():
+            value = int(digits)
+        else:
+            return None, f"amount_vnd: could not read {text!r} as one amount (write it as 800m, 1,2 tỷ or 500tr)", True
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None, "amount_vnd must be a whole number of VND", read_from_text
+        value = int(value)
+    if not isinstance(value, int):
+        return None, "amount_vnd must be an amount in VND (a number, or text such as 800m, 1,2 tỷ, 500tr)", False
+    ceiling = max_card_amount_vnd()
+    if not 0 <= value <= ceiling:
+        return None, f"amount_vnd must be between 0 and {ceiling:,} VND, got {value:,}", read_from_text
+    return value, None, read_from_text
+
+
+def _only_amount(text: str, span: Any) -> bool:
+    """The text is the amount and nothing else but a currency word ("800m", "1,2 tỷ đồng", "VND 500tr")."""
+    rest = (text[: span.start] + " " + text[span.end :]).lower()
+    return all(word in {"vnd", "đ", "đồng", "dong", "d"} for word in rest.replace(".", " ").split())
+
+
+def _date_problems(changed: dict[str, Any], today: dt.date) -> list[str]:
+    problems = []
+    occurred = bank_date(changed.get("occurred_at"))
+    if occurred is not None and not today + OCCURRED_WINDOW[0] <= occurred <= today + OCCURRED_WINDOW[1]:
+        problems.append(f"occurred_at must be within a year before {today.isoformat()}, got {occurred.isoformat()}")
+    for task in changed.get("tasks") or []:
+        due = bank_date(task.get("due_on")) if isinstance(task, dict) else None
+        if due is not None and not today + DUE_WINDOW[0] <= due <= today + DUE_WINDOW[1]:
+            low, high = today + DUE_WINDOW[0], today + DUE_WINDOW[1]
+            problems.append(f"a task's due_on must be between {low.isoformat()} and {high.isoformat()}, got {due}")
+    return problems
+
+
+@dataclass(frozen=True)
+class Edit:
+    """An RM's edit applied: the proposal to show or write, why it cannot be written, and whether the card must be
+    shown again before writing (something the RM typed was read, e.g. an amount as text)."""
+
+    proposal: dict[str, Any]
+    problems: list[str]
+    show_back: bool = False
+
+
+def apply_edit(proposal: dict[str, Any], edited: Any, *, today: dt.date) -> Edit:
+    """The RM's corrected fields on top of the proposal, checked: types, the amount as the RM writes it, dates in a
+    sane window around ``today``, at most ``MAX_TASKS`` tasks, text lengths. Only the fields an RM may change are
+    taken (``FIXED_FIELDS`` stay); with problems, the old proposal stands."""
+    if not isinstance(edited, dict):
+        return Edit(proposal, ["an edit carries the corrected fields as an object"])
     interaction = edited.get("interaction", {key: value for key, value in edited.items() if key != "tasks"})
-    if not isinstance(interaction, dict) or not isinstance(edited.get("tasks", []), list):
-        return proposal, ["an edit carries the corrected fields as an object and the tasks as a list"]
+    tasks = edited.get("tasks", proposal.get("tasks", []))
+    if not isinstance(interaction, dict) or not isinstance(tasks, list):
+        return Edit(proposal, ["an edit carries the corrected fields as an object and the tasks as a list"])
+    if len(tasks) > MAX_TASKS:
+        return Edit(proposal, [f"a log carries at most {MAX_TASKS} tasks, the edit has {len(tasks)}"])
+    changed = dict(proposal)
     for key, value in interaction.items():
         if key not in FIXED_FIELDS:
             changed[key] = value
-    if "tasks" in edited:
-        changed["tasks"] = edited["tasks"]
-    return changed, problems_of(changed)
+    changed["tasks"] = tasks
+    show_back = False
+    if "amount_vnd" in interaction:
+        amount, problem, show_back = edited_amount(interaction["amount_vnd"])
+        if problem:
+            return Edit(proposal, [problem])
+        changed["amount_vnd"] = amount
+    problems = _date_problems(changed, today) or problems_of(changed)
+    return Edit(proposal if problems else changed, problems, show_back and not problems)

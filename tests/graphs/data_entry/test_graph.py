@@ -310,3 +310,35 @@ def test_an_unavailable_model_means_the_rules(
     args = _request(session.start(SON_NOTE))["action_request"]["args"]
     assert args["interaction"]["amount_vnd"] == 800_000_000
     assert "unavailable" in caplog.text
+
+
+def test_an_amount_edited_as_text_is_shown_back_then_written(graph: Any, bank_db: Database) -> None:
+    session = Session(graph, bank_db)
+    session.start(SON_NOTE)
+    before = _count(bank_db, "interactions")
+    request = _request(session.resume([{"type": "edit", "args": {"interaction": {"amount_vnd": "1,2 tỷ"}}}]))
+    assert "Amount read as 1.2B VND" in request["description"]
+    assert request["action_request"]["args"]["interaction"]["amount_vnd"] == 1_200_000_000
+    assert _count(bank_db, "interactions") == before  # shown back, not written
+    done = session.resume(ACCEPT)
+    assert CrmApi(bank_db, "RM001").interaction(done["result"]["interaction"]["id"])["amount_vnd"] == 1_200_000_000
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["oops", None, [1, 2], {"interaction": "oops"}, {"interaction": {"amount_vnd": True}},
+     {"tasks": [{"title": "x", "kind": "call", "due_on": "2025-10-30"}] * 10_000},
+     {"tasks": [{"title": "x", "kind": "call", "due_on": "1900-01-01"}]}],
+)  # fmt: skip
+def test_a_bad_edit_keeps_the_card_and_the_thread_usable(graph: Any, bank_db: Database, args: Any) -> None:
+    session = Session(graph, bank_db)
+    session.start(SON_NOTE)
+    before = _count(bank_db, "interactions")
+    request = _request(session.resume([{"type": "edit", "args": args}]))
+    description = request["description"]
+    assert request["action_request"]["action"] == "log_interaction"
+    assert "Edit not applied" in description or "carries the corrected fields as an object" in description
+    assert request["action_request"]["args"]["interaction"]["amount_vnd"] == 800_000_000  # nothing lost
+    assert _count(bank_db, "interactions") == before
+    done = session.resume(ACCEPT)  # the thread goes on: the unchanged proposal is written
+    assert done["status"] == "written" and _count(bank_db, "interactions") == before + 1
