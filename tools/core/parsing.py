@@ -14,7 +14,7 @@ decimal point); "1 tỷ 2" and "1 tỷ 200 triệu" are 1.2 × 10^9; bare "800.0
 Dates, relative to the RM's today (Asia/Ho_Chi_Minh): tomorrow / ngày mai is
 the next calendar day, weekends included; "next <weekday>" and a bare weekday
 are the first such weekday after today; "thứ X tuần sau" is weekday X of the
-next Monday–Sunday week; end of the month / cuối tháng is its last day; "in N
+next Monday–Sunday week ("T2" … "T7" are thứ 2 … thứ 7); end of the month / cuối tháng is its last day; "in N
 days/weeks", "N ngày nữa", explicit dates (25/10, 25/10/2025, 2025-10-25,
 Oct 25, 25 October). "by <date>" means due on that date.
 """
@@ -167,7 +167,7 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 
 _EN_WEEKDAY = "|".join(sorted(_WEEKDAYS_EN, key=len, reverse=True))
-_VI_WEEKDAY = r"thu\s*(?:hai|ba|tu|bon|nam|sau|bay|[2-7])|chu\s*nhat|cn"
+_VI_WEEKDAY = r"thu\s*(?:hai|ba|tu|bon|nam|sau|bay|[2-7])|t[2-7]|chu\s*nhat|cn"  # "T5" = thứ 5, as RMs type it
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR = r"(?:,?\s*(?P<y>\d{4}))?"
 _END_OF = r"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?"
@@ -215,6 +215,8 @@ def _vi_weekday(token: str) -> int:
     token = re.sub(r"\s+", " ", token.strip())
     if token in ("chu nhat", "cn") or token.startswith("chu"):
         return 6
+    if re.fullmatch(r"t[2-7]", token):  # "T2" … "T7"
+        return int(token[1]) - 2
     return _WEEKDAYS_VI[token.removeprefix("thu").strip()]
 
 
@@ -329,9 +331,12 @@ def find_dates(text: str, today: dt.date) -> list[DateSpan]:
 
 
 def _weekday_context(folded: str, match: re.Match[str]) -> bool:
-    """Short weekday names that are also words ("sat", "mon", "wed", "sun") count only after on/by/next/this."""
+    """Short weekday names that are also words ("sat", "mon", "wed", "sun", "thu" in thu nhập) count only after
+    on/by/next/this; in a note that is not Vietnamese, "Mon"/"Tue"/"Wed"/"Thu"/"Fri" count anywhere ("call Tue")."""
     before = folded[max(0, match.start() - 8) : match.start()]
-    return bool(re.search(r"\b(on|by|next|this|until|before)\s*$", before)) or match.group(0).startswith("on ")
+    if re.search(r"\b(on|by|next|this|until|before)\s*$", before) or match.group(0).startswith("on "):
+        return True
+    return match.group("wd") in {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri"} and not _vi_context(folded)
 
 
 def _after_honorific(folded: str, start: int) -> bool:

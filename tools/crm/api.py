@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,7 +51,8 @@ from stores.schema import (
 )
 from stores.settings import BANK_TIMEZONE
 from tools.core.encoding import to_json
-from tools.core.text import name_tokens, normalize_phone, normalize_text
+from tools.core.language import detect_language
+from tools.core.text import name_tokens, normalize_phone, normalize_text, strip_accents
 from tools.policy.eligibility import ClientStanding, load_standings
 from tools.signals.profiles import Essence, compute_essences
 from tools.signals.thresholds import AUM_KINDS
@@ -319,8 +321,9 @@ class CrmApi:
         """This RM's clients whose names appear in free text, best first.
 
         A mention is two or more consecutive words of a client's name in any order ("Son Pham",
-        "Nguyễn Văn Minh", "Oanh Le"), typo-tolerant for longer words, or a given name right after
-        an honorific ("anh Minh", "Mr. Son"). Scores: matched name words, +1 when the given name is
+        "Nguyễn Văn Minh", "Oanh Le"), typo-tolerant for longer words, a given name right after
+        an honorific or its shorthand ("anh Minh", "a Bảo", "ô Thắng", "Mr. Son"), or a capitalized given
+        name alone ("Tuan emailed"). Scores: matched name words, +1 when the given name is
         among them; equal best scores mean the text is ambiguous.
         """
         words = name_tokens(text, drop_titles=False)
@@ -328,16 +331,24 @@ class CrmApi:
             return []
         columns = (Client.id, Client.full_name, Client.honorific, Client.phone, Client.segment)
         with self.database.engine.connect() as connection:
-            clients = connection.execute(select(*columns).where(Client.rm_id == self.rm_id)).all()
-        honorific_positions = {index + 1 for index, word in enumerate(words) if word in _HONORIFIC_WORDS}
+            clients = connection.execute(select(*columns, Client.language).where(Client.rm_id == self.rm_id)).all()
+        honorific_positions = _honorific_positions(text, words)
+        bare_positions = _bare_name_positions(text) - honorific_positions
+        capitalized_positions = {
+            index for index, match in enumerate(_WORD_SPAN.finditer(strip_accents(text))) if match.group()[:1].isupper()
+        }
         found: list[ClientMatch] = []
         for client in clients:
             name = name_tokens(client.full_name, drop_titles=False)
-            score, position = _mention_score(words, name, honorific_positions)
+            # A Vietnamese name ends with the given name; an English one ("Sarah Johnson") starts with it.
+            western = client.language == "en" and len(name) > 1 and name[0] not in _VIETNAMESE_SURNAMES
+            given = {name[-1], name[0]} if western else {name[-1]}
+            score, position = _mention_score(
+                words, name, honorific_positions, bare_positions, given, capitalized_positions
+            )
             if score:
-                found.append(
-                    ClientMatch(**client._mapping, score=float(score), matched_on="mention", position=position)
-                )
+                fields = {key: value for key, value in client._mapping.items() if key != "language"}
+                found.append(ClientMatch(**fields, score=float(score), matched_on="mention", position=position))
         found.sort(key=lambda match: (-match.score, match.position or 0, match.full_name, match.id))
         return found[:limit]
 
@@ -660,7 +671,76 @@ class CrmApi:
         return compute_essences(self.database, today=today, client_ids=ids) if ids else {}
 
 
-_HONORIFIC_WORDS = frozenset({"mr", "mrs", "ms", "miss", "dr", "anh", "chi", "ong", "ba", "co", "chu", "bac", "em"})
+_HONORIFIC_WORDS = frozenset({
+    "mr", "mrs", "ms", "miss", "dr", "anh", "chi", "ong", "ba", "co", "chu", "bac", "em",
+    # what RMs type on a phone: a / c / e / ô / b for anh / chị / em / ông / bà; "kh" / "cx" / "client" for client
+    "a", "c", "e", "o", "b", "kh", "cx", "client",
+})  # fmt: skip
+#: The one-letter shorthands, as typed: "ạ" (a polite particle) and "ở" (at) fold to the same letters but are not.
+_SHORTHAND_FORMS = {"a": {"a"}, "c": {"c"}, "e": {"e"}, "o": {"o", "ô"}, "b": {"b"}}
+#: The commonest Vietnamese surnames: a name that starts with one is written surname first.
+_VIETNAMESE_SURNAMES = frozenset({
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong",
+    "ly", "truong", "dinh", "lam", "mai", "ha", "cao", "trinh", "luong", "ta", "quach", "tang", "doan", "luu", "kieu",
+})  # fmt: skip
+
+
+def _honorific_positions(text: str, words: list[str]) -> set[int]:
+    """Positions right after an honorific ("anh", "Mr") or its one-letter shorthand as typed ("a Bảo", "ô Thắng")."""
+    typed = re.findall(r"[^\W_]+", normalize_text(text).lower())
+    aligned = len(typed) == len(words)
+    positions = set()
+    for index, word in enumerate(words):
+        if word not in _HONORIFIC_WORDS:
+            continue
+        if word in _SHORTHAND_FORMS and aligned and typed[index] not in _SHORTHAND_FORMS[word]:
+            continue
+        positions.add(index + 1)
+    return positions
+
+
+#: A capitalized given name alone is the weakest mention: any honorific or full-name mention outranks it.
+BARE_NAME_SCORE = 0.5
+#: Vietnamese words that are also given names and often open a sentence ("Mai gọi lại" = call back tomorrow):
+#: capitalized at a sentence's start in a Vietnamese note, they are not read as a bare name.
+_SENTENCE_WORDS_VI = frozenset({
+    "mai", "nay", "sau", "ba", "hai", "bon", "nam", "thu", "an", "bao", "hoa", "lan", "ha", "son", "tam", "vui",
+    "binh", "long", "hong", "phuc", "minh", "hung", "thanh", "trung", "hoang", "vinh", "duc", "dung",
+})  # fmt: skip
+_WORD_SPAN = re.compile(r"[0-9A-Za-z]+")
+
+
+def _bare_name_positions(text: str) -> set[int]:
+    """Word positions where a capitalized word may be a bare given name ("Tuan emailed", "met Sarah at"): a
+    capitalized word that is not an honorific and not part of a longer proper noun (a place such as "Vincom Đồng
+    Khởi", "Phúc Long Lê Lợi", "Tu Son": its neighbour inside the sentence is capitalized too); at a sentence's start
+    in a Vietnamese note, not a common Vietnamese word ("Mai gọi lại": call back tomorrow)."""
+    stripped = strip_accents(text)
+    vietnamese = detect_language(text) == "vi"
+    matches = list(_WORD_SPAN.finditer(stripped))
+
+    def starts_sentence(index: int) -> bool:
+        before = stripped[: matches[index].start()].rstrip()
+        return not before or before[-1] in ".!?:;\n-–•*>("
+
+    def capitalized(index: int) -> bool:
+        word = matches[index].group()
+        return word[:1].isupper() and not (len(word) > 1 and word.isupper())  # "Mai", not "mai" nor "CASA"
+
+    positions = set()
+    for index, match in enumerate(matches):
+        word = match.group()
+        if not capitalized(index) or word.lower() in _HONORIFIC_WORDS:
+            continue
+        if starts_sentence(index) and vietnamese and word.lower() in _SENTENCE_WORDS_VI:
+            continue
+        previous_joined = index > 0 and capitalized(index - 1) and not starts_sentence(index - 1)
+        previous_joined = previous_joined and not starts_sentence(index)
+        next_joined = index + 1 < len(matches) and capitalized(index + 1) and not starts_sentence(index + 1)
+        if previous_joined or next_joined:
+            continue
+        positions.add(index)
+    return positions
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -673,10 +753,21 @@ def _same_word(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 80
 
 
-def _mention_score(words: list[str], name: list[str], honorific_positions: set[int]) -> tuple[int, int]:
-    """How strongly a client's name words occur in the text (0: not at all), and where first."""
-    given = name[-1]
-    best, where = 0, len(words)
+def _mention_score(
+    words: list[str],
+    name: list[str],
+    honorific_positions: set[int],
+    bare_positions: frozenset[int] | set[int] = frozenset(),
+    given_names: set[str] | None = None,
+    capitalized_positions: set[int] | None = None,
+) -> tuple[float, int]:
+    """How strongly a client's name words occur in the text (0: not at all), and where first: two or more name words
+    together; a given name after an honorific ("anh Minh", "a Bảo", "Mr Son"); or a capitalized given name alone
+    ("Tuan emailed"), which must be the exact word. ``given_names``: the name's last word unless told otherwise.
+    Two name words that are also everyday words ("thì đúng" ~ Thị Dung, "văn minh") count only when one is
+    capitalized, an honorific precedes them, or the surname is among them (with ``capitalized_positions`` given)."""
+    given = given_names or {name[-1]}
+    best, where = 0.0, len(words)
     for start in range(len(words)):
         used: set[int] = set()
         length = 0
@@ -687,11 +778,17 @@ def _mention_score(words: list[str], name: list[str], honorific_positions: set[i
                 break
             used.add(hit)
             length += 1
-        score = 0
-        if length >= 2 and len(name) - 1 in used:  # "Tran Thi" alone names half the country
+        score: float = 0
+        named = length >= 2 and any(name.index(g) in used for g in given if g in name)  # not "Tran Thi" alone
+        if named and capitalized_positions is not None and length == 2:
+            written_as_name = bool(capitalized_positions & {start, start + 1}) or start in honorific_positions
+            named = written_as_name or 0 in used
+        if named:
             score = length + 1
-        elif length == 1 and start in honorific_positions and _same_word(words[start], given):
+        elif length == 1 and start in honorific_positions and any(_same_word(words[start], g) for g in given):
             score = 1
+        elif length == 1 and start in bare_positions and words[start] in given:
+            score = BARE_NAME_SCORE
         if score > best:
             best, where = score, start
     return best, where

@@ -96,12 +96,19 @@ _TASK_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("send_document", re.compile(
         r"\b(send|sending|share|forward|prepare|gui|chuan bi|soan)\b.*\b(pack|info|information|brochure|document\w*|"
         r"docs?|proposal|quote|quotation|term ?sheet|form|forms|contract|details|deck|file|tai lieu|thong tin|"
-        r"ho so|bao gia|hop dong|bieu mau|to roi|de xuat)\b"
+        r"ho so|bao gia|hop dong|bieu mau|to roi|de xuat|hs|hd|factsheet|fact sheet|illustration|statement|schedule|"
+        r"table|minh hoa|bang lai|bang tinh|bang|lich tra no|lich|sao ke|xac nhan|confirmation)\b"
     )),
     ("email", re.compile(r"\b(e-?mail|mail|gui mail|gui email)\b")),
     ("call", re.compile(r"\b(call|ring|phone|follow[- ]?up call|goi|goi dien|goi lai|lien he lai)\b")),
-    ("meeting", re.compile(r"\b(meet|meeting|visit|catch up|set up a meeting|schedule|hen gap|gap lai|gap|hen|tham)\b")),
-    ("review", re.compile(r"\b(review|check|follow up on|monitor|track|kiem tra|xem lai|theo doi|ra soat|danh gia)\b")),
+    ("meeting", re.compile(
+        r"\b(meet|meeting|mtg|visit|site visit|catch up|set up a meeting|schedule|hen gap|gap lai|gap|hen|tham(?! dinh)|"
+        r"qua cty|qua cong ty|qua nha|qua van phong|ghe|xuong)\b"
+    )),
+    ("review", re.compile(
+        r"\b(review|check|follow up on|monitor|track|kiem tra|xem lai|theo doi|ra soat|danh gia|tham dinh|"
+        r"check lai|xem xet)\b"
+    )),
 ]  # fmt: skip
 _ACTION_CUE = re.compile(
     r"\b(need to|needs to|have to|has to|must|should|will|i'll|i will|to do|todo|remind me to|remember to|"
@@ -112,7 +119,13 @@ _ACTION_VERB_START = re.compile(
     r"^\s*(?:(?:and|then|also|va|roi|sau do|con)\s+)?(?:(?:i|we|em|minh|toi)\s+)?(?:(?:will|need to|have to|must|"
     r"should|can|se|can phai|phai|nho)\s+)?(send|call|ring|phone|email|e-mail|mail|meet|visit|review|check|follow|"
     r"schedule|prepare|share|forward|set|arrange|book|organi[sz]e|submit|open|process|complete|draft|"
-    r"gui|goi|hen|gap|kiem tra|xem lai|ra soat|danh gia|theo doi|chuan bi|soan|lien he|chot|lam|nop|sap xep|mo)\b"
+    r"gui|goi|hen|gap|kiem tra|xem lai|ra soat|danh gia|theo doi|chuan bi|soan|lien he|chot|lam|nop|sap xep|mo|"
+    r"qua|ghe|tham dinh|kich hoat|bao|xin|nhac|dat lich|activate|escalate|mtg|site visit|reply|ask|chase|"
+    r"remind|confirm)\b"
+)
+#: What RMs put before a follow-up: "pls send…", "fu: call Tue", "f/u - email", "next: …", "-> …".
+_FOLLOW_UP_LEAD = re.compile(
+    r"^\s*(?:(?:pls|please|plz|fu|f/u|follow[- ]?up|next steps?|todo|to do|->|=>)\s*[:\-–]?\s*)+"
 )
 _RECURRENCE = re.compile(
     r"\b(every|each|moi|hang)\s+(?P<days>[\w\s,]+?)(?=\s+(until|till|den khi|cho den khi)\b|[.,;]|$)"
@@ -209,7 +222,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     for start, end in _sentences(text):
         folded = fold_chars(text[start:end])
         cuts = [start]
-        for joint in re.finditer(r"(?:,\s*|\s+)(?:and|then|also|va|roi|sau do|con)\s+|,\s*", folded):
+        for joint in re.finditer(r"(?:,\s*|\s+)(?:and|then|also|va|roi|sau do|con)\s+|,\s*|\s*[+&]\s*", folded):
             if _starts_with_action(folded[joint.start() :]):
                 cuts.append(start + joint.start())
         cuts.append(end)
@@ -251,7 +264,7 @@ def _is_action(
 
 def _starts_with_action(folded_clause: str) -> bool:
     """An action verb first, possibly after its date: "gửi hợp đồng", "thứ 6 tuần sau gửi hợp đồng"."""
-    rest = folded_clause.lstrip(", ")
+    rest = _FOLLOW_UP_LEAD.sub("", folded_clause.lstrip(", +&"))
     if _ACTION_VERB_START.match(rest):
         return True
     lead = re.match(r"(?:(?:and|then|also|va|roi|sau do|con)\s+)?", rest)

@@ -92,6 +92,9 @@ def test_amount_spans_are_verbatim() -> None:
         ("tuần sau", "2025-10-27"),
         ("next month", "2025-11-01"),
         ("5/1", "2026-01-05"),  # no year and long past: the next one
+        ("T5", "2025-10-30"),  # RMs' shorthand for thứ 5
+        ("gửi hs T4 tuần sau", "2025-10-29"),
+        ("call Tue", "2025-10-28"),  # an abbreviated weekday in an English note
     ],
 )
 def test_dates(expression: str, expected: str) -> None:

@@ -282,13 +282,34 @@ def test_the_longest_key_fits_on_both_backends(bank_db: Database) -> None:
         ("gap anh Nguyen Van Mihn hom nay", ["C0002", "C0003"]),  # a typo, and two clients share the name
         ("chị Oanh gọi điện", ["C0004"]),  # honorific + given name
         ("Met Mrs Tran Thi Dung", []),  # RM002's client; "Thị" alone matches nobody
-        ("Minh phoned", []),  # a bare given name is too weak
+        ("Minh phoned", ["C0002", "C0003"]),  # a bare capitalized given name counts (weakly): two Minhs
+        ("minh phoned", []),  # not capitalized: a word, not a name
+        ("a Oanh gọi hỏi thẻ", ["C0004"]),  # Zalo shorthand for anh / chị / em / ông / bà
+        ("gặp c Oanh ở Vincom Đồng Khởi", ["C0004"]),  # a capitalized word inside a place name is not a name
+        ("Dạ em gặp khách mới ạ. Anh ấy hỏi thẻ", []),  # "ạ" (a polite particle) is not "a" (anh)
+        ("o Son goi hoi vay", ["C0001"]),  # ô without diacritics
+        ("ở Son Tra gặp khách mới", []),  # "ở" (at) is not "ô", and "Son Tra" is a place
     ],
 )
 def test_clients_mentioned_in_free_text(bank_db: Database, text: str, expected: list[str]) -> None:
     found = CrmApi(bank_db, "RM001").clients_mentioned(text)
     best = [match.id for match in found if match.score == found[0].score] if found else []
     assert sorted(best) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("em đã đọc lại hồ sơ thì đúng là có chương trình miễn phí", []),  # "thì đúng" is not Thị Dung
+        ("gặp chị Trần Thị Dung ở chi nhánh", ["C0101"]),
+        ("Binh emailed about the card", ["C0102"]),  # an English client's given name comes first
+        ("Hoang called", []),  # Hoàng is his surname: a bare surname is not a name
+        ("ông Thắng gọi hỏi vay", []),  # not a fuzzy cousin of the surname Hoàng
+    ],
+)
+def test_everyday_words_and_surnames_are_not_names(bank_db: Database, text: str, expected: list[str]) -> None:
+    found = CrmApi(bank_db, "RM002").clients_mentioned(text)
+    assert sorted(match.id for match in found if match.score == found[0].score) == expected if found else not expected
 
 
 def test_name_search_needs_the_given_name(bank_db: Database) -> None:

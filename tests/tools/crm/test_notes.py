@@ -113,6 +113,28 @@ def test_more_action_verbs_and_the_other_kind() -> None:
     ]
 
 
+def test_follow_ups_joined_with_plus_or_ampersand_and_led_by_shorthand() -> None:
+    assert _tasks("call w/ Bao re a mortgage. check his credit file tmrw + call back in 5 days") == [
+        ("review", "2025-10-25"),
+        ("call", "2025-10-29"),
+    ]
+    assert _tasks("chat w/ Hong on zalo re a car loan. fu: send app form Mon & call Wed") == [
+        ("send_document", "2025-10-27"),
+        ("call", "2025-10-29"),
+    ]
+    assert _tasks("gặp a Bảo ở Highlands, a muốn vay mua xe 800tr. gửi hs vay T5 & gọi a T2 tuần sau") == [
+        ("send_document", "2025-10-30"),
+        ("call", "2025-10-27"),
+    ]
+
+
+def test_a_visit_is_a_meeting_and_an_appraisal_a_review() -> None:
+    assert _tasks("gọi a Hải, a cần vay vốn lưu động 2 tỷ. thẩm định hs T6 + T3 qua cty a ấy") == [
+        ("review", "2025-10-31"),
+        ("meeting", "2025-10-28"),
+    ]
+
+
 def test_a_name_that_is_also_a_date_word() -> None:
     assert _tasks("gap chi mai o cafe highlands. thu 5 tuan sau gui hop dong") == [("send_document", "2025-10-30")]
 
