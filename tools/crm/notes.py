@@ -41,15 +41,31 @@ _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
 
 _PLACE_NOUNS = (
     r"coffee\s*(?:house|shop)|cafe|café|restaurant|hotel|office|branch|home|house|villa|apartment|club|mall|plaza|"
-    r"tower|building|bar|lounge|company|factory|showroom|hospital|clinic|school|golf\s+club|golf\s+course|center|centre"
+    r"tower|building|bar|lounge|company|factory|showroom|hospital|clinic|school|golf\s+club|golf\s+course|center|centre|"
+    r"warehouse|plant|workshop|project\s+site|construction\s+site|site|store|shop|venue|market|industrial\s+park"
 )
+#: A place named by its kind and then its own name, in Vietnamese or English: "nhà máy Yên Phong", "kho Cát Lái",
+#: "chi nhánh Quận 1", "bệnh viện Bạch Mai", "KCN VSIP 1", "showroom VinFast Long Biên", "Landmark 81".
+_VI_PLACE_HEADS = (
+    r"nha\s+may|xuong(?:\s+may)?|kho(?:\s+hang)?|cong\s+truong|khu\s+cong\s+nghiep|kcn|chi\s+nhanh|"
+    r"phong\s+giao\s+dich|pgd|benh\s+vien|nha\s+hang|quan(?:\s+(?:ca\s*phe|cafe|an))?|toa\s+nha|trung\s+tam|"
+    r"sieu\s+thi|cho|showroom|khach\s+san|resort|san\s+golf|cong\s+ty|cty|van\s+phong|du\s+an"
+)
+_PROPER_WORD = r"(?:[A-ZĐ0-9][\w'’&-]*|[a-z]?\d[\w'’]*)"
+#: A company "of Mr Tuan" is his company, not a place called "Mr Tuan".
+_NOT_A_PLACE_NAME = frozenset(
+    {"mr", "mrs", "ms", "dr", "anh", "chị", "chi", "em", "ông", "ong", "bà", "ba", "a", "c", "e"}
+)
+_PLACE_HEAD = re.compile(rf"(?<![\w])(?:{_VI_PLACE_HEADS})\s+")
+_PLACE_NAME = re.compile(rf"{_PROPER_WORD}(?:\s+{_PROPER_WORD}){{0,5}}")
 _LOCATION = re.compile(
-    rf"\b(?:at|in)\s+(?:a|an|the|his|her|their|our)?\s*(?P<place>(?:[\w'&-]+\s+){{0,3}}?(?:{_PLACE_NOUNS}))\b",
+    rf"\b(?:at|in|visited|visiting|toured|went to|dropped by|stopped by)\s+(?:a|an|the|his|her|their|our)?\s*(?P<place>(?:[\w'&-]+\s+){{0,3}}?(?:{_PLACE_NOUNS}))\b",
     re.IGNORECASE,
 )
 _PROPER_PLACE = re.compile(
     r"\b(?:at\s+(?P<en>(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\b)"
-    r"[A-ZĐ][\w'&-]*(?:\s+[A-ZĐ][\w'&-]*){1,3})|(?:tại|ở|o)\s+(?P<vi>[A-ZĐ][\w'&-]*(?:\s+[A-ZĐ][\w'&-]*){0,3}))"
+    r"[A-ZĐ][\w'’&-]*(?:\s+(?:[A-ZĐ0-9][\w'’&-]*)){1,5})|(?:tại|ở|o)\s+(?P<vi>[A-ZĐ][\w'’&-]*"
+    r"(?:\s+[A-ZĐ0-9][\w'’&-]*){0,5}))"
 )
 _VI_LOCATION = re.compile(
     r"\b(?:tai|o)\s+(?P<place>(?:quan\s+(?:ca\s*phe|cafe|an)|ca\s*phe|cafe|coffee|nha\s+hang|khach\s+san|van\s+phong|"
@@ -198,6 +214,20 @@ class NoteExtraction:
 _ANY_DAY = dt.date(2000, 1, 3)  # only the position of a date matters when splitting clauses
 
 _ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|st|no|vs|etc|e\.g|i\.e)\.$", re.IGNORECASE)
+
+
+def _named_place(text: str) -> str | None:
+    """The first place written as its kind and its own name ("nhà máy Yên Phong", "kho Cát Lái", "chi nhánh Quận 1"),
+    verbatim from the note: the kind is matched without diacritics, the name as the RM capitalized it."""
+    folded = fold_chars(text)  # same length as the text: positions carry over
+    for head in _PLACE_HEAD.finditer(folded):
+        written = text[head.start() : head.end()].strip().lower()
+        if (written == "cho" or written.startswith("quan")) and not written.startswith(("chợ", "quán")):
+            continue  # "cho" (for) and "quận" (a district) are not "chợ" (a market) and "quán" (a café)
+        name = _PLACE_NAME.match(text, head.end())
+        if name is not None and name.group().split()[0].lower().strip(".") not in _NOT_A_PLACE_NAME:
+            return text[head.start() : name.end()].strip(" ,.")
+    return None
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -409,7 +439,10 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
 
     location = None
     location_match = _LOCATION.search(text) or _VI_LOCATION.search(folded)
-    if location_match:
+    named = _named_place(text)
+    if named is not None:  # a place's kind and its own name is the most specific reading
+        location = named
+    elif location_match:
         start, end = location_match.span("place")
         location = text[start:end].strip(" ,.")
     elif proper := _PROPER_PLACE.search(text):

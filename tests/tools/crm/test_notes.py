@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+import pytest
+
 from tools.crm.notes import extract_note
 
 FRIDAY = dt.date(2025, 10, 24)
@@ -153,6 +155,28 @@ def test_places_with_proper_names() -> None:
         extract_note("Dinner at Madame Lam restaurant last night with Ms Anh", FRIDAY).location
         == "Madame Lam restaurant"
     )
+
+
+@pytest.mark.parametrize(
+    ("note", "place"),
+    [
+        ("ghé a Hải ở kho Long Biên, a cần vay vốn lưu động", "kho Long Biên"),
+        ("gặp ô Thắng ở nhà máy Yên Phong ô muốn vay 10 tỷ", "nhà máy Yên Phong"),
+        ("xuong nha may Tu Son cua o Thang, o muon vay", "nha may Tu Son"),
+        ("Dạ em gặp anh Khoa tại chi nhánh Quận 1 ạ", "chi nhánh Quận 1"),
+        ("site visit at KCN VSIP 1 w/ Mr Hai", "KCN VSIP 1"),
+        ("drinks w/ Khoi at Landmark 81 - wants to save 300m", "Landmark 81"),
+        ("lunch at Pizza 4P's Le Thanh Ton w/ Ms Han", "Pizza 4P's Le Thanh Ton"),
+        ("visited the Di An warehouse with Mr Binh", "Di An warehouse"),
+    ],
+)
+def test_a_place_named_by_its_kind_and_its_own_name(note: str, place: str) -> None:
+    assert extract_note(note, FRIDAY).location == place
+
+
+def test_words_that_look_like_place_kinds_are_not_places() -> None:
+    assert extract_note("gửi cho Sơn bảng lãi suất, gọi lại T5", FRIDAY).location is None  # "cho" is "for"
+    assert extract_note("ghé cty Mr Tuan, a phàn nàn app lỗi", FRIDAY).location is None  # his company, not a name
 
 
 def test_the_opening_clause_is_the_story_and_the_clients_needs_are_not_tasks() -> None:
