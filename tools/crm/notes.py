@@ -74,37 +74,52 @@ _VI_LOCATION = re.compile(
     r"(?=[,.;!?]|\s+(?:va|de|noi|ve|ban|cua|anh|chi|em|ong|ba|roi)\b|$)"
 )  # fmt: skip
 
+#: Product kinds by their words, in the order that decides when several are named: a protection policy sold with a
+#: loan is insurance; a term named by its length ("kỳ hạn 12 tháng", "12m TD") is a CD; a card named by its limit.
 _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
-    ("cd", re.compile(r"\b(cd|cds|certificate of deposit|chung chi tien gui|ccgt)\b")),
+    ("insurance", re.compile(
+        r"\b(insurance|insurence|insurace|bao hiem|bh|policy|policies|life cover|health cover|nhan tho|life shield|"
+        r"life protect|protection plan)\b"
+    )),
+    ("cd", re.compile(
+        r"\b(cd|cds|certificate of deposit|chung chi tien gui|ccgt|term deposit|fixed deposit|td|co ky han|"
+        r"ky han\s*\d+\s*(?:thang|th|t)?|\d+\s*(?:m|month)s?\s+(?:cd|td|term)|tien gui ky han)\b"
+    )),
     ("card", re.compile(
-        r"\b(credit card|debit card|card|visa|mastercard|jcb|amex|the tin dung|the ghi no|the atm|the visa|the bi khoa|khoa the|mat the|"
-        r"the cua|mo the)\b"
+        r"\b(credit card|debit card|card|crad|cards|visa|mastercard|jcb|amex|the tin dung|the ghi no|the atm|the visa|"
+        r"the bi khoa|khoa the|mat the|the cua|mo the|han muc the|the platinum|the cashback|nang han muc|card limit)\b"
     )),
     ("loan", re.compile(
-        r"\b(loan|loans|mortgage|refinanc\w*|borrow\w*|credit line|line of credit|working capital|overdraft|vay|"
-        r"khoan vay|the chap|tin dung|giai ngan|von luu dong|thau chi|han muc vay)\b"
+        r"\b(loan|loans|mortgage|morgage|mortage|refinanc\w*|borrow\w*|credit line|line of credit|revolving line|"
+        r"working capital|working cap|overdraft|vay|khoan vay|the chap|tin dung|giai ngan|von luu dong|thau chi|"
+        r"han muc vay)\b"
     )),
-    ("insurance", re.compile(r"\b(insurance|bao hiem|policy cover|life cover)\b")),
     ("investment", re.compile(
-        r"\b(invest\w*|fund|funds|bond|bonds|stock|stocks|equit\w*|portfolio|dau tu|quy|trai phieu|co phieu|chung khoan)\b"
+        r"\b(invest\w*|fund|funds|bond|bonds|stock|stocks|equit\w*|portfolio|dau tu|quy|trai phieu|co phieu|"
+        r"chung khoan|danh muc|quan ly tai san)\b"
     )),
-    ("savings", re.compile(r"\b(savings?|term deposit|deposit|tiet kiem|gui tien|so tiet kiem)\b")),
-    ("casa", re.compile(r"\b(current account|checking account|casa|tai khoan thanh toan|payroll)\b")),
+    ("savings", re.compile(r"\b(savings?|savngs|deposit|tiet kiem|gui tien|so tiet kiem)\b")),
+    ("casa", re.compile(
+        r"\b(current account|current acct|checking account|casa|tai khoan thanh toan|tk thanh toan|payroll|"
+        r"tra luong|tk luong|tai khoan luong)\b"
+    )),
 ]  # fmt: skip
 
 _POSITIVE = re.compile(
     r"\b(keen|interested|happy|pleased|excited|positive|love[sd]?|likes?|liked|satisfied|great|eager|agreed|"
     r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|vui ve|hao hung|dong y|ung|tich cuc|thien chi|"
-    r"nhiet tinh|hung thu|san sang|an tuong)\b"
+    r"nhiet tinh|hung thu|san sang|an tuong|upbeat|stoked|delighted|glad|chuffed|optimistic|receptive|warm|"
+    r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam)\b"
 )
 _NEGATIVE = re.compile(
     r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
     r"dissatisfied|hesitant|reluctant|declined|refused|khong hai long|buc|buc minh|phan nan|khieu nai|kho chiu|"
-    r"tu choi|that vong|lo lang|chan)\b"
+    r"tu choi|that vong|lo lang|chan|grumpy|irritated|fed up|unimpressed|sceptical|skeptical|hoi cau|cau gat|"
+    r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung)\b"
 )
 _NEGATED_POSITIVE = re.compile(
-    r"\b(not|n't|no longer|never|khong|chua|chang)\s+(?:\w+\s+){0,2}?"
-    r"(keen|interested|happy|pleased|satisfied|quan tam|hai long|thich|vui)\b"
+    r"\b(not|n't|no longer|never|khong|chua|chang|ko|k|hong|cha)\s+(?:\w+\s+){0,2}?"
+    r"(keen|interested|happy|pleased|satisfied|thrilled|impressed|excited|quan tam|hai long|thich|vui|ung|man ma)\b"
 )
 
 # Words that start an action item, and the task kind each implies.

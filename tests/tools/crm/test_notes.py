@@ -174,6 +174,39 @@ def test_a_place_named_by_its_kind_and_its_own_name(note: str, place: str) -> No
     assert extract_note(note, FRIDAY).location == place
 
 
+@pytest.mark.parametrize(
+    ("note", "category"),
+    [
+        ("gặp a Hải, a muốn mua bh Life Shield kèm khoản vay mua nhà, số tiền bh 2 tỷ", "insurance"),  # for a loan
+        ("c Mai gọi hỏi gửi kỳ hạn 12 tháng 3 tỷ, ưng lãi suất", "cd"),  # a term named by its length
+        ("her 6m TD (3bn) matures 15/8, keen to roll into 12m", "cd"),
+        ("zalo vs c Sarah hỏi nâng hạn mức thẻ lên 150tr", "card"),  # a card named by its limit
+        ("Mai on viber, her credit crad was declined in Bangkok", "card"),  # misspelled
+        ("email from Ms Hong re a morgage for an apartment in Thu Duc", "loan"),
+        ("gọi c Tâm, c phàn nàn phí ck của tk thanh toán", "casa"),
+    ],
+)
+def test_product_categories_from_features_misspellings_and_purpose(note: str, category: str) -> None:
+    assert extract_note(note, FRIDAY).product_category == category
+
+
+@pytest.mark.parametrize(
+    ("note", "sentiment"),
+    [
+        ("drinks w/ Khoi - wants to put 300m into the bond fund. stoked.", "positive"),
+        ("chat w/ Hong on zalo re a car loan. upbeat.", "positive"),
+        ("visited Mr Thang - not thrilled w/ our service lately", "negative"),
+        ("Viber from Mr Khoi - card got blocked in Singapore, v grumpy", "negative"),
+        ("ô than lãi vay vốn lưu động cao, ko vui", "negative"),
+        ("Chị ấy hơi cáu vì tuần trước nhận được mấy tin nhắn", "negative"),
+        ("Anh ấy vui ra mặt khi nghe về gói vay", "positive"),
+        ("chị không mặn mà lắm với quỹ", "negative"),
+    ],
+)
+def test_short_mood_words_in_either_language(note: str, sentiment: str) -> None:
+    assert extract_note(note, FRIDAY).sentiment == sentiment
+
+
 def test_words_that_look_like_place_kinds_are_not_places() -> None:
     assert extract_note("gửi cho Sơn bảng lãi suất, gọi lại T5", FRIDAY).location is None  # "cho" is "for"
     assert extract_note("ghé cty Mr Tuan, a phàn nàn app lỗi", FRIDAY).location is None  # his company, not a name
