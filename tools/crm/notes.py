@@ -57,7 +57,7 @@ _NOT_A_PLACE_NAME = frozenset(
     {"mr", "mrs", "ms", "dr", "anh", "chị", "chi", "em", "ông", "ong", "bà", "ba", "a", "c", "e"}
 )
 _PLACE_HEAD = re.compile(rf"(?<![\w])(?:{_VI_PLACE_HEADS})\s+")
-_PLACE_NAME = re.compile(rf"{_PROPER_WORD}(?:\s+{_PROPER_WORD}){{0,5}}")
+_PLACE_NAME = re.compile(rf"{_PROPER_WORD}(?:[ \t]+{_PROPER_WORD}){{0,5}}")  # one line: a name does not wrap
 _LOCATION = re.compile(
     rf"\b(?:at|in|visited|visiting|toured|went to|dropped by|stopped by)\s+(?:a|an|the|his|her|their|our)?\s*(?P<place>(?:[\w'&-]+\s+){{0,3}}?(?:{_PLACE_NOUNS}))\b",
     re.IGNORECASE,
@@ -156,7 +156,8 @@ _ACTION_VERB_START = re.compile(
 )
 #: What RMs put before a follow-up: "pls send…", "fu: call Tue", "f/u - email", "next: …", "-> …".
 _FOLLOW_UP_LEAD = re.compile(
-    r"^\s*(?:(?:pls|please|plz|fu|f/u|follow[- ]?up|next steps?|todo|to do|->|=>)\s*[:\-–]?\s*)+"
+    r"^\s*(?:(?:[-•*+>]+|pls|please|plz|fu|f/u|follow[- ]?ups?|next steps?|todo|to do|->|=>|actions?|action items?|"
+    r"viec can lam|buoc tiep theo|can lam)\s*[:\-–]?\s*)+"
 )
 _RECURRENCE = re.compile(
     r"\b(every|each|moi|hang)\s+(?P<days>[\w\s,]+?)(?=\s+(until|till|den khi|cho den khi)\b|[.,;]|$)"
@@ -267,7 +268,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     for start, end in _sentences(text):
         folded = fold_chars(text[start:end])
         cuts = [start]
-        for joint in re.finditer(r"(?:,\s*|\s+)(?:and|then|also|va|roi|sau do|con)\s+|,\s*|\s*[+&]\s*", folded):
+        for joint in re.finditer(r"(?:,\s*|\s+)(?:and|then|also|va|roi|sau do|con)\s+|,\s*|\s*[+&]\s*|\s+[-–•]\s+", folded):
             if _starts_with_action(folded[joint.start() :]):
                 cuts.append(start + joint.start())
         cuts.append(end)

@@ -130,6 +130,15 @@ def test_follow_ups_joined_with_plus_or_ampersand_and_led_by_shorthand() -> None
     ]
 
 
+def test_a_checklist_of_follow_ups_under_a_heading() -> None:
+    note = "KH: c Tâm\nNội dung: muốn mở TK thanh toán\nViệc cần làm:\n- gửi form mở TK thứ 2\n- hẹn gặp ký hs 25/11"
+    assert _tasks(note) == [("send_document", "2025-10-27"), ("meeting", "2025-11-25")]
+    assert _tasks("Met Ms Lan at the branch. Next steps: - call her Tue - send the rate sheet tmrw") == [
+        ("call", "2025-10-28"),
+        ("send_document", "2025-10-25"),
+    ]
+
+
 def test_a_visit_is_a_meeting_and_an_appraisal_a_review() -> None:
     assert _tasks("gọi a Hải, a cần vay vốn lưu động 2 tỷ. thẩm định hs T6 + T3 qua cty a ấy") == [
         ("review", "2025-10-31"),
@@ -168,6 +177,7 @@ def test_places_with_proper_names() -> None:
         ("drinks w/ Khoi at Landmark 81 - wants to save 300m", "Landmark 81"),
         ("lunch at Pizza 4P's Le Thanh Ton w/ Ms Han", "Pizza 4P's Le Thanh Ton"),
         ("visited the Di An warehouse with Mr Binh", "Di An warehouse"),
+        ("KH: a Hùng\nGặp tại xưởng Hòa Khánh\nNội dung: vay vốn lưu động", "xưởng Hòa Khánh"),  # ends with its line
     ],
 )
 def test_a_place_named_by_its_kind_and_its_own_name(note: str, place: str) -> None:
