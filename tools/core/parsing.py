@@ -33,7 +33,7 @@ from tools.core.text import fold_chars
 _UNIT_MULTIPLIERS: dict[str, int] = {
     "ty": 10**9, "ti": 10**9, "toi": 10**9, "bn": 10**9, "b": 10**9, "bil": 10**9, "billion": 10**9,
     "billions": 10**9, "trieu": 10**6, "tr": 10**6, "cu": 10**6, "m": 10**6, "mil": 10**6, "mn": 10**6,
-    "million": 10**6, "millions": 10**6, "k": 10**3, "nghin": 10**3, "ngan": 10**3, "thousand": 10**3,
+    "million": 10**6, "millions": 10**6, "mio": 10**6, "k": 10**3, "nghin": 10**3, "ngan": 10**3, "thousand": 10**3,
 }  # fmt: skip
 _UNITS = "|".join(sorted(_UNIT_MULTIPLIERS, key=len, reverse=True))
 _NUMBER = r"\d+(?:[.,]\d+)*"
@@ -95,7 +95,9 @@ def find_amounts(text: str) -> list[AmountSpan]:
         start, end = match.span()
         spans.append(AmountSpan(text[start:end].strip(), round(value), start, end))
         taken.append((start, end))
-    spans = _merge_compounds(text, spans)
+    words = _vi_word_amounts(text, folded, taken)
+    taken += [(span.start, span.end) for span in words]
+    spans = _merge_compounds(text, sorted(spans + words, key=lambda span: span.start))
     for match in _PLAIN_CURRENCY.finditer(folded):
         start, end = match.span()
         if any(start < t_end and end > t_start for t_start, t_end in taken):
@@ -106,6 +108,57 @@ def find_amounts(text: str) -> list[AmountSpan]:
             continue
         spans.append(AmountSpan(text[start:end].strip(), int(number), start, end))
     spans.sort(key=lambda span: span.start)
+    return spans
+
+
+#: Vietnamese number words (accents folded), as voice-to-text writes amounts: "tám trăm triệu", "một tỷ rưỡi".
+_VI_DIGITS = {"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7,
+              "tam": 8, "chin": 9}  # fmt: skip
+_VI_DIGITS_ALT = "|".join(_VI_DIGITS)
+_VI_NUMBER_WORD = r"(?:khong|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|linh|le)"
+_VI_WORD_AMOUNT = re.compile(
+    rf"\b(?P<number>{_VI_NUMBER_WORD}(?:\s+{_VI_NUMBER_WORD})*)\s+(?P<unit>ty|trieu|nghin|ngan)\b"
+    rf"(?:\s+(?P<tail>ruoi|(?:{_VI_DIGITS_ALT})(?!\s+(?:thang|nam|ngay|tuan|trieu|nghin|ngan|tram|muoi|ty))))?"
+)
+
+
+def _vi_number(words: list[str]) -> int | None:
+    """A number below a thousand in Vietnamese words: "sáu trăm năm mươi" = 650, "mười hai" = 12, "ba" = 3."""
+    total, current = 0, 0
+    for index, word in enumerate(words):
+        if word in _VI_DIGITS:
+            current += _VI_DIGITS[word]
+        elif word == "muoi":  # "mười" (10) alone or first, "mươi" (×10) after a digit: both fold to "muoi"
+            current = current * 10 if current else 10
+        elif word == "tram":
+            total += (current or 1) * 100
+            current = 0
+        elif word in ("linh", "le"):
+            continue
+        else:
+            return None
+        if index > 0 and words[index - 1] == "muoi" and word in _VI_DIGITS and current > 100:
+            return None
+    return total + current or None
+
+
+def _vi_word_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[AmountSpan]:
+    spans = []
+    for match in _VI_WORD_AMOUNT.finditer(folded):
+        start, end = match.span()
+        if any(start < t_end and end > t_start for t_start, t_end in taken):
+            continue
+        number = _vi_number(match.group("number").split())
+        if number is None:
+            continue
+        multiplier = _UNIT_MULTIPLIERS[match.group("unit")]
+        value = number * multiplier
+        tail = match.group("tail")
+        if tail == "ruoi":  # "một tỷ rưỡi": and a half
+            value += multiplier // 2
+        elif tail:  # "một tỷ tám": the next digit, in tenths
+            value += _VI_DIGITS[tail] * multiplier // 10
+        spans.append(AmountSpan(text[start:end].strip(), value, start, end))
     return spans
 
 

@@ -147,7 +147,7 @@ _ACTION_CUE = re.compile(
     r"can phai|nhac|nho la|ke hoach)\b"
 )
 _ACTION_VERB_START = re.compile(
-    r"^\s*(?:(?:and|then|also|va|roi|sau do|con)\s+)?(?:(?:i|we|em|minh|toi)\s+)?(?:(?:will|need to|have to|must|"
+    r"^\s*(?:(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+)?(?:(?:i|we|em|minh|toi)\s+)?(?:(?:will|need to|have to|must|"
     r"should|can|se|can phai|phai|nho)\s+)?(send|call|ring|phone|email|e-mail|mail|meet|visit|review|check|follow|"
     r"schedule|prepare|share|forward|set|arrange|book|organi[sz]e|submit|open|process|complete|draft|"
     r"gui|goi|hen|gap|kiem tra|xem lai|ra soat|danh gia|theo doi|chuan bi|soan|lien he|chot|lam|nop|sap xep|mo|"
@@ -268,7 +268,10 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     for start, end in _sentences(text):
         folded = fold_chars(text[start:end])
         cuts = [start]
-        for joint in re.finditer(r"(?:,\s*|\s+)(?:and|then|also|va|roi|sau do|con)\s+|,\s*|\s*[+&]\s*|\s+[-–•]\s+", folded):
+        for joint in re.finditer(
+            r"(?:,\s*|\s+)(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+|,\s*|\s*[+&]\s*|\s+[-–•]\s+",
+            folded,
+        ):
             if _starts_with_action(folded[joint.start() :]):
                 cuts.append(start + joint.start())
         cuts.append(end)
@@ -313,7 +316,7 @@ def _starts_with_action(folded_clause: str) -> bool:
     rest = _FOLLOW_UP_LEAD.sub("", folded_clause.lstrip(", +&"))
     if _ACTION_VERB_START.match(rest):
         return True
-    lead = re.match(r"(?:(?:and|then|also|va|roi|sau do|con)\s+)?", rest)
+    lead = re.match(r"(?:(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+)*", rest)
     rest = rest[lead.end() if lead else 0 :]
     dates = find_dates(rest, _ANY_DAY)
     if dates and dates[0].start == 0:

@@ -39,6 +39,15 @@ FRIDAY = dt.date(2025, 10, 24)  # a Friday
         ("no amount here", None),
         ("apartment of 80m2 in District 7", None),
         ("call in 3 days", None),
+        ("tám trăm triệu", 800_000_000),  # number words, as voice-to-text writes them
+        ("một tỷ rưỡi", 1_500_000_000),
+        ("dư nợ còn khoảng một tỷ tám, chị nói", 1_800_000_000),
+        ("sáu trăm năm mươi triệu", 650_000_000),
+        ("năm mươi triệu", 50_000_000),
+        ("một tỷ hai trăm triệu", 1_200_000_000),
+        ("mot ty hai ky han sau thang", 1_200_000_000),
+        ("1.5 mio", 1_500_000),
+        ("sau hai tuần", None),  # number words without a money unit are not money
     ],
 )
 def test_amounts(text: str, expected: int | None) -> None:

@@ -139,6 +139,11 @@ def test_a_checklist_of_follow_ups_under_a_heading() -> None:
     ]
 
 
+def test_a_dictated_note_with_its_fillers() -> None:
+    note = "chị ưng ý lắm, thì thứ hai mình gửi chị bảng minh họa quyền lợi, ngày 5/11 gọi chị chốt"
+    assert _tasks(note) == [("send_document", "2025-10-27"), ("call", "2025-11-05")]
+
+
 def test_a_visit_is_a_meeting_and_an_appraisal_a_review() -> None:
     assert _tasks("gọi a Hải, a cần vay vốn lưu động 2 tỷ. thẩm định hs T6 + T3 qua cty a ấy") == [
         ("review", "2025-10-31"),
