@@ -334,17 +334,31 @@ class CrmApi:
             clients = connection.execute(select(*columns, Client.language).where(Client.rm_id == self.rm_id)).all()
         honorific_positions = _honorific_positions(text, words)
         bare_positions = _bare_name_positions(text) - honorific_positions
+        stripped = strip_accents(text)
+        spans = list(_WORD_SPAN.finditer(stripped))
+        # A capitalized word that follows the previous one with only spaces between: it may continue a name.
         capitalized_positions = {
-            index for index, match in enumerate(_WORD_SPAN.finditer(strip_accents(text))) if match.group()[:1].isupper()
+            index
+            for index, match in enumerate(spans)
+            if match.group()[:1].isupper()
+            and (index == 0 or not stripped[spans[index - 1].end() : match.start()].strip(" \t"))
         }
+        typed = _typed_words(text, len(words))
         found: list[ClientMatch] = []
         for client in clients:
             name = name_tokens(client.full_name, drop_titles=False)
+            typed_name = _typed_words(client.full_name, len(name))
+            # A word of the note counts its accents only when it was typed with them ("Hai" in an accented note may
+            # still be Hải); a client's name written with diacritics is exact in every word ("Minh" is not "mình").
+            words_here = (
+                [_accent_key(t, w) if t != w else w for t, w in zip(typed, words, strict=True)] if typed else words
+            )
+            name_here = [_accent_key(t, w) for t, w in zip(typed_name, name, strict=True)] if typed_name else name
             # A Vietnamese name ends with the given name; an English one ("Sarah Johnson") starts with it.
             western = client.language == "en" and len(name) > 1 and name[0] not in _VIETNAMESE_SURNAMES
-            given = {name[-1], name[0]} if western else {name[-1]}
+            given = {name_here[-1], name_here[0]} if western else {name_here[-1]}
             score, position = _mention_score(
-                words, name, honorific_positions, bare_positions, given, capitalized_positions
+                words_here, name_here, honorific_positions, bare_positions, given, capitalized_positions
             )
             if score:
                 fields = {key: value for key, value in client._mapping.items() if key != "language"}
@@ -685,6 +699,30 @@ _VIETNAMESE_SURNAMES = frozenset({
 })  # fmt: skip
 
 
+def _typed_words(text: str, expected: int) -> list[str] | None:
+    """The words as typed (lower case, accents kept) when the text is written with diacritics and they line up one to
+    one with the folded name tokens; None for accent-free text (its words are ambiguous: "hai" may be "Hải")."""
+    if strip_accents(text) == text:
+        return None
+    typed = re.findall(r"[^\W_]+", normalize_text(text).lower())
+    return typed if len(typed) == expected else None
+
+
+def _accent_key(typed: str, folded: str) -> str:
+    """A word for name matching: its folded form and, from a text written with diacritics, its accented form, so
+    that "hài" is not "Hải", "thì" is not "Thị" and "mình" is not "Minh", while accent-free text still matches."""
+    return f"{folded}\x00{typed}"
+
+
+def _accents_agree(a: str, b: str) -> tuple[str, str] | None:
+    """The folded forms of two name-matching words, or None when both were typed with different diacritics."""
+    folded_a, _, typed_a = a.partition("\x00")
+    folded_b, _, typed_b = b.partition("\x00")
+    if typed_a and typed_b and typed_a != typed_b:
+        return None
+    return folded_a, folded_b
+
+
 def _honorific_positions(text: str, words: list[str]) -> set[int]:
     """Positions right after an honorific ("anh", "Mr") or its one-letter shorthand as typed ("a Bảo", "ô Thắng")."""
     typed = re.findall(r"[^\W_]+", normalize_text(text).lower())
@@ -743,9 +781,19 @@ def _bare_name_positions(text: str) -> set[int]:
     return positions
 
 
+def _same_exact(a: str, b: str) -> bool:
+    """The same word, exactly (accents compared when both were typed with them)."""
+    agreed = _accents_agree(a, b)
+    return agreed is not None and agreed[0] == agreed[1]
+
+
 def _same_word(a: str, b: str) -> bool:
     """Name words are short and differ by one letter ("Dung", "Dang"): exact, a swap of letters in a
     four-letter word ("Mihn"), or one slip in a longer one."""
+    agreed = _accents_agree(a, b)
+    if agreed is None:
+        return False
+    a, b = agreed
     if a == b:
         return True
     if len(a) == len(b) == 4:
@@ -780,6 +828,8 @@ def _mention_score(
             length += 1
         score: float = 0
         named = length >= 2 and any(name.index(g) in used for g in given if g in name)  # not "Tran Thi" alone
+        if named and capitalized_positions is not None and start + length in capitalized_positions:
+            named = False  # the name goes on with another capitalized word: someone else ("Đinh Thị Hồng Nhung")
         if named and capitalized_positions is not None and length == 2:
             written_as_name = bool(capitalized_positions & {start, start + 1}) or start in honorific_positions
             named = written_as_name or 0 in used
@@ -787,7 +837,7 @@ def _mention_score(
             score = length + 1
         elif length == 1 and start in honorific_positions and any(_same_word(words[start], g) for g in given):
             score = 1
-        elif length == 1 and start in bare_positions and words[start] in given:
+        elif length == 1 and start in bare_positions and any(_same_exact(words[start], g) for g in given):
             score = BARE_NAME_SCORE
         if score > best:
             best, where = score, start

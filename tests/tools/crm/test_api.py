@@ -285,6 +285,7 @@ def test_the_longest_key_fits_on_both_backends(bank_db: Database) -> None:
         ("Minh phoned", ["C0002", "C0003"]),  # a bare capitalized given name counts (weakly): two Minhs
         ("minh phoned", []),  # not capitalized: a word, not a name
         ("a Oanh gọi hỏi thẻ", ["C0004"]),  # Zalo shorthand for anh / chị / em / ông / bà
+        ("hôm nay anh mình muốn vay thêm, chị Oanh gọi báo", ["C0004"]),  # "mình" (we) is not "Minh": the accents differ
         ("gặp c Oanh ở Vincom Đồng Khởi", ["C0004"]),  # a capitalized word inside a place name is not a name
         ("Dạ em gặp khách mới ạ. Anh ấy hỏi thẻ", []),  # "ạ" (a polite particle) is not "a" (anh)
         ("o Son goi hoi vay", ["C0001"]),  # ô without diacritics
@@ -305,6 +306,9 @@ def test_clients_mentioned_in_free_text(bank_db: Database, text: str, expected: 
         ("Binh emailed about the card", ["C0102"]),  # an English client's given name comes first
         ("Hoang called", []),  # Hoàng is his surname: a bare surname is not a name
         ("ông Thắng gọi hỏi vay", []),  # not a fuzzy cousin of the surname Hoàng
+        ("Gặp chị Lê Thị Dung Anh tại chi nhánh", []),  # a longer name: someone else
+        ("KH: chị Trần Thị Dung\nKênh: Zalo", ["C0101"]),  # the next line's capital does not lengthen the name
+        ("Gọi bà Dung. Bà hài lòng với lãi suất", ["C0101"]),  # "hài" (pleased) is not a given name after "Bà"
     ],
 )
 def test_everyday_words_and_surnames_are_not_names(bank_db: Database, text: str, expected: list[str]) -> None:
