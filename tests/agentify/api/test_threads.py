@@ -343,3 +343,35 @@ def test_two_close_readings_pause_on_a_question_that_a_typed_number_answers(
     ).json()
     assert answered["intent"] == "next_best_action" and answered["interrupt"] is None
     assert "Suggested message:" in answered["answer"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["oops", None, [1, 2], {"interaction": "oops"}, {"interaction": None}, {"interaction": {"amount_vnd": True}},
+     {"tasks": [{"title": "x", "kind": "call", "due_on": "2025-10-30"}] * 10_000}],
+)  # fmt: skip
+def test_a_malformed_edit_never_sticks_the_thread(
+    client: TestClient, bank_db: Database, rm1: dict[str, str], args: Any
+) -> None:
+    """The card comes back (or the body is refused); the thread still takes an accept and writes once."""
+    thread_id, _ = pause_on_the_card(client, rm1)
+    before = interactions(bank_db)
+    edited = client.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "edit", "args": args}, headers=rm1)
+    assert edited.status_code in (200, 422), edited.text
+    if edited.status_code == 200:
+        assert edited.json()["status"] == "awaiting_confirmation"
+    assert interactions(bank_db) == before
+    done = client.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "accept"}, headers=rm1)
+    assert done.status_code == 200 and done.json()["status"] == "written", done.text
+    assert interactions(bank_db) == before + 1
+
+
+def test_an_amount_edited_as_text_comes_back_on_the_card_first(
+    client: TestClient, bank_db: Database, rm1: dict[str, str]
+) -> None:
+    thread_id, _ = pause_on_the_card(client, rm1)
+    body = {"type": "edit", "args": {"interaction": {"amount_vnd": "800m"}}}
+    shown = client.post(f"/api/threads/{thread_id}/resume/wait", json=body, headers=rm1).json()
+    assert shown["status"] == "awaiting_confirmation" and "800M VND" in shown["interrupt"]["description"]
+    done = client.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "accept"}, headers=rm1).json()
+    assert done["result"]["interaction"]["amount_vnd"] == 800_000_000
