@@ -95,6 +95,7 @@ def propose(state: DataEntryState, runtime: Runtime[AgentContext]) -> dict[str, 
         today=runtime.context.resolved_today(),
         products=_crm(runtime).products(category=category) if category else [],
         default_topic=copy.default_topic(language),
+        client_name=(state.get("client_label") or "").split(" (…")[0] or None,
     )
     return {
         "proposal": proposal.interaction,

@@ -232,6 +232,37 @@ _ANY_DAY = dt.date(2000, 1, 3)  # only the position of a date matters when split
 _ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|st|no|vs|etc|e\.g|i\.e)\.$", re.IGNORECASE)
 
 
+#: What an RM types to the assistant, not about the client: "Record this information on the CRM:", "log this -".
+_COMMAND_PREFIX = re.compile(
+    r"^\s*(?:(?:please|pls)\s+)?(?:record|log|save|note|ghi lai|ghi nhan|luu|cap nhat)\b[^:\n]{0,40}"
+    r"(?:crm|this|these|note|lai|giup e|giup em|giup minh|thong tin)\b\s*[:\-–,.]*\s*"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LABELLED_PHONE = re.compile(
+    r"(?:\b(?:s[đd]t|số điện thoại|so dien thoai|phone|tel|mobile|mob|đt|dt)\b\.?\s*:?\s*)?" + _PHONE.pattern,
+    re.IGNORECASE,
+)
+
+
+def _without_contacts(text: str) -> str:
+    """The text with phone numbers (and their label) and e-mail addresses blanked out, keeping every position."""
+    for pattern in (_EMAIL, _LABELLED_PHONE):
+        text = pattern.sub(lambda match: " " * len(match.group()), text)
+    return text
+
+
+def clean_summary(text: str) -> str:
+    """The log's summary: the note without the command typed to the assistant and without phone numbers or e-mail
+    addresses (they are the client's contact data, kept in the client record, not repeated in every log)."""
+    folded = fold_chars(text)
+    prefix = _COMMAND_PREFIX.match(folded)
+    cleaned = text[prefix.end() :] if prefix else text
+    cleaned = _without_contacts(cleaned)
+    cleaned = re.sub(r"\(\s*\)|\[\s*\]", "", cleaned)
+    cleaned = re.sub(r"[ \t]{2,}", " ", re.sub(r"\s+([,.;:])", r"\1", cleaned))
+    return cleaned.strip(" ,;:-–")
+
+
 def _named_place(text: str) -> str | None:
     """The first place written as its kind and its own name ("nhà máy Yên Phong", "kho Cát Lái", "chi nhánh Quận 1"),
     verbatim from the note: the kind is matched without diacritics, the name as the RM capitalized it."""
@@ -489,7 +520,9 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     elif positive > 0:
         sentiment = "positive"
 
-    summary = " ".join(text[a:b].strip(" ,") for a, b in _clauses(text) if folded[a:b] in narrative) or text
+    contactless = _without_contacts(text)  # same length: the clause spans still apply
+    summary = " ".join(contactless[a:b].strip(" ,") for a, b in _clauses(text) if folded[a:b] in narrative)
+    summary = clean_summary(summary) or clean_summary(text) or text
     return NoteExtraction(
         language=language,
         client_name=_client_name(folded, text),

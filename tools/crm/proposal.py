@@ -62,6 +62,13 @@ def product_for(products: list[dict[str, Any]], category: str | None, topic: str
     return str(products[0]["code"]) if len(products) == 1 else None
 
 
+def _naming(title: str, client_name: str | None) -> str:
+    """The title, with the client's name when it does not say whom the task is for."""
+    if not client_name or set(name_tokens(client_name)[-1:]) <= set(name_tokens(title)):
+        return title
+    return f"{title} – {client_name}"
+
+
 def problems_of(interaction: dict[str, Any]) -> list[str]:
     """What the CRM would refuse in this proposal (empty: it can be written)."""
     try:
@@ -80,8 +87,10 @@ def propose_interaction(
     products: list[dict[str, Any]],
     default_topic: str,
     now: dt.datetime | None = None,
+    client_name: str | None = None,
 ) -> Proposal:
-    """The interaction and tasks the reading of ``note`` stands for, logged on ``today`` for ``client_id``."""
+    """The interaction and tasks the reading of ``note`` stands for, logged on ``today`` for ``client_id``; a task
+    title that does not name the client ("Call him") gets ``client_name``, so the task list reads on its own."""
     moment = (now or dt.datetime.now(BANK_TIMEZONE)).astimezone(BANK_TIMEZONE)
     occurred_at = dt.datetime.combine(today, moment.time().replace(microsecond=0), tzinfo=BANK_TIMEZONE)
     remarks: list[Remark] = []
@@ -99,7 +108,7 @@ def propose_interaction(
             remarks.append(Remark("no_due_date", {"title": task["title"]}))
         tasks.append(
             {
-                "title": task["title"][:MAX_TEXT],
+                "title": _naming(task["title"], client_name)[:MAX_TEXT],
                 "kind": task["kind"],
                 "due_on": due_on,
                 "recurrence": task.get("recurrence"),

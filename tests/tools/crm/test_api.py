@@ -285,7 +285,10 @@ def test_the_longest_key_fits_on_both_backends(bank_db: Database) -> None:
         ("Minh phoned", ["C0002", "C0003"]),  # a bare capitalized given name counts (weakly): two Minhs
         ("minh phoned", []),  # not capitalized: a word, not a name
         ("a Oanh gọi hỏi thẻ", ["C0004"]),  # Zalo shorthand for anh / chị / em / ông / bà
-        ("hôm nay anh mình muốn vay thêm, chị Oanh gọi báo", ["C0004"]),  # "mình" (we) is not "Minh": the accents differ
+        (
+            "hôm nay anh mình muốn vay thêm, chị Oanh gọi báo",
+            ["C0004"],
+        ),  # "mình" (we) is not "Minh": the accents differ
         ("gặp c Oanh ở Vincom Đồng Khởi", ["C0004"]),  # a capitalized word inside a place name is not a name
         ("Dạ em gặp khách mới ạ. Anh ấy hỏi thẻ", []),  # "ạ" (a polite particle) is not "a" (anh)
         ("o Son goi hoi vay", ["C0001"]),  # ô without diacritics

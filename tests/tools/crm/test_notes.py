@@ -222,6 +222,19 @@ def test_short_mood_words_in_either_language(note: str, sentiment: str) -> None:
     assert extract_note(note, FRIDAY).sentiment == sentiment
 
 
+@pytest.mark.parametrize(
+    ("note", "summary"),
+    [
+        ("Record this information on the CRM: Met Mr Son Pham 0823912039 at a coffee house, he wants a loan.",
+         "Met Mr Son Pham at a coffee house, he wants a loan"),
+        ("log this: call w/ Sarah (sdt 0908123456), she has 900m idle. sarah@mail.com", "call w/ Sarah, she has 900m idle"),
+        ("luu CRM: gặp chị Oanh ở bệnh viện Việt Đức", "gặp chị Oanh ở bệnh viện Việt Đức"),
+    ],
+)  # fmt: skip
+def test_the_summary_drops_the_command_and_the_contact_data(note: str, summary: str) -> None:
+    assert extract_note(note, FRIDAY).summary == summary
+
+
 def test_words_that_look_like_place_kinds_are_not_places() -> None:
     assert extract_note("gửi cho Sơn bảng lãi suất, gọi lại T5", FRIDAY).location is None  # "cho" is "for"
     assert extract_note("ghé cty Mr Tuan, a phàn nàn app lỗi", FRIDAY).location is None  # his company, not a name

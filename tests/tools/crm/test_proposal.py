@@ -39,6 +39,17 @@ def _proposal() -> dict[str, Any]:
     ).interaction  # fmt: skip
 
 
+def test_a_task_title_names_the_client_when_it_does_not() -> None:
+    reading = {"channel": "call", "topic": "CD", "tasks": [
+        {"kind": "call", "title": "Call him", "due_on": "2025-10-29"},
+        {"kind": "email", "title": "Email Son the term sheet", "due_on": "2025-10-28"}]}  # fmt: skip
+    tasks = propose_interaction(
+        reading, client_id="C0001", note="n", today=TODAY, products=[], default_topic="x",
+        client_name="Mr Pham Van Son",
+    ).interaction["tasks"]  # fmt: skip
+    assert [task["title"] for task in tasks] == ["Call him – Mr Pham Van Son", "Email Son the term sheet"]
+
+
 def test_an_edit_changes_only_what_an_rm_may_change() -> None:
     proposal = _proposal()
     edit = apply_edit(proposal, {"interaction": {"amount_vnd": 5, "client_id": "C0101"}}, today=TODAY)
