@@ -18,6 +18,8 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_due_date": "“{title}”: no date given, due tomorrow.",
         "edit_not_applied": "Edit not applied: {problem}",
         "edit_read": "Amount read as {amount}: check it and confirm to log it.",
+        "possible_duplicate": "This client already has a log at {when} that reads alike (“{summary}”): confirm only if "
+        "this is a new conversation.",
         "default_topic": "Client conversation",
         "logged": "Logged in the CRM:",
         "client": "Client",
@@ -39,6 +41,8 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_due_date": "“{title}”: không có hạn, đặt là ngày mai.",
         "edit_not_applied": "Chưa áp dụng chỉnh sửa: {problem}",
         "edit_read": "Số tiền được hiểu là {amount}: kiểm tra lại rồi xác nhận để ghi.",
+        "possible_duplicate": "Khách này đã có một ghi nhận tương tự lúc {when} (“{summary}”): chỉ xác nhận nếu đây "
+        "là cuộc trao đổi mới.",
         "default_topic": "Trao đổi với khách hàng",
         "logged": "Đã ghi nhận vào CRM:",
         "client": "Khách hàng",

@@ -9,6 +9,7 @@ resume or a retry after a crash writes once. Reading the note and building the p
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -26,8 +27,8 @@ from graphs.hitl import HumanInterrupt, ask_human, human_interrupt
 from graphs.turn import read_text, turn
 from tools.crm.api import ClientNotFound, CrmApi, WriteRejected
 from tools.crm.notes import NoteExtraction, apply_correction, read_note
+from tools.crm.proposal import DUPLICATE_WINDOW, near_duplicate, propose_interaction
 from tools.crm.proposal import apply_edit as edited_proposal
-from tools.crm.proposal import propose_interaction
 
 logger = logging.getLogger(__name__)
 
@@ -97,9 +98,16 @@ def propose(state: DataEntryState, runtime: Runtime[AgentContext]) -> dict[str, 
         default_topic=copy.default_topic(language),
         client_name=(state.get("client_label") or "").split(" (…")[0] or None,
     )
+    remarks = list(proposal.remarks)
+    since = dt.datetime.fromisoformat(proposal.interaction["occurred_at"]) - DUPLICATE_WINDOW
+    duplicate = near_duplicate(
+        proposal.interaction, _crm(runtime).recent_interactions(str(state["client_id"]), since=since)
+    )
+    if duplicate is not None:
+        remarks.append(duplicate)
     return {
         "proposal": proposal.interaction,
-        "remarks": [{"code": remark.code, "facts": remark.facts} for remark in proposal.remarks],
+        "remarks": [{"code": remark.code, "facts": remark.facts} for remark in remarks],
         "problems": proposal.problems,
         "status": "awaiting_confirmation",
     }

@@ -635,6 +635,18 @@ class CrmApi:
 
     # ----- small helpers for callers -----------------------------------------------------
 
+    def recent_interactions(self, client_id: str, *, since: dt.datetime) -> list[dict[str, Any]]:
+        """This RM's client's interactions logged at or after ``since``, newest first (for the duplicate check)."""
+        with self.database.engine.connect() as connection:
+            self._owned_client(connection, client_id)
+            rows = connection.execute(
+                select(crm_table("interactions"))
+                .where(Interaction.client_id == client_id, Interaction.occurred_at >= since)
+                .order_by(desc(Interaction.occurred_at), Interaction.id)
+                .limit(20)
+            ).all()
+        return [{key: to_json(value) for key, value in row._mapping.items()} for row in rows]
+
     def open_complaints(self, client_id: str) -> int:
         with self.database.engine.connect() as connection:
             self._owned_client(connection, client_id)

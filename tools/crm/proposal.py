@@ -11,11 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from stores.settings import BANK_TIMEZONE
 from tools.core.dates import bank_date
 from tools.core.parsing import find_amounts
 from tools.core.settings import max_card_amount_vnd
-from tools.core.text import name_tokens
+from tools.core.text import fold, name_tokens
 from tools.crm.api import MAX_SUMMARY, InteractionCreate
 
 #: Title and topic lengths the CRM accepts.
@@ -67,6 +69,35 @@ def _naming(title: str, client_name: str | None) -> str:
     if not client_name or set(name_tokens(client_name)[-1:]) <= set(name_tokens(title)):
         return title
     return f"{title} – {client_name}"
+
+
+#: How close two summaries of the same client's logs must be to look like the same conversation logged twice.
+DUPLICATE_SIMILARITY = 85
+DUPLICATE_WINDOW = dt.timedelta(hours=24)
+
+
+def near_duplicate(proposal: dict[str, Any], recent: list[dict[str, Any]]) -> Remark | None:
+    """A log of the same client within a day that reads like this one (the same note, a close summary, or the same
+    channel, amount and product): said on the card, never blocked (two real calls in a day happen)."""
+    occurred = dt.datetime.fromisoformat(str(proposal["occurred_at"]))
+    for logged in recent:
+        when = dt.datetime.fromisoformat(str(logged["occurred_at"]).replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=BANK_TIMEZONE)
+        if abs(occurred - when) > DUPLICATE_WINDOW:
+            continue
+        same_note = bool(logged.get("source_text")) and logged.get("source_text") == proposal.get("source_text")
+        close = fuzz.token_set_ratio(fold(str(logged.get("summary", ""))), fold(str(proposal["summary"]))) >= (
+            DUPLICATE_SIMILARITY
+        )
+        same_deal = proposal.get("amount_vnd") is not None and all(
+            logged.get(key) == proposal.get(key) for key in ("channel", "amount_vnd", "product_category")
+        )
+        if same_note or close or same_deal:
+            local = when.astimezone(BANK_TIMEZONE)
+            return Remark("possible_duplicate", {"when": local.strftime("%H:%M %d/%m"),
+                                                 "summary": str(logged.get("summary", ""))[:80]})  # fmt: skip
+    return None
 
 
 def problems_of(interaction: dict[str, Any]) -> list[str]:

@@ -342,3 +342,15 @@ def test_a_bad_edit_keeps_the_card_and_the_thread_usable(graph: Any, bank_db: Da
     assert _count(bank_db, "interactions") == before
     done = session.resume(ACCEPT)  # the thread goes on: the unchanged proposal is written
     assert done["status"] == "written" and _count(bank_db, "interactions") == before + 1
+
+
+def test_the_same_note_logged_again_within_a_day_is_flagged_on_the_card(graph: Any, bank_db: Database) -> None:
+    first = Session(graph, bank_db)
+    first.start(SON_NOTE)
+    first.resume(ACCEPT)
+    again = Session(graph, bank_db)  # another thread, the same note: a double log the RM should see
+    request = _request(again.start(SON_NOTE))
+    assert "already has a log at" in request["description"]
+    other = Session(graph, bank_db)
+    fresh = _request(other.start("Called Mr Son Pham 0823912039, he asked about card fees. Email him the fee table."))
+    assert "already has a log at" not in fresh["description"]  # another conversation the same day: not flagged
