@@ -432,6 +432,8 @@ def test_a_decomposed_case_is_run_as_the_composed_one(tmp_path: Path) -> None:
     assert _metrics_line(result)["exact_case_rate"] == 1.0
     nfc, nfd = json.loads(out.read_text(encoding="utf-8"))["results"]
     assert nfd["input"]["note"] == note
-    assert {k: v for k, v in nfd["output"].items() if k != "interaction_id"} == {
-        k: v for k, v in nfc["output"].items() if k != "interaction_id"
+    # The second run also says the first logged the same note today (the same store): proof they read alike.
+    assert [remark["code"] for remark in nfd["output"]["remarks"]] == ["possible_duplicate"]
+    assert {k: v for k, v in nfd["output"].items() if k not in ("interaction_id", "remarks")} == {
+        k: v for k, v in nfc["output"].items() if k not in ("interaction_id", "remarks")
     }
