@@ -38,6 +38,7 @@ WORDS: dict[str, dict[str, str]] = {
         "several": "This {about} could be about more than one of your clients. Which one?",
         "none": "None of your clients matches this {about}. Reply with the client's full name or phone number.",
         "not_yours": "{client_id!r} is not one of your clients",
+        "phone_unknown": "The phone number …{last4} in this {about} is none of your clients' numbers.",
         "no_such_choice": "there is no choice {number}: answer with a number from 1 to {count}, or a name",
         "cancelled": "Cancelled: nothing was done.",
         "note": "note",
@@ -49,6 +50,7 @@ WORDS: dict[str, dict[str, str]] = {
             "Không tìm thấy khách hàng nào của anh/chị khớp với {about}. Hãy cho biết tên đầy đủ hoặc số điện thoại."
         ),
         "not_yours": "{client_id!r} không phải là khách hàng của anh/chị",
+        "phone_unknown": "Số điện thoại …{last4} trong {about} không phải của khách hàng nào của anh/chị.",
         "no_such_choice": "không có lựa chọn {number}: hãy trả lời bằng một số từ 1 đến {count}, hoặc tên khách hàng",
         "cancelled": "Đã huỷ: không có gì được thực hiện.",
         "note": "Ghi chú",
@@ -118,7 +120,12 @@ def identify_client(state: ClientSlot, runtime: Runtime[AgentContext]) -> dict[s
     if resolution.client is not None:
         return _found(resolution.client, resolution.client.id)
     choices = [{"client_id": match.id, "label": client_label(match)} for match in resolution.candidates]
-    return {"client_id": None, "client_label": None, "candidates": choices}
+    update: dict[str, Any] = {"client_id": None, "client_label": None, "candidates": choices}
+    if query.get("phone"):  # said in words: a name match below is not the owner of that phone (never who is)
+        words = _words(state)
+        about = words[str(query.get("about") or "request")].lower()
+        update["client_problem"] = words["phone_unknown"].format(last4=str(query["phone"])[-4:], about=about)
+    return update
 
 
 def route_after_identify_client(state: ClientSlot) -> Literal["client_found", "ask_client", "client_unclear"]:

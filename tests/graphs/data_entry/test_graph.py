@@ -354,3 +354,10 @@ def test_the_same_note_logged_again_within_a_day_is_flagged_on_the_card(graph: A
     other = Session(graph, bank_db)
     fresh = _request(other.start("Called Mr Son Pham 0823912039, he asked about card fees. Email him the fee table."))
     assert "already has a log at" not in fresh["description"]  # another conversation the same day: not flagged
+
+
+def test_a_phone_that_is_none_of_the_rms_clients_is_said_so(graph: Any, bank_db: Database) -> None:
+    """The name matches one of the RM's clients, the phone matches none: the card says so before any choice."""
+    request = _request(Session(graph, bank_db).start("Met Mr Son Pham 0999888777 at a coffee house, call him Monday."))
+    assert request["action_request"]["action"] == "choose_client"
+    assert "…8777" in request["description"] and "none of your clients' numbers" in request["description"]
