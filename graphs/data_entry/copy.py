@@ -18,6 +18,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_due_date": "“{title}”: no date given, due tomorrow.",
         "edit_not_applied": "Edit not applied: {problem}",
         "edit_read": "Amount read as {amount}: check it and confirm to log it.",
+        "check": "[CONFIRM]",
         "possible_duplicate": "This client already has a log at {when} that reads alike (“{summary}”): confirm only if "
         "this is a new conversation.",
         "default_topic": "Client conversation",
@@ -41,6 +42,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "no_due_date": "“{title}”: không có hạn, đặt là ngày mai.",
         "edit_not_applied": "Chưa áp dụng chỉnh sửa: {problem}",
         "edit_read": "Số tiền được hiểu là {amount}: kiểm tra lại rồi xác nhận để ghi.",
+        "check": "[KIỂM TRA]",
         "possible_duplicate": "Khách này đã có một ghi nhận tương tự lúc {when} (“{summary}”): chỉ xác nhận nếu đây "
         "là cuộc trao đổi mới.",
         "default_topic": "Trao đổi với khách hàng",
@@ -75,20 +77,27 @@ def edit_not_applied(problem: str, language: str) -> str:
     return str(_words(language)["edit_not_applied"]).format(problem=problem)
 
 
-def card(proposal: dict[str, Any], client_label: str | None, notes: list[str], language: str) -> str:
-    """The confirmation card: the log and tasks exactly as they would be written, then the notes."""
+def card(
+    proposal: dict[str, Any], client_label: str | None, notes: list[str], language: str, uncertain: tuple[str, ...] = ()
+) -> str:
+    """The confirmation card: the log and tasks exactly as they would be written, then the notes; a field the reading
+    is unsure of carries a check mark for the RM."""
     words = _words(language)
     labels = words["labels"]
     sentiment = proposal["sentiment"]
+
+    def mark(field_name: str) -> str:
+        return f" {words['check']}" if field_name in uncertain else ""
+
     lines = [
         words["card_title"],
         "",
         f"- {labels[0]}: {client_label}",
         f"- {labels[1]}: {words['channels'][proposal['channel']]}",
         f"- {labels[2]}: {proposal.get('location') or '—'}",
-        f"- {labels[3]}: {proposal['topic']}",
-        f"- {labels[4]}: {format_amount(proposal.get('amount_vnd'), language)}",
-        f"- {labels[5]}: {words['sentiments'].get(sentiment, sentiment)}",
+        f"- {labels[3]}: {proposal['topic']}{mark('product_category')}",
+        f"- {labels[4]}: {format_amount(proposal.get('amount_vnd'), language)}{mark('amount_vnd')}",
+        f"- {labels[5]}: {words['sentiments'].get(sentiment, sentiment)}{mark('sentiment')}",
         f"- {labels[6]}:" + ("" if proposal["tasks"] else " —"),
     ]
     lines += [

@@ -119,7 +119,8 @@ def confirmation_card(state: DataEntryState) -> HumanInterrupt:
     proposal = state["proposal"]
     notes = [copy.remark(item["code"], item["facts"], language) for item in state.get("remarks", [])]
     notes += state.get("problems", [])
-    description = copy.card(proposal, state.get("client_label"), notes, language)
+    uncertain = tuple((state.get("extraction") or {}).get("uncertain") or ())
+    description = copy.card(proposal, state.get("client_label"), notes, language, uncertain)
     interaction = {key: value for key, value in proposal.items() if key not in ("tasks", "source", "source_text")}
     args = {"interaction": interaction, "tasks": proposal["tasks"]}
     return human_interrupt(CONFIRM_ACTION, args, description, accept=not state.get("problems"))

@@ -217,6 +217,9 @@ class NoteExtraction:
     sentiment: str
     summary: str
     tasks: list[ExtractedTask] = field(default_factory=list)
+    #: Fields the reading is unsure of (several amounts or product kinds named, moods both ways): the card marks
+    #: them for the RM to check instead of filling them silently.
+    uncertain: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON (ISO due dates): what a paused thread checkpoints."""
@@ -520,6 +523,14 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     elif positive > 0:
         sentiment = "positive"
 
+    uncertain = []
+    if len({span.value_vnd for span in amounts}) > 1:
+        uncertain.append("amount_vnd")
+    if len({name for name, pattern in _PRODUCTS if pattern.search(folded)}) > 1:
+        uncertain.append("product_category")
+    if positive > 0 and negative > 0:
+        uncertain.append("sentiment")
+
     contactless = _without_contacts(text)  # same length: the clause spans still apply
     summary = " ".join(contactless[a:b].strip(" ,") for a, b in _clauses(text) if folded[a:b] in narrative)
     summary = clean_summary(summary) or clean_summary(text) or text
@@ -536,6 +547,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         sentiment=sentiment,
         summary=summary[:1000],
         tasks=tasks,
+        uncertain=uncertain,
     )
 
 
@@ -604,6 +616,7 @@ def merge_model_spans(spans: NoteSpans, note: str, rules: NoteExtraction, today:
         sentiment=rules.sentiment if rules.sentiment != "neutral" else (spans.sentiment or "neutral"),
         summary=rules.summary,
         tasks=[*rules.tasks, *extra],
+        uncertain=rules.uncertain,
     )
 
 
@@ -634,6 +647,8 @@ def apply_correction(previous: dict[str, Any], correction: NoteExtraction) -> di
             merged[name] = value
     if correction.sentiment != "neutral":
         merged["sentiment"] = correction.sentiment
+    said = {name for name in (*_CORRECTABLE, "sentiment") if merged.get(name) != previous.get(name)}
+    merged["uncertain"] = [name for name in previous.get("uncertain", []) if name not in said]  # the RM said it now
     if correction.tasks:
         corrected_kinds = {task.kind for task in correction.tasks}
         kept = [task for task in previous.get("tasks", []) if task["kind"] not in corrected_kinds]
