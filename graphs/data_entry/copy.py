@@ -19,6 +19,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "edit_not_applied": "Edit not applied: {problem}",
         "edit_read": "Amount read as {amount}: check it and confirm to log it.",
         "check": "[CONFIRM]",
+        "until": "until",
         "possible_duplicate": "This client already has a log at {when} that reads alike (“{summary}”): confirm only if "
         "this is a new conversation.",
         "default_topic": "Client conversation",
@@ -43,6 +44,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "edit_not_applied": "Chưa áp dụng chỉnh sửa: {problem}",
         "edit_read": "Số tiền được hiểu là {amount}: kiểm tra lại rồi xác nhận để ghi.",
         "check": "[KIỂM TRA]",
+        "until": "đến khi",
         "possible_duplicate": "Khách này đã có một ghi nhận tương tự lúc {when} (“{summary}”): chỉ xác nhận nếu đây "
         "là cuộc trao đổi mới.",
         "default_topic": "Trao đổi với khách hàng",
@@ -103,6 +105,7 @@ def card(
     lines += [
         f"  - {words['tasks'][task['kind']]}: {task['title']} ({format_day(task['due_on'], language)})"
         + (f" ↻ {task['recurrence']}" if task.get("recurrence") else "")
+        + (f" {words['until']} {task['until_condition']}" if task.get("until_condition") else "")
         for task in proposal["tasks"]
     ]
     lines += [f"\n> {note}" for note in notes]

@@ -373,3 +373,13 @@ def test_a_field_the_reading_is_unsure_of_is_marked_until_the_rm_says_it(graph: 
     assert "[CONFIRM]" not in card.split("Sentiment:")[1].split("\n")[0]
     corrected = _request(session.resume([{"type": "response", "args": "the amount is 1 tỷ"}]))["description"]
     assert "[CONFIRM]" not in corrected.split("Amount:")[1].split("\n")[0]
+
+
+def test_a_recurring_follow_up_is_written_with_its_rule_and_until_condition(graph: Any, bank_db: Database) -> None:
+    session = Session(graph, bank_db)
+    note = "Met Mr Son Pham 0823912039 about his renovation loan. Check his loan file every Monday and Friday until it is approved."
+    card = _request(session.start(note))["description"]
+    assert "↻ FREQ=WEEKLY;BYDAY=MO,FR until it is approved" in card
+    done = session.resume(ACCEPT)
+    task = CrmApi(bank_db, "RM001").interaction(done["result"]["interaction"]["id"])["tasks"][0]
+    assert (task["recurrence"], task["until_condition"]) == ("FREQ=WEEKLY;BYDAY=MO,FR", "it is approved")
