@@ -25,6 +25,7 @@ from typing_extensions import TypedDict
 from graphs.context import AgentContext
 from graphs.hitl import CHOOSE_CLIENT_ACTION, HumanInterrupt, ask_human, human_interrupt
 from graphs.turn import turn
+from tools.core.language import supported_language
 from tools.core.text import fold_words, normalize_phone
 from tools.crm.api import ClientMatch, ClientNotFound, CrmApi
 from tools.crm.resolution import resolve_client
@@ -90,7 +91,7 @@ def _crm(runtime: Runtime[AgentContext]) -> CrmApi:
 
 
 def _words(state: ClientSlot) -> dict[str, str]:
-    return WORDS["vi" if state.get("language") == "vi" else "en"]
+    return WORDS[supported_language(state.get("language"))]
 
 
 def client_label(match: ClientMatch | dict[str, Any]) -> str:

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from tools.core.language import supported_language
+
 if TYPE_CHECKING:
     from langgraph.graph import StateGraph
 
@@ -56,7 +58,7 @@ class UseCase:
 
     def help(self, language: str) -> str:
         """One line of the co-pilot's help: what it does and an example."""
-        lang = "vi" if language == "vi" else "en"
+        lang = supported_language(language)
         does, example = self.does.get(lang, ""), self.example.get(lang, "")
         return f'{does} — "{example}"' if does and example else does
 

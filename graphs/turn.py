@@ -13,6 +13,7 @@ from typing import Any, Literal
 from typing_extensions import TypedDict
 
 from graphs.hitl import QUESTION_ACTIONS
+from tools.core.language import supported_language
 from tools.core.text import normalize_text
 from tools.routing.coverage import uncovered
 
@@ -146,7 +147,7 @@ def covered(request: str, output: dict[str, Any]) -> dict[str, Any]:
     missing = uncovered(request, str(output.get("understood_as") or ""))
     if not missing or output.get("status") not in ("answered", None):
         return output
-    lang = "vi" if output.get("language") == "vi" else "en"
+    lang = supported_language(output.get("language"))
     words = ", ".join(f"“{concept.words}”" for concept in missing)
     what = _THAT[lang][0 if len(missing) == 1 else 1]
     note = NOT_APPLIED[lang].format(words=words, what=what)

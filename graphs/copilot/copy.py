@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graphs import registry
+from tools.core.language import supported_language
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -23,7 +24,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def _lang(language: str) -> str:
-    return "vi" if language == "vi" else "en"
+    return supported_language(language)
 
 
 def help_text(language: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.core.formatting import format_amount, format_day
+from tools.core.language import supported_language
 
 WORDS: dict[str, dict[str, Any]] = {
     "en": {
@@ -61,7 +62,7 @@ WORDS: dict[str, dict[str, Any]] = {
 
 
 def _words(language: str) -> dict[str, Any]:
-    return WORDS["vi" if language == "vi" else "en"]
+    return WORDS[supported_language(language)]
 
 
 def default_topic(language: str) -> str:

@@ -25,6 +25,7 @@ from graphs.data_entry import copy
 from graphs.data_entry.state import DataEntryState
 from graphs.hitl import HumanInterrupt, ask_human, human_interrupt
 from graphs.turn import read_text, turn
+from tools.core.language import supported_language
 from tools.crm.api import ClientNotFound, CrmApi, WriteRejected
 from tools.crm.notes import NoteExtraction, apply_correction, read_note
 from tools.crm.proposal import DUPLICATE_WINDOW, near_duplicate, propose_interaction
@@ -40,7 +41,7 @@ def _crm(runtime: Runtime[AgentContext]) -> CrmApi:
 
 
 def _language(state: DataEntryState) -> str:
-    return "vi" if state.get("language") == "vi" else "en"
+    return supported_language(state.get("language"))
 
 
 def _client_query(text: str, reading: NoteExtraction) -> ClientQuery:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tools.core.language import supported_language
+
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "head": "Draft for {name}:",
@@ -31,7 +33,7 @@ KINDS: dict[str, dict[str, str]] = {
 
 
 def _lang(language: str) -> str:
-    return "vi" if language == "vi" else "en"
+    return supported_language(language)
 
 
 def answer(name: str, text: str, language: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.core.formatting import format_amount, format_date, format_number
+from tools.core.language import supported_language
 from tools.crm.vocabulary import category_text
 
 LABELS: dict[str, dict[str, str]] = {
@@ -52,7 +53,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def _lang(language: str) -> str:
-    return "vi" if language == "vi" else "en"
+    return supported_language(language)
 
 
 def fact_line(trigger: dict[str, Any], language: str) -> str:

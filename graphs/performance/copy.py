@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from tools.core.formatting import format_amount, format_number, format_short_date
+from tools.core.language import supported_language
 from tools.reporting.render import bar_chart_svg, bullet_list, target_phrase
 from tools.reporting.semantic_layer import (
     LIST_METRICS,
@@ -101,7 +102,7 @@ REFUSALS_VI = {
 
 
 def _lang(language: str) -> str:
-    return "vi" if language == "vi" else "en"
+    return supported_language(language)
 
 
 def _metric_list(language: str) -> str:

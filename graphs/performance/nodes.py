@@ -20,7 +20,7 @@ from graphs.context import AgentContext
 from graphs.performance import copy
 from graphs.performance.state import PerformanceState
 from graphs.turn import covered, read_text, turn
-from tools.core.language import detect_language
+from tools.core.language import detect_language, supported_language
 from tools.core.llm.models import structured_call, text_call
 from tools.crm.api import CrmApi
 from tools.reporting.guard import (
@@ -54,7 +54,7 @@ def _crm(runtime: Runtime[AgentContext]) -> CrmApi:
 
 
 def _language(state: PerformanceState) -> str:
-    return "vi" if state.get("language") == "vi" else "en"
+    return supported_language(state.get("language"))
 
 
 def _query(state: PerformanceState) -> ReportQuery | None:

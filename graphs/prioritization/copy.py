@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.core.formatting import format_amount, format_day, format_short_date
+from tools.core.language import supported_language
 from tools.crm.vocabulary import source_text
 
 SIGNALS: dict[str, dict[str, str]] = {
@@ -40,7 +41,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def _lang(language: str) -> str:
-    return "vi" if language == "vi" else "en"
+    return supported_language(language)
 
 
 REASONS: dict[str, dict[str, str]] = {

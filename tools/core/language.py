@@ -35,6 +35,11 @@ _EN_WORDS = re.compile(
 _CAPITALIZED = re.compile(r"\b[^\W\d_a-zăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]\w*")
 
 
+def supported_language(language: object) -> str:
+    """The language words are written in: ``vi`` for Vietnamese, ``en`` for anything else (one rule, every room)."""
+    return "vi" if language == "vi" else "en"
+
+
 def detect_language(text: str) -> str:
     """``vi`` when the text reads as Vietnamese (with or without diacritics), else ``en``."""
     common_words = _CAPITALIZED.sub(" ", _MONEY_WORDS.sub(" ", text))

@@ -44,3 +44,9 @@ def test_language(text: str, language: str) -> None:
 def test_chat_questions_are_read_in_their_language(text: str, language: str) -> None:
     # "can" and "do" are Vietnamese words too once accents are dropped: they must not decide alone.
     assert detect_language(text) == language
+
+
+def test_every_room_writes_in_vietnamese_or_english() -> None:
+    from tools.core.language import supported_language
+
+    assert [supported_language(value) for value in ("vi", "en", "fr", None, "")] == ["vi", "en", "en", "en", "en"]
