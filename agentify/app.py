@@ -26,6 +26,7 @@ default Swagger UI loads from a CDN, which a bank's network may not reach).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import ExitStack, asynccontextmanager
@@ -70,6 +71,11 @@ def create_app(database: Database | None = None) -> FastAPI:
         with ExitStack() as resources:
             # The checkpointer lives as long as the app: paused threads are resumed from it, also after a restart.
             app.state.runtime = resources.enter_context(open_runtime(store))
+            # Runs a crash cut short (an accept recorded, its write not yet done) are finished in the background.
+            app.state.carrying_on = threading.Thread(
+                target=app.state.runtime.carry_on_cut_short, name="carry-on-cut-short", daemon=True
+            )
+            app.state.carrying_on.start()
             logger.info("API ready on %s", make_url(store.url).render_as_string(hide_password=True))
             try:
                 yield

@@ -8,7 +8,7 @@ with ``Command(resume=[HumanResponse])`` (a bare dict is accepted too).
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Any, Final, Literal, cast
 
 from langgraph.types import interrupt
 from typing_extensions import TypedDict
@@ -103,3 +103,25 @@ def ask_human(request: HumanInterrupt) -> HumanResponse:
             return read_response(answer, request)
         except InvalidResponse as error:
             request = {**request, "description": f"⚠ {error}\n\n{request['description']}"}
+
+
+#: Threads that pause for the RM are checkpointed before each next step starts (LangGraph's default
+#: "async" saves while the next step runs, so a kill could lose the step that recorded the RM's accept).
+THREAD_DURABILITY: Final = "sync"
+
+
+def unfinished(snapshot: Any) -> bool:
+    """A run a crash cut short: steps are due and none of them waits for the RM."""
+    return bool(snapshot.next) and not snapshot.interrupts
+
+
+def continue_unfinished(graph: Any, config: dict[str, Any], context: Any) -> bool:
+    """Carry a cut-short run on to its next pause or its end (its finished steps are not redone).
+
+    Every write of the graphs is idempotent by a key of the thread, so a step that wrote and died
+    before its checkpoint writes nothing twice when it runs again. True when there was a run to carry on.
+    """
+    if not unfinished(graph.get_state(config)):
+        return False
+    graph.invoke(None, config, context=context, durability=THREAD_DURABILITY)
+    return True

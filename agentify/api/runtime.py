@@ -9,6 +9,7 @@ only its own routes answer 503, and becomes available without a restart once it 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Iterator
@@ -16,12 +17,20 @@ from contextlib import contextmanager
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from sqlalchemy import select
 
 from graphs import registry
 from graphs.context import AgentContext
+from graphs.hitl import continue_unfinished
+from stores.app_tables import AgentThread
 from stores.db import Database
+from stores.settings import BANK_TIMEZONE
 
 logger = logging.getLogger(__name__)
+
+
+#: How far back a restart looks for threads whose last run it cut short.
+RECOVERY_WINDOW = dt.timedelta(days=7)
 
 
 class GraphUnavailable(RuntimeError):
@@ -78,6 +87,37 @@ class GraphRuntime:
     def release(self, thread_id: str) -> None:
         with self._busy_lock:
             self._busy.discard(thread_id)
+
+    def carry_on_cut_short(self, *, within: dt.timedelta = RECOVERY_WINDOW) -> int:
+        """Finish the runs a crash or restart cut short (threads created within ``within``); how many.
+
+        A data-entry thread killed after the RM's accept writes its interaction now, exactly once
+        (the write is idempotent by the thread); one killed before its card pauses on the card again.
+        A thread some request is running is left to that request; one that fails is logged and left.
+        """
+        since = dt.datetime.now(BANK_TIMEZONE) - within
+        with self.database.engine.connect() as connection:
+            rows = connection.execute(
+                select(AgentThread.thread_id, AgentThread.rm_id, AgentThread.graph).where(
+                    AgentThread.created_at >= since
+                )
+            ).all()
+        finished = 0
+        for thread_id, rm_id, name in rows:
+            try:
+                self.claim(thread_id)
+            except ThreadBusy:
+                continue
+            try:
+                config = {"configurable": {"thread_id": thread_id}}
+                if continue_unfinished(self.graph(name), config, self.context(rm_id)):
+                    finished += 1
+                    logger.info("thread %s: finished the run a restart had cut short", thread_id)
+            except Exception:
+                logger.exception("thread %s: the cut-short run could not be finished; it stays as it was", thread_id)
+            finally:
+                self.release(thread_id)
+        return finished
 
 
 @contextmanager

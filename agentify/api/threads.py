@@ -38,6 +38,7 @@ from sse_starlette import EventSourceResponse
 from agentify.api.deps import CurrentRm, StoreDep, current_rm
 from agentify.api.runtime import GraphRuntime, GraphUnavailable, ThreadBusy
 from graphs import registry
+from graphs.hitl import THREAD_DURABILITY, unfinished
 from graphs.turn import paused_status
 from stores.app_tables import AgentThread
 from stores.db import Database
@@ -132,6 +133,9 @@ class RunResult(BaseModel):
     #: One line: what the use case understood and computed.
     understood_as: str
     interrupt: dict[str, Any] | None
+    #: True when this request finished the thread's run that a crash or restart cut short, instead of
+    #: applying its own input (the card again, or the finished write): send the input again if it still applies.
+    carried_on: bool = False
 
 
 # ----- JSON of the state -------------------------------------------------------------------
@@ -156,7 +160,7 @@ def answers_the_question(snapshot: Any) -> bool:
     return card is not None and paused_status(card) == "needs_clarification" and bool(config.get("allow_respond"))
 
 
-def end_payload(graph_name: str, snapshot: Any) -> dict[str, Any]:
+def end_payload(graph_name: str, snapshot: Any, *, carried_on: bool = False) -> dict[str, Any]:
     """What the run ended with; while a card waits, the answer is the card's text (not the previous turn's)."""
     values: dict[str, Any] = dict(snapshot.values or {})
     card = pending_interrupt(snapshot)
@@ -173,6 +177,7 @@ def end_payload(graph_name: str, snapshot: Any) -> dict[str, Any]:
         "result": to_json(values.get("result")),
         "understood_as": values.get("understood_as") or "",
         "interrupt": card,
+        "carried_on": carried_on,
     }
 
 
@@ -184,11 +189,28 @@ def word_chunks(text: str) -> list[str]:
 # ----- running -----------------------------------------------------------------------------
 
 
-def run_events(graph_name: str, graph: Any, payload: Any, config: dict[str, Any], context: Any, emit: Emit) -> None:
-    """One run of the graph, its events handed to ``emit`` (runs in a worker thread)."""
+def run_events(
+    graph_name: str,
+    graph: Any,
+    payload: Any,
+    config: dict[str, Any],
+    context: Any,
+    emit: Emit,
+    *,
+    carried_on: bool = False,
+) -> None:
+    """One run of the graph, its events handed to ``emit`` (runs in a worker thread).
+
+    ``carried_on``: the payload is None and the run finishes one a crash or restart cut short.
+    """
     streamed: list[str] = []
     for _namespace, mode, chunk in graph.stream(
-        payload, config, context=context, stream_mode=["updates", "messages"], subgraphs=True
+        payload,
+        config,
+        context=context,
+        stream_mode=["updates", "messages"],
+        subgraphs=True,
+        durability=THREAD_DURABILITY,
     ):
         if mode == "updates" and isinstance(chunk, dict):
             for node in chunk:
@@ -204,7 +226,7 @@ def run_events(graph_name: str, graph: Any, payload: Any, config: dict[str, Any]
             ):
                 streamed.append(message.content)
                 emit("token", {"text": message.content})
-    end = end_payload(graph_name, graph.get_state(config))
+    end = end_payload(graph_name, graph.get_state(config), carried_on=carried_on)
     if end["interrupt"] is not None:
         emit("interrupt", end["interrupt"])
     elif not streamed:
@@ -279,9 +301,18 @@ class _Prepared:
         self.graph = graph
         self.payload = payload
         self.context = runtime.context(rm_id)
+        self.carried_on = payload is None
 
     def work(self, emit: Emit) -> None:
-        run_events(self.graph_name, self.graph, self.payload, _config(self.thread_id), self.context, emit)
+        run_events(
+            self.graph_name,
+            self.graph,
+            self.payload,
+            _config(self.thread_id),
+            self.context,
+            emit,
+            carried_on=self.carried_on,
+        )
 
 
 async def _prepare(
@@ -308,6 +339,10 @@ async def _prepare(
         raise HTTPException(409, str(error)) from None
     try:
         snapshot = await anyio.to_thread.run_sync(graph.get_state, _config(thread_id))
+        if unfinished(snapshot):
+            # A crash or restart cut the last run short (maybe after the RM's accept was recorded): finish it
+            # first, whatever this request asks. Its writes are idempotent; the answer says it carried on.
+            return _Prepared(runtime, thread, graph, None, rm_id)
         waiting = pending_interrupt(snapshot) is not None
         if resume is not None and not waiting:
             raise HTTPException(409, NOT_WAITING)

@@ -419,9 +419,12 @@
   // The answer once, as text (names, not ids), with the line that says what was understood and computed.
   function renderEnd(data) {
     const nodes = [];
+    // A restart had cut this thread's last run short: it was finished first and this request's input not applied.
+    if (data.carried_on) nodes.push(el("p", { className: "notice", role: "status", dataset: { carriedOn: "" }, i18n: "chat.carriedOn" }));
     if (data.interrupt && data.interrupt.action_request) {
       // The run waits on a card: the card below says it all; the bubble only says what it waits for.
-      return [el("p", { className: `status status-${data.status}`, dataset: { status: data.status || "" }, text: label("status", data.status) })];
+      nodes.push(el("p", { className: `status status-${data.status}`, dataset: { status: data.status || "" }, text: label("status", data.status) }));
+      return nodes;
     }
     if (data.understood_as && data.status !== "awaiting_confirmation" && data.status !== "needs_clarification") {
       nodes.push(el("p", { className: "understood", dataset: { understood: "" } },

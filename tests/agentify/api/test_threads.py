@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 import unicodedata
 import uuid
 from typing import Any
@@ -19,7 +21,7 @@ from typing_extensions import TypedDict
 from agentify.api.threads import run_events
 from agentify.app import create_app
 from stores.db import Database
-from tests.drivers import count, two_way_router
+from tests.drivers import PROJECT_ROOT, count, two_way_router
 from tools.crm.api import CrmApi
 
 SON_NOTE = (
@@ -233,7 +235,8 @@ def test_runs_wait_returns_the_end_payload(client: TestClient, bank_db: Database
     response = client.post(f"/api/threads/{thread_id}/runs/wait", json={"input": {"note": SON_NOTE}}, headers=rm1)
     assert response.status_code == 200
     end = response.json()
-    assert set(end) == {"answer", "intent", "status", "chart_svg", "result", "understood_as", "interrupt"}
+    assert set(end) == {"answer", "intent", "status", "chart_svg", "result", "understood_as", "interrupt", "carried_on"}
+    assert end["carried_on"] is False
     assert end["interrupt"]["action_request"]["action"] == "log_interaction"
 
 
@@ -381,3 +384,48 @@ def test_an_amount_edited_as_text_comes_back_on_the_card_first(
     assert shown["status"] == "awaiting_confirmation" and "800M VND" in shown["interrupt"]["description"]
     done = client.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "accept"}, headers=rm1).json()
     assert done["result"]["interaction"]["amount_vnd"] == 800_000_000
+
+
+# ----- a thread a crash cut short ------------------------------------------------------------
+
+
+def _cut_short(database: Database, thread_id: str, point: str) -> None:
+    """The thread's note run as an RM would (pick client 1, accept) in a process SIGKILLed at ``point``."""
+    killed = subprocess.run(
+        [sys.executable, "-m", "tests.graphs.data_entry.journey", database.portable_url, thread_id, point],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert killed.returncode == -9, (killed.stdout, killed.stderr)
+
+
+def test_an_accept_cut_short_by_a_kill_is_finished_by_the_next_click(bank_db: Database, rm1: dict[str, str]) -> None:
+    before = count(bank_db, "interactions")
+    with TestClient(create_app(bank_db)) as client:
+        client.app.state.carrying_on.join(timeout=60)  # the restart's own sweep found nothing to finish
+        thread_id = new_thread(client, rm1)
+        _cut_short(bank_db, thread_id, "write:committed")  # written, but the step that says so is lost
+        assert client.get(f"/api/threads/{thread_id}/state", headers=rm1).json()["next"] == ["write"]
+        # The RM clicks Confirm again on the card still on the page: the cut-short run is finished, once.
+        done = client.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "accept"}, headers=rm1)
+        assert done.status_code == 200, done.text
+        assert (done.json()["status"], done.json()["carried_on"]) == ("written", True)
+        again = client.post(f"/api/threads/{thread_id}/resume/wait", json={"type": "accept"}, headers=rm1)
+        assert again.status_code == 409
+    assert count(bank_db, "interactions") == before + 1
+
+
+def test_a_restart_finishes_the_write_an_accept_was_waiting_for(bank_db: Database, rm1: dict[str, str]) -> None:
+    before = count(bank_db, "interactions")
+    with TestClient(create_app(bank_db)) as client:
+        client.app.state.carrying_on.join(timeout=60)
+        accepted = new_thread(client, rm1)
+        _cut_short(bank_db, accepted, "before:write#1")  # the accept is recorded, the write has not run
+        asked = new_thread(client, rm1)
+        _cut_short(bank_db, asked, "after:extract#1")  # the note was read, the "which client?" card never shown
+    with TestClient(create_app(bank_db)) as restarted:
+        restarted.app.state.carrying_on.join(timeout=60)
+        written = restarted.get(f"/api/threads/{accepted}/state", headers=rm1).json()
+        assert written["values"]["status"] == "written" and written["next"] == []
+        card = restarted.get(f"/api/threads/{asked}/state", headers=rm1).json()["interrupt"]
+        assert card["action_request"]["action"] == "choose_client"
+    assert count(bank_db, "interactions") == before + 1

@@ -22,6 +22,7 @@ from stores.db import Database
 from stores.schema import crm_table
 from tests.drivers import PROJECT_ROOT
 from tests.fakes import ScriptedChatModel
+from tests.graphs.data_entry import journey
 from tools.core.llm.models import use_chat_model
 from tools.crm.api import CrmApi
 
@@ -383,3 +384,24 @@ def test_a_recurring_follow_up_is_written_with_its_rule_and_until_condition(grap
     done = session.resume(ACCEPT)
     task = CrmApi(bank_db, "RM001").interaction(done["result"]["interaction"]["id"])["tasks"][0]
     assert (task["recurrence"], task["until_condition"]) == ("FREQ=WEEKLY;BYDAY=MO,FR", "it is approved")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", journey.kill_points())
+def test_a_kill_at_any_point_leaves_a_thread_that_completes_with_one_write(bank_db: Database, point: str) -> None:
+    """SIGKILL at every node boundary (before and after each run of each node) and inside the write."""
+    thread = f"kill-{uuid.uuid4().hex}"
+    interactions, tasks = _count(bank_db, "interactions"), _count(bank_db, "tasks")
+    killed = subprocess.run(
+        [sys.executable, "-m", "tests.graphs.data_entry.journey", bank_db.portable_url, thread, point],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert killed.returncode == -9, (killed.stdout, killed.stderr)
+    with open_checkpointer(bank_db) as saver:
+        graph = builder.compile(checkpointer=saver)
+        values = journey.drive(graph, {"configurable": {"thread_id": thread}}, journey.context(bank_db))
+    assert values["status"] == "written"
+    assert _count(bank_db, "interactions") == interactions + 1
+    assert _count(bank_db, "tasks") == tasks + 1
+    written = CrmApi(bank_db, "RM001").interaction(values["result"]["interaction"]["id"])
+    assert (written["client_id"], written["amount_vnd"]) == ("C0002", 500_000_000)
