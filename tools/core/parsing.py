@@ -8,7 +8,7 @@ diacritics, because RMs type both.
 Amounts: ``triệu``/``tr``/``củ``/``m``/``million`` = 10^6 VND; ``tỷ``/``ty``/``tỏi``/
 ``bn``/``b``/``billion`` = 10^9; ``k``/``nghìn``/``ngàn`` = 10^3; "1.2 tỷ" and
 "1,2 tỷ" are both 1.2 × 10^9 (before a unit a single separator is always the
-decimal point); "1 tỷ 2" and "1 tỷ 200 triệu" are 1.2 × 10^9; bare "800.000.000đ" or
+decimal point); "1 tỷ 2", "1ty2" and "1 tỷ 200 triệu" are 1.2 × 10^9; bare "800.000.000đ" or
 "VND 800,000,000" are read with thousands separators.
 
 Dates, relative to the RM's today (Asia/Ho_Chi_Minh): tomorrow / ngày mai is
@@ -39,7 +39,7 @@ _UNITS = "|".join(sorted(_UNIT_MULTIPLIERS, key=len, reverse=True))
 _NUMBER = r"\d+(?:[.,]\d+)*"
 # "1 tỷ 2" / "1 ty 200": a second number right after the unit, in the next unit down.
 _AMOUNT = re.compile(
-    rf"(?<![\w.,])(?P<number>{_NUMBER})\s*(?P<unit>{_UNITS})(?![a-z0-9²])"
+    rf"(?<![\w.,])(?P<number>{_NUMBER})\s*(?P<unit>{_UNITS})(?![a-z²])(?!(?<=[^yiru])\d)"
     rf"(?:\s*(?P<tail>\d{{1,3}})(?![\d.,]*\s*(?:{_UNITS}|%|m2|nam|năm|thang|ngay|tuan|days?|weeks?|months?|years?)\b))?"
     rf"(?:\s*(?:vnd|vnđ|dong|d|đ)\b)?",
 )
@@ -117,7 +117,7 @@ _VI_DIGITS = {"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam":
 _VI_DIGITS_ALT = "|".join(_VI_DIGITS)
 _VI_NUMBER_WORD = r"(?:khong|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|linh|le)"
 _VI_WORD_AMOUNT = re.compile(
-    rf"\b(?P<number>{_VI_NUMBER_WORD}(?:\s+{_VI_NUMBER_WORD})*)\s+(?P<unit>ty|trieu|nghin|ngan)\b"
+    rf"\b(?P<number>{_VI_NUMBER_WORD}(?:\s+{_VI_NUMBER_WORD})*)\s+(?P<unit>ty|ti|toi|trieu|cu|nghin|ngan)\b"
     rf"(?:\s+(?P<tail>ruoi|(?:{_VI_DIGITS_ALT})(?!\s+(?:thang|nam|ngay|tuan|trieu|nghin|ngan|tram|muoi|ty))))?"
 )
 

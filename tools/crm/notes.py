@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -23,9 +24,12 @@ from tools.core.language import detect_language
 from tools.core.llm.models import span_in, structured_call
 from tools.core.parsing import find_amounts, find_dates
 from tools.core.text import fold, fold_chars, normalize_phone, normalize_text
+from tools.crm.followups import FollowUpsNotReady, shipped_reader
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+
+logger = logging.getLogger(__name__)
 
 # ----- vocabulary (accent-folded, lower case) ------------------------------------------------
 
@@ -442,20 +446,12 @@ def _first_channel(folded: str, original: str) -> str | None:
     return min(hits)[1] if hits else None
 
 
-def extract_note(note: str, today: dt.date) -> NoteExtraction:
-    """Read a note the way a careful assistant would, with rules only."""
-    text = normalize_text(note).strip()  # spans are positions in the NFC text, whatever the keyboard sent
-    folded = fold_chars(text)
-    language = detect_language(text)
-
-    phone = None
-    for match in _PHONE.finditer(text):
-        phone = normalize_phone(match.group(0))
-        if phone:
-            break
-
+def _rule_tasks(
+    text: str, folded: str, today: dt.date, language: str
+) -> tuple[list[ExtractedTask], list[tuple[int, int]]]:
+    """The rules' follow-ups, clause by clause, and the clauses that are the story (the fallback reader)."""
     tasks: list[ExtractedTask] = []
-    narrative: list[str] = []
+    story: list[tuple[int, int]] = []
     after_action = False
     clauses = _clauses(text)
     for index, (start, end) in enumerate(clauses):
@@ -472,20 +468,68 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         kind = (_task_kind(folded_clause) or _fallback_kind(folded_clause)) if action else None
         after_action = kind is not None
         if kind is None:
-            narrative.append(folded_clause)
+            story.append((start, end))
             continue
-        rule, until = _recurrence(folded_clause)
-        due = dates[0] if dates else None
-        tasks.append(
-            ExtractedTask(
-                kind=kind,
-                title=_task_title(clause, kind, due.text if due else None, recurring=rule is not None),
-                due_on=due.date if due else None,
-                due_text=due.text if due else None,
-                recurrence=rule,
-                until_condition=until,
-            )
-        )
+        tasks.append(_task(clause, folded_clause, kind, dates))
+    return tasks, story
+
+
+def _task(clause: str, folded_clause: str, kind: str, dates: list[Any]) -> ExtractedTask:
+    rule, until = _recurrence(folded_clause)
+    due = dates[0] if dates else None
+    return ExtractedTask(
+        kind=kind,
+        title=_task_title(clause, kind, due.text if due else None, recurring=rule is not None),
+        due_on=due.date if due else None,
+        due_text=due.text if due else None,
+        recurrence=rule,
+        until_condition=until,
+    )
+
+
+def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[ExtractedTask], list[tuple[int, int]]] | None:
+    """The learned reader's follow-ups and story (runs of pieces it tagged as story); None without its weights."""
+    try:
+        reader = shipped_reader()
+    except FollowUpsNotReady as error:
+        logger.warning("%s; the rules read the follow-ups", error)
+        return None
+    spans, cut, labels = reader.read(text)
+    tasks = []
+    for span in spans:
+        clause, folded_clause = text[span.start : span.end], folded[span.start : span.end]
+        if _NOTHING_TO_DO.search(folded_clause):
+            continue
+        tasks.append(_task(clause, folded_clause, span.kind, find_dates(clause, today)))
+    story: list[tuple[int, int]] = []
+    for (piece, label), previous in zip(zip(cut, labels, strict=True), [None, *labels[:-1]], strict=True):
+        if label != "O":
+            continue
+        if previous == "O" and story and text[story[-1][1] : piece.start].strip(" ,") in ("", ","):
+            story[-1] = (story[-1][0], piece.end)
+        else:
+            story.append((piece.start, piece.end))
+    return tasks, story
+
+
+def extract_note(note: str, today: dt.date) -> NoteExtraction:
+    """Read a note the way a careful assistant would, with rules only."""
+    text = normalize_text(note).strip()  # spans are positions in the NFC text, whatever the keyboard sent
+    folded = fold_chars(text)
+    language = detect_language(text)
+
+    phone = None
+    for match in _PHONE.finditer(text):
+        phone = normalize_phone(match.group(0))
+        if phone:
+            break
+
+    learned = _learned_tasks(text, folded, today)
+    if learned is not None:
+        tasks, story_spans = learned
+    else:
+        tasks, story_spans = _rule_tasks(text, folded, today, language)
+    narrative = [folded[a:b] for a, b in story_spans]
 
     story = " ".join(narrative) or folded
     channel = _first_channel(story, text) or _first_channel(folded, text)
@@ -532,7 +576,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         uncertain.append("sentiment")
 
     contactless = _without_contacts(text)  # same length: the clause spans still apply
-    summary = " ".join(contactless[a:b].strip(" ,") for a, b in _clauses(text) if folded[a:b] in narrative)
+    summary = " ".join(contactless[a:b].strip(" ,") for a, b in story_spans)
     summary = clean_summary(summary) or clean_summary(text) or text
     return NoteExtraction(
         language=language,

@@ -28,21 +28,18 @@ and a test fails when they disagree with the corpus.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import logging
-import re
 import sys
 import threading
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from tools.core.learning import ADAM_EPSILON, HASH_DIM, ITERATIONS, L2_PENALTY, hashed_grams, softmax, train
 from tools.core.llm.embeddings import LocalE5Embeddings, normalize
-from tools.core.text import fold, normalize_text
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +50,6 @@ MANIFEST = DATA / "manifest.json"
 REBUILD = "python -m tools.routing.learned build"
 
 #: Feature settings and training settings, chosen by training on one teacher's corpus and testing on another's.
-HASH_DIM = 1 << 14
 #: The words of a message the embeddings model reads: all of a short one; of a longer one, its start and its end.
 #: Chosen on blind development sets and held-out "context, then the ask" messages: reading the end as well moved
 #: wrong routes from 0.040 to 0.005-0.025; one joined span scores as two separate vectors did at half the time.
@@ -61,13 +57,6 @@ EMBED_WORDS = 16
 HEAD_WORDS = 6
 TAIL_WORDS = 10
 E5_WEIGHT = 2.0
-L2_PENALTY = 1e-6
-ITERATIONS = 400
-LEARNING_RATE = 0.05
-#: Adam's floor under the step's denominator, well above float32 rounding noise: a gradient that should be zero
-#: (two labels on the same text) moves its weights a little instead of being scaled up to full steps.
-ADAM_EPSILON = 1e-6
-_WORD = re.compile(r"\w+")
 
 
 class RouterNotReady(RuntimeError):
@@ -113,17 +102,8 @@ def _settings() -> dict[str, Any]:
 
 
 def surface_features(text: str) -> np.ndarray:
-    """Hashed, log-scaled counts of the folded words, word pairs and character 3-/4-grams; unit length."""
-    words = _WORD.findall(fold(normalize_text(text)))
-    padded = f" {' '.join(words)} "
-    grams = [*words, *(f"{first} {second}" for first, second in itertools.pairwise(words))]
-    grams += [f"#{padded[i : i + n]}" for n in (3, 4) for i in range(len(padded) - n + 1)]
-    row = np.zeros(HASH_DIM, dtype=np.float32)
-    for gram in grams:
-        row[zlib.crc32(gram.encode("utf-8")) % HASH_DIM] += 1.0
-    row = np.log1p(row)
-    length = float(np.linalg.norm(row))
-    return row / length if length else row
+    """How the message is written (``tools.core.learning.hashed_grams``)."""
+    return hashed_grams(text)
 
 
 def embed(embeddings: LocalE5Embeddings, texts: list[str]) -> np.ndarray:
@@ -147,32 +127,6 @@ def features(embeddings: LocalE5Embeddings, texts: list[str], batch: int = 64) -
     return np.hstack([E5_WEIGHT * meaning.astype(np.float32), surface])
 
 
-def train(rows: np.ndarray, targets: np.ndarray, classes: int) -> tuple[np.ndarray, np.ndarray]:
-    """Softmax regression by full-batch Adam from zero weights (deterministic): weights and biases."""
-    weights = np.zeros((rows.shape[1], classes), dtype=np.float32)
-    bias = np.zeros(classes, dtype=np.float32)
-    onehot = np.eye(classes, dtype=np.float32)[targets]
-    moments = [np.zeros_like(weights), np.zeros_like(weights), np.zeros_like(bias), np.zeros_like(bias)]
-    for step in range(1, ITERATIONS + 1):
-        error = _softmax(rows @ weights + bias) - onehot
-        gradients = (rows.T @ error / len(rows) + L2_PENALTY * weights, error.mean(axis=0))
-        for index, (parameter, gradient) in enumerate(zip((weights, bias), gradients, strict=True)):
-            first, second = moments[2 * index], moments[2 * index + 1]
-            first *= 0.9
-            first += 0.1 * gradient
-            second *= 0.999
-            second += 0.001 * gradient * gradient
-            corrected = (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + ADAM_EPSILON)
-            parameter -= LEARNING_RATE * corrected
-    return weights, bias
-
-
-def _softmax(scores: np.ndarray) -> np.ndarray:
-    shifted = np.exp(scores - scores.max(axis=-1, keepdims=True))
-    probabilities: np.ndarray = shifted / shifted.sum(axis=-1, keepdims=True)
-    return probabilities
-
-
 class LearnedRouter:
     """The trained weights and the embeddings model, loaded once per process."""
 
@@ -185,7 +139,7 @@ class LearnedRouter:
         self.embeddings = embeddings
 
     def read_many(self, texts: list[str]) -> list[Reading]:
-        probabilities = _softmax(features(self.embeddings, texts) @ self.weights + self.bias)
+        probabilities = softmax(features(self.embeddings, texts) @ self.weights + self.bias)
         readings = []
         for row in probabilities:
             order = np.argsort(-row)

@@ -48,6 +48,13 @@ FRIDAY = dt.date(2025, 10, 24)  # a Friday
         ("mot ty hai ky han sau thang", 1_200_000_000),
         ("1.5 mio", 1_500_000),
         ("sau hai tuần", None),  # number words without a money unit are not money
+        ("vay mua nha tam 2ty5", 2_500_000_000),  # unit and tail run together, as typed on a phone
+        ("CD 1ty5 cua a", 1_500_000_000),
+        ("1ty250", 1_250_000_000),
+        ("luong 3tr5/thang", 3_500_000),
+        ("nhà 150m2 ở Q2", None),  # an area, not money
+        ("bỏ thêm ba tỏi", 3_000_000_000),
+        ("năm củ", 5_000_000),
     ],
 )
 def test_amounts(text: str, expected: int | None) -> None:

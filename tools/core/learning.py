@@ -1,0 +1,72 @@
+"""The small learned pieces' shared parts: hashed surface features and a deterministic softmax regression.
+
+Rows are hashed, log-scaled counts of folded words, word pairs and character 3-/4-grams (unit length):
+how a text is written, which carries Vietnamese without diacritics and shorthand ("ko", "dc", "hnay") that
+embeddings read poorly. ``train`` is full-batch Adam from zero weights with an L2 penalty, so the same corpus
+always gives the same weights (the shipped weights are checked against their corpus by hash).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import zlib
+
+import numpy as np
+
+from tools.core.text import fold, normalize_text
+
+HASH_DIM = 1 << 14
+L2_PENALTY = 1e-6
+ITERATIONS = 400
+LEARNING_RATE = 0.05
+#: Adam's floor under the step's denominator, well above float32 rounding noise: a gradient that should be zero
+#: (two labels on the same text) moves its weights a little instead of being scaled up to full steps.
+ADAM_EPSILON = 1e-6
+_WORD = re.compile(r"\w+")
+
+
+def hashed_grams(text: str, *, salt: str = "", extra: tuple[str, ...] = (), dim: int = HASH_DIM) -> np.ndarray:
+    """Hashed counts of the folded words, word pairs, character 3-/4-grams (and ``extra`` tokens); unit length.
+
+    ``salt`` puts the same text in other buckets (a neighbour's words are not the text's own words).
+    """
+    words = _WORD.findall(fold(normalize_text(text)))
+    padded = f" {' '.join(words)} "
+    grams = [*words, *(f"{first} {second}" for first, second in itertools.pairwise(words))]
+    grams += [f"#{padded[i : i + n]}" for n in (3, 4) for i in range(len(padded) - n + 1)]
+    grams += list(extra)
+    row = np.zeros(dim, dtype=np.float32)
+    for gram in grams:
+        row[zlib.crc32(f"{salt}{gram}".encode()) % dim] += 1.0
+    row = np.log1p(row)
+    length = float(np.linalg.norm(row))
+    return row / length if length else row
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    probabilities: np.ndarray = shifted / shifted.sum(axis=-1, keepdims=True)
+    return probabilities
+
+
+def train(
+    rows: np.ndarray, targets: np.ndarray, classes: int, *, iterations: int = ITERATIONS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax regression by full-batch Adam from zero weights (deterministic): weights and biases."""
+    weights = np.zeros((rows.shape[1], classes), dtype=np.float32)
+    bias = np.zeros(classes, dtype=np.float32)
+    onehot = np.eye(classes, dtype=np.float32)[targets]
+    moments = [np.zeros_like(weights), np.zeros_like(weights), np.zeros_like(bias), np.zeros_like(bias)]
+    for step in range(1, iterations + 1):
+        error = softmax(rows @ weights + bias) - onehot
+        gradients = (rows.T @ error / len(rows) + L2_PENALTY * weights, error.mean(axis=0))
+        for index, (parameter, gradient) in enumerate(zip((weights, bias), gradients, strict=True)):
+            first, second = moments[2 * index], moments[2 * index + 1]
+            first *= 0.9
+            first += 0.1 * gradient
+            second *= 0.999
+            second += 0.001 * gradient * gradient
+            corrected = (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + ADAM_EPSILON)
+            parameter -= LEARNING_RATE * corrected
+    return weights, bias

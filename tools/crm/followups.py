@@ -1,0 +1,354 @@
+"""The learned follow-up reader: which parts of a note are things the RM will do, and of what kind.
+
+A note is cut into small pieces at every joint a follow-up can start after (sentence ends, commas, "+",
+"&", " - ", and / then / và / rồi / còn / xong …). A tagger labels each piece ``B`` (a follow-up starts
+here), ``I`` (it goes on: "gửi hợp đồng, bảng lãi và brochure T5") or ``O`` (the story); a second
+classifier names the kind of each follow-up span (call, email, send_document, meeting, review, other).
+Both are softmax regressions (``tools.core.learning``) over hashed surface features of the piece, its
+neighbours (salted) and a few position marks (a date in the piece, first of its sentence / of the note,
+the joint before it) — fast (well under a millisecond a piece) and blind to nothing RMs type.
+
+The corpus (``data/followups.jsonl``: ``{"note", "follow_ups": [{"span", "kind"}]}``) was written by helper
+sessions acting as teachers, in every style RMs write, with story that looks like a follow-up next to real
+ones; it is kept apart from every set that measures data entry. ``python -m tools.crm.followups build``
+retrains the weights; ``… evaluate`` trains on all teachers but one and scores the one left out, in turn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tools.core.learning import HASH_DIM, ITERATIONS, L2_PENALTY, hashed_grams, softmax, train
+from tools.core.parsing import find_dates
+from tools.core.text import fold_chars, normalize_text
+
+logger = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS = DATA / "followups.jsonl"
+WEIGHTS = DATA / "followups.npz"
+MANIFEST = DATA / "followups.manifest.json"
+REBUILD = "python -m tools.crm.followups build"
+
+TAGS = ("B", "I", "O")
+KINDS = ("call", "email", "send_document", "meeting", "review", "other")
+#: How much a neighbour's words count next to the piece's own, and the buckets of each.
+NEIGHBOUR_WEIGHT = 0.5
+PIECE_DIM = 1 << 13
+NEIGHBOUR_DIM = 1 << 12
+_ANY_DAY = __import__("datetime").date(2000, 1, 3)  # only whether a piece has a date matters here
+
+_SENTENCE_END = re.compile(r"[.;!?\n]+")
+_JOINT = re.compile(
+    r"(?:(?<!\d),|,(?!\d))\s*"  # a comma, not inside "1,2 tỷ"
+    r"|\s*[+&]\s*|\s+[-–•>]+\s+|\s*/\s+"
+    r"|(?:(?<=\s)|^)(?:and then|and|then|also|plus|va|roi|sau do|con|xong|voi lai|thi|sau khi|truoc khi)(?=\s)"
+)
+_ABBREVIATION = re.compile(r"\b(?:mr|mrs|ms|dr|st|no|vs|etc|e\.g|i\.e|t|p)\.$", re.IGNORECASE)
+
+
+class FollowUpsNotReady(RuntimeError):
+    """The shipped weights do not match the corpus (retrain them) or are missing."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int
+    end: int
+    joint: str  # what came before it: "" (start of a sentence), ",", "+", "va", …
+    first_in_sentence: bool
+    first_in_note: bool
+
+
+@dataclass(frozen=True)
+class FollowUpSpan:
+    start: int
+    end: int
+    kind: str
+    confidence: float
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.group().startswith(".") and (
+            _ABBREVIATION.search(text[start : match.start() + 1])
+            or (
+                match.start() > 0
+                and text[match.start() - 1].isdigit()
+                and text[match.end() : match.end() + 1].isdigit()
+            )
+        ):
+            continue
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def pieces(text: str) -> list[Piece]:
+    """The note cut at every joint a follow-up could start after (spans into ``text``)."""
+    folded = fold_chars(text).lower()
+    out: list[Piece] = []
+    for start, end in _sentence_spans(text):
+        cuts: list[tuple[int, int, str]] = []  # (joint start, piece start, joint)
+        for joint in _JOINT.finditer(folded, start, end):
+            if joint.end() > joint.start():
+                cuts.append((joint.start(), joint.end(), folded[joint.start() : joint.end()].strip() or ","))
+        bounds = [(start, "")] + [(piece_start, name) for _, piece_start, name in cuts]
+        ends = [joint_start for joint_start, _, _ in cuts] + [end]
+        first = True
+        for (piece_start, name), piece_end in zip(bounds, ends, strict=True):
+            if not re.search(r"\w", text[piece_start:piece_end]):
+                continue
+            a = piece_start + len(text[piece_start:piece_end]) - len(text[piece_start:piece_end].lstrip())
+            b = piece_end - (len(text[piece_start:piece_end]) - len(text[piece_start:piece_end].rstrip()))
+            out.append(Piece(a, b, name, first, not out))
+            first = False
+    return out
+
+
+def _marks(text: str, piece: Piece) -> tuple[str, ...]:
+    marks = [f"@joint:{piece.joint}"]
+    if find_dates(text[piece.start : piece.end], _ANY_DAY):
+        marks.append("@date")
+    if piece.first_in_sentence:
+        marks.append("@sentence_start")
+    if piece.first_in_note:
+        marks.append("@note_start")
+    return tuple(marks)
+
+
+def piece_rows(text: str, cut: list[Piece]) -> np.ndarray:
+    """One row per piece: its own words and marks, then its neighbours' words (salted, weighted)."""
+    texts = [text[p.start : p.end] for p in cut]
+    own = [
+        hashed_grams(piece_text, extra=_marks(text, p), dim=PIECE_DIM) for piece_text, p in zip(texts, cut, strict=True)
+    ]
+    near = [hashed_grams(piece_text, dim=NEIGHBOUR_DIM) for piece_text in texts]
+    empty = np.zeros(NEIGHBOUR_DIM, dtype=np.float32)
+    rows = [
+        np.hstack([
+            own[i],
+            NEIGHBOUR_WEIGHT * (near[i - 1] if i > 0 else empty),
+            NEIGHBOUR_WEIGHT * (near[i + 1] if i + 1 < len(cut) else empty),
+        ])
+        for i in range(len(cut))
+    ]  # fmt: skip
+    return np.vstack(rows) if rows else np.zeros((0, PIECE_DIM + 2 * NEIGHBOUR_DIM), dtype=np.float32)
+
+
+def kind_rows(texts: list[str]) -> np.ndarray:
+    return np.vstack([hashed_grams(text) for text in texts]) if texts else np.zeros((0, HASH_DIM), np.float32)
+
+
+def gold_tags(text: str, cut: list[Piece], spans: list[tuple[int, int]]) -> list[str]:
+    """Each piece's tag from the teacher's spans: the first piece a span touches is B, the others I."""
+    tags = ["O"] * len(cut)
+    for start, end in spans:
+        touching = [i for i, p in enumerate(cut) if p.start < end and start < p.end]
+        for n, index in enumerate(touching):
+            if tags[index] == "O":
+                tags[index] = "B" if n == 0 else "I"
+    return tags
+
+
+def locate(note: str, follow_ups: list[dict[str, str]]) -> list[tuple[int, int, str]]:
+    """The teacher's spans as positions in the NFC note, in order, each after the one before."""
+    out, cursor = [], 0
+    for follow_up in follow_ups:
+        span = normalize_text(follow_up["span"]).strip()
+        at = note.find(span, cursor)
+        if at < 0:
+            at = note.find(span)
+        if at < 0 or not span:
+            continue
+        out.append((at, at + len(span), follow_up["kind"]))
+        cursor = at + len(span)
+    return out
+
+
+class FollowUpReader:
+    """The trained tagger and kind classifier."""
+
+    def __init__(self, tag_weights: np.ndarray, tag_bias: np.ndarray, kind_weights: np.ndarray, kind_bias: np.ndarray):
+        self.tag_weights = tag_weights.astype(np.float32)
+        self.tag_bias = tag_bias.astype(np.float32)
+        self.kind_weights = kind_weights.astype(np.float32)
+        self.kind_bias = kind_bias.astype(np.float32)
+
+    def tag(self, text: str, cut: list[Piece]) -> list[tuple[str, float]]:
+        if not cut:
+            return []
+        probabilities = softmax(piece_rows(text, cut) @ self.tag_weights + self.tag_bias)
+        return [(TAGS[int(row.argmax())], float(row.max())) for row in probabilities]
+
+    def kinds(self, texts: list[str]) -> list[tuple[str, float]]:
+        if not texts:
+            return []
+        probabilities = softmax(kind_rows(texts) @ self.kind_weights + self.kind_bias)
+        return [(KINDS[int(row.argmax())], float(row.max())) for row in probabilities]
+
+    def read(self, text: str) -> tuple[list[FollowUpSpan], list[Piece], list[str]]:
+        """The follow-ups (spans into ``text``), the pieces and their tags (an I with no B before it is story)."""
+        cut = pieces(text)
+        tags = self.tag(text, cut)
+        labels: list[str] = []
+        groups: list[list[int]] = []
+        for index, (tag, _) in enumerate(tags):
+            if tag == "B" or (tag == "I" and not groups) or (tag == "I" and labels[-1] == "O"):
+                tag = "B" if tag == "B" else "O"
+            if tag == "B":
+                groups.append([index])
+            elif tag == "I":
+                groups[-1].append(index)
+            labels.append(tag)
+        texts = [text[cut[g[0]].start : cut[g[-1]].end] for g in groups]
+        spans = [
+            FollowUpSpan(cut[g[0]].start, cut[g[-1]].end, kind, min(tags[g[0]][1], confidence))
+            for g, (kind, confidence) in zip(groups, self.kinds(texts), strict=True)
+        ]
+        return spans, cut, labels
+
+    @classmethod
+    def from_corpus(cls, examples: list[dict[str, Any]]) -> FollowUpReader:
+        rows, targets, span_texts, span_kinds = [], [], [], []
+        for example in examples:
+            note = normalize_text(example["note"])
+            located = locate(note, example["follow_ups"])
+            cut = pieces(note)
+            if not cut:
+                continue
+            rows.append(piece_rows(note, cut))
+            targets += [TAGS.index(tag) for tag in gold_tags(note, cut, [(a, b) for a, b, _ in located])]
+            for a, b, kind in located:
+                if kind in KINDS:
+                    span_texts.append(note[a:b])
+                    span_kinds.append(KINDS.index(kind))
+        tag_weights, tag_bias = train(np.vstack(rows), np.array(targets), len(TAGS))
+        kind_weights, kind_bias = train(kind_rows(span_texts), np.array(span_kinds), len(KINDS))
+        return cls(tag_weights, tag_bias, kind_weights, kind_bias)
+
+
+def read_corpus(path: Path | None = None) -> list[dict[str, Any]]:
+    text = (path or CORPUS).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def corpus_hash(path: Path | None = None) -> str:
+    return hashlib.sha256((path or CORPUS).read_bytes()).hexdigest()
+
+
+def _settings() -> dict[str, Any]:
+    return {"hash_dim": HASH_DIM, "piece_dim": PIECE_DIM, "neighbour_dim": NEIGHBOUR_DIM,
+            "neighbour_weight": NEIGHBOUR_WEIGHT, "l2_penalty": L2_PENALTY,
+            "iterations": ITERATIONS, "tags": list(TAGS), "kinds": list(KINDS)}  # fmt: skip
+
+
+_reader: FollowUpReader | None = None
+_reader_lock = threading.Lock()
+
+
+def shipped_reader() -> FollowUpReader:
+    """The reader over the shipped weights (loaded on first use); ``FollowUpsNotReady`` if they disagree."""
+    global _reader
+    if _reader is None:
+        with _reader_lock:
+            if _reader is None:
+                if not (CORPUS.is_file() and WEIGHTS.is_file() and MANIFEST.is_file()):
+                    raise FollowUpsNotReady(f"the follow-up reader's corpus or weights are missing: {REBUILD}")
+                manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+                if manifest.get("corpus_sha256") != corpus_hash() or manifest.get("settings") != _settings():
+                    raise FollowUpsNotReady(f"the follow-up reader's weights are out of date: {REBUILD}")
+                with np.load(WEIGHTS) as shipped:
+                    _reader = FollowUpReader(
+                        shipped["tag_weights"], shipped["tag_bias"], shipped["kind_weights"], shipped["kind_bias"]
+                    )
+    return _reader
+
+
+def build() -> dict[str, Any]:
+    examples = read_corpus()
+    reader = FollowUpReader.from_corpus(examples)
+    np.savez_compressed(
+        WEIGHTS,
+        tag_weights=reader.tag_weights.astype(np.float16),
+        tag_bias=reader.tag_bias,
+        kind_weights=reader.kind_weights.astype(np.float16),
+        kind_bias=reader.kind_bias,
+    )
+    manifest = {
+        "corpus_sha256": corpus_hash(),
+        "settings": _settings(),
+        "notes": len(examples),
+        "follow_ups": sum(len(example["follow_ups"]) for example in examples),
+    }
+    MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return manifest
+
+
+def score(reader: FollowUpReader, examples: list[dict[str, Any]]) -> dict[str, float]:
+    """Span F1 against the teacher's spans: a predicted follow-up matches a gold one it overlaps, of its kind."""
+    tp = fp = fn = tagged_right = tagged = 0
+    for example in examples:
+        note = normalize_text(example["note"])
+        gold = locate(note, example["follow_ups"])
+        predicted, cut, labels = reader.read(note)
+        expected_tags = gold_tags(note, cut, [(a, b) for a, b, _ in gold])
+        tagged += len(cut)
+        tagged_right += sum(x == y for x, y in zip(labels, expected_tags, strict=True))
+        unmatched = list(gold)
+        for span in predicted:
+            hit = next((g for g in unmatched if g[0] < span.end and span.start < g[1] and g[2] == span.kind), None)
+            if hit is None:
+                fp += 1
+            else:
+                tp += 1
+                unmatched.remove(hit)
+        fn += len(unmatched)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "tag_accuracy": round(tagged_right / max(tagged, 1), 4)}  # fmt: skip
+
+
+def evaluate() -> dict[str, dict[str, float]]:
+    """Leave one teacher out: train on the others, score on it (teachers by id prefix)."""
+    examples = read_corpus()
+    teachers = sorted({str(example["id"]).split("-")[0] for example in examples})
+    results = {}
+    for teacher in teachers:
+        train_set = [e for e in examples if not str(e["id"]).startswith(f"{teacher}-")]
+        held_out = [e for e in examples if str(e["id"]).startswith(f"{teacher}-")]
+        results[teacher] = score(FollowUpReader.from_corpus(train_set), held_out)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tools.crm.followups build|evaluate``."""
+    args = sys.argv[1:] if argv is None else argv
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    if args == ["build"]:
+        manifest = build()
+        sys.stderr.write(f"follow-up reader: {manifest['notes']} notes, {manifest['follow_ups']} follow-ups\n")
+        return 0
+    if args == ["evaluate"]:
+        sys.stdout.write(json.dumps(evaluate(), indent=1) + "\n")
+        return 0
+    sys.stderr.write("usage: python -m tools.crm.followups build|evaluate\n")
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
