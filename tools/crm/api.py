@@ -754,10 +754,12 @@ BARE_NAME_SCORE = 0.5
 #: Vietnamese words that are also given names and often open a sentence ("Mai gọi lại" = call back tomorrow):
 #: capitalized at a sentence's start in a Vietnamese note, they are not read as a bare name.
 _SENTENCE_WORDS_VI = frozenset({
-    "mai", "nay", "sau", "ba", "hai", "bon", "nam", "thu", "an", "bao", "hoa", "lan", "ha", "son", "tam", "vui",
+    "mai", "nay", "sau", "ba", "hai", "bon", "nam", "thu", "an", "bao", "hoa", "lan", "ha", "tam", "vui",
     "binh", "long", "hong", "phuc", "minh", "hung", "thanh", "trung", "hoang", "vinh", "duc", "dung",
 })  # fmt: skip
 _WORD_SPAN = re.compile(r"[0-9A-Za-z]+")
+#: Capitalized words that are apps and channels, not a second name word: "Hong Zalo'd me" names Hong.
+_NOT_NAME_WORDS = frozenset({"zalo", "viber", "whatsapp", "messenger", "telegram", "email", "sms", "facebook", "fb"})
 
 
 def _bare_name_positions(text: str) -> set[int]:
@@ -777,6 +779,9 @@ def _bare_name_positions(text: str) -> set[int]:
         word = matches[index].group()
         return word[:1].isupper() and not (len(word) > 1 and word.isupper())  # "Mai", not "mai" nor "CASA"
 
+    def joins(index: int) -> bool:
+        return capitalized(index) and matches[index].group().lower() not in _NOT_NAME_WORDS
+
     positions = set()
     for index, match in enumerate(matches):
         word = match.group()
@@ -786,7 +791,7 @@ def _bare_name_positions(text: str) -> set[int]:
             continue
         previous_joined = index > 0 and capitalized(index - 1) and not starts_sentence(index - 1)
         previous_joined = previous_joined and not starts_sentence(index)
-        next_joined = index + 1 < len(matches) and capitalized(index + 1) and not starts_sentence(index + 1)
+        next_joined = index + 1 < len(matches) and joins(index + 1) and not starts_sentence(index + 1)
         if previous_joined or next_joined:
             continue
         positions.add(index)

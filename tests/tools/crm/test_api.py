@@ -293,6 +293,8 @@ def test_the_longest_key_fits_on_both_backends(bank_db: Database) -> None:
         ("Dạ em gặp khách mới ạ. Anh ấy hỏi thẻ", []),  # "ạ" (a polite particle) is not "a" (anh)
         ("o Son goi hoi vay", ["C0001"]),  # ô without diacritics
         ("ở Son Tra gặp khách mới", []),  # "ở" (at) is not "ô", and "Son Tra" is a place
+        ("Sơn email hỏi vay sửa nhà 1.5 tỷ", ["C0001"]),  # a given name opening a Vietnamese note
+        ("Oanh Zalo'd me about the card", ["C0004"]),  # an app's name after it is not a second name word
     ],
 )
 def test_clients_mentioned_in_free_text(bank_db: Database, text: str, expected: list[str]) -> None:
