@@ -370,8 +370,8 @@ def find_dates(text: str, today: dt.date) -> list[DateSpan]:
             if weekday and not weekday.endswith("day") and not _weekday_context(folded, match):
                 continue  # "sat", "wed", "thu" (thu nhập), "tue"… are weekdays only after on/by/next/this
             bare_mai = kind == "tomorrow" and match.group(0) == "mai"
-            if bare_mai and (not _vi_context(folded) or _after_honorific(folded, start)):
-                continue  # "chị Mai" is a name
+            if bare_mai and (not _vi_context(folded) or _after_honorific(folded, start) or _in_a_name(text, start)):
+                continue  # "chị Mai", "Phan Thị Mai" are names
             if kind == "day_after_tomorrow" and match.group(0) == "mot" and not _vi_context(folded):
                 continue
             if kind == "vi_weekday" and match.group("wd") == "cn" and not _vi_context(folded):
@@ -395,6 +395,14 @@ def _weekday_context(folded: str, match: re.Match[str]) -> bool:
 def _after_honorific(folded: str, start: int) -> bool:
     """ "chị Mai", "cô Mai": a given name, not "tomorrow"."""
     return bool(re.search(r"\b(anh|chi|em|co|ba|ong|chu|bac|mr|ms|mrs|kh)\s+$", folded[max(0, start - 6) : start]))
+
+
+def _in_a_name(text: str, start: int) -> bool:
+    """ "Phan Thị Mai", "Ngọc Mai": a capitalized word after another capitalized word of the same sentence."""
+    if not text[start : start + 1].isupper():
+        return False
+    before = re.search(r"(\S+)\s+$", text[:start])
+    return before is not None and before.group(1)[:1].isupper() and before.group(1)[-1] not in ".!?:;"
 
 
 def _vi_context(folded: str) -> bool:

@@ -31,6 +31,7 @@ import numpy as np
 from tools.core.learning import HASH_DIM, ITERATIONS, L2_PENALTY, hashed_grams, softmax, train
 from tools.core.parsing import find_dates
 from tools.core.text import fold_chars, normalize_text
+from tools.crm.followup_cues import NOTHING_TO_DO, rm_cue, starts_with_action, task_kind
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ _ANY_DAY = __import__("datetime").date(2000, 1, 3)  # only whether a piece has a
 _SENTENCE_END = re.compile(r"[.;!?\n]+")
 _JOINT = re.compile(
     r"(?:(?<!\d),|,(?!\d))\s*"  # a comma, not inside "1,2 tỷ"
-    r"|\s*[+&]\s*|\s+[-–•>]+\s+|\s*/\s+"
+    r"|\s+[+&]\s*|[+&]\s+|\s+[-–•>]+\s+|\s*/\s+|\s*\(?\b\d\)\s+"  # "a + b", "a & b", "1) … 2) …"
     r"|(?:(?<=\s)|^)(?:and then|and|then|also|plus|va|roi|sau do|con|xong|voi lai|thi|sau khi|truoc khi)(?=\s)"
 )
 _ABBREVIATION = re.compile(r"\b(?:mr|mrs|ms|dr|st|no|vs|etc|e\.g|i\.e|t|p)\.$", re.IGNORECASE)
@@ -118,8 +119,21 @@ def pieces(text: str) -> list[Piece]:
     return out
 
 
+def _rule_marks(piece_text: str) -> list[str]:
+    """The rules' opinion of a piece, as features: an action verb first, an RM's cue, the kind its words name."""
+    folded = fold_chars(piece_text).lower()
+    marks = [f"@rule_kind:{task_kind(folded)}"]
+    if starts_with_action(folded):
+        marks.append("@rule_action")
+    if rm_cue(folded, vietnamese=True):
+        marks.append("@rule_cue")
+    if NOTHING_TO_DO.search(folded):
+        marks.append("@rule_nothing")
+    return marks
+
+
 def _marks(text: str, piece: Piece) -> tuple[str, ...]:
-    marks = [f"@joint:{piece.joint}"]
+    marks = [f"@joint:{piece.joint}", *_rule_marks(text[piece.start : piece.end])]
     if find_dates(text[piece.start : piece.end], _ANY_DAY):
         marks.append("@date")
     if piece.first_in_sentence:
@@ -149,7 +163,12 @@ def piece_rows(text: str, cut: list[Piece]) -> np.ndarray:
 
 
 def kind_rows(texts: list[str]) -> np.ndarray:
-    return np.vstack([hashed_grams(text) for text in texts]) if texts else np.zeros((0, HASH_DIM), np.float32)
+    """A follow-up's words and the kind the rules' lexicon reads in them."""
+    if not texts:
+        return np.zeros((0, HASH_DIM), np.float32)
+    return np.vstack(
+        [hashed_grams(text, extra=(f"@rule_kind:{task_kind(fold_chars(text).lower())}",)) for text in texts]
+    )
 
 
 def gold_tags(text: str, cut: list[Piece], spans: list[tuple[int, int]]) -> list[str]:

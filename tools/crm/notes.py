@@ -24,6 +24,13 @@ from tools.core.language import detect_language
 from tools.core.llm.models import span_in, structured_call
 from tools.core.parsing import find_amounts, find_dates
 from tools.core.text import fold, fold_chars, normalize_phone, normalize_text
+from tools.crm.followup_cues import (
+    NOTHING_TO_DO,
+    fallback_kind,
+    rm_cue,
+    starts_with_action,
+    task_kind,
+)
 from tools.crm.followups import FollowUpsNotReady, shipped_reader
 
 if TYPE_CHECKING:
@@ -127,42 +134,6 @@ _NEGATED_POSITIVE = re.compile(
 )
 
 # Words that start an action item, and the task kind each implies.
-_TASK_KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("send_document", re.compile(
-        r"\b(send|sending|share|forward|prepare|gui|chuan bi|soan)\b.*\b(pack|info|information|brochure|document\w*|"
-        r"docs?|proposal|quote|quotation|term ?sheet|form|forms|contract|details|deck|file|tai lieu|thong tin|"
-        r"ho so|bao gia|hop dong|bieu mau|to roi|de xuat|hs|hd|factsheet|fact sheet|illustration|statement|schedule|"
-        r"table|minh hoa|bang lai|bang tinh|bang|lich tra no|lich|sao ke|xac nhan|confirmation)\b"
-    )),
-    ("email", re.compile(r"\b(e-?mail|mail|gui mail|gui email)\b")),
-    ("call", re.compile(r"\b(call|ring|phone|follow[- ]?up call|goi|goi dien|goi lai|lien he lai)\b")),
-    ("meeting", re.compile(
-        r"\b(meet|meeting|mtg|visit|site visit|catch up|set up a meeting|schedule|hen gap|gap lai|gap|hen|tham(?! dinh)|"
-        r"qua cty|qua cong ty|qua nha|qua van phong|ghe|xuong)\b"
-    )),
-    ("review", re.compile(
-        r"\b(review|check|follow up on|monitor|track|kiem tra|xem lai|theo doi|ra soat|danh gia|tham dinh|"
-        r"check lai|xem xet)\b"
-    )),
-]  # fmt: skip
-_ACTION_CUE = re.compile(
-    r"\b(need to|needs to|have to|has to|must|should|will|i'll|i will|to do|todo|remind me to|remember to|"
-    r"plan to|going to|gonna|promised to|follow up|next step|phai|se|nho|hen|de nghi|cam ket|"
-    r"can phai|nhac|nho la|ke hoach)\b"
-)
-_ACTION_VERB_START = re.compile(
-    r"^\s*(?:(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+)?(?:(?:i|we|em|minh|toi)\s+)?(?:(?:will|need to|have to|must|"
-    r"should|can|se|can phai|phai|nho)\s+)?(send|call|ring|phone|email|e-mail|mail|meet|visit|review|check|follow|"
-    r"schedule|prepare|share|forward|set|arrange|book|organi[sz]e|submit|open|process|complete|draft|"
-    r"gui|goi|hen|gap|kiem tra|xem lai|ra soat|danh gia|theo doi|chuan bi|soan|lien he|chot|lam|nop|sap xep|mo|"
-    r"qua|ghe|tham dinh|kich hoat|bao|xin|nhac|dat lich|activate|escalate|mtg|site visit|reply|ask|chase|"
-    r"remind|confirm)\b"
-)
-#: What RMs put before a follow-up: "pls send…", "fu: call Tue", "f/u - email", "next: …", "-> …".
-_FOLLOW_UP_LEAD = re.compile(
-    r"^\s*(?:(?:[-•*+>]+|pls|please|plz|fu|f/u|follow[- ]?ups?|next steps?|todo|to do|->|=>|actions?|action items?|"
-    r"viec can lam|buoc tiep theo|can lam)\s*[:\-–]?\s*)+"
-)
 _RECURRENCE = re.compile(
     r"\b(every|each|moi|hang)\s+(?P<days>[\w\s,]+?)(?=\s+(until|till|den khi|cho den khi)\b|[.,;]|$)"
 )
@@ -234,8 +205,6 @@ class NoteExtraction:
         return data
 
 
-_ANY_DAY = dt.date(2000, 1, 3)  # only the position of a date matters when splitting clauses
-
 _ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|st|no|vs|etc|e\.g|i\.e)\.$", re.IGNORECASE)
 
 
@@ -284,6 +253,250 @@ def _named_place(text: str) -> str | None:
     return None
 
 
+#: Where a place is introduced: a preposition, or a verb of going there ("ghé Phúc Long Đồng Khởi").
+_PLACE_CUE = re.compile(
+    r"(?:^|(?<=[\s,(]))(?:at|in|on|@|tai|o|ghe|xuong|ra|den|toi|visited|visiting|toured|walked|swung by|"
+    r"dropped by|stopped by|popped by|dropped in on(?: [\w.]+){1,3} at)\s+"
+)
+#: Words that end a place's name: a companion, a purpose, a time, a person, a verb of what happened next.
+_PLACE_STOP = frozenset(
+    [
+        "with",
+        "w",
+        "vs",
+        "voi",
+        "cung",
+        "cua",
+        "to",
+        "for",
+        "de",
+        "and",
+        "va",
+        "about",
+        "ve",
+        "re",
+        "regarding",
+        "hoi",
+        "noi",
+        "thi",
+        "luc",
+        "because",
+        "vi",
+        "roi",
+        "khi",
+        "sau",
+        "truoc",
+        "anh",
+        "chi",
+        "em",
+        "ong",
+        "ba",
+        "a",
+        "c",
+        "e",
+        "mr",
+        "mrs",
+        "ms",
+        "mdm",
+        "dr",
+        "him",
+        "her",
+        "them",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "today",
+        "tonight",
+        "chieu",
+        "sang",
+        "trua",
+        "toi",
+        "toi",
+        "nay",
+        "nay",
+        "this",
+        "that",
+        "who",
+        "which",
+        "where",
+        "when",
+        "while",
+        "as",
+        "after",
+        "before",
+        "since",
+        "until",
+        "yesterday",
+        "tomorrow",
+        "mai",
+        "hnay",
+        "review",
+        "discuss",
+        "discussed",
+        "talk",
+        "talked",
+        "ban",
+        "bao",
+        "gui",
+        "goi",
+        "uong",
+        "an",
+        "ky",
+        "lam",
+        "xem",
+        "dua",
+        "gap",
+        "met",
+        "meet",
+        "meeting",
+        "lunch",
+        "dinner",
+        "drinks",
+        "nhan",
+        "chat",
+        "tu",
+        "van",
+        "pitch",
+        "went",
+        "go",
+        "qua",
+        "sang",
+        "xuong",
+        "to",
+        "from",
+        "so",
+        "but",
+        "nhung",
+        "ma",
+        "la",
+        "thay",
+        "duoc",
+    ]
+)
+#: A phrase that is only these words is no particular place ("his office", "the bank", "nhà", "quán cà phê").
+_GENERIC_PLACE_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "its",
+        "your",
+        "this",
+        "that",
+        "office",
+        "branch",
+        "bank",
+        "home",
+        "house",
+        "place",
+        "apartment",
+        "flat",
+        "company",
+        "cong",
+        "ty",
+        "cty",
+        "van",
+        "phong",
+        "nha",
+        "rieng",
+        "chi",
+        "nhanh",
+        "ngan",
+        "hang",
+        "quan",
+        "ca",
+        "phe",
+        "cafe",
+        "coffee",
+        "shop",
+        "restaurant",
+        "nha",
+        "hang",
+        "site",
+        "factory",
+        "warehouse",
+        "xuong",
+        "kho",
+        "khach",
+        "hang",
+        "kh",
+        "client",
+        "store",
+        "shop",
+        "mall",
+        "hotel",
+        "there",
+        "here",
+        "do",
+        "day",
+        "person",
+        "phone",
+        "zalo",
+    ]
+)
+_NOT_A_PLACE_START = re.compile(
+    r"^(?:\d+\s*(?:days?|weeks?|months?|years?|ngay|tuan|thang|nam|h|pm|am|gio|phut)\b|person|total|full|"
+    r"(?:mon|tue|wed|thu|fri|sat|sun)\w*\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|"
+    r"(?:the )?(?:morning|afternoon|evening|end|meantime|future|past|addition|case|fact|time|terms?|cash)\b|"
+    r"t[2-7]\b|thu\s*\d|cuoi|dau|giua|khoang|tam|around|about)"
+)
+
+
+def _place_phrase(text: str) -> str | None:
+    """The first place the note names after a place cue, verbatim, when it is a particular place.
+
+    Its words run until a stop word, punctuation or seven words; it counts when it has a word of its own
+    (not only "his office", "nhà", "quán cà phê"), and when a brand's or street's name follows its kind
+    ("highlands ninh kieu", "the Long Chau pharmacy on Kim Ma") it keeps it.
+    """
+    folded = fold_chars(text).lower()
+    for cue in _PLACE_CUE.finditer(folded):
+        if folded[cue.start() : cue.start() + 2] == "o " and text[cue.start()] in "ôÔ":
+            continue  # "ô Thắng" (Mr Thắng), not "ở" (at)
+        start = cue.end()
+        if _NOT_A_PLACE_START.match(folded[start:]):
+            continue
+        words = list(re.finditer(r"[^\s,.;:!?()]+", folded[start : start + 120]))
+        taken: list[re.Match[str]] = []
+        for word in words:
+            if taken and folded[start + taken[-1].end() : start + word.start()].strip():
+                break  # punctuation between them
+            bare = word.group().strip("'’\"")
+            following = words[words.index(word) + 1].group() if word is not words[-1] else ""
+            written = text[start + word.start() : start + word.end()]
+            part_of_name = (
+                (taken and written[:1].isupper())  # "chợ Quảng Bá", "Vincom Bà Triệu", "on Kim Ma"
+                or (bare == "chi" and following == "nhanh")  # chi nhánh (a branch), not chị
+                or (bare == "on" and taken)  # "The Coffee House on Le Loi"
+            )
+            if bare.rstrip("/") in _PLACE_STOP and not part_of_name:
+                break
+            if bare == "hom" and following in {"nay", "qua", "truoc", "kia"}:
+                break  # hôm nay / hôm qua: a time, not "Sao Hôm"
+            taken.append(word)
+            if len(taken) == 7:
+                break
+        while taken and taken[-1].group() in {"on", "the", "at", "of"}:
+            taken.pop()
+        if not taken:
+            continue
+        phrase_folded = folded[start : start + taken[-1].end()]
+        own = [w for w in re.findall(r"[a-z0-9'’&]+", phrase_folded) if w not in _GENERIC_PLACE_WORDS]
+        if not own or all(w in _PLACE_STOP or w in _NOT_A_PLACE_NAME for w in own):
+            continue
+        if len(own) == 1 and own[0].isdigit():
+            continue
+        return text[start : start + taken[-1].end()].strip(" ,.")
+    return None
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: a full stop after "Mr" or inside "1.5" does not end a sentence."""
     spans, start = [], 0
@@ -310,27 +523,11 @@ def _clauses(text: str) -> list[tuple[int, int]]:
             r"(?:,\s*|\s+)(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+|,\s*|\s*[+&]\s*|\s+[-–•]\s+",
             folded,
         ):
-            if _starts_with_action(folded[joint.start() :]):
+            if starts_with_action(folded[joint.start() :]):
                 cuts.append(start + joint.start())
         cuts.append(end)
         spans.extend((a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ,"))
     return spans
-
-
-_CLIENT_SUBJECT = re.compile(
-    r"\b(he|she|they|client|ong|ba|anh|chi|c|a|kh|khach|khach hang|ong ay|ba ay|anh ay|chi ay)\s+$"
-)
-_NOTHING_TO_DO = re.compile(
-    r"\b(nothing|no|without|khong|chua)\s+(?:\w+\s+){0,2}?(to do|follow[- ]?up|action|further|can lam|lam gi|viec gi)"
-)
-
-
-def _rm_cue(folded_clause: str, *, vietnamese: bool) -> bool:
-    """A cue that the RM has something to do: "need to", "cần", "nhớ"… but not the client's "ông cần vay"."""
-    cues = list(_ACTION_CUE.finditer(folded_clause))
-    if vietnamese:
-        cues += list(re.finditer(r"\bcan\b", folded_clause))  # "cần" once accents are folded
-    return any(not _CLIENT_SUBJECT.search(folded_clause[: cue.start()]) for cue in cues)
 
 
 def _is_action(
@@ -340,40 +537,13 @@ def _is_action(
 
     "Gặp anh Minh ở quán cà phê" opening a note is the meeting itself, not a task.
     """
-    if _NOTHING_TO_DO.search(folded_clause):
+    if NOTHING_TO_DO.search(folded_clause):
         return False
-    if _rm_cue(folded_clause, vietnamese=vietnamese) or _recurrence(folded_clause)[0] is not None:
+    if rm_cue(folded_clause, vietnamese=vietnamese) or _recurrence(folded_clause)[0] is not None:
         return True
     if opening:  # the note's first clause is what happened ("Email from Son Pham…"), unless it says otherwise
         return False
-    return _starts_with_action(folded_clause) and (has_date or after_action)
-
-
-def _starts_with_action(folded_clause: str) -> bool:
-    """An action verb first, possibly after its date: "gửi hợp đồng", "thứ 6 tuần sau gửi hợp đồng"."""
-    rest = _FOLLOW_UP_LEAD.sub("", folded_clause.lstrip(", +&"))
-    if _ACTION_VERB_START.match(rest):
-        return True
-    lead = re.match(r"(?:(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+)*", rest)
-    rest = rest[lead.end() if lead else 0 :]
-    dates = find_dates(rest, _ANY_DAY)
-    if dates and dates[0].start == 0:
-        return bool(_ACTION_VERB_START.match(rest[dates[0].end :].lstrip(" ,:")))
-    return False
-
-
-def _task_kind(folded_clause: str) -> str | None:
-    for kind, pattern in _TASK_KINDS:
-        if pattern.search(folded_clause):
-            return kind
-    return None
-
-
-def _fallback_kind(folded_clause: str) -> str | None:
-    """An action with no specific object: "send" still means a document; anything else is "other"."""
-    if re.search(r"\b(send|gui|share|forward)\b", folded_clause):
-        return "send_document"
-    return "other" if _starts_with_action(folded_clause) else None
+    return starts_with_action(folded_clause) and (has_date or after_action)
 
 
 def _recurrence(folded_clause: str) -> tuple[str | None, str | None]:
@@ -465,7 +635,7 @@ def _rule_tasks(
             vietnamese=language == "vi",
             opening=index == 0 and len(clauses) > 1,
         )
-        kind = (_task_kind(folded_clause) or _fallback_kind(folded_clause)) if action else None
+        kind = (task_kind(folded_clause) or fallback_kind(folded_clause)) if action else None
         after_action = kind is not None
         if kind is None:
             story.append((start, end))
@@ -498,7 +668,7 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
     tasks = []
     for span in spans:
         clause, folded_clause = text[span.start : span.end], folded[span.start : span.end]
-        if _NOTHING_TO_DO.search(folded_clause):
+        if NOTHING_TO_DO.search(folded_clause):
             continue
         tasks.append(_task(clause, folded_clause, span.kind, find_dates(clause, today)))
     story: list[tuple[int, int]] = []
@@ -534,10 +704,12 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     story = " ".join(narrative) or folded
     channel = _first_channel(story, text) or _first_channel(folded, text)
 
-    location = None
+    location = _place_phrase(text)
     location_match = _LOCATION.search(text) or _VI_LOCATION.search(folded)
     named = _named_place(text)
-    if named is not None:  # a place's kind and its own name is the most specific reading
+    if location is not None:
+        pass
+    elif named is not None:  # a place's kind and its own name is the most specific reading
         location = named
     elif location_match:
         start, end = location_match.span("place")

@@ -1,0 +1,94 @@
+"""The rules' cues for follow-ups: action words, the kind a follow-up's words name, "nothing to do".
+
+Shared by the rule reader (``tools.crm.notes``) and the learned one (``tools.crm.followups``), which reads
+the rules' opinion of each piece as one more feature.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from tools.core.parsing import find_dates
+
+TASK_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("send_document", re.compile(
+        r"\b(send|sending|share|forward|prepare|gui|chuan bi|soan)\b.*\b(pack|info|information|brochure|document\w*|"
+        r"docs?|proposal|quote|quotation|term ?sheet|form|forms|contract|details|deck|file|tai lieu|thong tin|"
+        r"ho so|bao gia|hop dong|bieu mau|to roi|de xuat|hs|hd|factsheet|fact sheet|illustration|statement|schedule|"
+        r"table|minh hoa|bang lai|bang tinh|bang|lich tra no|lich|sao ke|xac nhan|confirmation)\b"
+    )),
+    ("email", re.compile(r"\b(e-?mail|mail|gui mail|gui email)\b")),
+    ("call", re.compile(r"\b(call|ring|phone|follow[- ]?up call|goi|goi dien|goi lai|lien he lai)\b")),
+    ("meeting", re.compile(
+        r"\b(meet|meeting|mtg|visit|site visit|catch up|set up a meeting|schedule|hen gap|gap lai|gap|hen|tham(?! dinh)|"
+        r"qua cty|qua cong ty|qua nha|qua van phong|ghe|xuong)\b"
+    )),
+    ("review", re.compile(
+        r"\b(review|check|follow up on|monitor|track|kiem tra|xem lai|theo doi|ra soat|danh gia|tham dinh|"
+        r"check lai|xem xet)\b"
+    )),
+]  # fmt: skip
+ACTION_CUE = re.compile(
+    r"\b(need to|needs to|have to|has to|must|should|will|i'll|i will|to do|todo|remind me to|remember to|"
+    r"plan to|going to|gonna|promised to|follow up|next step|phai|se|nho|hen|de nghi|cam ket|"
+    r"can phai|nhac|nho la|ke hoach)\b"
+)
+ACTION_VERB_START = re.compile(
+    r"^\s*(?:(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+)?(?:(?:i|we|em|minh|toi)\s+)?(?:(?:will|need to|have to|must|"
+    r"should|can|se|can phai|phai|nho)\s+)?(send|call|ring|phone|email|e-mail|mail|meet|visit|review|check|follow|"
+    r"schedule|prepare|share|forward|set|arrange|book|organi[sz]e|submit|open|process|complete|draft|"
+    r"gui|goi|hen|gap|kiem tra|xem lai|ra soat|danh gia|theo doi|chuan bi|soan|lien he|chot|lam|nop|sap xep|mo|"
+    r"qua|ghe|tham dinh|kich hoat|bao|xin|nhac|dat lich|activate|escalate|mtg|site visit|reply|ask|chase|"
+    r"remind|confirm)\b"
+)
+#: What RMs put before a follow-up: "pls send…", "fu: call Tue", "f/u - email", "next: …", "-> …".
+FOLLOW_UP_LEAD = re.compile(
+    r"^\s*(?:(?:[-•*+>]+|pls|please|plz|fu|f/u|follow[- ]?ups?|next steps?|todo|to do|->|=>|actions?|action items?|"
+    r"viec can lam|buoc tiep theo|can lam)\s*[:\-–]?\s*)+"
+)
+
+ANY_DAY = dt.date(2000, 1, 3)  # only the position of a date matters when splitting clauses
+
+
+CLIENT_SUBJECT = re.compile(
+    r"\b(he|she|they|client|ong|ba|anh|chi|c|a|kh|khach|khach hang|ong ay|ba ay|anh ay|chi ay)\s+$"
+)
+NOTHING_TO_DO = re.compile(
+    r"\b(nothing|no|without|khong|chua)\s+(?:\w+\s+){0,2}?(to do|follow[- ]?up|action|further|can lam|lam gi|viec gi)"
+)
+
+
+def rm_cue(folded_clause: str, *, vietnamese: bool) -> bool:
+    """A cue that the RM has something to do: "need to", "cần", "nhớ"… but not the client's "ông cần vay"."""
+    cues = list(ACTION_CUE.finditer(folded_clause))
+    if vietnamese:
+        cues += list(re.finditer(r"\bcan\b", folded_clause))  # "cần" once accents are folded
+    return any(not CLIENT_SUBJECT.search(folded_clause[: cue.start()]) for cue in cues)
+
+
+def starts_with_action(folded_clause: str) -> bool:
+    """An action verb first, possibly after its date: "gửi hợp đồng", "thứ 6 tuần sau gửi hợp đồng"."""
+    rest = FOLLOW_UP_LEAD.sub("", folded_clause.lstrip(", +&"))
+    if ACTION_VERB_START.match(rest):
+        return True
+    lead = re.match(r"(?:(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+)*", rest)
+    rest = rest[lead.end() if lead else 0 :]
+    dates = find_dates(rest, ANY_DAY)
+    if dates and dates[0].start == 0:
+        return bool(ACTION_VERB_START.match(rest[dates[0].end :].lstrip(" ,:")))
+    return False
+
+
+def task_kind(folded_clause: str) -> str | None:
+    for kind, pattern in TASK_KINDS:
+        if pattern.search(folded_clause):
+            return kind
+    return None
+
+
+def fallback_kind(folded_clause: str) -> str | None:
+    """An action with no specific object: "send" still means a document; anything else is "other"."""
+    if re.search(r"\b(send|gui|share|forward)\b", folded_clause):
+        return "send_document"
+    return "other" if starts_with_action(folded_clause) else None
