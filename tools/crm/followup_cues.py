@@ -54,6 +54,11 @@ ANY_DAY = dt.date(2000, 1, 3)  # only the position of a date matters when splitt
 CLIENT_SUBJECT = re.compile(
     r"\b(he|she|they|client|ong|ba|anh|chi|c|a|kh|khach|khach hang|ong ay|ba ay|anh ay|chi ay)\s+$"
 )
+#: The RM as the object: the client will do it ("call me back", "gọi lại cho em", "báo lại mình").
+FOR_THE_RM = re.compile(
+    r"\b(?:call|ring|email|text|message|get back to|reply to|revert to|tell|let)\s+me\b|\bme\s+back\b|"
+    r"\b(?:goi|nhan|bao|gui|phan hoi|tra loi|lien he)(?:\s+lai)?\s+(?:cho\s+)?(?:em|minh(?!\s+hoa)|toi(?!\s+(?:nay|mai|qua|thu|t\d|chu nhat|cn)))\b(?!\s+(?:se|gui|goi))"
+)
 NOTHING_TO_DO = re.compile(
     r"\b(nothing|no|without|khong|chua)\s+(?:\w+\s+){0,2}?(to do|follow[- ]?up|action|further|can lam|lam gi|viec gi)"
 )

@@ -255,12 +255,19 @@ def _named_place(text: str) -> str | None:
 
 #: Where a place is introduced: a preposition, or a verb of going there ("ghé Phúc Long Đồng Khởi").
 _PLACE_CUE = re.compile(
-    r"(?:^|(?<=[\s,(]))(?:at|in|on|@|tai|o|ghe|xuong|ra|den|toi|visited|visiting|toured|walked|swung by|"
+    r"(?:^|(?<=[\s,(]))(?:at|in|@|tai|o|ghe|xuong|ra|den|toi|visited|visiting|toured|walked|swung by|"
     r"dropped by|stopped by|popped by|dropped in on(?: [\w.]+){1,3} at)\s+"
 )
 #: Words that end a place's name: a companion, a purpose, a time, a person, a verb of what happened next.
 _PLACE_STOP = frozenset(
     [
+        "o",
+        "last",
+        "night",
+        "morning",
+        "afternoon",
+        "evening",
+        "yesterday",
         "with",
         "w",
         "vs",
@@ -375,6 +382,10 @@ _PLACE_STOP = frozenset(
         "duoc",
     ]
 )
+#: Titles that start a person's name, never a place's ("cty Mr Tuan" is his company; "Vincom Bà Triệu" a street).
+_PERSON_TITLES = frozenset({"mr", "mrs", "ms", "mdm", "dr", "miss", "madam"})
+#: Stop words that are also a place's kind when they come first ("tại xưởng Hòa Khánh": a workshop).
+_PLACE_KIND_FIRST = frozenset({"xuong", "toi", "ra"})
 #: A phrase that is only these words is no particular place ("his office", "the bank", "nhà", "quán cà phê").
 _GENERIC_PLACE_WORDS = frozenset(
     [
@@ -466,17 +477,19 @@ def _place_phrase(text: str) -> str | None:
         words = list(re.finditer(r"[^\s,.;:!?()]+", folded[start : start + 120]))
         taken: list[re.Match[str]] = []
         for word in words:
-            if taken and folded[start + taken[-1].end() : start + word.start()].strip():
-                break  # punctuation between them
+            if taken and folded[start + taken[-1].end() : start + word.start()].strip(" \t"):
+                break  # punctuation or a new line between them
+            if not re.search(r"\w", word.group()):
+                break  # "Landmark 81 - wants…"
             bare = word.group().strip("'’\"")
             following = words[words.index(word) + 1].group() if word is not words[-1] else ""
             written = text[start + word.start() : start + word.end()]
             part_of_name = (
-                (taken and written[:1].isupper())  # "chợ Quảng Bá", "Vincom Bà Triệu", "on Kim Ma"
+                (taken and written[:1].isupper() and bare not in _PERSON_TITLES)  # "chợ Quảng Bá", "on Kim Ma"
                 or (bare == "chi" and following == "nhanh")  # chi nhánh (a branch), not chị
                 or (bare == "on" and taken)  # "The Coffee House on Le Loi"
             )
-            if bare.rstrip("/") in _PLACE_STOP and not part_of_name:
+            if bare.rstrip("/") in _PLACE_STOP and not part_of_name and not (not taken and bare in _PLACE_KIND_FIRST):
                 break
             if bare == "hom" and following in {"nay", "qua", "truoc", "kia"}:
                 break  # hôm nay / hôm qua: a time, not "Sao Hôm"
@@ -493,7 +506,8 @@ def _place_phrase(text: str) -> str | None:
             continue
         if len(own) == 1 and own[0].isdigit():
             continue
-        return text[start : start + taken[-1].end()].strip(" ,.")
+        place = text[start : start + taken[-1].end()].strip(" ,.")
+        return re.sub(r"^(?:the|a|an)\s+", "", place)  # "the Di An warehouse"; a brand's "The Coffee House" stays
     return None
 
 
@@ -675,7 +689,7 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
     for (piece, label), previous in zip(zip(cut, labels, strict=True), [None, *labels[:-1]], strict=True):
         if label != "O":
             continue
-        if previous == "O" and story and text[story[-1][1] : piece.start].strip(" ,") in ("", ","):
+        if previous == "O" and story:  # a run of story pieces is one span of the note, as written
             story[-1] = (story[-1][0], piece.end)
         else:
             story.append((piece.start, piece.end))
@@ -748,7 +762,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         uncertain.append("sentiment")
 
     contactless = _without_contacts(text)  # same length: the clause spans still apply
-    summary = " ".join(contactless[a:b].strip(" ,") for a, b in story_spans)
+    summary = " ".join(contactless[a:b].strip(" ,") for a, b in story_spans).rstrip(" .")
     summary = clean_summary(summary) or clean_summary(text) or text
     return NoteExtraction(
         language=language,
