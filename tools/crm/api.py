@@ -317,6 +317,26 @@ class CrmApi:
         scored.sort(key=lambda match: (-match.score, match.full_name, match.id))
         return scored[:limit]
 
+    def someone_else_named_before(self, text: str, position: int) -> str | None:
+        """A person named with an honorific before word ``position`` who is none of this RM's clients, as typed.
+
+        "a Quang bạn bà Dung giới thiệu qua": the note is about Quang (not a client), not about client Dung.
+        Only a capitalized name counts ("a muốn vay" is "he wants", not someone called Muốn).
+        """
+        words = name_tokens(text, drop_titles=False)
+        typed = re.findall(r"[^\W_]+", normalize_text(text))
+        if len(typed) != len(words):
+            return None
+        for index in sorted(_honorific_positions(text, words)):
+            if index >= min(position, len(words)):
+                break
+            word = typed[index]
+            written_as_name = word[:1].isupper() and not (len(word) > 1 and word.isupper())
+            unknown = written_as_name and strip_accents(word).lower() not in _NOT_NAME_WORDS
+            if unknown and not self.find_clients(name=word):
+                return word
+        return None
+
     def clients_mentioned(self, text: str, *, limit: int = 5) -> list[ClientMatch]:
         """This RM's clients whose names appear in free text, best first.
 
@@ -704,6 +724,8 @@ _HONORIFIC_WORDS = frozenset({
 })  # fmt: skip
 #: The one-letter shorthands, as typed: "ạ" (a polite particle) and "ở" (at) fold to the same letters but are not.
 _SHORTHAND_FORMS = {"a": {"a"}, "c": {"c"}, "e": {"e"}, "o": {"o", "ô"}, "b": {"b"}}
+#: Honorifics typed with their diacritics, or without any: "có" (has) is not "cô", "bá" not "bà", "chỉ" not "chị".
+_ACCENTED_HONORIFICS = {"chi": "chị", "ong": "ông", "ba": "bà", "co": "cô", "chu": "chú", "bac": "bác"}
 #: The commonest Vietnamese surnames: a name that starts with one is written surname first.
 _VIETNAMESE_SURNAMES = frozenset({
     "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong",
@@ -745,6 +767,8 @@ def _honorific_positions(text: str, words: list[str]) -> set[int]:
             continue
         if word in _SHORTHAND_FORMS and aligned and typed[index] not in _SHORTHAND_FORMS[word]:
             continue
+        if word in _ACCENTED_HONORIFICS and aligned and typed[index] not in {word, _ACCENTED_HONORIFICS[word]}:
+            continue  # typed with other diacritics: another word
         positions.add(index + 1)
     return positions
 

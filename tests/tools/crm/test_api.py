@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from stores.db import Database
 from stores.schema import crm_table
 from tools.crm.api import ClientNotFound, CrmApi, IdempotencyConflict, WriteRejected
+from tools.crm.resolution import resolve_client
 
 TODAY = dt.date(2025, 10, 24)
 
@@ -319,6 +320,23 @@ def test_clients_mentioned_in_free_text(bank_db: Database, text: str, expected: 
 def test_everyday_words_and_surnames_are_not_names(bank_db: Database, text: str, expected: list[str]) -> None:
     found = CrmApi(bank_db, "RM002").clients_mentioned(text)
     assert sorted(match.id for match in found if match.score == found[0].score) == expected if found else not expected
+
+
+def test_a_person_who_is_not_a_client_named_first_means_asking(bank_db: Database) -> None:
+    """ "a Quang, bà Dung's friend": the note is about Quang, who is not a client; client Dung is only offered."""
+    api = CrmApi(bank_db, "RM002")
+    asked = resolve_client(api, "a Quang bạn bà Dung giới thiệu qua, gặp ở Starbucks Lê Lợi")
+    assert asked.client is None and [match.id for match in asked.candidates] == ["C0101"]
+    assert resolve_client(api, "Gặp bà Dung cùng anh Quang con trai bà").client.id == "C0101"  # named after her
+    assert resolve_client(api, "gặp bà Dung, a muốn gửi thêm").client.id == "C0101"  # "a muốn": he wants, no name
+
+
+def test_an_honorific_typed_with_other_diacritics_is_another_word(bank_db: Database) -> None:
+    """ "có" (has) is not "cô", "chỉ" (only) not "chị": what follows is at most a bare name, not "Ms Oanh"."""
+    api = CrmApi(bank_db, "RM001")
+    assert api.clients_mentioned("chị Oanh gọi")[0].score == 1.0
+    assert api.clients_mentioned("chỉ Oanh gọi")[0].score == 0.5
+    assert api.clients_mentioned("có Oanh gọi")[0].score == 0.5
 
 
 def test_name_search_needs_the_given_name(bank_db: Database) -> None:
