@@ -332,7 +332,8 @@ class CrmApi:
                 break
             word = typed[index]
             written_as_name = word[:1].isupper() and not (len(word) > 1 and word.isupper())
-            unknown = written_as_name and strip_accents(word).lower() not in _NOT_NAME_WORDS
+            plain = strip_accents(word).lower()
+            unknown = written_as_name and plain not in _NOT_NAME_WORDS and plain not in _HONORIFIC_WORDS
             if unknown and not self.find_clients(name=word):
                 return word
         return None
