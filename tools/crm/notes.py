@@ -120,16 +120,27 @@ _POSITIVE = re.compile(
     r"\b(keen|interested|happy|pleased|excited|positive|love[sd]?|likes?|liked|satisfied|great|eager|agreed|"
     r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|vui ve|hao hung|dong y|ung|tich cuc|thien chi|"
     r"nhiet tinh|hung thu|san sang|an tuong|upbeat|stoked|delighted|glad|chuffed|optimistic|receptive|warm|"
-    r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam)\b"
+    r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled)\b"
 )
 _NEGATIVE = re.compile(
     r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
-    r"dissatisfied|hesitant|reluctant|declined|refused|khong hai long|buc|buc minh|phan nan|khieu nai|kho chiu|"
+    r"dissatisfied|reluctant|declined|refused|khong hai long|buc|buc minh|phan nan|khieu nai|kho chiu|bummed|cross(?!-)|"
+    r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|"
     r"tu choi|that vong|lo lang|chan|grumpy|irritated|fed up|unimpressed|sceptical|skeptical|hoi cau|cau gat|"
     r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung)\b"
 )
+_NEGATION = r"(?:\b(?:not|no longer|never|khong|chua|chang|ko|k|hong|cha|no)|n't)"
+#: A mood said to be neither ("bình thường", "ko vui ko buồn", "fairly neutral"): it decides, whatever else is said.
+_NEUTRAL = re.compile(
+    r"\b(binh thuong|bt|neutral|neither|khong vui (?:cung )?khong buon|ko vui ko buon|khong to ra|ko to ra|"
+    r"khong the hien|ko the hien|no strong feelings|matter of fact|nothing more)\b"
+)
+#: A negative word denied ("ko phàn nàn gì", "not worried", "no complaints"): not a complaint.
+_NEGATED_NEGATIVE = re.compile(
+    rf"{_NEGATION}\s+(?:\w+\s+){{0,2}}?(phan nan|lo lang|than phien|buc|complain\w*|worried|concerned|upset|annoyed)\b"
+)
 _NEGATED_POSITIVE = re.compile(
-    r"\b(not|n't|no longer|never|khong|chua|chang|ko|k|hong|cha)\s+(?:\w+\s+){0,2}?"
+    rf"{_NEGATION}\s+(?:\w+\s+){{0,2}}?"
     r"(keen|interested|happy|pleased|satisfied|thrilled|impressed|excited|quan tam|hai long|thich|vui|ung|man ma)\b"
 )
 
@@ -747,7 +758,11 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
 
     sentiment = "neutral"
     positive = len(_POSITIVE.findall(folded)) - len(_NEGATED_POSITIVE.findall(folded))
-    negative = len(_NEGATIVE.findall(folded)) + len(_NEGATED_POSITIVE.findall(folded))
+    negative = (
+        len(_NEGATIVE.findall(folded)) + len(_NEGATED_POSITIVE.findall(folded)) - len(_NEGATED_NEGATIVE.findall(folded))
+    )
+    if _NEUTRAL.search(folded):
+        positive = negative = 0  # "giọng bình thường, ko phàn nàn gì": said to be neither
     if negative > 0 and negative >= positive:
         sentiment = "negative"
     elif positive > 0:

@@ -216,6 +216,14 @@ def test_product_categories_from_features_misspellings_and_purpose(note: str, ca
         ("Chị ấy hơi cáu vì tuần trước nhận được mấy tin nhắn", "negative"),
         ("Anh ấy vui ra mặt khi nghe về gói vay", "positive"),
         ("chị không mặn mà lắm với quỹ", "negative"),
+        ("He's pumped about the new orders", "positive"),
+        ("she wasn't thrilled w/ the premium", "negative"),  # n't inside the word
+        ("Hong is bummed the fund dipped", "negative"),
+        ("goi a Long, a hoi lai suat, giong binh thuong, ko phan nan gi", "neutral"),  # said to be neither
+        ("ông nói chuyện từ tốn, không tỏ ra vui hay không vui", "neutral"),
+        ("interested in the bond fund but wants more history first. Fairly neutral overall.", "neutral"),
+        ("asked about a cross-sell of the card", "neutral"),  # "cross-sell" is not "cross"
+        ("no complaints about the app this time", "neutral"),
     ],
 )
 def test_short_mood_words_in_either_language(note: str, sentiment: str) -> None:
