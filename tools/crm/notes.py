@@ -93,12 +93,14 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
         r"life protect|protection plan)\b"
     )),
     ("cd", re.compile(
-        r"\b(cd|cds|certificate of deposit|chung chi tien gui|ccgt|term deposit|fixed deposit|td|co ky han|"
-        r"ky han\s*\d+\s*(?:thang|th|t)?|\d+\s*(?:m|month)s?\s+(?:cd|td|term)|tien gui ky han)\b"
+        r"\b(cd|cds|certificate of deposit|chung chi tien gui|ccgt|term deposit|fixed deposit|td|fd|fds|co ky han|"
+        r"ky han\s*\d+\s*(?:thang|th|t)?|\d+\s*(?:m|mth|mths|month)s?\s+(?:cd|td|fd|term)|tien gui ky han|"
+        r"ky han (?:mot|hai|ba|bon|sau|chin|muoi|muoi hai|mười hai) thang)\b"
     )),
     ("card", re.compile(
         r"\b(credit card|debit card|card|crad|cards|visa|mastercard|jcb|amex|the tin dung|the ghi no|the atm|the visa|"
-        r"the bi khoa|khoa the|mat the|the cua|mo the|han muc the|the platinum|the cashback|nang han muc|card limit)\b"
+        r"the bi khoa|khoa the|mat the|the cua|mo the|han muc the|the platinum|the cashback|nang han muc(?! vay)|card limit|"
+        r"debit|the debit|lounge)\b"
     )),
     ("loan", re.compile(
         r"\b(loan|loans|mortgage|morgage|mortage|refinanc\w*|borrow\w*|credit line|line of credit|revolving line|"
@@ -106,12 +108,13 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
         r"han muc vay)\b"
     )),
     ("investment", re.compile(
-        r"\b(invest\w*|fund|funds|bond|bonds|stock|stocks|equit\w*|portfolio|dau tu|quy|trai phieu|co phieu|"
+        r"\b(invest\w*|invets\w*|premier|fund|funds|bond|bonds|stock|stocks|equit\w*|portfolio|dau tu|quy|trai phieu|co phieu|"
         r"chung khoan|danh muc|quan ly tai san)\b"
     )),
     ("savings", re.compile(r"\b(savings?|savngs|deposit|tiet kiem|gui tien|so tiet kiem)\b")),
     ("casa", re.compile(
-        r"\b(current account|current acct|checking account|casa|tai khoan thanh toan|tk thanh toan|payroll|"
+        r"\b(current account|current acct|checking account|checking acct|payment account|payment acct|casa|"
+        r"tai khoan thanh toan|tk thanh toan|payroll|"
         r"tra luong|tk luong|tai khoan luong)\b"
     )),
 ]  # fmt: skip
@@ -522,6 +525,29 @@ def _place_phrase(text: str) -> str | None:
     return None
 
 
+#: A product named only to be set aside: "not for him", "ông không thích mấy cái quỹ", "someday, nothing concrete".
+_SET_ASIDE = re.compile(
+    r"(?:not for (?:him|her|them)|nothing concrete|someday|some day|maybe later|not now|"
+    r"(?:khong|ko|k|chua) (?:thich|can|quan tam|muon)(?: \w+){0,3}$)"
+)
+
+
+def _product_kind(folded: str) -> str | None:
+    """The kind named most often (a product named only to be set aside does not count); ties: the table's order."""
+    counts: dict[str, int] = {}
+    for name, pattern in _PRODUCTS:
+        for match in pattern.finditer(folded):
+            before = folded[max(0, match.start() - 40) : match.start()]
+            after = folded[match.end() : match.end() + 40]
+            if _SET_ASIDE.search(before) or re.match(r"[^.;]*?(?:not for (?:him|her|them)|nothing concrete|someday)", after):
+                continue
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    order = [name for name, _ in _PRODUCTS]
+    return max(counts, key=lambda name: (counts[name], -order.index(name)))
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: a full stop after "Mr" or inside "1.5" does not end a sentence."""
     spans, start = [], 0
@@ -751,7 +777,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     product = next(
         (name for name, pattern in _PRODUCTS if pattern.search(topic_match.group("topic") if topic_match else "")), None
     )
-    product = product or next((name for name, pattern in _PRODUCTS if pattern.search(folded)), None)
+    product = product or _product_kind(folded)
 
     amounts = find_amounts(text)
     amount = max(amounts, key=lambda span: span.value_vnd) if amounts else None

@@ -199,6 +199,13 @@ def test_a_place_named_by_its_kind_and_its_own_name(note: str, place: str) -> No
         ("Mai on viber, her credit crad was declined in Bangkok", "card"),  # misspelled
         ("email from Ms Hong re a morgage for an apartment in Thu Duc", "loan"),
         ("gọi c Tâm, c phàn nàn phí ck của tk thanh toán", "casa"),
+        ("he wants to roll his 6mth FD", "cd"),  # FD: a fixed deposit
+        ("ông muốn gửi kỳ hạn sáu tháng cho an toàn", "cd"),  # the term in words
+        ("a muốn nâng hạn mức vay vốn lưu động lên 4 tỷ", "loan"),  # a loan's limit, not a card's
+        ("put 300m into the bond fund, signed. Might want a credit card someday, nothing concrete", "investment"),
+        ("keen to add 5bn into Premier Invest, his bro looking at a home loan but not for him", "investment"),
+        ("open a payment acct for her online shop", "casa"),
+        ("c phàn nàn thẻ debit bị khóa khi đi Đà Lạt", "card"),
     ],
 )
 def test_product_categories_from_features_misspellings_and_purpose(note: str, category: str) -> None:
