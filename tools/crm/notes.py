@@ -532,8 +532,8 @@ _SET_ASIDE = re.compile(
 )
 
 
-def _product_kind(folded: str) -> str | None:
-    """The kind named most often (a product named only to be set aside does not count); ties: the table's order."""
+def _product_counts(folded: str) -> dict[str, int]:
+    """How often each product kind is named (a product named only to be set aside does not count)."""
     counts: dict[str, int] = {}
     for name, pattern in _PRODUCTS:
         for match in pattern.finditer(folded):
@@ -542,10 +542,7 @@ def _product_kind(folded: str) -> str | None:
             if _SET_ASIDE.search(before) or re.match(r"[^.;]*?(?:not for (?:him|her|them)|nothing concrete|someday)", after):
                 continue
             counts[name] = counts.get(name, 0) + 1
-    if not counts:
-        return None
-    order = [name for name, _ in _PRODUCTS]
-    return max(counts, key=lambda name: (counts[name], -order.index(name)))
+    return counts
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -774,10 +771,13 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         stop = _TOPIC_STOP.search(folded, start)
         end = min(stop.start() if stop else topic_match.end("topic"), topic_match.end("topic"))
         topic = text[start:end].strip(" ,.") or None
+    named = _product_counts(folded)
     product = next(
         (name for name, pattern in _PRODUCTS if pattern.search(topic_match.group("topic") if topic_match else "")), None
     )
-    product = product or _product_kind(folded)
+    if product not in named:  # the topic's product, unless it was named only to be set aside
+        order = [name for name, _ in _PRODUCTS]
+        product = max(named, key=lambda name: (named[name], -order.index(name))) if named else None
 
     amounts = find_amounts(text)
     amount = max(amounts, key=lambda span: span.value_vnd) if amounts else None

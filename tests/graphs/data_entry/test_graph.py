@@ -148,7 +148,7 @@ def test_edit_changes_the_log_and_bad_edits_come_back(graph: Any, bank_db: Datab
 def test_respond_reads_the_correction_and_asks_again(graph: Any, bank_db: Database) -> None:
     session = Session(graph, bank_db)
     session.start(SON_NOTE)
-    request = _request(session.resume([{"type": "response", "args": "Actually it's 1,2 tỷ and he was hesitant"}]))
+    request = _request(session.resume([{"type": "response", "args": "Actually it's 1,2 tỷ and he was annoyed"}]))
     interaction = request["action_request"]["args"]["interaction"]
     assert (interaction["amount_vnd"], interaction["sentiment"], interaction["client_id"]) == (
         1_200_000_000,
