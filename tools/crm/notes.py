@@ -43,9 +43,13 @@ logger = logging.getLogger(__name__)
 _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
     ("chat", re.compile(r"\b(zalo|whatsapp|viber|telegram|messenger|chat|texted|sms|nhan tin|inbox(ed)?)\b")),
     ("email", re.compile(r"\b(e-?mail(ed)?|mail(ed)?|thu dien tu)\b")),
-    ("call", re.compile(r"\b(call(ed)?|phoned|rang|phone call|on the phone|goi dien|goi cho|dien thoai|cuoc goi|goi)\b")),
+    ("call", re.compile(
+        r"\b(call(ed)?|phoned|rang|phone call|on the phone|goi dien|goi cho|dien thoai|cuoc goi|goi|dien cho|goi dt|dt cho|"
+        r"video call|facetime)\b"
+    )),
     ("meeting", re.compile(
         r"\b(met|meet(ing)?|visit(ed)?|ran into|bumped into|lunch|dinner|coffee|cafe|ca phe|gap|hop|tham|ghe|tiep|in person|"
+        r"drinks?|breakfast|brunch|di an|an trua|an toi|an sang|uong|cf|swung by|dropped by|stopped by|popped by|walked|"
         r"at (the|his|her|their) (office|branch|home|house))\b"
     )),
 ]  # fmt: skip

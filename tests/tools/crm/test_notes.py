@@ -91,6 +91,10 @@ def test_channels() -> None:
     assert extract_note("Emailed Mr Hai the quarterly statement", FRIDAY).channel == "email"
     assert extract_note("Gọi điện cho chị Hoa về sổ tiết kiệm", FRIDAY).channel == "call"
     assert extract_note("zalo voi anh Binh, hoi ve the tin dung", FRIDAY).product_category == "card"
+    # a meal or drinks are met in person; "điện cho" is a call
+    assert extract_note("drinks w/ Khoi at Landmark 81, wants a bond fund", FRIDAY).channel == "meeting"
+    assert extract_note("trưa đi ăn với ô Thắng, ô than lãi vay cao", FRIDAY).channel == "meeting"
+    assert extract_note("hnay điện cho bà Lan, bà muốn gửi thêm 500 củ", FRIDAY).channel == "call"
 
 
 def test_a_clause_that_starts_with_its_date_is_a_task() -> None:
