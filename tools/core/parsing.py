@@ -224,6 +224,7 @@ _VI_WEEKDAY = r"thu\s*(?:hai|ba|tu|bon|nam|sau|bay|[2-7])|t[2-7]|chu\s*nhat|cn" 
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR = r"(?:,?\s*(?P<y>\d{4}))?"
 _END_OF = r"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?"
+_SPAN_UNIT = r"days?|weeks?|wks?|months?|mths?"
 _COUNT = r"\d+|one|two|three|four|five|six|seven|ten|an?|mot|hai|ba|bon|nam|sau|bay|muoi"
 
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -248,8 +249,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("end_of_week", re.compile(rf"\b(?:{_END_OF}week|eow|cuoi\s+tuan(?:\s+nay)?)\b")),
     ("next_week", re.compile(r"\b(?:early\s+)?next\s+week\b|\b(?:dau\s+)?tuan\s*(?:sau|toi)\b")),
     ("next_month", re.compile(r"\bnext\s+month\b|\bthang\s+(?:sau|toi)\b")),
-    ("in_n", re.compile(rf"\b(?:in|within|after)\s+(?P<n>{_COUNT})\s+(?P<u>days?|weeks?|months?)\b")),
-    ("n_from_now", re.compile(rf"\b(?P<n>{_COUNT})\s+(?P<u>days?|weeks?|months?)\s+(?:from\s+(?:now|today)|later)\b")),
+    ("in_n", re.compile(rf"\b(?:in|within|after)\s+(?P<n>{_COUNT})\s*(?P<u>{_SPAN_UNIT})\b")),
+    ("n_from_now", re.compile(rf"\b(?P<n>{_COUNT})\s*(?P<u>{_SPAN_UNIT})\s+(?:from\s+(?:now|today)|later)\b")),
     ("vi_n_nua", re.compile(rf"\b(?:(?:sau|trong)\s+)?(?P<n>{_COUNT})\s+(?P<u>ngay|tuan|thang)\s+(?:nua|toi)\b")),
     ("vi_sau_n", re.compile(rf"\b(?:sau|trong(?:\s+vong)?)\s+(?P<n>{_COUNT})\s+(?P<u>ngay|tuan|thang)\b")),
 ]  # fmt: skip
@@ -352,14 +353,19 @@ def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
     unit = groups["u"]
     if unit.startswith(("day", "ngay")):
         return today + dt.timedelta(days=count)
-    if unit.startswith(("week", "tuan")):
+    if unit.startswith(("w", "tuan")):
         return today + dt.timedelta(weeks=count)
     return _add_months(today, count)
 
 
-def find_dates(text: str, today: dt.date) -> list[DateSpan]:
-    """Every date expression in the text, resolved against ``today``; the longest match wins an overlap."""
+def find_dates(text: str, today: dt.date, *, vietnamese: bool | None = None) -> list[DateSpan]:
+    """Every date expression in the text, resolved against ``today``; the longest match wins an overlap.
+
+    ``vietnamese``: whether the note around this text is Vietnamese (a clause cut from it may not show it:
+    "check điều kiện thu nhập thứ 6" is "income", not "Thursday"); by default the text's own words decide.
+    """
     folded = fold_chars(text)
+    vi = _vi_context(folded) if vietnamese is None else vietnamese
     found: list[DateSpan] = []
     for kind, pattern in _DATE_PATTERNS:
         for match in pattern.finditer(folded):
@@ -367,14 +373,14 @@ def find_dates(text: str, today: dt.date) -> list[DateSpan]:
             if any(start < span.end and end > span.start for span in found):
                 continue
             weekday = match.group("wd") if kind == "en_weekday" else ""
-            if weekday and not weekday.endswith("day") and not _weekday_context(folded, match):
+            if weekday and not weekday.endswith("day") and not _weekday_context(folded, match, vi):
                 continue  # "sat", "wed", "thu" (thu nhập), "tue"… are weekdays only after on/by/next/this
             bare_mai = kind == "tomorrow" and match.group(0) == "mai"
-            if bare_mai and (not _vi_context(folded) or _after_honorific(folded, start) or _in_a_name(text, start)):
+            if bare_mai and (not vi or _after_honorific(folded, start) or _in_a_name(text, start)):
                 continue  # "chị Mai", "Phan Thị Mai" are names
-            if kind == "day_after_tomorrow" and match.group(0) == "mot" and not _vi_context(folded):
+            if kind == "day_after_tomorrow" and match.group(0) == "mot" and not vi:
                 continue
-            if kind == "vi_weekday" and match.group("wd") == "cn" and not _vi_context(folded):
+            if kind == "vi_weekday" and match.group("wd") == "cn" and not vi:
                 continue
             resolved = _resolve(kind, match, today)
             if resolved is not None:
@@ -383,13 +389,13 @@ def find_dates(text: str, today: dt.date) -> list[DateSpan]:
     return found
 
 
-def _weekday_context(folded: str, match: re.Match[str]) -> bool:
+def _weekday_context(folded: str, match: re.Match[str], vietnamese: bool) -> bool:
     """Short weekday names that are also words ("sat", "mon", "wed", "sun", "thu" in thu nhập) count only after
     on/by/next/this; in a note that is not Vietnamese, "Mon"/"Tue"/"Wed"/"Thu"/"Fri" count anywhere ("call Tue")."""
     before = folded[max(0, match.start() - 8) : match.start()]
     if re.search(r"\b(on|by|next|this|until|before)\s*$", before) or match.group(0).startswith("on "):
         return True
-    return match.group("wd") in {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri"} and not _vi_context(folded)
+    return match.group("wd") in {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri"} and not vietnamese
 
 
 def _after_honorific(folded: str, start: int) -> bool:
@@ -403,6 +409,11 @@ def _in_a_name(text: str, start: int) -> bool:
         return False
     before = re.search(r"(\S+)\s+$", text[:start])
     return before is not None and before.group(1)[:1].isupper() and before.group(1)[-1] not in ".!?:;"
+
+
+def vietnamese_dates(text: str) -> bool:
+    """Whether a note's date words read as Vietnamese ("thu 6", "mai", "mot"): pass it for clauses cut from it."""
+    return _vi_context(fold_chars(text).lower())
 
 
 def _vi_context(folded: str) -> bool:

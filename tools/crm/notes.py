@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from prompts import load_prompt
 from tools.core.language import detect_language
 from tools.core.llm.models import span_in, structured_call
-from tools.core.parsing import find_amounts, find_dates
+from tools.core.parsing import find_amounts, find_dates, vietnamese_dates
 from tools.core.text import fold, fold_chars, normalize_phone, normalize_text
 from tools.crm.followup_cues import (
     NOTHING_TO_DO,
@@ -543,7 +543,9 @@ def _product_counts(folded: str) -> dict[str, int]:
         for match in pattern.finditer(folded):
             before = folded[max(0, match.start() - 40) : match.start()]
             after = folded[match.end() : match.end() + 40]
-            if _SET_ASIDE.search(before) or re.match(r"[^.;]*?(?:not for (?:him|her|them)|nothing concrete|someday)", after):
+            if _SET_ASIDE.search(before) or re.match(
+                r"[^.;]*?(?:not for (?:him|her|them)|nothing concrete|someday)", after
+            ):
                 continue
             counts[name] = counts.get(name, 0) + 1
     return counts
@@ -675,11 +677,12 @@ def _rule_tasks(
     tasks: list[ExtractedTask] = []
     story: list[tuple[int, int]] = []
     after_action = False
+    vietnamese = vietnamese_dates(text)
     clauses = _clauses(text)
     for index, (start, end) in enumerate(clauses):
         clause = text[start:end]
         folded_clause = folded[start:end]
-        dates = find_dates(clause, today)
+        dates = find_dates(clause, today, vietnamese=vietnamese)
         action = _is_action(
             folded_clause,
             has_date=bool(dates),
@@ -717,12 +720,13 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
         logger.warning("%s; the rules read the follow-ups", error)
         return None
     spans, cut, labels = reader.read(text)
+    vietnamese = vietnamese_dates(text)
     tasks = []
     for span in spans:
         clause, folded_clause = text[span.start : span.end], folded[span.start : span.end]
         if NOTHING_TO_DO.search(folded_clause):
             continue
-        tasks.append(_task(clause, folded_clause, span.kind, find_dates(clause, today)))
+        tasks.append(_task(clause, folded_clause, span.kind, find_dates(clause, today, vietnamese=vietnamese)))
     story: list[tuple[int, int]] = []
     for (piece, label), previous in zip(zip(cut, labels, strict=True), [None, *labels[:-1]], strict=True):
         if label != "O":
@@ -775,13 +779,13 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         stop = _TOPIC_STOP.search(folded, start)
         end = min(stop.start() if stop else topic_match.end("topic"), topic_match.end("topic"))
         topic = text[start:end].strip(" ,.") or None
-    named = _product_counts(folded)
+    mentions = _product_counts(folded)
     product = next(
         (name for name, pattern in _PRODUCTS if pattern.search(topic_match.group("topic") if topic_match else "")), None
     )
-    if product not in named:  # the topic's product, unless it was named only to be set aside
+    if product not in mentions:  # the topic's product, unless it was named only to be set aside
         order = [name for name, _ in _PRODUCTS]
-        product = max(named, key=lambda name: (named[name], -order.index(name))) if named else None
+        product = max(mentions, key=lambda name: (mentions[name], -order.index(name))) if mentions else None
 
     amounts = find_amounts(text)
     amount = max(amounts, key=lambda span: span.value_vnd) if amounts else None

@@ -130,3 +130,15 @@ def test_words_that_look_like_dates_are_not_dates() -> None:
     assert find_dates("Met at the Sun Plaza coffee house, he was sat down", FRIDAY) == []
     assert find_dates("interest rate 5.2 percent", FRIDAY) == []
     assert resolve_date("meet on 15.11.2025", FRIDAY) == dt.date(2025, 11, 15)
+
+
+def test_spans_of_weeks_and_months_as_abbreviated() -> None:
+    today = dt.date(2025, 7, 3)
+    assert [d.date for d in find_dates("review mtg in 2 wks", today)] == [dt.date(2025, 7, 17)]
+    assert [d.date for d in find_dates("check back in 3 mths", today)] == [dt.date(2025, 10, 3)]
+
+
+def test_a_clause_cut_from_a_vietnamese_note_reads_its_dates_as_vietnamese() -> None:
+    today = dt.date(2025, 11, 27)  # a Thursday
+    clause = "check dieu kien thu nhap cua c thu 6"  # "thu nhap" is income; "thu 6" is Friday
+    assert [d.date for d in find_dates(clause, today, vietnamese=True)] == [dt.date(2025, 11, 28)]
