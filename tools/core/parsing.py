@@ -40,7 +40,7 @@ _NUMBER = r"\d+(?:[.,]\d+)*"
 # "1 tỷ 2" / "1 ty 200": a second number right after the unit, in the next unit down.
 _AMOUNT = re.compile(
     rf"(?<![\w.,])(?P<number>{_NUMBER})\s*(?P<unit>{_UNITS})(?![a-z²])(?!(?<=[^yiru])\d)"
-    rf"(?:\s*(?P<tail>\d{{1,3}})(?![\d.,]*\s*(?:{_UNITS}|%|m2|nam|năm|thang|ngay|tuan|days?|weeks?|months?|years?)\b))?"
+    rf"(?:\s*(?P<tail>\d{{1,3}}|ruoi\b)(?![\d.,]*\s*(?:{_UNITS}|%|m2|nam|năm|thang|ngay|tuan|days?|weeks?|months?|years?)\b))?"
     rf"(?:\s*(?:vnd|vnđ|dong|d|đ)\b)?",
 )
 _PLAIN_CURRENCY = re.compile(
@@ -90,7 +90,9 @@ def find_amounts(text: str) -> list[AmountSpan]:
         multiplier = _UNIT_MULTIPLIERS[unit]
         value = number * multiplier
         tail = match.group("tail")
-        if tail and multiplier >= 10**6:
+        if tail == "ruoi":  # "1 tỷ rưỡi": and a half
+            value += multiplier / 2
+        elif tail and multiplier >= 10**6:
             value += float("0." + tail) * multiplier if len(tail) < 3 else int(tail) * multiplier // 1000
         start, end = match.span()
         spans.append(AmountSpan(text[start:end].strip(), round(value), start, end))
@@ -151,6 +153,9 @@ def _vi_word_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
         number = _vi_number(match.group("number").split())
         if number is None:
             continue
+        unit_start = match.start("unit")
+        if text[start : start + 1].isupper() and text[unit_start : unit_start + 1].isupper():
+            continue  # "Bà Triệu", "Hai Bà Trưng": a street's name, not three million
         multiplier = _UNIT_MULTIPLIERS[match.group("unit")]
         value = number * multiplier
         tail = match.group("tail")
@@ -186,6 +191,14 @@ def _looks_like_other_unit(folded: str, match: re.Match[str]) -> bool:
     after = folded[match.end() : match.end() + 2]
     if after.startswith(("2", "²")):
         return True
+    number = match.group("number")
+    if match.group("unit") == "m" and number.isdigit() and int(number) <= 60:
+        before = folded[max(0, match.start() - 12) : match.start()]
+        later = folded[match.end() : match.end() + 10]
+        if re.search(r"\b(?:into|roll\w*|for|term|tenor|ky han|kh)\s*(?:a\s+)?$", before) or re.match(
+            r"\s*(?:td|cd|fd|term|deposit|tenor|ky han)\b", later
+        ):
+            return True  # "roll into 12m", "a 6m TD": months, not millions
     window = folded[max(0, match.start() - 30) : match.end() + 20]
     measures = ("dien tich", "square", "sqm", "wide", "long", "tall", "high", "meter", "metre", "met vuong",
                 "rong", "dai", "cao", "cach", "away", "distance", "km")  # fmt: skip

@@ -551,6 +551,48 @@ def _product_counts(folded: str) -> dict[str, int]:
     return counts
 
 
+#: Words before an amount that make it the deal: what the client wants to deposit, borrow, invest, insure, add.
+_DEAL_CUE = re.compile(
+    r"\b(?:muon|want\w*|would like|looking to|keen to|dinh|tinh|can|need\w*|xin|de nghi|vay|borrow\w*|loan of|"
+    r"mortgage of|gui|deposit|put\w*|dau tu|invest|top up|topping up|nap|bo|them|add\w*|another|chuyen|move|"
+    r"transfer|into|vao|mua|cover|coverage|menh gia|han muc|limit|increase|nang|tang|giai ngan|disburse\w*|"
+    r"tra truoc|prepay\w*|by)\b"
+)
+#: Words right before an amount (or "property" right after it) that make it background: a revenue, a price, a
+#: salary, what is already owed or held elsewhere, a sale, someone else's money.
+_BACKGROUND_BEFORE = re.compile(
+    r"\b(?:doanh thu|doanh so|revenue|turnover|loi nhuan|profit|(?<!menh )gia|price[ds]?|worth|tri gia|gia tri|"
+    r"valued at|luong|salary|income|thu nhap|earns?|existing|current|o/s|outstanding|last year|nam ngoai|"
+    r"ban duoc|sold for|duoc hon|lent|paid back|bond issue|hết gần|het gan|het)\s+(?:\w+\s+){0,3}$"
+)
+_BACKGROUND_AFTER = re.compile(r"^\s*(?:property|apartment|house|o/s|outstanding|mot ngay|a day|per day|revenue)\b")
+#: Someone else's money: the amount belongs to the sentence's other person ("cô em gái vừa vay 600 triệu").
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:em gai|anh trai|chi gai|em trai|ong anh|ba chi|co em|sister|brother|parents|bo me|ong xa|chong|wife|"
+    r"husband|firm|cong ty)\b"
+)
+
+
+def _deal_amount(folded: str, amounts: list[Any]) -> Any:
+    """The amount of the deal: one a deal word leads to ("muốn vay 3 tỷ 2", "top up by 2bn") and that is not a
+    price, a revenue, a salary, an existing balance or someone else's money; among equals, the largest."""
+    if not amounts:
+        return None
+    scored = []
+    for span in amounts:
+        clause_start = max(folded.rfind(mark, 0, span.start) for mark in (".", ";", "\n", ",", " - ", "("))
+        before = folded[max(clause_start + 1, span.start - 45) : span.start]
+        score = 1 if _DEAL_CUE.search(before) else 0
+        if _BACKGROUND_BEFORE.search(folded[max(0, span.start - 30) : span.start]) or _BACKGROUND_AFTER.match(
+            folded[span.end : span.end + 20]
+        ):
+            score -= 2
+        elif _SOMEONE_ELSE.search(before):
+            score -= 1
+        scored.append((score, span.value_vnd, span))
+    return max(scored, key=lambda item: (item[0], item[1]))[2]
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: a full stop after "Mr" or inside "1.5" does not end a sentence."""
     spans, start = [], 0
@@ -788,7 +830,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         product = max(mentions, key=lambda name: (mentions[name], -order.index(name))) if mentions else None
 
     amounts = find_amounts(text)
-    amount = max(amounts, key=lambda span: span.value_vnd) if amounts else None
+    amount = _deal_amount(folded, amounts)
 
     sentiment = "neutral"
     positive = len(_POSITIVE.findall(folded)) - len(_NEGATED_POSITIVE.findall(folded))

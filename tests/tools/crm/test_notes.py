@@ -290,3 +290,21 @@ def test_a_decomposed_note_reads_exactly_like_the_composed_one() -> None:
     decomposed = unicodedata.normalize("NFD", note)
     assert decomposed != note
     assert extract_note(decomposed, FRIDAY) == extract_note(note, FRIDAY)
+
+
+@pytest.mark.parametrize(
+    ("note", "amount"),
+    [
+        ("căn hộ giá 4 tỷ 2, anh muốn vay 3 tỷ 2", 3_200_000_000),  # a price, then the loan
+        ("doanh thu năm ngoái 120 tỷ, ông muốn nâng hạn mức thêm 5 tỷ", 5_000_000_000),  # a revenue
+        ("cô em gái vừa vay 600 triệu mua nhà, chị muốn thử quỹ trái phiếu khoảng 200 củ", 200_000_000),
+        ("wants to top up WC line by 2bn; current 3bn o/s", 2_000_000_000),  # what is owed already
+        ("borrow 2ty2 on 3ty5 property", 2_200_000_000),
+        ("c muon tra truoc 500tr khoan vay nha", 500_000_000),  # prepaying is the deal
+        ("her 6m TD (3bn) matures 15/8, keen to roll into 12m", 3_000_000_000),  # 6m / 12m are terms
+        ("gặp ở Highlands Bà Triệu, chị gửi 300 triệu", 300_000_000),  # "Bà Triệu" is a street, not 3 million
+        ("b muon gui ky han 6 thang 1 ty ruoi", 1_500_000_000),
+    ],
+)
+def test_the_deal_amount_among_background_amounts(note: str, amount: int) -> None:
+    assert extract_note(note, FRIDAY).amount_vnd == amount
