@@ -15,7 +15,8 @@ Dates, relative to the RM's today (Asia/Ho_Chi_Minh): tomorrow / ngày mai is
 the next calendar day, weekends included; "next <weekday>" and a bare weekday
 are the first such weekday after today; "thứ X tuần sau" is weekday X of the
 next Monday–Sunday week ("T2" … "T7" are thứ 2 … thứ 7); end of the month / cuối tháng is its last day; "in N
-days/weeks", "N ngày nữa", explicit dates (25/10, 25/10/2025, 2025-10-25,
+days/weeks" (a fortnight: 14 days), "N ngày nữa", "by the 14th" (this month's, or next month's once past),
+"end-Nov" (that month's last day), explicit dates (25/10, 25/10/2025, 2025-10-25,
 Oct 25, 25 October). "by <date>" means due on that date.
 """
 
@@ -249,7 +250,9 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("vi_day_month", re.compile(r"\bngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})(?:\s+nam\s+(?P<y>\d{4}))?\b")),
     ("day_after_tomorrow", re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b|\bngay\s+(?:kia|mot)\b|\bmot\b(?=\s|$)")),
     ("tomorrow", re.compile(r"\b(?:tomorrow|tomorow|tommorow|tmrw?|tmr|ngay\s*mai|mai)\b")),
-    ("today", re.compile(r"\b(?:today|tonight|this\s+evening|hom\s*nay|toi\s*nay|chieu\s*nay|trong\s+ngay)\b")),
+    ("today", re.compile(
+        r"\b(?:today|tonight|this\s+evening|hom\s*nay|bua\s*nay|toi\s*nay|chieu\s*nay|trong\s+ngay|eod)\b"
+    )),
     ("vi_weekday_next_week", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\s+(?:tuan\s*(?:sau|toi))\b")),
     ("vi_weekday_this_week", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\s+(?:tuan\s*nay|nay)\b")),
     ("en_weekday_next_week", re.compile(rf"\b(?P<wd>{_EN_WEEKDAY})\b\.?\s+(?:of\s+)?next\s+week\b")),
@@ -258,7 +261,12 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("vi_weekday", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\b")),
     ("en_weekday", re.compile(rf"\b(?:on\s+)?(?P<wd>{_EN_WEEKDAY})\b")),
     ("end_of_next_month", re.compile(r"\b(?:end\s+of\s+next\s+month|cuoi\s+thang\s+(?:sau|toi))\b")),
+    ("end_of_named_month", re.compile(rf"\b(?:end[\s-](?:of\s+)?|cuoi\s+thang\s+)(?P<mon>{_MONTH_NAMES})\b\.?")),
     ("end_of_month", re.compile(rf"\b(?:{_END_OF}month|month[\s-]end|eom|cuoi\s+thang(?:\s+nay)?)\b")),
+    ("ordinal_day", re.compile(
+        r"\b(?:on|by|before|until|the)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]{3})"
+    )),
+    ("fortnight", re.compile(r"\b(?:in\s+)?a\s+fortnight\b|\b(?:in\s+)?two\s+weeks'?\s+time\b")),
     ("end_of_week", re.compile(rf"\b(?:{_END_OF}week|eow|cuoi\s+tuan(?:\s+nay)?)\b")),
     ("next_week", re.compile(r"\b(?:early\s+)?next\s+week\b|\b(?:dau\s+)?tuan\s*(?:sau|toi)\b")),
     ("next_month", re.compile(r"\bnext\s+month\b|\bthang\s+(?:sau|toi)\b")),
@@ -354,6 +362,19 @@ def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
         return _next_weekday_after(today, _vi_weekday(groups["wd"]))
     if kind == "end_of_month":
         return _end_of_month(today)
+    if kind == "end_of_named_month":
+        month = _MONTHS[groups["mon"]]
+        year = today.year + (1 if month < today.month else 0)
+        return _end_of_month(dt.date(year, month, 1))
+    if kind == "ordinal_day":  # "by the 14th": that day of this month, or of the next once it has passed
+        day = int(groups["d"])
+        candidate = _explicit(today, day, today.month, today.year)
+        if candidate is not None and candidate > today:
+            return candidate
+        following = _add_months(today.replace(day=1), 1)
+        return _explicit(today, day, following.month, following.year)
+    if kind == "fortnight":
+        return today + dt.timedelta(days=14)
     if kind == "end_of_next_month":
         return _end_of_month(_add_months(today.replace(day=1), 1))
     if kind == "end_of_week":

@@ -142,3 +142,18 @@ def test_a_clause_cut_from_a_vietnamese_note_reads_its_dates_as_vietnamese() -> 
     today = dt.date(2025, 11, 27)  # a Thursday
     clause = "check dieu kien thu nhap cua c thu 6"  # "thu nhap" is income; "thu 6" is Friday
     assert [d.date for d in find_dates(clause, today, vietnamese=True)] == [dt.date(2025, 11, 28)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("revert in a fortnight", dt.date(2025, 11, 19)),
+        ("send it by the 14th", dt.date(2025, 11, 14)),
+        ("by the 3rd", dt.date(2025, 12, 3)),  # the 3rd of this month has passed
+        ("decision end-Nov", dt.date(2025, 11, 30)),
+        ("bữa nay gọi lại", dt.date(2025, 11, 5)),
+        ("send T/S EOD", dt.date(2025, 11, 5)),
+    ],
+)
+def test_more_ways_to_write_a_day(text: str, expected: dt.date) -> None:
+    assert [d.date for d in find_dates(text, dt.date(2025, 11, 5))][:1] == [expected]
