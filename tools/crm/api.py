@@ -301,19 +301,23 @@ class CrmApi:
             if not wanted:
                 return []
             query_text = " ".join(wanted)
-            candidates = connection.execute(select(*columns).where(Client.rm_id == self.rm_id)).all()
+            candidates = connection.execute(select(*columns, Client.language).where(Client.rm_id == self.rm_id)).all()
         scored: list[ClientMatch] = []
         for row in candidates:
             tokens = name_tokens(row.full_name, drop_titles=False)
             full = " ".join(tokens)
             score = max(fuzz.token_sort_ratio(query_text, full), fuzz.token_set_ratio(query_text, full))
             if len(wanted) == 1:
-                # One word ("Minh") must be a whole name part, not a fragment of one.
-                score = 100.0 if wanted[0] in tokens else min(score, fuzz.ratio(wanted[0], tokens[-1]))
+                # One word ("Minh") must be the given name, not a fragment of one nor a middle name or surname
+                # ("Minh" is not Phạm Minh Khôi); an English name's given name comes first.
+                western = row.language == "en" and len(tokens) > 1 and tokens[0] not in _VIETNAMESE_SURNAMES
+                given = {tokens[-1], tokens[0]} if western else {tokens[-1]}
+                score = 100.0 if wanted[0] in given else min(score, fuzz.ratio(wanted[0], tokens[-1]))
             elif not any(_same_word(word, tokens[-1]) or fuzz.ratio(word, tokens[-1]) >= 80 for word in wanted):
                 continue  # "Trần Thị Ngọc" is not "Trần Thị Dung": the given name must be there
             if score >= NAME_MATCH_THRESHOLD:
-                scored.append(ClientMatch(**row._mapping, score=round(float(score), 1), matched_on="name"))
+                fields = {key: value for key, value in row._mapping.items() if key != "language"}
+                scored.append(ClientMatch(**fields, score=round(float(score), 1), matched_on="name"))
         scored.sort(key=lambda match: (-match.score, match.full_name, match.id))
         return scored[:limit]
 
@@ -831,13 +835,15 @@ def _same_exact(a: str, b: str) -> bool:
 
 def _same_word(a: str, b: str) -> bool:
     """Name words are short and differ by one letter ("Dung", "Dang"): exact, a swap of letters in a
-    four-letter word ("Mihn"), or one slip in a longer one."""
+    four-letter word ("Mihn"), a last letter dropped ("Sara"), or one slip in a longer one."""
     agreed = _accents_agree(a, b)
     if agreed is None:
         return False
     a, b = agreed
     if a == b:
         return True
+    if min(len(a), len(b)) >= 4 and (a == b[:-1] or b == a[:-1]):
+        return True  # a last letter dropped: "Sara" for Sarah
     if len(a) == len(b) == 4:
         return a[0] == b[0] and sorted(a) == sorted(b)
     return min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 80

@@ -103,12 +103,12 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("card", re.compile(
         r"\b(credit card|debit card|card|crad|cards|visa|mastercard|jcb|amex|the tin dung|the ghi no|the atm|the visa|"
-        r"the bi khoa|khoa the|mat the|the cua|mo the|han muc the|the platinum|the cashback|nang han muc(?! vay)|card limit|"
-        r"debit|the debit|lounge)\b"
+        r"the bi khoa|khoa the|mat the|the cua|mo the|han muc the|the platinum|the cashback|nang han muc the|card limit|limit the|"
+        r"han muc the|debit|the debit|lounge)\b"
     )),
     ("loan", re.compile(
         r"\b(loan|loans|mortgage|morgage|mortage|refinanc\w*|borrow\w*|credit line|line of credit|revolving line|"
-        r"working capital|working cap|overdraft|vay|khoan vay|the chap|tin dung|giai ngan|von luu dong|thau chi|"
+        r"working capital|working cap|wc line|wc|overdraft|vay|khoan vay|the chap|tin dung|giai ngan|von luu dong|thau chi|"
         r"han muc vay)\b"
     )),
     ("investment", re.compile(
@@ -132,7 +132,7 @@ _POSITIVE = re.compile(
 _NEGATIVE = re.compile(
     r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
     r"dissatisfied|reluctant|declined|refused|khong hai long|buc|buc minh|phan nan|khieu nai|kho chiu|bummed|cross(?!-)|"
-    r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|"
+    r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|hoi nong|nong mat|nong nay|"
     r"tu choi|that vong|lo lang|chan|grumpy|irritated|fed up|unimpressed|sceptical|skeptical|hoi cau|cau gat|"
     r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung)\b"
 )
@@ -274,11 +274,19 @@ def _named_place(text: str) -> str | None:
 #: Where a place is introduced: a preposition, or a verb of going there ("ghé Phúc Long Đồng Khởi").
 _PLACE_CUE = re.compile(
     r"(?:^|(?<=[\s,(]))(?:at|in|@|tai|o|ghe|xuong|ra|den|toi|visited|visiting|toured|walked|swung by|"
-    r"dropped by|stopped by|popped by|dropped in on(?: [\w.]+){1,3} at)\s+"
+    r"dropped by|stopped by|popped by|dropped in on(?: [\w.]+){1,3} at|cafe|cf|coffee|ca phe)\s+"
 )
 #: Words that end a place's name: a companion, a purpose, a time, a person, a verb of what happened next.
 _PLACE_STOP = frozenset(
     [
+        "tai",
+        "tham",
+        "gan",
+        "tat",
+        "du",
+        "ngoi",
+        "rut",
+        "nop",
         "o",
         "last",
         "night",
@@ -400,6 +408,17 @@ _PLACE_STOP = frozenset(
         "duoc",
     ]
 )
+#: Cities and provinces: where someone travelled, not a meeting place ("ra Hà Nội dự đám cưới").
+_CITIES = frozenset({
+    "ha noi", "hanoi", "sai gon", "saigon", "hcm", "tp hcm", "ho chi minh", "da nang", "hai phong", "can tho",
+    "bac ninh", "binh duong", "dong nai", "nha trang", "da lat", "hue", "vung tau", "quang ninh", "singapore",
+})  # fmt: skip
+#: Words that make a phrase a place: its kind in either language, or a chain's name.
+_PLACE_WORD = re.compile(
+    rf"\b(?:{_PLACE_NOUNS}|{_VI_PLACE_HEADS}|cafe|ca phe|cf|cn|pgd|highlands|starbucks|phuc long|cong ca phe|"
+    r"the coffee house|pizza|vincom|aeon|lotte|landmark|times city|royal city|bitexco|sheraton|marriott|metropole|"
+    r"sofitel|intercontinental|hilton|hyatt|park hyatt|saigon centre|campus|hospital|benh vien|cho|kcn|khu)\b"
+)
 #: Titles that start a person's name, never a place's ("cty Mr Tuan" is his company; "Vincom Bà Triệu" a street).
 _PERSON_TITLES = frozenset({"mr", "mrs", "ms", "mdm", "dr", "miss", "madam"})
 #: Stop words that are also a place's kind when they come first ("tại xưởng Hòa Khánh": a workshop).
@@ -486,10 +505,12 @@ def _place_phrase(text: str) -> str | None:
     ("highlands ninh kieu", "the Long Chau pharmacy on Kim Ma") it keeps it.
     """
     folded = fold_chars(text).lower()
+    found: list[tuple[bool, str]] = []
     for cue in _PLACE_CUE.finditer(folded):
         if folded[cue.start() : cue.start() + 2] == "o " and text[cue.start()] in "ôÔ":
             continue  # "ô Thắng" (Mr Thắng), not "ở" (at)
         start = cue.end()
+        written_first = text[start : start + 2]
         if _NOT_A_PLACE_START.match(folded[start:]):
             continue
         words = list(re.finditer(r"[^\s,.;:!?()]+", folded[start : start + 120]))
@@ -522,11 +543,17 @@ def _place_phrase(text: str) -> str | None:
         own = [w for w in re.findall(r"[a-z0-9'’&]+", phrase_folded) if w not in _GENERIC_PLACE_WORDS]
         if not own or all(w in _PLACE_STOP or w in _NOT_A_PLACE_NAME for w in own):
             continue
-        if len(own) == 1 and own[0].isdigit():
-            continue
-        place = text[start : start + taken[-1].end()].strip(" ,.")
-        return re.sub(r"^(?:the|a|an)\s+", "", place)  # "the Di An warehouse"; a brand's "The Coffee House" stays
-    return None
+        if len(own) == 1 and own[0].isdigit() and not _PLACE_WORD.search(phrase_folded):
+            continue  # "in 3": a number; "chi nhánh Quận 1" is a branch
+        if phrase_folded.strip() in _CITIES:
+            continue  # "ra Hà Nội dự đám cưới": the trip, not where they met
+        place = re.sub(r"^(?:the|a|an)\s+", "", text[start : start + taken[-1].end()].strip(" ,."))
+        place = re.sub(r"^(?:cf|cafe|café|cà phê|ca phe|coffee)\s+(?=[A-ZĐ])", "", place)  # "cf Cộng Cà Phê …"
+        if cue.group().strip() in {"cafe", "cf", "coffee", "ca phe"} and not written_first[:1].isupper():
+            continue  # "cafe với anh": a coffee, not a café's name
+        found.append((bool(_PLACE_WORD.search(phrase_folded)), place))
+    # The first place named as a place ("nhà máy Quế Võ", "Highlands …") over a bare name read after "ở" ("o Thang").
+    return next((place for is_place, place in found if is_place), found[0][1] if found else None)
 
 
 #: A product named only to be set aside: "not for him", "ông không thích mấy cái quỹ", "someday, nothing concrete".
@@ -709,6 +736,8 @@ def _first_channel(folded: str, original: str) -> str | None:
     hits = [(match.start(), name) for name, pattern in _CHANNELS if (match := pattern.search(folded))]
     if re.search(r"\bnhắn\b", original, re.IGNORECASE):  # "nhắn" (message); folded "nhan" is also "nhận"
         hits.append((folded.find("nhan"), "chat"))
+    if (whatsapp := re.search(r"\bWA\b", original)) and len(original) == len(folded):  # WhatsApp; "wa" is "quá"
+        hits.append((whatsapp.start(), "chat"))
     return min(hits)[1] if hits else None
 
 
@@ -800,9 +829,10 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     narrative = [folded[a:b] for a, b in story_spans]
 
     story = " ".join(narrative) or folded
-    channel = _first_channel(story, text) or _first_channel(folded, text)
-
     location = _place_phrase(text)
+    # The story's own channel; else a place they were at means in person ("Mr Son @ Starbucks"); else any mention.
+    channel = _first_channel(story, text) or ("meeting" if location else None) or _first_channel(folded, text)
+
     location_match = _LOCATION.search(text) or _VI_LOCATION.search(folded)
     named = _named_place(text)
     if location is not None:

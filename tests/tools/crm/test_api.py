@@ -296,6 +296,7 @@ def test_the_longest_key_fits_on_both_backends(bank_db: Database) -> None:
         ("ở Son Tra gặp khách mới", []),  # "ở" (at) is not "ô", and "Son Tra" is a place
         ("Sơn email hỏi vay sửa nhà 1.5 tỷ", ["C0001"]),  # a given name opening a Vietnamese note
         ("Oanh Zalo'd me about the card", ["C0004"]),  # an app's name after it is not a second name word
+        ("Pha Van Son called", ["C0001"]),  # a last letter dropped
     ],
 )
 def test_clients_mentioned_in_free_text(bank_db: Database, text: str, expected: list[str]) -> None:
@@ -342,5 +343,7 @@ def test_an_honorific_typed_with_other_diacritics_is_another_word(bank_db: Datab
 
 def test_name_search_needs_the_given_name(bank_db: Database) -> None:
     api = CrmApi(bank_db, "RM002")
+    assert api.find_clients(name="Đức") == []  # Hoàng Đức Bình's middle name: a Mr Đức is someone else
+    assert [m.id for m in api.find_clients(name="Bình")] == ["C0102"]
     assert [m.id for m in api.find_clients(name="Trần Thị Dung")] == ["C0101"]
     assert api.find_clients(name="Trần Thị Ngọc") == []  # same family and middle name, another person

@@ -308,3 +308,26 @@ def test_a_decomposed_note_reads_exactly_like_the_composed_one() -> None:
 )
 def test_the_deal_amount_among_background_amounts(note: str, amount: int) -> None:
     assert extract_note(note, FRIDAY).amount_vnd == amount
+
+
+@pytest.mark.parametrize(
+    ("note", "place"),
+    [
+        ("cafe Highlands Tran Duy Hung voi a Bao, a muon gui 800tr", "Highlands Tran Duy Hung"),  # "cafe" + a name
+        ("a Khoi ghe cf Cong Ca Thao Dien, muon vay 3 ty 2", "Cong Ca Thao Dien"),
+        ("Bà Dung ra Hà Nội dự đám cưới, hẹn mình cà phê ở Cộng Cà Phê Nhà Thờ sáng nay", "Cộng Cà Phê Nhà Thờ"),
+        ("chị Oanh ghé chi nhánh Quận 1 tất toán sổ cũ", "chi nhánh Quận 1"),  # a district's number is its name
+        ("gap o Thang tai nha may Que Vo; vay von luu dong 5 ty", "nha may Que Vo"),  # a place over a name
+        ("ngồi với chị Mai ở The Coffee House Hoàng Quốc Việt gần hai tiếng", "The Coffee House Hoàng Quốc Việt"),
+    ],
+)
+def test_the_place_they_met(note: str, place: str) -> None:
+    assert extract_note(note, FRIDAY).location == place
+
+
+def test_a_place_means_in_person_and_wa_is_whatsapp() -> None:
+    assert extract_note("Mr Son @ Starbucks Hoan Kiem; wants to roll 1.5bn; - call Mon", FRIDAY).channel == "meeting"
+    assert extract_note("Khoi WA; asked abt Premier Invest; no f/u", FRIDAY).channel == "chat"
+    assert extract_note("call c Oanh, c muon nang limit the len 200tr", FRIDAY).product_category == "card"
+    assert extract_note("wants to top up WC line by 2bn", FRIDAY).product_category == "loan"
+    assert extract_note("c hoi vay mua oto 750 trieu, hoi nong vi ho so cham", FRIDAY).sentiment == "negative"
