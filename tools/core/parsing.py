@@ -88,6 +88,11 @@ def find_amounts(text: str) -> list[AmountSpan]:
             continue
         if unit in ("b", "m") and _looks_like_other_unit(folded, match):
             continue
+        if unit == "toi" and (
+            re.search(r"\b(?:thu|t)\s*$", folded[max(0, match.start() - 5) : match.start()])
+            or re.match(r"\s+(?:khi|nay|mai|qua|nua|luc|gio|ngay|thu)\b", folded[match.end() : match.end() + 6])
+        ):
+            continue  # "thứ 2 tới khi…", "2 tối nay": until / evening, not tỏi (billion)
         multiplier = _UNIT_MULTIPLIERS[unit]
         value = number * multiplier
         tail = match.group("tail")
@@ -120,7 +125,8 @@ _VI_DIGITS = {"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam":
 _VI_DIGITS_ALT = "|".join(_VI_DIGITS)
 _VI_NUMBER_WORD = r"(?:khong|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|linh|le)"
 _VI_WORD_AMOUNT = re.compile(
-    rf"\b(?P<number>{_VI_NUMBER_WORD}(?:\s+{_VI_NUMBER_WORD})*)\s+(?P<unit>ty|ti|toi|trieu|cu|nghin|ngan)\b"
+    rf"\b(?P<number>(?:\d\s+(?=tram\b))?{_VI_NUMBER_WORD}(?:\s+{_VI_NUMBER_WORD})*|(?=(?:ty|toi|ti)\s+ruoi\b))"
+    rf"\s*(?P<unit>ty|ti|toi|trieu|cu|nghin|ngan)\b"
     rf"(?:\s+(?P<tail>ruoi|(?:{_VI_DIGITS_ALT})(?!\s+(?:thang|nam|ngay|tuan|trieu|nghin|ngan|tram|muoi|ty))))?"
 )
 
@@ -128,7 +134,12 @@ _VI_WORD_AMOUNT = re.compile(
 def _vi_number(words: list[str]) -> int | None:
     """A number below a thousand in Vietnamese words: "sáu trăm năm mươi" = 650, "mười hai" = 12, "ba" = 3."""
     total, current = 0, 0
+    if not words:
+        return 1  # "tỷ rưỡi": one and a half
     for index, word in enumerate(words):
+        if word.isdigit() and index == 0:  # "5 trăm triệu"
+            current = int(word)
+            continue
         if word in _VI_DIGITS:
             current += _VI_DIGITS[word]
         elif word == "muoi":  # "mười" (10) alone or first, "mươi" (×10) after a digit: both fold to "muoi"

@@ -833,6 +833,10 @@ def _same_exact(a: str, b: str) -> bool:
     return agreed is not None and agreed[0] == agreed[1]
 
 
+def _southern_d(word: str) -> str:
+    return "d" + word[2:] if word.startswith("dz") else word
+
+
 def _same_word(a: str, b: str) -> bool:
     """Name words are short and differ by one letter ("Dung", "Dang"): exact, a swap of letters in a
     four-letter word ("Mihn"), a last letter dropped ("Sara"), or one slip in a longer one."""
@@ -844,6 +848,12 @@ def _same_word(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) >= 4 and (a == b[:-1] or b == a[:-1]):
         return True  # a last letter dropped: "Sara" for Sarah
+    if min(len(a), len(b)) >= 3 and ((a == b + b[-1]) or (b == a + a[-1])):
+        return True  # a last letter doubled: "Maii", "Hann"
+    if len(a) == len(b) == 3 and a[0] == b[0] and a[1:] == b[:0:-1]:
+        return True  # the last two letters swapped: "Ahn" for Anh
+    if _southern_d(a) == _southern_d(b):
+        return True  # the Southern "Dz" for D: "Dzung"
     if len(a) == len(b) == 4:
         return a[0] == b[0] and sorted(a) == sorted(b)
     return min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 80

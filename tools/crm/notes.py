@@ -45,7 +45,7 @@ _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"\b(e-?mail(ed)?|mail(ed)?|thu dien tu)\b")),
     ("call", re.compile(
         r"\b(call(ed)?|phoned|rang|phone call|on the phone|goi dien|goi cho|dien thoai|cuoc goi|goi|dien cho|goi dt|dt cho|"
-        r"video call|facetime)\b"
+        r"video call|facetime|dien (?:o|ong|ba|anh|chi|a|c|e|b|cho))\b"
     )),
     ("meeting", re.compile(
         r"\b(met|meet(ing)?|visit(ed)?|ran into|bumped into|lunch|dinner|coffee|cafe|ca phe|gap|hop|tham|ghe|tiep|in person|"
@@ -94,6 +94,7 @@ _VI_LOCATION = re.compile(
 _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
     ("insurance", re.compile(
         r"\b(insurance|insurence|insurace|bao hiem|bh|policy|policies|life cover|health cover|nhan tho|life shield|"
+        r"life sheild|life shied|stbh|"
         r"life protect|protection plan)\b"
     )),
     ("cd", re.compile(
@@ -117,7 +118,7 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("savings", re.compile(r"\b(savings?|savngs|deposit|tiet kiem|gui tien|so tiet kiem)\b")),
     ("casa", re.compile(
-        r"\b(current account|current acct|checking account|checking acct|payment account|payment acct|casa|"
+        r"\b(current account|current acct|current a/c|checking account|checking acct|payment account|payment acct|casa|"
         r"tai khoan thanh toan|tk thanh toan|payroll|"
         r"tra luong|tk luong|tai khoan luong)\b"
     )),
@@ -127,7 +128,7 @@ _POSITIVE = re.compile(
     r"\b(keen|interested|happy|pleased|excited|positive|love[sd]?|likes?|liked|satisfied|great|eager|agreed|"
     r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|vui ve|hao hung|dong y|ung|tich cuc|thien chi|"
     r"nhiet tinh|hung thu|san sang|an tuong|upbeat|stoked|delighted|glad|chuffed|optimistic|receptive|warm|"
-    r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled)\b"
+    r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled|cheerful|happy chap)\b"
 )
 _NEGATIVE = re.compile(
     r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
@@ -139,9 +140,11 @@ _NEGATIVE = re.compile(
 _NEGATION = r"(?:\b(?:not|no longer|never|khong|chua|chang|ko|k|hong|cha|no)|n't)"
 #: A mood said to be neither ("bình thường", "ko vui ko buồn", "fairly neutral"): it decides, whatever else is said.
 _NEUTRAL = re.compile(
-    r"\b(binh thuong|bt|neutral|neither|khong vui (?:cung )?khong buon|ko vui ko buon|khong to ra|ko to ra|"
+    r"\b(binh thuong|bt|neutral|neither|so-so|so so|tam tam|binh binh|khong vui (?:cung )?khong buon|ko vui ko buon|khong to ra|ko to ra|"
     r"khong the hien|ko the hien|no strong feelings|matter of fact|nothing more)\b"
 )
+#: A line that states the mood: "Mood: ưng", "Cảm xúc: hơi cáu", "Sentiment - keen".
+_MOOD_LABEL = re.compile(r"(?:^|\n|[;/])\s*(?:mood|cam xuc|thai do|sentiment|tam trang)\s*[:\-–]\s*(?P<mood>[^\n/;]*)")
 #: A negative word denied ("ko phàn nàn gì", "not worried", "no complaints"): not a complaint.
 _NEGATED_NEGATIVE = re.compile(
     rf"{_NEGATION}\s+(?:\w+\s+){{0,2}}?(phan nan|lo lang|than phien|buc|complain\w*|worried|concerned|upset|annoyed)\b"
@@ -273,8 +276,9 @@ def _named_place(text: str) -> str | None:
 
 #: Where a place is introduced: a preposition, or a verb of going there ("ghé Phúc Long Đồng Khởi").
 _PLACE_CUE = re.compile(
-    r"(?:^|(?<=[\s,(]))(?:at|in|@|tai|o|ghe|xuong|ra|den|toi|visited|visiting|toured|walked|swung by|"
-    r"dropped by|stopped by|popped by|dropped in on(?: [\w.]+){1,3} at|cafe|cf|coffee|ca phe)\s+"
+    r"(?:^|(?<=[\s,(]))(?:(?:at|in|@|tai|o|ghe|xuong|ra|den|toi|visited|visiting|toured|walked|swung by|"
+    r"dropped by|stopped by|popped by|dropped in on(?: [\w.]+){1,3} at|cafe|cf|coffee|ca phe)\s+|"
+    r"(?:gap|dia diem|location|venue|noi gap)\s*:\s*)"
 )
 #: Words that end a place's name: a companion, a purpose, a time, a person, a verb of what happened next.
 _PLACE_STOP = frozenset(
@@ -408,6 +412,8 @@ _PLACE_STOP = frozenset(
         "duoc",
     ]
 )
+#: Place cues as typed with other diacritics: other words ("tái" renew, "tối" evening, "ô" Mr, "đèn").
+_CUES_TYPED_OTHERWISE = frozenset({"tái", "tải", "tai̇", "ô", "ồ", "ố", "tối", "tội", "đèn", "đen", "xương", "ra̲"})
 #: Cities and provinces: where someone travelled, not a meeting place ("ra Hà Nội dự đám cưới").
 _CITIES = frozenset({
     "ha noi", "hanoi", "sai gon", "saigon", "hcm", "tp hcm", "ho chi minh", "da nang", "hai phong", "can tho",
@@ -511,6 +517,13 @@ def _place_phrase(text: str) -> str | None:
             continue  # "ô Thắng" (Mr Thắng), not "ở" (at)
         start = cue.end()
         written_first = text[start : start + 2]
+        typed_cue = text[cue.start() : cue.end()].strip().lower()
+        if folded[cue.start() : cue.end()].strip() == "@":
+            typed_cue = "@"
+        if typed_cue in _CUES_TYPED_OTHERWISE:
+            continue  # "tái tục" is not "tại", "tối" not "tới", "Cà Phê" inside a café's own name
+        if cue.group().strip() in {"cafe", "cf", "coffee", "ca phe"} and not typed_cue.islower():
+            continue
         if _NOT_A_PLACE_START.match(folded[start:]):
             continue
         words = list(re.finditer(r"[^\s,.;:!?()]+", folded[start : start + 120]))
@@ -518,6 +531,9 @@ def _place_phrase(text: str) -> str | None:
         for word in words:
             if taken and folded[start + taken[-1].end() : start + word.start()].strip(" \t"):
                 break  # punctuation or a new line between them
+            if word.group() == "&" and taken and text[start + word.end() + 1 : start + word.end() + 2].isupper():
+                taken.append(word)  # "Tranquil Books & Coffee"
+                continue
             if not re.search(r"\w", word.group()):
                 break  # "Landmark 81 - wants…"
             bare = word.group().strip("'’\"")
@@ -585,11 +601,17 @@ _DEAL_CUE = re.compile(
     r"transfer|into|vao|mua|cover|coverage|menh gia|han muc|limit|increase|nang|tang|giai ngan|disburse\w*|"
     r"tra truoc|prepay\w*|by)\b"
 )
+#: What the client wants (stronger than a product's name: "đang có khoản vay 2,5 tỷ, giờ muốn mua bảo hiểm 1 tỏi").
+_INTENT_CUE = re.compile(
+    r"\b(?:muon|want\w*|would like|looking to|keen (?:to|on)|dinh|tinh|can|need\w*|xin|de nghi|asking|ask\w* (?:to|for)|"
+    r"raise|nang|tang|top up|them|another|add\w*|stbh|menh gia|cover|coverage|deal|chot|confirm)\b"
+)
 #: Words right before an amount (or "property" right after it) that make it background: a revenue, a price, a
 #: salary, what is already owed or held elsewhere, a sale, someone else's money.
 _BACKGROUND_BEFORE = re.compile(
     r"\b(?:doanh thu|doanh so|revenue|turnover|loi nhuan|profit|(?<!menh )gia|price[ds]?|worth|tri gia|gia tri|"
-    r"valued at|luong|salary|income|thu nhap|earns?|existing|current|o/s|outstanding|last year|nam ngoai|"
+    r"valued at|luong|salary|income|thu nhap|earns?|existing|current|o/s|outstanding|last year|nam ngoai|still|"
+    r"bank khac|ngan hang khac|other bank|dang chay|hien co|"
     r"ban duoc|sold for|duoc hon|lent|paid back|bond issue|hết gần|het gan|het)\s+(?:\w+\s+){0,3}$"
 )
 _BACKGROUND_AFTER = re.compile(r"^\s*(?:property|apartment|house|o/s|outstanding|mot ngay|a day|per day|revenue)\b")
@@ -609,7 +631,7 @@ def _deal_amount(folded: str, amounts: list[Any]) -> Any:
     for span in amounts:
         clause_start = max(folded.rfind(mark, 0, span.start) for mark in (".", ";", "\n", ",", " - ", "("))
         before = folded[max(clause_start + 1, span.start - 45) : span.start]
-        score = 1 if _DEAL_CUE.search(before) else 0
+        score = 2 if _INTENT_CUE.search(before) else 1 if _DEAL_CUE.search(before) else 0
         if _BACKGROUND_BEFORE.search(folded[max(0, span.start - 30) : span.start]) or _BACKGROUND_AFTER.match(
             folded[span.end : span.end + 20]
         ):
@@ -733,6 +755,8 @@ def _client_name(folded: str, text: str) -> str | None:
 
 def _first_channel(folded: str, original: str) -> str | None:
     """The channel named first in the story ("met … then he called" was a meeting)."""
+    if re.search(r"\b(?:video call|call video|goi video|facetime)\b", folded):
+        return "call"  # a video call on Zalo or WhatsApp is a call, not a chat
     hits = [(match.start(), name) for name, pattern in _CHANNELS if (match := pattern.search(folded))]
     if re.search(r"\bnhắn\b", original, re.IGNORECASE):  # "nhắn" (message); folded "nhan" is also "nhận"
         hits.append((folded.find("nhan"), "chat"))
@@ -863,11 +887,15 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     amount = _deal_amount(folded, amounts)
 
     sentiment = "neutral"
-    positive = len(_POSITIVE.findall(folded)) - len(_NEGATED_POSITIVE.findall(folded))
+    mood_line = _MOOD_LABEL.search(folded)
+    mood_text = mood_line.group("mood") if mood_line else folded  # "Mood: ok" / "Cảm xúc: …" says it outright
+    positive = len(_POSITIVE.findall(mood_text)) - len(_NEGATED_POSITIVE.findall(mood_text))
     negative = (
-        len(_NEGATIVE.findall(folded)) + len(_NEGATED_POSITIVE.findall(folded)) - len(_NEGATED_NEGATIVE.findall(folded))
+        len(_NEGATIVE.findall(mood_text))
+        + len(_NEGATED_POSITIVE.findall(mood_text))
+        - len(_NEGATED_NEGATIVE.findall(mood_text))
     )
-    if _NEUTRAL.search(folded):
+    if _NEUTRAL.search(mood_text) or (mood_line and re.fullmatch(r"\W*(?:ok|okay|-|n/a|normal)?\W*", mood_text)):
         positive = negative = 0  # "giọng bình thường, ko phàn nàn gì": said to be neither
     if negative > 0 and negative >= positive:
         sentiment = "negative"

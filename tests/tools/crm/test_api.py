@@ -297,6 +297,7 @@ def test_the_longest_key_fits_on_both_backends(bank_db: Database) -> None:
         ("Sơn email hỏi vay sửa nhà 1.5 tỷ", ["C0001"]),  # a given name opening a Vietnamese note
         ("Oanh Zalo'd me about the card", ["C0004"]),  # an app's name after it is not a second name word
         ("Pha Van Son called", ["C0001"]),  # a last letter dropped
+        ("gặp chị Oanhh ở chi nhánh", ["C0004"]),  # a last letter doubled
     ],
 )
 def test_clients_mentioned_in_free_text(bank_db: Database, text: str, expected: list[str]) -> None:

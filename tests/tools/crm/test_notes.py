@@ -331,3 +331,27 @@ def test_a_place_means_in_person_and_wa_is_whatsapp() -> None:
     assert extract_note("call c Oanh, c muon nang limit the len 200tr", FRIDAY).product_category == "card"
     assert extract_note("wants to top up WC line by 2bn", FRIDAY).product_category == "loan"
     assert extract_note("c hoi vay mua oto 750 trieu, hoi nong vi ho so cham", FRIDAY).sentiment == "negative"
+
+
+def test_labelled_notes_say_their_place_and_mood() -> None:
+    note = "KH: ô Minh\nGặp: chi nhánh Lê Chân\nND: pitch trái phiếu nhưng ô ko thích, confirm tái tục 5 tỷ\nMood: ok"
+    extraction = extract_note(note, FRIDAY)
+    assert (extraction.location, extraction.sentiment) == ("chi nhánh Lê Chân", "neutral")  # the Mood line decides
+    assert extract_note("KH: Binh / Zalo video call ~30p / Mood: hơi cáu", FRIDAY).channel == "call"
+    assert extract_note("Điện ô Thắng bữa nay, ổng muốn vay 5 tỷ", FRIDAY).channel == "call"
+    assert extract_note("Mood so-so, bit worried abt tariffs", FRIDAY).sentiment == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("note", "amount"),
+    [
+        ("bả tính gởi kỳ hạn 12 tháng tỷ rưỡi", 1_500_000_000),
+        ("bả gởi tiết kiệm thêm 5 trăm triệu", 500_000_000),
+        ("phí tầm 40 triệu/năm, gọi lại mỗi thứ 2 tới khi ông chốt", 40_000_000),  # "2 tới" is not 2 tỏi
+        ("chị có khoản vay nhà 2 tỷ 5, giờ muốn mua bảo hiểm mệnh giá 1 tỏi", 1_000_000_000),
+        ("a Hải mua xe 1,2 tỷ, cần vay 850tr", 850_000_000),
+        ("limit is still 80m only, he is asking to raise to 150 mil", 150_000_000),
+    ],
+)
+def test_the_deal_amount_is_what_the_client_wants(note: str, amount: int) -> None:
+    assert extract_note(note, FRIDAY).amount_vnd == amount
