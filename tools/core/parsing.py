@@ -226,8 +226,9 @@ def parse_amount_vnd(text: str) -> int | None:
 # ----- dates ---------------------------------------------------------------------------------
 
 _WEEKDAYS_EN = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2, "thursday": 3, "thu": 3,
-    "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2, "weds": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
 }  # fmt: skip
 # "thứ hai" … "thứ bảy", "thứ 2" … "thứ 7", "chủ nhật" / "cn"
 _WEEKDAYS_VI = {
@@ -440,7 +441,7 @@ def _weekday_context(folded: str, match: re.Match[str], vietnamese: bool) -> boo
     before = folded[max(0, match.start() - 8) : match.start()]
     if re.search(r"\b(on|by|next|this|until|before)\s*$", before) or match.group(0).startswith("on "):
         return True
-    return match.group("wd") in {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri"} and not vietnamese
+    return match.group("wd") in {"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri"} and not vietnamese
 
 
 def _after_honorific(folded: str, start: int) -> bool:

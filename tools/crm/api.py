@@ -331,6 +331,15 @@ class CrmApi:
         typed = re.findall(r"[^\W_]+", normalize_text(text))
         if len(typed) != len(words):
             return None
+        # A person met or called, written as a capitalized name ("Touched base w/ Long Vo - … Mr Binh introduced us").
+        for person in _PERSON_AFTER_VERB.finditer(normalize_text(text)):
+            name = person.group("name")
+            before_words = len(re.findall(r"[^\W_]+", normalize_text(text)[: person.start("name")]))
+            first = strip_accents(name.split()[0]).lower()
+            if before_words >= position or first in _HONORIFIC_WORDS or first in _NOT_NAME_WORDS:
+                continue
+            if not self.find_clients(name=name) and not any(self.find_clients(name=part) for part in name.split()):
+                return name
         for index in sorted(_honorific_positions(text, words)):
             if index >= min(position, len(words)):
                 break
@@ -778,6 +787,11 @@ def _honorific_positions(text: str, words: list[str]) -> set[int]:
     return positions
 
 
+#: A person the RM met or spoke to, named right after the verb: "w/ Long Vo", "met Tran Anh", "gặp Quang".
+_PERSON_AFTER_VERB = re.compile(
+    r"(?:\bw/|\bwith|\bmet|\bmeeting|\bcalled|\bcall with|\bfrom|\bbase w/|\bvới|\bvs|\bgặp|\bgọi cho|\bgọi)\s+"
+    r"(?P<name>[A-ZĐ][^\W\d_]+(?:\s+[A-ZĐ][^\W\d_]+){0,2})"
+)
 #: A capitalized given name alone is the weakest mention: any honorific or full-name mention outranks it.
 BARE_NAME_SCORE = 0.5
 #: Vietnamese words that are also given names and often open a sentence ("Mai gọi lại" = call back tomorrow):

@@ -35,7 +35,7 @@ ACTION_CUE = re.compile(
     r"can phai|nhac|nho la|ke hoach)\b"
 )
 ACTION_VERB_START = re.compile(
-    r"^\s*(?:(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+)?(?:(?:i|we|em|minh|toi)\s+)?(?:(?:will|need to|have to|must|"
+    r"^\s*(?:(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+)?(?:(?:i|we|em|minh|toi|tui|rm|the rm)\s+)?(?:(?:will|need to|have to|must|"
     r"should|can|se|can phai|phai|nho)\s+)?(send|call|ring|phone|email|e-mail|mail|meet|visit|review|check|follow|"
     r"schedule|prepare|share|forward|set|arrange|book|organi[sz]e|submit|open|process|complete|draft|"
     r"gui|goi|hen|gap|kiem tra|xem lai|ra soat|danh gia|theo doi|chuan bi|soan|lien he|chot|lam|nop|sap xep|mo|"

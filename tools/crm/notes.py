@@ -45,11 +45,12 @@ _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"\b(e-?mail(ed)?|mail(ed)?|thu dien tu)\b")),
     ("call", re.compile(
         r"\b(call(ed)?|phoned|rang|phone call|on the phone|goi dien|goi cho|dien thoai|cuoc goi|goi|dien cho|goi dt|dt cho|"
-        r"video call|facetime|dien (?:o|ong|ba|anh|chi|a|c|e|b|cho))\b"
+        r"video call|facetime|dien (?:o|ong|ba|anh|chi|a|c|e|b|cho)|by phone|over the phone|qua dien thoai)\b"
     )),
     ("meeting", re.compile(
-        r"\b(met|meet(ing)?|visit(ed)?|ran into|bumped into|lunch|dinner|coffee|cafe|ca phe|gap|hop|tham|ghe|tiep|in person|"
+        r"\b(met|meet(ing)?|visit(ed)?|ran into|bumped into|lunch|dinner|coffee|cafe|ca phe|gap|hop|tham|ghe|tiep khach|tiep (?:anh|chi|ong|ba|a|c)|in person|"
         r"drinks?|breakfast|brunch|di an|an trua|an toi|an sang|uong|cf|swung by|dropped by|stopped by|popped by|walked|"
+        r"den (?:van phong|chi nhanh|nha|cong ty|cty)|"
         r"at (the|his|her|their) (office|branch|home|house))\b"
     )),
 ]  # fmt: skip
@@ -128,12 +129,12 @@ _POSITIVE = re.compile(
     r"\b(keen|interested|happy|pleased|excited|positive|love[sd]?|likes?|liked|satisfied|great|eager|agreed|"
     r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|vui ve|hao hung|dong y|ung|tich cuc|thien chi|"
     r"nhiet tinh|hung thu|san sang|an tuong|upbeat|stoked|delighted|glad|chuffed|optimistic|receptive|warm|"
-    r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled|cheerful|happy chap)\b"
+    r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled|cheerful|happy chap|hype|hyped)\b"
 )
 _NEGATIVE = re.compile(
     r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
     r"dissatisfied|reluctant|declined|refused|khong hai long|buc|buc minh|phan nan|khieu nai|kho chiu|bummed|cross(?!-)|"
-    r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|hoi nong|nong mat|nong nay|"
+    r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|hoi nong|nong mat|nong nay|grumbl\w*|"
     r"tu choi|that vong|lo lang|chan|grumpy|irritated|fed up|unimpressed|sceptical|skeptical|hoi cau|cau gat|"
     r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung)\b"
 )
@@ -284,6 +285,7 @@ _PLACE_CUE = re.compile(
 _PLACE_STOP = frozenset(
     [
         "tai",
+        "xong",
         "tham",
         "gan",
         "tat",
@@ -757,6 +759,7 @@ def _first_channel(folded: str, original: str) -> str | None:
     """The channel named first in the story ("met … then he called" was a meeting)."""
     if re.search(r"\b(?:video call|call video|goi video|facetime)\b", folded):
         return "call"  # a video call on Zalo or WhatsApp is a call, not a chat
+    folded = re.sub(r"\b(?:so dien thoai|sdt|so dt)\b", lambda m: " " * len(m.group()), folded)  # a number, not a call
     hits = [(match.start(), name) for name, pattern in _CHANNELS if (match := pattern.search(folded))]
     if re.search(r"\bnhắn\b", original, re.IGNORECASE):  # "nhắn" (message); folded "nhan" is also "nhận"
         hits.append((folded.find("nhan"), "chat"))

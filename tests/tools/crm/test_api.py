@@ -332,6 +332,10 @@ def test_a_person_who_is_not_a_client_named_first_means_asking(bank_db: Database
     assert resolve_client(api, "Gặp bà Dung cùng anh Quang con trai bà").client.id == "C0101"  # named after her
     assert resolve_client(api, "gặp bà Dung, a muốn gửi thêm").client.id == "C0101"  # "a muốn": he wants, no name
     assert resolve_client(api, "KH: Bà Trần Thị Dung\nNội dung: gửi 500tr").client.id == "C0101"  # KH: then Bà
+    # a person met, named without an honorific, who is no client: "Mr Binh introduced us" is only an aside
+    asked = resolve_client(api, "Touched base w/ Long Vo - restaurant owner, Mr Binh introduced us. Wants a 4B loan")
+    assert asked.client is None and [match.id for match in asked.candidates] == ["C0102"]
+    assert resolve_client(api, "Met Mr Binh at the factory").client.id == "C0102"
 
 
 def test_an_honorific_typed_with_other_diacritics_is_another_word(bank_db: Database) -> None:

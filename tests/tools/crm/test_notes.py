@@ -355,3 +355,14 @@ def test_labelled_notes_say_their_place_and_mood() -> None:
 )
 def test_the_deal_amount_is_what_the_client_wants(note: str, amount: int) -> None:
     assert extract_note(note, FRIDAY).amount_vnd == amount
+
+
+def test_more_channel_and_mood_words() -> None:
+    assert extract_note("KH có số điện thoại 0945678901 đã đến chi nhánh Quận 1 gặp RM", FRIDAY).channel == "meeting"
+    assert extract_note("RM đã tiếp nhận email của chị Sarah phàn nàn về phí", FRIDAY).channel == "email"
+    assert extract_note("Circled back w/ c Oanh by phone re: Life Shield", FRIDAY).channel == "call"
+    assert extract_note("muon vay mua nha 4 ty 2 / hype lam luon", FRIDAY).sentiment == "positive"
+    assert extract_note("Binh called in, grumbling about FX fees", FRIDAY).sentiment == "negative"
+    # the RM writing of themself in the third person: "RM sẽ gọi … và gửi …" are two follow-ups
+    note = "Bà chưa quyết định. RM sẽ gọi điện cho bà vào thứ Hai và gửi bảng lãi suất trước ngày 31/10."
+    assert _tasks(note) == [("call", "2025-10-27"), ("send_document", "2025-10-31")]
