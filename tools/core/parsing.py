@@ -105,6 +105,8 @@ def find_amounts(text: str) -> list[AmountSpan]:
         taken.append((start, end))
     words = _vi_word_amounts(text, folded, taken)
     taken += [(span.start, span.end) for span in words]
+    words += _en_word_amounts(text, folded, taken)
+    taken += [(span.start, span.end) for span in words]
     spans = _merge_compounds(text, sorted(spans + words, key=lambda span: span.start))
     for match in _PLAIN_CURRENCY.finditer(folded):
         start, end = match.span()
@@ -175,6 +177,59 @@ def _vi_word_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
             value += multiplier // 2
         elif tail:  # "một tỷ tám": the next digit, in tenths
             value += _VI_DIGITS[tail] * multiplier // 10
+        spans.append(AmountSpan(text[start:end].strip(), value, start, end))
+    return spans
+
+
+#: English number words, as dictation writes amounts: "two point five billion", "eight hundred million dong".
+_EN_NUMBERS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_EN_NUMBER_WORD = "|".join(sorted(_EN_NUMBERS, key=len, reverse=True))
+_EN_WORD_AMOUNT = re.compile(
+    rf"\b(?P<half>half\s+a)?(?P<number>(?:(?:{_EN_NUMBER_WORD}|hundred|and)[\s-]+)*?(?:{_EN_NUMBER_WORD}|hundred))?"
+    rf"(?:\s+point\s+(?P<fraction>(?:zero|{_EN_NUMBER_WORD})(?:\s+(?:zero|{_EN_NUMBER_WORD}))*))?"
+    rf"\s+(?P<unit>billion|million|thousand)\b(?:\s+(?:dong|vnd))?"
+)
+_DIGIT_WORDS = {"zero": 0, **{k: v for k, v in _EN_NUMBERS.items() if v < 10 and k != "a"}}
+
+
+def _en_number(words: list[str]) -> int | None:
+    total, current = 0, 0
+    for word in words:
+        if word == "and":
+            continue
+        if word == "hundred":
+            current = (current or 1) * 100
+        elif word in _EN_NUMBERS:
+            current += _EN_NUMBERS[word]
+        else:
+            return None
+    return total + current or None
+
+
+def _en_word_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[AmountSpan]:
+    spans = []
+    for match in _EN_WORD_AMOUNT.finditer(folded.lower()):
+        start, end = match.span()
+        if any(start < t_end and end > t_start for t_start, t_end in taken) or not (
+            match.group("number") or match.group("half")
+        ):
+            continue
+        number: float = (
+            0.5 if match.group("half") else float(_en_number(re.split(r"[\s-]+", match.group("number").strip())) or 0)
+        )
+        if not number:
+            continue
+        if match.group("fraction"):
+            digits = [str(_DIGIT_WORDS.get(word, "")) for word in match.group("fraction").split()]
+            if not all(digits):
+                continue
+            number += float("0." + "".join(digits))
+        value = round(number * {"billion": 10**9, "million": 10**6, "thousand": 10**3}[match.group("unit")])
         spans.append(AmountSpan(text[start:end].strip(), value, start, end))
     return spans
 

@@ -797,9 +797,16 @@ def _rule_tasks(
     return tasks, story
 
 
+#: A day taken back and another given: "on Tuesday, no wait, Wednesday", "thứ 3 à nhầm thứ 4".
+_SELF_CORRECTION = re.compile(r"\b(?:no wait|wait no|no sorry|sorry|i mean|make that|actually|a nham|nham|a khong|khong phai)\b")
+
+
 def _task(clause: str, folded_clause: str, kind: str, dates: list[Any]) -> ExtractedTask:
     rule, until = _recurrence(folded_clause)
     due = dates[0] if dates else None
+    for earlier, later in itertools.pairwise(dates):
+        if _SELF_CORRECTION.search(folded_clause[earlier.end : later.start].lower()):
+            due = later  # the day said after the correction stands
     return ExtractedTask(
         kind=kind,
         title=_task_title(clause, kind, due.text if due else None, recurring=rule is not None),
@@ -824,7 +831,14 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
         clause, folded_clause = text[span.start : span.end], folded[span.start : span.end]
         if NOTHING_TO_DO.search(folded_clause):
             continue
-        tasks.append(_task(clause, folded_clause, span.kind, find_dates(clause, today, vietnamese=vietnamese)))
+        dates = find_dates(clause, today, vietnamese=vietnamese)
+        after = folded[span.end : span.end + 40].lower()
+        if (correction := _SELF_CORRECTION.match(after.lstrip(" ,-–"))) is not None:
+            offset = span.end + (len(after) - len(after.lstrip(" ,-–"))) + correction.end()
+            corrected = find_dates(text[offset : offset + 30], today, vietnamese=vietnamese)
+            if corrected and corrected[0].start <= 3:
+                dates = [corrected[0]]  # "on Tuesday, no wait, Wednesday": the day after the correction
+        tasks.append(_task(clause, folded_clause, span.kind, dates))
     story: list[tuple[int, int]] = []
     for (piece, label), previous in zip(zip(cut, labels, strict=True), [None, *labels[:-1]], strict=True):
         if label != "O":

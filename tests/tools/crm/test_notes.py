@@ -366,3 +366,12 @@ def test_more_channel_and_mood_words() -> None:
     # the RM writing of themself in the third person: "RM sẽ gọi … và gửi …" are two follow-ups
     note = "Bà chưa quyết định. RM sẽ gọi điện cho bà vào thứ Hai và gửi bảng lãi suất trước ngày 31/10."
     assert _tasks(note) == [("call", "2025-10-27"), ("send_document", "2025-10-31")]
+
+
+def test_dictated_notes_spell_amounts_and_correct_themselves() -> None:
+    assert extract_note("um so she wants two point five billion into the bond fund", FRIDAY).amount_vnd == 2_500_000_000
+    assert extract_note("he wants to borrow eight hundred million dong", FRIDAY).amount_vnd == 800_000_000
+    assert extract_note("about half a billion for a CD", FRIDAY).amount_vnd == 500_000_000
+    # the day said after "no wait" / "à nhầm" stands
+    assert _tasks("Met Mr Son. Send him the form on Tuesday, no wait, Wednesday.") == [("send_document", "2025-10-29")]
+    assert _tasks("gặp a Bảo. gửi hs thứ 3 à nhầm thứ 4 nha") == [("send_document", "2025-10-29")]
