@@ -297,8 +297,11 @@ class CrmApi:
                         return [ClientMatch(**row._mapping, score=100.0, matched_on="phone") for row in rows]
             if not name:
                 return []
-            wanted = name_tokens(name)
-            if not wanted:
+            # Titles go only from the front ("anh Minh" is Minh); "Ngọc Anh" keeps its given name Anh.
+            wanted = name_tokens(name, drop_titles=False)
+            while len(wanted) > 1 and wanted[0] in _HONORIFIC_WORDS:
+                wanted.pop(0)
+            if not wanted or wanted[0] in _HONORIFIC_WORDS:
                 return []
             query_text = " ".join(wanted)
             candidates = connection.execute(select(*columns, Client.language).where(Client.rm_id == self.rm_id)).all()
@@ -344,11 +347,37 @@ class CrmApi:
             if index >= min(position, len(words)):
                 break
             word = typed[index]
+            run = [typed[i] for i in range(index, min(index + 3, len(typed))) if typed[i][:1].isupper()]
+            if len(run) > 1 and self.find_clients(name=" ".join(run[: len(run)])):
+                continue  # "Ms Ngoc Anh": a given name of two words
             written_as_name = word[:1].isupper() and not (len(word) > 1 and word.isupper())
             plain = strip_accents(word).lower()
             unknown = written_as_name and plain not in _NOT_NAME_WORDS and plain not in _HONORIFIC_WORDS
             if unknown and not self.find_clients(name=word):
                 return word
+        return None
+
+    def someone_else_in_focus(self, text: str, client: ClientMatch) -> str | None:
+        """A person who is no client, named (with an honorific) at least twice and at least as often as ``client``,
+        who wants the product: "Chị Hồng dẫn bạn là chị Thảo… Chị Thảo muốn gửi…" is about Thảo."""
+        words = name_tokens(text, drop_titles=False)
+        typed = re.findall(r"[^\W_]+", normalize_text(text))
+        if len(typed) != len(words):
+            return None
+        given = name_tokens(client.full_name, drop_titles=False)
+        counts: dict[str, int] = {}
+        for index in _honorific_positions(text, words):
+            if index < len(typed) and typed[index][:1].isupper():
+                counts[typed[index]] = counts.get(typed[index], 0) + 1
+        own = sum(count for name, count in counts.items() if any(_same_word(fold_name, part) for fold_name in
+                  name_tokens(name, drop_titles=False) for part in given))  # fmt: skip
+        for name, count in sorted(counts.items(), key=lambda item: -item[1]):
+            wants = re.search(
+                rf"\b{re.escape(name)}\b[^.!?\n]{{0,60}}?\b(?:muốn|muon|cần|can|tính|tinh|wants?|would like)\b",
+                normalize_text(text),
+            )
+            if count >= 2 and count >= own and wants and not self.find_clients(name=name):
+                return name  # the one who wants the product is someone else
         return None
 
     def clients_mentioned(self, text: str, *, limit: int = 5) -> list[ClientMatch]:
@@ -816,7 +845,7 @@ def _bare_name_positions(text: str) -> set[int]:
 
     def starts_sentence(index: int) -> bool:
         before = stripped[: matches[index].start()].rstrip()
-        return not before or before[-1] in ".!?:;\n-–•*>("
+        return not before or before[-1] in ".!?:;\n-–•*>(\"“”'"
 
     def capitalized(index: int) -> bool:
         word = matches[index].group()
@@ -866,6 +895,8 @@ def _same_word(a: str, b: str) -> bool:
         return True  # a last letter doubled: "Maii", "Hann"
     if len(a) == len(b) == 3 and a[0] == b[0] and a[1:] == b[:0:-1]:
         return True  # the last two letters swapped: "Ahn" for Anh
+    if a.replace("y", "i") == b.replace("y", "i"):
+        return True  # y and i are spelled either way: "Khoy" for Khôi, "Thuy" / "Thui"
     if _southern_d(a) == _southern_d(b):
         return True  # the Southern "Dz" for D: "Dzung"
     if len(a) == len(b) == 4:

@@ -798,7 +798,9 @@ def _rule_tasks(
 
 
 #: A day taken back and another given: "on Tuesday, no wait, Wednesday", "thứ 3 à nhầm thứ 4".
-_SELF_CORRECTION = re.compile(r"\b(?:no wait|wait no|no sorry|sorry|i mean|make that|actually|a nham|nham|a khong|khong phai)\b")
+_SELF_CORRECTION = re.compile(
+    r"\b(?:no wait|wait no|no sorry|sorry|i mean|make that|actually|a nham|nham|a khong|khong phai)\b"
+)
 
 
 def _task(clause: str, folded_clause: str, kind: str, dates: list[Any]) -> ExtractedTask:
@@ -1043,7 +1045,9 @@ def apply_correction(previous: dict[str, Any], correction: NoteExtraction) -> di
             merged[name] = value
     if correction.sentiment != "neutral":
         merged["sentiment"] = correction.sentiment
-    said = {name for name in (*_CORRECTABLE, "sentiment") if merged.get(name) != previous.get(name)}
+    # What the correction states, changed or confirmed ("the amount is 1 tỷ" confirms the 1 tỷ read).
+    said = {name for name in _CORRECTABLE if getattr(correction, name) is not None}
+    said |= {"sentiment"} if correction.sentiment != "neutral" else set()
     merged["uncertain"] = [name for name in previous.get("uncertain", []) if name not in said]  # the RM said it now
     if correction.tasks:
         corrected_kinds = {task.kind for task in correction.tasks}

@@ -52,8 +52,11 @@ def resolve_client(crm: CrmApi, text: str, *, phone: str | None = None, name: st
         # first-named client is the text's subject ("gọi anh báo" later is a pronoun, not client Bảo).
         top = mentioned[0]
         best = [match for match in mentioned if (match.score, match.position) == (top.score, top.position)]
-        if len(best) == 1 and crm.someone_else_named_before(text, top.position or 0) is not None:
-            return Resolution(None, best)  # someone who is not a client is named first: ask, never guess
+        if len(best) == 1 and (
+            crm.someone_else_named_before(text, top.position or 0) is not None
+            or crm.someone_else_in_focus(text, top) is not None
+        ):
+            return Resolution(None, best)  # someone who is not a client is named first, or more: ask, never guess
         return Resolution(best[0]) if len(best) == 1 else Resolution(None, best)
     matches = crm.find_clients(name=name, limit=5) if name else []
     if len(matches) == 1:

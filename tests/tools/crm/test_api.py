@@ -298,6 +298,7 @@ def test_the_longest_key_fits_on_both_backends(bank_db: Database) -> None:
         ("Oanh Zalo'd me about the card", ["C0004"]),  # an app's name after it is not a second name word
         ("Pha Van Son called", ["C0001"]),  # a last letter dropped
         ("gặp chị Oanhh ở chi nhánh", ["C0004"]),  # a last letter doubled
+        ("met Mr Sonn Pham", ["C0001"]),
     ],
 )
 def test_clients_mentioned_in_free_text(bank_db: Database, text: str, expected: list[str]) -> None:
@@ -336,6 +337,11 @@ def test_a_person_who_is_not_a_client_named_first_means_asking(bank_db: Database
     asked = resolve_client(api, "Touched base w/ Long Vo - restaurant owner, Mr Binh introduced us. Wants a 4B loan")
     assert asked.client is None and [match.id for match in asked.candidates] == ["C0102"]
     assert resolve_client(api, "Met Mr Binh at the factory").client.id == "C0102"
+    # the one who wants the product is someone the client brought along
+    note = "Chị Dung dẫn bạn là chị Thảo ghé chi nhánh. Chị Thảo chưa có tài khoản, muốn gửi 600 triệu. Gửi hồ sơ cho chị Thảo."
+    assert resolve_client(api, note).client is None
+    note = "Gặp bà Dung, con rể bà là anh Khang ngồi cùng. Bà muốn đưa 3 tỏi vào quỹ, anh Khang hỏi kỹ phí."
+    assert resolve_client(api, note).client.id == "C0101"  # Khang only asks: Dung wants it
 
 
 def test_an_honorific_typed_with_other_diacritics_is_another_word(bank_db: Database) -> None:
