@@ -16,6 +16,7 @@ the next calendar day, weekends included; "next <weekday>" and a bare weekday
 are the first such weekday after today; "thứ X tuần sau" is weekday X of the
 next Monday–Sunday week ("T2" … "T7" are thứ 2 … thứ 7); end of the month / cuối tháng is its last day; "in N
 days/weeks" (a fortnight: 14 days), "N ngày nữa", "by the 14th" (this month's, or next month's once past),
+"T+2" / "within 5 business days" (Mon–Fri),
 "end-Nov" (that month's last day), explicit dates (25/10, 25/10/2025, 2025-10-25,
 Oct 25, 25 October). "by <date>" means due on that date.
 """
@@ -333,6 +334,10 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ordinal_day", re.compile(
         r"\b(?:on|by|before|until|the)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]{3})"
     )),
+    ("business_days", re.compile(
+        r"\bt\s*\+\s*(?P<n>\d{1,2})\b|\b(?:in|within|after)\s+(?P<n2>\d{1,2}|one|two|three|four|five|ten)\s+"
+        r"(?:business|working|bank)\s+days?\b|\b(?P<n3>\d{1,2})\s+ngay\s+lam\s+viec\b"
+    )),
     ("fortnight", re.compile(r"\b(?:in\s+)?a\s+fortnight\b|\b(?:in\s+)?two\s+weeks'?\s+time\b")),
     ("end_of_week", re.compile(rf"\b(?:{_END_OF}week|eow|cuoi\s+tuan(?:\s+nay)?)\b")),
     ("next_week", re.compile(r"\b(?:early\s+)?next\s+week\b|\b(?:dau\s+)?tuan\s*(?:sau|toi)\b")),
@@ -440,6 +445,14 @@ def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
             return candidate
         following = _add_months(today.replace(day=1), 1)
         return _explicit(today, day, following.month, following.year)
+    if kind == "business_days":  # "T+2", "within 5 business days": Monday to Friday only
+        remaining = _count(groups["n"] or groups["n2"] or groups["n3"])
+        day = today
+        while remaining > 0:
+            day += dt.timedelta(days=1)
+            if day.weekday() < 5:
+                remaining -= 1
+        return day
     if kind == "fortnight":
         return today + dt.timedelta(days=14)
     if kind == "end_of_next_month":

@@ -157,3 +157,10 @@ def test_a_clause_cut_from_a_vietnamese_note_reads_its_dates_as_vietnamese() -> 
 )
 def test_more_ways_to_write_a_day(text: str, expected: dt.date) -> None:
     assert [d.date for d in find_dates(text, dt.date(2025, 11, 5))][:1] == [expected]
+
+
+def test_business_days_skip_the_weekend() -> None:
+    thursday = dt.date(2025, 11, 6)
+    assert [d.date for d in find_dates("settle T+2", thursday)] == [dt.date(2025, 11, 10)]
+    assert [d.date for d in find_dates("within 5 business days", thursday)] == [dt.date(2025, 11, 13)]
+    assert [d.date for d in find_dates("trong 3 ngày làm việc", thursday)] == [dt.date(2025, 11, 11)]
