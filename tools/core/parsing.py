@@ -85,6 +85,10 @@ def find_amounts(text: str) -> list[AmountSpan]:
     for match in _AMOUNT.finditer(folded):
         unit = match.group("unit")
         number = _to_number(match.group("number"), has_unit=True)
+        if unit in ("m", "mn", "mil", "million", "millions", "k", "thousand") and re.fullmatch(
+            r"\d{1,3},\d{3}", match.group("number")
+        ):
+            number = float(match.group("number").replace(",", ""))  # "3,000m": English thousands, not 3.000
         if number is None:
             continue
         if unit in ("b", "m") and _looks_like_other_unit(folded, match):

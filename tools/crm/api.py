@@ -343,7 +343,7 @@ class CrmApi:
                 continue
             if not self.find_clients(name=name) and not any(self.find_clients(name=part) for part in name.split()):
                 return name
-        for index in sorted(_honorific_positions(text, words)):
+        for index in _person_positions(text, words, typed):
             if index >= min(position, len(words)):
                 break
             word = typed[index]
@@ -366,8 +366,8 @@ class CrmApi:
             return None
         given = name_tokens(client.full_name, drop_titles=False)
         counts: dict[str, int] = {}
-        for index in _honorific_positions(text, words):
-            if index < len(typed) and typed[index][:1].isupper():
+        for index in _person_positions(text, words, typed):
+            if typed[index][:1].isupper():
                 counts[typed[index]] = counts.get(typed[index], 0) + 1
         own = sum(count for name, count in counts.items() if any(_same_word(fold_name, part) for fold_name in
                   name_tokens(name, drop_titles=False) for part in given))  # fmt: skip
@@ -798,6 +798,31 @@ def _accents_agree(a: str, b: str) -> tuple[str, str] | None:
     if typed_a and typed_b and typed_a != typed_b:
         return None
     return folded_a, folded_b
+
+
+def _person_positions(text: str, words: list[str], typed: list[str]) -> list[int]:
+    """Honorific positions that introduce a person: not "Bac Ninh" (a province: a capitalized "Bác" inside a
+    sentence), and not a pronoun or another honorific after it ("a. Anh muốn…", "KH: Bà …")."""
+    out = []
+    for index in sorted(_honorific_positions(text, words)):
+        if index >= len(typed):
+            continue
+        title = typed[index - 1]
+        english = strip_accents(title).lower() in {"mr", "mrs", "ms", "miss", "dr", "mdm"}
+        mid_sentence = index >= 2 and not re.search(
+            rf"[.!?:;\n\"“”]\s*{re.escape(title)}\s*$", text[: _nth_word_end(text, index - 1)]
+        )
+        if title[:1].isupper() and not english and mid_sentence:
+            continue
+        if strip_accents(typed[index]).lower() in _HONORIFIC_WORDS:
+            continue
+        out.append(index)
+    return out
+
+
+def _nth_word_end(text: str, n: int) -> int:
+    matches = list(re.finditer(r"[^\W_]+", normalize_text(text)))
+    return matches[n].end() if n < len(matches) else len(text)
 
 
 def _honorific_positions(text: str, words: list[str]) -> set[int]:

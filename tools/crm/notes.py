@@ -117,7 +117,7 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(invest\w*|invets\w*|premier|fund|funds|bond|bonds|stock|stocks|equit\w*|portfolio|dau tu|quy|trai phieu|co phieu|"
         r"chung khoan|danh muc|quan ly tai san)\b"
     )),
-    ("savings", re.compile(r"\b(savings?|savngs|deposit|tiet kiem|gui tien|so tiet kiem)\b")),
+    ("savings", re.compile(r"\b(savings?|savngs|(?<!initial )(?<!first )(?<!opening )deposit|tiet kiem|gui tien|so tiet kiem)\b")),
     ("casa", re.compile(
         r"\b(current account|current acct|current a/c|checking account|checking acct|payment account|payment acct|casa|"
         r"tai khoan thanh toan|tk thanh toan|payroll|"
@@ -279,13 +279,14 @@ def _named_place(text: str) -> str | None:
 _PLACE_CUE = re.compile(
     r"(?:^|(?<=[\s,(]))(?:(?:at|in|@|tai|o|ghe|xuong|ra|den|toi|visited|visiting|toured|walked|swung by|"
     r"dropped by|stopped by|popped by|dropped in on(?: [\w.]+){1,3} at|cafe|cf|coffee|ca phe)\s+|"
-    r"(?:gap|dia diem|location|venue|noi gap)\s*:\s*)"
+    r"(?:gap|dia diem|location|venue|noi gap|met at|meeting at|where|place)\s*:\s*)"
 )
 #: Words that end a place's name: a companion, a purpose, a time, a person, a verb of what happened next.
 _PLACE_STOP = frozenset(
     [
         "tai",
         "xong",
+        "mo",
         "tham",
         "gan",
         "tat",
@@ -518,17 +519,23 @@ def _place_phrase(text: str) -> str | None:
         if folded[cue.start() : cue.start() + 2] == "o " and text[cue.start()] in "ôÔ":
             continue  # "ô Thắng" (Mr Thắng), not "ở" (at)
         start = cue.end()
+        if re.search(
+            r"\b(?:annoyed|upset|angry|mad|frustrated|pleased|happy|surprised|shocked|good|bad|looked|looking|"
+            r"laughed|aimed|arrive[ds]?|arriving)\s*$",
+            folded[max(0, cue.start() - 12) : cue.start()],
+        ):
+            continue  # "annoyed at Q2 underperformance": not where they met
         written_first = text[start : start + 2]
         typed_cue = text[cue.start() : cue.end()].strip().lower()
         if folded[cue.start() : cue.end()].strip() == "@":
             typed_cue = "@"
         if typed_cue in _CUES_TYPED_OTHERWISE:
             continue  # "tái tục" is not "tại", "tối" not "tới", "Cà Phê" inside a café's own name
-        if cue.group().strip() in {"cafe", "cf", "coffee", "ca phe"} and not typed_cue.islower():
-            continue
+        if cue.group().strip() in {"cafe", "cf", "coffee", "ca phe"} and not text[cue.start() : cue.end()].islower():
+            continue  # "The Coffee House": inside a café's own name
         if _NOT_A_PLACE_START.match(folded[start:]):
             continue
-        words = list(re.finditer(r"[^\s,.;:!?()]+", folded[start : start + 120]))
+        words = list(re.finditer(r"[^\s,.;:!?()|]+", folded[start : start + 120]))
         taken: list[re.Match[str]] = []
         for word in words:
             if taken and folded[start + taken[-1].end() : start + word.start()].strip(" \t"):
@@ -873,8 +880,19 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
 
     story = " ".join(narrative) or folded
     location = _place_phrase(text)
+    label = re.search(r"\b(?:met at|meeting at|kenh|channel|via)\s*:\s*(?P<value>[^|\n;]*)", folded.lower())
+    labelled_channel = _first_channel(label.group("value"), label.group("value")) if label else None
+    if labelled_channel not in (None, "meeting") and location:
+        location = None  # "Met at: WhatsApp" / "Met at: phone call" names the channel, not a place
+    if location and re.fullmatch(r"(?i)n/?a|none|-+|tbc|tbd", location.strip()):
+        location = None
     # The story's own channel; else a place they were at means in person ("Mr Son @ Starbucks"); else any mention.
-    channel = _first_channel(story, text) or ("meeting" if location else None) or _first_channel(folded, text)
+    channel = (
+        labelled_channel
+        or _first_channel(story, text)
+        or ("meeting" if location else None)
+        or _first_channel(folded, text)
+    )
 
     location_match = _LOCATION.search(text) or _VI_LOCATION.search(folded)
     named = _named_place(text)

@@ -337,6 +337,8 @@ def test_a_person_who_is_not_a_client_named_first_means_asking(bank_db: Database
     asked = resolve_client(api, "Touched base w/ Long Vo - restaurant owner, Mr Binh introduced us. Wants a 4B loan")
     assert asked.client is None and [match.id for match in asked.candidates] == ["C0102"]
     assert resolve_client(api, "Met Mr Binh at the factory").client.id == "C0102"
+    # "Bac Ninh" is a province and "a. Anh muốn" a pronoun: neither is a stranger
+    assert resolve_client(api, "Em ve nha may Bac Ninh gap anh Binh a. Anh muon vay 10 ty").client.id == "C0102"
     # the one who wants the product is someone the client brought along
     note = "Chị Dung dẫn bạn là chị Thảo ghé chi nhánh. Chị Thảo chưa có tài khoản, muốn gửi 600 triệu. Gửi hồ sơ cho chị Thảo."
     assert resolve_client(api, note).client is None

@@ -375,3 +375,19 @@ def test_dictated_notes_spell_amounts_and_correct_themselves() -> None:
     # the day said after "no wait" / "à nhầm" stands
     assert _tasks("Met Mr Son. Send him the form on Tuesday, no wait, Wednesday.") == [("send_document", "2025-10-29")]
     assert _tasks("gặp a Bảo. gửi hs thứ 3 à nhầm thứ 4 nha") == [("send_document", "2025-10-29")]
+
+
+def test_pipe_separated_notes_with_a_met_at_label() -> None:
+    note = "Client: Khoi | Met at: The Coffee House Thao Dien | Discussed: Bond Fund VND 500m; upbeat | Next steps: send factsheet Mon"
+    extraction = extract_note(note, FRIDAY)
+    assert (extraction.location, extraction.channel, extraction.amount_vnd) == (
+        "The Coffee House Thao Dien",
+        "meeting",
+        500_000_000,
+    )
+    assert [(t.kind, t.due_on.isoformat()) for t in extraction.tasks] == [("send_document", "2025-10-27")]
+    whatsapp = extract_note("Client: Ms Han | Met at: WhatsApp | Discussed: car loan 800m | Next steps: none", FRIDAY)
+    assert (whatsapp.location, whatsapp.channel) == (None, "chat")  # the label names the channel, not a place
+    annoyed = extract_note("Met Mr Tuan at Sofitel Metropole, wants to add 3,000m but annoyed at Q2 results", FRIDAY)
+    assert (annoyed.location, annoyed.amount_vnd) == ("Sofitel Metropole", 3_000_000_000)  # English thousands
+    assert extract_note("Current Account for her shop, initial deposit VND 150m", FRIDAY).product_category == "casa"
