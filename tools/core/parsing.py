@@ -443,20 +443,20 @@ def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
         year = today.year + (1 if month < today.month else 0)
         return _end_of_month(dt.date(year, month, 1))
     if kind == "ordinal_day":  # "by the 14th": that day of this month, or of the next once it has passed
-        day = int(groups["d"])
-        candidate = _explicit(today, day, today.month, today.year)
+        day_of_month = int(groups["d"])
+        candidate = _explicit(today, day_of_month, today.month, today.year)
         if candidate is not None and candidate > today:
             return candidate
         following = _add_months(today.replace(day=1), 1)
-        return _explicit(today, day, following.month, following.year)
+        return _explicit(today, day_of_month, following.month, following.year)
     if kind == "business_days":  # "T+2", "within 5 business days": Monday to Friday only
         remaining = _count(groups["n"] or groups["n2"] or groups["n3"])
-        day = today
+        business_day = today
         while remaining > 0:
-            day += dt.timedelta(days=1)
-            if day.weekday() < 5:
+            business_day += dt.timedelta(days=1)
+            if business_day.weekday() < 5:
                 remaining -= 1
-        return day
+        return business_day
     if kind == "fortnight":
         return today + dt.timedelta(days=14)
     if kind == "end_of_next_month":
