@@ -146,6 +146,16 @@ def _rule_marks(piece_text: str) -> list[str]:
     return marks
 
 
+def _only_a_day(piece_text: str) -> bool:
+    """A piece that is a day and hedges around it ("chắc là thứ 3 ạ", "maybe Tue"), with no action of its own."""
+    folded = fold_chars(piece_text).lower()
+    dates = find_dates(piece_text, _ANY_DAY)
+    if not dates or starts_with_action(folded) or task_kind(folded):
+        return False
+    rest = folded[: dates[0].start] + folded[dates[0].end :]
+    return len(re.findall(r"\w+", rest)) <= 4
+
+
 def _only_a_heading(piece_text: str) -> bool:
     folded = fold_chars(piece_text).lower().strip()
     return bool(folded) and not FOLLOW_UP_LEAD.sub("", folded).strip(" :-–")
@@ -235,10 +245,19 @@ class FollowUpReader:
             tag = TAGS[int(row.argmax())]
             piece_text = text[piece.start : piece.end]
             folded = fold_chars(piece_text).lower()
-            dated = bool(find_dates(piece_text, _ANY_DAY))
+            found = find_dates(piece_text, _ANY_DAY)
+            dated = bool(found)
+            reported_today = bool(found) and all(day.kind == "today" for day in found)
             action = starts_with_action(folded)
             opening = piece.first_in_note and len(cut) > 1  # "Email from Son re his CD maturing 5/11": what happened
-            if tag == "O" and action and dated and not opening and row[TAGS.index("O")] < PROMOTE_BELOW:
+            if (
+                tag == "O"
+                and action
+                and dated
+                and not opening
+                and not reported_today
+                and row[TAGS.index("O")] < PROMOTE_BELOW
+            ):
                 tag = "B"  # "thứ hai mình gửi chị bảng minh họa": an action verb and its day
             elif tag == "B" and not (action or dated or rm_cue(folded, vietnamese=True)) and row[0] < DEMOTE_BELOW:
                 tag = "O"  # no verb of the RM's, no day, no "need to": story unless the tagger is sure
@@ -260,8 +279,13 @@ class FollowUpReader:
         labels: list[str] = []
         groups: list[list[int]] = []
         for index, (tag, _) in enumerate(tags):
-            if tag == "B" and _only_a_heading(text[cut[index].start : cut[index].end]):
+            piece_text = text[cut[index].start : cut[index].end]
+            if tag == "B" and _only_a_heading(piece_text):
                 tag = "O"  # "Next steps:", "FU:", "việc cần làm:" head the follow-ups; they are not one
+            if tag == "B" and groups and labels[-1] != "O" and _only_a_day(piece_text):
+                previous = text[cut[groups[-1][0]].start : cut[groups[-1][-1]].end]
+                if not find_dates(previous, _ANY_DAY):
+                    tag = "I"  # "gửi form đăng ký thẻ, chắc là thứ 3": the day of the follow-up before
             if tag == "B" or (tag == "I" and not groups) or (tag == "I" and labels[-1] == "O"):
                 tag = "B" if tag == "B" else "O"
             if tag == "B":

@@ -130,3 +130,14 @@ def test_a_small_corpus_trains_the_same_weights_every_time() -> None:
         ("call", "call him Tue")
     ]
     assert notes is not None
+
+
+def test_a_hedged_day_belongs_to_the_follow_up_before_it_and_today_is_reported() -> None:
+    # "…gửi form đăng ký thẻ, chắc là thứ 3 ạ": one follow-up, on Tuesday
+    assert _tasks("Em gặp chị Oanh ở chi nhánh. Em sẽ gửi form đăng ký thẻ, chắc là thứ 3 ạ.") == [
+        ("send_document", "2025-10-28")
+    ]
+    # what happened today is the story, not a follow-up due today
+    assert _tasks("Dạ em xin phép ghi lại ạ, hôm nay em gặp chị Oanh ở Highlands. Em sẽ gọi lại chị thứ 6 ạ.") == [
+        ("call", "2025-10-31")
+    ]
