@@ -406,6 +406,12 @@ class CrmApi:
             if match.group()[:1].isupper()
             and (index == 0 or not stripped[spans[index - 1].end() : match.start()].strip(" \t"))
         }
+        # Word i and word i + 1 have punctuation between them: a name does not go on across it.
+        breaks = (
+            {i for i in range(len(spans) - 1) if stripped[spans[i].end() : spans[i + 1].start()].strip(" \t")}
+            if len(spans) == len(words)
+            else None
+        )
         typed = _typed_words(text, len(words))
         found: list[ClientMatch] = []
         for client in clients:
@@ -421,7 +427,7 @@ class CrmApi:
             western = client.language == "en" and len(name) > 1 and name[0] not in _VIETNAMESE_SURNAMES
             given = {name_here[-1], name_here[0]} if western else {name_here[-1]}
             score, position = _mention_score(
-                words_here, name_here, honorific_positions, bare_positions, given, capitalized_positions
+                words_here, name_here, honorific_positions, bare_positions, given, capitalized_positions, breaks
             )
             if score:
                 fields = {key: value for key, value in client._mapping.items() if key != "language"}
@@ -920,6 +926,8 @@ def _same_word(a: str, b: str) -> bool:
         return True  # a last letter doubled: "Maii", "Hann"
     if len(a) == len(b) == 3 and a[0] == b[0] and a[1:] == b[:0:-1]:
         return True  # the last two letters swapped: "Ahn" for Anh
+    if min(len(a), len(b)) >= 3 and re.sub(r"(.)\1", r"\1", a) == re.sub(r"(.)\1", r"\1", b):
+        return True  # a letter doubled: "Laan", "Maii"
     if a.replace("y", "i") == b.replace("y", "i"):
         return True  # y and i are spelled either way: "Khoy" for Khôi, "Thuy" / "Thui"
     if _southern_d(a) == _southern_d(b):
@@ -936,6 +944,7 @@ def _mention_score(
     bare_positions: frozenset[int] | set[int] = frozenset(),
     given_names: set[str] | None = None,
     capitalized_positions: set[int] | None = None,
+    breaks: set[int] | None = None,
 ) -> tuple[float, int]:
     """How strongly a client's name words occur in the text (0: not at all), and where first: two or more name words
     together; a given name after an honorific ("anh Minh", "a Bảo", "Mr Son"); or a capitalized given name alone
@@ -948,6 +957,8 @@ def _mention_score(
         used: set[int] = set()
         length = 0
         while start + length < len(words):
+            if length and breaks is not None and start + length - 1 in breaks:
+                break  # "Thủ Đức, bình thường": a comma ends a name
             word = words[start + length]
             hit = next((i for i, part in enumerate(name) if i not in used and _same_word(word, part)), None)
             if hit is None:

@@ -120,6 +120,7 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
     ("savings", re.compile(r"\b(savings?|savngs|(?<!initial )(?<!first )(?<!opening )deposit|tiet kiem|gui tien|so tiet kiem)\b")),
     ("casa", re.compile(
         r"\b(current account|current acct|current a/c|checking account|checking acct|payment account|payment acct|casa|"
+        r"tk tt|tktt|tai khoan tt|"
         r"tai khoan thanh toan|tk thanh toan|payroll|"
         r"tra luong|tk luong|tai khoan luong)\b"
     )),
@@ -550,6 +551,7 @@ def _place_phrase(text: str) -> str | None:
             written = text[start + word.start() : start + word.end()]
             part_of_name = (
                 (taken and written[:1].isupper() and bare not in _PERSON_TITLES)  # "chợ Quảng Bá", "on Kim Ma"
+                or (bare == "xuong" and taken and taken[-1].group() == "nha")  # nhà xưởng (a factory)
                 or (bare == "chi" and following == "nhanh")  # chi nhánh (a branch), not chị
                 or (bare == "on" and taken)  # "The Coffee House on Le Loi"
             )
@@ -613,14 +615,15 @@ _DEAL_CUE = re.compile(
 #: What the client wants (stronger than a product's name: "đang có khoản vay 2,5 tỷ, giờ muốn mua bảo hiểm 1 tỏi").
 _INTENT_CUE = re.compile(
     r"\b(?:muon|want\w*|would like|looking to|keen (?:to|on)|dinh|tinh|can|need\w*|xin|de nghi|asking|ask\w* (?:to|for)|"
-    r"raise|nang|tang|top up|them|another|add\w*|stbh|menh gia|cover|coverage|deal|chot|confirm)\b"
+    r"raise|nang|tang|top up|them|another|add\w*|stbh|menh gia|cover|coverage|deal|chot|confirm|roll\w*|tai tuc|"
+    r"vao|into|place)\b"
 )
 #: Words right before an amount (or "property" right after it) that make it background: a revenue, a price, a
 #: salary, what is already owed or held elsewhere, a sale, someone else's money.
 _BACKGROUND_BEFORE = re.compile(
     r"\b(?:doanh thu|doanh so|revenue|turnover|loi nhuan|profit|(?<!menh )gia|price[ds]?|worth|tri gia|gia tri|"
     r"valued at|luong|salary|income|thu nhap|earns?|existing|current|o/s|outstanding|last year|nam ngoai|still|"
-    r"bank khac|ngan hang khac|other bank|dang chay|hien co|"
+    r"bank khac|ngan hang khac|other bank|dang chay|hien co|tat toan(?: som)?(?: so)?|withdraw\w*|redeem\w*|"
     r"ban duoc|sold for|duoc hon|lent|paid back|bond issue|hết gần|het gan|het)\s+(?:\w+\s+){0,3}$"
 )
 _BACKGROUND_AFTER = re.compile(r"^\s*(?:property|apartment|house|o/s|outstanding|mot ngay|a day|per day|revenue)\b")

@@ -299,6 +299,7 @@ def test_the_longest_key_fits_on_both_backends(bank_db: Database) -> None:
         ("Pha Van Son called", ["C0001"]),  # a last letter dropped
         ("gặp chị Oanhh ở chi nhánh", ["C0004"]),  # a last letter doubled
         ("met Mr Sonn Pham", ["C0001"]),
+        ("goi c Le Thi Oaanh", ["C0004"]),  # a letter doubled inside
     ],
 )
 def test_clients_mentioned_in_free_text(bank_db: Database, text: str, expected: list[str]) -> None:
@@ -339,6 +340,8 @@ def test_a_person_who_is_not_a_client_named_first_means_asking(bank_db: Database
     assert resolve_client(api, "Met Mr Binh at the factory").client.id == "C0102"
     # "Bac Ninh" is a province and "a. Anh muốn" a pronoun: neither is a stranger
     assert resolve_client(api, "Em ve nha may Bac Ninh gap anh Binh a. Anh muon vay 10 ty").client.id == "C0102"
+    # "… ở Hoàng Đức, bình thường": a comma ends a name, so "Đức, bình" is not Hoàng Đức Bình
+    assert resolve_client(api, "c Dung email hoi vay o Hoang Duc, binh thuong").client.id == "C0101"
     # the one who wants the product is someone the client brought along
     note = "Chị Dung dẫn bạn là chị Thảo ghé chi nhánh. Chị Thảo chưa có tài khoản, muốn gửi 600 triệu. Gửi hồ sơ cho chị Thảo."
     assert resolve_client(api, note).client is None

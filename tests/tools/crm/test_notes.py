@@ -391,3 +391,11 @@ def test_pipe_separated_notes_with_a_met_at_label() -> None:
     annoyed = extract_note("Met Mr Tuan at Sofitel Metropole, wants to add 3,000m but annoyed at Q2 results", FRIDAY)
     assert (annoyed.location, annoyed.amount_vnd) == ("Sofitel Metropole", 3_000_000_000)  # English thousands
     assert extract_note("Current Account for her shop, initial deposit VND 150m", FRIDAY).product_category == "casa"
+
+
+def test_a_roll_over_and_an_early_closing() -> None:
+    note = "Called Mr Son regarding his 1.5 billion CD that matured. He will roll 1 billion into a new 12-month CD."
+    assert extract_note(note, FRIDAY).amount_vnd == 1_000_000_000
+    assert extract_note("kh muon tat toan som so 1ty5 de vao quy trai phieu 1ty", FRIDAY).amount_vnd == 1_000_000_000
+    assert extract_note("ghe nha xuong Tan Uyen gap mr Binh, vay 4 ty", FRIDAY).location == "nha xuong Tan Uyen"
+    assert extract_note("kh goi phan nan phi ck quoc te tren tk tt", FRIDAY).product_category == "casa"
