@@ -357,6 +357,21 @@ class CrmApi:
                 return word
         return None
 
+    def colleague_mention(self, text: str, match: ClientMatch) -> bool:
+        """Whether ``match`` was read from a colleague's name, not a client's: "Hai (PO) và mình ghé…",
+        "Ghi chú cho Dung (PO)", "thay Binh, junior RM", "em Phuc (CSO)". A full name is never a colleague."""
+        if match.score >= 2 or match.position is None:
+            return False
+        typed = re.findall(r"[^\W_]+", normalize_text(text))
+        if match.position >= len(typed):
+            return False
+        name = strip_accents(typed[match.position]).lower()
+        colleagues = {
+            strip_accents(found.group("name") or found.group("name2")).lower()
+            for found in _COLLEAGUE.finditer(normalize_text(text))
+        }
+        return name in colleagues
+
     def someone_else_in_focus(self, text: str, client: ClientMatch) -> str | None:
         """A person who is no client, named (with an honorific) at least twice and at least as often as ``client``,
         who wants the product: "Chị Hồng dẫn bạn là chị Thảo… Chị Thảo muốn gửi…" is about Thảo."""
@@ -847,6 +862,16 @@ def _honorific_positions(text: str, words: list[str]) -> set[int]:
     return positions
 
 
+#: A colleague named in the note: a name with a role in brackets ("Hai (PO)", "Phuc (CSO)", "Khoi (intern)"), or the
+#: one the note is written for or on behalf of ("ghi chú cho Dung", "note for …", "thay Binh, junior RM").
+_COLLEAGUE = re.compile(
+    r"\b(?P<name>[A-ZĐ][^\W\d_]+)\s*\((?:[A-Z]{2,5}|intern|junior[^)]*|tts|thực tập|thuc tap|credit|tín dụng|tin dung|"
+    r"thẩm định|tham dinh|ops|sales|team[^)]*)\)"
+    r"|\b(?:ghi chú cho|ghi chu cho|note for|notes for|thay|thay mặt|thay mat|on behalf of)\s+"
+    r"(?:bạn\s+|ban\s+|em\s+|anh\s+|chị\s+|chi\s+)?"
+    r"(?P<name2>[A-ZĐ][^\W\d_]+)",
+    re.IGNORECASE,
+)
 #: A person the RM met or spoke to, named right after the verb: "w/ Long Vo", "met Tran Anh", "gặp Quang".
 _PERSON_AFTER_VERB = re.compile(
     r"(?:\bw/|\bwith|\bmet|\bmeeting|\bcalled|\bcall with|\bfrom|\bbase w/|\bvới|\bvs|\bgặp|\bgọi cho|\bgọi)\s+"

@@ -46,7 +46,7 @@ def resolve_client(crm: CrmApi, text: str, *, phone: str | None = None, name: st
             return Resolution(matches[0])
         # The phone is not one of this RM's clients: a name alone is not enough to be sure.
         return Resolution(None, crm.clients_mentioned(text) or (crm.find_clients(name=name) if name else []))
-    mentioned = crm.clients_mentioned(text)
+    mentioned = [match for match in crm.clients_mentioned(text) if not crm.colleague_mention(text, match)]
     if mentioned:
         # The same score and the same place ("anh Minh" with two Minhs) is a real ambiguity; otherwise the
         # first-named client is the text's subject ("gọi anh báo" later is a pronoun, not client Bảo).

@@ -340,6 +340,12 @@ def test_a_person_who_is_not_a_client_named_first_means_asking(bank_db: Database
     assert resolve_client(api, "Met Mr Binh at the factory").client.id == "C0102"
     # "Bac Ninh" is a province and "a. Anh muốn" a pronoun: neither is a stranger
     assert resolve_client(api, "Em ve nha may Bac Ninh gap anh Binh a. Anh muon vay 10 ty").client.id == "C0102"
+    # a colleague named in the note is not the client, even when a client has that name
+    assert resolve_client(api, "Ghi chu cho Dung (PO): Dung gap anh Long, anh muon mo the").client is None
+    assert (
+        resolve_client(api, "Note for file (thay Dung, junior RM): Dung called Mr Binh, he wants a loan").client.id
+        == "C0102"
+    )
     # "… ở Hoàng Đức, bình thường": a comma ends a name, so "Đức, bình" is not Hoàng Đức Bình
     assert resolve_client(api, "c Dung email hoi vay o Hoang Duc, binh thuong").client.id == "C0101"
     # the one who wants the product is someone the client brought along
