@@ -222,7 +222,8 @@ def test_the_model_fills_gaps_with_verbatim_spans_converted_by_code(graph: Any, 
     args = request["action_request"]["args"]
     assert args["interaction"]["client_id"] == "C0001"
     assert args["interaction"]["amount_vnd"] == 750_000_000  # "750m vnd" converted by code, not by the model
-    assert args["interaction"]["sentiment"] == "positive"  # the rules had no cue; the model's reading fills it
+    # The mood stays the rules' (neutral here): measured on blind sets, the model's mood lowered accuracy.
+    assert args["interaction"]["sentiment"] == "neutral"
     # Only the task with a real, future date copied from the note: no invented "meeting with client", no 31 February.
     assert [(t["kind"], t["due_on"]) for t in args["tasks"]] == [("send_document", "2025-10-31")]
     assert session.graph.get_state(session.config).values["engine"] == "model"
