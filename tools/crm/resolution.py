@@ -52,6 +52,11 @@ def resolve_client(crm: CrmApi, text: str, *, phone: str | None = None, name: st
         # first-named client is the text's subject ("gọi anh báo" later is a pronoun, not client Bảo).
         top = mentioned[0]
         best = [match for match in mentioned if (match.score, match.position) == (top.score, top.position)]
+        earlier = [m for m in mentioned if m.score >= 1 and m.id != top.id and (m.position or 0) < (top.position or 0)]
+        if len(best) == 1 and earlier:
+            # Another of the RM's clients is clearly named first ("c Hồng nhắn… c kể Sarah Johnson giới thiệu c"):
+            # the better-scored later mention may only be the referrer or a relative; ask, offering both.
+            return Resolution(None, [*earlier[:1], top])
         if len(best) == 1 and (
             crm.someone_else_named_before(text, top.position or 0) is not None
             or crm.someone_else_in_focus(text, top) is not None

@@ -340,6 +340,9 @@ def test_a_person_who_is_not_a_client_named_first_means_asking(bank_db: Database
     assert resolve_client(api, "Met Mr Binh at the factory").client.id == "C0102"
     # "Bac Ninh" is a province and "a. Anh muốn" a pronoun: neither is a stranger
     assert resolve_client(api, "Em ve nha may Bac Ninh gap anh Binh a. Anh muon vay 10 ty").client.id == "C0102"
+    # a client named first with an honorific, another client's full name later (who referred her): ask, offer both
+    asked = resolve_client(api, "Tối nay c Dung nhắn SMS, c muốn mở tài khoản. C kể Hoàng Đức Bình giới thiệu c qua")
+    assert asked.client is None and [m.id for m in asked.candidates] == ["C0101", "C0102"]
     # a colleague named in the note is not the client, even when a client has that name
     assert resolve_client(api, "Ghi chu cho Dung (PO): Dung gap anh Long, anh muon mo the").client is None
     assert (
