@@ -522,9 +522,12 @@ def _after_honorific(folded: str, start: int) -> bool:
 
 
 def _in_a_name(text: str, start: int) -> bool:
-    """ "Phan Thị Mai", "Ngọc Mai": a capitalized word after another capitalized word of the same sentence."""
+    """ "Phan Thị Mai", "Ngọc Mai", "c Mai": a capitalized word after another capitalized word of the same
+    sentence, or after the shorthand of an honorific."""
     if not text[start : start + 1].isupper():
         return False
+    if re.search(r"(?:^|\s)[acebôo]\s+$", text[:start]):
+        return True
     before = re.search(r"(\S+)\s+$", text[:start])
     return before is not None and before.group(1)[:1].isupper() and before.group(1)[-1] not in ".!?:;"
 

@@ -13,19 +13,19 @@ from tools.core.parsing import find_dates
 
 TASK_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("send_document", re.compile(
-        r"\b(send|sending|share|forward|prepare|gui|chuan bi|soan)\b.*\b(pack|info|information|brochure|document\w*|"
+        r"\b(send|sending|sent|share|forward|prepare|gui|chuan bi|soan)\b.*\b(pack|info|information|brochure|document\w*|"
         r"docs?|proposal|quote|quotation|term ?sheet|form|forms|contract|details|deck|file|tai lieu|thong tin|"
         r"ho so|bao gia|hop dong|bieu mau|to roi|de xuat|hs|hd|factsheet|fact sheet|illustration|statement|schedule|"
         r"table|minh hoa|bang lai|bang tinh|bang|lich tra no|lich|sao ke|xac nhan|confirmation)\b"
     )),
     ("email", re.compile(r"\b(e-?mail|mail|gui mail|gui email)\b")),
-    ("call", re.compile(r"\b(call|ring|phone|follow[- ]?up call|goi|goi dien|goi lai|lien he lai)\b")),
+    ("call", re.compile(r"\b(call|called|ring|rung|phone|phoned|follow[- ]?up call|goi|goi dien|goi lai|lien he lai)\b")),
     ("meeting", re.compile(
         r"\b(meet|meeting|mtg|visit|site visit|catch up|set up a meeting|schedule|hen gap|gap lai|gap|hen|tham(?! dinh)|"
         r"qua cty|qua cong ty|qua nha|qua van phong|ghe|xuong)\b"
     )),
     ("review", re.compile(
-        r"\b(review|check|follow up on|monitor|track|kiem tra|xem lai|theo doi|ra soat|danh gia|tham dinh|"
+        r"\b(review|reviewed|check|checked|follow up on|monitor|track|kiem tra|xem lai|theo doi|ra soat|danh gia|tham dinh|"
         r"check lai|xem xet)\b"
     )),
 ]  # fmt: skip

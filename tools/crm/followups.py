@@ -52,6 +52,21 @@ KIND_CONFIDENCE = 0.8
 #: tagger is this sure it is a follow-up.
 PROMOTE_BELOW = 0.95
 DEMOTE_BELOW = 0.8
+#: A follow-up in the passive voice of bank memos: "credit file to be reviewed Mon", "proposal to be sent by 15/8".
+_PASSIVE_TASK = re.compile(r"\bto be (?:\w+ed|sent|done|drawn up|set up|held)\b|\b(?:scheduled|arranged|booked) for\b")
+#: A kind needs a word of its own in the follow-up; without one the lexicon's reading wins when it has one.
+_KIND_WORD = {
+    "call": re.compile(r"\b(?:call\w*|ring|phone|goi|dien|dt|lien he|follow[- ]?up)\b"),
+    "email": re.compile(r"\b(?:e-?mail\w*|mail|reply|tra loi)\b"),
+    "send_document": re.compile(
+        r"\b(?:send|sent|share|forward|gui|chuyen|prepare|soan|chuan bi|deliver|resend|to be sent)\b"
+    ),
+    "meeting": re.compile(
+        r"\b(?:meet\w*|mtg|visit\w*|gap|hen|ghe|tham|lunch|coffee|cafe|appointment|catch up|xuong|qua)\b"
+    ),
+    "review": re.compile(r"\b(?:review\w*|check\w*|kiem tra|ra soat|xem|tham dinh|verify|assess\w*|danh gia)\b"),
+    "other": re.compile(r"\w"),
+}
 #: How much a neighbour's words count next to the piece's own, and the buckets of each.
 NEIGHBOUR_WEIGHT = 0.5
 PIECE_DIM = 1 << 13
@@ -248,7 +263,7 @@ class FollowUpReader:
             found = find_dates(piece_text, _ANY_DAY)
             dated = bool(found)
             reported_today = bool(found) and all(day.kind == "today" for day in found)
-            action = starts_with_action(folded)
+            action = starts_with_action(folded) or bool(_PASSIVE_TASK.search(folded))
             opening = piece.first_in_note and len(cut) > 1  # "Email from Son re his CD maturing 5/11": what happened
             if (
                 tag == "O"
@@ -296,9 +311,10 @@ class FollowUpReader:
         texts = [text[cut[g[0]].start : cut[g[-1]].end] for g in groups]
         spans = []
         for group, span_text, (kind, confidence) in zip(groups, texts, self.kinds(texts), strict=True):
-            named = task_kind(fold_chars(span_text).lower())
-            if named is not None and confidence < KIND_CONFIDENCE:
-                kind = named
+            folded_span = fold_chars(span_text).lower()
+            named = task_kind(folded_span)
+            if named is not None and (confidence < KIND_CONFIDENCE or not _KIND_WORD[kind].search(folded_span)):
+                kind = named  # unsure, or no word of its own kind: "credit file to be reviewed" is a review
             spans.append(
                 FollowUpSpan(cut[group[0]].start, cut[group[-1]].end, kind, min(tags[group[0]][1], confidence))
             )

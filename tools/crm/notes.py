@@ -45,7 +45,8 @@ _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
     ("email", re.compile(r"\b(e-?mail(ed)?|mail(ed)?|thu dien tu)\b")),
     ("call", re.compile(
         r"\b(call(ed)?|phoned|rang|phone call|on the phone|goi dien|goi cho|dien thoai|cuoc goi|goi|dien cho|goi dt|dt cho|"
-        r"video call|facetime|dien (?:o|ong|ba|anh|chi|a|c|e|b|cho)|by phone|over the phone|qua dien thoai)\b"
+        r"video call|facetime|dien (?:o|ong|ba|anh|chi|a|c|e|b|cho)|by phone|over the phone|qua dien thoai|"
+        r"dien(?=\s*:)|call received|call held)\b"
     )),
     ("meeting", re.compile(
         r"\b(met|meet(ing)?|visit(ed)?|ran into|bumped into|lunch|dinner|coffee|cafe|ca phe|gap|hop|tham|ghe|tiep khach|tiep (?:anh|chi|ong|ba|a|c)|in person|"
@@ -111,6 +112,7 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
     ("loan", re.compile(
         r"\b(loan|loans|mortgage|morgage|mortage|refinanc\w*|borrow\w*|credit line|line of credit|revolving line|"
         r"working capital|working cap|wc line|wc|overdraft|vay|khoan vay|the chap|tin dung|giai ngan|von luu dong|thau chi|"
+        r"vld|hmtd|"
         r"han muc vay)\b"
     )),
     ("investment", re.compile(
@@ -135,7 +137,7 @@ _POSITIVE = re.compile(
 _NEGATIVE = re.compile(
     r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
     r"dissatisfied|reluctant|declined|refused|khong hai long|buc|buc minh|phan nan|khieu nai|kho chiu|bummed|cross(?!-)|"
-    r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|hoi nong|nong mat|nong nay|grumbl\w*|"
+    r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|hoi nong|nong mat|nong nay|grumbl\w*|dissatisf\w*|irritat\w*|"
     r"tu choi|that vong|lo lang|chan|grumpy|irritated|fed up|unimpressed|sceptical|skeptical|hoi cau|cau gat|"
     r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung)\b"
 )
@@ -288,6 +290,7 @@ _PLACE_STOP = frozenset(
         "tai",
         "xong",
         "mo",
+        "at",
         "tham",
         "gan",
         "tat",
@@ -401,7 +404,6 @@ _PLACE_STOP = frozenset(
         "van",
         "pitch",
         "went",
-        "go",
         "qua",
         "sang",
         "xuong",
@@ -616,17 +618,19 @@ _DEAL_CUE = re.compile(
 _INTENT_CUE = re.compile(
     r"\b(?:muon|want\w*|would like|looking to|keen (?:to|on)|dinh|tinh|can|need\w*|xin|de nghi|asking|ask\w* (?:to|for)|"
     r"raise|nang|tang|top up|them|another|add\w*|stbh|menh gia|cover|coverage|deal|chot|confirm|roll\w*|tai tuc|"
-    r"vao|into|place)\b"
+    r"vao|into|place|gia han|hmtd|han muc tin dung)\b"
 )
 #: Words right before an amount (or "property" right after it) that make it background: a revenue, a price, a
 #: salary, what is already owed or held elsewhere, a sale, someone else's money.
 _BACKGROUND_BEFORE = re.compile(
-    r"\b(?:doanh thu|doanh so|revenue|turnover|loi nhuan|profit|(?<!menh )gia|price[ds]?|worth|tri gia|gia tri|"
+    r"\b(?:doanh thu|doanh so|dt|revenue|turnover|loi nhuan|profit|(?<!menh )gia|price[ds]?|worth|tri gia|gia tri|"
     r"valued at|luong|salary|income|thu nhap|earns?|existing|current|o/s|outstanding|last year|nam ngoai|still|"
     r"bank khac|ngan hang khac|other bank|dang chay|hien co|tat toan(?: som)?(?: so)?|withdraw\w*|redeem\w*|"
-    r"ban duoc|sold for|duoc hon|lent|paid back|bond issue|hết gần|het gan|het)\s+(?:\w+\s+){0,3}$"
+    r"ban duoc|sold for|duoc hon|lent|paid back|bond issue|hết gần|het gan|het)\s*[~≈:]?\s*(?:\w+\s+){0,3}$"
 )
-_BACKGROUND_AFTER = re.compile(r"^\s*(?:property|apartment|house|o/s|outstanding|mot ngay|a day|per day|revenue)\b")
+_BACKGROUND_AFTER = re.compile(
+    r"^\s*(?:property|apartment|house|o/s|outstanding|mot ngay|a day|per day|revenue|/\s*nam|/\s*year|per year|a year)\b"
+)
 #: Someone else's money: the amount belongs to the sentence's other person ("cô em gái vừa vay 600 triệu").
 _SOMEONE_ELSE = re.compile(
     r"\b(?:em gai|anh trai|chi gai|em trai|ong anh|ba chi|co em|sister|brother|parents|bo me|ong xa|chong|wife|"
@@ -807,6 +811,8 @@ def _rule_tasks(
     return tasks, story
 
 
+#: A day that heads a list of follow-ups on its line: "Thứ 3: gửi HĐ + gọi kế toán", "Mon - send X, call Y".
+_DAY_HEADING = re.compile(r"(?:^|[.;]\s*)(?P<day>[^.;:\n]{1,20}?)\s*:")
 #: A day taken back and another given: "on Tuesday, no wait, Wednesday", "thứ 3 à nhầm thứ 4".
 _SELF_CORRECTION = re.compile(
     r"\b(?:no wait|wait no|no sorry|sorry|i mean|make that|actually|a nham|nham|a khong|khong phai)\b"
@@ -844,6 +850,12 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
         if NOTHING_TO_DO.search(folded_clause):
             continue
         dates = find_dates(clause, today, vietnamese=vietnamese)
+        if not dates:  # "Thứ 3: gửi HĐ chi lương + gọi kế toán": the day heading the list is each one's day
+            line = text[max(0, text.rfind("\n", 0, span.start) + 1) : span.start]
+            for head in reversed(list(_DAY_HEADING.finditer(line))):
+                dates = find_dates(head.group("day"), today, vietnamese=vietnamese)
+                if dates:
+                    break
         after = folded[span.end : span.end + 40].lower()
         if (correction := _SELF_CORRECTION.match(after.lstrip(" ,-–"))) is not None:
             offset = span.end + (len(after) - len(after.lstrip(" ,-–"))) + correction.end()

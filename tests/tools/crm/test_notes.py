@@ -399,3 +399,20 @@ def test_a_roll_over_and_an_early_closing() -> None:
     assert extract_note("kh muon tat toan som so 1ty5 de vao quy trai phieu 1ty", FRIDAY).amount_vnd == 1_000_000_000
     assert extract_note("ghe nha xuong Tan Uyen gap mr Binh, vay 4 ty", FRIDAY).location == "nha xuong Tan Uyen"
     assert extract_note("kh goi phan nan phi ck quoc te tren tk tt", FRIDAY).product_category == "casa"
+
+
+def test_memo_style_and_factory_notes() -> None:
+    # the passive voice of bank memos is a follow-up, of the kind its verb names
+    assert _tasks("c Oanh met at Vinhomes. Mood: ok. File to be reviewed by 30/10.") == [("review", "2025-10-30")]
+    # a day heading a list is each item's day
+    note = "SĐT 0956 789 012 gọi: muốn mở chi lương. Thứ 3: gửi HĐ chi lương + gọi kế toán c Loan."
+    assert _tasks(note) == [("send_document", "2025-10-28"), ("call", "2025-10-28")]
+    # "c Mai" is a name, not tomorrow; DT is a revenue; HMTD / VLĐ are loans
+    assert _tasks("Ghé c Mai ở xưởng may. Gọi kế toán c Mai thứ 5.") == [("call", "2025-10-30")]
+    factory = extract_note("ông Minh gọi hỏi gia hạn HMTD 6 tỷ cho cty, DT ~250 tỷ/năm, 120 CN", FRIDAY)
+    assert (factory.amount_vnd, factory.product_category) == (6_000_000_000, "loan")
+    assert (
+        extract_note("Meeting held at the branch. Dissatisfaction expressed re returns.", FRIDAY).sentiment
+        == "negative"
+    )
+    assert extract_note("Ghé ô Phúc tại xưởng gỗ Tân Uyên, ông cần vay", FRIDAY).location == "xưởng gỗ Tân Uyên"
