@@ -824,26 +824,22 @@ def _accents_agree(a: str, b: str) -> tuple[str, str] | None:
 def _person_positions(text: str, words: list[str], typed: list[str]) -> list[int]:
     """Honorific positions that introduce a person: not "Bac Ninh" (a province: a capitalized "Bác" inside a
     sentence), and not a pronoun or another honorific after it ("a. Anh muốn…", "KH: Bà …")."""
+    normalized = normalize_text(text)
+    word_ends = [match.end() for match in re.finditer(r"[^\W_]+", normalized)]
     out = []
     for index in sorted(_honorific_positions(text, words)):
         if index >= len(typed):
             continue
         title = typed[index - 1]
         english = strip_accents(title).lower() in {"mr", "mrs", "ms", "miss", "dr", "mdm"}
-        mid_sentence = index >= 2 and not re.search(
-            rf"[.!?:;\n\"“”]\s*{re.escape(title)}\s*$", text[: _nth_word_end(text, index - 1)]
-        )
+        title_end = word_ends[index - 1] if index - 1 < len(word_ends) else len(normalized)
+        mid_sentence = index >= 2 and not re.search(rf"[.!?:;\n\"“”]\s*{re.escape(title)}\s*$", normalized[:title_end])
         if title[:1].isupper() and not english and mid_sentence:
             continue
         if strip_accents(typed[index]).lower() in _HONORIFIC_WORDS:
             continue
         out.append(index)
     return out
-
-
-def _nth_word_end(text: str, n: int) -> int:
-    matches = list(re.finditer(r"[^\W_]+", normalize_text(text)))
-    return matches[n].end() if n < len(matches) else len(text)
 
 
 def _honorific_positions(text: str, words: list[str]) -> set[int]:

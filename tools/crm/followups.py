@@ -31,7 +31,15 @@ import numpy as np
 from tools.core.learning import HASH_DIM, ITERATIONS, L2_PENALTY, hashed_grams, softmax, train
 from tools.core.parsing import find_dates
 from tools.core.text import fold_chars, normalize_text
-from tools.crm.followup_cues import FOLLOW_UP_LEAD, FOR_THE_RM, NOTHING_TO_DO, rm_cue, starts_with_action, task_kind
+from tools.crm.followup_cues import (
+    ANY_DAY,
+    FOLLOW_UP_LEAD,
+    FOR_THE_RM,
+    NOTHING_TO_DO,
+    rm_cue,
+    starts_with_action,
+    task_kind,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +79,6 @@ _KIND_WORD = {
 NEIGHBOUR_WEIGHT = 0.5
 PIECE_DIM = 1 << 13
 NEIGHBOUR_DIM = 1 << 12
-_ANY_DAY = __import__("datetime").date(2000, 1, 3)  # only whether a piece has a date matters here
 
 _SENTENCE_END = re.compile(r"[.;!?\n]+")
 _JOINT = re.compile(
@@ -164,7 +171,7 @@ def _rule_marks(piece_text: str) -> list[str]:
 def _only_a_day(piece_text: str) -> bool:
     """A piece that is a day and hedges around it ("chắc là thứ 3 ạ", "maybe Tue"), with no action of its own."""
     folded = fold_chars(piece_text).lower()
-    dates = find_dates(piece_text, _ANY_DAY)
+    dates = find_dates(piece_text, ANY_DAY)
     if not dates or starts_with_action(folded) or task_kind(folded):
         return False
     rest = folded[: dates[0].start] + folded[dates[0].end :]
@@ -178,7 +185,7 @@ def _only_a_heading(piece_text: str) -> bool:
 
 def _marks(text: str, piece: Piece) -> tuple[str, ...]:
     marks = [f"@joint:{piece.joint}", *_rule_marks(text[piece.start : piece.end])]
-    if find_dates(text[piece.start : piece.end], _ANY_DAY):
+    if find_dates(text[piece.start : piece.end], ANY_DAY):
         marks.append("@date")
     if piece.first_in_sentence:
         marks.append("@sentence_start")
@@ -260,7 +267,7 @@ class FollowUpReader:
             tag = TAGS[int(row.argmax())]
             piece_text = text[piece.start : piece.end]
             folded = fold_chars(piece_text).lower()
-            found = find_dates(piece_text, _ANY_DAY)
+            found = find_dates(piece_text, ANY_DAY)
             dated = bool(found)
             reported_today = bool(found) and all(day.kind == "today" for day in found)
             action = starts_with_action(folded) or bool(_PASSIVE_TASK.search(folded))
@@ -299,7 +306,7 @@ class FollowUpReader:
                 tag = "O"  # "Next steps:", "FU:", "việc cần làm:" head the follow-ups; they are not one
             if tag == "B" and groups and labels[-1] != "O" and _only_a_day(piece_text):
                 previous = text[cut[groups[-1][0]].start : cut[groups[-1][-1]].end]
-                if not find_dates(previous, _ANY_DAY):
+                if not find_dates(previous, ANY_DAY):
                     tag = "I"  # "gửi form đăng ký thẻ, chắc là thứ 3": the day of the follow-up before
             if tag == "B" or (tag == "I" and not groups) or (tag == "I" and labels[-1] == "O"):
                 tag = "B" if tag == "B" else "O"

@@ -419,7 +419,7 @@ _PLACE_STOP = frozenset(
     ]
 )
 #: Place cues as typed with other diacritics: other words ("tái" renew, "tối" evening, "ô" Mr, "đèn").
-_CUES_TYPED_OTHERWISE = frozenset({"tái", "tải", "tai̇", "ô", "ồ", "ố", "tối", "tội", "đèn", "đen", "xương", "ra̲"})
+_CUES_TYPED_OTHERWISE = frozenset({"tái", "tải", "ô", "ồ", "ố", "tối", "tội", "đèn", "đen", "xương"})
 #: Cities and provinces: where someone travelled, not a meeting place ("ra Hà Nội dự đám cưới").
 _CITIES = frozenset({
     "ha noi", "hanoi", "sai gon", "saigon", "hcm", "tp hcm", "ho chi minh", "da nang", "hai phong", "can tho",
