@@ -328,6 +328,10 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("vi_weekday_next_week", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\s+(?:tuan\s*(?:sau|toi))\b")),
     ("vi_weekday_this_week", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\s+(?:tuan\s*nay|nay)\b")),
     ("en_weekday_next_week", re.compile(rf"\b(?P<wd>{_EN_WEEKDAY})\b\.?\s+(?:of\s+)?next\s+week\b")),
+    # British: "Tuesday week", "a week on Friday", "a week from Thursday" = that weekday a week after the next one
+    ("en_weekday_week_after", re.compile(
+        rf"\b(?:(?:on\s+)?(?P<wd>{_EN_WEEKDAY})\s+week\b(?!\s*(?:end|day|ly))|a\s+week\s+(?:on|from)\s+(?P<wd2>{_EN_WEEKDAY})\b)"
+    )),
     ("en_next_weekday", re.compile(rf"\b(?:next|nxt|coming|this\s+coming)\s+(?P<wd>{_EN_WEEKDAY})\b")),
     ("en_this_weekday", re.compile(rf"\bthis\s+(?P<wd>{_EN_WEEKDAY})\b")),
     ("vi_weekday", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\b")),
@@ -432,6 +436,8 @@ def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
     if kind == "vi_weekday_this_week":
         monday = today - dt.timedelta(days=today.weekday())
         return monday + dt.timedelta(days=_vi_weekday(groups["wd"]))
+    if kind == "en_weekday_week_after":
+        return _next_weekday_after(today, _WEEKDAYS_EN[groups["wd"] or groups["wd2"]]) + dt.timedelta(days=7)
     if kind in ("en_next_weekday", "en_weekday", "en_this_weekday"):
         return _next_weekday_after(today, _WEEKDAYS_EN[groups["wd"]])
     if kind == "vi_weekday":
@@ -513,7 +519,71 @@ def _weekday_context(folded: str, match: re.Match[str], vietnamese: bool) -> boo
     before = folded[max(0, match.start() - 8) : match.start()]
     if re.search(r"\b(on|by|next|this|until|before)\s*$", before) or match.group(0).startswith("on "):
         return True
-    return match.group("wd") in {"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri"} and not vietnamese
+    weekday = match.group("wd")
+    if weekday not in {"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri"}:
+        return False
+    if not vietnamese or weekday in {"tues", "wed", "weds", "thur", "thurs", "fri"}:
+        return True  # "fri", "wed" are no Vietnamese words
+    # Code-mixed ("send proposal Thu & call lại"): "mon"/"tue"/"thu" right after an English word of a follow-up
+    # are weekdays, unless Vietnamese carries on ("thu nhập", "thu phí")
+    after = folded[match.end() : match.end() + 8]
+    previous = re.search(r"([a-z/'-]+)\s*$", folded[max(0, match.start() - 16) : match.start()])
+    return (
+        previous is not None
+        and previous.group(1) in _ENGLISH_BEFORE_A_DAY
+        and not re.match(r"\s*(?:nhap|phi|tien|no|hoi|ho|ve|lai|mua|hang)\b", after)
+    )
+
+
+#: English words a follow-up puts right before its day in a code-mixed note ("call back Thu", "deck Mon").
+_ENGLISH_BEFORE_A_DAY = frozenset(
+    [
+        "call",
+        "back",
+        "send",
+        "meet",
+        "meeting",
+        "mtg",
+        "ring",
+        "email",
+        "mail",
+        "visit",
+        "review",
+        "check",
+        "sign",
+        "form",
+        "forms",
+        "deck",
+        "sheet",
+        "factsheet",
+        "proposal",
+        "brochure",
+        "docs",
+        "documents",
+        "contract",
+        "draft",
+        "him",
+        "her",
+        "them",
+        "up",
+        "fu",
+        "f/u",
+        "again",
+        "due",
+        "appointment",
+        "lunch",
+        "coffee",
+        "it",
+        "this",
+        "that",
+        "report",
+        "pack",
+        "app",
+        "application",
+        "quote",
+        "illustration",
+    ]
+)
 
 
 def _after_honorific(folded: str, start: int) -> bool:

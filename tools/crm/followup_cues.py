@@ -30,13 +30,13 @@ TASK_KINDS: list[tuple[str, re.Pattern[str]]] = [
     )),
 ]  # fmt: skip
 ACTION_CUE = re.compile(
-    r"\b(need to|needs to|have to|has to|must|should|will|i'll|i will|to do|todo|remind me to|remember to|"
+    r"\b(need to|needs to|have to|has to|must|should|will|shall|i'll|i will|to do|todo|remind me to|remember to|"
     r"plan to|going to|gonna|promised to|follow up|next step|phai|se|nho|hen|de nghi|cam ket|"
     r"can phai|nhac|nho la|ke hoach)\b"
 )
 ACTION_VERB_START = re.compile(
-    r"^\s*(?:(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+)?(?:(?:i|we|em|minh|toi|tui|rm|the rm)\s+)?(?:(?:will|need to|have to|must|"
-    r"should|can|se|can phai|phai|nho)\s+)?(send|call|ring|phone|email|e-mail|mail|meet|visit|review|check|follow|"
+    r"^\s*(?:(?:and|then|also|va|roi|sau do|con|thi la|thi|voi lai|xong)\s+)?(?:(?:i|we|em|minh|toi|tui|rm|the rm)\s+)?(?:(?:will|shall|need to|have to|must|"
+    r"should|can|going to|gonna|se|can phai|phai|nho)\s+)?(send|call|ring|phone|email|e-mail|mail|meet|visit|review|check|follow|"
     r"schedule|prepare|share|forward|set|arrange|book|organi[sz]e|submit|open|process|complete|draft|"
     r"gui|goi|hen|gap|kiem tra|xem lai|ra soat|danh gia|theo doi|chuan bi|soan|lien he|chot|lam|nop|sap xep|mo|"
     r"qua|ghe|tham dinh|kich hoat|bao|xin|nhac|dat lich|activate|escalate|mtg|site visit|reply|ask|chase|"

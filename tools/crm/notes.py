@@ -819,6 +819,12 @@ _SELF_CORRECTION = re.compile(
 )
 
 
+#: A follow-up given the day of the one before it.
+_SAME_DAY = re.compile(
+    r"\b(?:the\s+same\s+day|same\s+day|that\s+same\s+day|at\s+the\s+same\s+time|cung\s+ngay(?:\s+do)?|cung\s+luc|luon\s+hom\s+do)\b"
+)
+
+
 def _task(clause: str, folded_clause: str, kind: str, dates: list[Any]) -> ExtractedTask:
     rule, until = _recurrence(folded_clause)
     due = dates[0] if dates else None
@@ -845,6 +851,7 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
     spans, cut, labels = reader.read(text)
     vietnamese = vietnamese_dates(text)
     tasks = []
+    previous_dates: list[Any] = []
     for span in spans:
         clause, folded_clause = text[span.start : span.end], folded[span.start : span.end]
         if NOTHING_TO_DO.search(folded_clause):
@@ -862,7 +869,12 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
             corrected = find_dates(text[offset : offset + 30], today, vietnamese=vietnamese)
             if corrected and corrected[0].start <= 3:
                 dates = [corrected[0]]  # "on Tuesday, no wait, Wednesday": the day after the correction
+        if not dates and _SAME_DAY.search(folded_clause.lower()):
+            dates = previous_dates  # "ring him on Monday and send the form the same day"
+        if span.kind == "other" and not dates:
+            continue  # no action of a known kind and no day: the reader's guess is a story clause, not a task
         tasks.append(_task(clause, folded_clause, span.kind, dates))
+        previous_dates = dates[-1:]
     story: list[tuple[int, int]] = []
     for (piece, label), previous in zip(zip(cut, labels, strict=True), [None, *labels[:-1]], strict=True):
         if label != "O":
@@ -920,6 +932,8 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         location = text[start:end].strip(" ,.")
     elif proper := _PROPER_PLACE.search(text):
         location = (proper.group("en") or proper.group("vi")).strip(" ,.")
+    if channel not in (None, "meeting"):
+        location = None  # a place is logged where they met; on a call it is only where the client was, or a topic
     topic = None
     topic_match = _TOPIC.search(folded)
     if topic_match:

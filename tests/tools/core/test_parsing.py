@@ -164,3 +164,23 @@ def test_business_days_skip_the_weekend() -> None:
     assert [d.date for d in find_dates("settle T+2", thursday)] == [dt.date(2025, 11, 10)]
     assert [d.date for d in find_dates("within 5 business days", thursday)] == [dt.date(2025, 11, 13)]
     assert [d.date for d in find_dates("trong 3 ngày làm việc", thursday)] == [dt.date(2025, 11, 11)]
+
+
+def test_british_week_on_days() -> None:
+    wednesday = dt.date(2025, 9, 10)
+    # "Tuesday week" / "a week on Friday": that weekday a week after the coming one
+    assert [d.date for d in find_dates("ring her on Tuesday week", wednesday)] == [dt.date(2025, 9, 23)]
+    assert [d.date for d in find_dates("site visit a week on Friday", wednesday)] == [dt.date(2025, 9, 19)]
+    assert [d.date for d in find_dates("call Friday weekend plans", wednesday)] == [dt.date(2025, 9, 12)]
+
+
+def test_english_weekday_abbreviations_in_a_code_mixed_note() -> None:
+    wednesday = dt.date(2025, 9, 10)
+    assert [d.date for d in find_dates("call back Fri", wednesday, vietnamese=True)] == [dt.date(2025, 9, 12)]
+    assert [d.date for d in find_dates("send proposal Thu & goi lai", wednesday, vietnamese=True)] == [
+        dt.date(2025, 9, 11)
+    ]
+    assert [d.date for d in find_dates("call him Mon", wednesday, vietnamese=True)] == [dt.date(2025, 9, 15)]
+    # Vietnamese words that look like them stay words
+    assert find_dates("check thu nhap cua chi", wednesday, vietnamese=True) == []
+    assert find_dates("goi mon an", wednesday, vietnamese=True) == []

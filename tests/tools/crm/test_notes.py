@@ -416,3 +416,20 @@ def test_memo_style_and_factory_notes() -> None:
         == "negative"
     )
     assert extract_note("Ghé ô Phúc tại xưởng gỗ Tân Uyên, ông cần vay", FRIDAY).location == "xưởng gỗ Tân Uyên"
+
+
+def test_a_follow_up_on_the_same_day_as_the_one_before() -> None:
+    note = "Zalo from Mr Phuc: he wants a 12-month CD. I shall ring him on Monday and send the form the same day."
+    assert _tasks(note) == [("call", "2025-10-27"), ("send_document", "2025-10-27")]
+
+
+def test_a_clause_with_no_action_and_no_day_is_not_a_task() -> None:
+    note = "c Oanh email hoi vay mua can ho 3,2 ty, binh thuong, can bo sung giay to, gui checklist trong ngay"
+    assert _tasks(note) == [("send_document", "2025-10-24")]
+
+
+def test_a_place_is_logged_only_for_a_meeting() -> None:
+    on_a_call = extract_note("c Oanh email hoi vay mua can ho 3,2 ty o Thu Duc, goi 2 tuan nua", FRIDAY)
+    assert (on_a_call.channel, on_a_call.location) == ("email", None)
+    met = extract_note("gap c Oanh o Highlands Coffee Thu Duc, vay 3,2 ty", FRIDAY)
+    assert (met.channel, met.location) == ("meeting", "Highlands Coffee Thu Duc")
