@@ -316,6 +316,8 @@ class CrmApi:
                 western = row.language == "en" and len(tokens) > 1 and tokens[0] not in _VIETNAMESE_SURNAMES
                 given = {tokens[-1], tokens[0]} if western else {tokens[-1]}
                 score = 100.0 if wanted[0] in given else min(score, fuzz.ratio(wanted[0], tokens[-1]))
+                if len(wanted[0]) >= 3 and tokens[-1] == wanted[0] + tokens[-1][-1] and tokens[-1][-2:] in _FINALS:
+                    score = max(score, float(NAME_MATCH_THRESHOLD))  # "chị Oan", "ông Thắn": a dictated name cut short
             elif not any(_same_word(word, tokens[-1]) or fuzz.ratio(word, tokens[-1]) >= 80 for word in wanted):
                 continue  # "Trần Thị Ngọc" is not "Trần Thị Dung": the given name must be there
             if score >= NAME_MATCH_THRESHOLD:
@@ -341,6 +343,9 @@ class CrmApi:
             first = strip_accents(name.split()[0]).lower()
             if before_words >= position or first in _HONORIFIC_WORDS or first in _NOT_NAME_WORDS:
                 continue
+            alias = re.match(r"\s*\((?P<full>[^)]{3,60})\)", normalize_text(text)[person.end("name") :])
+            if alias and len(self.find_clients(name=alias.group("full"))) == 1:
+                continue  # "Kevin (Pham Minh Khoi)": the client's everyday name, the full one in brackets
             if not self.find_clients(name=name) and not any(self.find_clients(name=part) for part in name.split()):
                 return name
         for index in _person_positions(text, words, typed):
@@ -386,12 +391,16 @@ class CrmApi:
                 counts[typed[index]] = counts.get(typed[index], 0) + 1
         own = sum(count for name, count in counts.items() if any(_same_word(fold_name, part) for fold_name in
                   name_tokens(name, drop_titles=False) for part in given))  # fmt: skip
+        # "anh Hải, Trương Văn Hải": named in full as well, the client is the subject unless someone else is more so
+        named_in_full = len(given) > 1 and f" {' '.join(given)} " in f" {' '.join(words)} "
+        own += int(named_in_full)
         for name, count in sorted(counts.items(), key=lambda item: -item[1]):
             wants = re.search(
                 rf"\b{re.escape(name)}\b[^.!?\n]{{0,60}}?\b(?:muốn|muon|cần|can|tính|tinh|wants?|would like)\b",
                 normalize_text(text),
             )
-            if count >= 2 and count >= own and wants and not self.find_clients(name=name):
+            ahead = count > own if named_in_full else count >= own
+            if count >= 2 and ahead and wants and not self.find_clients(name=name):
                 return name  # the one who wants the product is someone else
         return None
 
@@ -864,7 +873,7 @@ _COLLEAGUE = re.compile(
     r"\b(?P<name>[A-ZĐ][^\W\d_]+)\s*\((?:[A-Z]{2,5}|intern|junior[^)]*|tts|thực tập|thuc tap|credit|tín dụng|tin dung|"
     r"thẩm định|tham dinh|ops|sales|team[^)]*)\)"
     r"|\b(?:ghi chú cho|ghi chu cho|note for|notes for|thay|thay mặt|thay mat|on behalf of)\s+"
-    r"(?:bạn\s+|ban\s+|em\s+|anh\s+|chị\s+|chi\s+)?"
+    r"(?:bạn\s+|ban\s+|em\s+)?"  # "ghi chú cho anh Bảo": a note about a client, named with respect
     r"(?P<name2>[A-ZĐ][^\W\d_]+)",
     re.IGNORECASE,
 )
@@ -873,6 +882,8 @@ _PERSON_AFTER_VERB = re.compile(
     r"(?:\bw/|\bwith|\bmet|\bmeeting|\bcalled|\bcall with|\bfrom|\bbase w/|\bvới|\bvs|\bgặp|\bgọi cho|\bgọi)\s+"
     r"(?P<name>[A-ZĐ][^\W\d_]+(?:\s+[A-ZĐ][^\W\d_]+){0,2})"
 )
+#: Final consonants that voice typing drops the last letter of ("Oanh" → "Oan", "Thắng" → "Thắn").
+_FINALS = frozenset({"nh", "ng", "ch"})
 #: A capitalized given name alone is the weakest mention: any honorific or full-name mention outranks it.
 BARE_NAME_SCORE = 0.5
 #: Vietnamese words that are also given names and often open a sentence ("Mai gọi lại" = call back tomorrow):

@@ -750,11 +750,25 @@ def _task_title(clause: str, kind: str, due_text: str | None, *, recurring: bool
     return (title[:1].upper() + title[1:]) if title else kind.replace("_", " ").capitalize()
 
 
+#: Words after an honorific that are pronouns, not names: "anh ấy", "chị ta", "ông đó".
+_PRONOUN_AFTER_HONORIFIC = frozenset({"ay", "ta", "do", "kia", "nay", "oi"})
+
+
 def _client_name(folded: str, text: str) -> str | None:
-    for match in _HONORIFIC_NAME.finditer(folded):
+    """The name after the first honorific; in a note typed with capitals, only the capitalized words of it
+    ("chị Oan gửi email" is Oan, "anh ấy" is nobody)."""
+    cased = any(ch.isupper() for ch in text) and len(text) == len(folded)
+    position = 0
+    while (match := _HONORIFIC_NAME.search(folded, position)) is not None:
+        position = match.start("name")  # "ghi chú cho anh Bảo": "chú" took no name, "anh" may still take one
         words = []
+        offset = match.start("name")
         for word in match.group("name").split():
-            if word in _NAME_STOP:
+            at = folded.find(word, offset)
+            offset = at + len(word)
+            if word in _NAME_STOP or (not words and word in _PRONOUN_AFTER_HONORIFIC):
+                break
+            if cased and not text[at : at + 1].isupper():
                 break
             if word.endswith("'s"):  # "Mr. Son's loan": the name ends at the possessive
                 words.append(word[:-2])
@@ -886,6 +900,23 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
     return tasks, story
 
 
+_DIGIT_WORDS = {
+    "khong": "0", "mot": "1", "hai": "2", "ba": "3", "bon": "4", "tu": "4", "nam": "5", "lam": "5", "sau": "6",
+    "bay": "7", "tam": "8", "chin": "9", "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3",
+    "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_SPELLED_PHONE = re.compile(rf"\b(?:khong|zero|oh)(?:[\s,.-]+(?:{'|'.join(_DIGIT_WORDS)})\b){{8,11}}")
+
+
+def _spelled_phone(folded: str) -> str | None:
+    """A phone number dictated digit by digit ("không chín một tám…", "oh nine one…"): a number all the same."""
+    for match in _SPELLED_PHONE.finditer(folded):
+        digits = "".join(_DIGIT_WORDS[word] for word in re.findall(r"[a-z]+", match.group(0)))
+        if phone := normalize_phone(digits):
+            return phone
+    return None
+
+
 def extract_note(note: str, today: dt.date) -> NoteExtraction:
     """Read a note the way a careful assistant would, with rules only."""
     text = normalize_text(note).strip()  # spans are positions in the NFC text, whatever the keyboard sent
@@ -897,6 +928,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         phone = normalize_phone(match.group(0))
         if phone:
             break
+    phone = phone or _spelled_phone(folded.lower())
 
     learned = _learned_tasks(text, folded, today)
     if learned is not None:

@@ -372,3 +372,26 @@ def test_name_search_needs_the_given_name(bank_db: Database) -> None:
     assert [m.id for m in api.find_clients(name="Bình")] == ["C0102"]
     assert [m.id for m in api.find_clients(name="Trần Thị Dung")] == ["C0101"]
     assert api.find_clients(name="Trần Thị Ngọc") == []  # same family and middle name, another person
+
+
+def test_dictated_and_everyday_names(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM001")
+    # voice typing drops a final consonant's last letter: "chị Oan" is Oanh, as long as one client fits
+    assert [m.id for m in api.find_clients(name="Oan")] == ["C0004"]
+    assert api.find_clients(name="Oa") == []  # too short to be sure
+    assert resolve_client(api, "Rồi, chị Oan gửi email cho em sáng nay", name="Oan").client.id == "C0004"
+    # the client's everyday name with the full one in brackets is no stranger
+    assert resolve_client(api, "Lunch w/ Kevin (Pham Van Son) at Takashimaya - card limit").client.id == "C0001"
+    assert resolve_client(api, "Lunch w/ Kevin at Takashimaya, Mr Son's friend").client is None
+
+
+def test_a_client_named_in_full_stays_the_subject(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM002")
+    note = (
+        "Ăn tối với bà Dung, Trần Thị Dung, và con gái là chị Ngân. Hai mẹ con muốn gửi 2 tỷ, "
+        "chị Ngân còn hỏi qua bảo hiểm nhưng để sau tính."
+    )
+    assert resolve_client(api, note).client.id == "C0101"
+    # not named in full, the one who wants it as often as she is named is someone else: ask
+    note = "Gặp bà Dung và chị Ngân. Chị Ngân muốn gửi 600 triệu."
+    assert resolve_client(api, note).client is None

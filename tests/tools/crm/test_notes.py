@@ -433,3 +433,23 @@ def test_a_place_is_logged_only_for_a_meeting() -> None:
     assert (on_a_call.channel, on_a_call.location) == ("email", None)
     met = extract_note("gap c Oanh o Highlands Coffee Thu Duc, vay 3,2 ty", FRIDAY)
     assert (met.channel, met.location) == ("meeting", "Highlands Coffee Thu Duc")
+
+
+def test_a_dictated_phone_number_is_a_phone_number() -> None:
+    note = "Ừm ghi nhanh, chiều nay có số không chín một tám bảy bảy bảy tám tám chín gọi cho em, xưng là bà Lan"
+    assert extract_note(note, FRIDAY).phone == "0918777889"
+    assert extract_note("call from oh nine one two, three four five, six seven eight", FRIDAY).phone == "0912345678"
+    assert extract_note("bà gửi năm trăm triệu, một tỷ hai", FRIDAY).phone is None
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        ("À ừm ghi chú cho anh Báo nhé, chiều nay em ngồi với anh ấy ở Highlands", "Báo"),  # "chú cho" is no name
+        ("Rồi, chị Oan gửi email cho em sáng nay", "Oan"),  # only the capitalized words of a cased note
+        ("Gọi anh ấy chiều nay, anh ấy bận", None),  # "anh ấy" is "he"
+        ("gap chi oanh o highlands", "oanh"),  # an all-lowercase note keeps its words, as typed
+    ],
+)
+def test_the_name_after_an_honorific(note: str, name: str | None) -> None:
+    assert extract_note(note, FRIDAY).client_name == name
