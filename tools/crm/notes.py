@@ -761,7 +761,7 @@ def _client_name(folded: str, text: str) -> str | None:
     position = 0
     while (match := _HONORIFIC_NAME.search(folded, position)) is not None:
         position = match.start("name")  # "ghi chú cho anh Bảo": "chú" took no name, "anh" may still take one
-        words = []
+        words: list[str] = []
         offset = match.start("name")
         for word in match.group("name").split():
             at = folded.find(word, offset)
