@@ -35,14 +35,17 @@ from tools.core.text import fold_chars
 _UNIT_MULTIPLIERS: dict[str, int] = {
     "ty": 10**9, "ti": 10**9, "toi": 10**9, "bn": 10**9, "b": 10**9, "bil": 10**9, "billion": 10**9,
     "billions": 10**9, "trieu": 10**6, "tr": 10**6, "cu": 10**6, "m": 10**6, "mil": 10**6, "mn": 10**6,
-    "million": 10**6, "millions": 10**6, "mio": 10**6, "k": 10**3, "nghin": 10**3, "ngan": 10**3, "thousand": 10**3,
+    "million": 10**6, "millions": 10**6, "mio": 10**6, "chai": 10**6, "k": 10**3, "nghin": 10**3, "ngan": 10**3,
+    "thousand": 10**3,
 }  # fmt: skip
 _UNITS = "|".join(sorted(_UNIT_MULTIPLIERS, key=len, reverse=True))
 _NUMBER = r"\d+(?:[.,]\d+)*"
 # "1 tỷ 2" / "1 ty 200": a second number right after the unit, in the next unit down.
 _AMOUNT = re.compile(
     rf"(?<![\w.,])(?P<number>{_NUMBER})\s*(?P<unit>{_UNITS})(?![a-z²])(?!(?<=[^yiru])\d)"
-    rf"(?:\s*(?P<tail>\d{{1,3}}|ruoi\b)(?![\d.,]*\s*(?:{_UNITS}|%|m2|nam|năm|thang|ngay|tuan|days?|weeks?|months?|years?)\b))?"
+    # "1ty5", "1tr2": a tail glued to the unit is one; after a space it must not start something else
+    rf"(?:(?<=[yiu])(?P<glued>\d{{1,3}})(?![\d.,%/])|"
+    rf"\s*(?P<tail>\d{{1,3}}|ruoi\b)(?![\d.,]*\s*(?:{_UNITS}|%|m2|nam|năm|thang|ngay|tuan|days?|weeks?|months?|years?)\b))?"
     rf"(?:\s*(?:vnd|vnđ|dong|d|đ)\b)?",
 )
 _PLAIN_CURRENCY = re.compile(
@@ -82,7 +85,9 @@ def find_amounts(text: str) -> list[AmountSpan]:
     folded = fold_chars(text)
     spans: list[AmountSpan] = []
     taken: list[tuple[int, int]] = []
-    for match in _AMOUNT.finditer(folded):
+    position = 0
+    while (match := _AMOUNT.search(folded, position)) is not None:
+        position = match.end()
         unit = match.group("unit")
         number = _to_number(match.group("number"), has_unit=True)
         if unit in ("m", "mn", "mil", "million", "millions", "k", "thousand") and re.fullmatch(
@@ -92,15 +97,23 @@ def find_amounts(text: str) -> list[AmountSpan]:
         if number is None:
             continue
         if unit in ("b", "m") and _looks_like_other_unit(folded, match):
+            position = match.end("unit")  # "CD 6m 1ty2": the months take no tail; what follows may be money
             continue
-        if unit == "toi" and (
-            re.search(r"\b(?:thu|t)\s*$", folded[max(0, match.start() - 5) : match.start()])
-            or re.match(r"\s+(?:khi|nay|mai|qua|nua|luc|gio|ngay|thu)\b", folded[match.end() : match.end() + 6])
+        if unit == "chai" and number < 10:
+            continue  # "700 chai" is Southern slang for 700 triệu; "2 chai nước" are bottles
+        typed_toi = text[match.start("unit") : match.end("unit")].lower() == "tỏi" and len(text) == len(folded)
+        if (
+            unit == "toi"
+            and not typed_toi
+            and (
+                re.search(r"\b(?:thu|t)\s*$", folded[max(0, match.start() - 5) : match.start()])
+                or re.match(r"\s+(?:khi|nay|mai|qua|nua|luc|gio|ngay|thu)\b", folded[match.end() : match.end() + 6])
+            )
         ):
             continue  # "thứ 2 tới khi…", "2 tối nay": until / evening, not tỏi (billion)
         multiplier = _UNIT_MULTIPLIERS[unit]
         value = number * multiplier
-        tail = match.group("tail")
+        tail = match.group("tail") or match.group("glued")
         if tail == "ruoi":  # "1 tỷ rưỡi": and a half
             value += multiplier / 2
         elif tail and multiplier >= 10**6:
@@ -267,7 +280,7 @@ def _looks_like_other_unit(folded: str, match: re.Match[str]) -> bool:
     if match.group("unit") == "m" and number.isdigit() and int(number) <= 60:
         before = folded[max(0, match.start() - 12) : match.start()]
         later = folded[match.end() : match.end() + 10]
-        if re.search(r"\b(?:into|roll\w*|for|term|tenor|ky han|kh)\s*(?:a\s+)?$", before) or re.match(
+        if re.search(r"\b(?:into|roll\w*|for|term|tenor|ky han|kh|cd|td|fd|so)\s*(?:a\s+)?$", before) or re.match(
             r"\s*(?:td|cd|fd|term|deposit|tenor|ky han)\b", later
         ):
             return True  # "roll into 12m", "a 6m TD": months, not millions
@@ -306,6 +319,7 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 
 _EN_WEEKDAY = "|".join(sorted(_WEEKDAYS_EN, key=len, reverse=True))
+_VI_COUNT_WORD = r"(?:mot|mốt|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|muoi|mươi)"
 _VI_WEEKDAY = r"thu\s*(?:hai|ba|tu|bon|nam|sau|bay|[2-7])|t[2-7]|chu\s*nhat|cn"  # "T5" = thứ 5, as RMs type it
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR = r"(?:,?\s*(?P<y>\d{4}))?"
@@ -315,6 +329,15 @@ _COUNT = r"\d+|one|two|three|four|five|six|seven|ten|an?|mot|hai|ba|bon|nam|sau|
 
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
+    # "Mon 21st", "on Tue 4/11": the date given with its weekday is the date
+    ("weekday_dated", re.compile(
+        rf"\b(?:on\s+)?(?:{_EN_WEEKDAY})\.?,?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:(?:st|nd|rd|th)\b|[/-](?P<m>\d{{1,2}})\b)"
+    )),
+    # dictated: "ngày mùng năm tháng năm", "ngày mười hai tháng này", "mùng hai tháng một"
+    ("vi_words_day_month", re.compile(
+        rf"\b(?:ngay\s+(?:mung\s+|mong\s+)?|mung\s+|mong\s+)(?P<dw>{_VI_COUNT_WORD}(?:\s+{_VI_COUNT_WORD}){{0,2}})"
+        rf"\s+thang\s+(?P<mw>nay|sau|toi|gieng|chap|{_VI_COUNT_WORD}(?:\s+{_VI_COUNT_WORD})?)\b"
+    )),
     ("dmy", re.compile(r"\b(?:ngay\s*)?(?P<d>\d{1,2})[/-](?P<m>\d{1,2})(?:[/-](?P<y>\d{2,4}))?\b(?![.,]\d)")),
     ("dmy", re.compile(r"\b(?:ngay\s*)?(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b")),
     ("month_day", re.compile(rf"\b(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b{_YEAR}")),
@@ -344,7 +367,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("business_days", re.compile(
         r"\bt\s*\+\s*(?P<n>\d{1,2})\b|\b(?:in|within|after)\s+(?P<n2>\d{1,2}|one|two|three|four|five|ten)\s+"
-        r"(?:business|working|bank)\s+days?\b|\b(?P<n3>\d{1,2})\s+ngay\s+lam\s+viec\b"
+        r"(?:business|working|bank)\s+days?\b|\b(?P<n3>\d{1,2}|mot|hai|ba|bon|nam|sau|bay|muoi)\s+ngay\s+lam\s+viec\b"
     )),
     ("fortnight", re.compile(r"\b(?:in\s+)?a\s+fortnight\b|\b(?:in\s+)?two\s+weeks'?\s+time\b")),
     ("end_of_week", re.compile(rf"\b(?:{_END_OF}week|eow|cuoi\s+tuan(?:\s+nay)?)\b")),
@@ -410,6 +433,37 @@ def _explicit(today: dt.date, day: int, month: int, year: int | None) -> dt.date
     return candidate
 
 
+def _day_of_month_ahead(today: dt.date, day_of_month: int) -> dt.date | None:
+    """That day of this month, or of the next once it has passed."""
+    candidate = _explicit(today, day_of_month, today.month, today.year)
+    if candidate is not None and candidate > today:
+        return candidate
+    following = _add_months(today.replace(day=1), 1)
+    return _explicit(today, day_of_month, following.month, following.year)
+
+
+_VI_UNITS = {"mot": 1, "mốt": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7,
+             "tam": 8, "chin": 9}  # fmt: skip
+
+
+def _vi_words_number(words: str) -> int | None:
+    """1–31 in Vietnamese words, folded: "năm" 5, "mười hai" 12, "hai mươi mốt" 21, "hai lăm" 25."""
+    tokens = words.replace("mươi", "muoi").split()
+    if tokens and tokens[0] == "muoi":  # mười, mười hai
+        rest = tokens[1:]
+        return 10 + (_VI_UNITS.get(rest[0], -100) if rest else 0) if len(rest) <= 1 else None
+    if len(tokens) == 1:
+        return _VI_UNITS.get(tokens[0])
+    tens = _VI_UNITS.get(tokens[0])
+    if tens is None:
+        return None
+    rest = tokens[2:] if tokens[1] == "muoi" else tokens[1:]
+    if len(rest) > 1:
+        return None
+    unit = _VI_UNITS.get(rest[0]) if rest else 0
+    return tens * 10 + unit if unit is not None else None
+
+
 def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
     groups = match.groupdict()
     if kind == "iso":
@@ -421,6 +475,24 @@ def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
         return _explicit(today, day, month, int(groups["y"]) if groups.get("y") else None)
     if kind in ("month_day", "day_month"):
         return _explicit(today, int(groups["d"]), _MONTHS[groups["mon"]], int(groups["y"]) if groups.get("y") else None)
+    if kind == "weekday_dated":
+        if groups.get("m"):
+            return _explicit(today, int(groups["d"]), int(groups["m"]), None)
+        return _day_of_month_ahead(today, int(groups["d"]))
+    if kind == "vi_words_day_month":
+        day_number = _vi_words_number(groups["dw"])
+        words = groups["mw"]
+        month: int | None
+        year: int | None
+        if words in ("nay", "sau", "toi"):
+            month_start = _add_months(today.replace(day=1), 0 if words == "nay" else 1)
+            month, year = month_start.month, month_start.year
+        else:
+            month = {"gieng": 1, "chap": 12}.get(words) or _vi_words_number(words)
+            year = None
+        if day_number is None or month is None or not 1 <= month <= 12:
+            return None
+        return _explicit(today, day_number, month, year)
     if kind == "today":
         return today
     if kind == "tomorrow":
@@ -449,12 +521,7 @@ def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
         year = today.year + (1 if month < today.month else 0)
         return _end_of_month(dt.date(year, month, 1))
     if kind == "ordinal_day":  # "by the 14th": that day of this month, or of the next once it has passed
-        day_of_month = int(groups["d"])
-        candidate = _explicit(today, day_of_month, today.month, today.year)
-        if candidate is not None and candidate > today:
-            return candidate
-        following = _add_months(today.replace(day=1), 1)
-        return _explicit(today, day_of_month, following.month, following.year)
+        return _day_of_month_ahead(today, int(groups["d"]))
     if kind == "business_days":  # "T+2", "within 5 business days": Monday to Friday only
         remaining = _count(groups["n"] or groups["n2"] or groups["n3"])
         business_day = today
@@ -522,6 +589,8 @@ def _weekday_context(folded: str, match: re.Match[str], vietnamese: bool) -> boo
     weekday = match.group("wd")
     if weekday not in {"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri"}:
         return False
+    if weekday == "thu" and re.match(r"\s*(?:nhap|phi|tien|no|hoi|ho|ve|lai|hang|lua)\b", folded[match.end() :]):
+        return False  # "thu nhập", "thu phí": income, fees, whatever language the note is in
     if not vietnamese or weekday in {"tues", "wed", "weds", "thur", "thurs", "fri"}:
         return True  # "fri", "wed" are no Vietnamese words
     # Code-mixed ("send proposal Thu & call lại"): "mon"/"tue"/"thu" right after an English word of a follow-up
@@ -607,8 +676,17 @@ def vietnamese_dates(text: str) -> bool:
     return _vi_context(fold_chars(text).lower())
 
 
+_VI_DATE_CONTEXT = re.compile(
+    r"\b(gap|goi|gui|hen|khach|anh|chi|em|ngay|va|cho|voi|can|se|cua|nhe|roi|duoc|dc|ko|khong|ho so)\b"
+)
+
+
 def _vi_context(folded: str) -> bool:
-    return bool(re.search(r"\b(gap|goi|gui|hen|khach|anh|chi|em|ngay|va|cho|voi|can|se)\b", folded))
+    return bool(
+        re.search(
+            r"\b(gap|goi|gui|hen|khach|anh|chi|em|ngay|va|cho|voi|can|se|cua|nhe|roi|duoc|dc|ko|khong|ho so)\b", folded
+        )
+    )
 
 
 def resolve_date(expression: str, today: dt.date) -> dt.date | None:

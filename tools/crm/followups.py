@@ -304,7 +304,7 @@ class FollowUpReader:
             piece_text = text[cut[index].start : cut[index].end]
             if tag == "B" and _only_a_heading(piece_text):
                 tag = "O"  # "Next steps:", "FU:", "việc cần làm:" head the follow-ups; they are not one
-            if tag == "B" and groups and labels[-1] != "O" and _only_a_day(piece_text):
+            if tag in ("B", "O") and groups and labels[-1] != "O" and _only_a_day(piece_text):
                 previous = text[cut[groups[-1][0]].start : cut[groups[-1][-1]].end]
                 if not find_dates(previous, ANY_DAY):
                     tag = "I"  # "gửi form đăng ký thẻ, chắc là thứ 3": the day of the follow-up before

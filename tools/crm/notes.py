@@ -132,14 +132,16 @@ _POSITIVE = re.compile(
     r"\b(keen|interested|happy|pleased|excited|positive|love[sd]?|likes?|liked|satisfied|great|eager|agreed|"
     r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|vui ve|hao hung|dong y|ung|tich cuc|thien chi|"
     r"nhiet tinh|hung thu|san sang|an tuong|upbeat|stoked|delighted|glad|chuffed|optimistic|receptive|warm|"
-    r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled|cheerful|happy chap|hype|hyped)\b"
+    r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled|cheerful|happy chap|hype|hyped|dzui|zui|hang hai|ok lam|oke lam|"
+    r"vui lam|rat vui|phan khich|chirpy|in good spirits|in fine form)\b|[👍😊😄😁🥰😍🔥🎉🤩]"
 )
 _NEGATIVE = re.compile(
     r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
     r"dissatisfied|reluctant|declined|refused|khong hai long|buc|buc minh|phan nan|khieu nai|kho chiu|bummed|cross(?!-)|"
     r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|hoi nong|nong mat|nong nay|grumbl\w*|dissatisf\w*|irritat\w*|"
     r"tu choi|that vong|lo lang|chan|grumpy|irritated|fed up|unimpressed|sceptical|skeptical|hoi cau|cau gat|"
-    r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung)\b"
+    r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung|bat man|none too happy|"
+    r"kho chiu)\b|[😤😡😠🙄😞😒]"
 )
 _NEGATION = r"(?:\b(?:not|no longer|never|khong|chua|chang|ko|k|hong|cha|no)|n't)"
 #: A mood said to be neither ("bình thường", "ko vui ko buồn", "fairly neutral"): it decides, whatever else is said.
@@ -626,10 +628,12 @@ _BACKGROUND_BEFORE = re.compile(
     r"\b(?:doanh thu|doanh so|dt|revenue|turnover|loi nhuan|profit|(?<!menh )gia|price[ds]?|worth|tri gia|gia tri|"
     r"valued at|luong|salary|income|thu nhap|earns?|existing|current|o/s|outstanding|last year|nam ngoai|still|"
     r"bank khac|ngan hang khac|other bank|dang chay|hien co|tat toan(?: som)?(?: so)?|withdraw\w*|redeem\w*|"
-    r"ban duoc|sold for|duoc hon|lent|paid back|bond issue|hết gần|het gan|het)\s*[~≈:]?\s*(?:\w+\s+){0,3}$"
+    r"ban duoc|sold for|duoc hon|lent|paid back|bond issue|hết gần|het gan|het|offered|"
+    r"ban\s+(?:\w+\s+){0,5}duoc)\s*[~≈:]?\s*(?:\w+\s+){0,3}$"
 )
 _BACKGROUND_AFTER = re.compile(
-    r"^\s*(?:property|apartment|house|o/s|outstanding|mot ngay|a day|per day|revenue|/\s*nam|/\s*year|per year|a year)\b"
+    r"^\s*(?:property|apartment|house|o/s|outstanding|mot ngay|a day|per day|revenue|/\s*nam|/\s*year|per year|a year|"
+    r"mot thang|moi thang|/\s*thang|a month|per month|ma (?:ba|ong|anh|chi) chua ban)\b"
 )
 #: Someone else's money: the amount belongs to the sentence's other person ("cô em gái vừa vay 600 triệu").
 _SOMEONE_ELSE = re.compile(
@@ -648,14 +652,22 @@ def _deal_amount(folded: str, amounts: list[Any]) -> Any:
         clause_start = max(folded.rfind(mark, 0, span.start) for mark in (".", ";", "\n", ",", " - ", "("))
         before = folded[max(clause_start + 1, span.start - 45) : span.start]
         score = 2 if _INTENT_CUE.search(before) else 1 if _DEAL_CUE.search(before) else 0
-        if _BACKGROUND_BEFORE.search(folded[max(0, span.start - 30) : span.start]) or _BACKGROUND_AFTER.match(
+        if _BACKGROUND_BEFORE.search(folded[max(0, span.start - 50) : span.start]) or _BACKGROUND_AFTER.match(
             folded[span.end : span.end + 20]
         ):
             score -= 2
         elif _SOMEONE_ELSE.search(before):
             score -= 1
+        following = next((later for later in amounts if later.start >= span.end), None)
+        if following is not None and following.start - span.end <= 60:
+            between = folded[span.end : following.start].lower()
+            if _SELF_CORRECTION.search(between) or re.search(
+                r"\b(?:nope|no,|chot|finally|in the end|cuoi cung)\b", between
+            ):
+                score -= 3  # "vay tám trăm triệu à không, … chốt bảy trăm rưỡi": the amount taken back
         scored.append((score, span.value_vnd, span))
-    return max(scored, key=lambda item: (item[0], item[1]))[2]
+    best = max(scored, key=lambda item: (item[0], item[1]))
+    return best[2]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

@@ -184,3 +184,40 @@ def test_english_weekday_abbreviations_in_a_code_mixed_note() -> None:
     # Vietnamese words that look like them stay words
     assert find_dates("check thu nhap cua chi", wednesday, vietnamese=True) == []
     assert find_dates("goi mon an", wednesday, vietnamese=True) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("CD 1ty5 toi 5/12", [1_500_000_000]),  # a tail glued to its unit, whatever comes after
+        ("CD 6m 1ty2 cua ong", [1_200_000_000]),  # a CD's 6m are months, and take no tail
+        ("bo tam 700 chai vo Bond Fund", [700_000_000]),  # Southern slang: chai = triệu
+        ("mua 2 chai nuoc", []),  # bottles
+        ("tang han muc them 2 tỏi nữa", [2_000_000_000]),  # typed tỏi is a billion, even before "nữa"
+        ("2 tối nay gọi", []),
+    ],
+)
+def test_shorthand_amounts(text: str, amounts: list[int]) -> None:
+    assert [span.value_vnd for span in find_amounts(text)] == amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        ("hẹn gặp anh ấy ngày mùng năm tháng năm để ký", dt.date(2025, 4, 27), dt.date(2025, 5, 5)),
+        ("ngày mười hai tháng này gọi nhắc", dt.date(2025, 8, 1), dt.date(2025, 8, 12)),
+        ("mùng hai tháng một gọi bà", dt.date(2025, 12, 31), dt.date(2026, 1, 2)),
+        ("ngày hai mươi mốt tháng sau", dt.date(2025, 3, 3), dt.date(2025, 4, 21)),
+        ("trong ba ngày làm việc em xem lại", dt.date(2025, 3, 3), dt.date(2025, 3, 6)),
+        ("Call on Mon 21st to discuss", dt.date(2025, 4, 10), dt.date(2025, 4, 21)),
+        ("meet on Tue 4/11", dt.date(2025, 10, 30), dt.date(2025, 11, 4)),
+    ],
+)
+def test_dictated_days_and_days_given_with_their_weekday(text: str, today: dt.date, expected: dt.date) -> None:
+    assert [d.date for d in find_dates(text, today)] == [expected]
+
+
+def test_thu_nhap_is_income_in_any_note() -> None:
+    today = dt.date(2025, 1, 25)
+    assert [d.date for d in find_dates("e review ho so thu nhap cua a truoc 31/1", today)] == [dt.date(2025, 1, 31)]
+    assert find_dates("two months = 2 thang", today) == []  # a span, not a day

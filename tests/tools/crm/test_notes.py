@@ -453,3 +453,39 @@ def test_a_dictated_phone_number_is_a_phone_number() -> None:
 )
 def test_the_name_after_an_honorific(note: str, name: str | None) -> None:
     assert extract_note(note, FRIDAY).client_name == name
+
+
+@pytest.mark.parametrize(
+    ("note", "amount"),
+    [
+        # an amount taken back is not the deal
+        ("anh muốn gửi kỳ hạn mười hai tháng hai tỷ à không, một tỷ tám thôi", 1_800_000_000),
+        ("another three billion, no sorry, three point five billion on top of the existing three", 3_500_000_000),
+        # what a house sold for, or was offered for, is background
+        ("con trai bà vừa bán căn nhà bên Long Biên được sáu tỷ, giờ bà muốn gửi một tỷ hai", 1_200_000_000),
+        ("có người trả căn nhà ba mươi tỷ mà bà chưa bán. Bà muốn gửi tiết kiệm bảy trăm triệu", 700_000_000),
+    ],
+)
+def test_amounts_taken_back_or_in_the_background(note: str, amount: int) -> None:
+    assert extract_note(note, FRIDAY).amount_vnd == amount
+
+
+@pytest.mark.parametrize(
+    ("note", "sentiment"),
+    [
+        ("a muon vay them, a dzui lam", "positive"),
+        ("ba che lai suat thap, ba hoi bat man", "negative"),
+        ("E ấy hăng hái lắm", "positive"),
+        ("a ok lắm 👍 gửi bảng minh họa", "positive"),
+        ("ổng hơi bực vì giải ngân bị delay 😤", "negative"),
+        ("He was none too happy about the penalty", "negative"),
+        ("ghé chi nhánh Cầu Giấy, mùng 5 gọi lại", "neutral"),  # places and dates are no moods
+    ],
+)
+def test_more_mood_words_and_emoji(note: str, sentiment: str) -> None:
+    assert extract_note(note, FRIDAY).sentiment == sentiment
+
+
+def test_a_day_on_its_own_after_a_follow_up_is_its_day() -> None:
+    note = "Email from Ms Oanh re: 6M CD.\nNext steps:\n- Send CD booking form after Tet holiday, on 3/11"
+    assert _tasks(note) == [("send_document", "2025-11-03")]
