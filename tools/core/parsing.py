@@ -482,17 +482,16 @@ def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
     if kind == "vi_words_day_month":
         day_number = _vi_words_number(groups["dw"])
         words = groups["mw"]
-        month: int | None
-        year: int | None
+        named_year: int | None = None
         if words in ("nay", "sau", "toi"):
             month_start = _add_months(today.replace(day=1), 0 if words == "nay" else 1)
-            month, year = month_start.month, month_start.year
+            named_month: int | None = month_start.month
+            named_year = month_start.year
         else:
-            month = {"gieng": 1, "chap": 12}.get(words) or _vi_words_number(words)
-            year = None
-        if day_number is None or month is None or not 1 <= month <= 12:
+            named_month = {"gieng": 1, "chap": 12}.get(words) or _vi_words_number(words)
+        if day_number is None or named_month is None or not 1 <= named_month <= 12:
             return None
-        return _explicit(today, day_number, month, year)
+        return _explicit(today, day_number, named_month, named_year)
     if kind == "today":
         return today
     if kind == "tomorrow":
