@@ -9,6 +9,7 @@ from the original, so what the RM confirms is what they wrote.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import logging
@@ -642,16 +643,28 @@ _SOMEONE_ELSE = re.compile(
 )
 
 
-def _deal_amount(folded: str, amounts: list[Any]) -> Any:
+#: Typed words whose folded form is a cue word: "căn" (an apartment) folds to "can" (cần, need).
+_TYPED_NOT_A_CUE = re.compile(r"\b[Cc]ăn\b")
+
+
+def _deal_amount(folded: str, amounts: list[Any], text: str = "") -> Any:
     """The amount of the deal: one a deal word leads to ("muốn vay 3 tỷ 2", "top up by 2bn") and that is not a
     price, a revenue, a salary, an existing balance or someone else's money; among equals, the largest."""
     if not amounts:
         return None
+    if len(text) == len(folded):
+        for word in _TYPED_NOT_A_CUE.finditer(text):
+            folded = folded[: word.start()] + "_" * len(word.group()) + folded[word.end() :]
     scored = []
     for span in amounts:
         clause_start = max(folded.rfind(mark, 0, span.start) for mark in (".", ";", "\n", ",", " - ", "("))
         before = folded[max(clause_start + 1, span.start - 45) : span.start]
         score = 2 if _INTENT_CUE.search(before) else 1 if _DEAL_CUE.search(before) else 0
+        if not score and folded[clause_start : clause_start + 1] == "," and not before.strip(" :"):
+            # "muốn gửi kỳ hạn 12 tháng, một tỷ hai": the amount alone after a comma belongs to the clause before
+            previous = folded[max(0, clause_start - 45) : clause_start]
+            previous = previous[max(previous.rfind(mark) for mark in (".", ";", "\n", ",")) + 1 :]
+            score = 1 if _INTENT_CUE.search(previous) or _DEAL_CUE.search(previous) else 0
         if _BACKGROUND_BEFORE.search(folded[max(0, span.start - 50) : span.start]) or _BACKGROUND_AFTER.match(
             folded[span.end : span.end + 20]
         ):
@@ -857,6 +870,9 @@ def _task(clause: str, folded_clause: str, kind: str, dates: list[Any]) -> Extra
     for earlier, later in itertools.pairwise(dates):
         if _SELF_CORRECTION.search(folded_clause[earlier.end : later.start].lower()):
             due = later  # the day said after the correction stands
+    for taken_back in dates:
+        if taken_back is not due and rule is None:  # "call her on Friday, no wait, Thursday": Friday is no title
+            clause = _task_title(clause, kind, taken_back.text)
     return ExtractedTask(
         kind=kind,
         title=_task_title(clause, kind, due.text if due else None, recurring=rule is not None),
@@ -878,6 +894,7 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
     vietnamese = vietnamese_dates(text)
     tasks = []
     previous_dates: list[Any] = []
+    previous_end = 0
     for span in spans:
         clause, folded_clause = text[span.start : span.end], folded[span.start : span.end]
         if NOTHING_TO_DO.search(folded_clause):
@@ -894,13 +911,32 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
             offset = span.end + (len(after) - len(after.lstrip(" ,-–"))) + correction.end()
             corrected = find_dates(text[offset : offset + 30], today, vietnamese=vietnamese)
             if corrected and corrected[0].start <= 3:
-                dates = [corrected[0]]  # "on Tuesday, no wait, Wednesday": the day after the correction
+                for taken_back in dates:  # "on Tuesday, no wait, Wednesday": the day after the correction
+                    clause = _task_title(clause, span.kind, taken_back.text)
+                dates = [corrected[0]]
         if not dates and _SAME_DAY.search(folded_clause.lower()):
             dates = previous_dates  # "ring him on Monday and send the form the same day"
         if span.kind == "other" and not dates:
             continue  # no action of a known kind and no day: the reader's guess is a story clause, not a task
+        lowered = folded_clause.lower()
+        restated = dates and tasks and not task_kind(lowered) and not starts_with_action(lowered)
+        gap = folded[previous_end : span.start].lower()
+        if restated and (
+            _SELF_CORRECTION.search(gap) or re.match(r"\s*(?:make (?:it|that)|doi (?:sang|thanh))\b", lowered)
+        ):
+            # "call her Wednesday, no wait, she's travelling, make it Thursday": the day of the one before, corrected
+            earlier = tasks[-1]
+            tasks[-1] = dataclasses.replace(
+                earlier,
+                title=_task_title(earlier.title, earlier.kind, earlier.due_text),
+                due_on=dates[-1].date,
+                due_text=dates[-1].text,
+            )
+            previous_end = span.end
+            continue
         tasks.append(_task(clause, folded_clause, span.kind, dates))
         previous_dates = dates[-1:]
+        previous_end = span.end
     story: list[tuple[int, int]] = []
     for (piece, label), previous in zip(zip(cut, labels, strict=True), [None, *labels[:-1]], strict=True):
         if label != "O":
@@ -994,7 +1030,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         product = max(mentions, key=lambda name: (mentions[name], -order.index(name))) if mentions else None
 
     amounts = find_amounts(text)
-    amount = _deal_amount(folded, amounts)
+    amount = _deal_amount(folded, amounts, text)
 
     sentiment = "neutral"
     mood_line = _MOOD_LABEL.search(folded)

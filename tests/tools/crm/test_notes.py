@@ -489,3 +489,25 @@ def test_more_mood_words_and_emoji(note: str, sentiment: str) -> None:
 def test_a_day_on_its_own_after_a_follow_up_is_its_day() -> None:
     note = "Email from Ms Oanh re: 6M CD.\nNext steps:\n- Send CD booking form after Tet holiday, on 3/11"
     assert _tasks(note) == [("send_document", "2025-11-03")]
+
+
+def test_a_day_restated_after_a_correction_re_dates_the_follow_up_before() -> None:
+    note = "so send her the CD form Monday and call her Wednesday, no wait, she's travelling, make it Thursday"
+    tasks = extract_note(note, FRIDAY).tasks
+    assert [(t.kind, t.due_on.isoformat() if t.due_on else None) for t in tasks] == [
+        ("send_document", "2025-10-27"),
+        ("call", "2025-10-30"),
+    ]
+    assert "Wednesday" not in tasks[1].title
+    note = "I'll send the term sheet tomorrow and call her back on Friday, no wait, Thursday, Thursday works better"
+    tasks = extract_note(note, FRIDAY).tasks
+    assert [(t.kind, t.due_on.isoformat() if t.due_on else None) for t in tasks] == [
+        ("send_document", "2025-10-25"),
+        ("call", "2025-10-30"),
+    ]
+    assert "Friday" not in tasks[1].title
+
+
+def test_an_amount_alone_after_a_comma_belongs_to_the_wish_before_it() -> None:
+    note = "Con trai bà vừa bán căn nhà được sáu tỷ, giờ bà muốn gửi kỳ hạn mười hai tháng, một tỷ hai. Bà vui."
+    assert extract_note(note, FRIDAY).amount_vnd == 1_200_000_000  # "căn" (a flat) is not "cần" (needs)
