@@ -892,7 +892,7 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
         return None
     spans, cut, labels = reader.read(text)
     vietnamese = vietnamese_dates(text)
-    tasks = []
+    tasks: list[ExtractedTask] = []
     previous_dates: list[Any] = []
     previous_end = 0
     for span in spans:
