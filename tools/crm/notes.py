@@ -422,7 +422,7 @@ _PLACE_STOP = frozenset(
     ]
 )
 #: Place cues as typed with other diacritics: other words ("tái" renew, "tối" evening, "ô" Mr, "đèn").
-_CUES_TYPED_OTHERWISE = frozenset({"tái", "tải", "ô", "ồ", "ố", "tối", "tội", "đèn", "đen", "xương"})
+_CUES_TYPED_OTHERWISE = frozenset({"tái", "tải", "tài", "ô", "ồ", "ố", "tối", "tội", "đèn", "đen", "xương"})
 #: Cities and provinces: where someone travelled, not a meeting place ("ra Hà Nội dự đám cưới").
 _CITIES = frozenset({
     "ha noi", "hanoi", "sai gon", "saigon", "hcm", "tp hcm", "ho chi minh", "da nang", "hai phong", "can tho",
@@ -456,6 +456,10 @@ _GENERIC_PLACE_WORDS = frozenset(
         "office",
         "branch",
         "bank",
+        "other",
+        "khac",
+        "ngan",
+        "hang",
         "home",
         "house",
         "place",
@@ -524,6 +528,13 @@ def _place_phrase(text: str) -> str | None:
     for cue in _PLACE_CUE.finditer(folded):
         if folded[cue.start() : cue.start() + 2] == "o " and text[cue.start()] in "ôÔ":
             continue  # "ô Thắng" (Mr Thắng), not "ở" (at)
+        if (
+            folded[cue.start() : cue.start() + 2] == "o "
+            and text[cue.start()] in "oO"
+            and re.search(r"\b(?:gap|voi|vs|cho|hen|goi|cung|w/?)\s*$", folded[max(0, cue.start() - 6) : cue.start()])
+            and text[cue.end() : cue.end() + 1].isupper()
+        ):
+            continue  # "gap o Phuc" typed without accents: met ông Phúc, not "at Phuc"
         start = cue.end()
         if re.search(
             r"\b(?:annoyed|upset|angry|mad|frustrated|pleased|happy|surprised|shocked|good|bad|looked|looking|"
@@ -579,7 +590,7 @@ def _place_phrase(text: str) -> str | None:
             continue  # "in 3": a number; "chi nhánh Quận 1" is a branch
         if phrase_folded.strip() in _CITIES:
             continue  # "ra Hà Nội dự đám cưới": the trip, not where they met
-        place = re.sub(r"^(?:the|a|an)\s+", "", text[start : start + taken[-1].end()].strip(" ,."))
+        place = re.sub(r"^(?:the|a|an|tận|tan)\s+", "", text[start : start + taken[-1].end()].strip(" ,."))
         place = re.sub(r"^(?:cf|cafe|café|cà phê|ca phe|coffee)\s+(?=[A-ZĐ])", "", place)  # "cf Cộng Cà Phê …"
         if cue.group().strip() in {"cafe", "cf", "coffee", "ca phe"} and not written_first[:1].isupper():
             continue  # "cafe với anh": a coffee, not a café's name

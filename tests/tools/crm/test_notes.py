@@ -511,3 +511,16 @@ def test_a_day_restated_after_a_correction_re_dates_the_follow_up_before() -> No
 def test_an_amount_alone_after_a_comma_belongs_to_the_wish_before_it() -> None:
     note = "Con trai bà vừa bán căn nhà được sáu tỷ, giờ bà muốn gửi kỳ hạn mười hai tháng, một tỷ hai. Bà vui."
     assert extract_note(note, FRIDAY).amount_vnd == 1_200_000_000  # "căn" (a flat) is not "cần" (needs)
+
+
+@pytest.mark.parametrize(
+    ("note", "place"),
+    [
+        ("gap o Phuc tai vua lua Lap Vo, ong muon bo 700 chai vo Bond Fund", "vua lua Lap Vo"),  # "o" = ông here
+        ("À hôm nay em xuống tận nhà máy Quế Võ của ông Thắng", "nhà máy Quế Võ"),  # "tận": all the way to
+        ("Đi thăm nhà máy Tân Uyên của anh Bình cùng anh Tài bên thẩm định.", "nhà máy Tân Uyên"),  # Tài is a name
+        ("Ông Phuc come to chi nhánh Quận 3. He has 4 billion at other bank.", "chi nhánh Quận 3"),
+    ],
+)
+def test_places_and_what_only_looks_like_one(note: str, place: str) -> None:
+    assert extract_note(note, FRIDAY).location == place
