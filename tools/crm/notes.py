@@ -103,7 +103,8 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
     ("cd", re.compile(
         r"\b(cd|cds|certificate of deposit|chung chi tien gui|ccgt|term deposit|fixed deposit|td|fd|fds|co ky han|"
         r"ky han\s*\d+\s*(?:thang|th|t)?|\d+\s*(?:m|mth|mths|month)s?\s+(?:cd|td|fd|term)|tien gui ky han|"
-        r"ky han (?:mot|hai|ba|bon|sau|chin|muoi|muoi hai|mười hai) thang)\b"
+        r"ky han (?:mot|hai|ba|bon|sau|chin|muoi|muoi hai|mười hai) thang|\d+[- ]?months? (?:fixed |term )?deposit|"
+        r"fixed[- ]rate (?:\d+[- ]?months? )?deposit|so ky han|gui ky han)\b"
     )),
     ("card", re.compile(
         r"\b(credit card|debit card|card|crad|cards|visa|mastercard|jcb|amex|the tin dung|the ghi no|the atm|the visa|"
@@ -113,19 +114,19 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
     ("loan", re.compile(
         r"\b(loan|loans|mortgage|morgage|mortage|refinanc\w*|borrow\w*|credit line|line of credit|revolving line|"
         r"working capital|working cap|wc line|wc|overdraft|vay|khoan vay|the chap|tin dung|giai ngan|von luu dong|thau chi|"
-        r"vld|hmtd|"
+        r"vld|hmtd|working captial|facility|facilities|"
         r"han muc vay)\b"
     )),
     ("investment", re.compile(
         r"\b(invest\w*|invets\w*|premier|fund|funds|bond|bonds|stock|stocks|equit\w*|portfolio|dau tu|quy|trai phieu|co phieu|"
         r"chung khoan|danh muc|quan ly tai san)\b"
     )),
-    ("savings", re.compile(r"\b(savings?|savngs|(?<!initial )(?<!first )(?<!opening )deposit|tiet kiem|gui tien|so tiet kiem)\b")),
+    ("savings", re.compile(r"\b(savings?|savngs|savigns|flexi savings|(?<!initial )(?<!first )(?<!opening )deposit|tiet kiem|gui tien|so tiet kiem)\b")),
     ("casa", re.compile(
         r"\b(current account|current acct|current a/c|checking account|checking acct|payment account|payment acct|casa|"
         r"tk tt|tktt|tai khoan tt|"
         r"tai khoan thanh toan|tk thanh toan|payroll|"
-        r"tra luong|tk luong|tai khoan luong)\b"
+        r"tra luong|tk luong|tai khoan luong|chi luong|current acc|tk cong ty|tai khoan cong ty)\b"
     )),
 ]  # fmt: skip
 

@@ -535,3 +535,16 @@ def test_a_follow_up_in_a_vague_period_has_no_due_date() -> None:
     assert [(t.kind, t.due_on) for t in tasks][1] == ("call", None)
     assert "next week" not in tasks[1].title
     assert _tasks("call him Monday next week") == [("call", "2025-10-27")]  # a day in it is a day
+
+
+@pytest.mark.parametrize(
+    ("note", "product"),
+    [
+        ("place VND 4bn in a fixed-rate 6-month deposit at 4.5%", "cd"),
+        ("Opening of flexible savigns acct with 80tr requested", "savings"),
+        ("wants to increase his working captial line by 2bn", "loan"),
+        ("nhà máy mới tuyển 300 CN, muốn mở chi lương bên mình", "casa"),
+    ],
+)
+def test_products_named_by_their_features_or_misspelled(note: str, product: str) -> None:
+    assert extract_note(note, FRIDAY).product_category == product
