@@ -42,17 +42,19 @@ logger = logging.getLogger(__name__)
 # ----- vocabulary (accent-folded, lower case) ------------------------------------------------
 
 _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
-    ("chat", re.compile(r"\b(zalo|whatsapp|viber|telegram|messenger|chat|texted|sms|nhan tin|inbox(ed)?)\b")),
-    ("email", re.compile(r"\b(e-?mail(ed)?|mail(ed)?|thu dien tu)\b")),
+    ("chat", re.compile(
+        r"\b(zalo|whatsapp|viber|telegram|messenger|chat|texted|sms|nhan tin|inbox(ed)?|nhan(?=\s*:)|nhan zalo)\b"
+    )),
+    ("email", re.compile(r"\b(e-?mails?|e-?mailed|mail(ed)?|thu dien tu)\b")),
     ("call", re.compile(
         r"\b(call(ed)?|phoned|rang|phone call|on the phone|goi dien|goi cho|dien thoai|cuoc goi|goi|dien cho|goi dt|dt cho|"
         r"video call|facetime|dien (?:o|ong|ba|anh|chi|a|c|e|b|cho)|by phone|over the phone|qua dien thoai|"
-        r"dien(?=\s*:)|call received|call held)\b"
+        r"dien(?=\s*:)|call received|call held|phone(?=\s*(?:[|;\n/]|$))|(?:whatsapp|zalo|viber|facetime) call|call (?:qua )?(?:zalo|whatsapp))\b"
     )),
     ("meeting", re.compile(
         r"\b(met|meet(ing)?|visit(ed)?|ran into|bumped into|lunch|dinner|coffee|cafe|ca phe|gap|hop|tham|ghe|tiep khach|tiep (?:anh|chi|ong|ba|a|c)|in person|"
         r"drinks?|breakfast|brunch|di an|an trua|an toi|an sang|uong|cf|swung by|dropped by|stopped by|popped by|walked|"
-        r"den (?:van phong|chi nhanh|nha|cong ty|cty)|"
+        r"den (?:van phong|chi nhanh|nha|cong ty|cty)|(?:come|came|comes) to|ra (?:chi nhanh|phong giao dich|quay|pgd)|"
         r"at (the|his|her|their) (office|branch|home|house))\b"
     )),
 ]  # fmt: skip

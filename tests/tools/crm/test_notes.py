@@ -548,3 +548,17 @@ def test_a_follow_up_in_a_vague_period_has_no_due_date() -> None:
 )
 def test_products_named_by_their_features_or_misspelled(note: str, product: str) -> None:
     assert extract_note(note, FRIDAY).product_category == product
+
+
+@pytest.mark.parametrize(
+    ("note", "channel"),
+    [
+        ("Client: Mrs Lan | Met at: phone | Discussed: 12m CD", "call"),
+        ("Spoke to Ms Ngoc Anh on a WhatsApp call this afternoon", "call"),
+        ("Ông Phuc come to chi nhánh Quận 3, wants Life Shield", "meeting"),
+        ('c Hong nhan: "em oi chi muon mo tai khoan thanh toan"', "chat"),
+        ("so yeah, emails back and forth with Mrs Dung about the bond fund", "email"),
+    ],
+)
+def test_more_ways_to_say_the_channel(note: str, channel: str) -> None:
+    assert extract_note(note, FRIDAY).channel == channel
