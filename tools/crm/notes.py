@@ -872,8 +872,6 @@ _SELF_CORRECTION = re.compile(
 )
 
 
-#: A period with no day in it ("next week", "tuần sau", "next month"): the follow-up is logged with no due date.
-_VAGUE_PERIODS = frozenset({"next_week", "next_month"})
 #: A follow-up given the day of the one before it.
 _SAME_DAY = re.compile(
     r"\b(?:the\s+same\s+day|same\s+day|that\s+same\s+day|at\s+the\s+same\s+time|cung\s+ngay(?:\s+do)?|cung\s+luc|luon\s+hom\s+do)\b"
@@ -882,7 +880,6 @@ _SAME_DAY = re.compile(
 
 def _task(clause: str, folded_clause: str, kind: str, dates: list[Any]) -> ExtractedTask:
     rule, until = _recurrence(folded_clause)
-    dates = [day for day in dates if day.kind not in _VAGUE_PERIODS] or dates
     due = dates[0] if dates else None
     for earlier, later in itertools.pairwise(dates):
         if _SELF_CORRECTION.search(folded_clause[earlier.end : later.start].lower()):
@@ -890,9 +887,6 @@ def _task(clause: str, folded_clause: str, kind: str, dates: list[Any]) -> Extra
     for taken_back in dates:
         if taken_back is not due and rule is None:  # "call her on Friday, no wait, Thursday": Friday is no title
             clause = _task_title(clause, kind, taken_back.text)
-    vague = due is not None and due.kind in _VAGUE_PERIODS
-    if vague and due is not None:
-        clause, due = _task_title(clause, kind, due.text), None  # "next week" with no day: a task with no due date
     return ExtractedTask(
         kind=kind,
         title=_task_title(clause, kind, due.text if due else None, recurring=rule is not None),
