@@ -94,6 +94,8 @@ def find_amounts(text: str) -> list[AmountSpan]:
             r"\d{1,3},\d{3}", match.group("number")
         ):
             number = float(match.group("number").replace(",", ""))  # "3,000m": English thousands, not 3.000
+        if unit in ("k", "nghin", "ngan") and re.fullmatch(r"\d{1,3}\.\d{3}", match.group("number")):
+            number = float(match.group("number").replace(".", ""))  # "2.500k": two thousand five hundred k
         if number is None:
             continue
         if unit in ("b", "m") and _looks_like_other_unit(folded, match):
@@ -210,7 +212,11 @@ _EN_NUMBER_WORD = "|".join(sorted(_EN_NUMBERS, key=len, reverse=True))
 _EN_WORD_AMOUNT = re.compile(
     rf"\b(?P<half>half\s+a)?(?P<number>(?:(?:{_EN_NUMBER_WORD}|hundred|and)[\s-]+)*?(?:{_EN_NUMBER_WORD}|hundred))?"
     rf"(?:\s+point\s+(?P<fraction>(?:zero|{_EN_NUMBER_WORD})(?:\s+(?:zero|{_EN_NUMBER_WORD}))*))?"
-    rf"\s+(?P<unit>billion|million|thousand)\b(?:\s+(?:dong|vnd))?"
+    rf"\s+(?P<unit>billion|million|mil|thousand)\b"
+    # "one billion two", "two billion four": the next unit down, as RMs say it ("một tỷ hai")
+    rf"(?:\s+(?P<tail>{'|'.join(w for w in ('one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'))})"
+    rf"(?!\s+(?:{_EN_NUMBER_WORD}|hundred|million|mil|thousand|months?|years?|weeks?|days?|percent)\b))?"
+    rf"(?:\s+(?:dong|vnd))?"
 )
 _DIGIT_WORDS = {"zero": 0, **{k: v for k, v in _EN_NUMBERS.items() if v < 10 and k != "a"}}
 
@@ -247,7 +253,10 @@ def _en_word_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
             if not all(digits):
                 continue
             number += float("0." + "".join(digits))
-        value = round(number * {"billion": 10**9, "million": 10**6, "thousand": 10**3}[match.group("unit")])
+        multiplier = {"billion": 10**9, "million": 10**6, "mil": 10**6, "thousand": 10**3}[match.group("unit")]
+        if match.group("tail") and multiplier == 10**9:
+            number += _DIGIT_WORDS[match.group("tail")] / 10
+        value = round(number * multiplier)
         spans.append(AmountSpan(text[start:end].strip(), value, start, end))
     return spans
 

@@ -11,13 +11,18 @@ import re
 
 from tools.core.parsing import find_dates
 
+#: What a client is sent: a follow-up named by one of these alone ("Fund factsheet Mon") sends a document.
+DOCUMENT_WORDS = (
+    r"pack|info|information|brochure|document\w*|"
+    r"docs?|proposal|quote|quotation|term ?sheet|form|forms|contract|details|deck|file|tai lieu|thong tin|"
+    r"ho so|bao gia|hop dong|bieu mau|to roi|de xuat|hs|hd|factsheet|fact sheet|illustration|statement|schedule|"
+    r"table|minh hoa|bang lai|bang tinh|bang|lich tra no|lich|sao ke|xac nhan|confirmation|bao cao|report|ppt|slides|"
+    r"presentation|questionnaire|checklist|huong dan|bieu phi|prospectus|application"
+)
+DOCUMENT_NOUN = re.compile(rf"\b(?:{DOCUMENT_WORDS})\b")
+
 TASK_KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("send_document", re.compile(
-        r"\b(send|sending|sent|share|forward|prepare|gui|chuan bi|soan)\b.*\b(pack|info|information|brochure|document\w*|"
-        r"docs?|proposal|quote|quotation|term ?sheet|form|forms|contract|details|deck|file|tai lieu|thong tin|"
-        r"ho so|bao gia|hop dong|bieu mau|to roi|de xuat|hs|hd|factsheet|fact sheet|illustration|statement|schedule|"
-        r"table|minh hoa|bang lai|bang tinh|bang|lich tra no|lich|sao ke|xac nhan|confirmation)\b"
-    )),
+    ("send_document", re.compile(rf"\b(send|sending|sent|share|forward|prepare|gui|chuan bi|soan)\b.*\b({DOCUMENT_WORDS})\b")),
     ("email", re.compile(r"\b(e-?mail|mail|gui mail|gui email)\b")),
     ("call", re.compile(r"\b(call|called|ring|rung|phone|phoned|follow[- ]?up call|goi|goi dien|goi lai|lien he lai)\b")),
     ("meeting", re.compile(

@@ -33,6 +33,7 @@ from tools.core.parsing import find_dates
 from tools.core.text import fold_chars, normalize_text
 from tools.crm.followup_cues import (
     ANY_DAY,
+    DOCUMENT_NOUN,
     FOLLOW_UP_LEAD,
     FOR_THE_RM,
     NOTHING_TO_DO,
@@ -75,6 +76,10 @@ _KIND_WORD = {
     "review": re.compile(r"\b(?:review\w*|check\w*|kiem tra|ra soat|xem|tham dinh|verify|assess\w*|danh gia)\b"),
     "other": re.compile(r"\w"),
 }
+#: How sure the tagger must be that a note's undated first piece is a follow-up, not what happened.
+OPENING_SURE = 0.97
+#: Below this the kind classifier's guess, with no word of that kind in the span, is only "other".
+KIND_GUESS_FLOOR = 0.5
 #: How much a neighbour's words count next to the piece's own, and the buckets of each.
 NEIGHBOUR_WEIGHT = 0.5
 PIECE_DIM = 1 << 13
@@ -176,6 +181,11 @@ def _only_a_day(piece_text: str) -> bool:
         return False
     rest = folded[: dates[0].start] + folded[dates[0].end :]
     return len(re.findall(r"\w+", rest)) <= 4
+
+
+def _own_action_and_day(piece_text: str) -> bool:
+    folded = fold_chars(piece_text).lower()
+    return starts_with_action(folded) and bool(find_dates(piece_text, ANY_DAY))
 
 
 def _only_a_heading(piece_text: str) -> bool:
@@ -285,6 +295,8 @@ class FollowUpReader:
                 tag = "O"  # no verb of the RM's, no day, no "need to": story unless the tagger is sure
             elif tag == "B" and FOR_THE_RM.search(folded):
                 tag = "O"  # "chị … rồi gọi lại cho em": the client calls the RM back
+            elif tag == "B" and opening and not dated and row[0] < OPENING_SURE:
+                tag = "O"  # "Gặp chị Oanh ở phòng khám.": a note opens with what happened (98.7% of the teachers')
             tags.append((tag, float(row[TAGS.index(tag)])))
         return tags
 
@@ -308,6 +320,10 @@ class FollowUpReader:
                 previous = text[cut[groups[-1][0]].start : cut[groups[-1][-1]].end]
                 if not find_dates(previous, ANY_DAY):
                     tag = "I"  # "gửi form đăng ký thẻ, chắc là thứ 3": the day of the follow-up before
+            if tag == "I" and groups and labels[-1] != "O" and _own_action_and_day(piece_text):
+                previous = text[cut[groups[-1][0]].start : cut[groups[-1][-1]].end]
+                if find_dates(previous, ANY_DAY):
+                    tag = "B"  # "send her the form Monday and call her Wednesday": a second action with its own day
             if tag == "B" or (tag == "I" and not groups) or (tag == "I" and labels[-1] == "O"):
                 tag = "B" if tag == "B" else "O"
             if tag == "B":
@@ -320,8 +336,17 @@ class FollowUpReader:
         for group, span_text, (kind, confidence) in zip(groups, texts, self.kinds(texts), strict=True):
             folded_span = fold_chars(span_text).lower()
             named = task_kind(folded_span)
-            if named is not None and (confidence < KIND_CONFIDENCE or not _KIND_WORD[kind].search(folded_span)):
+            own_word = kind != "other" and bool(_KIND_WORD[kind].search(folded_span))
+            if named is not None and (confidence < KIND_CONFIDENCE or not own_word):
                 kind = named  # unsure, or no word of its own kind: "credit file to be reviewed" is a review
+            elif (
+                named is None
+                and not own_word
+                and (
+                    confidence < KIND_GUESS_FLOOR or (kind == "send_document" and not DOCUMENT_NOUN.search(folded_span))
+                )
+            ):
+                kind = "other"  # a guess with no word for it: "arrange a property valuation" is no document
             spans.append(
                 FollowUpSpan(cut[group[0]].start, cut[group[-1]].end, kind, min(tags[group[0]][1], confidence))
             )
@@ -358,6 +383,7 @@ def corpus_hash(path: Path | None = None) -> str:
 
 def _settings() -> dict[str, Any]:
     return {"hash_dim": HASH_DIM, "piece_dim": PIECE_DIM, "kind_confidence": KIND_CONFIDENCE,
+            "kind_guess_floor": KIND_GUESS_FLOOR, "opening_sure": OPENING_SURE,
             "promote_below": PROMOTE_BELOW, "demote_below": DEMOTE_BELOW,
             "neighbour_dim": NEIGHBOUR_DIM, "neighbour_weight": NEIGHBOUR_WEIGHT, "l2_penalty": L2_PENALTY,
             "iterations": ITERATIONS, "tags": list(TAGS), "kinds": list(KINDS)}  # fmt: skip

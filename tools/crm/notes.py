@@ -144,10 +144,11 @@ _NEGATIVE = re.compile(
     r"dissatisfied|reluctant|declined|refused|khong hai long|buc|buc minh|phan nan|khieu nai|kho chiu|bummed|cross(?!-)|"
     r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|hoi nong|nong mat|nong nay|grumbl\w*|dissatisf\w*|irritat\w*|"
     r"tu choi|that vong|lo lang|chan|grumpy|irritated|fed up|unimpressed|sceptical|skeptical|hoi cau|cau gat|"
-    r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung|bat man|none too happy|"
+    r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung|bat man|none too happy|cau vi|kha cau|rat cau|"
+    r"cau kinh|hoi buc|"
     r"kho chiu)\b|[😤😡😠🙄😞😒]"
 )
-_NEGATION = r"(?:\b(?:not|no longer|never|khong|chua|chang|ko|k|hong|cha|no)|n't)"
+_NEGATION = r"(?:\b(?:not|no longer|never|khong|chua|chang|ko|k|(?<!chi )(?<!c )(?<!em )(?<!co )hong|cha|no)|n't)"
 #: A mood said to be neither ("bình thường", "ko vui ko buồn", "fairly neutral"): it decides, whatever else is said.
 _NEUTRAL = re.compile(
     r"\b(binh thuong|bt|neutral|neither|so-so|so so|tam tam|binh binh|khong vui (?:cung )?khong buon|ko vui ko buon|khong to ra|ko to ra|"
@@ -647,13 +648,13 @@ _BACKGROUND_BEFORE = re.compile(
     r"ban\s+(?:\w+\s+){0,5}duoc)\s*[~≈:]?\s*(?:\w+\s+){0,3}$"
 )
 _BACKGROUND_AFTER = re.compile(
-    r"^\s*(?:property|apartment|house|o/s|outstanding|mot ngay|a day|per day|revenue|/\s*nam|/\s*year|per year|a year|"
+    r"^\s*(?:property|apartment|house|car|villa|flat|o/s|outstanding|mot ngay|a day|per day|revenue|/\s*nam|/\s*year|per year|a year|"
     r"mot thang|moi thang|/\s*thang|a month|per month|ma (?:ba|ong|anh|chi) chua ban)\b"
 )
 #: Someone else's money: the amount belongs to the sentence's other person ("cô em gái vừa vay 600 triệu").
 _SOMEONE_ELSE = re.compile(
     r"\b(?:em gai|anh trai|chi gai|em trai|ong anh|ba chi|co em|sister|brother|parents|bo me|ong xa|chong|wife|"
-    r"husband|firm|cong ty)\b"
+    r"husband|firm|cong ty|friend|ban cua|ban be)\b"
 )
 
 
@@ -674,7 +675,7 @@ def _deal_amount(folded: str, amounts: list[Any], text: str = "") -> Any:
         clause_start = max(folded.rfind(mark, 0, span.start) for mark in (".", ";", "\n", ",", " - ", "("))
         before = folded[max(clause_start + 1, span.start - 45) : span.start]
         score = 2 if _INTENT_CUE.search(before) else 1 if _DEAL_CUE.search(before) else 0
-        if not score and folded[clause_start : clause_start + 1] == "," and not before.strip(" :"):
+        if not score and folded[clause_start : clause_start + 1] == "," and len(before.split()) <= 2:
             # "muốn gửi kỳ hạn 12 tháng, một tỷ hai": the amount alone after a comma belongs to the clause before
             previous = folded[max(0, clause_start - 45) : clause_start]
             previous = previous[max(previous.rfind(mark) for mark in (".", ";", "\n", ",")) + 1 :]
@@ -783,6 +784,9 @@ def _task_title(clause: str, kind: str, due_text: str | None, *, recurring: bool
         re.IGNORECASE,
     )
     title = title.strip()
+    taken_back = re.search(rf"[\s,.;:–-]*(?:{_SELF_CORRECTION.pattern})\W*$", fold_chars(title).lower())
+    if taken_back is not None and len(fold_chars(title)) == len(title):
+        title = title[: taken_back.start()]  # "Call her, no wait": the correction is not part of what to do
     while lead.match(title):
         title = lead.sub("", title, count=1)
     title = title.strip(" ,")
@@ -921,10 +925,18 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
                 if dates:
                     break
         after = folded[span.end : span.end + 40].lower()
-        if (correction := _SELF_CORRECTION.match(after.lstrip(" ,-–"))) is not None:
-            offset = span.end + (len(after) - len(after.lstrip(" ,-–"))) + correction.end()
-            corrected = find_dates(text[offset : offset + 30], today, vietnamese=vietnamese)
-            if corrected and corrected[0].start <= 3:
+        correction = _SELF_CORRECTION.match(after.lstrip(" ,-–"))
+        ends_corrected = re.search(rf"(?:{_SELF_CORRECTION.pattern})\W*$", folded_clause.lower())
+        if correction is not None or (ends_corrected is not None and dates and dates[-1].end <= ends_corrected.start()):
+            offset = (
+                span.end + (len(after) - len(after.lstrip(" ,-–"))) + correction.end()
+                if correction is not None
+                else span.end  # "call her Wednesday, no wait": the correction ended the follow-up's own words
+            )
+            corrected = find_dates(text[offset : offset + 45], today, vietnamese=vietnamese)
+            between = folded[offset : offset + corrected[0].start].lower() if corrected else ""
+            # "call her Wednesday, no wait, she's travelling, make it Thursday": a few words, no new action, then the day
+            if corrected and len(between.split()) <= 5 and not task_kind(between) and not starts_with_action(between):
                 for taken_back in dates:  # "on Tuesday, no wait, Wednesday": the day after the correction
                     clause = _task_title(clause, span.kind, taken_back.text)
                 dates = [corrected[0]]

@@ -221,3 +221,17 @@ def test_thu_nhap_is_income_in_any_note() -> None:
     today = dt.date(2025, 1, 25)
     assert [d.date for d in find_dates("e review ho so thu nhap cua a truoc 31/1", today)] == [dt.date(2025, 1, 31)]
     assert find_dates("two months = 2 thang", today) == []  # a span, not a day
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("she wants a six month CD, one billion two, she was pleased", [1_200_000_000]),
+        ("borrow two billion four, she was happy", [2_400_000_000]),
+        ("three hundred mil basically", [300_000_000]),
+        ("two billion in stocks", [2_000_000_000]),
+        ("phí tầm 2.500k/tháng", [2_500_000]),
+    ],
+)
+def test_spoken_amounts_and_thousands_of_k(text: str, amounts: list[int]) -> None:
+    assert [span.value_vnd for span in find_amounts(text)] == amounts

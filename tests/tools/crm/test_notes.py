@@ -551,3 +551,29 @@ def test_products_named_by_their_features_or_misspelled(note: str, product: str)
 )
 def test_more_ways_to_say_the_channel(note: str, channel: str) -> None:
     assert extract_note(note, FRIDAY).channel == channel
+
+
+@pytest.mark.parametrize(
+    ("note", "amount"),
+    [
+        ("Anh dinh vay mua can ho, tam 2,8 ty, gia can ho khoang 4 ty a.", 2_800_000_000),
+        ("She is after a car loan of roughly 900m towards a 1.1bn car.", 900_000_000),
+        ("Home Loan VND 4.5bn for a 6.5bn villa; excited", 4_500_000_000),
+        ("can I open a 6-month CD with 150m? also my friend wants a 1bn loan lol", 150_000_000),
+    ],
+)
+def test_the_deal_not_the_price_nor_a_friends_deal(note: str, amount: int) -> None:
+    assert extract_note(note, FRIDAY).amount_vnd == amount
+
+
+def test_a_name_that_reads_as_a_negation_does_not_deny_a_mood() -> None:
+    # "Hồng" folds to "hong", which is also Southern "hông" (not): after an honorific it is a name
+    assert extract_note("Chị Hồng phàn nàn chờ quầy gần 1 tiếng.", FRIDAY).sentiment == "negative"
+    assert extract_note("muon tai tuc 12 thang nhung cau vi lai suat giam", FRIDAY).sentiment == "negative"
+
+
+def test_the_kind_of_an_unsure_follow_up() -> None:
+    # a report is a document; a check is a review, whatever the classifier guessed
+    assert _tasks("Họp với Mr Tuấn. Cuối tuần này gửi báo cáo danh mục.") == [("send_document", "2025-10-24")]
+    note = "Call held with Ong Phuc. Waiver request to be checked with card centre by Tue."
+    assert _tasks(note) == [("review", "2025-10-28")]
