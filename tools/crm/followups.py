@@ -339,14 +339,13 @@ class FollowUpReader:
             own_word = kind != "other" and bool(_KIND_WORD[kind].search(folded_span))
             if named is not None and (confidence < KIND_CONFIDENCE or not own_word):
                 kind = named  # unsure, or no word of its own kind: "credit file to be reviewed" is a review
-            elif (
-                named is None
-                and not own_word
-                and (
-                    confidence < KIND_GUESS_FLOOR or (kind == "send_document" and not DOCUMENT_NOUN.search(folded_span))
-                )
-            ):
-                kind = "other"  # a guess with no word for it: "arrange a property valuation" is no document
+            elif named is None and not own_word:
+                if kind in ("send_document", "other"):
+                    # a document named is one to send ("he wants the brochure by Friday"); none, and it is no send
+                    # ("arrange a property valuation")
+                    kind = "send_document" if DOCUMENT_NOUN.search(folded_span) else "other"
+                elif confidence < KIND_GUESS_FLOOR:
+                    kind = "other"  # an unsure guess with no word of its kind
             spans.append(
                 FollowUpSpan(cut[group[0]].start, cut[group[-1]].end, kind, min(tags[group[0]][1], confidence))
             )
