@@ -104,6 +104,8 @@ def find_amounts(text: str) -> list[AmountSpan]:
         if unit == "chai" and number < 10:
             continue  # "700 chai" is Southern slang for 700 triệu; "2 chai nước" are bottles
         typed_toi = text[match.start("unit") : match.end("unit")].lower() == "tỏi" and len(text) == len(folded)
+        if not _typed_as_toi(text, folded, match):
+            continue  # "tôi", "tối", "tới" typed with their own accents are no tỏi (billion)
         if (
             unit == "toi"
             and not typed_toi
@@ -178,6 +180,13 @@ def _vi_number(words: list[str]) -> int | None:
     return total + current or None
 
 
+def _typed_as_toi(text: str, folded: str, match: re.Match[str]) -> bool:
+    """A unit read as "toi" is tỏi (billion) only when typed so, or with no accents at all."""
+    if match.group("unit") != "toi" or len(text) != len(folded):
+        return True
+    return text[match.start("unit") : match.end("unit")].lower() in ("tỏi", "toi")
+
+
 def _vi_word_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[AmountSpan]:
     spans = []
     for match in _VI_WORD_AMOUNT.finditer(folded):
@@ -190,6 +199,8 @@ def _vi_word_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
         unit_start = match.start("unit")
         if text[start : start + 1].isupper() and text[unit_start : unit_start + 1].isupper():
             continue  # "Bà Triệu", "Hai Bà Trưng": a street's name, not three million
+        if not _typed_as_toi(text, folded, match):
+            continue  # "Thứ Năm tôi gửi": tôi (I) is no tỏi (billion)
         multiplier = _UNIT_MULTIPLIERS[match.group("unit")]
         value = number * multiplier
         tail = match.group("tail")
@@ -344,7 +355,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     )),
     # dictated: "ngày mùng năm tháng năm", "ngày mười hai tháng này", "mùng hai tháng một"
     ("vi_words_day_month", re.compile(
-        rf"\b(?:ngay\s+(?:mung\s+|mong\s+)?|mung\s+|mong\s+)(?P<dw>{_VI_COUNT_WORD}(?:\s+{_VI_COUNT_WORD}){{0,2}})"
+        rf"\b(?:ngay\s+(?:mung\s+|mong\s+)?|mung\s+|mong\s+)(?P<dw>\d{{1,2}}|{_VI_COUNT_WORD}(?:\s+{_VI_COUNT_WORD}){{0,2}})"
         rf"\s+thang\s+(?P<mw>nay|sau|toi|gieng|chap|{_VI_COUNT_WORD}(?:\s+{_VI_COUNT_WORD})?)\b"
     )),
     ("dmy", re.compile(r"\b(?:ngay\s*)?(?P<d>\d{1,2})[/-](?P<m>\d{1,2})(?:[/-](?P<y>\d{2,4}))?\b(?![.,]\d)")),
@@ -359,6 +370,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("vi_weekday_next_week", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\s+(?:tuan\s*(?:sau|toi))\b")),
     ("vi_weekday_this_week", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\s+(?:tuan\s*nay|nay)\b")),
+    ("vi_weekday", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\s+toi\b(?!\s*nay)")),  # "thứ Hai tới": the coming one
     ("en_weekday_next_week", re.compile(rf"\b(?P<wd>{_EN_WEEKDAY})\b\.?\s+(?:of\s+)?next\s+week\b")),
     # British: "Tuesday week", "a week on Friday", "a week from Thursday" = that weekday a week after the next one
     ("en_weekday_week_after", re.compile(
@@ -489,7 +501,7 @@ def _resolve(kind: str, match: re.Match[str], today: dt.date) -> dt.date | None:
             return _explicit(today, int(groups["d"]), int(groups["m"]), None)
         return _day_of_month_ahead(today, int(groups["d"]))
     if kind == "vi_words_day_month":
-        day_number = _vi_words_number(groups["dw"])
+        day_number = int(groups["dw"]) if groups["dw"].isdigit() else _vi_words_number(groups["dw"])
         words = groups["mw"]
         named_year: int | None = None
         if words in ("nay", "sau", "toi"):

@@ -124,3 +124,18 @@ def normalize_texts(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [normalize_texts(item) for item in value]
     return value
+
+
+#: A message pasted into a note, in straight or curly quotes.
+_QUOTED = re.compile(r"\"[^\"\n]{3,}\"|“[^”]{3,}”")
+
+
+def without_quotes(text: str) -> str:
+    """The text with pasted messages blanked (same length): what the writer says, not what they quote."""
+    return _QUOTED.sub(lambda match: " " * len(match.group()), text)
+
+
+def quotes_lowercased(text: str) -> str:
+    """The text with pasted messages in lower case (same words): a name in a client's message ("Hi Khoa", "Anh Khoa
+    ơi") is whom it is written to, the RM, not a person the note is about."""
+    return _QUOTED.sub(lambda match: match.group().lower(), text)

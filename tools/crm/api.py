@@ -52,7 +52,7 @@ from stores.schema import (
 from stores.settings import BANK_TIMEZONE
 from tools.core.encoding import to_json
 from tools.core.language import detect_language
-from tools.core.text import name_tokens, normalize_phone, normalize_text, strip_accents
+from tools.core.text import name_tokens, normalize_phone, normalize_text, quotes_lowercased, strip_accents
 from tools.policy.eligibility import ClientStanding, load_standings
 from tools.signals.profiles import Essence, compute_essences
 from tools.signals.thresholds import AUM_KINDS
@@ -332,6 +332,7 @@ class CrmApi:
         "a Quang bạn bà Dung giới thiệu qua": the note is about Quang (not a client), not about client Dung.
         Only a capitalized name counts ("a muốn vay" is "he wants", not someone called Muốn).
         """
+        text = quotes_lowercased(text)  # "Hi Khoa, …" in a pasted message names the RM, not someone else
         words = name_tokens(text, drop_titles=False)
         typed = re.findall(r"[^\W_]+", normalize_text(text))
         if len(typed) != len(words):
@@ -380,6 +381,7 @@ class CrmApi:
     def someone_else_in_focus(self, text: str, client: ClientMatch) -> str | None:
         """A person who is no client, named (with an honorific) at least twice and at least as often as ``client``,
         who wants the product: "Chị Hồng dẫn bạn là chị Thảo… Chị Thảo muốn gửi…" is about Thảo."""
+        text = quotes_lowercased(text)
         words = name_tokens(text, drop_titles=False)
         typed = re.findall(r"[^\W_]+", normalize_text(text))
         if len(typed) != len(words):

@@ -20,9 +20,19 @@ DOCUMENT_WORDS = (
     r"presentation|questionnaire|checklist|huong dan|bieu phi|prospectus|application"
 )
 DOCUMENT_NOUN = re.compile(rf"\b(?:{DOCUMENT_WORDS})\b")
+#: Documents in their own right, not information: sent by e-mail, they are still a document sent.
+PAPER_WORDS = (
+    r"brochure|factsheet|fact sheet|forms?|proposal|term ?sheet|contract|deck|illustration|prospectus|application|"
+    r"checklist|report|quote|quotation|statement|minh hoa|hop dong|to roi|de xuat|bieu mau|bao gia|bang minh hoa"
+)
 
 TASK_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    # "gửi email xác nhận": an e-mail sent, with no document in its own right in it
+    ("email", re.compile(rf"\b(?:gui|send)\s+(?:an?\s+)?(?:e-?mail|mail)\b(?!.*\b(?:{PAPER_WORDS})\b)")),
     ("send_document", re.compile(rf"\b(send|sending|sent|share|forward|prepare|gui|chuan bi|soan)\b.*\b({DOCUMENT_WORDS})\b")),
+    # "email her the brochure", "zalo c form": a document in its own right, sent by any means (an e-mail of
+    # "xác nhận", "hướng dẫn", details or rates is an e-mail)
+    ("send_document", re.compile(rf"\b(e-?mail|mail|zalo|whatsapp)\b.*\b({PAPER_WORDS})\b")),
     ("email", re.compile(r"\b(e-?mail|mail|gui mail|gui email)\b")),
     ("call", re.compile(r"\b(call|called|ring|rung|phone|phoned|follow[- ]?up call|goi|goi dien|goi lai|lien he lai)\b")),
     ("meeting", re.compile(

@@ -145,6 +145,9 @@ def pieces(text: str) -> list[Piece]:
         for joint in _JOINT.finditer(folded, start, end):
             if _DAY_BEFORE.search(folded, start, joint.start()) and _DAY_AFTER.match(folded, joint.end(), end):
                 continue  # "every Monday and Friday", "T3, T5": one follow-up's days
+            typed = text[joint.start() : joint.end()].strip()
+            if typed[:1].isalpha() and (typed[:1].isupper() or typed.lower() == "thị") and joint.start() > start:
+                continue  # "Bùi Thị Lan", "Con gái bà": a name or a noun typed like a joint word
             if joint.end() > joint.start():
                 cuts.append((joint.start(), joint.end(), folded[joint.start() : joint.end()].strip() or ","))
         bounds = [(start, "")] + [(piece_start, name) for _, piece_start, name in cuts]
@@ -280,7 +283,11 @@ class FollowUpReader:
             found = find_dates(piece_text, ANY_DAY)
             dated = bool(found)
             reported_today = bool(found) and all(day.kind == "today" for day in found)
-            action = starts_with_action(folded) or bool(_PASSIVE_TASK.search(folded))
+            action = (
+                starts_with_action(folded)
+                or bool(_PASSIVE_TASK.search(folded))
+                or (rm_cue(folded, vietnamese=True) and task_kind(folded) is not None)  # "tôi đã hứa thứ Hai sẽ gọi"
+            )
             opening = piece.first_in_note and len(cut) > 1  # "Email from Son re his CD maturing 5/11": what happened
             if (
                 tag == "O"
@@ -295,7 +302,7 @@ class FollowUpReader:
                 tag = "O"  # no verb of the RM's, no day, no "need to": story unless the tagger is sure
             elif tag == "B" and FOR_THE_RM.search(folded):
                 tag = "O"  # "chị … rồi gọi lại cho em": the client calls the RM back
-            elif tag == "B" and opening and not dated and row[0] < OPENING_SURE:
+            elif tag == "B" and opening and (not dated or reported_today) and row[0] < OPENING_SURE:
                 tag = "O"  # "Gặp chị Oanh ở phòng khám.": a note opens with what happened (98.7% of the teachers')
             tags.append((tag, float(row[TAGS.index(tag)])))
         return tags
@@ -337,7 +344,9 @@ class FollowUpReader:
             folded_span = fold_chars(span_text).lower()
             named = task_kind(folded_span)
             own_word = kind != "other" and bool(_KIND_WORD[kind].search(folded_span))
-            if named is not None and (confidence < KIND_CONFIDENCE or not own_word):
+            if named == "send_document" and kind == "email":
+                kind = named  # "email her the brochure": a document sent by e-mail is a document sent
+            elif named is not None and (confidence < KIND_CONFIDENCE or not own_word):
                 kind = named  # unsure, or no word of its own kind: "credit file to be reviewed" is a review
             elif named is None and not own_word:
                 if kind in ("send_document", "other"):

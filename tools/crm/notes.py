@@ -24,7 +24,7 @@ from prompts import load_prompt
 from tools.core.language import detect_language
 from tools.core.llm.models import span_in, structured_call
 from tools.core.parsing import find_amounts, find_dates, vietnamese_dates
-from tools.core.text import fold, fold_chars, normalize_phone, normalize_text
+from tools.core.text import fold, fold_chars, normalize_phone, normalize_text, without_quotes
 from tools.crm.followup_cues import (
     NOTHING_TO_DO,
     fallback_kind,
@@ -137,7 +137,8 @@ _POSITIVE = re.compile(
     r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|vui ve|hao hung|dong y|ung|tich cuc|thien chi|"
     r"nhiet tinh|hung thu|san sang|an tuong|upbeat|stoked|delighted|glad|chuffed|optimistic|receptive|warm|"
     r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled|cheerful|happy chap|hype|hyped|dzui|zui|hang hai|ok lam|oke lam|"
-    r"vui lam|rat vui|phan khich|chirpy|in good spirits|in fine form)\b|[👍😊😄😁🥰😍🔥🎉🤩]"
+    r"vui lam|rat vui|phan khich|chirpy|in good spirits|in fine form|top spirits|high spirits|on lam|ung lam|ung y|"
+    r"ung ghe|thich lam|keen as|rapt)\b|[👍😊😄😁🥰😍🔥🎉🤩]"
 )
 _NEGATIVE = re.compile(
     r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
@@ -145,7 +146,7 @@ _NEGATIVE = re.compile(
     r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|hoi nong|nong mat|nong nay|grumbl\w*|dissatisf\w*|irritat\w*|"
     r"tu choi|that vong|lo lang|chan|grumpy|irritated|fed up|unimpressed|sceptical|skeptical|hoi cau|cau gat|"
     r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung|bat man|none too happy|cau vi|kha cau|rat cau|"
-    r"cau kinh|hoi buc|"
+    r"cau kinh|hoi buc|cranky|shitty|filthy|not impressed|sort it out|fix it|buc lam|buc minh|"
     r"kho chiu)\b|[😤😡😠🙄😞😒]"
 )
 _NEGATION = r"(?:\b(?:not|no longer|never|khong|chua|chang|ko|k|(?<!chi )(?<!c )(?<!em )(?<!co )hong|cha|no)|n't)"
@@ -643,6 +644,7 @@ _INTENT_CUE = re.compile(
 _BACKGROUND_BEFORE = re.compile(
     r"\b(?:doanh thu|doanh so|dt|revenue|turnover|loi nhuan|profit|(?<!menh )gia|price[ds]?|worth|tri gia|gia tri|"
     r"valued at|luong|salary|income|thu nhap|earns?|existing|current|o/s|outstanding|last year|nam ngoai|still|"
+    r"phi chuyen(?: tien| khoan)?|transfer fees?|annual fee|phi thuong nien|bi tru(?: phi)?|tru phi|charged|"
     r"bank khac|ngan hang khac|other bank|dang chay|hien co|tat toan(?: som)?(?: so)?|withdraw\w*|redeem\w*|"
     r"ban duoc|sold for|duoc hon|lent|paid back|bond issue|hết gần|het gan|het|offered|"
     r"ban\s+(?:\w+\s+){0,5}duoc)\s*[~≈:]?\s*(?:\w+\s+){0,3}$"
@@ -1020,8 +1022,16 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     if location and re.fullmatch(r"(?i)n/?a|none|-+|tbc|tbd", location.strip()):
         location = None
     # The story's own channel; else a place they were at means in person ("Mr Son @ Starbucks"); else any mention.
+    outside = without_quotes(folded)
+    # A pasted message, then the RM's line ("… - c Tâm nhắn", "… (email c Oanh sáng nay)"): the RM says the channel
+    quoted_channel = (
+        _first_channel(" ".join(outside[a:b] for a, b in story_spans) or outside, without_quotes(text))
+        if outside != folded
+        else None
+    )
     channel = (
         labelled_channel
+        or quoted_channel
         or _first_channel(story, text)
         or ("meeting" if location else None)
         or _first_channel(folded, text)

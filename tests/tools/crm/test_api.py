@@ -395,3 +395,10 @@ def test_a_client_named_in_full_stays_the_subject(bank_db: Database) -> None:
     # not named in full, the one who wants it as often as she is named is someone else: ask
     note = "Gặp bà Dung và chị Ngân. Chị Ngân muốn gửi 600 triệu."
     assert resolve_client(api, note).client is None
+
+
+def test_a_name_inside_a_pasted_message_is_whom_it_is_written_to(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM002")
+    note = '"Hi Khoa! Could I get a card before my trip?" - Mrs Dung whatsapp / -> send form EOD'
+    assert resolve_client(api, note).client.id == "C0101"  # Khoa is the RM, not a stranger the note is about
+    assert resolve_client(api, "a Khoa bạn bà Dung giới thiệu qua, gặp ở quán").client is None  # outside quotes: ask

@@ -62,12 +62,12 @@ def test_vietnamese_without_diacritics_and_a_complaint() -> None:
     assert _tasks(note) == [("call", "2025-10-25")]
 
 
-def test_negated_interest_is_negative_and_email_is_a_task() -> None:
+def test_negated_interest_is_negative_and_an_emailed_brochure_is_a_task() -> None:
     note = "Called Ms Dung re her CD maturing, 1.5 tỷ, she's not interested in rolling over. Email her the brochure in 3 days"
     extraction = extract_note(note, FRIDAY)
     assert (extraction.client_name, extraction.channel, extraction.product_category) == ("Dung", "call", "cd")
     assert (extraction.amount_vnd, extraction.sentiment) == (1_500_000_000, "negative")
-    assert _tasks(note) == [("email", "2025-10-27")]
+    assert _tasks(note) == [("send_document", "2025-10-27")]  # a brochure e-mailed is a document sent
 
 
 def test_recurring_task_with_an_until_condition() -> None:
@@ -577,3 +577,39 @@ def test_the_kind_of_an_unsure_follow_up() -> None:
     assert _tasks("Họp với Mr Tuấn. Cuối tuần này gửi báo cáo danh mục.") == [("send_document", "2025-10-24")]
     note = "Call held with Ong Phuc. Waiver request to be checked with card centre by Tue."
     assert _tasks(note) == [("review", "2025-10-28")]
+
+
+def test_a_document_emailed_is_sent_and_an_email_of_information_is_an_email() -> None:
+    assert _tasks("zalo from ms oanh. pls email her the brochure mon") == [("send_document", "2025-10-27")]
+    assert _tasks("Sarah muốn chuyển 500 triệu. Gửi email xác nhận cuối tuần này.") == [("email", "2025-10-24")]
+
+
+def test_a_pasted_message_then_the_rms_own_line() -> None:
+    note = (
+        '"Hi Khoa! Could I get a Visa Platinum before my Japan trip? I\'ll spend around 80m." - Sarah whatsapp '
+        "/ -> send card app form EOD, follow up call Fri"
+    )
+    extraction = extract_note(note, FRIDAY)
+    assert extraction.channel == "chat"  # the RM's line says how it came, whatever the message talks about
+    assert [(t.kind, t.due_on.isoformat() if t.due_on else None) for t in extraction.tasks] == [
+        ("send_document", "2025-10-24"),
+        ("call", "2025-10-31"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tôi đã hứa thứ Hai tới sẽ gọi lại", "2025-10-27"),  # "thứ Hai tới": the coming Monday
+        ("chậm nhất ngày 25 tháng này sẽ gọi lại", "2025-10-25"),
+    ],
+)
+def test_vietnamese_days_written_out(text: str, expected: str) -> None:
+    assert [t.due_on.isoformat() for t in extract_note(text, FRIDAY).tasks if t.due_on] == [expected]
+
+
+def test_toi_is_a_billion_only_when_typed_so() -> None:
+    assert (
+        extract_note("Thứ Năm tôi gửi bảng minh họa, phí bốn mươi triệu đồng mỗi năm", FRIDAY).amount_vnd == 40_000_000
+    )
+    assert extract_note("chị Tâm bị trừ phí chuyển tiền 55.000 đồng ba lần", FRIDAY).amount_vnd in (None, 55_000)
