@@ -135,7 +135,19 @@ def without_quotes(text: str) -> str:
     return _QUOTED.sub(lambda match: " " * len(match.group()), text)
 
 
+#: Whom a pasted message is written to: "Hi Khoa", "Dear Ha", "Chào Hà", "Anh Khoa ơi", "Hà ơi".
+_VOCATIVE = re.compile(
+    r"(?:\b(?:hi|hello|hey|dear|chào|chao|gửi|gui)\s+(?:(?:anh|chị|chi|em|cô|co|a|c|e)\s+)?(?P<after>[^\W\d_]+)"
+    r"|(?P<before>[^\W\d_]+)\s+(?:ơi|oi)\b)",
+    re.IGNORECASE,
+)
+
+
 def quotes_lowercased(text: str) -> str:
-    """The text with pasted messages in lower case (same words): a name in a client's message ("Hi Khoa", "Anh Khoa
-    ơi") is whom it is written to, the RM, not a person the note is about."""
-    return _QUOTED.sub(lambda match: match.group().lower(), text)
+    """The text with the names a pasted message is addressed to in lower case (same words): "Hi Khoa", "Anh Khoa
+    ơi" name the RM, not a person the note is about; a name the writer gives ("chị tên Hương") stays a name."""
+
+    def lowercase_vocatives(quote: re.Match[str]) -> str:
+        return _VOCATIVE.sub(lambda match: match.group().lower(), quote.group())
+
+    return _QUOTED.sub(lowercase_vocatives, text)

@@ -60,6 +60,9 @@ from tools.signals.thresholds import AUM_KINDS
 logger = logging.getLogger(__name__)
 
 NAME_MATCH_THRESHOLD = 80.0
+#: How close a typed given name must be to a client's to be a typo of it: "Nguyễn Thị Hồng" is not Nguyễn Thị Hương
+#: (89), "Oahn" is not sure enough to be Oanh; "Sarah Johnston" is Sarah Johnson's surname, given name exact.
+GIVEN_NAME_TYPO = 90.0
 MAX_IDEMPOTENCY_KEY = 128
 MAX_AMOUNT_VND = 10**15  # a thousand trillion VND: far above any real amount, far below BIGINT
 #: The longest summary a log keeps (a page of notes); the note itself stays in ``source_text``.
@@ -318,7 +321,9 @@ class CrmApi:
                 score = 100.0 if wanted[0] in given else min(score, fuzz.ratio(wanted[0], tokens[-1]))
                 if len(wanted[0]) >= 3 and tokens[-1] == wanted[0] + tokens[-1][-1] and tokens[-1][-2:] in _FINALS:
                     score = max(score, float(NAME_MATCH_THRESHOLD))  # "chị Oan", "ông Thắn": a dictated name cut short
-            elif not any(_same_word(word, tokens[-1]) or fuzz.ratio(word, tokens[-1]) >= 80 for word in wanted):
+            elif not any(
+                _same_word(word, tokens[-1]) or fuzz.ratio(word, tokens[-1]) >= GIVEN_NAME_TYPO for word in wanted
+            ):
                 continue  # "Trần Thị Ngọc" is not "Trần Thị Dung": the given name must be there
             if score >= NAME_MATCH_THRESHOLD:
                 fields = {key: value for key, value in row._mapping.items() if key != "language"}
@@ -361,6 +366,18 @@ class CrmApi:
             unknown = written_as_name and plain not in _NOT_NAME_WORDS and plain not in _HONORIFIC_WORDS
             if unknown and not self.find_clients(name=word):
                 return word
+        return None
+
+    def someone_introduced(self, text: str) -> str | None:
+        """A person a client introduced, who is none of this RM's clients: "Anh Bảo giới thiệu cho em anh Võ Thành
+        Long…" is about Long; the referrer is only named."""
+        for found in _INTRODUCED.finditer(normalize_text(text)):
+            name = found.group("name")
+            first = strip_accents(name.split()[0]).lower()
+            if first in _HONORIFIC_WORDS or first in _NOT_NAME_WORDS:
+                continue
+            if not self.find_clients(name=name):
+                return name
         return None
 
     def colleague_mention(self, text: str, match: ClientMatch) -> bool:
@@ -872,16 +889,25 @@ def _honorific_positions(text: str, words: list[str]) -> set[int]:
 #: A colleague named in the note: a name with a role in brackets ("Hai (PO)", "Phuc (CSO)", "Khoi (intern)"), or the
 #: one the note is written for or on behalf of ("ghi chú cho Dung", "note for …", "thay Binh, junior RM").
 _COLLEAGUE = re.compile(
-    r"\b(?P<name>[A-ZĐ][^\W\d_]+)\s*\((?:[A-Z]{2,5}|intern|junior[^)]*|tts|thực tập|thuc tap|credit|tín dụng|tin dung|"
+    r"\b(?P<name>[A-ZĐ][^\W\d_]+)\s*\((?:(?-i:[A-Z]{2,5})|intern|junior[^)]*|tts|thực tập|thuc tap|credit|"
+    r"tín dụng|tin dung|"
     r"thẩm định|tham dinh|ops|sales|team[^)]*)\)"
     r"|\b(?:ghi chú cho|ghi chu cho|note for|notes for|thay|thay mặt|thay mat|on behalf of)\s+"
     r"(?:bạn\s+|ban\s+|em\s+)?"  # "ghi chú cho anh Bảo": a note about a client, named with respect
     r"(?P<name2>[A-ZĐ][^\W\d_]+)",
     re.IGNORECASE,
 )
+#: A person introduced to the RM: "giới thiệu cho em anh Võ Thành Long", "introduced me to Mr Tran Anh".
+_INTRODUCED = re.compile(
+    r"\b(?:giới thiệu|gioi thieu|introduced|referred)\s+"
+    r"(?:(?:cho|cho em|cho mình|cho minh|me to|to me|em|mình|minh)\s+)?"
+    r"(?:(?:anh|chị|chi|em|ông|ong|bà|ba|cô|co|a|c|e|ô|b|mr\.?|mrs\.?|ms\.?)\s+)?"
+    r"(?P<name>[A-ZĐ][^\W\d_]+(?:\s+[A-ZĐ][^\W\d_]+){0,3})"
+)
 #: A person the RM met or spoke to, named right after the verb: "w/ Long Vo", "met Tran Anh", "gặp Quang".
 _PERSON_AFTER_VERB = re.compile(
-    r"(?:\bw/|\bwith|\bmet|\bmeeting|\bcalled|\bcall with|\bfrom|\bbase w/|\bvới|\bvs|\bgặp|\bgọi cho|\bgọi)\s+"
+    r"(?:\bw/|\bwith|\bmet|\bmeeting|\bcalled|\bcall with|\bfrom|\bbase w/|\bvới|\bvs|\bgặp|\bgọi cho|\bgọi|"
+    r"\btên là|\btên|\bten la|\bmy name is|\bname is|\bthis is)\s+"
     r"(?P<name>[A-ZĐ][^\W\d_]+(?:\s+[A-ZĐ][^\W\d_]+){0,2})"
 )
 #: Final consonants that voice typing drops the last letter of ("Oanh" → "Oan", "Thắng" → "Thắn").

@@ -60,6 +60,7 @@ def resolve_client(crm: CrmApi, text: str, *, phone: str | None = None, name: st
         if len(best) == 1 and (
             crm.someone_else_named_before(text, top.position or 0) is not None
             or crm.someone_else_in_focus(text, top) is not None
+            or crm.someone_introduced(text) is not None  # the client introduced someone: the note is about them
         ):
             return Resolution(None, best)  # someone who is not a client is named first, or more: ask, never guess
         return Resolution(best[0]) if len(best) == 1 else Resolution(None, best)

@@ -402,3 +402,21 @@ def test_a_name_inside_a_pasted_message_is_whom_it_is_written_to(bank_db: Databa
     note = '"Hi Khoa! Could I get a card before my trip?" - Mrs Dung whatsapp / -> send form EOD'
     assert resolve_client(api, note).client.id == "C0101"  # Khoa is the RM, not a stranger the note is about
     assert resolve_client(api, "a Khoa bạn bà Dung giới thiệu qua, gặp ở quán").client is None  # outside quotes: ask
+
+
+def test_referrals_and_people_who_name_themselves_mean_asking(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM002")
+    # the client introduced someone who is none of this RM's clients: the note is about them
+    asked = resolve_client(api, "Bà Dung giới thiệu cho em anh Võ Thành Long, anh muốn vay 2 tỷ")
+    assert asked.client is None and [m.id for m in asked.candidates] == ["C0101"]
+    # the writer of a pasted message names herself, and only mentions the client who referred her
+    note = '"Chào em, chị tên Hương ở Q7, bạn của chị Dung giới thiệu qua. Chị có 2 tỷ" - nhắn zalo'
+    assert resolve_client(api, note).client is None
+    # a role in brackets is typed in capitals; a name in brackets is the client's everyday name
+    assert resolve_client(api, "Gọi a Bình (Kevin) chiều nay, a muốn vay").client.id == "C0102"
+
+
+def test_a_given_name_one_sound_away_is_another_person(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM002")
+    assert api.find_clients(name="Trần Thị Dũng") != []  # accents aside, the same name
+    assert api.find_clients(name="Trần Thị Dương") == []  # Dương is not Dung
