@@ -133,7 +133,7 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
 ]  # fmt: skip
 
 _POSITIVE = re.compile(
-    r"\b(keen|interested|happy|pleased|excited|positive|love[sd]?|likes?|liked|satisfied|great|eager|agreed|"
+    r"\b(keen|interested|happy|pleased|excited|positive|love[sd]?|(?<!would )(?<!'d )(?<!’d )likes?(?! to)|liked|satisfied|great|eager|agreed|"
     r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|vui ve|hao hung|dong y|ung|tich cuc|thien chi|"
     r"nhiet tinh|hung thu|san sang|an tuong|upbeat|stoked|delighted|glad|chuffed|optimistic|receptive|warm|"
     r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled|cheerful|happy chap|hype|hyped|dzui|zui|hang hai|ok lam|oke lam|"
@@ -1024,11 +1024,16 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     # The story's own channel; else a place they were at means in person ("Mr Son @ Starbucks"); else any mention.
     outside = without_quotes(folded)
     # A pasted message, then the RM's line ("… - c Tâm nhắn", "… (email c Oanh sáng nay)"): the RM says the channel
-    quoted_channel = (
-        _first_channel(" ".join(outside[a:b] for a, b in story_spans) or outside, without_quotes(text))
-        if outside != folded
-        else None
-    )
+    quoted_channel = None
+    if outside != folded:
+        told = " ".join(outside[a:b] for a, b in story_spans) or outside
+        # "… — nhắn zalo sáng nay. E gọi lại cho ông liền": the call or visit that followed the message is the talk
+        direct = [
+            (m.start(), name)
+            for name, pattern in _CHANNELS
+            if name in ("call", "meeting") and (m := pattern.search(told))
+        ]
+        quoted_channel = min(direct)[1] if direct else _first_channel(told, without_quotes(text))
     channel = (
         labelled_channel
         or quoted_channel

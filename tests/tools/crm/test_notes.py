@@ -613,3 +613,13 @@ def test_toi_is_a_billion_only_when_typed_so() -> None:
         extract_note("Thứ Năm tôi gửi bảng minh họa, phí bốn mươi triệu đồng mỗi năm", FRIDAY).amount_vnd == 40_000_000
     )
     assert extract_note("chị Tâm bị trừ phí chuyển tiền 55.000 đồng ba lần", FRIDAY).amount_vnd in (None, 55_000)
+
+
+def test_a_wish_is_no_mood_and_the_talk_after_a_message_is_the_channel() -> None:
+    note = '"Hi, I\'d like to move 800 million into a 12-month term deposit. Thanks, Sarah" — email của Ms Sarah.'
+    assert extract_note(note, FRIDAY).sentiment == "neutral"  # "I'd like to" asks; it is no liking
+    note = (
+        '"Chào chị Hà, em là Ngọc kế toán bên cty ông Thắng. Sếp em muốn vay 2,5 tỷ." — kế toán nhắn zalo sáng nay. '
+        "E gọi lại cho ô Thắng liền, ổng vui vẻ lắm. T5 này gọi lại chốt lịch."
+    )
+    assert extract_note(note, FRIDAY).channel == "call"  # the call that followed the message is the interaction
