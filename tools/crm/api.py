@@ -322,9 +322,12 @@ class CrmApi:
                 if len(wanted[0]) >= 3 and tokens[-1] == wanted[0] + tokens[-1][-1] and tokens[-1][-2:] in _FINALS:
                     score = max(score, float(NAME_MATCH_THRESHOLD))  # "chị Oan", "ông Thắn": a dictated name cut short
             elif not any(
-                _same_word(word, tokens[-1]) or fuzz.ratio(word, tokens[-1]) >= GIVEN_NAME_TYPO for word in wanted
+                _same_word(word, tokens[-1]) or fuzz.ratio(word, tokens[-1]) >= GIVEN_NAME_TYPO
+                for word in (wanted if row.language == "en" else wanted[-1:])
             ):
-                continue  # "Trần Thị Ngọc" is not "Trần Thị Dung": the given name must be there
+                # "Trần Thị Ngọc" is not "Trần Thị Dung": the given name must be there, and in a Vietnamese name it
+                # is the last word ("Hồng Nhung" is not Nguyễn Thị Hồng)
+                continue
             if score >= NAME_MATCH_THRESHOLD:
                 fields = {key: value for key, value in row._mapping.items() if key != "language"}
                 scored.append(ClientMatch(**fields, score=round(float(score), 1), matched_on="name"))
@@ -338,8 +341,9 @@ class CrmApi:
         Only a capitalized name counts ("a muốn vay" is "he wants", not someone called Muốn).
         """
         text = quotes_lowercased(text)  # "Hi Khoa, …" in a pasted message names the RM, not someone else
+        normalized = normalize_text(text)
         words = name_tokens(text, drop_titles=False)
-        typed = re.findall(r"[^\W_]+", normalize_text(text))
+        typed = re.findall(r"[^\W_]+", normalized)
         if len(typed) != len(words):
             return None
         # A person met or called, written as a capitalized name ("Touched base w/ Long Vo - … Mr Binh introduced us").
@@ -359,6 +363,8 @@ class CrmApi:
                 break
             word = typed[index]
             run = [typed[i] for i in range(index, min(index + 3, len(typed))) if typed[i][:1].isupper()]
+            while len(run) > 1 and " ".join(run) not in normalized:
+                run.pop()  # "Ms Thao, Sarah Johnson's co-teacher": a comma ends a name
             if len(run) > 1 and self.find_clients(name=" ".join(run[: len(run)])):
                 continue  # "Ms Ngoc Anh": a given name of two words
             written_as_name = word[:1].isupper() and not (len(word) > 1 and word.isupper())
@@ -449,6 +455,15 @@ class CrmApi:
             if match.group()[:1].isupper()
             and (index == 0 or not stripped[spans[index - 1].end() : match.start()].strip(" \t"))
         }
+        # Where a capitalized word could carry a name on ("chị Hồng Nhung"): not an initial ("Sarah J."), an acronym
+        # ("c Hồng SMS:") or a channel's name ("Ms Oanh WhatsApp").
+        name_goes_on = {
+            index
+            for index in capitalized_positions
+            if len(spans[index].group()) > 1
+            and not spans[index].group().isupper()
+            and spans[index].group().lower() not in _NOT_NAME_CONTINUATIONS
+        }
         # Word i and word i + 1 have punctuation between them: a name does not go on across it.
         breaks = (
             {i for i in range(len(spans) - 1) if stripped[spans[i].end() : spans[i + 1].start()].strip(" \t")}
@@ -470,7 +485,14 @@ class CrmApi:
             western = client.language == "en" and len(name) > 1 and name[0] not in _VIETNAMESE_SURNAMES
             given = {name_here[-1], name_here[0]} if western else {name_here[-1]}
             score, position = _mention_score(
-                words_here, name_here, honorific_positions, bare_positions, given, capitalized_positions, breaks
+                words_here,
+                name_here,
+                honorific_positions,
+                bare_positions,
+                given,
+                capitalized_positions,
+                breaks,
+                name_goes_on,
             )
             if score:
                 fields = {key: value for key, value in client._mapping.items() if key != "language"}
@@ -912,6 +934,10 @@ _PERSON_AFTER_VERB = re.compile(
 )
 #: Final consonants that voice typing drops the last letter of ("Oanh" → "Oan", "Thắng" → "Thắn").
 _FINALS = frozenset({"nh", "ng", "ch"})
+#: Capitalized words that follow a name without carrying it on.
+_NOT_NAME_CONTINUATIONS = frozenset(
+    {"zalo", "whatsapp", "viber", "messenger", "telegram", "facebook", "email", "sms", "call", "gọi", "nhắn", "qua"}
+)
 #: A capitalized given name alone is the weakest mention: any honorific or full-name mention outranks it.
 BARE_NAME_SCORE = 0.5
 #: Vietnamese words that are also given names and often open a sentence ("Mai gọi lại" = call back tomorrow):
@@ -1005,6 +1031,7 @@ def _mention_score(
     given_names: set[str] | None = None,
     capitalized_positions: set[int] | None = None,
     breaks: set[int] | None = None,
+    name_goes_on: set[int] | None = None,
 ) -> tuple[float, int]:
     """How strongly a client's name words occur in the text (0: not at all), and where first: two or more name words
     together; a given name after an honorific ("anh Minh", "a Bảo", "Mr Son"); or a capitalized given name alone
@@ -1034,8 +1061,13 @@ def _mention_score(
             named = written_as_name or 0 in used
         if named:
             score = length + 1
-        elif length == 1 and start in honorific_positions and any(_same_word(words[start], g) for g in given):
-            score = 1
+        elif (
+            length == 1
+            and start in honorific_positions
+            and any(_same_word(words[start], g) for g in given)
+            and not (name_goes_on is not None and start + 1 in name_goes_on)
+        ):
+            score = 1  # "chị Hồng" — but "chị Hồng Nhung", a name that goes on, is someone else
         elif length == 1 and start in bare_positions and any(_same_exact(words[start], g) for g in given):
             score = BARE_NAME_SCORE
         if score > best:

@@ -420,3 +420,16 @@ def test_a_given_name_one_sound_away_is_another_person(bank_db: Database) -> Non
     api = CrmApi(bank_db, "RM002")
     assert api.find_clients(name="Trần Thị Dũng") != []  # accents aside, the same name
     assert api.find_clients(name="Trần Thị Dương") == []  # Dương is not Dung
+
+
+def test_a_name_that_goes_on_or_a_person_named_before_a_comma_is_someone_else(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM002")
+    # "chị Dung Nhi": a two-word given name, not client Trần Thị Dung
+    assert resolve_client(api, "chat zalo với chị Dung Nhi, chị muốn mở tài khoản").client is None
+    assert api.find_clients(name="Dung Nhi") == []  # in a Vietnamese name the given name is the last word
+    # an initial, an acronym or a channel after the name does not carry it on
+    assert resolve_client(api, "c Dung SMS: muốn mua bảo hiểm").client.id == "C0101"
+    assert resolve_client(api, "Client: Bà Dung J. | Discussed: CD").client.id == "C0101"
+    # "Met Ms Thao, Mr Binh's colleague": Thao is named first and is no client; the comma ends her name
+    asked = resolve_client(api, "Met Ms Thao, Mr Hoang Duc Binh's colleague, at Starbucks. She wants a card.")
+    assert asked.client is None
