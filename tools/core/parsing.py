@@ -383,6 +383,10 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("end_of_next_month", re.compile(r"\b(?:end\s+of\s+next\s+month|cuoi\s+thang\s+(?:sau|toi))\b")),
     ("end_of_named_month", re.compile(rf"\b(?:end[\s-](?:of\s+)?|cuoi\s+thang\s+)(?P<mon>{_MONTH_NAMES})\b\.?")),
     ("end_of_month", re.compile(rf"\b(?:{_END_OF}month|month[\s-]end|eom|cuoi\s+thang(?:\s+nay)?)\b")),
+    # "trước ngày 20", "vào ngày 5": a day of the month with no month named
+    ("ordinal_day", re.compile(
+        r"\b(?:truoc|vao|den|toi|han|before|by)\s+ngay\s+(?P<d>\d{1,2})\b(?!\s*(?:[/.-]\d|thang|\d))"
+    )),
     ("ordinal_day", re.compile(
         r"\b(?:on|by|before|until|the)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]{3})"
     )),

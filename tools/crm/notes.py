@@ -103,7 +103,7 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
         r"life protect|protection plan)\b"
     )),
     ("cd", re.compile(
-        r"\b(cd|cds|certificate of deposit|chung chi tien gui|ccgt|term deposit|fixed deposit|td|fd|fds|co ky han|"
+        r"\b(cd|cds|certificate of deposit|chung chi tien gui|ccgt|term deposit|fixed deposit|(?<!the )td|fd|fds|co ky han|"
         r"ky han\s*\d+\s*(?:thang|th|t)?|\d+\s*(?:m|mth|mths|month)s?\s+(?:cd|td|fd|term)|tien gui ky han|"
         r"ky han (?:mot|hai|ba|bon|sau|chin|muoi|muoi hai|mười hai) thang|\d+[- ]?months? (?:fixed |term )?deposit|"
         r"fixed[- ]rate (?:\d+[- ]?months? )?deposit|so ky han|gui ky han)\b"
@@ -111,7 +111,7 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
     ("card", re.compile(
         r"\b(credit card|debit card|card|crad|cards|visa|mastercard|jcb|amex|the tin dung|the ghi no|the atm|the visa|"
         r"the bi khoa|khoa the|mat the|the cua|mo the|han muc the|the platinum|the cashback|nang han muc the|card limit|limit the|"
-        r"han muc the|debit|the debit|lounge)\b"
+        r"han muc the|debit|the debit|lounge|the td|the tin dung|quet the|the bi tu choi)\b"
     )),
     ("loan", re.compile(
         r"\b(loan|loans|mortgage|morgage|mortage|refinanc\w*|borrow\w*|credit line|line of credit|revolving line|"

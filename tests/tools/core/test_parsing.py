@@ -235,3 +235,11 @@ def test_thu_nhap_is_income_in_any_note() -> None:
 )
 def test_spoken_amounts_and_thousands_of_k(text: str, amounts: list[int]) -> None:
     assert [span.value_vnd for span in find_amounts(text)] == amounts
+
+
+def test_a_day_of_the_month_with_no_month() -> None:
+    assert [d.date for d in find_dates("trước ngày 20 gửi bà mẫu hồ sơ", dt.date(2025, 1, 10))] == [
+        dt.date(2025, 1, 20)
+    ]
+    assert [d.date for d in find_dates("truoc ngay 5 gui hd", dt.date(2025, 9, 10))] == [dt.date(2025, 10, 5)]
+    assert [d.date for d in find_dates("truoc ngay 5/12", dt.date(2025, 11, 1))] == [dt.date(2025, 12, 5)]

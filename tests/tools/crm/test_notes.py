@@ -623,3 +623,7 @@ def test_a_wish_is_no_mood_and_the_talk_after_a_message_is_the_channel() -> None
         "E gọi lại cho ô Thắng liền, ổng vui vẻ lắm. T5 này gọi lại chốt lịch."
     )
     assert extract_note(note, FRIDAY).channel == "call"  # the call that followed the message is the interaction
+
+
+def test_a_credit_card_written_short_is_a_card() -> None:
+    assert extract_note("c phan nan the td bi tru phi thuong nien 2 lan", FRIDAY).product_category == "card"
