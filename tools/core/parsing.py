@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from tools.core.text import fold_chars
+from tools.core.text import fold_chars, normalize_phone
 
 # ----- amounts -------------------------------------------------------------------------------
 
@@ -717,3 +717,18 @@ def resolve_date(expression: str, today: dt.date) -> dt.date | None:
     """The date a single expression ("by next Wednesday", "thứ 4 tuần sau") stands for, or None."""
     spans = find_dates(expression, today)
     return spans[0].date if spans else None
+
+
+#: A phone number dictated digit by digit starts with zero: "không chín một tám…", "oh nine one two…".
+_SPELLED_DIGITS = {**{word: str(value) for word, value in _VI_DIGITS.items()},
+                   **{word: str(value) for word, value in _DIGIT_WORDS.items()}, "oh": "0"}  # fmt: skip
+_SPELLED_PHONE = re.compile(rf"\b(?:khong|zero|oh)(?:[\s,.-]+(?:{'|'.join(_SPELLED_DIGITS)})\b){{8,11}}")
+
+
+def spelled_phone(folded: str) -> str | None:
+    """A phone number dictated digit by digit in folded, lower-case text: a number all the same."""
+    for match in _SPELLED_PHONE.finditer(folded):
+        digits = "".join(_SPELLED_DIGITS[word] for word in re.findall(r"[a-z]+", match.group(0)))
+        if phone := normalize_phone(digits):
+            return phone
+    return None

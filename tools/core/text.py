@@ -137,8 +137,8 @@ def without_quotes(text: str) -> str:
 
 #: Whom a pasted message is written to: "Hi Khoa", "Dear Ha", "Chào Hà", "Anh Khoa ơi", "Hà ơi".
 _VOCATIVE = re.compile(
-    r"(?:\b(?:hi|hello|hey|dear|chào|chao|gửi|gui)\s+(?:(?:anh|chị|chi|em|cô|co|a|c|e)\s+)?(?P<after>[^\W\d_]+)"
-    r"|(?P<before>[^\W\d_]+)\s+(?:ơi|oi)\b)",
+    r"(?:\b(?:hi|hello|hey|dear|chào|chao|gửi|gui)\s+(?:(?:anh|chị|chi|em|cô|co|a|c|e)\s+)?[^\W\d_]+"
+    r"|[^\W\d_]+\s+(?:ơi|oi)\b)",
     re.IGNORECASE,
 )
 

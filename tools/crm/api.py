@@ -347,13 +347,13 @@ class CrmApi:
         if len(typed) != len(words):
             return None
         # A person met or called, written as a capitalized name ("Touched base w/ Long Vo - … Mr Binh introduced us").
-        for person in _PERSON_AFTER_VERB.finditer(normalize_text(text)):
+        for person in _PERSON_AFTER_VERB.finditer(normalized):
             name = person.group("name")
-            before_words = len(re.findall(r"[^\W_]+", normalize_text(text)[: person.start("name")]))
+            before_words = len(re.findall(r"[^\W_]+", normalized[: person.start("name")]))
             first = strip_accents(name.split()[0]).lower()
             if before_words >= position or first in _HONORIFIC_WORDS or first in _NOT_NAME_WORDS:
                 continue
-            alias = re.match(r"\s*\((?P<full>[^)]{3,60})\)", normalize_text(text)[person.end("name") :])
+            alias = re.match(r"\s*\((?P<full>[^)]{3,60})\)", normalized[person.end("name") :])
             if alias and len(self.find_clients(name=alias.group("full"))) == 1:
                 continue  # "Kevin (Pham Minh Khoi)": the client's everyday name, the full one in brackets
             if not self.find_clients(name=name) and not any(self.find_clients(name=part) for part in name.split()):

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from prompts import load_prompt
 from tools.core.language import detect_language
 from tools.core.llm.models import span_in, structured_call
-from tools.core.parsing import find_amounts, find_dates, vietnamese_dates
+from tools.core.parsing import find_amounts, find_dates, spelled_phone, vietnamese_dates
 from tools.core.text import fold, fold_chars, normalize_phone, normalize_text, without_quotes
 from tools.crm.followup_cues import (
     NOTHING_TO_DO,
@@ -137,7 +137,7 @@ _POSITIVE = re.compile(
     r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|vui ve|hao hung|dong y|ung|tich cuc|thien chi|"
     r"nhiet tinh|hung thu|san sang|an tuong|upbeat|stoked|delighted|glad|chuffed|optimistic|receptive|warm|"
     r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled|cheerful|happy chap|hype|hyped|dzui|zui|hang hai|ok lam|oke lam|"
-    r"vui lam|rat vui|phan khich|chirpy|in good spirits|in fine form|top spirits|high spirits|on lam|ung lam|ung y|"
+    r"vui lam|rat vui|phan khich|chirpy|in good spirits|in fine form|top spirits|high spirits|on lam|"
     r"ung ghe|thich lam|keen as|rapt)\b|[👍😊😄😁🥰😍🔥🎉🤩]"
 )
 _NEGATIVE = re.compile(
@@ -146,8 +146,7 @@ _NEGATIVE = re.compile(
     r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|hoi nong|nong mat|nong nay|grumbl\w*|dissatisf\w*|irritat\w*|"
     r"tu choi|that vong|lo lang|chan|grumpy|irritated|fed up|unimpressed|sceptical|skeptical|hoi cau|cau gat|"
     r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung|bat man|none too happy|cau vi|kha cau|rat cau|"
-    r"cau kinh|hoi buc|cranky|shitty|filthy|not impressed|sort it out|fix it|buc lam|buc minh|"
-    r"kho chiu)\b|[😤😡😠🙄😞😒]"
+    r"cau kinh|hoi buc|cranky|shitty|filthy|not impressed|sort it out|fix it|buc lam)\b|[😤😡😠🙄😞😒]"
 )
 _NEGATION = r"(?:\b(?:not|no longer|never|khong|chua|chang|ko|k|(?<!chi )(?<!c )(?<!em )(?<!co )hong|cha|no)|n't)"
 #: A mood said to be neither ("bình thường", "ko vui ko buồn", "fairly neutral"): it decides, whatever else is said.
@@ -696,8 +695,7 @@ def _deal_amount(folded: str, amounts: list[Any], text: str = "") -> Any:
             ):
                 score -= 3  # "vay tám trăm triệu à không, … chốt bảy trăm rưỡi": the amount taken back
         scored.append((score, span.value_vnd, span))
-    best = max(scored, key=lambda item: (item[0], item[1]))
-    return best[2]
+    return max(scored, key=lambda item: (item[0], item[1]))[2]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -786,7 +784,7 @@ def _task_title(clause: str, kind: str, due_text: str | None, *, recurring: bool
         re.IGNORECASE,
     )
     title = title.strip()
-    taken_back = re.search(rf"[\s,.;:–-]*(?:{_SELF_CORRECTION.pattern})\W*$", fold_chars(title).lower())
+    taken_back = _ENDS_CORRECTED.search(fold_chars(title).lower())
     if taken_back is not None and len(fold_chars(title)) == len(title):
         title = title[: taken_back.start()]  # "Call her, no wait": the correction is not part of what to do
     while lead.match(title):
@@ -879,9 +877,9 @@ _SELF_CORRECTION = re.compile(
 
 
 #: A follow-up given the day of the one before it.
-_SAME_DAY = re.compile(
-    r"\b(?:the\s+same\s+day|same\s+day|that\s+same\s+day|at\s+the\s+same\s+time|cung\s+ngay(?:\s+do)?|cung\s+luc|luon\s+hom\s+do)\b"
-)
+_SAME_DAY = re.compile(r"\b(?:same\s+day|at\s+the\s+same\s+time|cung\s+ngay|cung\s+luc|luon\s+hom\s+do)\b")
+#: A follow-up's words that end with a correction: "call her Wednesday, no wait".
+_ENDS_CORRECTED = re.compile(rf"[\s,.;:–-]*(?:{_SELF_CORRECTION.pattern})\W*$")
 
 
 def _task(clause: str, folded_clause: str, kind: str, dates: list[Any]) -> ExtractedTask:
@@ -928,7 +926,7 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
                     break
         after = folded[span.end : span.end + 40].lower()
         correction = _SELF_CORRECTION.match(after.lstrip(" ,-–"))
-        ends_corrected = re.search(rf"(?:{_SELF_CORRECTION.pattern})\W*$", folded_clause.lower())
+        ends_corrected = _ENDS_CORRECTED.search(folded_clause.lower())
         if correction is not None or (ends_corrected is not None and dates and dates[-1].end <= ends_corrected.start()):
             offset = (
                 span.end + (len(after) - len(after.lstrip(" ,-–"))) + correction.end()
@@ -976,23 +974,6 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
     return tasks, story
 
 
-_DIGIT_WORDS = {
-    "khong": "0", "mot": "1", "hai": "2", "ba": "3", "bon": "4", "tu": "4", "nam": "5", "lam": "5", "sau": "6",
-    "bay": "7", "tam": "8", "chin": "9", "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3",
-    "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-}  # fmt: skip
-_SPELLED_PHONE = re.compile(rf"\b(?:khong|zero|oh)(?:[\s,.-]+(?:{'|'.join(_DIGIT_WORDS)})\b){{8,11}}")
-
-
-def _spelled_phone(folded: str) -> str | None:
-    """A phone number dictated digit by digit ("không chín một tám…", "oh nine one…"): a number all the same."""
-    for match in _SPELLED_PHONE.finditer(folded):
-        digits = "".join(_DIGIT_WORDS[word] for word in re.findall(r"[a-z]+", match.group(0)))
-        if phone := normalize_phone(digits):
-            return phone
-    return None
-
-
 def extract_note(note: str, today: dt.date) -> NoteExtraction:
     """Read a note the way a careful assistant would, with rules only."""
     text = normalize_text(note).strip()  # spans are positions in the NFC text, whatever the keyboard sent
@@ -1004,7 +985,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         phone = normalize_phone(match.group(0))
         if phone:
             break
-    phone = phone or _spelled_phone(folded.lower())
+    phone = phone or spelled_phone(folded.lower())
 
     learned = _learned_tasks(text, folded, today)
     if learned is not None:
