@@ -1,5 +1,8 @@
 """The eval runner: ``python -m evals run SUITE --cases CASES.jsonl [--fixture F] [--model M] [--out RESULT.json]``.
 
+``python -m evals agree SUITE --cases CASES.jsonl --labels LABELS.jsonl`` scores a second
+annotator's reading with the same measure (``evals.agreement``): the human ceiling of a set.
+
 Generic over suites (``evals.suites``), following ``shared/eval-format.md``:
 
 - every case line is checked before anything runs (JSON object, required keys,
@@ -331,6 +334,8 @@ class Suite:
     prepare: Callable[[Store], None] | None = None
     #: Whether a case needs ``rm_id`` (an RM of the fixture); when it is missing and the fixture has one RM, that one.
     needs_rm: bool = True
+    #: An annotator's ``expected`` in the form ``score`` reads as output (``python -m evals agree``).
+    label_as_output: Callable[[dict[str, Any]], dict[str, Any]] = lambda label: dict(label)
 
 
 # ----- metric helpers ------------------------------------------------------------------------
@@ -490,6 +495,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="none | local | openai:<model> (default: the app's default, AGENTIFY_MODEL)")
     run.add_argument("--out", type=Path, help="where to write the per-case results (JSON)")
     run.add_argument("-v", "--verbose", action="store_true", help="log every step (stderr)")
+    agree = commands.add_parser("agree", help="score a second annotator's labels of CASES.jsonl as if they were output")
+    agree.add_argument("suite", help="the suite whose scoring is used (e.g. data_entry)")
+    agree.add_argument("--cases", required=True, type=Path, help="the cases, one JSON object a line")
+    agree.add_argument("--labels", required=True, type=Path, help='the second reading: {"id", "expected"} a line')
+    agree.add_argument("--out", type=Path, help="where to write the per-case disagreements (JSON)")
+    agree.add_argument("-v", "--verbose", action="store_true", help="log every step (stderr)")
     return parser
 
 
@@ -560,6 +571,38 @@ def run_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def agree_command(args: argparse.Namespace) -> int:
+    from evals.agreement import agreement, read_labels
+    from evals.suites import UnknownSuite, get_suite
+
+    try:
+        suite = get_suite(args.suite)
+        cases = load_cases(args.cases, suite, have_default_fixture=True)
+        labels = read_labels(args.labels, {case.id for case in cases})
+        if args.out is not None and not args.out.parent.is_dir():
+            raise CannotRun(f"--out {args.out}: no such folder {args.out.parent}")
+    except (CannotRun, UnknownSuite) as error:
+        sys.stderr.write(f"error: {error}\n")
+        return EXIT_CANNOT_RUN
+    result = agreement(suite, cases, labels)
+    if args.out is not None:
+        disagreements = [
+            {
+                "id": outcome.case.id,
+                "expected": outcome.case.expected,
+                "label": outcome.output,
+                "checks": outcome.checks,
+            }
+            for outcome in result.outcomes
+            if not all(outcome.checks.values())
+        ]
+        document = {"metrics": result.metrics, "unlabelled": result.unlabelled, "disagreements": disagreements}
+        args.out.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    sys.stdout.write(json.dumps(result.metrics, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -569,5 +612,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(args.verbose)
     if args.command == "run":
         return run_command(args)
+    if args.command == "agree":
+        return agree_command(args)
     parser.print_usage(sys.stderr)  # pragma: no cover - argparse requires a command
     return EXIT_CANNOT_RUN

@@ -358,6 +358,14 @@ def metrics(outcomes: list[CaseOutcome]) -> dict[str, Any]:
     return result
 
 
+def label_as_output(label: dict[str, Any]) -> dict[str, Any]:
+    """A second annotator's reading as the runner's read-back: a question, or the fields as written."""
+    if label.get("needs_clarification") is True:
+        return {"needs_clarification": True}
+    tasks = [{"kind": task.get("kind"), "due_on": task.get("due_on")} for task in label.get("tasks") or []]
+    return {**label, "needs_clarification": False, "tasks": tasks}
+
+
 SUITE = Suite(
     name=NAME,
     needs_indexes=False,
@@ -365,4 +373,5 @@ SUITE = Suite(
     score=score,
     metrics=metrics,
     validate_case=validate_case,
+    label_as_output=label_as_output,
 )
