@@ -862,6 +862,11 @@ def _accent_key(typed: str, folded: str) -> str:
     return f"{folded}\x00{typed}"
 
 
+def _folded(word: str) -> str:
+    """A name-matching word without the diacritics it was typed with."""
+    return word.partition("\x00")[0]
+
+
 def _accents_agree(a: str, b: str) -> tuple[str, str] | None:
     """The folded forms of two name-matching words, or None when both were typed with different diacritics."""
     folded_a, _, typed_a = a.partition("\x00")
@@ -947,6 +952,8 @@ _SENTENCE_WORDS_VI = frozenset({
     "binh", "long", "hong", "phuc", "minh", "hung", "thanh", "trung", "hoang", "vinh", "duc", "dung",
 })  # fmt: skip
 _WORD_SPAN = re.compile(r"[0-9A-Za-z]+")
+#: Lower-case words (accents stripped) after which a capitalized word names a day or a month.
+_DATE_WORDS_VI = frozenset({"thu", "thang", "mung", "chu", "ngay"})
 #: Capitalized words that are apps and channels, not a second name word: "Hong Zalo'd me" names Hong.
 _NOT_NAME_WORDS = frozenset({"zalo", "viber", "whatsapp", "messenger", "telegram", "email", "sms", "facebook", "fb"})
 
@@ -978,6 +985,8 @@ def _bare_name_positions(text: str) -> set[int]:
             continue
         if starts_sentence(index) and vietnamese and word.lower() in _SENTENCE_WORDS_VI:
             continue
+        if index > 0 and matches[index - 1].group() in _DATE_WORDS_VI:
+            continue  # "thứ Hai", "tháng Năm", "Chủ Nhật": a day or a month, not anh Hải or chị Năm
         previous_joined = index > 0 and capitalized(index - 1) and not starts_sentence(index - 1)
         previous_joined = previous_joined and not starts_sentence(index)
         next_joined = index + 1 < len(matches) and joins(index + 1) and not starts_sentence(index + 1)
@@ -1052,6 +1061,14 @@ def _mention_score(
                 break
             used.add(hit)
             length += 1
+        if length >= 2 and len(name) - len(used) == 1 and start + length < len(words):
+            # "ông Đỗ Đức Thăng" for Đỗ Đức Thắng: the rest of the full name exact, one word's diacritics slipped
+            (missing,) = set(range(len(name))) - used
+            if _folded(words[start + length]) == _folded(name[missing]) and (
+                breaks is None or start + length - 1 not in breaks
+            ):
+                used.add(missing)
+                length += 1
         score: float = 0
         named = length >= 2 and any(name.index(g) in used for g in given if g in name)  # not "Tran Thi" alone
         if named and capitalized_positions is not None and start + length in capitalized_positions:

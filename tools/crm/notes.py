@@ -43,11 +43,12 @@ logger = logging.getLogger(__name__)
 
 _CHANNELS: list[tuple[str, re.Pattern[str]]] = [
     ("chat", re.compile(
-        r"\b(zalo|whatsapp|viber|telegram|messenger|chat|texted|sms|nhan tin|inbox(ed)?|nhan(?=\s*:)|nhan zalo)\b"
+        r"\b(zalo|whatsapp|viber|telegram|messenger|chat|texted|sms|nhan tin|inbox(ed)?|nhan(?=\s*:)|nhan zalo|"
+        r"nhan (?:qua|wa)(?!\s*(?:e-?mail|mail|dien thoai|dt|phone|call))|ib)\b"
     )),
     ("email", re.compile(r"\b(e-?mails?|e-?mailed|mail(ed)?|thu dien tu)\b")),
     ("call", re.compile(
-        r"\b(call(ed)?|phoned|rang|phone call|on the phone|goi dien|goi cho|dien thoai|cuoc goi|goi|dien cho|goi dt|dt cho|"
+        r"\b(call(ed)?|phoned|rang|phone call|on the phone|goi dien|goi cho|dien thoai|cuoc goi|goi|dien cho|goi dt|dt cho|dt voi|dt vs|"
         r"video call|facetime|dien (?:o|ong|ba|anh|chi|a|c|e|b|cho)|by phone|over the phone|qua dien thoai|"
         r"dien(?=\s*:)|call received|call held|phone(?=\s*(?:[|;\n/]|$))|(?:whatsapp|zalo|viber|facetime) call|call (?:qua )?(?:zalo|whatsapp))\b"
     )),
@@ -137,7 +138,7 @@ _POSITIVE = re.compile(
     r"on board|enthusiastic|thrilled|hai long|quan tam|thich|vui|vui ve|hao hung|dong y|ung|tich cuc|thien chi|"
     r"nhiet tinh|hung thu|san sang|an tuong|upbeat|stoked|delighted|glad|chuffed|optimistic|receptive|warm|"
     r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled|cheerful|happy chap|hype|hyped|dzui|zui|hang hai|ok lam|oke lam|"
-    r"vui lam|rat vui|phan khich|chirpy|in good spirits|in fine form|top spirits|high spirits|on lam|"
+    r"vui lam|rat vui|phan khich|roi rit|cam on (?:\w+ )?(?:mai|nhieu lam|rat nhieu)|chirpy|in good spirits|in fine form|top spirits|high spirits|on lam|"
     r"ung ghe|thich lam|keen as|rapt)\b|[👍😊😄😁🥰😍🔥🎉🤩]"
 )
 _NEGATIVE = re.compile(
@@ -146,7 +147,8 @@ _NEGATIVE = re.compile(
     r"miffed|irked|peeved|hoi phien|phien phuc|buc boi|ngan ngam|hoi nong|nong mat|nong nay|grumbl\w*|dissatisf\w*|irritat\w*|"
     r"tu choi|that vong|lo lang|chan|grumpy|irritated|fed up|unimpressed|sceptical|skeptical|hoi cau|cau gat|"
     r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung|bat man|none too happy|cau vi|kha cau|rat cau|"
-    r"cau kinh|hoi buc|cranky|shitty|filthy|not impressed|sort it out|fix it|buc lam)\b|[😤😡😠🙄😞😒]"
+    r"cau kinh|hoi buc|cranky|shitty|filthy|not impressed|sort it out|fix it|buc lam|sulky|sulking|sulked|huffy|"
+    r"moody|pouty|testy|snippy|tetchy|shirty)\b|[😤😡😠🙄😞😒]"
 )
 _NEGATION = r"(?:\b(?:not|no longer|never|khong|chua|chang|ko|k|(?<!chi )(?<!c )(?<!em )(?<!co )hong|cha|no)|n't)"
 #: A mood said to be neither ("bình thường", "ko vui ko buồn", "fairly neutral"): it decides, whatever else is said.
@@ -154,6 +156,14 @@ _NEUTRAL = re.compile(
     r"\b(binh thuong|bt|neutral|neither|so-so|so so|tam tam|binh binh|khong vui (?:cung )?khong buon|ko vui ko buon|khong to ra|ko to ra|"
     r"khong the hien|ko the hien|no strong feelings|matter of fact|nothing more)\b"
 )
+#: Everyday words that fold to a mood word ("ứng dụng" ~ ưng, "giải thích" ~ thích, "thích hợp"): blanked first;
+#: typed with its accents, "ứng" is never "ưng" ("cung ứng"), but without them "cung ung" is "cũng ưng".
+_NOT_A_MOOD = re.compile(
+    r"\b(?:giai thich|thich hop|ung dung|ung tien|ung vien|ung pho|ung xu|ung cu|ung truoc|dap ung|phan ung|tuong ung|"
+    r"hieu ung|ung luong)\b"
+)
+#: Mood words that fold onto everyday words and are read only as typed: "rất hăng" (eager), not hàng / hãng.
+_TYPED_POSITIVE = re.compile(r"(?i)(?<!\w)hăng(?!\w)")
 #: A line that states the mood: "Mood: ưng", "Cảm xúc: hơi cáu", "Sentiment - keen".
 _MOOD_LABEL = re.compile(r"(?:^|\n|[;/])\s*(?:mood|cam xuc|thai do|sentiment|tam trang)\s*[:\-–]\s*(?P<mood>[^\n/;]*)")
 #: A negative word denied ("ko phàn nàn gì", "not worried", "no complaints"): not a complaint.
@@ -659,6 +669,39 @@ _SOMEONE_ELSE = re.compile(
 )
 
 
+#: The deal word right before an amount, with at most a hedge between ("vay 1 tỷ 2", "hạn mức 200 triệu", "can vay
+#: 700tr", "coverage of about 2bn"): it governs this amount, where a cue a few words back may govern another.
+_GOVERNING_CUE = re.compile(
+    r"\b(?:vay|vay them|gui|gui them|borrow|deposit|invest|dau tu|han muc|limit|menh gia|bao ve|coverage|cover|"
+    r"top up|topping up|nap|bo|loan of|mortgage of|line|increase(?: it)? to|nang(?: len)?|tang(?: len)?|giai ngan)"
+    r"(?:\s+(?:khoang|tam|chung|co|about|around|approx\.?|roughly|of|la|len|to|~|≈))?\s*$"
+)
+#: Words right before an amount that make it money the deal is not: where it comes from ("lấy 1 tỷ từ sổ CD 2 tỷ 5"),
+#: what is kept aside ("giữ lại 1,2 tỷ"), what is held besides it ("ngoài khoản 3 tỷ").
+_NOT_THE_DEAL_BEFORE = re.compile(
+    r"\b(?:tu (?:so|khoan|tk|tai khoan|the|tien|so cd|so tiet kiem)(?: \w+){0,3}|from (?:his|her|their|the|my|a)?\s*"
+    r"(?:\w+\s+){0,2}(?:savings|cd|td|fd|account|deposit)|from (?:his|her|their|the|my|a)|out of (?:his|her|their|the)|giu lai|de lai|keep(?:ing)?|"
+    r"ngoai(?: khoan)?(?: \w+){0,2}|besides(?: the)?|on top of(?: the)?)\s*$"
+)
+#: Words right after an amount that make it money already there and not to be touched ("khoản 3 tỷ đang vay",
+#: "1.2 tỷ CD he dun want to break", "2,5 tỷ … không muốn động tới").
+_NOT_THE_DEAL_AFTER = re.compile(
+    r"^\s*(?:[^\W\d]+\s+){0,3}?(?:dang vay|dang gui|dang co|dang no|dang dau tu|hien co)\b"
+    r"|^\s*(?:[^\W\d]+\s+){0,4}?(?:khong|ko|k|chua|dun|don'?t|do not|doesn'?t|does not|won'?t)\s+(?:\w+\s+){0,2}?"
+    r"(?:dong|dung|rut|pha|tat toan|break|touch|withdraw)\b"
+)
+#: A term written like an amount ("certificate of deposit 12M", "TD 6m"): the months, not 12 million.
+_TENOR = re.compile(r"\b(?:deposit|cd|td|fd|term|tenor|ky han)\s*$")
+_MONTHS_LIKE = re.compile(r"(?i)\d{1,2}\s*m")
+
+
+#: A deal word right after an amount, said of it ("phần còn lại là 2 tỷ bác muốn gửi", "500tr she wants to put in").
+_CUE_AFTER = re.compile(
+    r"^\s*(?:(?:bac|anh|chi|em|ong|ba|co|chu|he|she|they|client|kh|a|c|e|o|b)\s+)?(?:muon|dinh|tinh|wants? to|plans? to|"
+    r"would like to)\s+(?:\w+\s+)?(?:gui|vay|dau tu|mua|bo|chuyen|put|deposit|invest|borrow)\b"
+)
+
+
 #: Typed words whose folded form is a cue word: "căn" (an apartment) folds to "can" (cần, need).
 _TYPED_NOT_A_CUE = re.compile(r"\b[Cc]ăn\b")
 
@@ -681,8 +724,17 @@ def _deal_amount(folded: str, amounts: list[Any], text: str = "") -> Any:
             previous = folded[max(0, clause_start - 45) : clause_start]
             previous = previous[max(previous.rfind(mark) for mark in (".", ";", "\n", ",")) + 1 :]
             score = 1 if _INTENT_CUE.search(previous) or _DEAL_CUE.search(previous) else 0
-        if _BACKGROUND_BEFORE.search(folded[max(0, span.start - 50) : span.start]) or _BACKGROUND_AFTER.match(
-            folded[span.end : span.end + 20]
+        if _MONTHS_LIKE.fullmatch(span.text.strip()) and _TENOR.search(folded[max(0, span.start - 30) : span.start]):
+            score -= 3
+        elif _GOVERNING_CUE.search(before):
+            score += 0.5  # the deal word governs this amount, not only one in its clause
+        elif _CUE_AFTER.match(folded[span.end : span.end + 40]):
+            score = max(score, 2)
+        if (
+            _BACKGROUND_BEFORE.search(folded[max(0, span.start - 50) : span.start])
+            or _BACKGROUND_AFTER.match(folded[span.end : span.end + 20])
+            or _NOT_THE_DEAL_BEFORE.search(folded[max(clause_start + 1, span.start - 30) : span.start])
+            or _NOT_THE_DEAL_AFTER.match(folded[span.end : span.end + 60])
         ):
             score -= 2
         elif _SOMEONE_ELSE.search(before):
@@ -1057,7 +1109,13 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     sentiment = "neutral"
     mood_line = _MOOD_LABEL.search(folded)
     mood_text = mood_line.group("mood") if mood_line else folded  # "Mood: ok" / "Cảm xúc: …" says it outright
+    if not mood_line and len(text) == len(folded):
+        for typed in re.finditer(r"(?<!\w)[ứỨ]ng(?!\w)", text):
+            mood_text = mood_text[: typed.start()] + "___" + mood_text[typed.end() :]
+    mood_text = _NOT_A_MOOD.sub(lambda word: "_" * len(word.group()), mood_text)
     positive = len(_POSITIVE.findall(mood_text)) - len(_NEGATED_POSITIVE.findall(mood_text))
+    if not mood_line:
+        positive += len(_TYPED_POSITIVE.findall(text))
     negative = (
         len(_NEGATIVE.findall(mood_text))
         + len(_NEGATED_POSITIVE.findall(mood_text))

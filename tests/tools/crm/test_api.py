@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from typing import Any
 
@@ -11,7 +12,8 @@ from sqlalchemy import func, select
 
 from stores.db import Database
 from stores.schema import crm_table
-from tools.crm.api import ClientNotFound, CrmApi, IdempotencyConflict, WriteRejected
+from tools.core.text import strip_accents
+from tools.crm.api import ClientNotFound, CrmApi, IdempotencyConflict, WriteRejected, _bare_name_positions
 from tools.crm.resolution import resolve_client
 
 TODAY = dt.date(2025, 10, 24)
@@ -433,3 +435,18 @@ def test_a_name_that_goes_on_or_a_person_named_before_a_comma_is_someone_else(ba
     # "Met Ms Thao, Mr Binh's colleague": Thao is named first and is no client; the comma ends her name
     asked = resolve_client(api, "Met Ms Thao, Mr Hoang Duc Binh's colleague, at Starbucks. She wants a card.")
     assert asked.client is None
+
+
+def test_a_full_name_with_one_slipped_diacritic_is_the_client(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM002")
+    assert resolve_client(api, "Sáng nay ông Hoàng Đức Bính mời em xuống xưởng, ông muốn vay").client.id == "C0102"
+    # two words of the name are not enough for a slip: "Hoàng Bính" alone is nobody
+    assert [match.id for match in api.clients_mentioned("gặp ông Hoàng Bính ở xưởng")] == []
+
+
+def test_a_capitalized_day_or_month_is_not_a_bare_name() -> None:
+    text = "Em hứa thứ Hai em sẽ gửi đề xuất, tháng Năm gặp lại, rồi gọi Hai."
+    words = [match.group() for match in re.finditer(r"[0-9A-Za-z]+", strip_accents(text))]
+    named = sorted(words[index] for index in _bare_name_positions(text))
+    assert named == ["Hai"]  # "gọi Hai" only; "thứ Hai" and "tháng Năm" are a day and a month
+    assert words.index("Hai") not in _bare_name_positions(text)

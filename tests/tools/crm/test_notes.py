@@ -627,3 +627,55 @@ def test_a_wish_is_no_mood_and_the_talk_after_a_message_is_the_channel() -> None
 
 def test_a_credit_card_written_short_is_a_card() -> None:
     assert extract_note("c phan nan the td bi tru phi thuong nien 2 lan", FRIDAY).product_category == "card"
+
+
+@pytest.mark.parametrize(
+    ("note", "amount"),
+    [
+        # the deal word right before an amount governs it, over a cue a few words back
+        ("Chị Mai định mua căn hộ tầm 3 tỷ, trả trước 1 tỷ, cần vay 2 tỷ trong 15 năm.", 2_000_000_000),
+        ("Anh Long tính mở rộng kho khoảng 4 tỷ, muốn hạn mức 600 triệu cho thẻ công ty.", 600_000_000),
+        # money the deal comes from, is kept aside or is already there is not the deal
+        ("Ms Lan will take 700m from her 2bn savings to put into the bond fund.", 700_000_000),
+        ("Bà Hoa giữ lại 500 triệu tiêu Tết, còn lại 1 tỷ 5 muốn gửi kỳ hạn 6 tháng.", 1_500_000_000),
+        ("Anh Tùng cần thêm 4 tỷ vốn lưu động ngoài khoản 6 tỷ đang vay.", 4_000_000_000),
+        ("Mr Hai has 3bn in a CD he doesn't want to break; wants a 900m car loan.", 900_000_000),
+        # a deal word after the amount, said of it
+        ("Chị Thu bán xe được 800tr, phần còn lại 300tr chị muốn gửi tiết kiệm.", 300_000_000),
+        # a term written like an amount is months, not millions
+        ("Ông Phúc chốt certificate of deposit 6M, 2 tỷ, lãi 5%.", 2_000_000_000),
+    ],
+)
+def test_the_amount_a_deal_word_governs(note: str, amount: int) -> None:
+    assert extract_note(note, FRIDAY).amount_vnd == amount
+
+
+@pytest.mark.parametrize(
+    ("note", "sentiment"),
+    [
+        # everyday words that fold onto mood words are not moods
+        ("Gặp chị Lan, em hướng dẫn chị cài ứng dụng và giải thích biểu phí. Mai gửi hướng dẫn.", "neutral"),
+        ("Gap chi Lan, huong dan cai ung dung, giai thich bieu phi, goi y goi thich hop.", "neutral"),
+        ("Anh Nam hỏi đáp ứng điều kiện vay không, chưa quyết.", "neutral"),
+        # without diacritics "cung ung" is "cũng ưng"; typed as "hăng" the client is eager
+        ("goi a Nam, a thay lai suat cung ung", "positive"),
+        ("Gặp anh Nam, rất hăng, muốn làm hồ sơ ngay.", "positive"),
+        ("Met Ms Lan, a bit sulky about the fee.", "negative"),
+        ("Chị Lan cảm ơn rối rít vì được hỗ trợ nhanh.", "positive"),
+    ],
+)
+def test_moods_are_not_read_from_words_that_only_look_like_them(note: str, sentiment: str) -> None:
+    assert extract_note(note, FRIDAY).sentiment == sentiment
+
+
+@pytest.mark.parametrize(
+    ("note", "channel"),
+    [
+        ("vua dt voi a Nam xong, a muon vay 1 ty", "call"),
+        ("c Lan nhan wa hoi mo the, mai gui form", "chat"),
+        ("c Lan nhắn qua Zalo hỏi mở thẻ", "chat"),
+        ("chị Lan gửi hồ sơ, em nhận qua email sáng nay", "email"),
+    ],
+)
+def test_shorthand_channels(note: str, channel: str) -> None:
+    assert extract_note(note, FRIDAY).channel == channel
