@@ -718,7 +718,7 @@ def _deal_amount(folded: str, amounts: list[Any], text: str = "") -> Any:
     for span in amounts:
         clause_start = max(folded.rfind(mark, 0, span.start) for mark in (".", ";", "\n", ",", " - ", "("))
         before = folded[max(clause_start + 1, span.start - 45) : span.start]
-        score = 2 if _INTENT_CUE.search(before) else 1 if _DEAL_CUE.search(before) else 0
+        score: float = 2 if _INTENT_CUE.search(before) else 1 if _DEAL_CUE.search(before) else 0
         if not score and folded[clause_start : clause_start + 1] == "," and len(before.split()) <= 2:
             # "muốn gửi kỳ hạn 12 tháng, một tỷ hai": the amount alone after a comma belongs to the clause before
             previous = folded[max(0, clause_start - 45) : clause_start]
