@@ -385,10 +385,12 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("end_of_month", re.compile(rf"\b(?:{_END_OF}month|month[\s-]end|eom|cuoi\s+thang(?:\s+nay)?)\b")),
     # "trước ngày 20", "vào ngày 5": a day of the month with no month named
     ("ordinal_day", re.compile(
-        r"\b(?:truoc|vao|den|toi|han|before|by)\s+ngay\s+(?P<d>\d{1,2})\b(?!\s*(?:[/.-]\d|thang|\d))"
+        r"\b(?:truoc|vao|den|toi|han|before|by|cham nhat(?:\s+la)?|muon nhat(?:\s+la)?|khong qua)\s+ngay\s+"
+        r"(?P<d>\d{1,2})\b(?!\s*(?:[/.-]\d|thang|\d))"
     )),
     ("ordinal_day", re.compile(
-        r"\b(?:on|by|before|until|the)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]{3})"
+        r"\b(?:on|by|before|until|the|no later than|latest)\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
+        r"(?!\s+(?:of\s+)?[a-z]{3})"
     )),
     ("business_days", re.compile(
         r"\bt\s*\+\s*(?P<n>\d{1,2})\b|\b(?:in|within|after)\s+(?P<n2>\d{1,2}|one|two|three|four|five|ten)\s+"

@@ -17,7 +17,8 @@ DOCUMENT_WORDS = (
     r"docs?|proposal|quote|quotation|term ?sheet|form|forms|contract|details|deck|file|tai lieu|thong tin|"
     r"ho so|bao gia|hop dong|bieu mau|to roi|de xuat|hs|hd|factsheet|fact sheet|illustration|statement|schedule|"
     r"table|minh hoa|bang lai|bang tinh|bang|lich tra no|lich|sao ke|xac nhan|confirmation|bao cao|report|ppt|slides|"
-    r"presentation|questionnaire|checklist|huong dan|bieu phi|prospectus|application"
+    r"presentation|questionnaire|checklist|huong dan|bieu phi|prospectus|application|mau don|don dang ky|mau dang ky|"
+    r"phieu dang ky|to khai|bieu lai suat|bieu lai"
 )
 DOCUMENT_NOUN = re.compile(rf"\b(?:{DOCUMENT_WORDS})\b")
 #: Documents in their own right, not information: sent by e-mail, they are still a document sent.
@@ -37,6 +38,7 @@ TASK_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("call", re.compile(r"\b(call|called|ring|rung|phone|phoned|follow[- ]?up call|goi|goi dien|goi lai|lien he lai)\b")),
     ("meeting", re.compile(
         r"\b(meet|meeting|mtg|visit|site visit|catch up|set up a meeting|schedule|hen gap|gap lai|gap|hen|tham(?! dinh)|"
+        r"(?:buoi|cuoc) hop|hop (?:review|ban|danh gia|ky)|"
         r"qua cty|qua cong ty|qua nha|qua van phong|ghe|xuong)\b"
     )),
     ("review", re.compile(
@@ -76,6 +78,9 @@ FOR_THE_RM = re.compile(
 )
 NOTHING_TO_DO = re.compile(
     r"\b(nothing|no|without|khong|chua)\s+(?:\w+\s+){0,2}?(to do|follow[- ]?up|action|further|can lam|lam gi|viec gi)"
+    # "không cần em gọi lại hay gửi giấy tờ gì", "no need to call her back": an action said not to be needed
+    r"|\b(?:khong can|ko can|k can|chua can|no need to|don'?t need to|do not need to|needn'?t)\s+(?:\w+\s+){0,2}?"
+    r"(?:goi|gui|lien he|hen|gap|call|send|email|meet|follow)\b"
 )
 
 

@@ -63,6 +63,17 @@ PROMOTE_BELOW = 0.95
 DEMOTE_BELOW = 0.8
 #: A follow-up in the passive voice of bank memos: "credit file to be reviewed Mon", "proposal to be sent by 15/8".
 _PASSIVE_TASK = re.compile(r"\bto be (?:\w+ed|sent|done|drawn up|set up|held)\b|\b(?:scheduled|arranged|booked) for\b")
+#: The RM's future: "em sẽ", "I'll", "will".
+_FUTURE = re.compile(r"\b(?:se|will|shall)\b|'ll\b")
+#: The RM says what they will do, however the promise is reported ("Em đã hứa trong ngày sẽ gửi email", "I told
+#: her I'll send the form Monday"): with an action and a day it is a follow-up, whatever the tagger's certainty.
+_RM_WILL = re.compile(r"\b(?:em|minh|toi|tui)\b(?!\s+ay\b)(?:\s+\w+){0,8}?\s+se\b|\b(?:i|we)(?:'ll|\s+will|\s+shall)\b")
+#: A note that opens with a part of the day and a weekday ("Sáng t7 ghé c Tâm", "Chiều T3 gặp anh Bảo") says when it
+#: happened.
+_WHEN_IT_HAPPENED = re.compile(
+    r"^\s*(?:sang|trua|chieu|toi|morning|afternoon|evening)\s+(?:nay\s+)?"
+    r"(?:t[2-7]|thu\s*(?:[2-7]|hai|ba|tu|nam|sau|bay)|cn|chu nhat|mon|tue|wed|thu|fri|sat|sun)\w*\b"
+)
 #: A kind needs a word of its own in the follow-up; without one the lexicon's reading wins when it has one.
 _KIND_WORD = {
     "call": re.compile(r"\b(?:call\w*|ring|phone|goi|dien|dt|lien he|follow[- ]?up)\b"),
@@ -71,7 +82,7 @@ _KIND_WORD = {
         r"\b(?:send|sent|share|forward|gui|chuyen|prepare|soan|chuan bi|deliver|resend|to be sent)\b"
     ),
     "meeting": re.compile(
-        r"\b(?:meet\w*|mtg|visit\w*|gap|hen|ghe|tham|lunch|coffee|cafe|appointment|catch up|xuong|qua)\b"
+        r"\b(?:meet\w*|mtg|visit\w*|gap|hen|ghe|tham|lunch|coffee|cafe|appointment|catch up|xuong|qua|hop(?! dong))\b"
     ),
     "review": re.compile(r"\b(?:review\w*|check\w*|kiem tra|ra soat|xem|tham dinh|verify|assess\w*|danh gia)\b"),
     "other": re.compile(r"\w"),
@@ -282,27 +293,34 @@ class FollowUpReader:
             folded = fold_chars(piece_text).lower()
             found = find_dates(piece_text, ANY_DAY)
             dated = bool(found)
-            reported_today = bool(found) and all(day.kind == "today" for day in found)
+            # "hôm nay gặp anh" is what happened; "trong ngày sẽ gửi email" is what the RM will do today
+            reported_today = bool(found) and all(day.kind == "today" for day in found) and not _FUTURE.search(folded)
             action = (
                 starts_with_action(folded)
                 or bool(_PASSIVE_TASK.search(folded))
                 or (rm_cue(folded, vietnamese=True) and task_kind(folded) is not None)  # "tôi đã hứa thứ Hai sẽ gọi"
             )
             opening = piece.first_in_note and len(cut) > 1  # "Email from Son re his CD maturing 5/11": what happened
+            promised = bool(_RM_WILL.search(folded)) and task_kind(folded) is not None
             if (
                 tag == "O"
                 and action
                 and dated
                 and not opening
                 and not reported_today
-                and row[TAGS.index("O")] < PROMOTE_BELOW
+                and (row[TAGS.index("O")] < PROMOTE_BELOW or promised)
             ):
                 tag = "B"  # "thứ hai mình gửi chị bảng minh họa": an action verb and its day
             elif tag == "B" and not (action or dated or rm_cue(folded, vietnamese=True)) and row[0] < DEMOTE_BELOW:
                 tag = "O"  # no verb of the RM's, no day, no "need to": story unless the tagger is sure
             elif tag == "B" and FOR_THE_RM.search(folded):
                 tag = "O"  # "chị … rồi gọi lại cho em": the client calls the RM back
-            elif tag == "B" and opening and (not dated or reported_today) and row[0] < OPENING_SURE:
+            elif (
+                tag == "B"
+                and opening
+                and (not dated or reported_today or _WHEN_IT_HAPPENED.match(folded))
+                and row[0] < OPENING_SURE
+            ):
                 tag = "O"  # "Gặp chị Oanh ở phòng khám.": a note opens with what happened (98.7% of the teachers')
             tags.append((tag, float(row[TAGS.index(tag)])))
         return tags

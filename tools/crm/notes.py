@@ -444,7 +444,7 @@ _CITIES = frozenset({
 })  # fmt: skip
 #: Words that make a phrase a place: its kind in either language, or a chain's name.
 _PLACE_WORD = re.compile(
-    rf"\b(?:{_PLACE_NOUNS}|{_VI_PLACE_HEADS}|cafe|ca phe|cf|cn|pgd|highlands|starbucks|phuc long|cong ca phe|"
+    rf"\b(?:{_PLACE_NOUNS}|{_VI_PLACE_HEADS}|cafe|ca phe|caphe|coffee|cf|cn|pgd|highlands|starbucks|phuc long|cong ca phe|"
     r"the coffee house|pizza|vincom|aeon|lotte|landmark|times city|royal city|bitexco|sheraton|marriott|metropole|"
     r"sofitel|intercontinental|hilton|hyatt|park hyatt|saigon centre|campus|hospital|benh vien|cho|kcn|khu)\b"
 )
@@ -562,6 +562,8 @@ def _place_phrase(text: str) -> str | None:
             typed_cue = "@"
         if typed_cue in _CUES_TYPED_OTHERWISE:
             continue  # "tái tục" is not "tại", "tối" not "tới", "Cà Phê" inside a café's own name
+        if typed_cue == "xưởng":
+            start = cue.start()  # "xưởng gỗ Đồng Kỵ": a workshop is the place's kind, not "xuống" (went down to)
         if cue.group().strip() in {"cafe", "cf", "coffee", "ca phe"} and not text[cue.start() : cue.end()].islower():
             continue  # "The Coffee House": inside a café's own name
         if _NOT_A_PLACE_START.match(folded[start:]):
@@ -590,8 +592,9 @@ def _place_phrase(text: str) -> str | None:
             if bare == "hom" and following in {"nay", "qua", "truoc", "kia"}:
                 break  # hôm nay / hôm qua: a time, not "Sao Hôm"
             taken.append(word)
-            if len(taken) == 7:
-                break
+            name_goes_on = following[:1].isalnum() and text[start + word.end() + 1 : start + word.end() + 2].isupper()
+            if len(taken) >= 7 and not (name_goes_on and len(taken) < 10):
+                break  # a place runs seven words, or on to ten while its own name goes on ("… Buffet Lê Thánh Tôn")
         while taken and taken[-1].group() in {"on", "the", "at", "of"}:
             taken.pop()
         if not taken:
@@ -929,9 +932,17 @@ _SELF_CORRECTION = re.compile(
 
 
 #: A follow-up given the day of the one before it.
-_SAME_DAY = re.compile(r"\b(?:same\s+day|at\s+the\s+same\s+time|cung\s+ngay|cung\s+luc|luon\s+hom\s+do)\b")
+_SAME_DAY = re.compile(
+    r"\b(?:same\s+day|at\s+the\s+same\s+time|cung\s+ngay|cung\s+luc|luon\s+hom\s+do|(?:gui\s+)?kem|dinh\s+kem|"
+    r"attach(?:ed|ing)?|along\s+with\s+it|with\s+it)\b"
+)
 #: A follow-up's words that end with a correction: "call her Wednesday, no wait".
 _ENDS_CORRECTED = re.compile(rf"[\s,.;:–-]*(?:{_SELF_CORRECTION.pattern})\W*$")
+
+
+#: A period, not a day ("next week", "tuần sau", "tháng sau"): the follow-up has no due date for the RM to trust;
+#: the card asks for one.
+_VAGUE_PERIODS = frozenset({"next_week", "next_month"})
 
 
 def _task(clause: str, folded_clause: str, kind: str, dates: list[Any]) -> ExtractedTask:
@@ -943,10 +954,11 @@ def _task(clause: str, folded_clause: str, kind: str, dates: list[Any]) -> Extra
     for taken_back in dates:
         if taken_back is not due and rule is None:  # "call her on Friday, no wait, Thursday": Friday is no title
             clause = _task_title(clause, kind, taken_back.text)
+    vague = due is not None and due.kind in _VAGUE_PERIODS
     return ExtractedTask(
         kind=kind,
         title=_task_title(clause, kind, due.text if due else None, recurring=rule is not None),
-        due_on=due.date if due else None,
+        due_on=due.date if due and not vague else None,
         due_text=due.text if due else None,
         recurrence=rule,
         until_condition=until,

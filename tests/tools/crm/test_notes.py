@@ -679,3 +679,59 @@ def test_moods_are_not_read_from_words_that_only_look_like_them(note: str, senti
 )
 def test_shorthand_channels(note: str, channel: str) -> None:
     assert extract_note(note, FRIDAY).channel == channel
+
+
+def test_a_promise_reported_in_the_past_is_still_a_follow_up() -> None:
+    """Polite narrative notes report the promise: "Em đã thưa với anh là thứ Tư em sẽ gửi…" is a task."""
+    note = (
+        "Dạ chiều nay em có gọi điện cho anh Long. Anh đang là trưởng phòng của một công ty, chị nhà bán hàng "
+        "online. Anh muốn mở một tài khoản thanh toán mới. Anh nói chuyện từ tốn. Em đã thưa với anh là thứ Tư em "
+        "sẽ gửi anh mẫu đơn mở tài khoản, và trong 3 ngày làm việc em sẽ hẹn gặp anh tại chi nhánh."
+    )
+    assert _tasks(note) == [("send_document", "2025-10-29"), ("meeting", "2025-10-29")]
+    note = (
+        "Dạ tối nay em có cuộc gọi với chị Lan. Chị muốn gửi có kỳ hạn 6 tháng. Chị rất vui. Em đã hứa trong ngày "
+        "sẽ gửi email xác nhận lãi suất, và trong 5 ngày làm việc em sẽ rà lại hồ sơ của chị."
+    )
+    assert _tasks(note) == [("email", "2025-10-24"), ("review", "2025-10-31")]
+
+
+@pytest.mark.parametrize(
+    ("note", "tasks"),
+    [
+        # an action said not to be needed is no task
+        (
+            "Chị Lan nhắn Zalo hỏi lãi suất rồi cảm ơn. Chị dặn thứ Hai chị sẽ tự ra quầy, không cần em gọi lại hay gửi gì.",
+            [],
+        ),
+        ("Ms Lan will come in on Monday herself, no need to call her.", []),
+        # a note that opens with a part of the day and a weekday says when it happened
+        ("Chiều T6 ghé chị Lan ở tiệm, chị muốn mở tài khoản. T3 gửi form.", [("send_document", "2025-10-28")]),
+        # "gửi kèm" goes with the follow-up before it
+        (
+            "Chị Lan hỏi bảo hiểm. T2 trả lời email, gửi kèm brochure.",
+            [("email", "2025-10-27"), ("send_document", "2025-10-27")],
+        ),
+        # a period is not a day; "chậm nhất ngày 5" is the 5th ahead
+        (
+            "Gặp anh Long. Gửi hợp đồng chậm nhất ngày 5, hẹn cafe tuần sau.",
+            [("send_document", "2025-11-05"), ("meeting", None)],
+        ),
+        # a meeting called "họp"
+        ("Anh Long vui. 2 tuần nữa em mời anh một buổi họp review danh mục.", [("meeting", "2025-11-07")]),
+    ],
+)
+def test_follow_ups_said_otherwise(note: str, tasks: list[tuple[str, str | None]]) -> None:
+    assert _tasks(note) == tasks
+
+
+@pytest.mark.parametrize(
+    ("note", "place"),
+    [
+        ("cf voi a Long o Cong Caphe Ba Trieu, a muon vay. t3 tuan sau hen a ra showroom", "Cong Caphe Ba Trieu"),
+        ("an trua voi c Lan o nha hang Hoang Yen Buffet Le Thanh Ton. c vui", "nha hang Hoang Yen Buffet Le Thanh Ton"),
+        ("Sáng nay em được ông mời xuống tham quan xưởng gỗ Đồng Kỵ của gia đình ông.", "xưởng gỗ Đồng Kỵ"),
+    ],
+)
+def test_named_places_kept_whole(note: str, place: str) -> None:
+    assert extract_note(note, FRIDAY).location == place
