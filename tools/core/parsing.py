@@ -340,6 +340,8 @@ _NUMBER_WORDS = {
 
 _EN_WEEKDAY = "|".join(sorted(_WEEKDAYS_EN, key=len, reverse=True))
 _VI_COUNT_WORD = r"(?:mot|mốt|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|muoi|mươi)"
+#: What a number counts when "thu 2" is not Monday: "bị thu 2 lần", "thu 3 triệu".
+_COUNTED = r"(?:lan|lượt|luot|cai|nguoi|ty|trieu|tr|nghin|k)"
 _VI_WEEKDAY = r"thu\s*(?:hai|ba|tu|bon|nam|sau|bay|[2-7])|t[2-7]|chu\s*nhat|cn"  # "T5" = thứ 5, as RMs type it
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR = r"(?:,?\s*(?P<y>\d{4}))?"
@@ -366,7 +368,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_after_tomorrow", re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b|\bngay\s+(?:kia|mot)\b|\bmot\b(?=\s|$)")),
     ("tomorrow", re.compile(r"\b(?:tomorrow|tomorow|tommorow|tmrw?|tmr|ngay\s*mai|mai)\b")),
     ("today", re.compile(
-        r"\b(?:today|tonight|this\s+evening|hom\s*nay|bua\s*nay|toi\s*nay|chieu\s*nay|trong\s+ngay|eod)\b"
+        # "bữa ni", "chiều ni": "nay" in the Centre's speech
+        r"\b(?:today|tonight|this\s+evening|(?:hom|bua|toi|chieu|trua)\s*(?:nay|ni)|trong\s+ngay|eod)\b"
     )),
     ("vi_weekday_next_week", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\s+(?:tuan\s*(?:sau|toi))\b")),
     ("vi_weekday_this_week", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\s+(?:tuan\s*nay|nay)\b")),
@@ -378,7 +381,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("en_next_weekday", re.compile(rf"\b(?:next|nxt|coming|this\s+coming)\s+(?P<wd>{_EN_WEEKDAY})\b")),
     ("en_this_weekday", re.compile(rf"\bthis\s+(?P<wd>{_EN_WEEKDAY})\b")),
-    ("vi_weekday", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\b")),
+    # not "bị thu 2 lần" (charged twice), "thu 3 triệu" (collected 3 million)
+    ("vi_weekday", re.compile(rf"\b(?P<wd>{_VI_WEEKDAY})\b(?!\s*(?:{_COUNTED}\b|%))")),
     ("en_weekday", re.compile(rf"\b(?:on\s+)?(?P<wd>{_EN_WEEKDAY})\b")),
     ("end_of_next_month", re.compile(r"\b(?:end\s+of\s+next\s+month|cuoi\s+thang\s+(?:sau|toi))\b")),
     ("end_of_named_month", re.compile(rf"\b(?:end[\s-](?:of\s+)?|cuoi\s+thang\s+)(?P<mon>{_MONTH_NAMES})\b\.?")),

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -377,11 +378,16 @@ class CrmApi:
     def someone_introduced(self, text: str) -> str | None:
         """A person a client introduced, who is none of this RM's clients: "Anh Bảo giới thiệu cho em anh Võ Thành
         Long…" is about Long; the referrer is only named."""
-        for found in _INTRODUCED.finditer(normalize_text(text)):
+        normalized = normalize_text(text)
+        for found in _INTRODUCED.finditer(normalized):
             name = found.group("name")
             first = strip_accents(name.split()[0]).lower()
             if first in _HONORIFIC_WORDS or first in _NOT_NAME_WORDS:
                 continue
+            if _RM_AS_SUBJECT.search(strip_accents(normalized[: found.start()]).lower()):
+                continue  # "e giới thiệu Premier Invest": the RM presented something; no one was referred
+            if _PRODUCT_NAME_WORD.search(strip_accents(name).lower()):
+                continue  # "introduced Bond Fund": a product, not a person
             if not self.find_clients(name=name):
                 return name
         return None
@@ -867,6 +873,23 @@ def _folded(word: str) -> str:
     return word.partition("\x00")[0]
 
 
+#: Combining tone marks (grave, acute, tilde, hook, dot below); a vowel's own marks (ă, â, ơ, ư) are not tones.
+_TONE_MARKS = frozenset({"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"})
+
+
+def _tone_slip(a: str, b: str) -> bool:
+    """Two words typed with diacritics that differ only in a tone mark: "Thăng" for Thắng, a slip of the keyboard."""
+    _, _, typed_a = a.partition("\x00")
+    _, _, typed_b = b.partition("\x00")
+    if not typed_a or not typed_b:
+        return False
+
+    def toneless(word: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if c not in _TONE_MARKS)
+
+    return toneless(typed_a) == toneless(typed_b)
+
+
 def _accents_agree(a: str, b: str) -> tuple[str, str] | None:
     """The folded forms of two name-matching words, or None when both were typed with different diacritics."""
     folded_a, _, typed_a = a.partition("\x00")
@@ -930,6 +953,14 @@ _INTRODUCED = re.compile(
     r"(?:(?:cho|cho em|cho mình|cho minh|me to|to me|em|mình|minh)\s+)?"
     r"(?:(?:anh|chị|chi|em|ông|ong|bà|ba|cô|co|a|c|e|ô|b|mr\.?|mrs\.?|ms\.?)\s+)?"
     r"(?P<name>[A-ZĐ][^\W\d_]+(?:\s+[A-ZĐ][^\W\d_]+){0,3})"
+)
+#: The RM right before "giới thiệu" / "introduced": "e giới thiệu …", "I introduced …", "mình có giới thiệu …".
+_RM_AS_SUBJECT = re.compile(
+    r"(?:^|[\s,.;:])(?:e|em|minh|toi|tui|i|we|rm)\s+(?:(?:da|co|cung|also|then|had|have)\s+){0,2}$"
+)
+#: Words of a product's name: what an RM presents is not a person ("Premier Invest", "Bond Fund", "Life Shield").
+_PRODUCT_NAME_WORD = re.compile(
+    r"\b(?:fund|invest\w*|bond|card|visa|platinum|shield|loan|account|premier|quy|bao hiem|goi|package|plan|cd)\b"
 )
 #: A person the RM met or spoke to, named right after the verb: "w/ Long Vo", "met Tran Anh", "gặp Quang".
 _PERSON_AFTER_VERB = re.compile(
@@ -1071,8 +1102,11 @@ def _mention_score(
                 length += 1
         score: float = 0
         named = length >= 2 and any(name.index(g) in used for g in given if g in name)  # not "Tran Thi" alone
-        if named and capitalized_positions is not None and start + length in capitalized_positions:
-            named = False  # the name goes on with another capitalized word: someone else ("Đinh Thị Hồng Nhung")
+        goes_on = name_goes_on if name_goes_on is not None else capitalized_positions
+        if named and goes_on is not None and start + length in goes_on:
+            # the name goes on with another capitalized word: someone else ("Đinh Thị Hồng Nhung"); an app's name
+            # after it does not ("e Ngọc Anh WhatsApp'd")
+            named = False
         if named and capitalized_positions is not None and length == 2:
             written_as_name = bool(capitalized_positions & {start, start + 1}) or start in honorific_positions
             named = written_as_name or 0 in used
@@ -1085,6 +1119,15 @@ def _mention_score(
             and not (name_goes_on is not None and start + 1 in name_goes_on)
         ):
             score = 1  # "chị Hồng" — but "chị Hồng Nhung", a name that goes on, is someone else
+        elif (
+            length == 0
+            and start in honorific_positions
+            and capitalized_positions is not None
+            and start in capitalized_positions
+            and any(_tone_slip(words[start], g) for g in given)
+            and not (name_goes_on is not None and start + 1 in name_goes_on)
+        ):
+            score = 1  # "ô Thăng" for ông Thắng: a capitalized name after a title, one tone mark slipped
         elif length == 1 and start in bare_positions and any(_same_exact(words[start], g) for g in given):
             score = BARE_NAME_SCORE
         if score > best:

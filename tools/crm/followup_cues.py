@@ -65,6 +65,9 @@ FOLLOW_UP_LEAD = re.compile(
     r"viec can lam|buoc tiep theo|can lam)\s*[:\-–]?\s*)+"
 )
 
+#: A time of day right after a follow-up's day: "10h", "9h30", "14:00", "3pm".
+_CLOCK_TIME = re.compile(r"^\s*\d{1,2}\s*(?:h|g|:|am|pm)\s*\d{0,2}\s*(?:am|pm|sang|chieu|toi)?\b")
+
 ANY_DAY = dt.date(2000, 1, 3)  # only the position of a date matters when splitting clauses
 
 
@@ -78,6 +81,8 @@ FOR_THE_RM = re.compile(
 )
 NOTHING_TO_DO = re.compile(
     r"\b(nothing|no|without|khong|chua)\s+(?:\w+\s+){0,2}?(to do|follow[- ]?up|action|further|can lam|lam gi|viec gi)"
+    # "e hẹn dịp khác", "another time": put off with no day, not a follow-up
+    r"|\b(?:hen|de|gap)\s+(?:\w+\s+)?(?:dip|luc|bua|hom)\s+khac\b|\b(?:another|some other) time\b"
     # "không cần em gọi lại hay gửi giấy tờ gì", "no need to call her back": an action said not to be needed
     r"|\b(?:khong can|ko can|k can|chua can|no need to|don'?t need to|do not need to|needn'?t)\s+(?:\w+\s+){0,2}?"
     r"(?:goi|gui|lien he|hen|gap|call|send|email|meet|follow)\b"
@@ -101,7 +106,9 @@ def starts_with_action(folded_clause: str) -> bool:
     rest = rest[lead.end() if lead else 0 :]
     dates = find_dates(rest, ANY_DAY)
     if dates and dates[0].start == 0:
-        return bool(ACTION_VERB_START.match(rest[dates[0].end :].lstrip(" ,:")))
+        after = _CLOCK_TIME.sub("", rest[dates[0].end :].lstrip(" ,:"), count=1).lstrip(" ,:")
+        after = re.sub(r"^e\s+", "", after)  # "Mai 10h e qua phòng khám": after its day, "e" is the RM
+        return bool(ACTION_VERB_START.match(after))
     return False
 
 

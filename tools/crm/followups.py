@@ -68,6 +68,18 @@ _FUTURE = re.compile(r"\b(?:se|will|shall)\b|'ll\b")
 #: The RM says what they will do, however the promise is reported ("Em đã hứa trong ngày sẽ gửi email", "I told
 #: her I'll send the form Monday"): with an action and a day it is a follow-up, whatever the tagger's certainty.
 _RM_WILL = re.compile(r"\b(?:em|minh|toi|tui)\b(?!\s+ay\b)(?:\s+\w+){0,8}?\s+se\b|\b(?:i|we)(?:'ll|\s+will|\s+shall)\b")
+#: A note that opens as a recap ("Team — quick recap of Sunday brunch with …"): its first piece is what happened.
+_RECAP = re.compile(r"\b(?:recap|summary|debrief|tom tat|notes? (?:from|of))\b")
+#: Someone named, not the RM, who will do something: "Quang will refresh…", "Thao (Bancassurance) is preparing…".
+_SOMEONE_ELSE_WILL = re.compile(
+    r"^\s*(?!(?:I|We|Please|Pls|Send|Call|Email|Meet|Review|Check|Site|Follow|Next|Action|Actions|Plan|Then|And|Also)\b)"
+    r"[A-ZĐ][a-zà-ỹđ]+(?:\s+[A-ZĐ][a-zà-ỹđ]+)?(?:\s*\([^)]*\))?\s+"
+    r"(?:will(?! be\b)|is (?:preparing|going to|running|drafting|arranging)|are (?:preparing|going to))\b"
+)
+#: What the RM already did, with no day ahead: "E rep gửi link…", "I sent her the brochure", "em đã gửi…".
+_RM_DID = re.compile(
+    r"^\s*(?:(?:e|em|minh|toi|tui|i|we)\s+)(?:da|rep|replied|sent|emailed|called|explained|told|gave|shared|forwarded)\b"
+)
 #: A note that opens with a part of the day and a weekday ("Sáng t7 ghé c Tâm", "Chiều T3 gặp anh Bảo") says when it
 #: happened.
 _WHEN_IT_HAPPENED = re.compile(
@@ -315,10 +327,14 @@ class FollowUpReader:
                 tag = "O"  # no verb of the RM's, no day, no "need to": story unless the tagger is sure
             elif tag == "B" and FOR_THE_RM.search(folded):
                 tag = "O"  # "chị … rồi gọi lại cho em": the client calls the RM back
+            elif tag == "B" and _SOMEONE_ELSE_WILL.match(piece_text) and not _RM_WILL.search(folded):
+                tag = "O"  # "Hieu (Bancassurance) will run the illustration": a colleague's action, not the RM's
+            elif tag == "B" and not dated and _RM_DID.match(folded):
+                tag = "O"  # "E rep gửi link đăng ký": what the RM already did
             elif (
                 tag == "B"
                 and opening
-                and (not dated or reported_today or _WHEN_IT_HAPPENED.match(folded))
+                and (not dated or reported_today or _WHEN_IT_HAPPENED.match(folded) or _RECAP.search(folded))
                 and row[0] < OPENING_SURE
             ):
                 tag = "O"  # "Gặp chị Oanh ở phòng khám.": a note opens with what happened (98.7% of the teachers')

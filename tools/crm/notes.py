@@ -107,7 +107,8 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(cd|cds|certificate of deposit|chung chi tien gui|ccgt|term deposit|fixed deposit|(?<!the )td|fd|fds|co ky han|"
         r"ky han\s*\d+\s*(?:thang|th|t)?|\d+\s*(?:m|mth|mths|month)s?\s+(?:cd|td|fd|term)|tien gui ky han|"
         r"ky han (?:mot|hai|ba|bon|sau|chin|muoi|muoi hai|mười hai) thang|\d+[- ]?months? (?:fixed |term )?deposit|"
-        r"fixed[- ]rate (?:\d+[- ]?months? )?deposit|so ky han|gui ky han)\b"
+        r"fixed[- ]rate (?:\d+[- ]?months? )?deposit|so ky han|gui ky han|tgckh|tgck|tg co ky han|"
+        r"\d+\s*-?\s*(?:months?|thang|th)\s+ky han)\b"
     )),
     ("card", re.compile(
         r"\b(credit card|debit card|card|crad|cards|visa|mastercard|jcb|amex|the tin dung|the ghi no|the atm|the visa|"
@@ -139,7 +140,7 @@ _POSITIVE = re.compile(
     r"nhiet tinh|hung thu|san sang|an tuong|upbeat|stoked|delighted|glad|chuffed|optimistic|receptive|warm|"
     r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled|cheerful|happy chap|hype|hyped|dzui|zui|hang hai|ok lam|oke lam|"
     r"vui lam|rat vui|phan khich|roi rit|cam on (?:\w+ )?(?:mai|nhieu lam|rat nhieu)|chirpy|in good spirits|in fine form|top spirits|high spirits|on lam|"
-    r"ung ghe|thich lam|keen as|rapt)\b|[👍😊😄😁🥰😍🔥🎉🤩]"
+    r"ung ghe|thich lam|keen as|rapt|(?:very|really|so) into it|chipper)\b|[👍😊😄😁🥰😍🔥🎉🤩]"
 )
 _NEGATIVE = re.compile(
     r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
@@ -154,7 +155,7 @@ _NEGATION = r"(?:\b(?:not|no longer|never|khong|chua|chang|ko|k|(?<!chi )(?<!c )
 #: A mood said to be neither ("bình thường", "ko vui ko buồn", "fairly neutral"): it decides, whatever else is said.
 _NEUTRAL = re.compile(
     r"\b(binh thuong|bt|neutral|neither|so-so|so so|tam tam|binh binh|khong vui (?:cung )?khong buon|ko vui ko buon|khong to ra|ko to ra|"
-    r"khong the hien|ko the hien|no strong feelings|matter of fact|nothing more)\b"
+    r"khong the hien|ko the hien|no strong feelings|matter[- ]of[- ]fact|nothing more|no strong view)\b"
 )
 #: Everyday words that fold to a mood word ("ứng dụng" ~ ưng, "giải thích" ~ thích, "thích hợp"): blanked first;
 #: typed with its accents, "ứng" is never "ưng" ("cung ứng"), but without them "cung ung" is "cũng ưng".
@@ -162,6 +163,24 @@ _NOT_A_MOOD = re.compile(
     r"\b(?:giai thich|thich hop|ung dung|ung tien|ung vien|ung pho|ung xu|ung cu|ung truoc|dap ung|phan ung|tuong ung|"
     r"hieu ung|ung luong)\b"
 )
+#: Not wanting to leave is loyalty, not a complaint: "clearly not interested in moving", "không có ý định chuyển".
+_STAYING = re.compile(
+    r"\b(?:not|no longer|never)\s+(?:\w+\s+){0,2}?interested in (?:moving|switching|leaving|changing|going)\b|"
+    r"\b(?:khong|ko|chua)\s+(?:co y\s+)?(?:dinh|muon)\s+chuyen\b"
+)
+
+
+def _proper_nouns_blanked(mood_text: str, text: str) -> str:
+    """Mood words typed with a capital inside a sentence are names ("PGD Lê Chân", "quán Vui"), not moods."""
+    for pattern in (_POSITIVE, _NEGATIVE):
+        for word in pattern.finditer(mood_text):
+            typed = text[word.start() : word.end()]
+            before = text[: word.start()].rstrip(" \t")
+            if typed[:1].isupper() and before and before[-1] not in ".!?:;\n-–•*>(\"“”'":
+                mood_text = mood_text[: word.start()] + "_" * len(typed) + mood_text[word.end() :]
+    return mood_text
+
+
 #: Mood words that fold onto everyday words and are read only as typed: "rất hăng" (eager), not hàng / hãng.
 _TYPED_POSITIVE = re.compile(r"(?i)(?<!\w)hăng(?!\w)")
 #: A line that states the mood: "Mood: ưng", "Cảm xúc: hơi cáu", "Sentiment - keen".
@@ -526,7 +545,7 @@ _NOT_A_PLACE_START = re.compile(
     r"^(?:\d+\s*(?:days?|weeks?|months?|years?|ngay|tuan|thang|nam|h|pm|am|gio|phut)\b|person|total|full|"
     r"(?:mon|tue|wed|thu|fri|sat|sun)\w*\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b|"
     r"(?:the )?(?:morning|afternoon|evening|end|meantime|future|past|addition|case|fact|time|terms?|cash)\b|"
-    r"t[2-7]\b|thu\s*\d|cuoi|dau|giua|khoang|tam|around|about)"
+    r"t[2-7]\b|thu\s*\d|cuoi|dau|giua|khoang|tam|around|about|roughly|approx\w*|c\.\s*\d|least|most|best|worst|\d)"
 )
 
 
@@ -586,6 +605,12 @@ def _place_phrase(text: str) -> str | None:
                 or (bare == "xuong" and taken and taken[-1].group() == "nha")  # nhà xưởng (a factory)
                 or (bare == "chi" and following == "nhanh")  # chi nhánh (a branch), not chị
                 or (bare == "on" and taken)  # "The Coffee House on Le Loi"
+                or (  # "La Badiane", "Le Petit Bistro": a capitalized first word of a name that goes on
+                    not taken
+                    and written[:1].isupper()
+                    and bare not in _PERSON_TITLES
+                    and text[start + word.end() + 1 : start + word.end() + 2].isupper()
+                )
             )
             if bare.rstrip("/") in _PLACE_STOP and not part_of_name and not (not taken and bare in _PLACE_KIND_FIRST):
                 break
@@ -675,7 +700,8 @@ _SOMEONE_ELSE = re.compile(
 #: The deal word right before an amount, with at most a hedge between ("vay 1 tỷ 2", "hạn mức 200 triệu", "can vay
 #: 700tr", "coverage of about 2bn"): it governs this amount, where a cue a few words back may govern another.
 _GOVERNING_CUE = re.compile(
-    r"\b(?:vay|vay them|gui|gui them|borrow|deposit|invest|dau tu|han muc|limit|menh gia|bao ve|coverage|cover|"
+    r"\b(?:vay|vay them|gui|gui them|borrow|deposit|invest|dau tu|han muc|limit|menh gia|bao ve|coverage|cover|needs?|"
+    r"prepay|pay down|top up|"
     r"top up|topping up|nap|bo|loan of|mortgage of|line|increase(?: it)? to|nang(?: len)?|tang(?: len)?|giai ngan)"
     r"(?:\s+(?:khoang|tam|chung|co|about|around|approx\.?|roughly|of|la|len|to|~|≈))?\s*$"
 )
@@ -683,7 +709,9 @@ _GOVERNING_CUE = re.compile(
 #: what is kept aside ("giữ lại 1,2 tỷ"), what is held besides it ("ngoài khoản 3 tỷ").
 _NOT_THE_DEAL_BEFORE = re.compile(
     r"\b(?:tu (?:so|khoan|tk|tai khoan|the|tien|so cd|so tiet kiem)(?: \w+){0,3}|from (?:his|her|their|the|my|a)?\s*"
-    r"(?:\w+\s+){0,2}(?:savings|cd|td|fd|account|deposit)|from (?:his|her|their|the|my|a)|out of (?:his|her|their|the)|giu lai|de lai|keep(?:ing)?|"
+    r"(?:\w+\s+){0,2}(?:savings|cd|td|fd|account|deposit)|from (?:his|her|their|the|my|a)|out of (?:his|her|their|the)|"
+    r"(?:of|off) (?:his|her|their|the|my)(?: vnd)?|dang co|luc dau(?: \w+){0,3}|ban dau(?: \w+){0,3}|at first(?: \w+){0,3}|"
+    r"initially(?: \w+){0,3}|giu lai|de lai|keep(?:ing)?|"
     r"ngoai(?: khoan)?(?: \w+){0,2}|besides(?: the)?|on top of(?: the)?)\s*$"
 )
 #: Words right after an amount that make it money already there and not to be touched ("khoản 3 tỷ đang vay",
@@ -1125,6 +1153,8 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         for typed in re.finditer(r"(?<!\w)[ứỨ]ng(?!\w)", text):
             mood_text = mood_text[: typed.start()] + "___" + mood_text[typed.end() :]
     mood_text = _NOT_A_MOOD.sub(lambda word: "_" * len(word.group()), mood_text)
+    if not mood_line and len(text) == len(folded):
+        mood_text = _proper_nouns_blanked(mood_text, text)
     positive = len(_POSITIVE.findall(mood_text)) - len(_NEGATED_POSITIVE.findall(mood_text))
     if not mood_line:
         positive += len(_TYPED_POSITIVE.findall(text))
@@ -1133,6 +1163,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         + len(_NEGATED_POSITIVE.findall(mood_text))
         - len(_NEGATED_NEGATIVE.findall(mood_text))
     )
+    negative -= len(_STAYING.findall(mood_text))
     if _NEUTRAL.search(mood_text) or (mood_line and re.fullmatch(r"\W*(?:ok|okay|-|n/a|normal)?\W*", mood_text)):
         positive = negative = 0  # "giọng bình thường, ko phàn nàn gì": said to be neither
     if negative > 0 and negative >= positive:

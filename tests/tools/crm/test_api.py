@@ -450,3 +450,22 @@ def test_a_capitalized_day_or_month_is_not_a_bare_name() -> None:
     named = sorted(words[index] for index in _bare_name_positions(text))
     assert named == ["Hai"]  # "gọi Hai" only; "thứ Hai" and "tháng Năm" are a day and a month
     assert words.index("Hai") not in _bare_name_positions(text)
+
+
+def test_a_product_the_rm_introduced_is_no_referral(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM001")
+    note = "11h gặp c Oanh ở Cộng Cà Phê. E giới thiệu Premier Invest, c nghe xong thích lắm."
+    assert resolve_client(api, note).client.id == "C0004"
+    assert api.someone_introduced("Anh Sơn giới thiệu cho em anh Võ Thành Long, anh Long muốn vay") == "Võ Thành Long"
+
+
+def test_an_apps_name_after_a_full_name_does_not_lengthen_it(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM001")
+    assert resolve_client(api, "c Lê Thị Oanh WhatsApp'd me about her card limit").client.id == "C0004"
+
+
+def test_a_capitalized_name_after_a_title_with_one_tone_slipped(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM002")
+    assert resolve_client(api, "KH: ông Bính\nND: ông muốn vay vốn lưu động 5 tỷ").client.id == "C0102"
+    # another letter is another name: "ông Bành" is not Bình
+    assert resolve_client(api, "KH: ông Bành\nND: ông muốn vay").client is None

@@ -735,3 +735,67 @@ def test_follow_ups_said_otherwise(note: str, tasks: list[tuple[str, str | None]
 )
 def test_named_places_kept_whole(note: str, place: str) -> None:
     assert extract_note(note, FRIDAY).location == place
+
+
+@pytest.mark.parametrize(
+    ("note", "amount"),
+    [
+        ("She wants to prepay VND 400m of her VND 3bn home loan from her bonus.", 400_000_000),
+        ("Anh muốn trả trước 300 triệu off the 1,8 tỷ khoản vay.", 300_000_000),
+        ("a hỏi mua quỹ 200tr qua app, đang có 900tr nhàn rỗi nhưng muốn thử trước", 200_000_000),
+        ("Lúc đầu chị muốn vay 3 tỷ, em tính thu nhập thì chỉ nên 2 tỷ 4, chị đồng ý vay 2 tỷ 4.", 2_400_000_000),
+        ("car's ~900tr, he's putting 200 down so he needs about 700 củ", 700_000_000),
+    ],
+)
+def test_the_part_not_the_whole(note: str, amount: int) -> None:
+    assert extract_note(note, FRIDAY).amount_vnd == amount
+
+
+@pytest.mark.parametrize(
+    ("note", "sentiment"),
+    [
+        ("Gặp chị Lan tại PGD Lê Chân, mở TK thanh toán xong. FU: không", "neutral"),  # "Chân" is a street
+        ("Lunch with Mr Long. Very pleased with the fund, and clearly not interested in moving to HSBC.", "positive"),
+        ("Call with Mr Long about the loan. Tone was matter-of-fact.", "neutral"),
+        ("Video call w/ Lan. Very into it, already read the factsheet.", "positive"),
+    ],
+)
+def test_moods_said_in_passing(note: str, sentiment: str) -> None:
+    assert extract_note(note, FRIDAY).sentiment == sentiment
+
+
+@pytest.mark.parametrize(
+    ("note", "category"),
+    [
+        ("KH: ô Long\nND: ô muốn gửi TGCKH 6 tháng 2 tỷ.", "cd"),
+        ("chú Long wants to put 1 tỷ into a 12-month kỳ hạn when the old one rolls.", "cd"),
+    ],
+)
+def test_term_deposits_by_their_abbreviations(note: str, category: str) -> None:
+    assert extract_note(note, FRIDAY).product_category == category
+
+
+@pytest.mark.parametrize(
+    ("note", "tasks"),
+    [
+        # a colleague's action and a recap's opening are not the RM's follow-ups
+        (
+            "Team — quick recap of Sunday lunch with Mr Long at La Badiane. He wants Life Shield cover. "
+            "Hieu (Bancassurance) will run the illustration.\nActions: send him the illustration by Wednesday.",
+            [("send_document", "2025-10-29")],
+        ),
+        # what the RM already did, with no day, is story; "hẹn dịp khác" is no follow-up
+        ("Chị Lan email hỏi thẻ. E rep gửi link đăng ký kèm biểu phí. E hẹn dịp khác gặp.", []),
+        # "bữa ni" is today in the Centre's speech; "bị thu 2 lần" is twice, not Monday
+        ("Anh Long phàn nàn phí bị thu 2 lần. Bữa ni e gửi email xác nhận hoàn phí.", [("email", "2025-10-24")]),
+        # a day, a time, then "e" doing it
+        ("Chị Lan nhắn chốt gửi 1 tỷ. Mai 10h e qua phòng khám chị lấy chữ ký.", [("meeting", "2025-10-25")]),
+    ],
+)
+def test_follow_ups_that_are_not_the_rms_or_not_ahead(note: str, tasks: list[tuple[str, str | None]]) -> None:
+    assert _tasks(note) == tasks
+
+
+def test_a_place_after_at_is_not_a_number() -> None:
+    note = "Lunch with Mr Long at La Badiane today; the VN-Index at roughly 1,270 did not worry him."
+    assert extract_note(note, FRIDAY).location == "La Badiane"
