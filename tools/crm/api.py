@@ -368,6 +368,8 @@ class CrmApi:
                 run.pop()  # "Ms Thao, Sarah Johnson's co-teacher": a comma ends a name
             if len(run) > 1 and self.find_clients(name=" ".join(run[: len(run)])):
                 continue  # "Ms Ngoc Anh": a given name of two words
+            if _ROLE_AFTER.match(normalized, _end_of(normalized, word)):
+                continue  # "anh Tú phòng tín dụng", "Hieu (Bancassurance)": a colleague, not the note's subject
             written_as_name = word[:1].isupper() and not (len(word) > 1 and word.isupper())
             plain = strip_accents(word).lower()
             unknown = written_as_name and plain not in _NOT_NAME_WORDS and plain not in _HONORIFIC_WORDS
@@ -947,6 +949,23 @@ _COLLEAGUE = re.compile(
     r"(?P<name2>[A-ZĐ][^\W\d_]+)",
     re.IGNORECASE,
 )
+#: A bank department or role right after a name: the person is a colleague ("anh Tú phòng tín dụng", "c Linh
+#: (Treasury)", "Quang from Investment Products").
+_ROLE_AFTER = re.compile(
+    r"\s*(?:\(\s*(?:[^)]*\b)?|,?\s*(?:phòng|phong|bên|ben|bộ phận|bo phan|bp|team|from|of)\s+)(?:tín dụng|tin dung|"
+    r"thẩm định|tham dinh|thẻ|the|wealth|treasury|credit|bancassurance|banca|ops|operations|card|cards|IT|investment|"
+    r"sản phẩm|san pham|hội sở|hoi so|HO|compliance|pháp chế|phap che|risk|rủi ro|rui ro|trade|thanh toán quốc tế|ttqt)"
+    r"\b",
+    re.IGNORECASE,
+)
+
+
+def _end_of(text: str, word: str) -> int:
+    """Where the first whole-word ``word`` in ``text`` ends (the text's length when it is not there)."""
+    found = re.search(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", text)
+    return found.end() if found else len(text)
+
+
 #: A person introduced to the RM: "giới thiệu cho em anh Võ Thành Long", "introduced me to Mr Tran Anh".
 _INTRODUCED = re.compile(
     r"\b(?:giới thiệu|gioi thieu|introduced|referred)\s+"
@@ -986,7 +1005,13 @@ _WORD_SPAN = re.compile(r"[0-9A-Za-z]+")
 #: Lower-case words (accents stripped) after which a capitalized word names a day or a month.
 _DATE_WORDS_VI = frozenset({"thu", "thang", "mung", "chu", "ngay"})
 #: Capitalized words that are apps and channels, not a second name word: "Hong Zalo'd me" names Hong.
-_NOT_NAME_WORDS = frozenset({"zalo", "viber", "whatsapp", "messenger", "telegram", "email", "sms", "facebook", "fb"})
+_NOT_NAME_WORDS = frozenset(
+    {"zalo", "viber", "whatsapp", "messenger", "telegram", "email", "sms", "facebook", "fb"}
+    # products and places written with a capital are not people: "get a Visa Platinum", "orders from Korea"
+    | {"visa", "mastercard", "jcb", "amex", "platinum", "premier", "invest", "bond", "fund", "life", "shield", "cd"}
+    | {"korea", "japan", "china", "singapore", "vietnam", "thailand", "taiwan", "australia", "europe", "us", "usa"}
+    | {"uk", "hk", "dubai", "malaysia", "india", "france", "germany", "canada"}
+)
 
 
 def _bare_name_positions(text: str) -> set[int]:

@@ -69,12 +69,19 @@ _FUTURE = re.compile(r"\b(?:se|will|shall)\b|'ll\b")
 #: her I'll send the form Monday"): with an action and a day it is a follow-up, whatever the tagger's certainty.
 _RM_WILL = re.compile(r"\b(?:em|minh|toi|tui)\b(?!\s+ay\b)(?:\s+\w+){0,8}?\s+se\b|\b(?:i|we)(?:'ll|\s+will|\s+shall)\b")
 #: A note that opens as a recap ("Team — quick recap of Sunday brunch with …"): its first piece is what happened.
-_RECAP = re.compile(r"\b(?:recap|summary|debrief|tom tat|notes? (?:from|of))\b")
+_RECAP = re.compile(r"\b(?:recap|summary|sum up|debrief|tom tat|notes? (?:from|of)|eod \d)")
 #: Someone named, not the RM, who will do something: "Quang will refresh…", "Thao (Bancassurance) is preparing…".
 _SOMEONE_ELSE_WILL = re.compile(
     r"^\s*(?!(?:I|We|Please|Pls|Send|Call|Email|Meet|Review|Check|Site|Follow|Next|Action|Actions|Plan|Then|And|Also)\b)"
     r"[A-ZĐ][a-zà-ỹđ]+(?:\s+[A-ZĐ][a-zà-ỹđ]+)?(?:\s*\([^)]*\))?\s+"
     r"(?:will(?! be\b)|is (?:preparing|going to|running|drafting|arranging)|are (?:preparing|going to))\b"
+)
+#: A line about a colleague named with their role in brackets: "- c Linh (Treasury) confirm giữ rate đến 10/1",
+#: "a Tùng (bancassurance) join" — theirs, not the RM's ("e + a Tùng: hẹn gặp" stays the RM's).
+_COLLEAGUE_LINE = re.compile(
+    r"^\s*(?:[-•*]\s*)?(?:anh|chị|chi|em|a|c|mr|ms|mrs)\.?\s+[A-ZĐ][^\W\d_]*(?:\s+[A-ZĐ][^\W\d_]*)?\s*\([^)]{2,40}\)\s*"
+    r"(?![:+])\S",
+    re.IGNORECASE,
 )
 #: What the RM already did, with no day ahead: "E rep gửi link…", "I sent her the brochure", "em đã gửi…".
 _RM_DID = re.compile(
@@ -327,7 +334,10 @@ class FollowUpReader:
                 tag = "O"  # no verb of the RM's, no day, no "need to": story unless the tagger is sure
             elif tag == "B" and FOR_THE_RM.search(folded):
                 tag = "O"  # "chị … rồi gọi lại cho em": the client calls the RM back
-            elif tag == "B" and _SOMEONE_ELSE_WILL.match(piece_text) and not _RM_WILL.search(folded):
+            elif tag == "B" and (
+                (_SOMEONE_ELSE_WILL.match(piece_text) and not _RM_WILL.search(folded))
+                or _COLLEAGUE_LINE.match(piece_text)
+            ):
                 tag = "O"  # "Hieu (Bancassurance) will run the illustration": a colleague's action, not the RM's
             elif tag == "B" and not dated and _RM_DID.match(folded):
                 tag = "O"  # "E rep gửi link đăng ký": what the RM already did

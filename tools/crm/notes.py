@@ -117,7 +117,7 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("loan", re.compile(
         r"\b(loan|loans|mortgage|morgage|mortage|refinanc\w*|borrow\w*|credit line|line of credit|revolving line|"
-        r"working capital|working cap|wc line|wc|overdraft|vay|khoan vay|the chap|tin dung|giai ngan|von luu dong|thau chi|"
+        r"working capital|working cap|wc line|wc|overdraft|vay|khoan vay|the chap|(?<!the )tin dung|giai ngan|von luu dong|thau chi|"
         r"vld|hmtd|working captial|facility|facilities|"
         r"han muc vay)\b"
     )),

@@ -469,3 +469,20 @@ def test_a_capitalized_name_after_a_title_with_one_tone_slipped(bank_db: Databas
     assert resolve_client(api, "KH: ông Bính\nND: ông muốn vay vốn lưu động 5 tỷ").client.id == "C0102"
     # another letter is another name: "ông Bành" is not Bình
     assert resolve_client(api, "KH: ông Bành\nND: ông muốn vay").client is None
+
+
+def test_a_colleague_named_with_a_department_is_not_the_subject(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM002")
+    note = "Sáng nay tôi cùng anh Tú phòng tín dụng xuống gặp bà Trần Thị Dung tại cửa hàng. Bà muốn vay 2 tỷ."
+    assert resolve_client(api, note).client.id == "C0101"
+    # a bracket that names no role is not a colleague: "Mr Tung (referral từ Mr Binh)" is someone else, so ask
+    asked = resolve_client(api, "coffee w Mr Tung (referral tu Mr Binh) at The Workshop, anh muon gui 1 ty")
+    assert asked.client is None
+
+
+def test_places_and_products_with_a_capital_are_not_people(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM002")
+    note = '"I want to renew the line early, orders from Korea are strong." - Mr Binh, nhà máy sáng nay'
+    assert resolve_client(api, note).client.id == "C0102"
+    note = '"Hi Khoa! Could I get a Visa Platinum before my trip?" - bà Dung nhắn'
+    assert resolve_client(api, note).client.id == "C0101"

@@ -799,3 +799,11 @@ def test_follow_ups_that_are_not_the_rms_or_not_ahead(note: str, tasks: list[tup
 def test_a_place_after_at_is_not_a_number() -> None:
     note = "Lunch with Mr Long at La Badiane today; the VN-Index at roughly 1,270 did not worry him."
     assert extract_note(note, FRIDAY).location == "La Badiane"
+
+
+def test_a_colleagues_line_in_a_day_summary_is_theirs() -> None:
+    note = (
+        "EOD 24/10 – KH: Mr Long\n- Gặp KH tại chi nhánh, có c Linh (Treasury) join cùng.\n"
+        "- c Linh (Treasury) confirm giữ rate cho KH đến 10/11.\nF/U:\n- e: gửi bảng LS mai\n- e + a Tùng: hẹn gặp KH T4"
+    )
+    assert _tasks(note) == [("send_document", "2025-10-25"), ("meeting", "2025-10-29")]
