@@ -42,7 +42,7 @@ _UNITS = "|".join(sorted(_UNIT_MULTIPLIERS, key=len, reverse=True))
 _NUMBER = r"\d+(?:[.,]\d+)*"
 # "1 tỷ 2" / "1 ty 200": a second number right after the unit, in the next unit down.
 _AMOUNT = re.compile(
-    rf"(?<![\w.,])(?P<number>{_NUMBER})\s*(?P<unit>{_UNITS})(?![a-z²])(?!(?<=[^yiru])\d)"
+    rf"(?:(?<![\w.,])|(?<=vnd)|(?<=VND))(?P<number>{_NUMBER})\s*(?P<unit>{_UNITS})(?![a-z²])(?!(?<=[^yiru])\d)"
     # "1ty5", "1tr2": a tail glued to the unit is one; after a space it must not start something else
     rf"(?:(?<=[yiu])(?P<glued>\d{{1,3}})(?![\d.,%/])|"
     rf"\s*(?P<tail>\d{{1,3}}|ruoi\b)(?![\d.,]*\s*(?:{_UNITS}|%|m2|nam|năm|thang|ngay|tuan|days?|weeks?|months?|years?)\b))?"
@@ -147,7 +147,11 @@ def find_amounts(text: str) -> list[AmountSpan]:
 _VI_DIGITS = {"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6, "bay": 7,
               "tam": 8, "chin": 9}  # fmt: skip
 _VI_DIGITS_ALT = "|".join(_VI_DIGITS)
-_VI_NUMBER_WORD = r"(?:khong|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|linh|le)"
+_VI_NUMBER_WORD = r"(?:khong|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|chuc|tram|linh|le)"
+#: The digits as typed with their accents: a tail typed otherwise ("năm tỷ bả hào hứng": bả, her) is no digit.
+_VI_DIGITS_TYPED = frozenset(
+    {"không", "một", "mốt", "hai", "ba", "bốn", "tư", "năm", "lăm", "nhăm", "sáu", "bảy", "bẩy", "tám", "chín"}
+)
 _VI_WORD_AMOUNT = re.compile(
     rf"\b(?P<number>(?:\d\s+(?=tram\b))?{_VI_NUMBER_WORD}(?:\s+{_VI_NUMBER_WORD})*|(?=(?:ty|toi|ti)\s+ruoi\b))"
     rf"\s*(?P<unit>ty|ti|toi|trieu|cu|nghin|ngan)\b"
@@ -166,7 +170,7 @@ def _vi_number(words: list[str]) -> int | None:
             continue
         if word in _VI_DIGITS:
             current += _VI_DIGITS[word]
-        elif word == "muoi":  # "mười" (10) alone or first, "mươi" (×10) after a digit: both fold to "muoi"
+        elif word in ("muoi", "chuc"):  # "mười" (10) alone or first, "mươi" / "chục" (×10) after a digit
             current = current * 10 if current else 10
         elif word == "tram":
             total += (current or 1) * 100
@@ -193,9 +197,16 @@ def _vi_word_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
         start, end = match.span()
         if any(start < t_end and end > t_start for t_start, t_end in taken):
             continue
-        number = _vi_number(match.group("number").split())
+        number_words = match.group("number").split()
+        typed_about = len(text) == len(folded) and text[start : start + 3].lower() in ("tầm", "tâm")
+        if len(number_words) > 1 and number_words[0] == "tam" and typed_about:
+            number_words = number_words[1:]  # "tầm bốn mươi triệu": about forty million, not tám (8)
+            start = match.start("number") + len(match.group("number")) - len(" ".join(number_words))
+        number = _vi_number(number_words)
         if number is None:
             continue
+        if number_words and number_words[0] == "chuc" and re.search(r"\b(?:may|vai|hang)\s*$", folded[:start]):
+            continue  # "mấy chục nghìn", "vài chục triệu": a few tens, no amount to log
         unit_start = match.start("unit")
         if text[start : start + 1].isupper() and text[unit_start : unit_start + 1].isupper():
             continue  # "Bà Triệu", "Hai Bà Trưng": a street's name, not three million
@@ -204,6 +215,11 @@ def _vi_word_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
         multiplier = _UNIT_MULTIPLIERS[match.group("unit")]
         value = number * multiplier
         tail = match.group("tail")
+        if tail and tail != "ruoi" and len(text) == len(folded):
+            typed_tail = text[match.start("tail") : match.end("tail")].lower()
+            if typed_tail != tail and typed_tail not in _VI_DIGITS_TYPED:
+                tail = None
+                end = match.start("tail")
         if tail == "ruoi":  # "một tỷ rưỡi": and a half
             value += multiplier // 2
         elif tail:  # "một tỷ tám": the next digit, in tenths

@@ -665,14 +665,14 @@ def _product_counts(folded: str) -> dict[str, int]:
 
 #: Words before an amount that make it the deal: what the client wants to deposit, borrow, invest, insure, add.
 _DEAL_CUE = re.compile(
-    r"\b(?:muon|want\w*|would like|looking to|keen to|dinh|tinh|can|need\w*|xin|de nghi|vay|borrow\w*|loan of|"
+    r"\b(?:muon|want\w*|would like|looking to|keen to|dinh(?! gia)|tinh|can|need\w*|xin|de nghi|vay|borrow\w*|loan of|"
     r"mortgage of|gui|deposit|put\w*|dau tu|invest|top up|topping up|nap|bo|them|add\w*|another|chuyen|move|"
     r"transfer|into|vao|mua|cover|coverage|menh gia|han muc|limit|increase|nang|tang|giai ngan|disburse\w*|"
     r"tra truoc|prepay\w*|by)\b"
 )
 #: What the client wants (stronger than a product's name: "đang có khoản vay 2,5 tỷ, giờ muốn mua bảo hiểm 1 tỏi").
 _INTENT_CUE = re.compile(
-    r"\b(?:muon|want\w*|would like|looking to|keen (?:to|on)|dinh|tinh|can|need\w*|xin|de nghi|asking|ask\w* (?:to|for)|"
+    r"\b(?:muon|want\w*|would like|looking to|keen (?:to|on)|dinh(?! gia)|tinh|can|need\w*|xin|de nghi|asking|ask\w* (?:to|for)|"
     r"raise|nang|tang|top up|them|another|add\w*|stbh|menh gia|cover|coverage|deal|chot|confirm|roll\w*|tai tuc|"
     r"vao|into|place|gia han|hmtd|han muc tin dung)\b"
 )
@@ -680,6 +680,7 @@ _INTENT_CUE = re.compile(
 #: salary, what is already owed or held elsewhere, a sale, someone else's money.
 _BACKGROUND_BEFORE = re.compile(
     r"\b(?:doanh thu|doanh so|dt|revenue|turnover|loi nhuan|profit|(?<!menh )gia|price[ds]?|worth|tri gia|gia tri|"
+    r"dinh gia(?: so bo)?|tsdb|collateral|valuation|valued|"
     r"valued at|luong|salary|income|thu nhap|earns?|existing|current|o/s|outstanding|last year|nam ngoai|still|"
     r"phi chuyen(?: tien| khoan)?|transfer fees?|annual fee|phi thuong nien|bi tru(?: phi)?|tru phi|charged|"
     r"bank khac|ngan hang khac|other bank|dang chay|hien co|tat toan(?: som)?(?: so)?|withdraw\w*|redeem\w*|"
@@ -733,6 +734,16 @@ _CUE_AFTER = re.compile(
 )
 
 
+#: A change of mind between two amounts: the later one stands ("anh đổi lại chỉ nạp thêm 2 tỷ", "sửa thành 3,5 tỷ",
+#: "quay sang gửi 1,5 tỷ", "làm tròn 1 tỷ", "changed it to 600m", "settled on").
+_CHANGED_MIND = re.compile(
+    r"\b(?:doi (?:sang|lai|thanh|y|ve)|doi(?= \w+ \w+ (?:chi|con))|sua (?:lai )?thanh|thong nhat|quay sang|lam tron|"
+    r"chi can|chi (?:nap|vay|gui|bo|dau tu|mua)|lat sau|nhan tiep|"
+    r"changed (?:it |his mind |her mind |their minds? )?(?:to)?|revised|instead|switched|settled on|ended up|"
+    r"rounded (?:it )?up|make it)\b"
+)
+
+
 #: Typed words whose folded form is a cue word: "căn" (an apartment) folds to "can" (cần, need).
 _TYPED_NOT_A_CUE = re.compile(r"\b[Cc]ăn\b")
 
@@ -770,6 +781,12 @@ def _deal_amount(folded: str, amounts: list[Any], text: str = "") -> Any:
             score -= 2
         elif _SOMEONE_ELSE.search(before):
             score -= 1
+        if any(
+            later.start - span.end <= 260 and _CHANGED_MIND.search(folded[span.end : later.start].lower())
+            for later in amounts
+            if later.start >= span.end
+        ):
+            score -= 3  # "lúc đầu ông bảo 200 triệu … hai ông bà thống nhất 100 triệu": the amount changed
         following = next((later for later in amounts if later.start >= span.end), None)
         if following is not None and following.start - span.end <= 60:
             between = folded[span.end : following.start].lower()

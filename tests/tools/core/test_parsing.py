@@ -243,3 +243,27 @@ def test_a_day_of_the_month_with_no_month() -> None:
     ]
     assert [d.date for d in find_dates("truoc ngay 5 gui hd", dt.date(2025, 9, 10))] == [dt.date(2025, 10, 5)]
     assert [d.date for d in find_dates("truoc ngay 5/12", dt.date(2025, 11, 1))] == [dt.date(2025, 12, 5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("keen to place VND2bn fresh funds", [2_000_000_000]),  # the currency glued to the number
+        ("sum assured VND3bn, premium abt 65m p.a.", [3_000_000_000, 65_000_000]),
+        ("phí khoảng ba chục triệu một năm", [30_000_000]),  # "chục": tens
+        ("chỉ có trăm năm chục triệu tiền hàng", [150_000_000]),
+        ("có mấy chục nghìn thôi", []),  # a few tens of thousands: no amount
+        ("muốn tham gia năm tỷ bả hào hứng lắm", [5_000_000_000]),  # "bả" (her) is no digit after "tỷ"
+        ("một tỷ mốt", [1_100_000_000]),
+        ("lương tầm bốn mươi triệu", [40_000_000]),  # "tầm" (about) is not tám (8)
+    ],
+)
+def test_amounts_written_every_way(text: str, amounts: list[int]) -> None:
+    assert [span.value_vnd for span in find_amounts(text)] == amounts
+
+
+def test_a_weekday_is_not_a_count() -> None:
+    today = dt.date(2025, 10, 24)
+    assert find_dates("phí bị thu 2 lần trong tháng", today, vietnamese=True) == []
+    assert [d.date for d in find_dates("gọi lại thứ 2", today, vietnamese=True)] == [dt.date(2025, 10, 27)]
+    assert [d.date for d in find_dates("bữa ni e gửi", today, vietnamese=True)] == [today]

@@ -807,3 +807,20 @@ def test_a_colleagues_line_in_a_day_summary_is_theirs() -> None:
         "- c Linh (Treasury) confirm giữ rate cho KH đến 10/11.\nF/U:\n- e: gửi bảng LS mai\n- e + a Tùng: hẹn gặp KH T4"
     )
     assert _tasks(note) == [("send_document", "2025-10-25"), ("meeting", "2025-10-29")]
+
+
+@pytest.mark.parametrize(
+    ("note", "amount"),
+    [
+        # a change of mind: the later amount stands
+        ("Lúc đầu ông bảo hạn mức 200 triệu, bà gạt đi, hai ông bà thống nhất 100 triệu.", 100_000_000),
+        ("Anh định vay 700 triệu, nhưng sáng nay báo bố mẹ cho thêm nên chỉ cần vay 500 triệu.", 500_000_000),
+        ("She first said 800m for the CD, then changed it to 1bn after talking to her son.", 1_000_000_000),
+        # a valuation is not the deal
+        ("ô hỏi HMTD 5 tỷ, TSĐB nhà xưởng định giá sơ bộ ~12 tỷ", 5_000_000_000),
+        # "báo lãi" (told her the rate) is not a change of mind
+        ("c muốn chuyển 600tr qua gửi kỳ hạn 6 tháng. E báo lãi 4,5%, c ưng, còn 300tr để lại chi tiêu.", 600_000_000),
+    ],
+)
+def test_the_amount_after_a_change_of_mind(note: str, amount: int) -> None:
+    assert extract_note(note, FRIDAY).amount_vnd == amount
