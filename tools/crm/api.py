@@ -370,6 +370,11 @@ class CrmApi:
                 continue  # "Ms Ngoc Anh": a given name of two words
             if _ROLE_AFTER.match(normalized, _end_of(normalized, word)):
                 continue  # "anh Tú phòng tín dụng", "Hieu (Bancassurance)": a colleague, not the note's subject
+            alias = re.match(
+                r"(?:\s*[^\W\d_]+){0,2}\s*\((?P<full>[^),;]{3,60})", normalized[_end_of(normalized, word) :]
+            )
+            if alias and len(self.find_clients(name=alias.group("full"))) == 1:
+                continue  # "Mr Sonn (Pham Van Son, …)": a name typed loosely, the client's full name in brackets
             written_as_name = word[:1].isupper() and not (len(word) > 1 and word.isupper())
             plain = strip_accents(word).lower()
             unknown = written_as_name and plain not in _NOT_NAME_WORDS and plain not in _HONORIFIC_WORDS
@@ -433,6 +438,9 @@ class CrmApi:
                 normalize_text(text),
             )
             ahead = count > own if named_in_full else count >= own
+            family = re.search(rf"{_FAMILY_BEFORE}{re.escape(name)}\b", normalize_text(text), re.IGNORECASE)
+            if family:
+                continue  # "chồng chị là anh Khánh": the client's household, there with the client
             if count >= 2 and ahead and wants and not self.find_clients(name=name):
                 return name  # the one who wants the product is someone else
         return None
@@ -966,6 +974,13 @@ def _end_of(text: str, word: str) -> int:
     return found.end() if found else len(text)
 
 
+#: A family word right before a person's name: "chồng chị là anh Khánh", "vợ anh là chị Hoa", "her husband Mark".
+_FAMILY_BEFORE = (
+    r"\b(?:chồng|chong|vợ|vo|ông xã|ong xa|bà xã|ba xa|con trai|con gái|con gai|con|bố|bo|mẹ|me|ba|má|ma|anh trai|"
+    r"chị gái|chi gai|em trai|em gái|em gai|husband|wife|son|daughter|father|mother|fianc[ée]e?|hôn phu|hon phu|"
+    r"vị hôn phu|vi hon phu)\s+(?:(?:của\s+)?(?:chị|chi|anh|em|ông|ong|bà|ba|cô|co|her|his|c|a)\s+)?(?:là\s+|la\s+)?"
+    r"(?:(?:anh|chị|chi|em|ông|ong|bà|ba|cô|co|chú|chu|a|c|e|mr\.?|ms\.?|mrs\.?)\s+)?"
+)
 #: A person introduced to the RM: "giới thiệu cho em anh Võ Thành Long", "introduced me to Mr Tran Anh".
 _INTRODUCED = re.compile(
     r"\b(?:giới thiệu|gioi thieu|introduced|referred)\s+"

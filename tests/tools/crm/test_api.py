@@ -486,3 +486,14 @@ def test_places_and_products_with_a_capital_are_not_people(bank_db: Database) ->
     assert resolve_client(api, note).client.id == "C0102"
     note = '"Hi Khoa! Could I get a Visa Platinum before my trip?" - bà Dung nhắn'
     assert resolve_client(api, note).client.id == "C0101"
+
+
+def test_the_clients_household_and_a_loosely_typed_name_with_the_full_one(bank_db: Database) -> None:
+    api = CrmApi(bank_db, "RM001")
+    note = (
+        "Sáng nay gặp chị Oanh và chồng chị là anh Khánh ở Highlands. Anh Khánh muốn vay thêm, anh Khánh tính lại "
+        "thu nhập, anh Khánh chốt vay 2,5 tỷ. Em gửi bảng tính trong ngày."
+    )
+    assert resolve_client(api, note).client.id == "C0004"  # the husband is the client's household
+    note = "Gặp Mr Sonn (Pham Van Son, anh kiến trúc sư) chiều nay, anh muốn vay 1 tỷ 2."
+    assert resolve_client(api, note).client.id == "C0001"
