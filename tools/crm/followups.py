@@ -120,6 +120,12 @@ _JOINT = re.compile(
     r"(?:(?<!\d),|,(?!\d))\s*"  # a comma, not inside "1,2 tỷ"
     r"|\s+[+&]\s*|[+&]\s+|\s+[-–•>/]+\s+|\s*\(?\b\d\)\s+"  # "a + b", "a & b", "a - b", "1) … 2) …"
     r"|(?:(?<=\s)|^)(?:and then|and|then|also|plus|va|roi|sau do|con|xong|voi lai|thi|sau khi|truoc khi)(?=\s)"
+    # unpunctuated dictation: a closing particle, then the RM's day or the RM doing something ("… hơi bực á tui gửi …",
+    # "… ưng lắm thứ 5 tui qua …")
+    r"|(?:(?<=\blam)|(?<=\bnha)|(?<=\bnhen)|(?<=\bluon)|(?<=\bha)|(?<=\bthoi)|(?<=\bvay)|(?<=\ba)|(?<=\bnghen)|"
+    r"(?<=\bne))\s+(?=(?:mai|thu\s*(?:hai|ba|tu|nam|sau|bay|[2-7])|t[2-7]|"
+    r"cuoi tuan|dau tuan|hom nay|bua nay|trong ngay|\d+\s+(?:ngay|tuan)|(?:tui|toi|em|minh)\s+(?:gui|goi|hen|kiem tra|"
+    r"review|email|qua|ghe|nhan|lam ho so))\b)"
 )
 _DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)\w*|t[2-7]|thu\s*(?:[2-7]|hai|ba|tu|nam|sau|bay)|chu nhat|cn"
 _DAY_BEFORE = re.compile(rf"\b(?:{_DAY})\s*$")

@@ -141,3 +141,18 @@ def test_a_hedged_day_belongs_to_the_follow_up_before_it_and_today_is_reported()
     assert _tasks("Dạ em xin phép ghi lại ạ, hôm nay em gặp chị Oanh ở Highlands. Em sẽ gọi lại chị thứ 6 ạ.") == [
         ("call", "2025-10-31")
     ]
+
+
+def test_unpunctuated_dictation_is_cut_where_the_rms_part_begins() -> None:
+    """Voice notes have no commas: a closing particle and then the RM's day or "tui gửi…" starts a new piece."""
+    text = "bả hơi bực á tui gửi bảng lãi suất cho bả trong ngày luôn rồi thứ ba gọi lại"
+    assert [text[piece.start : piece.end] for piece in pieces(text)] == [
+        "bả hơi bực á",
+        "tui gửi bảng lãi suất cho bả trong ngày luôn",
+        "thứ ba gọi lại",
+    ]
+    text = "gặp a Thu Hương ở tiệm chị ấy vui lắm thứ hai em gọi lại"  # "a Thu" is anh Thu, not a day
+    assert [text[piece.start : piece.end] for piece in pieces(text)] == [
+        "gặp a Thu Hương ở tiệm chị ấy vui lắm",
+        "thứ hai em gọi lại",
+    ]
