@@ -140,7 +140,8 @@ _POSITIVE = re.compile(
     r"nhiet tinh|hung thu|san sang|an tuong|upbeat|stoked|delighted|glad|chuffed|optimistic|receptive|warm|"
     r"vui ra mat|ung y|ung lam|rat ung|man ma|phan khoi|hai long lam|pumped|psyched|over the moon|thrilled|cheerful|happy chap|hype|hyped|dzui|zui|hang hai|ok lam|oke lam|"
     r"vui lam|rat vui|phan khich|roi rit|cam on (?:\w+ )?(?:mai|nhieu lam|rat nhieu)|chirpy|in good spirits|in fine form|top spirits|high spirits|on lam|"
-    r"ung ghe|thich lam|keen as|rapt|(?:very|really|so) into it|chipper)\b|[👍😊😄😁🥰😍🔥🎉🤩]"
+    r"ung ghe|thich lam|keen as|rapt|(?:very|really|so) into it|chipper|amazing|thanked (?:us|me|the bank)|co mo|coi mo|"
+    r"tin minh hon|haha)\b|[👍😊😄😁🥰😍🔥🎉🤩]"
 )
 _NEGATIVE = re.compile(
     r"\b(unhappy|angry|upset|annoyed|frustrated|complain\w*|disappointed|negative|furious|worried|concerned|"
@@ -149,13 +150,20 @@ _NEGATIVE = re.compile(
     r"tu choi|that vong|lo lang|chan|grumpy|irritated|fed up|unimpressed|sceptical|skeptical|hoi cau|cau gat|"
     r"cau lam|gian du|than phien|phien long|khong vui|bat binh|khong ung|bat man|none too happy|cau vi|kha cau|rat cau|"
     r"cau kinh|hoi buc|cranky|shitty|filthy|not impressed|sort it out|fix it|buc lam|sulky|sulking|sulked|huffy|"
-    r"moody|pouty|testy|snippy|tetchy|shirty)\b|[😤😡😠🙄😞😒]"
+    r"moody|pouty|testy|snippy|tetchy|shirty|gay gat|(?:kha|hoi|rat|viet) gat|unacceptable|doa (?:chuyen|dong)|"
+    r"threaten\w* to (?:leave|move|close))\b|[😤😡😠🙄😞😒]"
 )
-_NEGATION = r"(?:\b(?:not|no longer|never|khong|chua|chang|ko|k|(?<!chi )(?<!c )(?<!em )(?<!co )hong|cha|no)|n't)"
+_NEGATION = (
+    r"(?:\b(?:not|no longer|never|khong(?! khi)|chua|chang|ko|k|(?<!chi )(?<!c )(?<!em )(?<!co )hong|cha|"
+    r"no(?! (?:hoi|rat|kha|bi|lai|cung|van|dang|da|se|thi|noi|bao|hoai)))|n't)"
+)
 #: A mood said to be neither ("bình thường", "ko vui ko buồn", "fairly neutral"): it decides, whatever else is said.
 _NEUTRAL = re.compile(
     r"\b(binh thuong|bt|neutral|neither|so-so|so so|tam tam|binh binh|khong vui (?:cung )?khong buon|ko vui ko buon|khong to ra|ko to ra|"
-    r"khong the hien|ko the hien|no strong feelings|matter[- ]of[- ]fact|nothing more|no strong view)\b"
+    r"khong the hien|ko the hien|no strong feelings|matter[- ]of[- ]fact|nothing more|no strong view|"
+    # said to be undecided: "không rõ thích hay không", "chưa đồng ý cũng chưa từ chối", "bit hesitant"
+    r"khong ro (?:la )?(?:\w+ )?(?:thich|ung|vui) hay khong|chua dong y cung chua tu choi|khong \w+ lam ma cung khong|"
+    r"hesitant|undecided|on the fence|lukewarm|non-?committal|(?<!bo )phan van(?! hanh))\b"
 )
 #: Everyday words that fold to a mood word ("ứng dụng" ~ ưng, "giải thích" ~ thích, "thích hợp"): blanked first;
 #: typed with its accents, "ứng" is never "ưng" ("cung ứng"), but without them "cung ung" is "cũng ưng".
@@ -183,6 +191,10 @@ def _proper_nouns_blanked(mood_text: str, text: str) -> str:
 
 #: Mood words that fold onto everyday words and are read only as typed: "rất hăng" (eager), not hàng / hãng.
 _TYPED_POSITIVE = re.compile(r"(?i)(?<!\w)hăng(?!\w)")
+#: A sentence that is only the verdict: "Positive.", "Neutral overall.", "Negative!" — it decides.
+_MOOD_VERDICT = re.compile(
+    r"(?:^|[.!?\n]\s*)(?P<mood>(?:positive|negative|neutral))(?:\s+overall)?\s*(?:[.!\n]|$)", re.I
+)
 #: A line that states the mood: "Mood: ưng", "Cảm xúc: hơi cáu", "Sentiment - keen".
 _MOOD_LABEL = re.compile(r"(?:^|\n|[;/])\s*(?:mood|cam xuc|thai do|sentiment|tam trang)\s*[:\-–]\s*(?P<mood>[^\n/;]*)")
 #: A negative word denied ("ko phàn nàn gì", "not worried", "no complaints"): not a complaint.
@@ -1164,7 +1176,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
     amount = _deal_amount(folded, amounts, text)
 
     sentiment = "neutral"
-    mood_line = _MOOD_LABEL.search(folded)
+    mood_line = _MOOD_LABEL.search(folded) or _MOOD_VERDICT.search(folded)
     mood_text = mood_line.group("mood") if mood_line else folded  # "Mood: ok" / "Cảm xúc: …" says it outright
     if not mood_line and len(text) == len(folded):
         for typed in re.finditer(r"(?<!\w)[ứỨ]ng(?!\w)", text):

@@ -824,3 +824,23 @@ def test_a_colleagues_line_in_a_day_summary_is_theirs() -> None:
 )
 def test_the_amount_after_a_change_of_mind(note: str, amount: int) -> None:
     assert extract_note(note, FRIDAY).amount_vnd == amount
+
+
+@pytest.mark.parametrize(
+    ("note", "sentiment"),
+    [
+        (
+            "Met Mr Long. His wife keeps complaining about the old car haha. Positive. Send term sheet tomorrow.",
+            "positive",
+        ),
+        ("Lên xưởng gặp ông Long, ông nói tin mình hơn, không khí rất vui.", "positive"),  # "không khí" is the air
+        ("e Lan nhắn báo mất thẻ, em nó hơi bực vì gọi tổng đài hoài.", "negative"),  # "nó" (she) is no "no"
+        ("Chị Lan hỏi Life Shield, hỏi nhiều câu kỹ, không rõ thích hay không.", "neutral"),
+        ("Chị trả lời lịch sự, chưa đồng ý cũng chưa từ chối.", "neutral"),
+        ("Mr Long emailed, khá gay gắt, said it was unacceptable.", "negative"),
+        # "bộ phận vận hành" (operations) is not "phân vân" (undecided)
+        ("Chị Lan phàn nàn phí, giọng khá bực. Em check lại với bộ phận vận hành.", "negative"),
+    ],
+)
+def test_moods_stated_outright_or_undecided(note: str, sentiment: str) -> None:
+    assert extract_note(note, FRIDAY).sentiment == sentiment
