@@ -83,6 +83,14 @@ _COLLEAGUE_LINE = re.compile(
     r"(?![:+])\S",
     re.IGNORECASE,
 )
+#: Someone else named who will do it, in Vietnamese: "Chị Vy sẽ đọc kỹ điều khoản", "Huy sẽ gửi bảng kê",
+#: "Chị Quyên (vợ anh) tự chuyển tiền", "anh Khánh lo bản sao sổ đỏ" — not the RM ("Em sẽ gửi", "RM sẽ gửi" are).
+_SOMEONE_ELSE_WILL_VI = re.compile(
+    r"^\s*(?:[-•*]\s*)?(?!(?i:em|e|tui|tôi|toi|mình|minh|rm|i|we|chúng tôi|chung toi|mai|thứ|thu|sáng|sang|"
+    r"chiều|chieu|tối|trưa|trua|hôm|hom|cuối|cuoi|đầu|dau|t\d)\b)"
+    r"(?:(?i:anh|chị|chi|ông|ong|bà|ba|cô|co|chú|chu|a|c)\s+)?"
+    r"[A-ZĐ][^\W\d_]*(?:\s*\([^)]{2,40}\))?\s+(?:sẽ|se|tự|tu|lo|phụ trách|phu trach)\s",
+)
 #: What the RM already did, with no day ahead: "E rep gửi link…", "I sent her the brochure", "em đã gửi…".
 _RM_DID = re.compile(
     r"^\s*(?:(?:e|em|minh|toi|tui|i|we)\s+)(?:da|rep|replied|sent|emailed|called|explained|told|gave|shared|forwarded)\b"
@@ -343,6 +351,7 @@ class FollowUpReader:
             elif tag == "B" and (
                 (_SOMEONE_ELSE_WILL.match(piece_text) and not _RM_WILL.search(folded))
                 or _COLLEAGUE_LINE.match(piece_text)
+                or _SOMEONE_ELSE_WILL_VI.match(piece_text)
             ):
                 tag = "O"  # "Hieu (Bancassurance) will run the illustration": a colleague's action, not the RM's
             elif tag == "B" and not dated and _RM_DID.match(folded):

@@ -844,3 +844,16 @@ def test_the_amount_after_a_change_of_mind(note: str, amount: int) -> None:
 )
 def test_moods_stated_outright_or_undecided(note: str, sentiment: str) -> None:
     assert extract_note(note, FRIDAY).sentiment == sentiment
+
+
+def test_what_a_client_or_their_family_will_do_is_not_the_rms() -> None:
+    note = (
+        "Bà Lan nhắn Zalo sáng nay, bà rất hào hứng. Em: thứ 3 gửi term sheet Premier Invest; hẹn gặp bà ở chi nhánh "
+        "ngày 2/11 để ký. Chị Vy sẽ đọc kỹ điều khoản trước."
+    )
+    assert _tasks(note) == [("send_document", "2025-10-28"), ("meeting", "2025-11-02")]
+    note = (
+        "Anh Long email về hạn mức. Em trả lời: em sẽ review báo cáo tài chính trong 3 ngày làm việc. "
+        "Huy sẽ gửi bảng kê công nợ phải thu."
+    )
+    assert _tasks(note) == [("review", "2025-10-29")]
