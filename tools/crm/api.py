@@ -878,6 +878,19 @@ def _accent_key(typed: str, folded: str) -> str:
     return f"{folded}\x00{typed}"
 
 
+def _sound(word: str) -> str:
+    """How a name word sounds when a voice app or an English speaker spells it: "Fam" = Phạm, "Twan" = Tuấn,
+    "Bin" = Bình, "Oan" = Oanh, "Khoy" = Khôi."""
+    key = _folded(word).lower().replace("ph", "f").replace("tw", "tu")
+    key = re.sub(r"nh$", "n", key)
+    return re.sub(r"y$", "i", key)
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    """Two name words of three letters or more that sound the same but are spelt otherwise."""
+    return len(_folded(a)) >= 3 and len(_folded(b)) >= 3 and _sound(a) == _sound(b)
+
+
 def _folded(word: str) -> str:
     """A name-matching word without the diacritics it was typed with."""
     return word.partition("\x00")[0]
@@ -1123,15 +1136,21 @@ def _mention_score(
     for start in range(len(words)):
         used: set[int] = set()
         length = 0
+        heard = 0  # words matched only by how they sound ("Son Fam" for Pham Van Son)
         while start + length < len(words):
             if length and breaks is not None and start + length - 1 in breaks:
                 break  # "Thủ Đức, bình thường": a comma ends a name
             word = words[start + length]
             hit = next((i for i, part in enumerate(name) if i not in used and _same_word(word, part)), None)
             if hit is None:
+                hit = next((i for i, part in enumerate(name) if i not in used and _sounds_alike(word, part)), None)
+                heard += hit is not None
+            if hit is None:
                 break
             used.add(hit)
             length += 1
+        if heard and length - heard < 1:
+            length, used = 0, set()  # a name heard, not written: at least one of its words must be exact
         if length >= 2 and len(name) - len(used) == 1 and start + length < len(words):
             # "ông Đỗ Đức Thăng" for Đỗ Đức Thắng: the rest of the full name exact, one word's diacritics slipped
             (missing,) = set(range(len(name))) - used
@@ -1151,7 +1170,7 @@ def _mention_score(
             written_as_name = bool(capitalized_positions & {start, start + 1}) or start in honorific_positions
             named = written_as_name or 0 in used
         if named:
-            score = length + 1
+            score = length + 1 - 0.5 * heard
         elif (
             length == 1
             and start in honorific_positions

@@ -497,3 +497,13 @@ def test_the_clients_household_and_a_loosely_typed_name_with_the_full_one(bank_d
     assert resolve_client(api, note).client.id == "C0004"  # the husband is the client's household
     note = "Gặp Mr Sonn (Pham Van Son, anh kiến trúc sư) chiều nay, anh muốn vay 1 tỷ 2."
     assert resolve_client(api, note).client.id == "C0001"
+
+
+def test_a_name_spelt_as_it_sounds_with_one_word_exact(bank_db: Database) -> None:
+    """Voice apps and English speakers spell names by sound: "Son Fam" is Pham Van Son, "Oan Lê" is Lê Thị Oanh."""
+    api = CrmApi(bank_db, "RM001")
+    assert resolve_client(api, "met Mr Son Fam at Highlands, he wants a 2 billion CD").client.id == "C0001"
+    assert resolve_client(api, "vừa gọi cho chị Oan Lê về thẻ visa").client.id == "C0004"
+    assert resolve_client(api, "gọi chị Oan về thẻ").client is None  # one word heard, none written: ask
+    api = CrmApi(bank_db, "RM002")
+    assert resolve_client(api, "call with Mr Bin Hoang about the working capital line").client.id == "C0102"
