@@ -888,6 +888,8 @@ def _sound(word: str) -> str:
 
 def _sounds_alike(a: str, b: str) -> bool:
     """Two name words of three letters or more that sound the same but are spelt otherwise."""
+    if _folded(a).lower() == _folded(b).lower():
+        return False  # the same letters with other diacritics are another name ("Bính"), not a spelling by ear
     return len(_folded(a)) >= 3 and len(_folded(b)) >= 3 and _sound(a) == _sound(b)
 
 
