@@ -354,8 +354,7 @@ class CrmApi:
             first = strip_accents(name.split()[0]).lower()
             if before_words >= position or first in _HONORIFIC_WORDS or first in _NOT_NAME_WORDS:
                 continue
-            alias = re.match(r"\s*\((?P<full>[^)]{3,60})\)", normalized[person.end("name") :])
-            if alias and len(self.find_clients(name=alias.group("full"))) == 1:
+            if self._client_in_brackets(normalized[person.end("name") :]):
                 continue  # "Kevin (Pham Minh Khoi)": the client's everyday name, the full one in brackets
             if not self.find_clients(name=name) and not any(self.find_clients(name=part) for part in name.split()):
                 return name
@@ -368,12 +367,10 @@ class CrmApi:
                 run.pop()  # "Ms Thao, Sarah Johnson's co-teacher": a comma ends a name
             if len(run) > 1 and self.find_clients(name=" ".join(run[: len(run)])):
                 continue  # "Ms Ngoc Anh": a given name of two words
-            if _ROLE_AFTER.match(normalized, _end_of(normalized, word)):
+            after = _end_of(normalized, word)
+            if _ROLE_AFTER.match(normalized, after):
                 continue  # "anh Tú phòng tín dụng", "Hieu (Bancassurance)": a colleague, not the note's subject
-            alias = re.match(
-                r"(?:\s*[^\W\d_]+){0,2}\s*\((?P<full>[^),;]{3,60})", normalized[_end_of(normalized, word) :]
-            )
-            if alias and len(self.find_clients(name=alias.group("full"))) == 1:
+            if self._client_in_brackets(normalized[after:], words_between=2):
                 continue  # "Mr Sonn (Pham Van Son, …)": a name typed loosely, the client's full name in brackets
             written_as_name = word[:1].isupper() and not (len(word) > 1 and word.isupper())
             plain = strip_accents(word).lower()
@@ -381,6 +378,12 @@ class CrmApi:
             if unknown and not self.find_clients(name=word):
                 return word
         return None
+
+    def _client_in_brackets(self, after: str, *, words_between: int = 0) -> bool:
+        """Whether the text right after a name (up to ``words_between`` more words) brackets exactly one client's
+        full name: the name before it is that client's, however it was typed."""
+        alias = re.match(rf"(?:\s*[^\W\d_]+){{0,{words_between}}}\s*\((?P<full>[^),;]{{3,60}})", after)
+        return alias is not None and len(self.find_clients(name=alias.group("full"))) == 1
 
     def someone_introduced(self, text: str) -> str | None:
         """A person a client introduced, who is none of this RM's clients: "Anh Bảo giới thiệu cho em anh Võ Thành
