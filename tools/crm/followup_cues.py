@@ -124,3 +124,10 @@ def fallback_kind(folded_clause: str) -> str | None:
     if re.search(r"\b(send|gui|share|forward)\b", folded_clause):
         return "send_document"
     return "other" if starts_with_action(folded_clause) else None
+
+
+#: A day or an amount taken back and another given: "on Tuesday, no wait, Wednesday", "thứ 3 à nhầm thứ 4",
+#: "vay tám trăm triệu à không, … bảy trăm rưỡi".
+SELF_CORRECTION = re.compile(
+    r"\b(?:no wait|wait no|no sorry|sorry|i mean|make that|actually|a nham|nham|a khong|khong phai)\b"
+)

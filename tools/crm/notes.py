@@ -25,8 +25,10 @@ from tools.core.language import detect_language
 from tools.core.llm.models import span_in, structured_call
 from tools.core.parsing import find_amounts, find_dates, spelled_phone, vietnamese_dates
 from tools.core.text import fold, fold_chars, normalize_phone, normalize_text, without_quotes
+from tools.crm.amounts import deal_amount
 from tools.crm.followup_cues import (
     NOTHING_TO_DO,
+    SELF_CORRECTION,
     fallback_kind,
     rm_cue,
     starts_with_action,
@@ -675,141 +677,6 @@ def _product_counts(folded: str) -> dict[str, int]:
     return counts
 
 
-#: Words before an amount that make it the deal: what the client wants to deposit, borrow, invest, insure, add.
-_DEAL_CUE = re.compile(
-    r"\b(?:muon|want\w*|would like|looking to|keen to|dinh(?! gia)|tinh|can|need\w*|xin|de nghi|vay|borrow\w*|loan of|"
-    r"mortgage of|gui|deposit|put\w*|dau tu|invest|top up|topping up|nap|bo|them|add\w*|another|chuyen|move|"
-    r"transfer|into|vao|mua|cover|coverage|menh gia|han muc|limit|increase|nang|tang|giai ngan|disburse\w*|"
-    r"tra truoc|prepay\w*|by)\b"
-)
-#: What the client wants (stronger than a product's name: "đang có khoản vay 2,5 tỷ, giờ muốn mua bảo hiểm 1 tỏi").
-_INTENT_CUE = re.compile(
-    r"\b(?:muon|want\w*|would like|looking to|keen (?:to|on)|dinh(?! gia)|tinh|can|need\w*|xin|de nghi|asking|ask\w* (?:to|for)|"
-    r"raise|nang|tang|top up|them|another|add\w*|stbh|menh gia|cover|coverage|deal|chot|confirm|roll\w*|tai tuc|"
-    r"vao|into|place|gia han|hmtd|han muc tin dung)\b"
-)
-#: Words right before an amount (or "property" right after it) that make it background: a revenue, a price, a
-#: salary, what is already owed or held elsewhere, a sale, someone else's money.
-_BACKGROUND_BEFORE = re.compile(
-    r"\b(?:doanh thu|doanh so|dt|revenue|turnover|loi nhuan|profit|(?<!menh )gia|price[ds]?|worth|tri gia|gia tri|"
-    r"dinh gia(?: so bo)?|tsdb|collateral|valuation|valued|"
-    r"valued at|luong|salary|income|thu nhap|earns?|existing|current|o/s|outstanding|last year|nam ngoai|still|"
-    r"phi chuyen(?: tien| khoan)?|transfer fees?|annual fee|phi thuong nien|bi tru(?: phi)?|tru phi|charged|"
-    r"bank khac|ngan hang khac|other bank|dang chay|hien co|tat toan(?: som)?(?: so)?|withdraw\w*|redeem\w*|"
-    r"ban duoc|sold for|duoc hon|lent|paid back|bond issue|hết gần|het gan|het|offered|"
-    r"ban\s+(?:\w+\s+){0,5}duoc)\s*[~≈:]?\s*(?:\w+\s+){0,3}$"
-)
-_BACKGROUND_AFTER = re.compile(
-    r"^\s*(?:property|apartment|house|car|villa|flat|o/s|outstanding|mot ngay|a day|per day|revenue|/\s*nam|/\s*year|per year|a year|"
-    r"mot thang|moi thang|/\s*thang|a month|per month|ma (?:ba|ong|anh|chi) chua ban)\b"
-)
-#: Someone else's money: the amount belongs to the sentence's other person ("cô em gái vừa vay 600 triệu").
-_SOMEONE_ELSE = re.compile(
-    r"\b(?:em gai|anh trai|chi gai|em trai|ong anh|ba chi|co em|sister|brother|parents|bo me|ong xa|chong|wife|"
-    r"husband|firm|cong ty|friend|ban cua|ban be)\b"
-)
-
-
-#: The deal word right before an amount, with at most a hedge between ("vay 1 tỷ 2", "hạn mức 200 triệu", "can vay
-#: 700tr", "coverage of about 2bn"): it governs this amount, where a cue a few words back may govern another.
-_GOVERNING_CUE = re.compile(
-    r"\b(?:vay|vay them|gui|gui them|borrow|deposit|invest|dau tu|han muc|limit|menh gia|bao ve|coverage|cover|needs?|"
-    r"prepay|pay down|top up|"
-    r"top up|topping up|nap|bo|loan of|mortgage of|line|increase(?: it)? to|nang(?: len)?|tang(?: len)?|giai ngan)"
-    r"(?:\s+(?:khoang|tam|chung|co|about|around|approx\.?|roughly|of|la|len|to|~|≈))?\s*$"
-)
-#: Words right before an amount that make it money the deal is not: where it comes from ("lấy 1 tỷ từ sổ CD 2 tỷ 5"),
-#: what is kept aside ("giữ lại 1,2 tỷ"), what is held besides it ("ngoài khoản 3 tỷ").
-_NOT_THE_DEAL_BEFORE = re.compile(
-    r"\b(?:tu (?:so|khoan|tk|tai khoan|the|tien|so cd|so tiet kiem)(?: \w+){0,3}|from (?:his|her|their|the|my|a)?\s*"
-    r"(?:\w+\s+){0,2}(?:savings|cd|td|fd|account|deposit)|from (?:his|her|their|the|my|a)|out of (?:his|her|their|the)|"
-    r"(?:of|off) (?:his|her|their|the|my)(?: vnd)?|dang co|luc dau(?: \w+){0,3}|ban dau(?: \w+){0,3}|at first(?: \w+){0,3}|"
-    r"initially(?: \w+){0,3}|giu lai|de lai|keep(?:ing)?|"
-    r"ngoai(?: khoan)?(?: \w+){0,2}|besides(?: the)?|on top of(?: the)?)\s*$"
-)
-#: Words right after an amount that make it money already there and not to be touched ("khoản 3 tỷ đang vay",
-#: "1.2 tỷ CD he dun want to break", "2,5 tỷ … không muốn động tới").
-_NOT_THE_DEAL_AFTER = re.compile(
-    r"^\s*(?:[^\W\d]+\s+){0,3}?(?:dang vay|dang gui|dang co|dang no|dang dau tu|hien co)\b"
-    r"|^\s*(?:[^\W\d]+\s+){0,4}?(?:khong|ko|k|chua|dun|don'?t|do not|doesn'?t|does not|won'?t)\s+(?:\w+\s+){0,2}?"
-    r"(?:dong|dung|rut|pha|tat toan|break|touch|withdraw)\b"
-)
-#: A term written like an amount ("certificate of deposit 12M", "TD 6m"): the months, not 12 million.
-_TENOR = re.compile(r"\b(?:deposit|cd|td|fd|term|tenor|ky han)\s*$")
-_MONTHS_LIKE = re.compile(r"(?i)\d{1,2}\s*m")
-
-
-#: A deal word right after an amount, said of it ("phần còn lại là 2 tỷ bác muốn gửi", "500tr she wants to put in").
-_CUE_AFTER = re.compile(
-    r"^\s*(?:(?:bac|anh|chi|em|ong|ba|co|chu|he|she|they|client|kh|a|c|e|o|b)\s+)?(?:muon|dinh|tinh|wants? to|plans? to|"
-    r"would like to)\s+(?:\w+\s+)?(?:gui|vay|dau tu|mua|bo|chuyen|put|deposit|invest|borrow)\b"
-)
-
-
-#: A change of mind between two amounts: the later one stands ("anh đổi lại chỉ nạp thêm 2 tỷ", "sửa thành 3,5 tỷ",
-#: "quay sang gửi 1,5 tỷ", "làm tròn 1 tỷ", "changed it to 600m", "settled on").
-_CHANGED_MIND = re.compile(
-    r"\b(?:doi (?:sang|lai|thanh|y|ve)|doi(?= \w+ \w+ (?:chi|con))|sua (?:lai )?thanh|thong nhat|quay sang|lam tron|"
-    r"chi can|chi (?:nap|vay|gui|bo|dau tu|mua)|lat sau|nhan tiep|"
-    r"changed (?:it |his mind |her mind |their minds? )?(?:to)?|revised|instead|switched|settled on|ended up|"
-    r"rounded (?:it )?up|make it)\b"
-)
-
-
-#: Typed words whose folded form is a cue word: "căn" (an apartment) folds to "can" (cần, need).
-_TYPED_NOT_A_CUE = re.compile(r"\b[Cc]ăn\b")
-
-
-def _deal_amount(folded: str, amounts: list[Any], text: str = "") -> Any:
-    """The amount of the deal: one a deal word leads to ("muốn vay 3 tỷ 2", "top up by 2bn") and that is not a
-    price, a revenue, a salary, an existing balance or someone else's money; among equals, the largest."""
-    if not amounts:
-        return None
-    if len(text) == len(folded):
-        for word in _TYPED_NOT_A_CUE.finditer(text):
-            folded = folded[: word.start()] + "_" * len(word.group()) + folded[word.end() :]
-    scored = []
-    for span in amounts:
-        clause_start = max(folded.rfind(mark, 0, span.start) for mark in (".", ";", "\n", ",", " - ", "("))
-        before = folded[max(clause_start + 1, span.start - 45) : span.start]
-        score: float = 2 if _INTENT_CUE.search(before) else 1 if _DEAL_CUE.search(before) else 0
-        if not score and folded[clause_start : clause_start + 1] == "," and len(before.split()) <= 2:
-            # "muốn gửi kỳ hạn 12 tháng, một tỷ hai": the amount alone after a comma belongs to the clause before
-            previous = folded[max(0, clause_start - 45) : clause_start]
-            previous = previous[max(previous.rfind(mark) for mark in (".", ";", "\n", ",")) + 1 :]
-            score = 1 if _INTENT_CUE.search(previous) or _DEAL_CUE.search(previous) else 0
-        if _MONTHS_LIKE.fullmatch(span.text.strip()) and _TENOR.search(folded[max(0, span.start - 30) : span.start]):
-            score -= 3
-        elif _GOVERNING_CUE.search(before):
-            score += 0.5  # the deal word governs this amount, not only one in its clause
-        elif _CUE_AFTER.match(folded[span.end : span.end + 40]):
-            score = max(score, 2)
-        if (
-            _BACKGROUND_BEFORE.search(folded[max(0, span.start - 50) : span.start])
-            or _BACKGROUND_AFTER.match(folded[span.end : span.end + 20])
-            or _NOT_THE_DEAL_BEFORE.search(folded[max(clause_start + 1, span.start - 30) : span.start])
-            or _NOT_THE_DEAL_AFTER.match(folded[span.end : span.end + 60])
-        ):
-            score -= 2
-        elif _SOMEONE_ELSE.search(before):
-            score -= 1
-        if any(
-            later.start - span.end <= 260 and _CHANGED_MIND.search(folded[span.end : later.start].lower())
-            for later in amounts
-            if later.start >= span.end
-        ):
-            score -= 3  # "lúc đầu ông bảo 200 triệu … hai ông bà thống nhất 100 triệu": the amount changed
-        following = next((later for later in amounts if later.start >= span.end), None)
-        if following is not None and following.start - span.end <= 60:
-            between = folded[span.end : following.start].lower()
-            if _SELF_CORRECTION.search(between) or re.search(
-                r"\b(?:nope|no,|chot|finally|in the end|cuoi cung)\b", between
-            ):
-                score -= 3  # "vay tám trăm triệu à không, … chốt bảy trăm rưỡi": the amount taken back
-        scored.append((score, span.value_vnd, span))
-    return max(scored, key=lambda item: (item[0], item[1]))[2]
-
-
 def _sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: a full stop after "Mr" or inside "1.5" does not end a sentence."""
     spans, start = [], 0
@@ -982,19 +849,13 @@ def _rule_tasks(
 
 #: A day that heads a list of follow-ups on its line: "Thứ 3: gửi HĐ + gọi kế toán", "Mon - send X, call Y".
 _DAY_HEADING = re.compile(r"(?:^|[.;]\s*)(?P<day>[^.;:\n]{1,20}?)\s*:")
-#: A day taken back and another given: "on Tuesday, no wait, Wednesday", "thứ 3 à nhầm thứ 4".
-_SELF_CORRECTION = re.compile(
-    r"\b(?:no wait|wait no|no sorry|sorry|i mean|make that|actually|a nham|nham|a khong|khong phai)\b"
-)
-
-
 #: A follow-up given the day of the one before it.
 _SAME_DAY = re.compile(
     r"\b(?:same\s+day|at\s+the\s+same\s+time|cung\s+ngay|cung\s+luc|luon\s+hom\s+do|(?:gui\s+)?kem|dinh\s+kem|"
     r"attach(?:ed|ing)?|along\s+with\s+it|with\s+it)\b"
 )
 #: A follow-up's words that end with a correction: "call her Wednesday, no wait".
-_ENDS_CORRECTED = re.compile(rf"[\s,.;:–-]*(?:{_SELF_CORRECTION.pattern})\W*$")
+_ENDS_CORRECTED = re.compile(rf"[\s,.;:–-]*(?:{SELF_CORRECTION.pattern})\W*$")
 
 
 #: A period, not a day ("next week", "tuần sau", "tháng sau"): the follow-up has no due date for the RM to trust;
@@ -1006,7 +867,7 @@ def _task(clause: str, folded_clause: str, kind: str, dates: list[Any]) -> Extra
     rule, until = _recurrence(folded_clause)
     due = dates[0] if dates else None
     for earlier, later in itertools.pairwise(dates):
-        if _SELF_CORRECTION.search(folded_clause[earlier.end : later.start].lower()):
+        if SELF_CORRECTION.search(folded_clause[earlier.end : later.start].lower()):
             due = later  # the day said after the correction stands
     for taken_back in dates:
         if taken_back is not due and rule is None:  # "call her on Friday, no wait, Thursday": Friday is no title
@@ -1046,7 +907,7 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
                 if dates:
                     break
         after = folded[span.end : span.end + 40].lower()
-        correction = _SELF_CORRECTION.match(after.lstrip(" ,-–"))
+        correction = SELF_CORRECTION.match(after.lstrip(" ,-–"))
         ends_corrected = _ENDS_CORRECTED.search(folded_clause.lower())
         if correction is not None or (ends_corrected is not None and dates and dates[-1].end <= ends_corrected.start()):
             offset = (
@@ -1069,7 +930,7 @@ def _learned_tasks(text: str, folded: str, today: dt.date) -> tuple[list[Extract
         restated = dates and tasks and not task_kind(lowered) and not starts_with_action(lowered)
         gap = folded[previous_end : span.start].lower()
         if restated and (
-            _SELF_CORRECTION.search(gap) or re.match(r"\s*(?:make (?:it|that)|doi (?:sang|thanh))\b", lowered)
+            SELF_CORRECTION.search(gap) or re.match(r"\s*(?:make (?:it|that)|doi (?:sang|thanh))\b", lowered)
         ):
             # "call her Wednesday, no wait, she's travelling, make it Thursday": the day of the one before, corrected
             earlier = tasks[-1]
@@ -1173,7 +1034,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         product = max(mentions, key=lambda name: (mentions[name], -order.index(name))) if mentions else None
 
     amounts = find_amounts(text)
-    amount = _deal_amount(folded, amounts, text)
+    amount, amount_sure = deal_amount(text, folded, amounts)
 
     sentiment = "neutral"
     mood_line = _MOOD_LABEL.search(folded) or _MOOD_VERDICT.search(folded)
@@ -1201,7 +1062,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         sentiment = "positive"
 
     uncertain = []
-    if len({span.value_vnd for span in amounts}) > 1:
+    if len({span.value_vnd for span in amounts}) > 1 or not amount_sure:
         uncertain.append("amount_vnd")
     if len({name for name, pattern in _PRODUCTS if pattern.search(folded)}) > 1:
         uncertain.append("product_category")
