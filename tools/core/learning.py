@@ -70,3 +70,49 @@ def train(
             corrected = (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + ADAM_EPSILON)
             parameter -= LEARNING_RATE * corrected
     return weights, bias
+
+
+def train_choice(
+    rows: np.ndarray,
+    groups: np.ndarray,
+    chosen: np.ndarray,
+    none_rows: np.ndarray,
+    *,
+    iterations: int = ITERATIONS,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """A choice among each group's candidates, or none of them (a conditional logit), by full-batch Adam from zero.
+
+    ``rows``: one per candidate; ``groups``: each row's group (0, 1, … in order); ``chosen``: 1 for the right
+    candidates (several equal ones share the credit), none in a group means "none of them"; ``none_rows``: one per
+    group, what the "none" option reads. Returns the candidates' weights, the "none" option's weights and its bias.
+    """
+    count = len(none_rows)
+    starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+    right_per_group = np.bincount(groups, chosen, minlength=count)
+    target = np.where(right_per_group[groups] > 0, chosen / np.maximum(right_per_group[groups], 1), 0.0)
+    none_target = (right_per_group == 0).astype(np.float32)
+    weights = np.zeros(rows.shape[1], dtype=np.float32)
+    none_weights = np.zeros(none_rows.shape[1], dtype=np.float32)
+    none_bias = np.zeros(1, dtype=np.float32)
+    parameters = (weights, none_weights, none_bias)
+    moments = [(np.zeros_like(p), np.zeros_like(p)) for p in parameters]
+    for step in range(1, iterations + 1):
+        scores, none_scores = rows @ weights, none_rows @ none_weights + none_bias[0]
+        top = np.maximum(np.maximum.reduceat(scores, starts), none_scores)
+        exp_scores, exp_none = np.exp(scores - top[groups]), np.exp(none_scores - top)
+        total = np.bincount(groups, exp_scores, minlength=count) + exp_none
+        error = (exp_scores / total[groups] - target) / count
+        none_error = (exp_none / total - none_target) / count
+        gradients = (
+            rows.T @ error + L2_PENALTY * weights,
+            none_rows.T @ none_error + L2_PENALTY * none_weights,
+            np.array([none_error.sum()], dtype=np.float32),
+        )
+        for parameter, gradient, (first, second) in zip(parameters, gradients, moments, strict=True):
+            first *= 0.9
+            first += 0.1 * gradient
+            second *= 0.999
+            second += 0.001 * gradient * gradient
+            corrected = (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + ADAM_EPSILON)
+            parameter -= (LEARNING_RATE * corrected).astype(np.float32)
+    return weights, none_weights, float(none_bias[0])

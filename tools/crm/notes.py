@@ -1062,7 +1062,7 @@ def extract_note(note: str, today: dt.date) -> NoteExtraction:
         sentiment = "positive"
 
     uncertain = []
-    if len({span.value_vnd for span in amounts}) > 1 or not amount_sure:
+    if not amount_sure:
         uncertain.append("amount_vnd")
     if len({name for name, pattern in _PRODUCTS if pattern.search(folded)}) > 1:
         uncertain.append("product_category")
