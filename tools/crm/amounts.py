@@ -133,8 +133,12 @@ _CHANGED_MIND = re.compile(
     r"\b(?:doi (?:sang|lai|thanh|y|ve)|doi(?= \w+ \w+ (?:chi|con))|sua (?:lai )?thanh|thong nhat|quay sang|lam tron|"
     r"chi can|chi (?:nap|vay|gui|bo|dau tu|mua)|lat sau|nhan tiep|"
     r"changed (?:it |his mind |her mind |their minds? )?(?:to)?|revised|instead|switched|settled on|ended up|"
-    r"rounded (?:it )?up|make it)\b"
+    r"rounded (?:it )?up|make it|corrected (?:herself|himself|themselves|it|that)|actually no)\b"
 )
+#: An amount moved from one figure to another ("raise the line from 12 billion to 20 billion", "hạn mức từ 80 triệu
+#: lên 200 triệu"): the first is what it was.
+_FROM_BEFORE = re.compile(r"\b(?:from|tu)\s*(?:vnd\s*)?$")
+_TO_BETWEEN = re.compile(r"^\s*(?:vnd\s*)?(?:up |down )?(?:to|len|xuong|thanh|->|→|=>)\s*(?:vnd\s*)?$")
 
 
 #: Typed words whose folded form is a cue word: "căn" (an apartment) folds to "can" (cần, need).
@@ -199,7 +203,14 @@ def rule_readings(folded: str, amounts: list[AmountSpan], text: str = "") -> lis
             score -= 3  # "lúc đầu ông bảo 200 triệu … hai ông bà thống nhất 100 triệu": the amount changed
             marks.append("changed_later")
         following = next((later for later in amounts if later.start >= span.end), None)
-        if following is not None and following.start - span.end <= 60:
+        if (
+            following is not None
+            and _FROM_BEFORE.search(folded[max(0, span.start - 12) : span.start].lower())
+            and _TO_BETWEEN.match(folded[span.end : following.start].lower())
+        ):
+            score -= 3
+            marks.append("changed_later")
+        elif following is not None and following.start - span.end <= 60:
             between = folded[span.end : following.start].lower()
             if SELF_CORRECTION.search(between) or _TAKEN_BACK.search(between):
                 score -= 3  # "vay tám trăm triệu à không, … chốt bảy trăm rưỡi": the amount taken back

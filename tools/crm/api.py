@@ -400,6 +400,14 @@ class CrmApi:
                 continue  # "introduced Bond Fund": a product, not a person
             if not self.find_clients(name=name):
                 return name
+        for found in _INTRODUCED_BY.finditer(normalized):
+            sentence = re.split(r"[.;!?\n]", normalized[: found.start()])[-1]
+            for candidate in _CAPITALIZED_NAME.finditer(sentence):
+                words = [w for w in candidate.group().split() if strip_accents(w).lower() not in _HONORIFIC_WORDS]
+                if not words or strip_accents(words[0]).lower() in _NOT_NAME_WORDS:
+                    continue
+                name = " ".join(words)
+                return None if self.find_clients(name=name) else name  # the sentence's first person was introduced
         return None
 
     def colleague_mention(self, text: str, match: ClientMatch) -> bool:
@@ -1006,6 +1014,9 @@ _INTRODUCED = re.compile(
     r"(?:(?:anh|chị|chi|em|ông|ong|bà|ba|cô|co|a|c|e|ô|b|mr\.?|mrs\.?|ms\.?)\s+)?"
     r"(?P<name>[A-ZĐ][^\W\d_]+(?:\s+[A-ZĐ][^\W\d_]+){0,3})"
 )
+#: A person introduced by someone, named before it: "Hoang Minh Tuan san called, introduced by Binh san".
+_INTRODUCED_BY = re.compile(r"\b(?:introduced|referred|recommended)\s+(?:to (?:us|me) )?by\b", re.IGNORECASE)
+_CAPITALIZED_NAME = re.compile(r"(?<![\w])[A-ZĐ][^\W\d_]+(?:\s+[A-ZĐ][^\W\d_]+){0,3}")
 #: The RM right before "giới thiệu" / "introduced": "e giới thiệu …", "I introduced …", "mình có giới thiệu …".
 _RM_AS_SUBJECT = re.compile(
     r"(?:^|[\s,.;:])(?:e|em|minh|toi|tui|i|we|rm)\s+(?:(?:da|co|cung|also|then|had|have)\s+){0,2}$"

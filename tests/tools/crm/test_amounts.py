@@ -127,3 +127,24 @@ def test_without_its_weights_the_rules_choose(
     rules = rule_choice(spans, rule_readings(fold_chars(note), spans, note))
     assert chosen is not None and rules is not None and chosen == spans[rules]
     assert "the rules choose the amount" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("note", "amount"),
+    [
+        # a figure moved to another: what it was is not the deal
+        ("He wants to take his working capital line from 12 billion to 20 billion at renewal.", 20_000_000_000),
+        ("Chị muốn nâng hạn mức thẻ từ 80 triệu lên 200 triệu vì hay đi công tác.", 200_000_000),
+        # a correction said in words, however far from the amount it takes back
+        (
+            "She wants a personal loan of around 150 triệu for the wedding and the trip, actually no she corrected "
+            "herself later – 200 triệu because the venue deposit went up.",
+            200_000_000,
+        ),
+    ],
+)
+def test_an_amount_moved_or_corrected_gives_way_to_the_new_one(note: str, amount: int) -> None:
+    spans = find_amounts(note)
+    first = rule_readings(fold_chars(note), spans, note)[0]
+    assert "changed_later" in first.marks
+    assert extract_note(note, FRIDAY).amount_vnd == amount

@@ -416,6 +416,10 @@ def test_referrals_and_people_who_name_themselves_mean_asking(bank_db: Database)
     assert resolve_client(api, note).client is None
     # a role in brackets is typed in capitals; a name in brackets is the client's everyday name
     assert resolve_client(api, "Gọi a Bình (Kevin) chiều nay, a muốn vay").client.id == "C0102"
+    # introduced BY a client: the person named first is the one the note is about ("san" is a Japanese title)
+    assert resolve_client(api, "Vo Thanh Long san called, introduced by Dung san. Wants a bond fund.").client is None
+    assert resolve_client(api, "Mr Long Vo, referred by Mrs Dung, called about a 2bn loan").client is None
+    assert resolve_client(api, "Bà Dung called, referred by a friend of hers, wants a CD").client.id == "C0101"
 
 
 def test_a_given_name_one_sound_away_is_another_person(bank_db: Database) -> None:
