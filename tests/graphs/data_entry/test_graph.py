@@ -367,11 +367,9 @@ def test_a_phone_that_is_none_of_the_rms_clients_is_said_so(graph: Any, bank_db:
 
 def test_a_field_the_reading_is_unsure_of_is_marked_until_the_rm_says_it(graph: Any, bank_db: Database) -> None:
     session = Session(graph, bank_db)
-    note = (
-        "Met Mr Son Pham 0823912039, his 1.5bn CD matures soon and he wants 1bn into Premier Invest. Call him Monday."
-    )
+    note = "Met Mr Son Pham 0823912039 about Premier Invest: 1.5bn, or 1bn if the rate drops. Call him Monday."
     card = _request(session.start(note))["description"]
-    assert "[CONFIRM]" in card.split("Amount:")[1].split("\n")[0]  # two amounts named: which one is the deal?
+    assert "[CONFIRM]" in card.split("Amount:")[1].split("\n")[0]  # 1.5bn or 1bn: the chooser is unsure
     assert "[CONFIRM]" not in card.split("Sentiment:")[1].split("\n")[0]
     corrected = _request(session.resume([{"type": "response", "args": "the amount is 1 tỷ"}]))["description"]
     assert "[CONFIRM]" not in corrected.split("Amount:")[1].split("\n")[0]
