@@ -8,9 +8,16 @@ always gives the same weights (the shipped weights are checked against their cor
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
+import logging
 import re
+import sys
 import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -116,3 +123,39 @@ def train_choice(
             corrected = (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + ADAM_EPSILON)
             parameter -= (LEARNING_RATE * corrected).astype(np.float32)
     return weights, none_weights, float(none_bias[0])
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """A teachers' corpus: one JSON object a line."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def weights_problem(corpus: Path, weights: Path, manifest: Path, settings: dict[str, Any]) -> str | None:
+    """Why shipped weights cannot be used ("missing" or "out of date"), or None when they match their corpus."""
+    if not (corpus.is_file() and weights.is_file() and manifest.is_file()):
+        return "missing"
+    written = json.loads(manifest.read_text(encoding="utf-8"))
+    if written.get("corpus_sha256") != file_sha256(corpus) or written.get("settings") != settings:
+        return "out of date"
+    return None
+
+
+def learned_piece_main(
+    argv: list[str] | None, module: str, build: Callable[[], dict[str, Any]], evaluate: Callable[[], Any], what: str
+) -> int:
+    """``python -m <module> build|evaluate``: retrain the shipped weights, or score each teacher held out."""
+    args = sys.argv[1:] if argv is None else argv
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    if args == ["build"]:
+        manifest = build()
+        sys.stderr.write(f"{what}: {manifest['notes']} notes\n")
+        return 0
+    if args == ["evaluate"]:
+        sys.stdout.write(json.dumps(evaluate(), indent=1) + "\n")
+        return 0
+    sys.stderr.write(f"usage: python -m {module} build|evaluate\n")
+    return 2

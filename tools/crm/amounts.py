@@ -13,11 +13,9 @@ kept apart from every set that measures data entry. ``python -m tools.crm.amount
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
-import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,17 @@ from typing import Any
 
 import numpy as np
 
-from tools.core.learning import ITERATIONS, L2_PENALTY, hashed_grams, softmax, train_choice
+from tools.core.learning import (
+    ITERATIONS,
+    L2_PENALTY,
+    file_sha256,
+    hashed_grams,
+    learned_piece_main,
+    read_jsonl,
+    softmax,
+    train_choice,
+    weights_problem,
+)
 from tools.core.parsing import AmountSpan, find_amounts
 from tools.core.text import fold_chars, normalize_text
 from tools.crm.followup_cues import SELF_CORRECTION
@@ -342,12 +350,11 @@ def _labelled(example: dict[str, Any]) -> tuple[str, list[AmountSpan], list[int]
 
 
 def read_corpus(path: Path | None = None) -> list[dict[str, Any]]:
-    text = (path or CORPUS).read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return read_jsonl(path or CORPUS)
 
 
 def corpus_hash(path: Path | None = None) -> str:
-    return hashlib.sha256((path or CORPUS).read_bytes()).hexdigest()
+    return file_sha256(path or CORPUS)
 
 
 def _settings() -> dict[str, Any]:
@@ -373,11 +380,9 @@ def shipped_chooser() -> AmountChooser:
     if _chooser is None:
         with _chooser_lock:
             if _chooser is None:
-                if not (CORPUS.is_file() and WEIGHTS.is_file() and MANIFEST.is_file()):
-                    raise AmountsNotReady(f"the amount chooser's corpus or weights are missing: {REBUILD}")
-                manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-                if manifest.get("corpus_sha256") != corpus_hash() or manifest.get("settings") != _settings():
-                    raise AmountsNotReady(f"the amount chooser's weights are out of date: {REBUILD}")
+                problem = weights_problem(CORPUS, WEIGHTS, MANIFEST, _settings())
+                if problem:
+                    raise AmountsNotReady(f"the amount chooser's corpus or weights are {problem}: {REBUILD}")
                 with np.load(WEIGHTS) as shipped:
                     _chooser = AmountChooser(shipped["weights"], shipped["none_weights"], float(shipped["none_bias"]))
     return _chooser
@@ -442,17 +447,7 @@ def evaluate() -> dict[str, dict[str, dict[str, float]]]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m tools.crm.amounts build|evaluate``."""
-    args = sys.argv[1:] if argv is None else argv
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-    if args == ["build"]:
-        manifest = build()
-        sys.stderr.write(f"amount chooser: {manifest['notes']} notes\n")
-        return 0
-    if args == ["evaluate"]:
-        sys.stdout.write(json.dumps(evaluate(), indent=1) + "\n")
-        return 0
-    sys.stderr.write("usage: python -m tools.crm.amounts build|evaluate\n")
-    return 2
+    return learned_piece_main(argv, "tools.crm.amounts", build, evaluate, "amount chooser")
 
 
 if __name__ == "__main__":

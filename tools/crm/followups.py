@@ -16,11 +16,9 @@ retrains the weights; ``… evaluate`` trains on all teachers but one and scores
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
-import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +26,18 @@ from typing import Any
 
 import numpy as np
 
-from tools.core.learning import HASH_DIM, ITERATIONS, L2_PENALTY, hashed_grams, softmax, train
+from tools.core.learning import (
+    HASH_DIM,
+    ITERATIONS,
+    L2_PENALTY,
+    file_sha256,
+    hashed_grams,
+    learned_piece_main,
+    read_jsonl,
+    softmax,
+    train,
+    weights_problem,
+)
 from tools.core.parsing import find_dates
 from tools.core.text import fold_chars, normalize_text
 from tools.crm.followup_cues import (
@@ -440,12 +449,11 @@ class FollowUpReader:
 
 
 def read_corpus(path: Path | None = None) -> list[dict[str, Any]]:
-    text = (path or CORPUS).read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return read_jsonl(path or CORPUS)
 
 
 def corpus_hash(path: Path | None = None) -> str:
-    return hashlib.sha256((path or CORPUS).read_bytes()).hexdigest()
+    return file_sha256(path or CORPUS)
 
 
 def _settings() -> dict[str, Any]:
@@ -466,11 +474,9 @@ def shipped_reader() -> FollowUpReader:
     if _reader is None:
         with _reader_lock:
             if _reader is None:
-                if not (CORPUS.is_file() and WEIGHTS.is_file() and MANIFEST.is_file()):
-                    raise FollowUpsNotReady(f"the follow-up reader's corpus or weights are missing: {REBUILD}")
-                manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-                if manifest.get("corpus_sha256") != corpus_hash() or manifest.get("settings") != _settings():
-                    raise FollowUpsNotReady(f"the follow-up reader's weights are out of date: {REBUILD}")
+                problem = weights_problem(CORPUS, WEIGHTS, MANIFEST, _settings())
+                if problem:
+                    raise FollowUpsNotReady(f"the follow-up reader's corpus or weights are {problem}: {REBUILD}")
                 with np.load(WEIGHTS) as shipped:
                     _reader = FollowUpReader(
                         shipped["tag_weights"], shipped["tag_bias"], shipped["kind_weights"], shipped["kind_bias"]
@@ -538,17 +544,7 @@ def evaluate() -> dict[str, dict[str, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m tools.crm.followups build|evaluate``."""
-    args = sys.argv[1:] if argv is None else argv
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-    if args == ["build"]:
-        manifest = build()
-        sys.stderr.write(f"follow-up reader: {manifest['notes']} notes, {manifest['follow_ups']} follow-ups\n")
-        return 0
-    if args == ["evaluate"]:
-        sys.stdout.write(json.dumps(evaluate(), indent=1) + "\n")
-        return 0
-    sys.stderr.write("usage: python -m tools.crm.followups build|evaluate\n")
-    return 2
+    return learned_piece_main(argv, "tools.crm.followups", build, evaluate, "follow-up reader")
 
 
 if __name__ == "__main__":
