@@ -75,7 +75,7 @@ _DEAL_CUE = re.compile(
 _INTENT_CUE = re.compile(
     r"\b(?:muon|want\w*|would like|looking to|keen (?:to|on)|dinh(?! gia)|tinh|can|need\w*|xin|de nghi|asking|ask\w* (?:to|for)|"
     r"raise|nang|tang|top up|them|another|add\w*|stbh|menh gia|cover|coverage|deal|chot|confirm|roll\w*|tai tuc|"
-    r"vao|into|place|gia han|hmtd|han muc tin dung)\b"
+    r"vao|into|place|gia han|hmtd|han muc tin dung|req|requests?|requested|ticket|lump sum)\b"
 )
 #: Words right before an amount (or "property" right after it) that make it background: a revenue, a price, a
 #: salary, what is already owed or held elsewhere, a sale, someone else's money.
@@ -105,7 +105,7 @@ _GOVERNING_CUE = re.compile(
     r"\b(?:vay|vay them|gui|gui them|borrow|deposit|invest|dau tu|han muc|limit|menh gia|bao ve|coverage|cover|needs?|"
     r"prepay|pay down|top up|"
     r"top up|topping up|nap|bo|loan of|mortgage of|line|increase(?: it)? to|nang(?: len)?|tang(?: len)?|giai ngan)"
-    r"(?:\s+(?:khoang|tam|chung|co|about|around|approx\.?|roughly|of|la|len|to|~|≈))?\s*$"
+    r"(?:\s+(?:khoang|tam|chung|co|about|around|approx\.?|roughly|of|la|len|to|~|≈|c\.))?(?:\s*vnd)?\s*$"
 )
 #: Words right before an amount that make it money the deal is not: where it comes from ("lấy 1 tỷ từ sổ CD 2 tỷ 5"),
 #: what is kept aside ("giữ lại 1,2 tỷ"), what is held besides it ("ngoài khoản 3 tỷ").
@@ -124,7 +124,7 @@ _NOT_THE_DEAL_AFTER = re.compile(
     r"(?:dong|dung|rut|pha|tat toan|break|touch|withdraw)\b"
 )
 #: A term written like an amount ("certificate of deposit 12M", "TD 6m"): the months, not 12 million.
-_TENOR = re.compile(r"\b(?:deposit|cd|td|fd|term|tenor|ky han)\s*$")
+_TENOR = re.compile(r"\b(?:deposit|cd|td|fd|term|tenor|ky han|\d{1,2}\s*m\s*(?:vs\.?|or|and|hay|hoac|/|-))\s*$")
 _MONTHS_LIKE = re.compile(r"(?i)\d{1,2}\s*m")
 
 
@@ -170,6 +170,7 @@ def rule_readings(folded: str, amounts: list[AmountSpan], text: str = "") -> lis
     if len(text) == len(folded):
         for word in _TYPED_NOT_A_CUE.finditer(text):
             folded = folded[: word.start()] + "_" * len(word.group()) + folded[word.end() :]
+    folded = folded.lower()  # "Wants", "MUON VAY", "Req." are cues as much as "wants", "muon vay", "req."
     readings = []
     for span in amounts:
         marks: list[str] = []
@@ -305,9 +306,12 @@ class AmountChooser:
         one_value = len({span.value_vnd for span in amounts}) == 1
         if none >= (NONE_OF_ONE if one_value else NONE_OF_SEVERAL):
             return None, none
-        # an amount the note takes back ("lúc đầu 200 triệu … thống nhất 100 triệu") is never the deal
-        kept = np.array([not {"changed_later", "taken_back"} & set(r.marks) for r in readings])
-        best = int(np.where(kept, candidates, -1.0).argmax()) if kept.any() else int(candidates.argmax())
+        # an amount the note takes back ("lúc đầu 200 triệu … thống nhất 100 triệu") or a term written like one
+        # ("CD 12M vs 6M") is never the deal
+        kept = np.array([not {"changed_later", "taken_back", "tenor"} & set(r.marks) for r in readings])
+        if not kept.any():
+            return None, 1.0 - float(candidates.max())
+        best = int(np.where(kept, candidates, -1.0).argmax())
         # an amount written twice shares its probability: the rules' order picks which span the card shows
         same = [i for i, span in enumerate(amounts) if span.value_vnd == amounts[best].value_vnd]
         if len(same) > 1:

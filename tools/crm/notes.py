@@ -109,7 +109,7 @@ _PRODUCTS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(cd|cds|certificate of deposit|chung chi tien gui|ccgt|term deposit|fixed deposit|(?<!the )td|fd|fds|co ky han|"
         r"ky han\s*\d+\s*(?:thang|th|t)?|\d+\s*(?:m|mth|mths|month)s?\s+(?:cd|td|fd|term)|tien gui ky han|"
         r"ky han (?:mot|hai|ba|bon|sau|chin|muoi|muoi hai|mười hai) thang|\d+[- ]?months? (?:fixed |term )?deposit|"
-        r"fixed[- ]rate (?:\d+[- ]?months? )?deposit|so ky han|gui ky han|tgckh|tgck|tg co ky han|"
+        r"fixed[- ]rate (?:\d+[- ]?months? )?deposit|so ky han|gui ky han|tgckh|tgck|tg co ky han|ckh|"
         r"\d+\s*-?\s*(?:months?|thang|th)\s+ky han)\b"
     )),
     ("card", re.compile(
@@ -180,8 +180,16 @@ _STAYING = re.compile(
 )
 
 
+def _shouted(text: str) -> bool:
+    """A note typed in capitals ("GAP A BAO TAI VP. KH RAT HAO HUNG"): a capital says nothing about a word."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 10 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+
+
 def _proper_nouns_blanked(mood_text: str, text: str) -> str:
     """Mood words typed with a capital inside a sentence are names ("PGD Lê Chân", "quán Vui"), not moods."""
+    if _shouted(text):
+        return mood_text
     for pattern in (_POSITIVE, _NEGATIVE):
         for word in pattern.finditer(mood_text):
             typed = text[word.start() : word.end()]

@@ -148,3 +148,20 @@ def test_an_amount_moved_or_corrected_gives_way_to_the_new_one(note: str, amount
     first = rule_readings(fold_chars(note), spans, note)[0]
     assert "changed_later" in first.marks
     assert extract_note(note, FRIDAY).amount_vnd == amount
+
+
+@pytest.mark.parametrize(
+    ("note", "amount"),
+    [
+        # a deal word is a cue however it is typed: capitalized, in capitals, abbreviated, before "VND"
+        (
+            "Mtg w/ Mr Khoi. Price VND 4.2bn; requests home loan VND 2.9bn (LTV 69%). Income VND 70m/month.",
+            2_900_000_000,
+        ),
+        ("GAP C MAI. NHA GIA 3TY8, DA CO 1TY3, MUON VAY 2TY5 / 20 NAM. T3 GUI BANG LAI SUAT.", 2_500_000_000),
+        # a term written like an amount, beside another term, is no amount at all
+        ("SMS from Mr Minh. Asked for CD 12M vs 6M rates: quoted 5.2% vs 4.5% p.a. Amount not decided.", None),
+    ],
+)
+def test_cues_read_whatever_the_typing(note: str, amount: int | None) -> None:
+    assert extract_note(note, FRIDAY).amount_vnd == amount

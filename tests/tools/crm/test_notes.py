@@ -857,3 +857,20 @@ def test_what_a_client_or_their_family_will_do_is_not_the_rms() -> None:
         "Huy sẽ gửi bảng kê công nợ phải thu."
     )
     assert _tasks(note) == [("review", "2025-10-29")]
+
+
+@pytest.mark.parametrize(
+    ("note", "sentiment"),
+    [
+        ("GHE NHA BA LAN. BA MUON GUI THEM 1 TY KY HAN 6T. BA HAI LONG LAI SUAT. 4/11 GOI NHAC BA.", "positive"),
+        ("CALL MR TUAN. HE WANTS 5BN INTO PREMIER INVEST. VERY KEEN. SEND TERM SHEET EOD.", "positive"),
+        ("DT O PHUC. SO CKH 3 TY DAO HAN, O CHE LAI THAP, HOI BUC. TUAN SAU QUA NHA O.", "negative"),
+    ],
+)
+def test_a_note_typed_in_capitals_keeps_its_mood(note: str, sentiment: str) -> None:
+    """In a note typed in capitals a capital marks no name: "RAT HAO HUNG" is a mood, as "rất hào hứng" is."""
+    assert extract_note(note, FRIDAY).sentiment == sentiment
+
+
+def test_a_deposit_with_a_term_abbreviated_ckh_is_a_cd() -> None:
+    assert extract_note("DT O PHUC. SO CKH 3 TY DAO HAN HOM QUA, O MUON TAI TUC.", FRIDAY).product_category == "cd"
