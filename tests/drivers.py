@@ -83,3 +83,24 @@ def two_way_router(embeddings: Any, first: str, second: str, third: str = "perfo
     bias = np.array([odds.get(intent, -20.0) for intent in intents], dtype=np.float32)
     columns = features(embeddings, ["any message"]).shape[1]
     return LearnedRouter(intents, np.zeros((columns, len(intents)), dtype=np.float32), bias, embeddings)
+
+
+def note_key(text: str) -> str:
+    """A note's words, accents and case aside: the same note re-accented or re-spaced has the same key."""
+    import re
+
+    from tools.core.text import fold, normalize_text
+
+    return " ".join(re.findall(r"\w+", fold(normalize_text(text))))
+
+
+def data_entry_eval_notes() -> set[str]:
+    """The keys of every note of every data-entry eval set: a teachers' corpus must hold none of them."""
+    import json
+
+    return {
+        note_key(json.loads(line)["input"]["note"])
+        for path in (PROJECT_ROOT / "evals" / "datasets").glob("data_entry*/*.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and "note" in json.loads(line).get("input", {})
+    }

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.drivers import PROJECT_ROOT
+from tests.drivers import data_entry_eval_notes, note_key
 from tools.core.learning import train_choice
 from tools.core.parsing import find_amounts
-from tools.core.text import fold, fold_chars, normalize_text
+from tools.core.text import fold_chars, normalize_text
 from tools.crm import amounts
 from tools.crm.amounts import AmountsNotReady, deal_amount, rule_choice, rule_readings
 from tools.crm.notes import extract_note
@@ -37,16 +36,8 @@ def test_the_shipped_weights_match_the_corpus() -> None:
 
 
 def test_no_eval_note_is_in_the_training_corpus() -> None:
-    def key(text: str) -> str:
-        return " ".join(re.findall(r"\w+", fold(normalize_text(text))))
-
-    taught = {key(example["note"]) for example in amounts.read_corpus()}
-    held = {
-        key(json.loads(line)["input"]["note"])
-        for path in (PROJECT_ROOT / "evals" / "datasets").glob("data_entry*/*.jsonl")
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and "note" in json.loads(line).get("input", {})
-    }
+    taught = {note_key(example["note"]) for example in amounts.read_corpus()}
+    held = data_entry_eval_notes()
     assert len(held) > 400 and not taught & held
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.drivers import PROJECT_ROOT
-from tools.core.text import fold, normalize_text
+from tests.drivers import data_entry_eval_notes, note_key
+from tools.core.text import normalize_text
 from tools.crm import followups, notes
 from tools.crm.followups import FollowUpReader, FollowUpsNotReady, pieces
 from tools.crm.notes import extract_note
@@ -40,17 +39,8 @@ def test_the_shipped_weights_match_the_corpus() -> None:
 
 def test_no_eval_note_is_in_the_training_corpus() -> None:
     """The sets that measure data entry never teach it: no eval note is a teacher's note, even re-accented."""
-
-    def key(text: str) -> str:
-        return " ".join(re.findall(r"\w+", fold(normalize_text(text))))
-
-    taught = {key(example["note"]) for example in followups.read_corpus()}
-    held = {
-        key(json.loads(line)["input"]["note"])
-        for path in (PROJECT_ROOT / "evals" / "datasets").glob("data_entry*/*.jsonl")
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and "note" in json.loads(line).get("input", {})
-    }
+    taught = {note_key(example["note"]) for example in followups.read_corpus()}
+    held = data_entry_eval_notes()
     assert len(held) > 400 and not taught & held
 
 
