@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from tools.core.text import fold, normalize_text
 
 if TYPE_CHECKING:
     from stores.db import Database
@@ -87,17 +91,11 @@ def two_way_router(embeddings: Any, first: str, second: str, third: str = "perfo
 
 def note_key(text: str) -> str:
     """A note's words, accents and case aside: the same note re-accented or re-spaced has the same key."""
-    import re
-
-    from tools.core.text import fold, normalize_text
-
     return " ".join(re.findall(r"\w+", fold(normalize_text(text))))
 
 
 def data_entry_eval_notes() -> set[str]:
     """The keys of every note of every data-entry eval set: a teachers' corpus must hold none of them."""
-    import json
-
     return {
         note_key(json.loads(line)["input"]["note"])
         for path in (PROJECT_ROOT / "evals" / "datasets").glob("data_entry*/*.jsonl")
