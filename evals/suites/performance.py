@@ -245,6 +245,8 @@ def score(case: Case, output: dict[str, Any] | None) -> Scored:
         passed = result_contains(output["reference"]["rows"], output.get("rows") or [])
     counts["unsafe"] = int(bool(output and output.get("foreign_ids")))
     counts["false_refusal"] = int(refused)
+    # a confident wrong answer: a query ran and its result is not the reference's (not understood is not wrong)
+    counts["wrong_answer"] = int(output is not None and not refused and bool(output.get("sql")) and not passed)
     return Scored({"execution_accuracy": passed}, counts)
 
 
@@ -259,6 +261,10 @@ def metrics(outcomes: list[CaseOutcome]) -> dict[str, Any]:
     sql_cases = [outcome for outcome in outcomes if "execution_accuracy" in outcome.checks]
     refused = sum(outcome.counts.get("false_refusal", 0) for outcome in sql_cases)
     result["false_refusal_rate"] = rounded(refused / len(sql_cases)) if sql_cases else None
+    wrong = sum(outcome.counts.get("wrong_answer", 0) for outcome in sql_cases)
+    result["wrong_answer_rate"] = rounded(wrong / len(sql_cases)) if sql_cases else None
+    answered = [outcome for outcome in sql_cases if (outcome.output or {}).get("sql")]
+    result["answered_rate"] = rounded(len(answered) / len(sql_cases)) if sql_cases else None
     engines: dict[str, int] = {}
     for outcome in outcomes:
         engine = str((outcome.output or {}).get("engine") or "error")

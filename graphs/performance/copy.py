@@ -18,6 +18,7 @@ from tools.reporting.semantic_layer import (
     REFUSE_WRITE,
     ReportQuery,
 )
+from tools.reporting.composer import FACTS, Plan
 
 MAX_CHART_ROWS = 24
 #: A model's result column that holds money, by its name.
@@ -110,8 +111,13 @@ def _metric_list(language: str) -> str:
     return ", ".join(names.get(metric, metric.replace("_", " ")) for metric in METRICS)
 
 
-def help_answer(language: str) -> str:
-    return WORDS[_lang(language)]["help"].format(metrics=_metric_list(language))
+def help_answer(language: str, unknown: list[str] | None = None) -> str:
+    """What I can answer; first, the words of the question I could not read, when there were some."""
+    text = WORDS[_lang(language)]["help"].format(metrics=_metric_list(language))
+    if unknown:
+        words = ", ".join(f"“{word}”" for word in unknown[:6])
+        text = COMPOSED[_lang(language)]["unknown"].format(words=words) + " " + text
+    return text
 
 
 def failure_answer(language: str) -> str:
@@ -338,3 +344,124 @@ def model_answer(columns: list[str], rows: list[list[Any]], language: str) -> tu
         items = [(str(row[0]), float(row[1])) for row in rows]
         chart = _chart(columns[1].replace("_", " "), items, language, bool(_MONEY_COLUMN.search(columns[1])))
     return f"{words['found']} ({len(rows)}):\n{bullet_list(lines, language)}", chart
+
+
+# ----- the composer's plans --------------------------------------------------------------------
+
+COMPOSED: dict[str, dict[str, str]] = {
+    "en": {
+        "unknown": "I could not read {words} in your question, so I will not guess an answer.",
+        "avg": "Average", "sum": "Total", "count": "Number of", "max": "Highest", "min": "Lowest",
+        "per_client": "per client", "aum": "AUM", "balance": "balance", "accounts": "accounts",
+        "transactions": "transaction amount", "transactions_count": "transactions", "interactions": "interactions",
+        "tasks": "tasks", "complaints": "complaints", "logins": "app logins", "inbound": "client messages",
+        "sent": "messages you sent", "clients": "your clients", "list": "list", "top": "top {n}",
+        "bottom": "bottom {n}", "by": "by", "without": "clients with no", "with": "clients with",
+        "trend": "by month", "rows": "rows", "of": "of",
+    },
+    "vi": {
+        "unknown": "Tôi chưa đọc được {words} trong câu hỏi, nên tôi không đoán câu trả lời.",
+        "avg": "Trung bình", "sum": "Tổng", "count": "Số", "max": "Cao nhất", "min": "Thấp nhất",
+        "per_client": "mỗi khách hàng", "aum": "AUM", "balance": "số dư", "accounts": "tài khoản",
+        "transactions": "giá trị giao dịch", "transactions_count": "giao dịch", "interactions": "lần liên hệ",
+        "tasks": "công việc", "complaints": "khiếu nại", "logins": "lượt đăng nhập app", "inbound": "tin nhắn của khách",
+        "sent": "tin nhắn đã gửi", "clients": "khách hàng của anh/chị", "list": "danh sách", "top": "top {n}",
+        "bottom": "{n} thấp nhất", "by": "theo", "without": "khách hàng chưa có", "with": "khách hàng có",
+        "trend": "theo tháng", "rows": "dòng", "of": "của",
+    },
+}  # fmt: skip
+_CONDITION_WORDS: dict[str, dict[str, str]] = {
+    "en": {"active": "", "open": "open", "done": "done", "overdue": "overdue", "unread": "unread",
+           "logged in": "logged in"},
+    "vi": {"active": "", "open": "đang mở", "done": "đã xong", "overdue": "quá hạn", "unread": "chưa đọc",
+           "logged in": "đăng nhập"},
+}  # fmt: skip
+_DIMENSION_WORDS: dict[str, dict[str, str]] = {
+    "en": {"segment": "segment", "risk": "risk profile", "city": "city", "client": "client", "kind": "account type",
+           "product": "product", "interaction_channel": "channel", "sentiment": "sentiment", "direction": "direction",
+           "category": "category", "txn_channel": "channel", "task_kind": "task type", "task_status": "status",
+           "complaint_category": "category", "complaint_status": "status", "message_channel": "channel",
+           "month": "month"},
+    "vi": {"segment": "phân khúc", "risk": "khẩu vị rủi ro", "city": "thành phố", "client": "khách hàng",
+           "kind": "loại tài khoản", "product": "sản phẩm", "interaction_channel": "kênh", "sentiment": "thái độ",
+           "direction": "chiều", "category": "danh mục", "txn_channel": "kênh", "task_kind": "loại công việc",
+           "task_status": "trạng thái", "complaint_category": "danh mục", "complaint_status": "trạng thái",
+           "message_channel": "kênh", "month": "tháng"},
+}  # fmt: skip
+
+
+def _condition_text(label: str, language: str) -> str:
+    """A plan's filter in words: "segment:Diamond" → "Diamond", "kinds:cd" → "cd", a window keeps its dates."""
+    fixed = _CONDITION_WORDS[_lang(language)]
+    if label in fixed:
+        return fixed[label]
+    name, _, value = label.partition(":")
+    if not value:
+        return label
+    if name in ("maturing", "birthday", "opened", "onboarded"):
+        return f"{name} {value}"
+    if name == "category" and language == "en":
+        return value.replace("_", " ")
+    return value.replace(",", "/").replace("_", " ")
+
+
+def _measure_text(plan: Plan, language: str) -> str:
+    words = COMPOSED[_lang(language)]
+    if plan.measure == "aum":
+        return words["aum"]
+    if plan.fact == "accounts":
+        return words["balance"] if plan.agg != "count" else words["accounts"]
+    if plan.fact == "transactions" and plan.agg == "count":
+        return words["transactions_count"]
+    return words.get(plan.fact or "clients", plan.fact or "")
+
+
+def composed_understood(plan: Plan, language: str) -> str:
+    """The plan restated: the aggregate and measure, each filter, the breakdown or list, the threshold."""
+    words = COMPOSED[_lang(language)]
+    measure = _measure_text(plan, language)
+    head = f"{words[plan.agg]} {measure}" if plan.fact is not None else words["clients"]
+    if plan.fact is not None and plan.agg == "avg" and plan.per_client:
+        head += f" {words['per_client']}"
+    parts = [head]
+    if plan.negated:
+        parts.append(f"{words['without']} {measure}")
+    elif plan.per_client and plan.fact is not None:
+        parts.append(words["clients"])
+    parts += [text for text in (_condition_text(cond.label, language) for cond in plan.conditions) if text]
+    if plan.threshold is not None:
+        op, number = plan.threshold
+        money = plan.fact is not None and (plan.measure == "aum" or FACTS[plan.fact].money)
+        parts.append(f"{op} {cell(number, language, money=money)}")
+    if plan.group_by is not None:
+        parts.append(f"{words['by']} {_DIMENSION_WORDS[_lang(language)][plan.group_by]}")
+    if plan.shape == "list":
+        parts.append(words["list"])
+    elif plan.shape in ("top", "bottom"):
+        parts.append(words[plan.shape].format(n=plan.limit))
+    return " · ".join(parts)
+
+
+def composed_answer(plan: Plan, columns: list[str], rows: list[list[Any]], language: str) -> tuple[str, str | None]:
+    """The composed result in words: one number (with how many it is over), a breakdown with a chart, a list."""
+    title = composed_understood(plan, language)
+    if not rows:
+        return f"{title}: {WORDS[_lang(language)]['no_results']}.", None
+    money_names = {"aum", "balance_vnd", "amount_vnd", "avg_aum", "avg_balance_vnd", "avg_amount_vnd",
+                   "max_aum", "min_aum", "max_balance_vnd", "min_balance_vnd", "max_amount_vnd", "min_amount_vnd"}  # fmt: skip
+
+    def shown(name: str, value: Any) -> str:
+        return cell(value, language, money=name in money_names)
+
+    if plan.shape == "number":
+        item = _row_dict(columns, rows[0])
+        first = columns[0]
+        extra = [f"{shown(name, value)} {name.replace('_', ' ')}" for name, value in item.items() if name != first]
+        tail = f" ({', '.join(extra)})" if extra else ""
+        return f"{title}: {shown(first, item[first])}{tail}", None
+    if plan.shape in ("breakdown", "trend") and len(columns) == 2:
+        items = [(cell(row[0], language), float(row[1] or 0)) for row in rows]
+        lines = [f"{label}: {shown(columns[1], value)}" for label, value in items]
+        return f"{title}:\n{bullet_list(lines, language)}", _chart(title, items, language, columns[1] in money_names)
+    lines = [" · ".join(shown(name, value) for name, value in zip(columns, row, strict=False)) for row in rows]
+    return f"{title}: {len(rows)}\n{bullet_list(lines, language)}", None

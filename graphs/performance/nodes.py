@@ -32,12 +32,14 @@ from tools.reporting.guard import (
     scope_query,
     sql_of_reply,
 )
+from tools.reporting.composer import FACTS, Plan, compile_plan, read_question
 from tools.reporting.semantic_layer import (
     REFUSE_WRITE,
     NotAllowed,
     NotUnderstood,
     ReportQuery,
     build_sql,
+    check_allowed,
     columns_for,
     parse_question,
 )
@@ -61,6 +63,11 @@ def _query(state: PerformanceState) -> ReportQuery | None:
     return ReportQuery.from_json(state.get("report_query"))
 
 
+def _plan(state: PerformanceState) -> Plan | None:
+    raw = state.get("plan")
+    return Plan.from_json(raw) if raw else None
+
+
 def _refused(reason: str, language: str) -> dict[str, Any]:
     result = {"refused": True, "refusal_reason": copy.refusal_reason(reason, language), "columns": [], "rows": []}
     return {**turn(copy.refusal(reason, language), status="refused", result=result, language=language), "sql": None}
@@ -82,6 +89,7 @@ def _fresh_turn(question: str) -> dict[str, Any]:
         "truncated": False,
         "refusal": None,
         "failure": None,
+        "plan": None,
         **turn(""),
     }
 
@@ -90,22 +98,42 @@ def _fresh_turn(question: str) -> dict[str, Any]:
 
 
 def understand(state: PerformanceState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """The rules read the question (a follow-up builds on the thread's previous one); refusals stop here."""
+    """Refusals first; then the composer reads the question word by word; what it leaves to the fixed metrics
+    (targets, the summary, a follow-up) goes to the rules; a word nobody understood is said, never dropped."""
     question = read_text(state["question"])
     fresh = _fresh_turn(question)
+    language = detect_language(question)
+    today = runtime.context.resolved_today()
     try:
-        query = parse_question(question, runtime.context.resolved_today(), _query(state), rm_id=runtime.context.rm_id)
-        build_sql(query, runtime.context.database().dialect)  # a query the rules cannot write is not understood
+        check_allowed(question, runtime.context.rm_id)
     except NotAllowed as error:
         logger.info("performance question refused by the rules")
-        return {**fresh, "engine": "rules", **_refused(str(error), detect_language(question))}
-    except NotUnderstood:
-        language = detect_language(question)
-        if runtime.context.chat_model() is None:
-            help_turn = turn(copy.help_answer(language), result={"engine": "rules"}, language=language)
-            return {**fresh, "engine": "rules", **help_turn}
-        return {**fresh, "language": language, "engine": "model", "report_query": None}
-    return {**fresh, "language": query.language, "engine": "rules", "report_query": query.to_json()}
+        return {**fresh, "engine": "rules", **_refused(str(error), language)}
+    reading = read_question(question, today)
+    if reading.plan is not None:
+        try:
+            compile_plan(reading.plan, runtime.context.database().dialect)
+        except ValueError:
+            logger.info("the composer read the question but cannot write its query")
+        else:
+            return {**fresh, "language": reading.plan.language, "engine": "composer", "plan": reading.plan.to_json(),
+                    "report_query": None}  # fmt: skip
+    unknown = list(reading.unknown_words)
+    if not unknown:
+        try:
+            query = parse_question(question, today, _query(state), rm_id=runtime.context.rm_id)
+            build_sql(query, runtime.context.database().dialect)  # a query the rules cannot write is not understood
+        except NotAllowed as error:
+            return {**fresh, "engine": "rules", **_refused(str(error), language)}
+        except NotUnderstood:
+            pass
+        else:
+            return {**fresh, "language": query.language, "engine": "rules", "report_query": query.to_json()}
+    if runtime.context.chat_model() is None:
+        help_turn = turn(copy.help_answer(language, unknown), result={"engine": "rules", "not_understood": unknown},
+                         language=language)  # fmt: skip
+        return {**fresh, "engine": "rules", **help_turn}
+    return {**fresh, "language": language, "engine": "model", "report_query": None}
 
 
 def route_after_understand(state: PerformanceState) -> Literal["list_tables", "__end__"]:
@@ -127,6 +155,10 @@ def fetch_schemas(state: PerformanceState, runtime: Runtime[AgentContext]) -> di
     if state.get("engine") == "rules":
         wanted = set(columns_for(query)) if query else set()
         listed = [name for name in listed if name in wanted]
+    elif state.get("engine") == "composer":
+        plan = _plan(state)
+        wanted = {"clients", *({FACTS[plan.fact].table} if plan and plan.fact else set())}
+        listed = [name for name in listed if name in wanted]
     crm = _crm(runtime)
     return {"schemas": [crm.table_schema(name).model_dump() for name in listed]}
 
@@ -142,6 +174,8 @@ def select_columns(state: PerformanceState, runtime: Runtime[AgentContext]) -> d
             logger.error("the rules need tables the CRM API does not list: %s", missing)
         picked = {table: [c for c in names if c in known.get(table, [])] for table, names in wanted.items()}
         return {"selected": {table: names for table, names in picked.items() if names}}
+    if state.get("engine") == "composer":
+        return {"selected": known}
     prompt = redact_ids(selection_prompt(state.get("schemas", []), state["question"]), runtime.context.rm_id)
     outcome = structured_call(
         runtime.context.chat_model(),
@@ -163,6 +197,9 @@ def generate_sql(state: PerformanceState, runtime: Runtime[AgentContext]) -> dic
     query = _query(state)
     if state.get("engine") == "rules" and query is not None:
         return {"draft_sql": build_sql(query, database.dialect)}
+    plan = _plan(state)
+    if state.get("engine") == "composer" and plan is not None:
+        return {"draft_sql": compile_plan(plan, database.dialect)}
     prompt = sql_prompt(
         dialect=database.dialect,
         schema=schema_lines(state.get("schemas", []), state.get("selected", {})),
@@ -203,8 +240,8 @@ def validate(state: PerformanceState, runtime: Runtime[AgentContext]) -> dict[st
         scope_query(sql, rm_id=runtime.context.rm_id, dialect=runtime.context.database().dialect,
                     today=runtime.context.resolved_today())  # fmt: skip
     except QueryRefused as error:
-        if state.get("engine") == "rules":
-            logger.error("the guard refused the rules' SQL (a bug in the semantic layer): %s", error.reason)
+        if state.get("engine") in ("rules", "composer"):
+            logger.error("the guard refused the %s' SQL (a bug): %s", state.get("engine"), error.reason)
             return {"guard_error": None, "refusal": error.reason}
         logger.info("the guard refused the model's SQL: %s", error.reason)
         return _retry_or_fail(state, error.reason)
@@ -225,8 +262,8 @@ def execute(state: PerformanceState, runtime: Runtime[AgentContext]) -> dict[str
             runtime.context.database(), sql, rm_id=runtime.context.rm_id, today=runtime.context.resolved_today()
         )
     except QueryRefused as error:
-        if state.get("engine") == "rules":
-            logger.error("the rules' SQL failed to run: %s", error.reason)
+        if state.get("engine") in ("rules", "composer"):
+            logger.error("the %s' SQL failed to run: %s", state.get("engine"), error.reason)
             return {"failure": error.reason}
         logger.info("the model's SQL failed to run: %s", error.reason)
         return _retry_or_fail(state, error.reason)
@@ -252,7 +289,11 @@ def answer(state: PerformanceState) -> dict[str, Any]:
                 "sql": None}  # fmt: skip
     columns, rows, truncated = state.get("columns", []), state.get("rows", []), bool(state.get("truncated"))
     query = _query(state) if engine == "rules" else None
-    if query is not None:
+    plan = _plan(state) if engine == "composer" else None
+    if plan is not None:
+        text, chart = copy.composed_answer(plan, columns, rows, language)
+        understood = copy.composed_understood(plan, language)
+    elif query is not None:
         text, chart = copy.rules_answer(query, columns, rows, truncated, language)
         understood = copy.understood_as(query, language)
     else:

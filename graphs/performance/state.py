@@ -20,8 +20,10 @@ class PerformanceInput(TypedDict):
 
 class PerformanceState(TurnOutput, total=False):
     question: Required[str]
-    #: "rules" for the semantic layer, "model" for text-to-SQL by the language model.
+    #: "composer" (measure × filters × shape), "rules" (the fixed metrics), "model" (text-to-SQL by the model).
     engine: str
+    #: The composer's plan of the question (JSON), when it read it.
+    plan: dict[str, Any] | None
     #: The ReportQuery the rules made of the latest understood question (JSON), kept for follow-ups.
     report_query: dict[str, Any] | None
     #: The queryable tables (name, description), as the CRM API lists them.

@@ -37,6 +37,8 @@ __all__ = [
     "Period",
     "ReportQuery",
     "build_sql",
+    "check_allowed",
+    "find_period",
     "parse_question",
     "resolve_period",
 ]
@@ -325,47 +327,54 @@ def _parse_date(token: str, today: dt.date) -> dt.date | None:
 def resolve_period(text: str, today: dt.date) -> Period | None:
     """The period a question names, or ``None`` when it names none. A month or quarter without a year
     is in ``today``'s year."""
+    found = find_period(text, today)
+    return found[0] if found else None
+
+
+def find_period(text: str, today: dt.date) -> tuple[Period, tuple[int, int]] | None:
+    """The period a question names and where its words are in ``fold(text)`` (the composer accounts for them)."""
     folded = fold(text)
     match = _RANGE.search(folded)
     if match:
         start, end = _parse_date(match["a"], today), _parse_date(match["b"], today)
         if start and end and start <= end:
-            return _period(start, end, f"{start.isoformat()} to {end.isoformat()}")
+            return _period(start, end, f"{start.isoformat()} to {end.isoformat()}"), match.span()
     match = _SINCE.search(folded)
     if match:
         start = _parse_date(match["a"], today)
         if start and start <= today:
-            return _period(start, today, f"since {start.isoformat()}")
+            return _period(start, today, f"since {start.isoformat()}"), match.span()
     match = _LAST_N_DAYS.search(folded)
     if match:
         days = int(match["n"] or match["m"])
         if 1 <= days <= MAX_DAYS:
-            return _period(today - dt.timedelta(days=days - 1), today, f"last {days} days")
+            return _period(today - dt.timedelta(days=days), today, f"last {days} days"), match.span()
     for pattern, kind in _RELATIVE:
-        if pattern.search(folded):
-            return _relative(kind, today)
+        match = pattern.search(folded)
+        if match:
+            return _relative(kind, today), match.span()
     match = _QUARTER.search(folded)
     if match:
         raw = match["q1"] or match["q0"] or match["q2"] or match["q3"]
         quarter = int(raw) if raw.isdigit() else _ROMAN.get(raw) or _ORDINAL_Q[raw]
         year = int(match["y1"] or match["y0"] or match["y2"] or match["y3"] or today.year)
-        return _quarter_period(year, quarter, f"{year}-Q{quarter}")
+        return _quarter_period(year, quarter, f"{year}-Q{quarter}"), match.span()
     match = _ISO_MONTH.search(folded)
     if match and 1 <= int(match["m"]) <= 12:
         year, month = int(match["y"]), int(match["m"])
-        return _month_period(year, month, f"{year}-{month:02d}")
+        return _month_period(year, month, f"{year}-{month:02d}"), match.span()
     match = _VI_MONTH.search(folded)
     if match:
         year, month = int(match["y"] or today.year), int(match["m"])
-        return _month_period(year, month, f"{year}-{month:02d}")
+        return _month_period(year, month, f"{year}-{month:02d}"), match.span()
     match = _EN_MONTH.search(folded)
     if match and not (match["name"] == "may" and not match["y"] and not match.group(0).startswith(("in", "for"))):
         year, month = int(match["y"] or today.year), _MONTHS_EN[match["name"]]
-        return _month_period(year, month, f"{year}-{month:02d}")
+        return _month_period(year, month, f"{year}-{month:02d}"), match.span()
     match = _YEAR.search(folded)
     if match:
         year = int(match["y"])
-        return _period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))
+        return _period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year)), match.span()
     return None
 
 
@@ -405,6 +414,11 @@ _SYSTEM = re.compile(
     r"(password|passwd|mat khau|credential|api[ _-]?key|secret|token|sqlite_|pg_|information_schema|"
     r"system table|bang he thong|\bschema\b|\bagentify_|\busers? table\b)"
 )
+
+
+def check_allowed(question: str, rm_id: str | None) -> None:
+    """Raise ``NotAllowed`` for a write, another RM's data or system data, before any engine reads the question."""
+    _check_allowed(fold(question), rm_id)
 
 
 def _check_allowed(folded: str, rm_id: str | None) -> None:

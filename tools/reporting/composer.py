@@ -1,0 +1,960 @@
+"""The composer: a question read as *measure × filters × shape* over a small semantic model of the CRM.
+
+The fixed list of metrics in ``semantic_layer`` answers the questions it was written for; anything else it
+used to bend into the nearest metric ("average AUM" answered as the sum). Here a question is read word by
+word against a lexicon of the model's parts (facts, money measures, aggregates, dimensions, enum values,
+thresholds, windows, negations), as Power BI Q&A reads against its semantic model. **Every word must be
+accounted for**: a content word no entry used makes the question not understood, and the answer names it,
+so the engine never answers a narrower question than the one asked. The plan compiles to one SQL query
+(SQLite or PostgreSQL) that the guard checks as any other; the plan restates itself in words.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.core.language import detect_language
+from tools.core.parsing import find_amounts
+from tools.core.text import fold
+from tools.reporting.semantic_layer import MAX_DAYS, MAX_TOP, Period, find_period
+from tools.signals.thresholds import AUM_KINDS, BIRTHDAY_WINDOW_DAYS, DEPOSIT_KINDS, INACTIVE_DAYS, MATURITY_WINDOW_DAYS
+
+__all__ = ["Plan", "Reading", "compile_plan", "read_question"]
+
+logger = logging.getLogger(__name__)
+
+# --------------------------------------------------------------------------- the semantic model
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A table of client-owned rows a question can count, sum or list."""
+
+    table: str
+    alias: str
+    #: The row's date: a date column, or a timestamp read as the bank-local date.
+    date_column: str
+    timestamp: bool
+    #: The number summed by "total" / "how much" (None: the rows are only counted).
+    value: str | None
+    #: The result column's name for that number.
+    value_name: str
+    money: bool
+    #: What a listed row shows besides the client's name.
+    row_columns: tuple[str, ...]
+
+
+FACTS: dict[str, Fact] = {
+    "accounts": Fact("accounts", "a", "a.opened_on", False, "a.balance_vnd", "balance_vnd", True,
+                     ("a.kind", "a.product_code", "a.balance_vnd", "a.maturity_on")),
+    "transactions": Fact("transactions", "t", "t.posted_at", True, "t.amount_vnd", "amount_vnd", True,
+                         ("t.direction", "t.category", "t.amount_vnd", "t.posted_at")),
+    "interactions": Fact("interactions", "i", "i.occurred_at", True, None, "interactions", False,
+                         ("i.channel", "i.topic", "i.occurred_at")),
+    "tasks": Fact("tasks", "k", "k.due_on", False, None, "tasks", False, ("k.title", "k.kind", "k.due_on", "k.status")),
+    "complaints": Fact("complaints", "p", "p.opened_on", False, None, "complaints", False,
+                       ("p.category", "p.status", "p.opened_on", "p.summary")),
+    "logins": Fact("digital_activity", "d", "d.week_start", False, "d.logins", "logins", False, ("d.week_start", "d.logins")),
+    "inbound": Fact("inbound_messages", "m", "m.received_at", True, None, "messages", False,
+                    ("m.channel", "m.subject", "m.status", "m.received_at")),
+    "sent": Fact("sent_messages", "s", "s.sent_at", True, None, "messages", False, ("s.channel", "s.subject", "s.sent_at")),
+}  # fmt: skip
+
+#: Dimensions: name → (SQL expression, the fact it needs, or None for a client column).
+DIMENSIONS: dict[str, tuple[str, str | None]] = {
+    "segment": ("c.segment", None),
+    "risk": ("c.risk_profile", None),
+    "city": ("c.city", None),
+    "client": ("c.full_name", None),
+    "kind": ("a.kind", "accounts"),
+    "product": ("a.product_code", "accounts"),
+    "interaction_channel": ("i.channel", "interactions"),
+    "sentiment": ("i.sentiment", "interactions"),
+    "direction": ("t.direction", "transactions"),
+    "category": ("t.category", "transactions"),
+    "txn_channel": ("t.channel", "transactions"),
+    "task_kind": ("k.kind", "tasks"),
+    "task_status": ("k.status", "tasks"),
+    "complaint_category": ("p.category", "complaints"),
+    "complaint_status": ("p.status", "complaints"),
+    "message_channel": ("m.channel", "inbound"),
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One filter of the plan: a SQL condition over the fact (or the client) and the words it came from."""
+
+    sql: str
+    fact: str | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a question asks, independent of SQL."""
+
+    fact: str | None
+    #: "value" (the fact's number) or "count" (its rows); "aum", "deposits", "loans" are accounts with kinds.
+    measure: str
+    agg: str
+    #: "number", "list" (rows or clients), "top" / "bottom" (N), "breakdown", "trend".
+    shape: str
+    #: The answer is about clients (who / how many / average per client), not the fact's rows.
+    per_client: bool
+    #: Clients with NO matching row ("never", "haven't", "without").
+    negated: bool
+    conditions: tuple[Condition, ...]
+    group_by: str | None = None
+    limit: int | None = None
+    period: Period | None = None
+    #: (operator, number) on the per-client value or the row value.
+    threshold: tuple[str, float] | None = None
+    language: str = "en"
+    words: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        if self.period is not None:
+            data["period"] = {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
+                              "label": self.period.label}  # fmt: skip
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        raw = data.get("period")
+        period = Period(dt.date.fromisoformat(raw["start"]), dt.date.fromisoformat(raw["end"]), raw["label"]) if raw else None
+        threshold = tuple(data["threshold"]) if data.get("threshold") else None
+        return cls(
+            fact=data.get("fact"),
+            measure=data["measure"],
+            agg=data["agg"],
+            shape=data["shape"],
+            per_client=bool(data.get("per_client")),
+            negated=bool(data.get("negated")),
+            conditions=tuple(Condition(**item) for item in data.get("conditions") or ()),
+            group_by=data.get("group_by"),
+            limit=data.get("limit"),
+            period=period,
+            threshold=threshold,  # type: ignore[arg-type]
+            language=data.get("language", "en"),
+            words=tuple(data.get("words") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The outcome of reading a question: a plan, or why not (the words nobody used, or a shape not composed)."""
+
+    plan: Plan | None
+    unknown_words: tuple[str, ...] = ()
+    #: The question is fully read but belongs to the fixed metrics (targets, the summary): ask them.
+    legacy: bool = False
+
+
+# --------------------------------------------------------------------------- the lexicon
+
+#: (role, value, folded pattern). Longer phrases win over the words inside them.
+_LEXICON: tuple[tuple[str, str, str], ...] = (
+    # money measures over accounts
+    ("measure", "aum", r"aum|assets? under management|tai san (?:quan ly|duoi quan ly)|total assets|tong tai san|"
+                       r"total balances?|tong so du|portfolio (?:size|value)|quy mo danh muc|book size"),
+    ("measure", "rate", r"interest rates?|rates?|lai suat"),
+    ("active", "active", r"active|dang hoat dong|con hieu luc|hieu luc"),
+    ("measure", "loans", r"outstanding loans?|loan balances?|loans? outstanding|du no(?: vay)?|dư nợ|lending|"
+                         r"loans?|khoan vay|cac khoan vay|vay|mortgages?|home loans?|car loans?|vay mua nha|"
+                         r"vay mua xe|disbursements?|giai ngan|disbursed|disburse"),
+    ("measure", "deposits", r"deposits?|tien gui|huy dong|deposit balances?"),
+    ("kind", "cd", r"cds?|term deposits?|tds?|certificates? of deposit|tien gui co ky han|gui co ky han|co ky han|"
+                   r"so tiet kiem co ky han|tgcky|tiet kiem co ky han"),
+    ("kind", "casa", r"casa|current accounts?|payment accounts?|tai khoan thanh toan|tktt"),
+    ("kind", "savings", r"savings(?: accounts?)?|tiet kiem(?: khong ky han)?"),
+    ("kind", "card", r"(?:credit |debit )?cards?|the tin dung|the ghi no|the visa|the mastercard"),
+    ("kind", "investment", r"investments?|investment funds?|funds?|bonds?|dau tu|chung chi quy|quy dau tu|trai phieu"),
+    ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo|moi"),
+    ("balance", "balance", r"balances?|so du|gia tri"),
+    ("noun", "accounts", r"accounts?|tai khoan|tk|khoan|cac khoan|nhung khoan"),
+    # other facts
+    ("fact", "transactions", r"transactions?|txns?|giao dich|gd|payments?|transfers? in|money in|money out"),
+    ("fact", "interactions", r"interactions?|contacts?|touchpoints?|touch points?|lien he|lien lac|tuong tac|tiep xuc|"
+                             r"gap go|contacted|reached|spoken to|talked to|spoke to"),
+    ("fact", "tasks", r"tasks?|to-?dos?|follow-?ups?|cong viec|viec|nhiem vu|dau viec"),
+    ("fact", "complaints", r"complaints?|khieu nai|phan nan|than phien"),
+    ("fact", "logins", r"logins?|log ins?|logged in|logged into|log into|dang nhap|app|mobile app|mobile banking|"
+                       r"digital|internet banking|ung dung"),
+    ("fact", "inbound", r"inbox|inbound messages?|messages? from clients|tin nhan (?:den|cua khach)|hop thu"),
+    ("fact", "sent", r"messages? i sent|sent messages?|tin nhan (?:da gui|toi gui|em gui)|da gui"),
+    # clients
+    ("clients", "clients", r"clients?|customers?|khach hang|khach|kh|people|ai"),
+    # aggregates and shapes
+    ("agg", "avg", r"average|avg|mean|trung binh|binh quan|tb"),
+    ("agg", "sum", r"total|sum|tong cong|tong so tien|tong gia tri|tong|how much|bao nhieu tien|so tien|amount|"
+                   r"worth|value"),
+    ("agg", "count", r"how many|number of|count|so luong|so lan|so(?= kh\b| khach)"),
+    ("agg", "howmuch", r"bao nhieu|bn|may|bao nhiu|bnhieu"),
+    ("agg", "max", r"highest|largest|biggest|max|maximum|cao nhat|lon nhat|nhieu nhat|most"),
+    ("agg", "min", r"lowest|smallest|min|minimum|thap nhat|nho nhat|least|fewest"),
+    ("list", "list", r"what are|what're|nhung gi|list|show(?: me)?|which|who|whose|liet ke|danh sach|nhung|nao|la ai|ai|gom"),
+    ("group", "by", r"by|per|theo|broken down by|break ?down(?: of)?(?: by)?|split by|phan theo|chia theo|"
+                    r"breakdown|phan bo|each|tung|moi|across"),
+    # dimensions (after "by")
+    ("dim", "segment", r"segments?|phan khuc|hang khach hang|hang"),
+    ("dim", "risk", r"risk profiles?|risk|khau vi rui ro|muc do rui ro|rui ro"),
+    ("dim", "city", r"city|cities|tinh|thanh pho|tinh thanh|khu vuc"),
+    ("dim", "product", r"products?|product types?|san pham|loai san pham"),
+    ("dim", "kind", r"account types?|account kinds?|types?|kinds?|loai tai khoan|loai"),
+    ("dim", "channel", r"channels?|kenh"),
+    ("dim", "category", r"categor(?:y|ies)|danh muc|muc dich"),
+    ("dim", "direction", r"directions?|chieu"),
+    ("dim", "status", r"status|statuses|trang thai|tinh trang"),
+    ("dim", "month", r"months?|monthly|month by month|thang"),
+    ("dim", "sentiment", r"sentiments?|thai do|cam xuc"),
+    # client enums
+    ("segment", "Diamond", r"diamond|kim cuong"),
+    ("segment", "Platinum", r"platinum|bach kim"),
+    ("segment", "Gold", r"gold|vang"),
+    ("segment", "Standard", r"standard|pho thong"),
+    ("risk", "conservative", r"conservative|than trong"),
+    ("risk", "balanced", r"balanced|can bang"),
+    ("risk", "growth", r"growth|tang truong"),
+    ("city", "Hà Nội", r"ha ?noi|hn"),
+    ("city", "TP. Hồ Chí Minh", r"hcmc|ho chi minh|tp\.? ?hcm|hcm|sai ?gon|sg"),
+    ("city", "Đà Nẵng", r"da ?nang"),
+    ("city", "Cần Thơ", r"can ?tho"),
+    ("city", "Hải Phòng", r"hai ?phong"),
+    ("city", "Huế", r"hue"),
+    ("city", "Nha Trang", r"nha ?trang"),
+    # interaction enums
+    ("interaction_channel", "meeting", r"in person|face to face|in-person|gap mat|gap truc tiep|meetings?|met|gap|"
+                                       r"cuoc gap|lan gap|buoi gap"),
+    ("interaction_channel", "call", r"phone calls?|calls?|called|goi dien|goi|dien thoai|cuoc goi|lan goi"),
+    ("interaction_channel", "email", r"e-?mails?|emailed"),
+    ("interaction_channel", "chat", r"chats?|zalo|whatsapp|sms|viber|nhan tin"),
+    ("fact", "inbound", r"messages?|tin nhan|e-?mails? from clients"),
+    ("sentiment", "positive", r"positive|happy|satisfied|tich cuc|hai long|vui"),
+    ("sentiment", "negative", r"negative|unhappy|dissatisfied|tieu cuc|khong hai long|buc"),
+    ("sentiment", "neutral", r"neutral|trung lap|trung tinh|binh thuong"),
+    # transaction enums
+    ("direction", "in", r"inflows?|incoming|money in|credits?|received|receipts?|tien vao|tien ve|chuyen den|"
+                        r"ghi co|tien nhan|nhan tien"),
+    ("direction", "out", r"outflows?|outgoing|money out|debits?|spent|spending|payments out|tien ra|chi tieu|"
+                         r"chuyen di|ghi no|chi ra"),
+    ("category", "transfer_external", r"(?:to|sent to|moved to) (?:other|another|external) banks?|other banks?|"
+                                      r"external transfers?|ngan hang khac|chuyen khac ngan hang|chuyen ra ngoai|"
+                                      r"lien ngan hang"),
+    ("category", "salary", r"salary|salaries|payroll|luong"),
+    ("category", "pension", r"pensions?|luong huu|huu tri"),
+    ("category", "shopping", r"shopping|mua sam"),
+    ("category", "bills", r"bills?|utilities|hoa don"),
+    ("category", "dining", r"dining|restaurants?|an uong"),
+    ("category", "travel", r"travel|du lich"),
+    ("category", "education", r"education|tuition|school fees|hoc phi|giao duc"),
+    ("category", "healthcare", r"healthcare|medical|hospital|y te|vien phi"),
+    ("category", "cash_withdrawal", r"cash withdrawals?|rut tien mat|rut tien"),
+    ("category", "business_income", r"business income|doanh thu|thu nhap kinh doanh"),
+    ("category", "loan_repayment", r"loan repayments?|repayments?|tra no|tra gop"),
+    ("category", "property_sale", r"property sales?|ban nha|ban bat dong san|ban dat"),
+    ("txn_channel", "atm", r"atm|cay atm"),
+    ("txn_channel", "online", r"online|truc tuyen"),
+    # task, complaint, message enums
+    ("overdue", "overdue", r"overdue|past due|late|qua han|tre han"),
+    ("open", "open", r"open|pending|outstanding|unresolved|not resolved|dang mo|chua xong|chua hoan thanh|"
+                     r"chua giai quyet|chua xu ly|ton dong|con mo"),
+    ("done", "done", r"done|completed|finished|closed|resolved|da xong|hoan thanh|da giai quyet|da xu ly|da dong"),
+    ("unread", "unread", r"unread|chua doc|not read|chua tra loi|unanswered"),
+    ("task_kind", "call", r"call tasks?|calls? to make|goi lai"),
+    ("task_kind", "send_document", r"documents? to send|send documents?|gui ho so|gui tai lieu"),
+    ("task_kind", "review", r"reviews?|ra soat"),
+    ("complaint_category", "fees", r"fees?|phi"),
+    ("complaint_category", "atm", r"atm"),
+    # windows and special filters
+    ("maturing", "maturing", r"matur\w*|due to mature|dao han|sap dao han|het han|expir\w*|tat toan"),
+    ("birthday", "birthday", r"birthdays?|sinh nhat|bday|b-day"),
+    ("inactive", "inactive", r"inactive|dormant|neglected|not (?:been )?contacted|haven'?t (?:i )?(?:been )?"
+                             r"(?:contacted|called|met|spoken to|talked to|reached)|lau chua lien he|chua lien he|"
+                             r"chua lien lac|khong lien lac|ngu dong|lost touch|khong hoat dong|khong con hoat dong"),
+    ("negation", "not", r"without|never|no|not|haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|chua tung|chua co|chua|"
+                        r"khong co|khong|ko|k"),
+    ("onboarded", "onboarded", r"onboarded|onboard|onboarding|joined|new clients?|khach hang moi|khach moi|kh moi|mo moi"),
+    ("current", "now", r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
+    # what belongs to the fixed metrics (the composer leaves them to the semantic layer)
+    ("large", "large", r"large|big|lon|khung"),
+    ("legacy", "targets", r"targets?|goals?|quota|kpis?|chi tieu|muc tieu|ke hoach|on track|attainment|"
+                          r"performance|hieu suat|summary|scorecard|dashboard|overview|tong quan|left to|remaining|con lai|con thieu|"
+                          r"to reach|de dat|reach|dat"),
+)  # fmt: skip
+
+
+def _longest_first(pattern: str) -> str:
+    """The pattern's top-level alternatives, longest first: "product types?" must win over "products?"."""
+    parts, depth, start, escaped = [], 0, 0, False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+    parts.append(pattern[start:])
+    return "\x00".join(sorted(parts, key=len, reverse=True))
+
+
+_ENTRIES = tuple(
+    (role, value, re.compile(rf"(?<![\w'])(?:{alternative})(?![\w'])"))
+    for role, value, pattern in _LEXICON
+    for alternative in _longest_first(pattern).split("\x00")
+)
+
+#: Words that carry no meaning of their own in a question (EN and folded VI).
+_STOPWORDS = frozenset(
+    """
+    a an the of for to in on at is are was were be been do does did have has had i me my mine we our you your
+    what whats what's how please pls plz can could would will tell give get find see let know want need
+    and or with from as that this these those it its there their them they he she his her all any every
+    any right just also only some about up so then than vs versus currently overall make made doing got
+    money tien so am hold holds holding held own owns owning has been being da dang den lan cua
+    manage managing quan ly currently compare compared comparison
+    nhom cho xem giup voi cua toi em anh chi minh la co cac nhung va hay o tai trong duoc nay do thi ma
+    hien nhe nha a ha ah oi vay the nao sao ra di len xuong bao gio luc khi nhu kieu voi ben
+    current existing there's here right rn ok okay hey hi
+    """.split()
+)
+_WORD = re.compile(r"[\w']+")
+
+# --------------------------------------------------------------------------- numbers, thresholds, windows
+
+_THRESHOLD = re.compile(
+    r"(?<![\w])(?P<op>more than|greater than|over|above|exceeding|at least|minimum of|no less than|>=|>|"
+    r"tren|hon|lon hon|vuot|tu|it nhat|toi thieu|"
+    r"less than|fewer than|under|below|at most|no more than|<=|<|duoi|nho hon|it hon|toi da|khong qua)\s*"
+    r"(?P<num>\d[\d.,]*\s*(?:[a-z]+\b)?(?:\s*(?:vnd|d|dong))?)"
+    r"(?P<tail>\s*(?:tro len|tro xuong|or more|or less|and above|and up|\+))?"
+)
+_OPS = {
+    "more than": ">", "greater than": ">", "over": ">", "above": ">", "exceeding": ">", "tren": ">", "hon": ">",
+    "lon hon": ">", "vuot": ">", ">": ">", "at least": ">=", "minimum of": ">=", "no less than": ">=", ">=": ">=",
+    "tu": ">=", "it nhat": ">=", "toi thieu": ">=", "less than": "<", "fewer than": "<", "under": "<",
+    "below": "<", "duoi": "<", "nho hon": "<", "it hon": "<", "<": "<", "at most": "<=", "no more than": "<=",
+    "<=": "<=", "toi da": "<=", "khong qua": "<=",
+}  # fmt: skip
+_TOP = re.compile(
+    r"(?<![\w])(?:(?P<dir>top|bottom)\s*(?P<n1>\d{1,3})|(?P<n2>\d{1,3})\s+(?P<dir2>largest|biggest|richest|"
+    r"highest|smallest|lowest|top|bottom|lon nhat|cao nhat|nho nhat|thap nhat))(?![\w])"
+)
+_N_BEFORE_NOUN = re.compile(r"(?<![\w.,])(?P<n>\d{1,3})\s+(?=(?:kh|khach(?: hang)?|clients?|customers?|accounts?|"
+                            r"tai khoan|khoan|transactions?|giao dich)(?![\w]))")
+_FUTURE = re.compile(
+    r"(?<![\w])(?:(?:in|within|during|over|for)\s+)?(?:the\s+)?(?:next|coming|upcoming|trong|sap toi)?\s*"
+    r"(?P<n>\d{1,4})\s*(?P<unit>days?|weeks?|months?|ngay|tuan|thang)\s*(?P<tail>toi|sap toi|nua|ke tiep|tiep theo)?"
+    r"(?![\w])"
+)
+_NEXT_PERIOD = re.compile(
+    r"(?<![\w])(?P<what>next week|tuan sau|tuan toi|next month|thang sau|thang toi|"
+    r"this week|tuan nay|this month|thang nay|today|hom nay|tomorrow|ngay mai)(?![\w])"
+)
+
+
+def _span_free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    return all(end <= a or start >= b for a, b in taken)
+
+
+@dataclass
+class _Found:
+    role: str
+    value: str
+    start: int
+    end: int
+    text: str
+
+
+def _scan(folded: str, taken: list[tuple[int, int]]) -> list[_Found]:
+    """Every lexicon entry in the question, longest first, never two over the same words."""
+    candidates = []
+    for role, value, pattern in _ENTRIES:
+        for match in pattern.finditer(folded):
+            if match.end() > match.start():
+                candidates.append(_Found(role, value, match.start(), match.end(), match.group(0)))
+    candidates.sort(key=lambda found: (-(found.end - found.start), found.start))
+    chosen: list[_Found] = []
+    for found in candidates:
+        if _span_free(taken, found.start, found.end):
+            taken.append((found.start, found.end))
+            chosen.append(found)
+    return sorted(chosen, key=lambda found: found.start)
+
+
+def _leftover(folded: str, taken: list[tuple[int, int]]) -> list[str]:
+    words = []
+    for match in _WORD.finditer(folded):
+        if _span_free(taken, match.start(), match.end()) and match.group(0) not in _STOPWORDS:
+            if not match.group(0).isdigit():
+                words.append(match.group(0))
+    return words
+
+
+def _future_window(today: dt.date, n: int, unit: str) -> Period | None:
+    days = n * (7 if unit.startswith(("week", "tuan")) else 30 if unit.startswith(("month", "thang")) else 1)
+    if not 1 <= days <= MAX_DAYS:
+        return None
+    end = today + dt.timedelta(days=days)
+    unit = "weeks" if unit.startswith(("week", "tuan")) else "months" if unit.startswith(("month", "thang")) else "days"
+    return Period(today, end, f"next {n} {unit} ({today.isoformat()} – {end.isoformat()})")
+
+
+def _named_window(what: str, today: dt.date) -> Period:
+    monday = today - dt.timedelta(days=today.weekday())
+    if what in ("next week", "tuan sau", "tuan toi"):
+        start = monday + dt.timedelta(days=7)
+        return Period(start, start + dt.timedelta(days=6), f"next week ({start.isoformat()} – …)")
+    if what in ("next month", "thang sau", "thang toi"):
+        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+        start = dt.date(year, month, 1)
+        end = (dt.date(year + (month == 12), month % 12 + 1, 1)) - dt.timedelta(days=1)
+        return Period(start, end, f"next month ({start.isoformat()} – {end.isoformat()})")
+    if what in ("this week", "tuan nay"):
+        return Period(monday, monday + dt.timedelta(days=6), f"this week ({monday.isoformat()} – …)")
+    if what in ("this month", "thang nay"):
+        start = today.replace(day=1)
+        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        return Period(start, end, f"this month ({start.isoformat()} – {end.isoformat()})")
+    if what in ("tomorrow", "ngay mai"):
+        day = today + dt.timedelta(days=1)
+        return Period(day, day, "tomorrow")
+    return Period(today, today, "today")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_question(question: str, today: dt.date) -> Reading:
+    """The plan of a question, or the words that kept it from being read."""
+    folded = fold(question).replace("?", " ").replace("!", " ")
+    taken: list[tuple[int, int]] = []
+    future: Period | None = None
+    period: Period | None = None
+    top: tuple[str, int] | None = None
+    threshold: tuple[str, float] | None = None
+    money_threshold = False
+
+    match = _TOP.search(folded)
+    if match:
+        direction = (match["dir"] or match["dir2"] or "top").lower()
+        bottom = direction in ("bottom", "smallest", "lowest", "nho nhat", "thap nhat")
+        top = ("bottom" if bottom else "top", int(match["n1"] or match["n2"]))
+        taken.append(match.span())
+    match = _THRESHOLD.search(folded)
+    if match:
+        raw = match["num"].strip()
+        amounts = find_amounts(raw)
+        if amounts and amounts[0].value_vnd:
+            threshold, money_threshold = (_OPS[match["op"]], float(amounts[0].value_vnd)), True
+        elif re.fullmatch(r"\d{1,6}", raw):
+            threshold = (_OPS[match["op"]], float(raw))
+        if threshold is not None:
+            if match["tail"] and match["tail"].strip() in ("tro xuong", "or less"):
+                threshold = ("<=", threshold[1])
+            taken.append(match.span())
+    found_period = find_period(folded, today)
+    match = _FUTURE.search(folded)
+    if match and _span_free(taken, *match.span()) and re.search(r"next|coming|upcoming|toi|nua|ke tiep|tiep theo|within",
+                                                               match.group(0)):
+        future = _future_window(today, int(match["n"]), match["unit"])
+        if future is None:
+            return Reading(None, (match.group(0),))
+        taken.append(match.span())
+    if future is None:
+        match = _NEXT_PERIOD.search(folded)
+        if match and match["what"] in ("next week", "tuan sau", "tuan toi", "next month", "thang sau", "thang toi",
+                                       "tomorrow", "ngay mai"):
+            future = _named_window(match["what"], today)
+            taken.append(match.span())
+    if future is None and found_period is not None and _span_free(taken, *found_period[1]):
+        period = found_period[0]
+        taken.append(found_period[1])
+    elif future is None:
+        match = _FUTURE.search(folded)  # "in 30 days", "30 ngay": a past window unless said otherwise
+        if match and _span_free(taken, *match.span()):
+            n, unit = int(match["n"]), match["unit"]
+            days = n * (7 if unit.startswith(("week", "tuan")) else 30 if unit.startswith(("month", "thang")) else 1)
+            if 1 <= days <= MAX_DAYS:
+                unit = "weeks" if unit.startswith(("week", "tuan")) else "months" if unit.startswith(("month", "thang")) else "days"
+                period = Period(today - dt.timedelta(days=days), today, f"last {n} {unit}")
+                taken.append(match.span())
+
+    counted = _N_BEFORE_NOUN.search(folded) if top is None else None
+    if counted and _span_free(taken, *counted.span("n")):
+        taken.append(counted.span("n"))
+    found = _scan(folded, taken)
+    if counted and top is None and any(item.role == "agg" and item.value in ("max", "min") for item in found):
+        bottom = any(item.role == "agg" and item.value == "min" for item in found)
+        top = ("bottom" if bottom else "top", int(counted["n"]))
+    elif counted:
+        return Reading(None, (counted["n"],))
+    unknown = _leftover(folded, taken)
+    if unknown:
+        return Reading(None, tuple(dict.fromkeys(unknown)))
+    roles: dict[str, list[_Found]] = {}
+    for item in found:
+        roles.setdefault(item.role, []).append(item)
+    if "legacy" in roles:
+        return Reading(None, legacy=True)
+    try:
+        plan = _compose(roles, found, today, period=period, future=future, top=top, threshold=threshold,
+                        money_threshold=money_threshold, language=detect_language(question))  # fmt: skip
+    except _NotComposed as error:
+        logger.debug("composer: %s", error)
+        return Reading(None, legacy=True)
+    return Reading(plan)
+
+
+class _NotComposed(ValueError):
+    """Every word is known, but not in a shape the composer builds (the fixed metrics may know it)."""
+
+
+def _values(roles: dict[str, list[_Found]], role: str) -> list[str]:
+    return list(dict.fromkeys(item.value for item in roles.get(role, [])))
+
+
+def _compose(
+    roles: dict[str, list[_Found]],
+    found: list[_Found],
+    today: dt.date,
+    *,
+    period: Period | None,
+    future: Period | None,
+    top: tuple[str, int] | None,
+    threshold: tuple[str, float] | None,
+    money_threshold: bool,
+    language: str,
+) -> Plan:
+    conditions: list[Condition] = []
+    words: list[str] = []
+    measures = _values(roles, "measure")
+    kinds = _values(roles, "kind")
+    facts = _values(roles, "fact")
+    aggs = _values(roles, "agg")
+    has_clients = "clients" in roles
+    negated = "negation" in roles or "inactive" in roles
+    group_by: str | None = None
+
+    subject_roles = ("measure", "kind", "fact", "clients", "noun", "balance", "interaction_channel", "direction",
+                     "category", "overdue", "unread", "birthday", "inactive", "maturing", "onboarded", "txn_channel")
+    if not any(role in roles for role in subject_roles):
+        raise _NotComposed("no subject: a follow-up of the previous question, or not a question about the book")
+    # --- which fact
+    if len(measures) > 1 or (measures and facts) or len(facts) > 1:
+        if not ("interactions" in facts and len(facts) == 2 and "logins" in facts):
+            raise _NotComposed(f"several facts: {measures + facts}")
+    if "inactive" in roles:
+        facts = ["interactions"]
+    if "maturing" in roles and not facts:
+        facts = ["accounts"]
+    fact: str | None = None
+    measure = "count"
+    if measures or kinds or "noun" in roles or "balance" in roles:
+        fact = "accounts"
+        measure = measures[0] if measures else "value"
+    elif facts:
+        fact = facts[0]
+        measure = "value" if FACTS[fact].value else "count"
+    if fact is None and "unread" in roles:
+        fact, measure = "inbound", "count"
+    if fact is None and any(r in roles for r in ("direction", "category", "txn_channel")):
+        fact, measure = "transactions", "value"
+
+    # --- account kinds and money meanings
+    if fact == "accounts":
+        flow = "new" in roles or (period is not None and measure in ("deposits", "loans") and "current" not in roles)
+        wanted: tuple[str, ...] = ()
+        if measure == "rate" and threshold is not None:
+            raise _NotComposed("a threshold on a rate")
+        if measure == "aum":
+            wanted = AUM_KINDS
+        elif measure == "deposits":
+            wanted = DEPOSIT_KINDS
+        elif measure == "loans":
+            wanted = ("loan",)
+        if not wanted and not kinds and "maturing" in roles:
+            wanted = ("cd", "loan")  # what matures
+        if not wanted and not kinds and measure == "value":
+            wanted = AUM_KINDS  # a client's "balance" is what they hold with the bank; what they owe is a loan
+        if kinds:
+            if wanted and not set(kinds) <= set(wanted):
+                raise _NotComposed(f"{kinds} outside {measure}")
+            wanted = tuple(kinds)
+        if wanted:
+            conditions.append(Condition(f"a.kind IN ({', '.join(repr(k) for k in wanted)})", "accounts",
+                                        "kinds:" + ",".join(wanted)))  # fmt: skip
+        if "maturing" in roles:
+            window = future or period or _future_window(today, MATURITY_WINDOW_DAYS, "days")
+            assert window is not None
+            conditions.append(Condition("a.status = 'active'", "accounts", "active"))
+            conditions.append(Condition(_between("a.maturity_on", window), "accounts", f"maturing:{window.label}"))
+            period = future = None
+        elif flow:
+            window = period or future or _named_window("this month", today)
+            if future is not None:
+                raise _NotComposed("new accounts in the future")
+            conditions.append(Condition(_between("a.opened_on", window), "accounts", f"opened:{window.label}"))
+            period = None
+        else:
+            if period is not None and not (period.start <= today <= period.end):
+                raise _NotComposed("balances have no history")
+            conditions.append(Condition("a.status = 'active'", "accounts", "active"))
+            period = None
+        measure = measure if measure in ("aum", "rate") else "value"
+
+    # --- enum filters
+    for role, column, fact_name in (
+        ("interaction_channel", "i.channel", "interactions"),
+        ("sentiment", "i.sentiment", "interactions"),
+        ("direction", "t.direction", "transactions"),
+        ("category", "t.category", "transactions"),
+        ("txn_channel", "t.channel", "transactions"),
+        ("task_kind", "k.kind", "tasks"),
+        ("complaint_category", "p.category", "complaints"),
+    ):
+        values = _values(roles, role)
+        if not values:
+            continue
+        if role == "interaction_channel" and fact is None:
+            fact, measure = "interactions", "count"
+        if role == "complaint_category" and fact != "complaints":
+            raise _NotComposed("a complaint category without complaints")
+        if fact != fact_name:
+            if role == "interaction_channel" and fact in ("inbound", "sent"):
+                column, fact_name = ("m.channel" if fact == "inbound" else "s.channel"), fact
+                values = ["zalo" if v == "chat" else v for v in values]
+            elif role == "interaction_channel" and fact == "interactions":
+                pass
+            else:
+                raise _NotComposed(f"{role} does not filter {fact}")
+        conditions.append(Condition(f"{column} IN ({', '.join(repr(v) for v in values)})", fact_name,
+                                    f"{role}:{','.join(values)}"))  # fmt: skip
+    for role, column in (("segment", "c.segment"), ("risk", "c.risk_profile"), ("city", "c.city")):
+        values = _values(roles, role)
+        if values:
+            conditions.append(Condition(f"{column} IN ({', '.join(repr(v) for v in values)})", None,
+                                        f"{role}:{','.join(values)}"))  # fmt: skip
+    if "overdue" in roles:
+        if fact not in (None, "tasks"):
+            raise _NotComposed("overdue without tasks")
+        fact, measure = "tasks", "count"
+        conditions += [Condition("k.status = 'open'", "tasks", "open"), Condition("k.due_on < :today", "tasks", "overdue")]
+    if "open" in roles or "done" in roles or "unread" in roles:
+        status_of = {"tasks": "k.status", "complaints": "p.status", "inbound": "m.status"}
+        if fact not in status_of:
+            raise _NotComposed("a status without tasks, complaints or messages")
+        if "unread" in roles:
+            conditions.append(Condition(f"{status_of[fact]} = 'unread'", fact, "unread"))
+        elif "open" in roles and "overdue" not in roles:
+            conditions.append(Condition(f"{status_of[fact]} = 'open'", fact, "open"))
+        elif "done" in roles:
+            done = "'done'" if fact == "tasks" else "'resolved'" if fact == "complaints" else "'replied'"
+            conditions.append(Condition(f"{status_of[fact]} = {done}", fact, "done"))
+    if fact == "logins" and negated:
+        conditions.append(Condition("d.logins > 0", "logins", "logged in"))
+
+    # --- birthdays and onboarding (client columns)
+    if "birthday" in roles:
+        window = future or period or _future_window(today, BIRTHDAY_WINDOW_DAYS, "days")
+        assert window is not None
+        conditions.append(Condition(_birthday(window), None, f"birthday:{window.label}"))
+        period = future = None
+        has_clients = True
+    if "onboarded" in roles and fact is None:
+        window = period or _named_window("this month", today)
+        conditions.append(Condition(_between("c.onboarded_on", window), None, f"onboarded:{window.label}"))
+        period = None
+        has_clients = True
+
+    # --- the window of the fact's rows
+    if fact is not None and fact != "accounts":
+        window = period or future
+        if "inactive" in roles and window is None:
+            window = Period(today - dt.timedelta(days=INACTIVE_DAYS), today, f"last {INACTIVE_DAYS} days")
+        if window is not None:
+            column = FACTS[fact].date_column
+            if FACTS[fact].timestamp:
+                column = f"DATE({column})"
+            if fact == "logins" and window.end == today:  # a week counts when it starts inside the window
+                conditions.append(Condition(f"d.week_start > '{window.start.isoformat()}'", "logins", window.label))
+            else:
+                conditions.append(Condition(_between(column, window), fact, window.label))
+        period = future = None
+    if period is not None or future is not None:
+        raise _NotComposed("a period that nothing is dated by")
+
+    # --- dimension
+    if "group" in roles:
+        dims = _values(roles, "dim")
+        if len(dims) != 1:
+            raise _NotComposed(f"group by {dims}")
+        group_by = _dimension(dims[0], fact)
+    elif _values(roles, "dim"):
+        dims = _values(roles, "dim")
+        if dims == ["month"] and any(item.text in ("monthly", "month by month") for item in roles["dim"]):
+            group_by = "month"
+        else:
+            raise _NotComposed(f"dimension words without 'by': {dims}")
+
+    # --- shape ("bao nhiêu" is how much of an amount, how many of rows)
+    if "howmuch" in aggs:
+        amount = fact is not None and (measure == "aum" or FACTS[fact].value is not None) and not has_clients
+        aggs = [a for a in aggs if a != "howmuch"] or ["sum" if amount else "count"]
+    if "large" in roles and threshold is None:
+        raise _NotComposed("'large' without a threshold")
+    agg = aggs[0] if len(aggs) == 1 else ("count" if aggs == ["sum", "count"] or aggs == ["count", "sum"] else "")
+    if len(aggs) > 1 and not agg:
+        if set(aggs) == {"sum", "avg"}:
+            agg = "avg"
+        elif set(aggs) <= {"sum", "max", "min"}:
+            agg = "max" if "max" in aggs else "min"
+        else:
+            raise _NotComposed(f"aggregates {aggs}")
+    listing = "list" in roles
+    limit = None
+    if top is not None:
+        shape, limit = top[0], top[1]
+        if not 1 <= limit <= MAX_TOP:
+            raise _NotComposed("top N out of range")
+    elif group_by is not None:
+        shape = "trend" if group_by == "month" else "breakdown"
+    elif agg in ("max", "min") and (listing or has_clients):
+        shape, limit = ("top" if agg == "max" else "bottom"), 1
+    elif agg in ("count", "sum", "avg", "max", "min"):
+        shape = "number"
+    elif listing or has_clients:
+        shape = "list"
+    elif fact is not None and measure not in ("aum", "rate") and FACTS[fact].value is None:
+        shape, agg = "list", "count"  # "my open tasks", "các việc chưa hoàn thành": the rows themselves
+    else:
+        shape = "number"
+        agg = "sum" if fact is not None and (measure == "aum" or FACTS[fact].value) else "count"
+    if not agg:
+        agg = "sum" if shape in ("top", "bottom", "breakdown", "trend") and fact and FACTS[fact].value else "count"
+    if agg == "sum" and fact is not None and FACTS[fact].value is None:
+        agg = "count"
+    if agg in ("avg", "max", "min") and fact is not None and FACTS[fact].value is None and not has_clients:
+        raise _NotComposed(f"{agg} of rows that have no amount")
+
+    per_client = has_clients or negated or measure == "aum" and agg == "avg"
+    if "noun" in roles and shape == "list" and not negated:
+        per_client = False  # "which accounts of my clients …": the accounts
+    if group_by is not None and fact is not None:
+        if measure == "aum" and agg == "avg":
+            raise _NotComposed("average per client by a dimension: the fixed metrics know it")
+        per_client = False
+    if fact is None:
+        per_client = True
+        if shape not in ("list", "number", "breakdown") or agg not in ("count",):
+            if not (shape == "list" or agg == "count"):
+                raise _NotComposed("clients with no measure")
+            agg = "count"
+    if threshold is not None and not money_threshold and fact is not None and FACTS[fact].money and not has_clients:
+        raise _NotComposed("a plain number compared with money")
+    if negated and fact is None:
+        raise _NotComposed("a negation of nothing")
+    if group_by == "month" and fact is None:
+        raise _NotComposed("a trend of clients")
+    if group_by is not None and per_client and shape != "breakdown":
+        raise _NotComposed("a per-client breakdown")
+    if group_by is not None and negated:
+        raise _NotComposed("a breakdown of clients without something")
+    words.extend(item.text for item in found)
+    return Plan(
+        fact=fact,
+        measure=measure,
+        agg=agg,
+        shape=shape,
+        per_client=per_client,
+        negated=negated,
+        conditions=tuple(conditions),
+        group_by=group_by,
+        limit=limit,
+        period=None,
+        threshold=threshold,
+        language=language,
+        words=tuple(words),
+    )
+
+
+def _dimension(word: str, fact: str | None) -> str:
+    """The dimension a "by …" word names for this fact."""
+    if word in ("segment", "risk", "city", "month"):
+        return word
+    mapping = {
+        ("product", "accounts"): "product", ("kind", "accounts"): "kind", ("product", None): "product",
+        ("channel", "interactions"): "interaction_channel", ("channel", "transactions"): "txn_channel",
+        ("channel", "inbound"): "message_channel", ("category", "transactions"): "category",
+        ("category", "complaints"): "complaint_category", ("direction", "transactions"): "direction",
+        ("status", "tasks"): "task_status", ("status", "complaints"): "complaint_status",
+        ("kind", "tasks"): "task_kind", ("sentiment", "interactions"): "sentiment", ("kind", None): "kind",
+    }  # fmt: skip
+    dimension = mapping.get((word, fact))
+    if dimension is None:
+        raise _NotComposed(f"no dimension {word!r} for {fact}")
+    return dimension
+
+
+def _between(column: str, window: Period) -> str:
+    return f"{column} BETWEEN '{window.start.isoformat()}' AND '{window.end.isoformat()}'"
+
+
+def _birthday(window: Period) -> str:
+    """The month-day of the date of birth inside the window (a window over New Year wraps)."""
+    start, end = window.start.strftime("%m-%d"), window.end.strftime("%m-%d")
+    if (window.end - window.start).days >= 365:
+        return "c.date_of_birth IS NOT NULL"
+    day = "{MMDD}"
+    if start <= end and window.start.year == window.end.year:
+        return f"{day} BETWEEN '{start}' AND '{end}'"
+    return f"({day} >= '{start}' OR {day} <= '{end}')"
+
+
+# --------------------------------------------------------------------------- SQL
+
+
+def _dialect_sql(sql: str, dialect: str) -> str:
+    """The few dialect-specific pieces, written as placeholders above."""
+    if dialect == "sqlite":
+        sql = sql.replace("{MMDD}", "strftime('%m-%d', c.date_of_birth)")
+        return sql
+    sql = sql.replace("{MMDD}", "to_char(c.date_of_birth, 'MM-DD')")
+    sql = re.sub(r"'(\d{4}-\d{2}-\d{2})'", r"CAST('\1' AS DATE)", sql)
+    sql = re.sub(r"DATE\(([a-z]\.\w+)\)", r"CAST(\1 AS DATE)", sql)
+    sql = re.sub(r"strftime\('%Y-%m', (CAST\([a-z]\.\w+ AS DATE\)|[a-z]\.\w+)\)", r"to_char(\1, 'YYYY-MM')", sql)
+    return sql.replace(":today", "CAST(:today AS DATE)")
+
+
+def _op_sql(threshold: tuple[str, float]) -> str:
+    op, number = threshold
+    return f"{op} {int(number) if number == int(number) else number}"
+
+
+def compile_plan(plan: Plan, dialect: str) -> str:
+    """One read query for the plan, with ``:rm_id`` / ``:today`` for the guard to bind."""
+    client_where = " AND ".join(["c.rm_id = :rm_id", *(cond.sql for cond in plan.conditions if cond.fact is None)])
+    fact_conditions = [cond.sql for cond in plan.conditions if cond.fact is not None]
+    if plan.fact is None:
+        sql = _clients_only(plan, client_where)
+    elif plan.per_client:
+        sql = _per_client(plan, client_where, fact_conditions)
+    else:
+        sql = _over_rows(plan, client_where, fact_conditions)
+    return _dialect_sql(sql, "sqlite" if dialect == "sqlite" else "postgresql")
+
+
+def _clients_only(plan: Plan, client_where: str) -> str:
+    if plan.group_by is not None:
+        dimension = DIMENSIONS[plan.group_by][0]
+        if DIMENSIONS[plan.group_by][1] is not None:
+            raise _NotComposed("a client breakdown by an account column")
+        return (f"SELECT {dimension} AS {plan.group_by}, COUNT(*) AS clients FROM clients c WHERE {client_where} "
+                f"GROUP BY {dimension} ORDER BY clients DESC")  # fmt: skip
+    if plan.agg == "count" and plan.shape == "number":
+        return f"SELECT COUNT(*) AS clients FROM clients c WHERE {client_where}"
+    return f"SELECT c.full_name FROM clients c WHERE {client_where} ORDER BY c.full_name"
+
+
+def _value_expr(plan: Plan) -> tuple[str, str]:
+    """(the number one row contributes, the result column's name)."""
+    fact = FACTS[plan.fact or "accounts"]
+    if plan.measure == "aum":
+        return "a.balance_vnd", "aum"
+    if plan.measure == "rate":
+        return "a.rate_pct", "rate_pct"
+    if plan.agg == "count" or fact.value is None:
+        return "1", fact.value_name if fact.value is None else "count"
+    return str(fact.value), fact.value_name
+
+
+def _per_client(plan: Plan, client_where: str, fact_conditions: list[str]) -> str:
+    """Clients with their value of the fact (zero for none): who, how many, the average per client, top N."""
+    fact = FACTS[plan.fact or "accounts"]
+    value, name = _value_expr(plan)
+    matched = " AND ".join([f"{fact.alias}.client_id IS NOT NULL", *fact_conditions])
+    counting = value == "1"
+    per_client = (
+        f"SELECT c.id AS client_id, c.full_name, "
+        f"COALESCE(SUM(CASE WHEN {matched} THEN {value} END), 0) AS {name}, "
+        f"COUNT(CASE WHEN {matched} THEN 1 END) AS matched "
+        f"FROM clients c LEFT JOIN {fact.table} {fact.alias} ON {fact.alias}.client_id = c.id "
+        f"WHERE {client_where} GROUP BY c.id, c.full_name"
+    )
+    where = ["matched = 0" if plan.negated else ""]
+    if plan.threshold is not None:
+        where.append(f"{name} {_op_sql(plan.threshold)}")
+    elif not plan.negated and (plan.shape in ("list", "top", "bottom") or plan.agg == "count") and not (
+        plan.measure == "aum" and plan.shape in ("top", "bottom")
+    ):
+        where.append("matched > 0")
+    condition = " AND ".join(part for part in where if part)
+    filtered = f" WHERE {condition}" if condition else ""
+    head = f"WITH per_client AS ({per_client}) "
+    if plan.shape == "number":
+        if plan.agg == "count":
+            return f"{head}SELECT COUNT(*) AS clients FROM per_client{filtered}"
+        if plan.agg == "avg":
+            return f"{head}SELECT ROUND(AVG({name})) AS avg_{name}, COUNT(*) AS clients FROM per_client{filtered}"
+        if plan.agg in ("max", "min"):
+            return f"{head}SELECT {plan.agg.upper()}({name}) AS {plan.agg}_{name} FROM per_client{filtered}"
+        return f"{head}SELECT SUM({name}) AS {name}, COUNT(*) AS clients FROM per_client{filtered}"
+    if plan.shape in ("top", "bottom"):
+        order = "DESC" if plan.shape == "top" else "ASC"
+        return (f"{head}SELECT full_name, {name} FROM per_client{filtered} "
+                f"ORDER BY {name} {order}, full_name LIMIT {plan.limit or 5}")  # fmt: skip
+    if plan.negated or counting and plan.threshold is None:
+        columns = "full_name" if plan.negated else f"full_name, {name}"
+        return f"{head}SELECT {columns} FROM per_client{filtered} ORDER BY full_name"
+    return f"{head}SELECT full_name, {name} FROM per_client{filtered} ORDER BY {name} DESC, full_name"
+
+
+def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str:
+    """The fact's rows of the RM's clients: one number, a breakdown, a trend, a list, the top N rows."""
+    fact = FACTS[plan.fact or "accounts"]
+    value, name = _value_expr(plan)
+    where = " AND ".join([client_where, *fact_conditions])
+    if plan.threshold is not None and value != "1":
+        where += f" AND {value} {_op_sql(plan.threshold)}"
+    source = f"FROM {fact.table} {fact.alias} JOIN clients c ON c.id = {fact.alias}.client_id WHERE {where}"
+    agg = {"sum": "SUM", "avg": "AVG", "max": "MAX", "min": "MIN", "count": "COUNT"}[plan.agg]
+    column = f"{agg}({value})" if value != "1" or agg != "COUNT" else "COUNT(*)"
+    if agg == "AVG":
+        column = f"ROUND(AVG({value}), 2)" if plan.measure == "rate" else f"ROUND(AVG({value}))"
+    label = f"{plan.agg}_{name}" if plan.agg not in ("sum", "count") else name
+    if plan.agg == "count" and value != "1":
+        column, label = "COUNT(*)", "count"
+    if plan.shape == "number":
+        extra = ", COUNT(*) AS rows_counted" if plan.agg in ("sum", "avg") else ""
+        return f"SELECT {column} AS {label}{extra} {source}"
+    if plan.shape in ("breakdown", "trend"):
+        assert plan.group_by is not None
+        if plan.group_by == "month":
+            date = f"DATE({fact.date_column})" if fact.timestamp else fact.date_column
+            if plan.fact == "accounts":
+                date = "a.opened_on"
+            dimension = f"strftime('%Y-%m', {date})"
+            return (f"SELECT {dimension} AS month, {column} AS {label} {source} "
+                    f"GROUP BY {dimension} ORDER BY month")  # fmt: skip
+        dimension, needs = DIMENSIONS[plan.group_by]
+        if needs is not None and needs != plan.fact:
+            raise _NotComposed(f"{plan.group_by} does not break down {plan.fact}")
+        return (f"SELECT {dimension} AS {plan.group_by}, {column} AS {label} {source} "
+                f"GROUP BY {dimension} ORDER BY {label} DESC")  # fmt: skip
+    shown = ", ".join(fact.row_columns)
+    if plan.shape in ("top", "bottom"):
+        order = "DESC" if plan.shape == "top" else "ASC"
+        ordered = value if value != "1" else fact.date_column
+        return f"SELECT c.full_name, {shown} {source} ORDER BY {ordered} {order} LIMIT {plan.limit or 5}"
+    return f"SELECT c.full_name, {shown} {source} ORDER BY {fact.date_column}, c.full_name"
