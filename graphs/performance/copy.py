@@ -7,6 +7,7 @@ from typing import Any
 
 from tools.core.formatting import format_amount, format_number, format_short_date
 from tools.core.language import supported_language
+from tools.reporting.composer import FACTS, Plan
 from tools.reporting.render import bar_chart_svg, bullet_list, target_phrase
 from tools.reporting.semantic_layer import (
     LIST_METRICS,
@@ -18,7 +19,6 @@ from tools.reporting.semantic_layer import (
     REFUSE_WRITE,
     ReportQuery,
 )
-from tools.reporting.composer import FACTS, Plan
 
 MAX_CHART_ROWS = 24
 #: A model's result column that holds money, by its name.
@@ -364,7 +364,8 @@ COMPOSED: dict[str, dict[str, str]] = {
         "avg": "Trung bình", "sum": "Tổng", "count": "Số", "max": "Cao nhất", "min": "Thấp nhất",
         "per_client": "mỗi khách hàng", "aum": "AUM", "balance": "số dư", "accounts": "tài khoản",
         "transactions": "giá trị giao dịch", "transactions_count": "giao dịch", "interactions": "lần liên hệ",
-        "tasks": "công việc", "complaints": "khiếu nại", "logins": "lượt đăng nhập app", "inbound": "tin nhắn của khách",
+        "tasks": "công việc", "complaints": "khiếu nại", "logins": "lượt đăng nhập app",
+        "inbound": "tin nhắn của khách",
         "sent": "tin nhắn đã gửi", "clients": "khách hàng của anh/chị", "list": "danh sách", "top": "top {n}",
         "bottom": "{n} thấp nhất", "by": "theo", "without": "khách hàng chưa có", "with": "khách hàng có",
         "trend": "theo tháng", "rows": "dòng", "of": "của",
@@ -393,8 +394,8 @@ _DIMENSION_WORDS: dict[str, dict[str, str]] = {
 def _condition_text(label: str, language: str) -> str:
     """A plan's filter in words: "segment:Diamond" → "Diamond", "kinds:cd" → "cd", a window keeps its dates."""
     fixed = _CONDITION_WORDS[_lang(language)]
-    if label in fixed:
-        return fixed[label]
+    if label in fixed or not label:
+        return fixed.get(label, "")
     name, _, value = label.partition(":")
     if not value:
         return label
@@ -447,8 +448,9 @@ def composed_answer(plan: Plan, columns: list[str], rows: list[list[Any]], langu
     title = composed_understood(plan, language)
     if not rows:
         return f"{title}: {WORDS[_lang(language)]['no_results']}.", None
-    money_names = {"aum", "balance_vnd", "amount_vnd", "avg_aum", "avg_balance_vnd", "avg_amount_vnd",
-                   "max_aum", "min_aum", "max_balance_vnd", "min_balance_vnd", "max_amount_vnd", "min_amount_vnd"}  # fmt: skip
+    money_names = {
+        f"{prefix}{name}" for prefix in ("", "avg_", "max_", "min_") for name in ("aum", "balance_vnd", "amount_vnd")
+    }
 
     def shown(name: str, value: Any) -> str:
         return cell(value, language, money=name in money_names)

@@ -22,7 +22,9 @@ from graphs.performance.state import PerformanceState
 from graphs.turn import covered, read_text, turn
 from tools.core.language import detect_language, supported_language
 from tools.core.llm.models import structured_call, text_call
+from tools.core.settings import reporting_composer
 from tools.crm.api import CrmApi
+from tools.reporting.composer import FACTS, Plan, Reading, compile_plan, read_question
 from tools.reporting.guard import (
     QueryRefused,
     check_model_sql,
@@ -32,7 +34,6 @@ from tools.reporting.guard import (
     scope_query,
     sql_of_reply,
 )
-from tools.reporting.composer import FACTS, Plan, compile_plan, read_question
 from tools.reporting.semantic_layer import (
     REFUSE_WRITE,
     NotAllowed,
@@ -109,7 +110,7 @@ def understand(state: PerformanceState, runtime: Runtime[AgentContext]) -> dict[
     except NotAllowed as error:
         logger.info("performance question refused by the rules")
         return {**fresh, "engine": "rules", **_refused(str(error), language)}
-    reading = read_question(question, today)
+    reading = read_question(question, today) if reporting_composer() else Reading(None, legacy=True)
     if reading.plan is not None:
         try:
             compile_plan(reading.plan, runtime.context.database().dialect)

@@ -95,3 +95,9 @@ def max_card_amount_vnd() -> int:
     if value <= 0:
         raise ValueError(f"{MAX_CARD_AMOUNT_VND} must be positive, got {value}")
     return value
+
+
+def reporting_composer() -> bool:
+    """``AGENTIFY_REPORTING_COMPOSER=on`` reads performance questions with the composer (measure × filters × shape,
+    every word accounted for) before the fixed metrics; off (the default) until its answers' shapes are settled."""
+    return _read("AGENTIFY_REPORTING_COMPOSER").lower() in ("1", "on", "true", "yes")

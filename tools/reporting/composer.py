@@ -59,10 +59,12 @@ FACTS: dict[str, Fact] = {
     "tasks": Fact("tasks", "k", "k.due_on", False, None, "tasks", False, ("k.title", "k.kind", "k.due_on", "k.status")),
     "complaints": Fact("complaints", "p", "p.opened_on", False, None, "complaints", False,
                        ("p.category", "p.status", "p.opened_on", "p.summary")),
-    "logins": Fact("digital_activity", "d", "d.week_start", False, "d.logins", "logins", False, ("d.week_start", "d.logins")),
+    "logins": Fact("digital_activity", "d", "d.week_start", False, "d.logins", "logins", False,
+                   ("d.week_start", "d.logins")),
     "inbound": Fact("inbound_messages", "m", "m.received_at", True, None, "messages", False,
                     ("m.channel", "m.subject", "m.status", "m.received_at")),
-    "sent": Fact("sent_messages", "s", "s.sent_at", True, None, "messages", False, ("s.channel", "s.subject", "s.sent_at")),
+    "sent": Fact("sent_messages", "s", "s.sent_at", True, None, "messages", False,
+                 ("s.channel", "s.subject", "s.sent_at")),
 }  # fmt: skip
 
 #: Dimensions: name → (SQL expression, the fact it needs, or None for a client column).
@@ -128,7 +130,11 @@ class Plan:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
         raw = data.get("period")
-        period = Period(dt.date.fromisoformat(raw["start"]), dt.date.fromisoformat(raw["end"]), raw["label"]) if raw else None
+        period = (
+            Period(dt.date.fromisoformat(raw["start"]), dt.date.fromisoformat(raw["end"]), raw["label"])
+            if raw
+            else None
+        )
         threshold = tuple(data["threshold"]) if data.get("threshold") else None
         return cls(
             fact=data.get("fact"),
@@ -141,7 +147,7 @@ class Plan:
             group_by=data.get("group_by"),
             limit=data.get("limit"),
             period=period,
-            threshold=threshold,  # type: ignore[arg-type]
+            threshold=threshold,
             language=data.get("language", "en"),
             words=tuple(data.get("words") or ()),
         )
@@ -176,7 +182,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kind", "savings", r"savings(?: accounts?)?|tiet kiem(?: khong ky han)?"),
     ("kind", "card", r"(?:credit |debit )?cards?|the tin dung|the ghi no|the visa|the mastercard"),
     ("kind", "investment", r"investments?|investment funds?|funds?|bonds?|dau tu|chung chi quy|quy dau tu|trai phieu"),
-    ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo|moi"),
+    ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo"),
+    ("perclient", "each", r"moi kh|moi khach(?: hang)?|per client|each client|moi nguoi|tung nguoi|each one|tung kh"),
     ("balance", "balance", r"balances?|so du|gia tri"),
     ("noun", "accounts", r"accounts?|tai khoan|tk|khoan|cac khoan|nhung khoan"),
     # other facts
@@ -195,18 +202,19 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("agg", "avg", r"average|avg|mean|trung binh|binh quan|tb"),
     ("agg", "sum", r"total|sum|tong cong|tong so tien|tong gia tri|tong|how much|bao nhieu tien|so tien|amount|"
                    r"worth|value"),
-    ("agg", "count", r"how many|number of|count|so luong|so lan|so(?= kh\b| khach)"),
+    ("agg", "count", r"how many|number of|count|dem|so luong|so lan|so(?= kh\b| khach)"),
     ("agg", "howmuch", r"bao nhieu|bn|may|bao nhiu|bnhieu"),
     ("agg", "max", r"highest|largest|biggest|max|maximum|cao nhat|lon nhat|nhieu nhat|most"),
     ("agg", "min", r"lowest|smallest|min|minimum|thap nhat|nho nhat|least|fewest"),
-    ("list", "list", r"what are|what're|nhung gi|list|show(?: me)?|which|who|whose|liet ke|danh sach|nhung|nao|la ai|ai|gom"),
+    ("list", "list", r"names?|ten|what are|what're|nhung gi|list|show(?: me)?|which|who|whose|liet ke|danh sach|"
+                     r"nhung|nao|la ai|ai"),
     ("group", "by", r"by|per|theo|broken down by|break ?down(?: of)?(?: by)?|split by|phan theo|chia theo|"
                     r"breakdown|phan bo|each|tung|moi|across"),
     # dimensions (after "by")
     ("dim", "segment", r"segments?|phan khuc|hang khach hang|hang"),
     ("dim", "risk", r"risk profiles?|risk|khau vi rui ro|muc do rui ro|rui ro"),
     ("dim", "city", r"city|cities|tinh|thanh pho|tinh thanh|khu vuc"),
-    ("dim", "product", r"products?|product types?|san pham|loai san pham"),
+    ("dim", "product", r"sp|product types?|san pham|loai san pham"),
     ("dim", "kind", r"account types?|account kinds?|types?|kinds?|loai tai khoan|loai"),
     ("dim", "channel", r"channels?|kenh"),
     ("dim", "category", r"categor(?:y|ies)|danh muc|muc dich"),
@@ -215,10 +223,10 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("dim", "month", r"months?|monthly|month by month|thang"),
     ("dim", "sentiment", r"sentiments?|thai do|cam xuc"),
     # client enums
-    ("segment", "Diamond", r"diamond|kim cuong"),
-    ("segment", "Platinum", r"platinum|bach kim"),
-    ("segment", "Gold", r"gold|vang"),
-    ("segment", "Standard", r"standard|pho thong"),
+    ("segment", "Diamond", r"(?:(?:phan khuc|hang|segment|nhom) )?(?:diamond|kim cuong)"),
+    ("segment", "Platinum", r"(?:(?:phan khuc|hang|segment|nhom) )?(?:platinum|bach kim)"),
+    ("segment", "Gold", r"(?:(?:phan khuc|hang|segment|nhom) )?(?:gold|vang)"),
+    ("segment", "Standard", r"(?:(?:phan khuc|hang|segment|nhom) )?(?:standard|pho thong)"),
     ("risk", "conservative", r"conservative|than trong"),
     ("risk", "balanced", r"balanced|can bang"),
     ("risk", "growth", r"growth|tang truong"),
@@ -235,7 +243,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("interaction_channel", "call", r"phone calls?|calls?|called|goi dien|goi|dien thoai|cuoc goi|lan goi"),
     ("interaction_channel", "email", r"e-?mails?|emailed"),
     ("interaction_channel", "chat", r"chats?|zalo|whatsapp|sms|viber|nhan tin"),
-    ("fact", "inbound", r"messages?|tin nhan|e-?mails? from clients"),
+    ("fact", "inbound", r"messages?|msgs?|tin nhan|e-?mails? from clients"),
     ("sentiment", "positive", r"positive|happy|satisfied|tich cuc|hai long|vui"),
     ("sentiment", "negative", r"negative|unhappy|dissatisfied|tieu cuc|khong hai long|buc"),
     ("sentiment", "neutral", r"neutral|trung lap|trung tinh|binh thuong"),
@@ -264,7 +272,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     # task, complaint, message enums
     ("overdue", "overdue", r"overdue|past due|late|qua han|tre han"),
     ("open", "open", r"open|pending|outstanding|unresolved|not resolved|dang mo|chua xong|chua hoan thanh|"
-                     r"chua giai quyet|chua xu ly|ton dong|con mo"),
+                     r"chua giai quyet|chua xu ly|ton dong|con mo|chua lam"),
     ("done", "done", r"done|completed|finished|closed|resolved|da xong|hoan thanh|da giai quyet|da xu ly|da dong"),
     ("unread", "unread", r"unread|chua doc|not read|chua tra loi|unanswered"),
     ("task_kind", "call", r"call tasks?|calls? to make|goi lai"),
@@ -274,18 +282,20 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("complaint_category", "atm", r"atm"),
     # windows and special filters
     ("maturing", "maturing", r"matur\w*|due to mature|dao han|sap dao han|het han|expir\w*|tat toan"),
-    ("birthday", "birthday", r"birthdays?|sinh nhat|bday|b-day"),
+    ("birthday", "birthday", r"birthdays?|bdays?|sn|sinh nhat|bday|b-day"),
     ("inactive", "inactive", r"inactive|dormant|neglected|not (?:been )?contacted|haven'?t (?:i )?(?:been )?"
                              r"(?:contacted|called|met|spoken to|talked to|reached)|lau chua lien he|chua lien he|"
                              r"chua lien lac|khong lien lac|ngu dong|lost touch|khong hoat dong|khong con hoat dong"),
     ("negation", "not", r"without|never|no|not|haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|chua tung|chua co|chua|"
                         r"khong co|khong|ko|k"),
-    ("onboarded", "onboarded", r"onboarded|onboard|onboarding|joined|new clients?|khach hang moi|khach moi|kh moi|mo moi"),
+    ("onboarded", "onboarded", r"onboarded|onboard|onboarding|joined|new clients?|khach hang moi|khach moi|kh moi|"
+                               r"mo moi"),
     ("current", "now", r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
     # what belongs to the fixed metrics (the composer leaves them to the semantic layer)
     ("large", "large", r"large|big|lon|khung"),
     ("legacy", "targets", r"targets?|goals?|quota|kpis?|chi tieu|muc tieu|ke hoach|on track|attainment|"
-                          r"performance|hieu suat|summary|scorecard|dashboard|overview|tong quan|left to|remaining|con lai|con thieu|"
+                          r"performance|hieu suat|summary|scorecard|dashboard|overview|tong quan|left to|remaining|"
+                          r"con lai|con thieu|"
                           r"to reach|de dat|reach|dat"),
 )  # fmt: skip
 
@@ -317,17 +327,206 @@ _ENTRIES = tuple(
 
 #: Words that carry no meaning of their own in a question (EN and folded VI).
 _STOPWORDS = frozenset(
-    """
-    a an the of for to in on at is are was were be been do does did have has had i me my mine we our you your
-    what whats what's how please pls plz can could would will tell give get find see let know want need
-    and or with from as that this these those it its there their them they he she his her all any every
-    any right just also only some about up so then than vs versus currently overall make made doing got
-    money tien so am hold holds holding held own owns owning has been being da dang den lan cua
-    manage managing quan ly currently compare compared comparison
-    nhom cho xem giup voi cua toi em anh chi minh la co cac nhung va hay o tai trong duoc nay do thi ma
-    hien nhe nha a ha ah oi vay the nao sao ra di len xuong bao gio luc khi nhu kieu voi ben
-    current existing there's here right rn ok okay hey hi
-    """.split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "our",
+        "you",
+        "your",
+        "what",
+        "whats",
+        "what's",
+        "how",
+        "please",
+        "pls",
+        "plz",
+        "can",
+        "could",
+        "would",
+        "will",
+        "tell",
+        "give",
+        "get",
+        "find",
+        "see",
+        "let",
+        "know",
+        "want",
+        "need",
+        "and",
+        "or",
+        "with",
+        "from",
+        "as",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "there",
+        "their",
+        "them",
+        "they",
+        "he",
+        "she",
+        "his",
+        "her",
+        "all",
+        "any",
+        "every",
+        "any",
+        "right",
+        "just",
+        "also",
+        "only",
+        "some",
+        "about",
+        "up",
+        "so",
+        "then",
+        "than",
+        "vs",
+        "versus",
+        "currently",
+        "overall",
+        "make",
+        "made",
+        "doing",
+        "got",
+        "money",
+        "tien",
+        "so",
+        "am",
+        "hold",
+        "holds",
+        "holding",
+        "held",
+        "own",
+        "owns",
+        "owning",
+        "has",
+        "been",
+        "being",
+        "da",
+        "dang",
+        "den",
+        "lan",
+        "cua",
+        "manage",
+        "managing",
+        "quan",
+        "ly",
+        "currently",
+        "compare",
+        "compared",
+        "comparison",
+        "e",
+        "w",
+        "kem",
+        "lam",
+        "vao",
+        "ve",
+        "nguoi",
+        "gi",
+        "dc",
+        "duoc",
+        "xin",
+        "roi",
+        "r",
+        "cung",
+        "mot",
+        "ca",
+        "dau",
+        "luot",
+        "ho",
+        "where",
+        "still",
+        "both",
+        "us",
+        "nhom",
+        "cho",
+        "xem",
+        "giup",
+        "voi",
+        "cua",
+        "toi",
+        "em",
+        "anh",
+        "chi",
+        "minh",
+        "la",
+        "co",
+        "cac",
+        "nhung",
+        "va",
+        "hay",
+        "o",
+        "tai",
+        "trong",
+        "duoc",
+        "nay",
+        "do",
+        "thi",
+        "ma",
+        "hien",
+        "nhe",
+        "nha",
+        "a",
+        "ha",
+        "ah",
+        "oi",
+        "vay",
+        "the",
+        "nao",
+        "sao",
+        "ra",
+        "di",
+        "len",
+        "xuong",
+        "bao",
+        "gio",
+        "luc",
+        "khi",
+        "nhu",
+        "kieu",
+        "voi",
+        "ben",
+        "current",
+        "existing",
+        "there's",
+        "here",
+        "right",
+        "rn",
+        "ok",
+        "okay",
+        "hey",
+        "hi",
+    ]
 )
 _WORD = re.compile(r"[\w']+")
 
@@ -351,8 +550,10 @@ _TOP = re.compile(
     r"(?<![\w])(?:(?P<dir>top|bottom)\s*(?P<n1>\d{1,3})|(?P<n2>\d{1,3})\s+(?P<dir2>largest|biggest|richest|"
     r"highest|smallest|lowest|top|bottom|lon nhat|cao nhat|nho nhat|thap nhat))(?![\w])"
 )
-_N_BEFORE_NOUN = re.compile(r"(?<![\w.,])(?P<n>\d{1,3})\s+(?=(?:kh|khach(?: hang)?|clients?|customers?|accounts?|"
-                            r"tai khoan|khoan|transactions?|giao dich)(?![\w]))")
+_N_BEFORE_NOUN = re.compile(
+    r"(?<![\w.,])(?P<n>\d{1,3})\s+(?=(?:kh|khach(?: hang)?|clients?|customers?|accounts?|"
+    r"tai khoan|khoan|transactions?|giao dich)(?![\w]))"
+)
 _FUTURE = re.compile(
     r"(?<![\w])(?:(?:in|within|during|over|for)\s+)?(?:the\s+)?(?:next|coming|upcoming|trong|sap toi)?\s*"
     r"(?P<n>\d{1,4})\s*(?P<unit>days?|weeks?|months?|ngay|tuan|thang)\s*(?P<tail>toi|sap toi|nua|ke tiep|tiep theo)?"
@@ -396,9 +597,9 @@ def _scan(folded: str, taken: list[tuple[int, int]]) -> list[_Found]:
 def _leftover(folded: str, taken: list[tuple[int, int]]) -> list[str]:
     words = []
     for match in _WORD.finditer(folded):
-        if _span_free(taken, match.start(), match.end()) and match.group(0) not in _STOPWORDS:
-            if not match.group(0).isdigit():
-                words.append(match.group(0))
+        word = match.group(0)
+        if _span_free(taken, match.start(), match.end()) and word not in _STOPWORDS and not word.isdigit():
+            words.append(word)
     return words
 
 
@@ -440,6 +641,9 @@ def read_question(question: str, today: dt.date) -> Reading:
     """The plan of a question, or the words that kept it from being read."""
     folded = fold(question).replace("?", " ").replace("!", " ")
     taken: list[tuple[int, int]] = []
+    particle = re.search(r"(?<![\w])(?:khong|ko|k|chua|ko a|khong a|chua a|nhi|vay)\s*$", folded.rstrip(" ."))
+    if particle and re.search(r"(?<![\w])(?:co|da|duoc)(?![\w])", folded):  # "có … không?": a yes/no question
+        taken.append(particle.span())
     future: Period | None = None
     period: Period | None = None
     top: tuple[str, int] | None = None
@@ -456,9 +660,9 @@ def read_question(question: str, today: dt.date) -> Reading:
     if match:
         raw = match["num"].strip()
         amounts = find_amounts(raw)
-        if amounts and amounts[0].value_vnd:
+        if amounts and amounts[0].value_vnd and amounts[0].value_vnd >= 1000:
             threshold, money_threshold = (_OPS[match["op"]], float(amounts[0].value_vnd)), True
-        elif re.fullmatch(r"\d{1,6}", raw):
+        elif re.fullmatch(r"\d{1,6}", raw) and match["op"] != "tu":
             threshold = (_OPS[match["op"]], float(raw))
         if threshold is not None:
             if match["tail"] and match["tail"].strip() in ("tro xuong", "or less"):
@@ -466,16 +670,27 @@ def read_question(question: str, today: dt.date) -> Reading:
             taken.append(match.span())
     found_period = find_period(folded, today)
     match = _FUTURE.search(folded)
-    if match and _span_free(taken, *match.span()) and re.search(r"next|coming|upcoming|toi|nua|ke tiep|tiep theo|within",
-                                                               match.group(0)):
+    if (
+        match
+        and _span_free(taken, *match.span())
+        and re.search(r"next|coming|upcoming|toi|nua|ke tiep|tiep theo|within", match.group(0))
+    ):
         future = _future_window(today, int(match["n"]), match["unit"])
         if future is None:
             return Reading(None, (match.group(0),))
         taken.append(match.span())
     if future is None:
         match = _NEXT_PERIOD.search(folded)
-        if match and match["what"] in ("next week", "tuan sau", "tuan toi", "next month", "thang sau", "thang toi",
-                                       "tomorrow", "ngay mai"):
+        if match and match["what"] in (
+            "next week",
+            "tuan sau",
+            "tuan toi",
+            "next month",
+            "thang sau",
+            "thang toi",
+            "tomorrow",
+            "ngay mai",
+        ):
             future = _named_window(match["what"], today)
             taken.append(match.span())
     if future is None and found_period is not None and _span_free(taken, *found_period[1]):
@@ -487,7 +702,13 @@ def read_question(question: str, today: dt.date) -> Reading:
             n, unit = int(match["n"]), match["unit"]
             days = n * (7 if unit.startswith(("week", "tuan")) else 30 if unit.startswith(("month", "thang")) else 1)
             if 1 <= days <= MAX_DAYS:
-                unit = "weeks" if unit.startswith(("week", "tuan")) else "months" if unit.startswith(("month", "thang")) else "days"
+                unit = (
+                    "weeks"
+                    if unit.startswith(("week", "tuan"))
+                    else "months"
+                    if unit.startswith(("month", "thang"))
+                    else "days"
+                )
                 period = Period(today - dt.timedelta(days=days), today, f"last {n} {unit}")
                 taken.append(match.span())
 
@@ -513,12 +734,16 @@ def read_question(question: str, today: dt.date) -> Reading:
                         money_threshold=money_threshold, language=detect_language(question))  # fmt: skip
     except _NotComposed as error:
         logger.debug("composer: %s", error)
-        return Reading(None, legacy=True)
+        return Reading(None, legacy=isinstance(error, _FollowUp))
     return Reading(plan)
 
 
 class _NotComposed(ValueError):
-    """Every word is known, but not in a shape the composer builds (the fixed metrics may know it)."""
+    """Every word is known, but not in a shape the composer builds: said, never bent into a nearby one."""
+
+
+class _FollowUp(_NotComposed):
+    """No subject of its own ("and last month?"): the thread's previous question decides."""
 
 
 def _values(roles: dict[str, list[_Found]], role: str) -> list[str]:
@@ -543,18 +768,33 @@ def _compose(
     kinds = _values(roles, "kind")
     facts = _values(roles, "fact")
     aggs = _values(roles, "agg")
-    has_clients = "clients" in roles
+    has_clients = "clients" in roles or "perclient" in roles
     negated = "negation" in roles or "inactive" in roles
     group_by: str | None = None
 
-    subject_roles = ("measure", "kind", "fact", "clients", "noun", "balance", "interaction_channel", "direction",
-                     "category", "overdue", "unread", "birthday", "inactive", "maturing", "onboarded", "txn_channel")
+    subject_roles = (
+        "measure",
+        "kind",
+        "fact",
+        "clients",
+        "noun",
+        "balance",
+        "interaction_channel",
+        "direction",
+        "category",
+        "overdue",
+        "unread",
+        "birthday",
+        "inactive",
+        "maturing",
+        "onboarded",
+        "txn_channel",
+    )
     if not any(role in roles for role in subject_roles):
-        raise _NotComposed("no subject: a follow-up of the previous question, or not a question about the book")
+        raise _FollowUp("no subject: a follow-up of the previous question, or not a question about the book")
     # --- which fact
     if len(measures) > 1 or (measures and facts) or len(facts) > 1:
-        if not ("interactions" in facts and len(facts) == 2 and "logins" in facts):
-            raise _NotComposed(f"several facts: {measures + facts}")
+        raise _NotComposed(f"several facts: {measures + facts}")
     if "inactive" in roles:
         facts = ["interactions"]
     if "maturing" in roles and not facts:
@@ -586,19 +826,20 @@ def _compose(
             wanted = ("loan",)
         if not wanted and not kinds and "maturing" in roles:
             wanted = ("cd", "loan")  # what matures
-        if not wanted and not kinds and measure == "value":
+        if not wanted and not kinds and measure == "value" and not ("noun" in roles and "balance" not in roles):
             wanted = AUM_KINDS  # a client's "balance" is what they hold with the bank; what they owe is a loan
         if kinds:
             if wanted and not set(kinds) <= set(wanted):
                 raise _NotComposed(f"{kinds} outside {measure}")
             wanted = tuple(kinds)
         if wanted:
-            conditions.append(Condition(f"a.kind IN ({', '.join(repr(k) for k in wanted)})", "accounts",
-                                        "kinds:" + ",".join(wanted)))  # fmt: skip
+            said = "kinds:" + ",".join(wanted) if kinds or (measure == "value" and "balance" not in roles) else ""
+            conditions.append(Condition(f"a.kind IN ({', '.join(repr(k) for k in wanted)})", "accounts", said))
         if "maturing" in roles:
             window = future or period or _future_window(today, MATURITY_WINDOW_DAYS, "days")
             assert window is not None
-            conditions.append(Condition("a.status = 'active'", "accounts", "active"))
+            if window.end >= today:  # what will mature is still active; what matured in a past month may not be
+                conditions.append(Condition("a.status = 'active'", "accounts", "active"))
             conditions.append(Condition(_between("a.maturity_on", window), "accounts", f"maturing:{window.label}"))
             period = future = None
         elif flow:
@@ -650,7 +891,10 @@ def _compose(
         if fact not in (None, "tasks"):
             raise _NotComposed("overdue without tasks")
         fact, measure = "tasks", "count"
-        conditions += [Condition("k.status = 'open'", "tasks", "open"), Condition("k.due_on < :today", "tasks", "overdue")]
+        conditions += [
+            Condition("k.status = 'open'", "tasks", "open"),
+            Condition("k.due_on < :today", "tasks", "overdue"),
+        ]
     if "open" in roles or "done" in roles or "unread" in roles:
         status_of = {"tasks": "k.status", "complaints": "p.status", "inbound": "m.status"}
         if fact not in status_of:
@@ -687,6 +931,8 @@ def _compose(
             column = FACTS[fact].date_column
             if FACTS[fact].timestamp:
                 column = f"DATE({column})"
+            if fact == "tasks" and "done" in roles:
+                column = "DATE(k.completed_at)"  # "tasks I completed in October": when they were done
             if fact == "logins" and window.end == today:  # a week counts when it starts inside the window
                 conditions.append(Condition(f"d.week_start > '{window.start.isoformat()}'", "logins", window.label))
             else:
@@ -710,7 +956,11 @@ def _compose(
 
     # --- shape ("bao nhiêu" is how much of an amount, how many of rows)
     if "howmuch" in aggs:
-        amount = fact is not None and (measure == "aum" or FACTS[fact].value is not None) and not has_clients
+        amount = (
+            fact is not None
+            and (measure == "aum" or FACTS[fact].value is not None)
+            and (not has_clients or group_by is not None)
+        )
         aggs = [a for a in aggs if a != "howmuch"] or ["sum" if amount else "count"]
     if "large" in roles and threshold is None:
         raise _NotComposed("'large' without a threshold")
@@ -723,6 +973,8 @@ def _compose(
         else:
             raise _NotComposed(f"aggregates {aggs}")
     listing = "list" in roles
+    if listing and agg == "sum" and (has_clients or "negation" not in roles) and group_by is None and top is None:
+        agg = ""  # "who and how much": the list, with the amounts
     limit = None
     if top is not None:
         shape, limit = top[0], top[1]
@@ -748,7 +1000,7 @@ def _compose(
     if agg in ("avg", "max", "min") and fact is not None and FACTS[fact].value is None and not has_clients:
         raise _NotComposed(f"{agg} of rows that have no amount")
 
-    per_client = has_clients or negated or measure == "aum" and agg == "avg"
+    per_client = has_clients or negated or (measure == "aum" and agg == "avg")
     if "noun" in roles and shape == "list" and not negated:
         per_client = False  # "which accounts of my clients …": the accounts
     if group_by is not None and fact is not None:
@@ -868,8 +1120,10 @@ def _clients_only(plan: Plan, client_where: str) -> str:
 
 
 def _value_expr(plan: Plan) -> tuple[str, str]:
-    """(the number one row contributes, the result column's name)."""
+    """(the number one row contributes, the result column's name); per client, the amount a threshold compares."""
     fact = FACTS[plan.fact or "accounts"]
+    if plan.per_client and fact.value is not None and plan.measure != "aum" and plan.measure != "rate":
+        return str(fact.value), fact.value_name
     if plan.measure == "aum":
         return "a.balance_vnd", "aum"
     if plan.measure == "rate":
@@ -895,8 +1149,10 @@ def _per_client(plan: Plan, client_where: str, fact_conditions: list[str]) -> st
     where = ["matched = 0" if plan.negated else ""]
     if plan.threshold is not None:
         where.append(f"{name} {_op_sql(plan.threshold)}")
-    elif not plan.negated and (plan.shape in ("list", "top", "bottom") or plan.agg == "count") and not (
-        plan.measure == "aum" and plan.shape in ("top", "bottom")
+    elif (
+        not plan.negated
+        and (plan.shape in ("list", "top", "bottom") or plan.agg == "count")
+        and not (plan.measure == "aum" and plan.shape in ("top", "bottom"))
     ):
         where.append("matched > 0")
     condition = " AND ".join(part for part in where if part)
@@ -914,7 +1170,7 @@ def _per_client(plan: Plan, client_where: str, fact_conditions: list[str]) -> st
         order = "DESC" if plan.shape == "top" else "ASC"
         return (f"{head}SELECT full_name, {name} FROM per_client{filtered} "
                 f"ORDER BY {name} {order}, full_name LIMIT {plan.limit or 5}")  # fmt: skip
-    if plan.negated or counting and plan.threshold is None:
+    if plan.negated or (counting and plan.threshold is None):
         columns = "full_name" if plan.negated else f"full_name, {name}"
         return f"{head}SELECT {columns} FROM per_client{filtered} ORDER BY full_name"
     return f"{head}SELECT full_name, {name} FROM per_client{filtered} ORDER BY {name} DESC, full_name"

@@ -790,7 +790,12 @@ def _check_function(node: exp.Func, dialect: str) -> None:
         )
         if rendered:
             emitted = rendered.group(1)
-            if "." in emitted or _DENIED_NAME.match(emitted):
+            # a conversion the dialect writes as nothing ("strftime('%m', c.dob)" over a plain column) renders as
+            # the column itself: a column reference, not a dotted function name
+            bare_column = not rendered.group(2) and emitted in {
+                column.sql(dialect=dialect) for column in node.find_all(exp.Column)
+            }
+            if not bare_column and ("." in emitted or _DENIED_NAME.match(emitted)):
                 raise _refuse(f"function '{emitted.lower()}' is not allowed")
     if isinstance(node, exp.Format):
         _check_format(node.this, "format")

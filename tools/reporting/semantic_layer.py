@@ -394,7 +394,11 @@ def target_period_key(period: Period) -> str | None:
 
 _WRITE = re.compile(
     r"\b(delete|remove|erase|update|insert|drop (?:table|database|schema|index|view)|truncate|alter (?:table|database)|"
-    r"modify|overwrite|edit|rename|grant|revoke|"
+    r"modify|overwrite|edit|rename|grant|revoke|mark (?:all |them |it |as )?|lower (?:my |the )?|raise (?:my |the )?|"
+    r"reassign|move (?:client|kh|customer)|transfer (?:client|kh|customer)|close (?:the |an |a |her |his |their )?"
+    r"(?:account|acct|casa|cd|card)|open (?:a |an |new )?(?:account|acct|cd|card) for|"
+    r"tat toan|dong (?:giup )?(?:tk|tai khoan|so|the)|mo (?:giup )?(?:tk|tai khoan|so|the) (?:cho|moi)|"
+    r"chuyen (?:kh|khach|khach hang) \S+(?: \S+){0,4} (?:qua|sang|cho)|danh dau|"
     r"create (?:a |an |new )?(?:client|account|task|target|table|record)|add (?:a |an |new )?"
     r"(?:client|account|task|target|record|row|interaction|note)|"
     r"(?:change|set) (?:the |my |a |an )?(?:balance|name|status|target|phone|email|segment|data|record|client|"
@@ -404,7 +408,8 @@ _WRITE = re.compile(
     r"tao (?:moi|khach|tai khoan|task|cong viec))\b"
 )
 _OTHER_RM = re.compile(
-    r"\b(all rms|every rm|each rm|other rms?|another rm|others' clients|colleagues?'?s?|(?:whole|entire|all) "
+    r"\b(all rms|every rm|each rm|other rms?|another rm|which rms?|rm nao|nhung rm|others' clients|colleagues?'?s?|"
+    r"in the bank|of the bank|ca ngan hang|toan hang|(?:whole|entire|all) "
     r"(?:branch|branches|bank|team)|bank-?wide|branch-?wide|across (?:the )?(?:branch|bank|rms)|"
     r"rm khac|cac rm|tat ca (?:cac )?rm|moi rm|toan (?:bo )?chi nhanh|ca chi nhanh|toan (?:bo )?ngan hang|"
     r"dong nghiep|nguoi khac|ca nhom|toan nhom)\b"

@@ -677,3 +677,12 @@ def test_refusal_reason_is_the_exception_text() -> None:
 def test_unknown_dialect_is_a_programming_error() -> None:
     with pytest.raises(ValueError):
         scope_query("SELECT 1", rm_id="RM001", dialect="mysql")
+
+
+def test_strftime_over_a_plain_column_is_a_column_not_a_dotted_function() -> None:
+    import datetime as _dt
+
+    from tools.reporting.guard import scope_query as _scope
+
+    sql = "SELECT c.full_name FROM clients c WHERE strftime('%m-%d', c.date_of_birth) BETWEEN '11-10' AND '11-16'"
+    assert "STRFTIME" in _scope(sql, rm_id="RM001", dialect="sqlite", today=_dt.date(2025, 11, 13)).upper()

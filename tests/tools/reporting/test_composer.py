@@ -1,0 +1,78 @@
+"""The composer reads every word or says which it could not, and composes measure × filters × shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tools.reporting.composer import compile_plan, read_question
+from tools.reporting.guard import scope_query
+
+TODAY = dt.date(2025, 11, 13)
+
+
+def _plan(question: str):  # type: ignore[no-untyped-def]
+    reading = read_question(question, TODAY)
+    assert reading.plan is not None, reading
+    return reading.plan
+
+
+def test_an_average_is_an_average_per_client_over_every_client_of_the_segment() -> None:
+    plan = _plan("what is the average AUM of my Diamond clients?")
+    assert (plan.measure, plan.agg, plan.shape, plan.per_client) == ("aum", "avg", "number", True)
+    sql = compile_plan(plan, "sqlite")
+    assert "AVG(aum)" in sql and "c.segment IN ('Diamond')" in sql and "matched > 0" not in sql
+
+
+def test_a_breakdown_is_kept() -> None:
+    plan = _plan("break down my AUM by product type")
+    assert (plan.shape, plan.group_by) == ("breakdown", "product")
+    assert "GROUP BY a.product_code" in compile_plan(plan, "sqlite")
+
+
+def test_stock_and_flow_are_told_apart() -> None:
+    stock = compile_plan(_plan("what is my total outstanding loan balance?"), "sqlite")
+    flow = compile_plan(_plan("new loans this month"), "sqlite")
+    assert "a.status = 'active'" in stock and "opened_on" not in stock
+    assert "a.opened_on BETWEEN '2025-11-01' AND '2025-11-30'" in flow
+
+
+def test_a_channel_filter_is_not_dropped() -> None:
+    sql = compile_plan(_plan("how many calls did I make last week?"), "sqlite")
+    assert "i.channel IN ('call')" in sql and "'2025-11-03' AND '2025-11-09'" in sql
+
+
+@pytest.mark.parametrize(
+    ("question", "piece"),
+    [
+        ("which of my clients have a total balance above 20 billion VND?", "aum > 20000000000"),
+        ("which of my clients have birthdays this week?", "BETWEEN '11-10' AND '11-16'"),
+        ("who hasn't logged into the app in 30 days?", "matched = 0"),
+        ("list my overdue tasks", "k.due_on < :today"),
+        ("so kh chua login app 30 ngay", "COUNT(*) AS clients"),
+        ("how much money moved to other banks in the last 30 days?", "t.category IN ('transfer_external')"),
+    ],
+)
+def test_filters_lists_and_negations(question: str, piece: str) -> None:
+    assert piece in compile_plan(_plan(question), "sqlite")
+
+
+def test_a_word_nobody_read_is_named_and_nothing_is_answered() -> None:
+    reading = read_question("what is the median AUM of my Diamond clients?", TODAY)
+    assert reading.plan is None and reading.unknown_words == ("median",)
+
+
+def test_targets_and_follow_ups_go_to_the_fixed_metrics() -> None:
+    assert read_question("am I on target for new loans this quarter?", TODAY).legacy
+    assert read_question("and last month?", TODAY).legacy
+    assert not read_question("average AUM by segment by product", TODAY).legacy
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    "question",
+    ["which of my clients have birthdays this week?", "new deposits by month this year", "top 5 kh co du no cao nhat"],
+)
+def test_every_composed_query_passes_the_guard(dialect: str, question: str) -> None:
+    scope_query(compile_plan(_plan(question), dialect), rm_id="RM001", dialect=dialect, today=TODAY)
