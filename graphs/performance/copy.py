@@ -111,10 +111,13 @@ def _metric_list(language: str) -> str:
     return ", ".join(names.get(metric, metric.replace("_", " ")) for metric in METRICS)
 
 
-def help_answer(language: str, unknown: list[str] | None = None) -> str:
-    """What I can answer; first, the words of the question I could not read, when there were some."""
+def help_answer(language: str, unknown: list[str] | None = None, *, uncombined: bool = False) -> str:
+    """What I can answer; first, the words of the question I could not read, or that I read every word but cannot
+    put them together into one query yet."""
     text = WORDS[_lang(language)]["help"].format(metrics=_metric_list(language))
-    if unknown:
+    if uncombined:
+        text = COMPOSED[_lang(language)]["uncombined"] + " " + text
+    elif unknown:
         words = ", ".join(f"“{word}”" for word in unknown[:6])
         text = COMPOSED[_lang(language)]["unknown"].format(words=words) + " " + text
     return text
@@ -351,16 +354,21 @@ def model_answer(columns: list[str], rows: list[list[Any]], language: str) -> tu
 COMPOSED: dict[str, dict[str, str]] = {
     "en": {
         "unknown": "I could not read {words} in your question, so I will not guess an answer.",
+        "uncombined": "I know each word of your question but cannot put them together into one query yet, "
+        "so I will not guess an answer.",
         "avg": "Average", "sum": "Total", "count": "Number of", "max": "Highest", "min": "Lowest",
         "per_client": "per client", "aum": "AUM", "balance": "balance", "accounts": "accounts",
         "transactions": "transaction amount", "transactions_count": "transactions", "interactions": "interactions",
         "tasks": "tasks", "complaints": "complaints", "logins": "app logins", "inbound": "client messages",
         "sent": "messages you sent", "clients": "your clients", "list": "list", "top": "top {n}",
         "bottom": "bottom {n}", "by": "by", "without": "clients with no", "with": "clients with",
-        "trend": "by month", "rows": "rows", "of": "of",
+        "trend": "by month", "rows": "rows", "of": "of", "new_loans": "new loans", "loan_balance": "loan balance",
+        "new_deposits": "new deposits", "deposits": "deposits",
     },
     "vi": {
         "unknown": "Tôi chưa đọc được {words} trong câu hỏi, nên tôi không đoán câu trả lời.",
+        "uncombined": "Tôi hiểu từng từ trong câu hỏi nhưng chưa ghép được chúng thành một truy vấn, "
+        "nên tôi không đoán câu trả lời.",
         "avg": "Trung bình", "sum": "Tổng", "count": "Số", "max": "Cao nhất", "min": "Thấp nhất",
         "per_client": "mỗi khách hàng", "aum": "AUM", "balance": "số dư", "accounts": "tài khoản",
         "transactions": "giá trị giao dịch", "transactions_count": "giao dịch", "interactions": "lần liên hệ",
@@ -368,7 +376,8 @@ COMPOSED: dict[str, dict[str, str]] = {
         "inbound": "tin nhắn của khách",
         "sent": "tin nhắn đã gửi", "clients": "khách hàng của anh/chị", "list": "danh sách", "top": "top {n}",
         "bottom": "{n} thấp nhất", "by": "theo", "without": "khách hàng chưa có", "with": "khách hàng có",
-        "trend": "theo tháng", "rows": "dòng", "of": "của",
+        "trend": "theo tháng", "rows": "dòng", "of": "của", "new_loans": "giải ngân mới", "loan_balance": "dư nợ",
+        "new_deposits": "huy động mới", "deposits": "tiền gửi",
     },
 }  # fmt: skip
 _CONDITION_WORDS: dict[str, dict[str, str]] = {
@@ -411,6 +420,10 @@ def _measure_text(plan: Plan, language: str) -> str:
     if plan.measure == "aum":
         return words["aum"]
     if plan.fact == "accounts":
+        flow = any(cond.label.startswith("opened:") for cond in plan.conditions)
+        meaning = {"loans": ("new_loans" if flow else "loan_balance"), "deposits": ("new_deposits" if flow else "deposits")}
+        if plan.agg != "count" and plan.meaning in meaning:
+            return words[meaning[plan.meaning]]
         return words["balance"] if plan.agg != "count" else words["accounts"]
     if plan.fact == "transactions" and plan.agg == "count":
         return words["transactions_count"]
@@ -427,7 +440,7 @@ def composed_understood(plan: Plan, language: str) -> str:
     parts = [head]
     if plan.negated:
         parts.append(f"{words['without']} {measure}")
-    elif plan.per_client and plan.fact is not None:
+    elif plan.per_client and plan.fact is not None and plan.agg != "avg":
         parts.append(words["clients"])
     parts += [text for text in (_condition_text(cond.label, language) for cond in plan.conditions) if text]
     if plan.threshold is not None:
@@ -458,12 +471,28 @@ def composed_answer(plan: Plan, columns: list[str], rows: list[list[Any]], langu
     if plan.shape == "number":
         item = _row_dict(columns, rows[0])
         first = columns[0]
-        extra = [f"{shown(name, value)} {name.replace('_', ' ')}" for name, value in item.items() if name != first]
+        extra = [
+            clients_phrase(int(value or 0), language) if name == "clients" else f"{shown(name, value)} {name.replace('_', ' ')}"
+            for name, value in item.items()
+            if name != first
+        ]
         tail = f" ({', '.join(extra)})" if extra else ""
         return f"{title}: {shown(first, item[first])}{tail}", None
     if plan.shape in ("breakdown", "trend") and len(columns) == 2:
         items = [(cell(row[0], language), float(row[1] or 0)) for row in rows]
         lines = [f"{label}: {shown(columns[1], value)}" for label, value in items]
         return f"{title}:\n{bullet_list(lines, language)}", _chart(title, items, language, columns[1] in money_names)
-    lines = [" · ".join(shown(name, value) for name, value in zip(columns, row, strict=False)) for row in rows]
-    return f"{title}: {len(rows)}\n{bullet_list(lines, language)}", None
+    words = WORDS[_lang(language)]
+
+    def line(row: list[Any]) -> str:
+        parts = []
+        for name, value in zip(columns, row, strict=False):
+            if name == "client_id":
+                continue  # the name is what the RM reads; the id stays in the result for the app
+            if name == "last_contacted":
+                parts.append(f"{words['last_contacted']} {cell(value, language)}" if value else words["never_contacted"])
+            else:
+                parts.append(shown(name, value))
+        return " · ".join(parts)
+
+    return f"{title}: {len(rows)}\n{bullet_list([line(row) for row in rows], language)}", None

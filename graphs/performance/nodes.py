@@ -24,7 +24,7 @@ from tools.core.language import detect_language, supported_language
 from tools.core.llm.models import structured_call, text_call
 from tools.core.settings import reporting_composer
 from tools.crm.api import CrmApi
-from tools.reporting.composer import FACTS, Plan, Reading, compile_plan, read_question
+from tools.reporting.composer import FACTS, Plan, Reading, compile_plan, read_follow_up, read_question
 from tools.reporting.guard import (
     QueryRefused,
     check_model_sql,
@@ -35,6 +35,7 @@ from tools.reporting.guard import (
     sql_of_reply,
 )
 from tools.reporting.semantic_layer import (
+    REFUSE_OTHER_RM,
     REFUSE_WRITE,
     NotAllowed,
     NotUnderstood,
@@ -107,10 +108,17 @@ def understand(state: PerformanceState, runtime: Runtime[AgentContext]) -> dict[
     today = runtime.context.resolved_today()
     try:
         check_allowed(question, runtime.context.rm_id)
+        if _crm(runtime).colleague_named(question):
+            raise NotAllowed(REFUSE_OTHER_RM)
     except NotAllowed as error:
         logger.info("performance question refused by the rules")
         return {**fresh, "engine": "rules", **_refused(str(error), language)}
     reading = read_question(question, today) if reporting_composer() else Reading(None, legacy=True)
+    previous = _plan(state)
+    if reading.legacy and previous is not None and previous.question:
+        follow_up = read_follow_up(question, previous.question, today)
+        if follow_up.plan is not None:
+            reading = follow_up
     if reading.plan is not None:
         try:
             compile_plan(reading.plan, runtime.context.database().dialect)
@@ -120,7 +128,7 @@ def understand(state: PerformanceState, runtime: Runtime[AgentContext]) -> dict[
             return {**fresh, "language": reading.plan.language, "engine": "composer", "plan": reading.plan.to_json(),
                     "report_query": None}  # fmt: skip
     unknown = list(reading.unknown_words)
-    if not unknown:
+    if reading.legacy:
         try:
             query = parse_question(question, today, _query(state), rm_id=runtime.context.rm_id)
             build_sql(query, runtime.context.database().dialect)  # a query the rules cannot write is not understood
@@ -131,8 +139,8 @@ def understand(state: PerformanceState, runtime: Runtime[AgentContext]) -> dict[
         else:
             return {**fresh, "language": query.language, "engine": "rules", "report_query": query.to_json()}
     if runtime.context.chat_model() is None:
-        help_turn = turn(copy.help_answer(language, unknown), result={"engine": "rules", "not_understood": unknown},
-                         language=language)  # fmt: skip
+        text = copy.help_answer(language, unknown, uncombined=not unknown and not reading.legacy)
+        help_turn = turn(text, result={"engine": "rules", "not_understood": unknown}, language=language)
         return {**fresh, "engine": "rules", **help_turn}
     return {**fresh, "language": language, "engine": "model", "report_query": None}
 

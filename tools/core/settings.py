@@ -98,6 +98,6 @@ def max_card_amount_vnd() -> int:
 
 
 def reporting_composer() -> bool:
-    """``AGENTIFY_REPORTING_COMPOSER=on`` reads performance questions with the composer (measure × filters × shape,
-    every word accounted for) before the fixed metrics; off (the default) until its answers' shapes are settled."""
-    return _read("AGENTIFY_REPORTING_COMPOSER").lower() in ("1", "on", "true", "yes")
+    """Performance questions are read by the composer (measure × filters × shape, every word accounted for) before
+    the fixed metrics; ``AGENTIFY_REPORTING_COMPOSER=off`` leaves them to the fixed metrics alone (an A/B switch)."""
+    return _read("AGENTIFY_REPORTING_COMPOSER").lower() not in ("0", "off", "false", "no")

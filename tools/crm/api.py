@@ -53,7 +53,7 @@ from stores.schema import (
 from stores.settings import BANK_TIMEZONE
 from tools.core.encoding import to_json
 from tools.core.language import detect_language
-from tools.core.text import name_tokens, normalize_phone, normalize_text, quotes_lowercased, strip_accents
+from tools.core.text import fold, name_tokens, normalize_phone, normalize_text, quotes_lowercased, strip_accents
 from tools.policy.eligibility import ClientStanding, load_standings
 from tools.signals.profiles import Essence, compute_essences
 from tools.signals.thresholds import AUM_KINDS
@@ -273,6 +273,25 @@ class CrmApi:
         if row is None:
             raise LookupError(f"no relationship manager {self.rm_id!r}")
         return _row_dict(row)
+
+    def colleague_named(self, text: str) -> str | None:
+        """Another RM named as a person in ``text`` ("Vân's AUM", "aum của a Duy"), when no client of this RM has
+        that given name: asking about a colleague's book is asking for another RM's data."""
+        with self.database.engine.connect() as connection:
+            names = [str(row[0]) for row in connection.execute(select(Rm.full_name).where(Rm.id != self.rm_id))]
+        typed = fold(text)
+        for full_name in names:
+            given = fold(full_name).split()[-1] if full_name.strip() else ""
+            if len(given) < 2:
+                continue
+            named = re.search(
+                rf"(?:\b(?:a|anh|c|chi|e|em|ban|ms|mr|mrs|co|chu|sep|colleague|rm)\s+{re.escape(given)}\b|"
+                rf"\b{re.escape(given)}'s\b|\b{re.escape(given)} \(rm\d*\))",
+                typed,
+            )
+            if named and not any(fold(match.full_name).split()[-1] == given for match in self.find_clients(name=given)):
+                return full_name
+        return None
 
     def _owned_client(self, connection: Connection, client_id: str) -> Client:
         with Session(bind=connection) as session:

@@ -21,10 +21,10 @@ from typing import Any
 from tools.core.language import detect_language
 from tools.core.parsing import find_amounts
 from tools.core.text import fold
-from tools.reporting.semantic_layer import MAX_DAYS, MAX_TOP, Period, find_period
+from tools.reporting.semantic_layer import _MONTHS_EN, MAX_DAYS, MAX_TOP, Period, find_period
 from tools.signals.thresholds import AUM_KINDS, BIRTHDAY_WINDOW_DAYS, DEPOSIT_KINDS, INACTIVE_DAYS, MATURITY_WINDOW_DAYS
 
-__all__ = ["Plan", "Reading", "compile_plan", "read_question"]
+__all__ = ["Plan", "Reading", "compile_plan", "read_follow_up", "read_question"]
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +119,10 @@ class Plan:
     threshold: tuple[str, float] | None = None
     language: str = "en"
     words: tuple[str, ...] = field(default_factory=tuple)
+    #: The question as read (folded): a follow-up ("and last month?") is read against it.
+    question: str = ""
+    #: The money meaning asked for ("loans", "deposits", "aum"), for the restatement.
+    meaning: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -150,6 +154,8 @@ class Plan:
             threshold=threshold,
             language=data.get("language", "en"),
             words=tuple(data.get("words") or ()),
+            question=str(data.get("question") or ""),
+            meaning=str(data.get("meaning") or ""),
         )
 
 
@@ -182,10 +188,14 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kind", "savings", r"savings(?: accounts?)?|tiet kiem(?: khong ky han)?"),
     ("kind", "card", r"(?:credit |debit )?cards?|the tin dung|the ghi no|the visa|the mastercard"),
     ("kind", "investment", r"investments?|investment funds?|funds?|bonds?|dau tu|chung chi quy|quy dau tu|trai phieu"),
-    ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo"),
+    ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo|"
+                   r"moi(?! (?:kh|khach|nguoi|thang|tuan|ngay|loai|danh muc|san pham|kenh|segment|phan khuc|tp|mang))"),
     ("perclient", "each", r"moi kh|moi khach(?: hang)?|per client|each client|moi nguoi|tung nguoi|each one|tung kh"),
     ("balance", "balance", r"balances?|so du|gia tri"),
-    ("noun", "accounts", r"accounts?|tai khoan|tk|khoan|cac khoan|nhung khoan"),
+    ("noun", "accounts", r"accounts?|tai khoan|tk|khoan|cac khoan|nhung khoan|so(?= (?:cd|td|tiet kiem|tien gui))"),
+    ("todo", "todo", r"phai lam|can lam|phai goi|can goi|to make|need to (?:call|do|make)|have to (?:call|do|make)|"
+                     r"(?:calls?|meetings?) (?:due|scheduled|planned)|toi han|den han|due"),
+    ("compare", "vs", r"vs|versus|so voi|compared (?:to|with)|against|comparison|so sanh"),
     # other facts
     ("fact", "transactions", r"transactions?|txns?|giao dich|gd|payments?|transfers? in|money in|money out"),
     ("fact", "interactions", r"interactions?|contacts?|touchpoints?|touch points?|lien he|lien lac|tuong tac|tiep xuc|"
@@ -195,7 +205,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("fact", "logins", r"logins?|log ins?|logged in|logged into|log into|dang nhap|app|mobile app|mobile banking|"
                        r"digital|internet banking|ung dung"),
     ("fact", "inbound", r"inbox|inbound messages?|messages? from clients|tin nhan (?:den|cua khach)|hop thu"),
-    ("fact", "sent", r"messages? i sent|sent messages?|tin nhan (?:da gui|toi gui|em gui)|da gui"),
+    ("fact", "sent", r"messages? i sent|sent messages?|tin nhan (?:da gui|toi gui|em gui)"),
+    ("sentverb", "sent", r"(?:e|em|toi|minh|i) (?:da |have |has )?(?:gui|sent)|da gui|gui di|i sent|have i sent|sent"),
     # clients
     ("clients", "clients", r"clients?|customers?|khach hang|khach|kh|people|ai"),
     # aggregates and shapes
@@ -212,24 +223,26 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                     r"breakdown|phan bo|each|tung|moi|across"),
     # dimensions (after "by")
     ("dim", "segment", r"segments?|phan khuc|hang khach hang|hang"),
-    ("dim", "risk", r"risk profiles?|risk|khau vi rui ro|muc do rui ro|rui ro"),
-    ("dim", "city", r"city|cities|tinh|thanh pho|tinh thanh|khu vuc"),
-    ("dim", "product", r"sp|product types?|san pham|loai san pham"),
+    ("dim", "risk", r"risk profiles?|risk|khau vi rui ro|muc do rui ro|rui ro|khau vi"),
+    ("dim", "city", r"city|cities|tinh|thanh pho|tinh thanh|khu vuc|tp"),
+    ("dim", "product", r"ten sp|ten san pham|product names?|sp|product types?|san pham|loai san pham"),
     ("dim", "kind", r"account types?|account kinds?|types?|kinds?|loai tai khoan|loai"),
     ("dim", "channel", r"channels?|kenh"),
-    ("dim", "category", r"categor(?:y|ies)|danh muc|muc dich"),
+    ("dim", "category", r"categor(?:y|ies)|danh muc|muc dich|mang|van de|chu de"),
     ("dim", "direction", r"directions?|chieu"),
     ("dim", "status", r"status|statuses|trang thai|tinh trang"),
     ("dim", "month", r"months?|monthly|month by month|thang"),
+    ("trend", "month", r"trends?|xu huong|dien bien|over time|month by month|monthly|month-on-month|hang thang|"
+                       r"tung thang|moi thang"),
     ("dim", "sentiment", r"sentiments?|thai do|cam xuc"),
     # client enums
     ("segment", "Diamond", r"(?:(?:phan khuc|hang|segment|nhom) )?(?:diamond|kim cuong)"),
     ("segment", "Platinum", r"(?:(?:phan khuc|hang|segment|nhom) )?(?:platinum|bach kim)"),
     ("segment", "Gold", r"(?:(?:phan khuc|hang|segment|nhom) )?(?:gold|vang)"),
     ("segment", "Standard", r"(?:(?:phan khuc|hang|segment|nhom) )?(?:standard|pho thong)"),
-    ("risk", "conservative", r"conservative|than trong"),
-    ("risk", "balanced", r"balanced|can bang"),
-    ("risk", "growth", r"growth|tang truong"),
+    ("risk", "conservative", r"(?:(?:khau vi|rui ro|risk) (?:rui ro )?)?(?:conservative|than trong)"),
+    ("risk", "balanced", r"(?:(?:khau vi|rui ro|risk) (?:rui ro )?)?(?:balanced|can bang)"),
+    ("risk", "growth", r"(?:(?:khau vi|rui ro|risk) (?:rui ro )?)?(?:growth|tang truong)"),
     ("city", "Hà Nội", r"ha ?noi|hn"),
     ("city", "TP. Hồ Chí Minh", r"hcmc|ho chi minh|tp\.? ?hcm|hcm|sai ?gon|sg"),
     ("city", "Đà Nẵng", r"da ?nang"),
@@ -242,17 +255,21 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                                        r"cuoc gap|lan gap|buoi gap"),
     ("interaction_channel", "call", r"phone calls?|calls?|called|goi dien|goi|dien thoai|cuoc goi|lan goi"),
     ("interaction_channel", "email", r"e-?mails?|emailed"),
-    ("interaction_channel", "chat", r"chats?|zalo|whatsapp|sms|viber|nhan tin"),
-    ("fact", "inbound", r"messages?|msgs?|tin nhan|e-?mails? from clients"),
+    ("interaction_channel", "chat", r"chats?|viber|nhan tin|messaging"),
+    ("chat_app", "zalo", r"zalo"),
+    ("chat_app", "whatsapp", r"whatsapp|whats app|wa"),
+    ("chat_app", "sms", r"sms|text messages?|tin nhan sms"),
+    ("fact", "inbound", r"messages?|msgs?|tin nhan|tin|e-?mails? from clients|messaged me|nhan cho (?:e|em|toi|minh)"),
     ("sentiment", "positive", r"positive|happy|satisfied|tich cuc|hai long|vui"),
     ("sentiment", "negative", r"negative|unhappy|dissatisfied|tieu cuc|khong hai long|buc"),
     ("sentiment", "neutral", r"neutral|trung lap|trung tinh|binh thuong"),
     # transaction enums
-    ("direction", "in", r"inflows?|incoming|money in|credits?|received|receipts?|tien vao|tien ve|chuyen den|"
+    ("direction", "in", r"nhan|nhan duoc|inflows?|incoming|money in|credits?|received|receipts?|tien vao|tien ve|chuyen den|"
                         r"ghi co|tien nhan|nhan tien"),
     ("direction", "out", r"outflows?|outgoing|money out|debits?|spent|spending|payments out|tien ra|chi tieu|"
-                         r"chuyen di|ghi no|chi ra"),
+                         r"chuyen di|ghi no|chi ra|chuyen tien ra|chuyen ra|chuyen tien di|quet the|quet"),
     ("category", "transfer_external", r"(?:to|sent to|moved to) (?:other|another|external) banks?|other banks?|"
+                                      r"(?:ngan hang|bank) khac|"
                                       r"external transfers?|ngan hang khac|chuyen khac ngan hang|chuyen ra ngoai|"
                                       r"lien ngan hang"),
     ("category", "salary", r"salary|salaries|payroll|luong"),
@@ -286,14 +303,17 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("inactive", "inactive", r"inactive|dormant|neglected|not (?:been )?contacted|haven'?t (?:i )?(?:been )?"
                              r"(?:contacted|called|met|spoken to|talked to|reached)|lau chua lien he|chua lien he|"
                              r"chua lien lac|khong lien lac|ngu dong|lost touch|khong hoat dong|khong con hoat dong"),
-    ("negation", "not", r"without|never|no|not|haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|chua tung|chua co|chua|"
+    ("negation", "not", r"w/o|without|never|no|not|haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|chua tung|chua co|chua|"
                         r"khong co|khong|ko|k"),
     ("onboarded", "onboarded", r"onboarded|onboard|onboarding|joined|new clients?|khach hang moi|khach moi|kh moi|"
                                r"mo moi"),
     ("current", "now", r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
     # what belongs to the fixed metrics (the composer leaves them to the semantic layer)
     ("large", "large", r"large|big|lon|khung"),
-    ("legacy", "targets", r"targets?|goals?|quota|kpis?|chi tieu|muc tieu|ke hoach|on track|attainment|"
+    ("shown", "dates", r"(?:due |maturity |onboarding |birth )?dates?|dob|date of birth|ngay sinh(?: nhat)?|"
+                       r"ngay dao han|ngay han|han|ngay|when|khi nao|luc nao|hom nao"),
+    ("legacy", "targets", r"targets?|goals?|quota|kpis?|muc tieu|(?:so voi|dat|vuot|hoan thanh|con thieu|con lai|bang)(?: \w+){0,3} chi tieu|"
+                          r"chi tieu (?:thang|quy|nam|new|huy dong|giai ngan|aum|lien he|tiep xuc|cua|theo)|ke hoach|on track|attainment|"
                           r"performance|hieu suat|summary|scorecard|dashboard|overview|tong quan|left to|remaining|"
                           r"con lai|con thieu|"
                           r"to reach|de dat|reach|dat"),
@@ -327,206 +347,17 @@ _ENTRIES = tuple(
 
 #: Words that carry no meaning of their own in a question (EN and folded VI).
 _STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "i",
-        "me",
-        "my",
-        "mine",
-        "we",
-        "our",
-        "you",
-        "your",
-        "what",
-        "whats",
-        "what's",
-        "how",
-        "please",
-        "pls",
-        "plz",
-        "can",
-        "could",
-        "would",
-        "will",
-        "tell",
-        "give",
-        "get",
-        "find",
-        "see",
-        "let",
-        "know",
-        "want",
-        "need",
-        "and",
-        "or",
-        "with",
-        "from",
-        "as",
-        "that",
-        "this",
-        "these",
-        "those",
-        "it",
-        "its",
-        "there",
-        "their",
-        "them",
-        "they",
-        "he",
-        "she",
-        "his",
-        "her",
-        "all",
-        "any",
-        "every",
-        "any",
-        "right",
-        "just",
-        "also",
-        "only",
-        "some",
-        "about",
-        "up",
-        "so",
-        "then",
-        "than",
-        "vs",
-        "versus",
-        "currently",
-        "overall",
-        "make",
-        "made",
-        "doing",
-        "got",
-        "money",
-        "tien",
-        "so",
-        "am",
-        "hold",
-        "holds",
-        "holding",
-        "held",
-        "own",
-        "owns",
-        "owning",
-        "has",
-        "been",
-        "being",
-        "da",
-        "dang",
-        "den",
-        "lan",
-        "cua",
-        "manage",
-        "managing",
-        "quan",
-        "ly",
-        "currently",
-        "compare",
-        "compared",
-        "comparison",
-        "e",
-        "w",
-        "kem",
-        "lam",
-        "vao",
-        "ve",
-        "nguoi",
-        "gi",
-        "dc",
-        "duoc",
-        "xin",
-        "roi",
-        "r",
-        "cung",
-        "mot",
-        "ca",
-        "dau",
-        "luot",
-        "ho",
-        "where",
-        "still",
-        "both",
-        "us",
-        "nhom",
-        "cho",
-        "xem",
-        "giup",
-        "voi",
-        "cua",
-        "toi",
-        "em",
-        "anh",
-        "chi",
-        "minh",
-        "la",
-        "co",
-        "cac",
-        "nhung",
-        "va",
-        "hay",
-        "o",
-        "tai",
-        "trong",
-        "duoc",
-        "nay",
-        "do",
-        "thi",
-        "ma",
-        "hien",
-        "nhe",
-        "nha",
-        "a",
-        "ha",
-        "ah",
-        "oi",
-        "vay",
-        "the",
-        "nao",
-        "sao",
-        "ra",
-        "di",
-        "len",
-        "xuong",
-        "bao",
-        "gio",
-        "luc",
-        "khi",
-        "nhu",
-        "kieu",
-        "voi",
-        "ben",
-        "current",
-        "existing",
-        "there's",
-        "here",
-        "right",
-        "rn",
-        "ok",
-        "okay",
-        "hey",
-        "hi",
-    ]
+    """
+    a about ah all also am an and anh any are as at bao be been being ben both buoi ca cac cai can chi chiec
+    cho co compare compared comparison con could cua cung cuoc current currently da dang dau dc de den di did
+    do does doing du duoc e either em every existing find for from get gi gio giup give gom got ha had has have
+    hay he held her here hey hi hien his ho hoac hold holding holds hon how i in is it its just kem khi kieu
+    know la lam lan len let luc luon luot ly ma made make manage managing me mine minh money mot my n nao nay
+    ne need ng nguoi nha nhat nhe nhom nhu nhung ntn nua o of oi ok okay on only or our overall own owning owns
+    phai please pls plus plz qua quan r ra right rn roi sao see she so some still tai tell than that the their
+    them then there there's these they thi this those tien to toi too tren trong u up us va vao vay ve versus
+    via voi vs vu w want was we were what what's whats where will with would xem xin xuong you your z
+    """.split()  # noqa: SIM905 - a word list reads best as words
 )
 _WORD = re.compile(r"[\w']+")
 
@@ -549,6 +380,16 @@ _OPS = {
 _TOP = re.compile(
     r"(?<![\w])(?:(?P<dir>top|bottom)\s*(?P<n1>\d{1,3})|(?P<n2>\d{1,3})\s+(?P<dir2>largest|biggest|richest|"
     r"highest|smallest|lowest|top|bottom|lon nhat|cao nhat|nho nhat|thap nhat))(?![\w])"
+)
+_ABBREVIATIONS = {
+    "wk": "week", "wks": "weeks", "yr": "year", "yrs": "years", "mth": "month", "mths": "months", "qtr": "quarter",
+    "acct": "account", "accts": "accounts", "msg": "message", "txn": "transaction", "txns": "transactions",
+}  # fmt: skip
+_ABBREVIATION = re.compile(rf"(?<![\w'])(?:{'|'.join(_ABBREVIATIONS)})(?![\w'])")
+_SINCE_MONTH = re.compile(
+    r"(?<![\w])(?:since|from|tu|ke tu)\s+(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+)?(?P<name>"
+    + "|".join(sorted(_MONTHS_EN, key=len, reverse=True))
+    + r")(?![\w])|(?<![\w])(?:tu|ke tu|since)\s+(?:dau\s+)?thang\s+(?P<m>1[0-2]|0?[1-9])(?![\w/])"
 )
 _N_BEFORE_NOUN = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,3})\s+(?=(?:kh|khach(?: hang)?|clients?|customers?|accounts?|"
@@ -639,8 +480,13 @@ def _named_window(what: str, today: dt.date) -> Period:
 
 def read_question(question: str, today: dt.date) -> Reading:
     """The plan of a question, or the words that kept it from being read."""
-    folded = fold(question).replace("?", " ").replace("!", " ")
+    folded = fold(question)
+    particles = [m.span(1) for m in re.finditer(r"(?<![\w])(khong|ko|k|chua|nhi|vay)\s*\?", folded)]
+    folded = folded.replace("?", " ").replace("!", " ")
+    folded = _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group(0)], folded)
     taken: list[tuple[int, int]] = []
+    if re.search(r"(?<![\w])(?:co|da|duoc)(?![\w])", folded):  # "có … không?": a yes/no question
+        taken.extend(particles)
     particle = re.search(r"(?<![\w])(?:khong|ko|k|chua|ko a|khong a|chua a|nhi|vay)\s*$", folded.rstrip(" ."))
     if particle and re.search(r"(?<![\w])(?:co|da|duoc)(?![\w])", folded):  # "có … không?": a yes/no question
         taken.append(particle.span())
@@ -669,6 +515,12 @@ def read_question(question: str, today: dt.date) -> Reading:
                 threshold = ("<=", threshold[1])
             taken.append(match.span())
     found_period = find_period(folded, today)
+    since = _SINCE_MONTH.search(folded)
+    if since:
+        month = int(since["m"]) if since["m"] else _MONTHS_EN[since["name"]]
+        start = dt.date(today.year, month, int(since["day"] or 1)) if month <= today.month else None
+        if start is not None:
+            found_period = (Period(start, today, f"since {start.isoformat()}"), since.span())
     match = _FUTURE.search(folded)
     if (
         match
@@ -735,7 +587,32 @@ def read_question(question: str, today: dt.date) -> Reading:
     except _NotComposed as error:
         logger.debug("composer: %s", error)
         return Reading(None, legacy=isinstance(error, _FollowUp))
-    return Reading(plan)
+    return Reading(dataclasses.replace(plan, question=folded.strip()))
+
+
+_FOLLOW_UP_LEAD = re.compile(
+    r"^(?:and|what about|how about|and for|same for|same but|con|the con|va|vay con|con voi|the|con thi)(?![\w])\s*"
+)
+
+
+def read_follow_up(question: str, previous: str, today: dt.date) -> Reading:
+    """A follow-up read against the previous question: its period replaces the previous one's, anything else
+    (a breakdown, a segment) is added to it. "and last month?" after "new loans this month" is new loans last month."""
+    text = _FOLLOW_UP_LEAD.sub("", fold(question).strip(" ?!.")).strip()
+    if not text or not previous:
+        return Reading(None, legacy=True)
+    base = previous
+    if find_period(text, today) or _NEXT_PERIOD.search(text) or _FUTURE.search(text) or _SINCE_MONTH.search(text):
+        for pattern_span in (find_period(base, today),):
+            if pattern_span is not None:
+                start, end = pattern_span[1]
+                base = f"{base[:start]} {base[end:]}"
+        for pattern in (_NEXT_PERIOD, _FUTURE, _SINCE_MONTH):
+            base = pattern.sub(" ", base)
+    reading = read_question(f"{base} {text}", today)
+    if reading.plan is None:
+        return reading
+    return dataclasses.replace(reading, plan=dataclasses.replace(reading.plan, language=detect_language(question)))
 
 
 class _NotComposed(ValueError):
@@ -744,6 +621,33 @@ class _NotComposed(ValueError):
 
 class _FollowUp(_NotComposed):
     """No subject of its own ("and last month?"): the thread's previous question decides."""
+
+
+_FACT_ROLES = ("fact", "measure", "kind", "noun", "interaction_channel", "balance")
+
+
+def _clients_are_the_subject(found: list[_Found]) -> bool:
+    """"Which clients …", "how many clients", "clients with …": the answer is about clients. In "client contacts"
+    or "tiếp xúc khách hàng bao nhiêu lần" the word only says whose the contacts are."""
+    for index, item in enumerate(found):
+        if item.role != "clients":
+            continue
+        before = found[index - 1] if index else None
+        after = found[index + 1] if index + 1 < len(found) else None
+        compound = item.text in ("client", "customer") and after is not None and after.role in _FACT_ROLES
+        object_of_verb = before is not None and before.role in ("fact", "interaction_channel", "sentverb") and not (
+            after is not None and after.role in ("list", "negation")
+        )
+        if compound or object_of_verb:
+            continue  # "client contacts", "tiếp xúc khách hàng bao nhiêu lần": whose the rows are
+        if before is not None and before.role in ("list", "agg", "segment", "risk", "city", "perclient"):
+            return True
+        if after is not None and after.role in ("list", "negation", "inactive", "birthday", "onboarded", "segment",
+                                                "risk", "city"):
+            return True
+        if after is None or after.role in ("measure", "kind", "noun", "balance", "maturing", "agg", "group"):
+            return after is None or after.role != "group" and item.text not in ("client", "customer")
+    return False
 
 
 def _values(roles: dict[str, list[_Found]], role: str) -> list[str]:
@@ -768,7 +672,7 @@ def _compose(
     kinds = _values(roles, "kind")
     facts = _values(roles, "fact")
     aggs = _values(roles, "agg")
-    has_clients = "clients" in roles or "perclient" in roles
+    has_clients = "perclient" in roles or "clients" in roles and _clients_are_the_subject(found)
     negated = "negation" in roles or "inactive" in roles
     group_by: str | None = None
 
@@ -792,6 +696,14 @@ def _compose(
     )
     if not any(role in roles for role in subject_roles):
         raise _FollowUp("no subject: a follow-up of the previous question, or not a question about the book")
+    if "compare" in roles:
+        raise _NotComposed("a comparison of two periods or two groups is not composed yet")
+    if "sentverb" in roles:
+        if facts not in (["inbound"], ["sent"], []):
+            raise _NotComposed("sent what?")
+        facts = ["sent"]
+    if "todo" in roles and not facts:
+        facts = ["tasks"]
     # --- which fact
     if len(measures) > 1 or (measures and facts) or len(facts) > 1:
         raise _NotComposed(f"several facts: {measures + facts}")
@@ -811,6 +723,13 @@ def _compose(
         fact, measure = "inbound", "count"
     if fact is None and any(r in roles for r in ("direction", "category", "txn_channel")):
         fact, measure = "transactions", "value"
+
+    # --- a trend is month by month over a window (the year so far unless one is named)
+    wants_trend = "trend" in roles or ("group" in roles and _values(roles, "dim") == ["month"])
+    if wants_trend and fact == "accounts" and measure not in ("deposits", "loans") and "new" not in roles:
+        raise _NotComposed("balances have no history to show month by month")
+    if wants_trend and period is None and future is None and fact is not None:
+        period = Period(today.replace(month=1, day=1), today, f"year to date ({today.year}-01-01 – {today.isoformat()})")
 
     # --- account kinds and money meanings
     if fact == "accounts":
@@ -856,6 +775,16 @@ def _compose(
         measure = measure if measure in ("aum", "rate") else "value"
 
     # --- enum filters
+    apps = _values(roles, "chat_app")
+    if apps:
+        if fact in ("inbound", "sent"):
+            column = "m.channel" if fact == "inbound" else "s.channel"
+            conditions.append(Condition(f"{column} IN ({', '.join(repr(a) for a in apps)})", fact,
+                                        f"channel:{','.join(apps)}"))  # fmt: skip
+        elif fact in (None, "interactions"):
+            roles.setdefault("interaction_channel", []).append(_Found("interaction_channel", "chat", 0, 0, "chat"))
+        else:
+            raise _NotComposed(f"a chat app does not filter {fact}")
     for role, column, fact_name in (
         ("interaction_channel", "i.channel", "interactions"),
         ("sentiment", "i.sentiment", "interactions"),
@@ -870,12 +799,14 @@ def _compose(
             continue
         if role == "interaction_channel" and fact is None:
             fact, measure = "interactions", "count"
+        if role == "interaction_channel" and fact == "tasks":
+            column, fact_name = "k.kind", "tasks"
+            values = [value for value in values if value in ("call", "email", "meeting")]
         if role == "complaint_category" and fact != "complaints":
             raise _NotComposed("a complaint category without complaints")
         if fact != fact_name:
-            if role == "interaction_channel" and fact in ("inbound", "sent"):
+            if role == "interaction_channel" and fact in ("inbound", "sent") and values == ["email"]:
                 column, fact_name = ("m.channel" if fact == "inbound" else "s.channel"), fact
-                values = ["zalo" if v == "chat" else v for v in values]
             elif role == "interaction_channel" and fact == "interactions":
                 pass
             else:
@@ -942,7 +873,11 @@ def _compose(
         raise _NotComposed("a period that nothing is dated by")
 
     # --- dimension
-    if "group" in roles:
+    if wants_trend:
+        group_by = "month"
+    elif "group" in roles and not _values(roles, "dim") and (top is not None or "agg" in roles):
+        pass  # "top 5 clients by balance": ranked by the measure, not broken down
+    elif "group" in roles:
         dims = _values(roles, "dim")
         if len(dims) != 1:
             raise _NotComposed(f"group by {dims}")
@@ -1001,8 +936,12 @@ def _compose(
         raise _NotComposed(f"{agg} of rows that have no amount")
 
     per_client = has_clients or negated or (measure == "aum" and agg == "avg")
-    if "noun" in roles and shape == "list" and not negated:
+    if "noun" in roles and shape in ("list", "top", "bottom") and not negated:
         per_client = False  # "which accounts of my clients …": the accounts
+    if shape in ("top", "bottom") and measure == "aum":
+        per_client = True  # "top 5 by AUM": clients ranked by what they hold
+    if shape == "list" and per_client and fact is not None and not negated and threshold is None and measure != "aum":
+        per_client = False  # "open tasks due this week, whose and what": the rows, each with its client
     if group_by is not None and fact is not None:
         if measure == "aum" and agg == "avg":
             raise _NotComposed("average per client by a dimension: the fixed metrics know it")
@@ -1038,6 +977,7 @@ def _compose(
         threshold=threshold,
         language=language,
         words=tuple(words),
+        meaning=measures[0] if measures else "",
     )
 
 
@@ -1116,7 +1056,12 @@ def _clients_only(plan: Plan, client_where: str) -> str:
                 f"GROUP BY {dimension} ORDER BY clients DESC")  # fmt: skip
     if plan.agg == "count" and plan.shape == "number":
         return f"SELECT COUNT(*) AS clients FROM clients c WHERE {client_where}"
-    return f"SELECT c.full_name FROM clients c WHERE {client_where} ORDER BY c.full_name"
+    shown = "".join(
+        column
+        for prefix, column in (("birthday:", ", c.date_of_birth"), ("onboarded:", ", c.onboarded_on"))
+        if any(cond.label.startswith(prefix) for cond in plan.conditions)
+    )
+    return f"SELECT c.full_name{shown} FROM clients c WHERE {client_where} ORDER BY c.full_name"
 
 
 def _value_expr(plan: Plan) -> tuple[str, str]:
@@ -1139,10 +1084,16 @@ def _per_client(plan: Plan, client_where: str, fact_conditions: list[str]) -> st
     value, name = _value_expr(plan)
     matched = " AND ".join([f"{fact.alias}.client_id IS NOT NULL", *fact_conditions])
     counting = value == "1"
+    # who was never contacted, or when last: an RM asking who is neglected wants to see since when
+    last = (
+        f", MAX(CASE WHEN {fact.alias}.client_id IS NOT NULL THEN DATE({fact.alias}.occurred_at) END) AS last_contacted"
+        if plan.fact == "interactions" and plan.negated
+        else ""
+    )
     per_client = (
         f"SELECT c.id AS client_id, c.full_name, "
         f"COALESCE(SUM(CASE WHEN {matched} THEN {value} END), 0) AS {name}, "
-        f"COUNT(CASE WHEN {matched} THEN 1 END) AS matched "
+        f"COUNT(CASE WHEN {matched} THEN 1 END) AS matched{last} "
         f"FROM clients c LEFT JOIN {fact.table} {fact.alias} ON {fact.alias}.client_id = c.id "
         f"WHERE {client_where} GROUP BY c.id, c.full_name"
     )
@@ -1165,15 +1116,18 @@ def _per_client(plan: Plan, client_where: str, fact_conditions: list[str]) -> st
             return f"{head}SELECT ROUND(AVG({name})) AS avg_{name}, COUNT(*) AS clients FROM per_client{filtered}"
         if plan.agg in ("max", "min"):
             return f"{head}SELECT {plan.agg.upper()}({name}) AS {plan.agg}_{name} FROM per_client{filtered}"
-        return f"{head}SELECT SUM({name}) AS {name}, COUNT(*) AS clients FROM per_client{filtered}"
+        return f"{head}SELECT SUM({name}) AS {name} FROM per_client{filtered}"
     if plan.shape in ("top", "bottom"):
         order = "DESC" if plan.shape == "top" else "ASC"
-        return (f"{head}SELECT full_name, {name} FROM per_client{filtered} "
+        return (f"{head}SELECT client_id, full_name, {name} FROM per_client{filtered} "
                 f"ORDER BY {name} {order}, full_name LIMIT {plan.limit or 5}")  # fmt: skip
-    if plan.negated or (counting and plan.threshold is None):
-        columns = "full_name" if plan.negated else f"full_name, {name}"
-        return f"{head}SELECT {columns} FROM per_client{filtered} ORDER BY full_name"
-    return f"{head}SELECT full_name, {name} FROM per_client{filtered} ORDER BY {name} DESC, full_name"
+    if plan.negated:
+        shown = ", last_contacted" if last else ""
+        order = "last_contacted NULLS FIRST, full_name" if last else "full_name"
+        return f"{head}SELECT client_id, full_name{shown} FROM per_client{filtered} ORDER BY {order}"
+    if counting and plan.threshold is None:
+        return f"{head}SELECT client_id, full_name, {name} FROM per_client{filtered} ORDER BY full_name"
+    return f"{head}SELECT client_id, full_name, {name} FROM per_client{filtered} ORDER BY {name} DESC, full_name"
 
 
 def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str:
@@ -1192,7 +1146,12 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
     if plan.agg == "count" and value != "1":
         column, label = "COUNT(*)", "count"
     if plan.shape == "number":
-        extra = ", COUNT(*) AS rows_counted" if plan.agg in ("sum", "avg") else ""
+        counted = plan.agg == "avg" or plan.agg == "sum" and plan.fact != "accounts" or any(
+            cond.label.startswith("maturing:") for cond in plan.conditions
+        )
+        extra = f", COUNT(*) AS {fact.table if plan.fact != 'logins' else 'weeks'}" if counted else ""
+        if plan.agg == "sum":
+            column = f"COALESCE({column}, 0)"
         return f"SELECT {column} AS {label}{extra} {source}"
     if plan.shape in ("breakdown", "trend"):
         assert plan.group_by is not None
@@ -1206,6 +1165,10 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
         dimension, needs = DIMENSIONS[plan.group_by]
         if needs is not None and needs != plan.fact:
             raise _NotComposed(f"{plan.group_by} does not break down {plan.fact}")
+        if plan.group_by == "product":  # the catalog's name beside the code: RMs know products by name
+            source = source.replace(" JOIN clients c ", " LEFT JOIN products pr ON pr.code = a.product_code JOIN clients c ")
+            return (f"SELECT a.product_code AS product, pr.name AS product_name, {column} AS {label} {source} "
+                    f"GROUP BY a.product_code, pr.name ORDER BY {label} DESC")  # fmt: skip
         return (f"SELECT {dimension} AS {plan.group_by}, {column} AS {label} {source} "
                 f"GROUP BY {dimension} ORDER BY {label} DESC")  # fmt: skip
     shown = ", ".join(fact.row_columns)

@@ -397,19 +397,23 @@ _WRITE = re.compile(
     r"modify|overwrite|edit|rename|grant|revoke|mark (?:all |them |it |as )?|lower (?:my |the )?|raise (?:my |the )?|"
     r"reassign|move (?:client|kh|customer)|transfer (?:client|kh|customer)|close (?:the |an |a |her |his |their )?"
     r"(?:account|acct|casa|cd|card)|open (?:a |an |new )?(?:account|acct|cd|card) for|"
-    r"tat toan|dong (?:giup )?(?:tk|tai khoan|so|the)|mo (?:giup )?(?:tk|tai khoan|so|the) (?:cho|moi)|"
+    r"tat toan|dong (?:giup )?(?:e |em |minh |toi )?(?:tk|tai khoan|so|the)|"
+    r"mo (?:giup )?(?:e |em |minh |toi )?(?:tk|tai khoan|so|the) (?:cho|moi)|"
+    r"add (?:a |an |new )?(?:[\w.]+ ){0,3}(?:cd|account|acct|client|task|loan|card|deposit) for|"
+    r"them (?:giup )?(?:e |em |minh |toi )?(?:kh|khach|khach hang|tai khoan|tk|task|viec)|"
     r"chuyen (?:kh|khach|khach hang) \S+(?: \S+){0,4} (?:qua|sang|cho)|danh dau|"
     r"create (?:a |an |new )?(?:client|account|task|target|table|record)|add (?:a |an |new )?"
     r"(?:client|account|task|target|record|row|interaction|note)|"
     r"(?:change|set) (?:the |my |a |an )?(?:balance|name|status|target|phone|email|segment|data|record|client|"
     r"account|task|due date|password|rate)|"
-    r"xoa|sua|chinh sua|cap nhat|thay doi|doi ten|ghi de|them moi|them (?:khach|tai khoan|giao dich|task|cong viec|"
+    r"xoa|sua(?! nha| xe| chua| sang)|chinh sua|cap nhat|thay doi|doi ten|ghi de|them moi|them (?:khach|tai khoan|giao dich|task|cong viec|"
     r"nhiem vu|chi tieu|ban ghi|dong)|them (?:mot|1|cac|vai) (?:khach|tai khoan|giao dich|task|cong viec|ban ghi)|"
     r"tao (?:moi|khach|tai khoan|task|cong viec))\b"
 )
 _OTHER_RM = re.compile(
     r"\b(all rms|every rm|each rm|other rms?|another rm|which rms?|rm nao|nhung rm|others' clients|colleagues?'?s?|"
-    r"in the bank|of the bank|ca ngan hang|toan hang|(?:whole|entire|all) "
+    r"in the bank|of the bank|ca ngan hang|toan hang|(?:whole|entire)(?: [\w.]+){0,3} (?:branch|bank|team)|"
+    r"(?:whole|entire|all) "
     r"(?:branch|branches|bank|team)|bank-?wide|branch-?wide|across (?:the )?(?:branch|bank|rms)|"
     r"rm khac|cac rm|tat ca (?:cac )?rm|moi rm|toan (?:bo )?chi nhanh|ca chi nhanh|toan (?:bo )?ngan hang|"
     r"dong nghiep|nguoi khac|ca nhom|toan nhom)\b"
@@ -791,7 +795,8 @@ def _targets_sql(query: ReportQuery, dialect: str) -> str:
     return (
         f"WITH actual AS (SELECT {value} AS v {source}), goal AS ({_target_sql(metric, key, ' AS v')}) "
         f"SELECT '{metric}' AS metric, '{key}' AS period, actual.v AS actual, goal.v AS target, "
-        f"CASE WHEN goal.v > 0 THEN ROUND(100.0 * actual.v / goal.v, 1) END AS attainment_pct "
+        f"CASE WHEN goal.v > 0 THEN ROUND(100.0 * actual.v / goal.v, 1) END AS attainment_pct, "
+        f"CASE WHEN goal.v > actual.v THEN goal.v - actual.v ELSE 0 END AS remaining "
         f"FROM actual CROSS JOIN goal"
     )
 

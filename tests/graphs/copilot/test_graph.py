@@ -269,11 +269,11 @@ def test_a_use_case_not_built_yet_says_so_honestly(
 
 
 def test_a_modifier_the_answer_did_not_use_is_named(graph: Any, bank_db: Database) -> None:
-    output = Chat(graph, bank_db).say("What's my AUM by product type?")
+    output = Chat(graph, bank_db).say("Am I on track for my AUM target this quarter by segment?")
     assert output["intent"] == "performance_report"
-    assert "Not applied: “by product type”" in output["answer"] and output["result"]["not_applied"] == ["by:product"]
+    assert "Not applied: “by segment”" in output["answer"] and output["result"]["not_applied"] == ["by:segment"]
     honoured = Chat(graph, bank_db).say("average AUM of my Diamond clients")
-    assert honoured["answer"].startswith("Average AUM per client – Diamond: 925M VND (your 2 clients)")
+    assert honoured["answer"].startswith("Average AUM per client · Diamond: 925M VND (your 2 clients)")
     assert "Not applied" not in honoured["answer"]
 
 
