@@ -390,13 +390,13 @@ _DIMENSION_WORDS: dict[str, dict[str, str]] = {
     "en": {"segment": "segment", "risk": "risk profile", "city": "city", "client": "client", "kind": "account type",
            "product": "product", "interaction_channel": "channel", "sentiment": "sentiment", "direction": "direction",
            "category": "category", "txn_channel": "channel", "task_kind": "task type", "task_status": "status",
-           "complaint_category": "category", "complaint_status": "status", "message_channel": "channel",
+           "complaint_category": "category", "complaint_status": "status", "message_channel": "channel", "sent_channel": "channel",
            "month": "month"},
     "vi": {"segment": "phân khúc", "risk": "khẩu vị rủi ro", "city": "thành phố", "client": "khách hàng",
            "kind": "loại tài khoản", "product": "sản phẩm", "interaction_channel": "kênh", "sentiment": "thái độ",
            "direction": "chiều", "category": "danh mục", "txn_channel": "kênh", "task_kind": "loại công việc",
            "task_status": "trạng thái", "complaint_category": "danh mục", "complaint_status": "trạng thái",
-           "message_channel": "kênh", "month": "tháng"},
+           "message_channel": "kênh", "sent_channel": "kênh", "month": "tháng"},
 }  # fmt: skip
 
 

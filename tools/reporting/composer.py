@@ -85,6 +85,7 @@ DIMENSIONS: dict[str, tuple[str, str | None]] = {
     "complaint_category": ("p.category", "complaints"),
     "complaint_status": ("p.status", "complaints"),
     "message_channel": ("m.channel", "inbound"),
+    "sent_channel": ("s.channel", "sent"),
 }
 
 
@@ -190,7 +191,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kind", "investment", r"investments?|investment funds?|funds?|bonds?|dau tu|chung chi quy|quy dau tu|trai phieu"),
     ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo|"
                    r"moi(?! (?:kh|khach|nguoi|thang|tuan|ngay|loai|danh muc|san pham|kenh|segment|phan khuc|tp|mang))"),
-    ("perclient", "each", r"moi kh|moi khach(?: hang)?|per client|each client|moi nguoi|tung nguoi|each one|tung kh"),
+    ("perclient", "each", r"moi kh|moi khach(?: hang)?|per client|each client|moi nguoi|tung nguoi|each one|tung kh|"
+                          r"tung ng|moi ng"),
     ("balance", "balance", r"balances?|so du|gia tri"),
     ("noun", "accounts", r"accounts?|tai khoan|tk|khoan|cac khoan|nhung khoan|so(?= (?:cd|td|tiet kiem|tien gui))"),
     ("todo", "todo", r"phai lam|can lam|phai goi|can goi|to make|need to (?:call|do|make)|have to (?:call|do|make)|"
@@ -231,7 +233,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("dim", "category", r"categor(?:y|ies)|danh muc|muc dich|mang|van de|chu de"),
     ("dim", "direction", r"directions?|chieu"),
     ("dim", "status", r"status|statuses|trang thai|tinh trang"),
-    ("dim", "month", r"months?|monthly|month by month|thang"),
+    ("dim", "month", r"months?|thang"),
     ("trend", "month", r"trends?|xu huong|dien bien|over time|month by month|monthly|month-on-month|hang thang|"
                        r"tung thang|moi thang"),
     ("dim", "sentiment", r"sentiments?|thai do|cam xuc"),
@@ -650,6 +652,18 @@ def _clients_are_the_subject(found: list[_Found]) -> bool:
     return False
 
 
+#: Which enum roles say a value of which dimension word ("negative sentiment", "sp đầu tư", "kênh Zalo").
+_DIMENSION_OF_VALUES = {
+    "sentiment": ("sentiment",), "channel": ("interaction_channel", "chat_app", "txn_channel"),
+    "product": ("kind",), "kind": ("kind",), "segment": ("segment",), "risk": ("risk",), "city": ("city",),
+    "category": ("category", "complaint_category"), "direction": ("direction",), "status": ("open", "done", "unread"),
+}  # fmt: skip
+
+
+def _named_by_its_value(dimension: str, roles: dict[str, list[_Found]]) -> bool:
+    return any(role in roles for role in _DIMENSION_OF_VALUES.get(dimension, ()))
+
+
 def _values(roles: dict[str, list[_Found]], role: str) -> list[str]:
     return list(dict.fromkeys(item.value for item in roles.get(role, [])))
 
@@ -696,8 +710,10 @@ def _compose(
     )
     if not any(role in roles for role in subject_roles):
         raise _FollowUp("no subject: a follow-up of the previous question, or not a question about the book")
-    if "compare" in roles:
-        raise _NotComposed("a comparison of two periods or two groups is not composed yet")
+    if "compare" in roles and not any(
+        len(_values(roles, role)) > 1 for role in ("segment", "risk", "kind", "interaction_channel", "category", "city")
+    ):
+        raise _NotComposed("a comparison of two periods is not composed yet")
     if "sentverb" in roles:
         if facts not in (["inbound"], ["sent"], []):
             raise _NotComposed("sent what?")
@@ -705,6 +721,11 @@ def _compose(
     if "todo" in roles and not facts:
         facts = ["tasks"]
     # --- which fact
+    if "noun" in roles and any(role in roles for role in ("direction", "category", "txn_channel")) and not measures:
+        del roles["noun"]  # "nhận lương về tk": the transactions into the account
+        facts = facts or ["transactions"]
+    if "direction" in roles and (facts == ["inbound"] or "unread" in roles):
+        del roles["direction"]  # "khách nhắn Zalo cho em": a message received
     if len(measures) > 1 or (measures and facts) or len(facts) > 1:
         raise _NotComposed(f"several facts: {measures + facts}")
     if "inactive" in roles:
@@ -747,6 +768,8 @@ def _compose(
             wanted = ("cd", "loan")  # what matures
         if not wanted and not kinds and measure == "value" and not ("noun" in roles and "balance" not in roles):
             wanted = AUM_KINDS  # a client's "balance" is what they hold with the bank; what they owe is a loan
+        if kinds == ["card"] and measure == "loans":
+            wanted = ()  # "dư nợ thẻ tín dụng": what is owed on cards
         if kinds:
             if wanted and not set(kinds) <= set(wanted):
                 raise _NotComposed(f"{kinds} outside {measure}")
@@ -826,6 +849,8 @@ def _compose(
             Condition("k.status = 'open'", "tasks", "open"),
             Condition("k.due_on < :today", "tasks", "overdue"),
         ]
+    if fact == "accounts" and "open" in roles and all(item.text in ("outstanding", "con") for item in roles["open"]):
+        del roles["open"]  # "how much is still outstanding" on a loan: what is owed
     if "open" in roles or "done" in roles or "unread" in roles:
         status_of = {"tasks": "k.status", "complaints": "p.status", "inbound": "m.status"}
         if fact not in status_of:
@@ -877,16 +902,20 @@ def _compose(
         group_by = "month"
     elif "group" in roles and not _values(roles, "dim") and (top is not None or "agg" in roles):
         pass  # "top 5 clients by balance": ranked by the measure, not broken down
+    elif "group" in roles and not _values(roles, "dim") and _values(roles, "kind") and fact == "accounts":
+        group_by = "kind"  # "chia theo casa / savings / cd"
     elif "group" in roles:
         dims = _values(roles, "dim")
         if len(dims) != 1:
             raise _NotComposed(f"group by {dims}")
         group_by = _dimension(dims[0], fact)
     elif _values(roles, "dim"):
-        dims = _values(roles, "dim")
-        if dims == ["month"] and any(item.text in ("monthly", "month by month") for item in roles["dim"]):
-            group_by = "month"
-        else:
+        asked = _values(roles, "dim")
+        dims = [dim for dim in asked if not _named_by_its_value(dim, roles)]
+        if len(asked) == 1 and "list" in roles and aggs and fact is not None:
+            group_by = _dimension(asked[0], fact)  # "qua kênh nào bao nhiêu lần": how many per channel
+            dims = []
+        elif dims and not ("list" in roles and not aggs):  # "open complaints? who + category": shown in the list
             raise _NotComposed(f"dimension words without 'by': {dims}")
 
     # --- shape ("bao nhiêu" is how much of an amount, how many of rows)
@@ -899,6 +928,8 @@ def _compose(
         aggs = [a for a in aggs if a != "howmuch"] or ["sum" if amount else "count"]
     if "large" in roles and threshold is None:
         raise _NotComposed("'large' without a threshold")
+    if top is not None and len(aggs) > 1:
+        aggs = [a for a in aggs if a not in ("max", "min")] or aggs[:1]
     agg = aggs[0] if len(aggs) == 1 else ("count" if aggs == ["sum", "count"] or aggs == ["count", "sum"] else "")
     if len(aggs) > 1 and not agg:
         if set(aggs) == {"sum", "avg"}:
@@ -938,6 +969,8 @@ def _compose(
     per_client = has_clients or negated or (measure == "aum" and agg == "avg")
     if "noun" in roles and shape in ("list", "top", "bottom") and not negated:
         per_client = False  # "which accounts of my clients …": the accounts
+    if shape in ("top", "bottom") and "clients" in roles and "noun" not in roles:
+        per_client = True  # "top 5 clients by logins"
     if shape in ("top", "bottom") and measure == "aum":
         per_client = True  # "top 5 by AUM": clients ranked by what they hold
     if shape == "list" and per_client and fact is not None and not negated and threshold is None and measure != "aum":
@@ -992,6 +1025,9 @@ def _dimension(word: str, fact: str | None) -> str:
         ("category", "complaints"): "complaint_category", ("direction", "transactions"): "direction",
         ("status", "tasks"): "task_status", ("status", "complaints"): "complaint_status",
         ("kind", "tasks"): "task_kind", ("sentiment", "interactions"): "sentiment", ("kind", None): "kind",
+        ("kind", "complaints"): "complaint_category", ("kind", "transactions"): "category",
+        ("kind", "interactions"): "interaction_channel", ("kind", "inbound"): "message_channel",
+        ("channel", "sent"): "sent_channel", ("product", "accounts"): "product",
     }  # fmt: skip
     dimension = mapping.get((word, fact))
     if dimension is None:
