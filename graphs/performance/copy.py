@@ -362,7 +362,7 @@ COMPOSED: dict[str, dict[str, str]] = {
         "tasks": "tasks", "complaints": "complaints", "logins": "app logins", "inbound": "client messages",
         "sent": "messages you sent", "clients": "your clients", "list": "list", "top": "top {n}",
         "bottom": "bottom {n}", "by": "by", "without": "clients with no", "with": "clients with",
-        "trend": "by month", "rows": "rows", "of": "of", "new_loans": "new loans", "loan_balance": "loan balance",
+        "trend": "by month", "rows": "rows", "of": "of", "vs": "vs", "new_loans": "new loans", "loan_balance": "loan balance",
         "new_deposits": "new deposits", "deposits": "deposits",
     },
     "vi": {
@@ -376,7 +376,7 @@ COMPOSED: dict[str, dict[str, str]] = {
         "inbound": "tin nhắn của khách",
         "sent": "tin nhắn đã gửi", "clients": "khách hàng của anh/chị", "list": "danh sách", "top": "top {n}",
         "bottom": "{n} thấp nhất", "by": "theo", "without": "khách hàng chưa có", "with": "khách hàng có",
-        "trend": "theo tháng", "rows": "dòng", "of": "của", "new_loans": "giải ngân mới", "loan_balance": "dư nợ",
+        "trend": "theo tháng", "rows": "dòng", "of": "của", "vs": "so với", "new_loans": "giải ngân mới", "loan_balance": "dư nợ",
         "new_deposits": "huy động mới", "deposits": "tiền gửi",
     },
 }  # fmt: skip
@@ -433,6 +433,9 @@ def _measure_text(plan: Plan, language: str) -> str:
 def composed_understood(plan: Plan, language: str) -> str:
     """The plan restated: the aggregate and measure, each filter, the breakdown or list, the threshold."""
     words = COMPOSED[_lang(language)]
+    if plan.parts:
+        parts = [Plan.from_json(raw) for raw in plan.parts]
+        return f" {words['vs']} ".join(composed_understood(part, language) for part in parts)
     measure = _measure_text(plan, language)
     head = f"{words[plan.agg]} {measure}" if plan.fact is not None else words["clients"]
     if plan.fact is not None and plan.agg == "avg" and plan.per_client:
@@ -468,6 +471,9 @@ def composed_answer(plan: Plan, columns: list[str], rows: list[list[Any]], langu
     def shown(name: str, value: Any) -> str:
         return cell(value, language, money=name in money_names)
 
+    if plan.shape == "compare":
+        lines = [f"{row[0]}: {shown(columns[1], row[1])}" for row in rows]
+        return f"{title}:\n{bullet_list(lines, language)}", None
     if plan.shape == "number":
         item = _row_dict(columns, rows[0])
         first = columns[0]

@@ -124,6 +124,8 @@ class Plan:
     question: str = ""
     #: The money meaning asked for ("loans", "deposits", "aum"), for the restatement.
     meaning: str = ""
+    #: Two periods compared ("this week vs last week"): the same plan over each, as JSON; shape "compare".
+    parts: tuple[dict[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -157,6 +159,7 @@ class Plan:
             words=tuple(data.get("words") or ()),
             question=str(data.get("question") or ""),
             meaning=str(data.get("meaning") or ""),
+            parts=tuple(data.get("parts") or ()),
         )
 
 
@@ -523,6 +526,14 @@ def read_question(question: str, today: dt.date) -> Reading:
         start = dt.date(today.year, month, int(since["day"] or 1)) if month <= today.month else None
         if start is not None:
             found_period = (Period(start, today, f"since {start.isoformat()}"), since.span())
+    second: tuple[Period, tuple[int, int]] | None = None
+    if found_period is not None:
+        start, end = found_period[1]
+        second = find_period(folded[:start] + "_" * (end - start) + folded[end:], today)
+        if second is not None and (second[0].start, second[0].end) == (found_period[0].start, found_period[0].end):
+            second = None
+        if second is not None:
+            taken.append(second[1])
     match = _FUTURE.search(folded)
     if (
         match
@@ -583,9 +594,22 @@ def read_question(question: str, today: dt.date) -> Reading:
         roles.setdefault(item.role, []).append(item)
     if "legacy" in roles:
         return Reading(None, legacy=True)
+    language = detect_language(question)
     try:
-        plan = _compose(roles, found, today, period=period, future=future, top=top, threshold=threshold,
-                        money_threshold=money_threshold, language=detect_language(question))  # fmt: skip
+        if second is not None:
+            if "compare" not in roles or period is None:
+                raise _NotComposed("two periods named but not compared")
+            parts = []
+            for each in (period, second[0]):
+                part = _compose(dict(roles), found, today, period=each, future=None, top=top, threshold=threshold,
+                                money_threshold=money_threshold, language=language, comparing=True)  # fmt: skip
+                if part.shape != "number":
+                    raise _NotComposed("only single numbers are compared across periods")
+                parts.append(dataclasses.replace(part, question=each.label).to_json())
+            plan = dataclasses.replace(Plan.from_json(parts[0]), shape="compare", parts=tuple(parts))
+        else:
+            plan = _compose(roles, found, today, period=period, future=future, top=top, threshold=threshold,
+                            money_threshold=money_threshold, language=language)  # fmt: skip
     except _NotComposed as error:
         logger.debug("composer: %s", error)
         return Reading(None, legacy=isinstance(error, _FollowUp))
@@ -679,6 +703,7 @@ def _compose(
     threshold: tuple[str, float] | None,
     money_threshold: bool,
     language: str,
+    comparing: bool = False,
 ) -> Plan:
     conditions: list[Condition] = []
     words: list[str] = []
@@ -710,7 +735,12 @@ def _compose(
     )
     if not any(role in roles for role in subject_roles):
         raise _FollowUp("no subject: a follow-up of the previous question, or not a question about the book")
-    if "compare" in roles and not any(
+    if comparing:  # "X this month vs last month (each month)": one number per period
+        roles.pop("trend", None)
+        if not any(role in roles for role in ("agg", "list")):
+            roles["agg"] = [_Found("agg", "howmuch", 0, 0, "")]
+        aggs = _values(roles, "agg")
+    if "compare" in roles and not comparing and not any(
         len(_values(roles, role)) > 1 for role in ("segment", "risk", "kind", "interaction_channel", "category", "city")
     ):
         raise _NotComposed("a comparison of two periods is not composed yet")
@@ -1072,6 +1102,13 @@ def _op_sql(threshold: tuple[str, float]) -> str:
 
 def compile_plan(plan: Plan, dialect: str) -> str:
     """One read query for the plan, with ``:rm_id`` / ``:today`` for the guard to bind."""
+    if plan.parts:  # each period's number, one row each
+        selects = []
+        for raw in plan.parts:
+            part = Plan.from_json(raw)
+            label = (part.question or "").split(" (")[0].replace("'", "")
+            selects.append(f"SELECT '{label}' AS period, x.* FROM ({compile_plan(part, dialect)}) AS x")
+        return " UNION ALL ".join(selects)
     client_where = " AND ".join(["c.rm_id = :rm_id", *(cond.sql for cond in plan.conditions if cond.fact is None)])
     fact_conditions = [cond.sql for cond in plan.conditions if cond.fact is not None]
     if plan.fact is None:
