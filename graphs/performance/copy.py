@@ -362,7 +362,7 @@ COMPOSED: dict[str, dict[str, str]] = {
         "tasks": "tasks", "complaints": "complaints", "logins": "app logins", "inbound": "client messages",
         "sent": "messages you sent", "clients": "your clients", "list": "list", "top": "top {n}",
         "bottom": "bottom {n}", "by": "by", "without": "clients with no", "with": "clients with",
-        "trend": "by month", "rows": "rows", "of": "of", "vs": "vs", "new_loans": "new loans", "loan_balance": "loan balance",
+        "trend": "by month", "rows": "rows", "of": "of", "vs": "vs", "share": "Share (%) of", "in": "in", "new_loans": "new loans", "loan_balance": "loan balance",
         "new_deposits": "new deposits", "deposits": "deposits",
     },
     "vi": {
@@ -376,7 +376,7 @@ COMPOSED: dict[str, dict[str, str]] = {
         "inbound": "tin nhắn của khách",
         "sent": "tin nhắn đã gửi", "clients": "khách hàng của anh/chị", "list": "danh sách", "top": "top {n}",
         "bottom": "{n} thấp nhất", "by": "theo", "without": "khách hàng chưa có", "with": "khách hàng có",
-        "trend": "theo tháng", "rows": "dòng", "of": "của", "vs": "so với", "new_loans": "giải ngân mới", "loan_balance": "dư nợ",
+        "trend": "theo tháng", "rows": "dòng", "of": "của", "vs": "so với", "share": "Tỷ trọng (%) của", "in": "trong", "new_loans": "giải ngân mới", "loan_balance": "dư nợ",
         "new_deposits": "huy động mới", "deposits": "tiền gửi",
     },
 }  # fmt: skip
@@ -433,6 +433,9 @@ def _measure_text(plan: Plan, language: str) -> str:
 def composed_understood(plan: Plan, language: str) -> str:
     """The plan restated: the aggregate and measure, each filter, the breakdown or list, the threshold."""
     words = COMPOSED[_lang(language)]
+    if plan.shape == "share":
+        part, whole = (Plan.from_json(raw) for raw in plan.parts)
+        return f"{words['share']} {composed_understood(part, language)} {words['in']} {composed_understood(whole, language)}"
     if plan.parts:
         parts = [Plan.from_json(raw) for raw in plan.parts]
         return f" {words['vs']} ".join(composed_understood(part, language) for part in parts)
@@ -471,6 +474,12 @@ def composed_answer(plan: Plan, columns: list[str], rows: list[list[Any]], langu
     def shown(name: str, value: Any) -> str:
         return cell(value, language, money=name in money_names)
 
+    if plan.shape == "share":
+        item = _row_dict(columns, rows[0])
+        whole_plan = Plan.from_json(plan.parts[1])
+        money = whole_plan.measure == "aum" or bool(whole_plan.fact and FACTS[whole_plan.fact].money)
+        part, whole = (cell(item.get(key), language, money=money) for key in ("part", "whole"))
+        return f"{title}: {cell(item.get('share_pct'), language)}% ({part} / {whole})", None
     if plan.shape == "compare":
         lines = [f"{row[0]}: {shown(columns[1], row[1])}" for row in rows]
         return f"{title}:\n{bullet_list(lines, language)}", None

@@ -125,6 +125,7 @@ class Plan:
     #: The money meaning asked for ("loans", "deposits", "aum"), for the restatement.
     meaning: str = ""
     #: Two periods compared ("this week vs last week"): the same plan over each, as JSON; shape "compare".
+    #: A share ("% of my AUM in CDs"): the part and the whole, as JSON; shape "share".
     parts: tuple[dict[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -200,6 +201,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("noun", "accounts", r"accounts?|tai khoan|tk|khoan|cac khoan|nhung khoan|so(?= (?:cd|td|tiet kiem|tien gui))"),
     ("todo", "todo", r"phai lam|can lam|phai goi|can goi|to make|need to (?:call|do|make)|have to (?:call|do|make)|"
                      r"(?:calls?|meetings?) (?:due|scheduled|planned)|toi han|den han|due"),
+    ("share", "share", r"share(?: of)?|percentage(?: of)?|percent(?: of)?|%|ty trong|ty le|chiem|phan tram|pct|"
+                       r"proportion|ti trong|ti le"),
     ("compare", "vs", r"vs|versus|so voi|compared (?:to|with)|against|comparison|so sanh"),
     # other facts
     ("fact", "transactions", r"transactions?|txns?|giao dich|gd|payments?|transfers? in|money in|money out"),
@@ -356,7 +359,7 @@ _STOPWORDS = frozenset(
     a about ah all also am an and anh any are as at bao be been being ben both buoi ca cac cai can chi chiec
     cho co compare compared comparison con could cua cung cuoc current currently da dang dau dc de den di did
     do does doing du duoc e either em every existing find for from get gi gio giup give gom got ha had has have
-    hay he held her here hey hi hien his ho hoac hold holding holds hon how i in is it its just kem khi kieu
+    hay he held her here sitting parked kept hey hi hien his ho hoac hold holding holds hon how i in is it its just kem khi kieu
     know la lam lan len let luc luon luot ly ma made make manage managing me mine minh money mot my n nao nay
     ne need ng nguoi nha nhat nhe nhom nhu nhung ntn nua o of oi ok okay on only or our overall own owning owns
     phai please pls plus plz qua quan r ra right rn roi sao see she so some still tai tell than that the their
@@ -607,6 +610,9 @@ def read_question(question: str, today: dt.date) -> Reading:
                     raise _NotComposed("only single numbers are compared across periods")
                 parts.append(dataclasses.replace(part, question=each.label).to_json())
             plan = dataclasses.replace(Plan.from_json(parts[0]), shape="compare", parts=tuple(parts))
+        elif "share" in roles:
+            plan = _share(roles, found, today, period=period, future=future, threshold=threshold,
+                          money_threshold=money_threshold, language=language)  # fmt: skip
         else:
             plan = _compose(roles, found, today, period=period, future=future, top=top, threshold=threshold,
                             money_threshold=money_threshold, language=language)  # fmt: skip
@@ -690,6 +696,31 @@ def _named_by_its_value(dimension: str, roles: dict[str, list[_Found]]) -> bool:
 
 def _values(roles: dict[str, list[_Found]], role: str) -> list[str]:
     return list(dict.fromkeys(item.value for item in roles.get(role, [])))
+
+
+#: The roles that pick a part of a whole ("Gold clients", "in CDs", "positive interactions").
+_PART_ROLES = ("segment", "risk", "city", "kind", "sentiment", "interaction_channel", "chat_app", "category",
+               "direction", "txn_channel")  # fmt: skip
+
+
+def _share(roles: dict[str, list[_Found]], found: list[_Found], today: dt.date, **options: Any) -> Plan:
+    """The part named by a value ("Gold", "CD", "positive") as a percentage of the same measure without it."""
+    base = {role: items for role, items in roles.items() if role not in ("share", "list")}
+    if all(item.value in ("howmuch", "count", "sum") for item in roles.get("agg", [])):
+        amount = "measure" in base or "balance" in base
+        base["agg"] = [_Found("agg", "sum" if amount else "howmuch", 0, 0, "")]  # a share of a total or of a count
+    named = [role for role in _PART_ROLES if role in base]
+    subject_roles = ("measure", "fact", "noun", "balance", "clients")
+    if not named or (named == ["kind"] and not any(role in base for role in subject_roles)):
+        raise _NotComposed("a share of what?")
+    whole_roles = {role: items for role, items in base.items() if role not in named}
+    if named == ["kind"] and not any(role in whole_roles for role in subject_roles):
+        raise _NotComposed("a share of what?")
+    part = _compose(dict(base), found, today, top=None, **options)
+    whole = _compose(whole_roles, found, today, top=None, **options)
+    if part.shape != "number" or whole.shape != "number":
+        raise _NotComposed("a share of a list")
+    return dataclasses.replace(part, shape="share", parts=(part.to_json(), whole.to_json()))
 
 
 def _compose(
@@ -1102,6 +1133,11 @@ def _op_sql(threshold: tuple[str, float]) -> str:
 
 def compile_plan(plan: Plan, dialect: str) -> str:
     """One read query for the plan, with ``:rm_id`` / ``:today`` for the guard to bind."""
+    if plan.shape == "share":
+        part, whole = (Plan.from_json(raw) for raw in plan.parts)
+        a, b = _number_label(part), _number_label(whole)
+        return (f"SELECT ROUND(100.0 * p.{a} / NULLIF(w.{b}, 0), 1) AS share_pct, p.{a} AS part, w.{b} AS whole "
+                f"FROM ({compile_plan(part, dialect)}) AS p CROSS JOIN ({compile_plan(whole, dialect)}) AS w")  # fmt: skip
     if plan.parts:  # each period's number, one row each
         selects = []
         for raw in plan.parts:
@@ -1135,6 +1171,16 @@ def _clients_only(plan: Plan, client_where: str) -> str:
         if any(cond.label.startswith(prefix) for cond in plan.conditions)
     )
     return f"SELECT c.full_name{shown} FROM clients c WHERE {client_where} ORDER BY c.full_name"
+
+
+def _number_label(plan: Plan) -> str:
+    """The name of the first column of a single-number plan's query (as ``_per_client`` / ``_over_rows`` write it)."""
+    _, name = _value_expr(plan)
+    if plan.fact is None or plan.per_client:
+        return "clients" if plan.agg == "count" or plan.fact is None else (name if plan.agg == "sum" else f"{plan.agg}_{name}")
+    if plan.agg == "count" and name != FACTS[plan.fact].value_name:
+        return "count"
+    return name if plan.agg in ("sum", "count") else f"{plan.agg}_{name}"
 
 
 def _value_expr(plan: Plan) -> tuple[str, str]:
