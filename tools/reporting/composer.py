@@ -216,24 +216,24 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("fact", "sent", r"messages? i sent|sent messages?|tin nhan (?:da gui|toi gui|em gui)"),
     ("sentverb", "sent", r"(?:e|em|toi|minh|i) (?:da |have |has )?(?:gui|sent)|da gui|gui di|i sent|have i sent|sent"),
     # clients
-    ("clients", "clients", r"clients?|customers?|khach hang|khach|kh|people|ai"),
+    ("clients", "clients", r"app users|users|clients?|customers?|khach hang|khach|kh|people|ai"),
     # aggregates and shapes
     ("agg", "avg", r"average|avg|mean|trung binh|binh quan|tb"),
-    ("agg", "sum", r"total|sum|tong cong|tong so tien|tong gia tri|tong|how much|bao nhieu tien|so tien|amount|"
+    ("agg", "sum", r"totals|total|sum|tong cong|tong so tien|tong gia tri|tong|how much|bao nhieu tien|so tien|amount|"
                    r"worth|value"),
-    ("agg", "count", r"how many|number of|count|dem|so luong|so lan|so(?= kh\b| khach)"),
-    ("agg", "howmuch", r"bao nhieu|bn|may|bao nhiu|bnhieu"),
+    ("agg", "count", r"headcount|how many|number of|count|dem|so luong|so lan|so(?= kh\b| khach)"),
+    ("agg", "howmuch", r"bao nhieu|bn|may|bao nhiu|bnhieu|bao nhieu (?:ty|trieu|tien)"),
     ("agg", "max", r"highest|largest|biggest|max|maximum|cao nhat|lon nhat|nhieu nhat|most"),
     ("agg", "min", r"lowest|smallest|min|minimum|thap nhat|nho nhat|least|fewest"),
     ("list", "list", r"names?|ten|what are|what're|nhung gi|list|show(?: me)?|which|who|whose|liet ke|danh sach|"
                      r"nhung|nao|la ai|ai"),
-    ("group", "by", r"by|per|theo|broken down by|break ?down(?: of)?(?: by)?|split by|phan theo|chia theo|"
+    ("group", "by", r"split|split of|by|per|theo|broken down by|break ?down(?: of)?(?: by)?|split by|phan theo|chia theo|"
                     r"breakdown|phan bo|each|tung|moi|across"),
     # dimensions (after "by")
     ("dim", "segment", r"segments?|phan khuc|hang khach hang|hang"),
     ("dim", "risk", r"risk profiles?|risk|khau vi rui ro|muc do rui ro|rui ro|khau vi"),
     ("dim", "city", r"city|cities|tinh|thanh pho|tinh thanh|khu vuc|tp"),
-    ("dim", "product", r"ten sp|ten san pham|product names?|sp|product types?|san pham|loai san pham"),
+    ("dim", "product", r"product codes?|ten sp|ten san pham|product names?|sp|product types?|san pham|loai san pham"),
     ("dim", "kind", r"account types?|account kinds?|types?|kinds?|loai tai khoan|loai"),
     ("dim", "channel", r"channels?|kenh"),
     ("dim", "category", r"categor(?:y|ies)|danh muc|muc dich|mang|van de|chu de"),
@@ -260,7 +260,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("city", "Nha Trang", r"nha ?trang"),
     # interaction enums
     ("interaction_channel", "meeting", r"in person|face to face|in-person|gap mat|gap truc tiep|meetings?|met|gap|"
-                                       r"cuoc gap|lan gap|buoi gap"),
+                                       r"cuoc gap|lan gap|buoi gap|hop|cuoc hop"),
     ("interaction_channel", "call", r"phone calls?|calls?|called|goi dien|goi|dien thoai|cuoc goi|lan goi"),
     ("interaction_channel", "email", r"e-?mails?|emailed"),
     ("interaction_channel", "chat", r"chats?|viber|nhan tin|messaging"),
@@ -275,7 +275,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("direction", "in", r"nhan|nhan duoc|inflows?|incoming|money in|credits?|received|receipts?|tien vao|tien ve|chuyen den|"
                         r"ghi co|tien nhan|nhan tien"),
     ("direction", "out", r"outflows?|outgoing|money out|debits?|spent|spending|payments out|tien ra|chi tieu|"
-                         r"chuyen di|ghi no|chi ra|chuyen tien ra|chuyen ra|chuyen tien di|quet the|quet"),
+                         r"chuyen di|ghi no|chi ra|chuyen tien ra|chuyen ra|chuyen tien di|quet the|quet|spend|spends|"
+                         r"moving money out|moving out|moved out|move out|money going out"),
     ("category", "transfer_external", r"(?:to|sent to|moved to) (?:other|another|external) banks?|other banks?|"
                                       r"(?:ngan hang|bank) khac|"
                                       r"external transfers?|ngan hang khac|chuyen khac ngan hang|chuyen ra ngoai|"
@@ -297,11 +298,11 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     # task, complaint, message enums
     ("overdue", "overdue", r"overdue|past due|late|qua han|tre han"),
     ("open", "open", r"open|pending|outstanding|unresolved|not resolved|dang mo|chua xong|chua hoan thanh|"
-                     r"chua giai quyet|chua xu ly|ton dong|con mo|chua lam"),
+                     r"chua giai quyet|chua xu ly|ton dong|con mo|chua lam|chua (?:giai quyet|xu ly) xong"),
     ("done", "done", r"done|completed|finished|closed|resolved|da xong|hoan thanh|da giai quyet|da xu ly|da dong"),
     ("unread", "unread", r"unread|chua doc|not read|chua tra loi|unanswered"),
     ("task_kind", "call", r"call tasks?|calls? to make|goi lai"),
-    ("task_kind", "send_document", r"documents? to send|send documents?|gui ho so|gui tai lieu"),
+    ("task_kind", "send_document", r"documents? to send|send documents?|send docs?|gui ho so|gui tai lieu"),
     ("task_kind", "review", r"reviews?|ra soat"),
     ("complaint_category", "fees", r"fees?|phi"),
     ("complaint_category", "atm", r"atm"),
@@ -318,11 +319,14 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("current", "now", r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
     # what belongs to the fixed metrics (the composer leaves them to the semantic layer)
     ("large", "large", r"large|big|lon|khung"),
+    ("perannum", "pa", r"%/nam|/nam|p\.?a\.?|per annum|mot nam|a year"),
+    ("preferred", "preferred", r"prefers?|preferred|thich|uu tien|muon duoc"),
     ("shown", "dates", r"(?:due |maturity |onboarding |birth )?dates?|dob|date of birth|ngay sinh(?: nhat)?|"
                        r"ngay dao han|ngay han|han|ngay|when|khi nao|luc nao|hom nao"),
     ("legacy", "targets", r"targets?|goals?|quota|kpis?|muc tieu|(?:so voi|dat|vuot|hoan thanh|con thieu|con lai|bang)(?: \w+){0,3} chi tieu|"
                           r"chi tieu (?:thang|quy|nam|new|huy dong|giai ngan|aum|lien he|tiep xuc|cua|theo)|ke hoach|on track|attainment|"
-                          r"performance|hieu suat|summary|scorecard|dashboard|overview|tong quan|left to|remaining|"
+                          r"performance|hieu suat|summary|scorecard|dashboard|overview|tong quan|left to|remaining|hit|meet|"
+                          r"need|more|thuc dat|dat duoc|du chi tieu|"
                           r"con lai|con thieu|"
                           r"to reach|de dat|reach|dat"),
 )  # fmt: skip
@@ -359,7 +363,7 @@ _STOPWORDS = frozenset(
     a about ah all also am an and anh any are as at bao be been being ben both buoi ca cac cai can chi chiec
     cho co compare compared comparison con could cua cung cuoc current currently da dang dau dc de den di did
     do does doing du duoc e either em every existing find for from get gi gio giup give gom got ha had has have
-    hay he held her here sitting parked kept hey hi hien his ho hoac hold holding holds hon how i in is it its just kem khi kieu
+    hay he held her here sitting parked kept waiting simple book far song live lives living based deu hey hi hien his ho hoac hold holding holds hon how i in is it its just kem khi kieu
     know la lam lan len let luc luon luot ly ma made make manage managing me mine minh money mot my n nao nay
     ne need ng nguoi nha nhat nhe nhom nhu nhung ntn nua o of oi ok okay on only or our overall own owning owns
     phai please pls plus plz qua quan r ra right rn roi sao see she so some still tai tell than that the their
@@ -399,12 +403,17 @@ _SINCE_MONTH = re.compile(
     + "|".join(sorted(_MONTHS_EN, key=len, reverse=True))
     + r")(?![\w])|(?<![\w])(?:tu|ke tu|since)\s+(?:dau\s+)?thang\s+(?P<m>1[0-2]|0?[1-9])(?![\w/])"
 )
+_MONTH_NAME = "|".join(sorted(_MONTHS_EN, key=len, reverse=True))
+_MONTH_RANGE = re.compile(
+    r"(?<![\w])(?:tu|from|between)\s+(?:(?:thang\s*|t)(?P<a>1[0-2]|0?[1-9])\s+(?:den|toi|to|and|-)\s+(?:thang\s*|t)?"
+    rf"(?P<b>1[0-2]|0?[1-9])|(?P<na>{_MONTH_NAME})\s+(?:to|and|-|until|till)\s+(?P<nb>{_MONTH_NAME}))(?![\w/])"
+)
 _N_BEFORE_NOUN = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,3})\s+(?=(?:kh|khach(?: hang)?|clients?|customers?|accounts?|"
     r"tai khoan|khoan|transactions?|giao dich)(?![\w]))"
 )
 _FUTURE = re.compile(
-    r"(?<![\w])(?:(?:in|within|during|over|for)\s+)?(?:the\s+)?(?:next|coming|upcoming|trong|sap toi)?\s*"
+    r"(?<![\w])(?:(?:in|within|during|over|for)\s+)?(?:the\s+)?(?:next|coming|upcoming|trong|sap toi|past|last)?\s*"
     r"(?P<n>\d{1,4})\s*(?P<unit>days?|weeks?|months?|ngay|tuan|thang)\s*(?P<tail>toi|sap toi|nua|ke tiep|tiep theo)?"
     r"(?![\w])"
 )
@@ -492,6 +501,7 @@ def read_question(question: str, today: dt.date) -> Reading:
     particles = [m.span(1) for m in re.finditer(r"(?<![\w])(khong|ko|k|chua|nhi|vay)\s*\?", folded)]
     folded = folded.replace("?", " ").replace("!", " ")
     folded = _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group(0)], folded)
+    folded = re.sub(r"(?<=\w)'s(?![\w])", "  ", folded)  # "this month's target", "who's": the same length
     taken: list[tuple[int, int]] = []
     if re.search(r"(?<![\w])(?:co|da|duoc)(?![\w])", folded):  # "có … không?": a yes/no question
         taken.extend(particles)
@@ -522,8 +532,16 @@ def read_question(question: str, today: dt.date) -> Reading:
             if match["tail"] and match["tail"].strip() in ("tro xuong", "or less"):
                 threshold = ("<=", threshold[1])
             taken.append(match.span())
-    found_period = find_period(folded, today)
-    since = _SINCE_MONTH.search(folded)
+    found_period = find_period(folded, today, is_folded=True)
+    months = _MONTH_RANGE.search(folded)
+    if months:
+        first = int(months["a"]) if months["a"] else _MONTHS_EN[months["na"]]
+        last = int(months["b"]) if months["b"] else _MONTHS_EN[months["nb"]]
+        if 1 <= first <= last <= 12:
+            start = dt.date(today.year, first, 1)
+            end = (dt.date(today.year + (last == 12), last % 12 + 1, 1)) - dt.timedelta(days=1)
+            found_period = (Period(start, end, f"{start.isoformat()} – {end.isoformat()}"), months.span())
+    since = _SINCE_MONTH.search(folded) if not months else None
     if since:
         month = int(since["m"]) if since["m"] else _MONTHS_EN[since["name"]]
         start = dt.date(today.year, month, int(since["day"] or 1)) if month <= today.month else None
@@ -532,7 +550,7 @@ def read_question(question: str, today: dt.date) -> Reading:
     second: tuple[Period, tuple[int, int]] | None = None
     if found_period is not None:
         start, end = found_period[1]
-        second = find_period(folded[:start] + "_" * (end - start) + folded[end:], today)
+        second = find_period(folded[:start] + "_" * (end - start) + folded[end:], today, is_folded=True)
         if second is not None and (second[0].start, second[0].end) == (found_period[0].start, found_period[0].end):
             second = None
         if second is not None:
@@ -581,13 +599,14 @@ def read_question(question: str, today: dt.date) -> Reading:
                 taken.append(match.span())
 
     counted = _N_BEFORE_NOUN.search(folded) if top is None else None
-    if counted and _span_free(taken, *counted.span("n")):
+    counted_free = counted is not None and _span_free(taken, *counted.span("n"))
+    if counted is not None and counted_free:
         taken.append(counted.span("n"))
     found = _scan(folded, taken)
     if counted and top is None and any(item.role == "agg" and item.value in ("max", "min") for item in found):
         bottom = any(item.role == "agg" and item.value == "min" for item in found)
         top = ("bottom" if bottom else "top", int(counted["n"]))
-    elif counted:
+    elif counted is not None and counted_free:
         return Reading(None, (counted["n"],))
     unknown = _leftover(folded, taken)
     if unknown:
@@ -635,7 +654,7 @@ def read_follow_up(question: str, previous: str, today: dt.date) -> Reading:
         return Reading(None, legacy=True)
     base = previous
     if find_period(text, today) or _NEXT_PERIOD.search(text) or _FUTURE.search(text) or _SINCE_MONTH.search(text):
-        for pattern_span in (find_period(base, today),):
+        for pattern_span in (find_period(base, today, is_folded=True),):
             if pattern_span is not None:
                 start, end = pattern_span[1]
                 base = f"{base[:start]} {base[end:]}"
@@ -698,6 +717,15 @@ def _values(roles: dict[str, list[_Found]], role: str) -> list[str]:
     return list(dict.fromkeys(item.value for item in roles.get(role, [])))
 
 
+#: The values a breakdown's dimension word may be followed by as examples ("theo từng loại (gọi, gửi tài liệu…)").
+_EXAMPLES_OF = {
+    "kind": ("task_kind", "interaction_channel", "category", "complaint_category"),
+    "channel": ("interaction_channel", "chat_app", "txn_channel"),
+    "category": ("category", "complaint_category"),
+    "segment": ("segment",), "risk": ("risk",), "city": ("city",), "sentiment": ("sentiment",),
+}  # fmt: skip
+#: A channel word as the bank records a client's preferred channel.
+_PREFERRED = {"call": "phone", "chat": "zalo"}
 #: The roles that pick a part of a whole ("Gold clients", "in CDs", "positive interactions").
 _PART_ROLES = ("segment", "risk", "city", "kind", "sentiment", "interaction_channel", "chat_app", "category",
                "direction", "txn_channel")  # fmt: skip
@@ -738,14 +766,40 @@ def _compose(
 ) -> Plan:
     conditions: list[Condition] = []
     words: list[str] = []
+    group_by: str | None = None
+    grouped = _values(roles, "dim") if "group" in roles else []
+    has_subject = any(role in roles for role in ("measure", "fact", "noun", "balance", "clients"))
+    if len(grouped) == 1 and has_subject:  # "count by kind (calls, documents, meetings…)": examples, not a filter
+        for role in _EXAMPLES_OF.get(grouped[0], ()):
+            roles.pop(role, None)
+    if "kind" in roles and _values(roles, "kind") == ["card"] and any(
+        role in roles for role in ("direction", "category")
+    ):  # "card spend", "quẹt thẻ": the card is how the money moved
+        roles["txn_channel"] = [_Found("txn_channel", "card", 0, 0, "card")]
+        del roles["kind"]
+    if "preferred" in roles:  # "clients who prefer Zalo": how they like to be reached, a client column
+        channels = _values(roles, "chat_app") + _values(roles, "interaction_channel")
+        preferred = sorted({_PREFERRED.get(value, value) for value in channels})
+        if not preferred or any(value not in ("email", "zalo", "whatsapp", "phone") for value in preferred):
+            raise _NotComposed("a preferred channel the bank does not record")
+        roles["preferred_channel"] = [_Found("preferred_channel", value, 0, 0, value) for value in preferred]
+        for role in ("chat_app", "interaction_channel", "preferred"):
+            roles.pop(role, None)
+        if [item.value for item in roles.get("fact", [])] == ["interactions"]:
+            roles.pop("fact")
+        roles.setdefault("clients", [_Found("clients", "clients", 0, 0, "clients")])
+    if "group" in roles and set(_values(roles, "dim")) & {"segment", "risk", "city"} and not any(
+        role in roles for role in ("measure", "kind", "fact", "noun", "balance")
+    ):
+        roles.setdefault("clients", [_Found("clients", "clients", 0, 0, "clients")])  # "risk profile split of my book"
     measures = _values(roles, "measure")
     kinds = _values(roles, "kind")
     facts = _values(roles, "fact")
     aggs = _values(roles, "agg")
-    has_clients = "perclient" in roles or "clients" in roles and _clients_are_the_subject(found)
+    has_clients = "perclient" in roles or "clients" in roles and (
+        _clients_are_the_subject(found) or any(item.end == 0 for item in roles["clients"])  # implied by the question
+    )
     negated = "negation" in roles or "inactive" in roles
-    group_by: str | None = None
-
     subject_roles = (
         "measure",
         "kind",
@@ -897,7 +951,8 @@ def _compose(
                 raise _NotComposed(f"{role} does not filter {fact}")
         conditions.append(Condition(f"{column} IN ({', '.join(repr(v) for v in values)})", fact_name,
                                     f"{role}:{','.join(values)}"))  # fmt: skip
-    for role, column in (("segment", "c.segment"), ("risk", "c.risk_profile"), ("city", "c.city")):
+    for role, column in (("segment", "c.segment"), ("risk", "c.risk_profile"), ("city", "c.city"),
+                         ("preferred_channel", "c.preferred_channel")):
         values = _values(roles, role)
         if values:
             conditions.append(Condition(f"{column} IN ({', '.join(repr(v) for v in values)})", None,

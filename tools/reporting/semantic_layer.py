@@ -254,11 +254,14 @@ _RELATIVE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(yesterday|hom qua)\b"), "yesterday"),
     (re.compile(r"\b(this week|current week|tuan nay)\b"), "this_week"),
     (re.compile(r"\b(last week|previous week|past week|tuan truoc|tuan qua|tuan vua roi)\b"), "last_week"),
-    (re.compile(r"\b(this month|current month|month to date|mtd|thang nay)\b"), "this_month"),
+    (re.compile(r"\b((?:luy ke )?tu dau thang(?: (?:den nay|toi nay|den gio|toi gio))?|this month|current month|month to date|mtd|"
+                r"thang nay)\b"), "this_month"),
     (re.compile(r"\b(last month|previous month|past month|thang truoc|thang vua roi|thang qua)\b"), "last_month"),
-    (re.compile(r"\b(this quarter|current quarter|quarter to date|qtd|quy nay)\b"), "this_quarter"),
+    (re.compile(r"\b((?:luy ke )?tu dau quy(?: (?:den nay|toi nay|den gio|toi gio))?|this quarter|current quarter|quarter to date|"
+                r"qtd|quy nay)\b"), "this_quarter"),
     (re.compile(r"\b(last quarter|previous quarter|past quarter|quy truoc|quy vua roi)\b"), "last_quarter"),
-    (re.compile(r"\b(year to date|ytd|so far this year|tu dau nam|since the start of the year)\b"), "ytd"),
+    (re.compile(r"\b(year to date|ytd|so far this year|(?:luy ke )?tu dau nam(?: (?:nay|den nay|toi nay|den gio|toi gio))?|"
+                r"since the start of the year)\b"), "ytd"),
     (re.compile(r"\b(this year|current year|nam nay)\b"), "this_year"),
     (re.compile(r"\b(last year|previous year|nam ngoai|nam truoc|nam qua)\b"), "last_year"),
 ]
@@ -331,9 +334,10 @@ def resolve_period(text: str, today: dt.date) -> Period | None:
     return found[0] if found else None
 
 
-def find_period(text: str, today: dt.date) -> tuple[Period, tuple[int, int]] | None:
-    """The period a question names and where its words are in ``fold(text)`` (the composer accounts for them)."""
-    folded = fold(text)
+def find_period(text: str, today: dt.date, *, is_folded: bool = False) -> tuple[Period, tuple[int, int]] | None:
+    """The period a question names and where its words are in ``fold(text)`` (in ``text`` itself when it is folded
+    already: the composer accounts for every word by its position)."""
+    folded = text if is_folded else fold(text)
     match = _RANGE.search(folded)
     if match:
         start, end = _parse_date(match["a"], today), _parse_date(match["b"], today)

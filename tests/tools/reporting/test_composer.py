@@ -76,3 +76,22 @@ def test_targets_and_follow_ups_go_to_the_fixed_metrics() -> None:
 )
 def test_every_composed_query_passes_the_guard(dialect: str, question: str) -> None:
     scope_query(compile_plan(_plan(question), dialect), rm_id="RM001", dialect=dialect, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's my new deposits this month?",  # a possessive must not shift where the period's words are
+        "Từ 01/06 đến nay có KH nào nhận tiền bán bất động sản không? Cho em tên và số tiền.",  # "không?" mid-text
+    ],
+)
+def test_every_word_is_read_where_it_is(question: str) -> None:
+    plan = _plan(question)
+    assert not plan.negated
+
+
+def test_two_periods_compared_and_a_share() -> None:
+    compared = compile_plan(_plan("contacts this week vs last week"), "sqlite")
+    assert compared.count("UNION ALL") == 1 and "'2025-11-03' AND '2025-11-09'" in compared
+    share = compile_plan(_plan("CD chiem bn % trong tong aum cua e"), "sqlite")
+    assert "share_pct" in share and "a.kind IN ('cd')" in share and "'casa', 'savings', 'cd', 'investment'" in share
