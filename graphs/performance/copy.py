@@ -362,7 +362,8 @@ COMPOSED: dict[str, dict[str, str]] = {
         "tasks": "tasks", "complaints": "complaints", "logins": "app logins", "inbound": "client messages",
         "sent": "messages you sent", "clients": "your clients", "list": "list", "top": "top {n}",
         "bottom": "bottom {n}", "by": "by", "without": "clients with no", "with": "clients with",
-        "trend": "by month", "rows": "rows", "of": "of", "vs": "vs", "share": "Share (%) of", "in": "in", "new_loans": "new loans", "loan_balance": "loan balance",
+        "trend": "by month", "rows": "rows", "of": "of", "vs": "vs", "share": "Share (%) of", "in": "in",
+        "new_loans": "new loans", "loan_balance": "loan balance",
         "new_deposits": "new deposits", "deposits": "deposits",
     },
     "vi": {
@@ -376,7 +377,8 @@ COMPOSED: dict[str, dict[str, str]] = {
         "inbound": "tin nhắn của khách",
         "sent": "tin nhắn đã gửi", "clients": "khách hàng của anh/chị", "list": "danh sách", "top": "top {n}",
         "bottom": "{n} thấp nhất", "by": "theo", "without": "khách hàng chưa có", "with": "khách hàng có",
-        "trend": "theo tháng", "rows": "dòng", "of": "của", "vs": "so với", "share": "Tỷ trọng (%) của", "in": "trong", "new_loans": "giải ngân mới", "loan_balance": "dư nợ",
+        "trend": "theo tháng", "rows": "dòng", "of": "của", "vs": "so với", "share": "Tỷ trọng (%) của", "in": "trong",
+        "new_loans": "giải ngân mới", "loan_balance": "dư nợ",
         "new_deposits": "huy động mới", "deposits": "tiền gửi",
     },
 }  # fmt: skip
@@ -390,7 +392,8 @@ _DIMENSION_WORDS: dict[str, dict[str, str]] = {
     "en": {"segment": "segment", "risk": "risk profile", "city": "city", "client": "client", "kind": "account type",
            "product": "product", "interaction_channel": "channel", "sentiment": "sentiment", "direction": "direction",
            "category": "category", "txn_channel": "channel", "task_kind": "task type", "task_status": "status",
-           "complaint_category": "category", "complaint_status": "status", "message_channel": "channel", "sent_channel": "channel",
+           "complaint_category": "category", "complaint_status": "status", "message_channel": "channel",
+           "sent_channel": "channel",
            "month": "month"},
     "vi": {"segment": "phân khúc", "risk": "khẩu vị rủi ro", "city": "thành phố", "client": "khách hàng",
            "kind": "loại tài khoản", "product": "sản phẩm", "interaction_channel": "kênh", "sentiment": "thái độ",
@@ -421,7 +424,10 @@ def _measure_text(plan: Plan, language: str) -> str:
         return words["aum"]
     if plan.fact == "accounts":
         flow = any(cond.label.startswith("opened:") for cond in plan.conditions)
-        meaning = {"loans": ("new_loans" if flow else "loan_balance"), "deposits": ("new_deposits" if flow else "deposits")}
+        meaning = {
+            "loans": ("new_loans" if flow else "loan_balance"),
+            "deposits": ("new_deposits" if flow else "deposits"),
+        }
         if plan.agg != "count" and plan.meaning in meaning:
             return words[meaning[plan.meaning]]
         return words["balance"] if plan.agg != "count" else words["accounts"]
@@ -435,10 +441,11 @@ def composed_understood(plan: Plan, language: str) -> str:
     words = COMPOSED[_lang(language)]
     if plan.shape == "share":
         part, whole = (Plan.from_json(raw) for raw in plan.parts)
-        return f"{words['share']} {composed_understood(part, language)} {words['in']} {composed_understood(whole, language)}"
+        of_part, of_whole = composed_understood(part, language), composed_understood(whole, language)
+        return f"{words['share']} {of_part} {words['in']} {of_whole}"
     if plan.parts:
-        parts = [Plan.from_json(raw) for raw in plan.parts]
-        return f" {words['vs']} ".join(composed_understood(part, language) for part in parts)
+        compared = [Plan.from_json(raw) for raw in plan.parts]
+        return f" {words['vs']} ".join(composed_understood(part, language) for part in compared)
     measure = _measure_text(plan, language)
     head = f"{words[plan.agg]} {measure}" if plan.fact is not None else words["clients"]
     if plan.fact is not None and plan.agg == "avg" and plan.per_client:
@@ -487,7 +494,9 @@ def composed_answer(plan: Plan, columns: list[str], rows: list[list[Any]], langu
         item = _row_dict(columns, rows[0])
         first = columns[0]
         extra = [
-            clients_phrase(int(value or 0), language) if name == "clients" else f"{shown(name, value)} {name.replace('_', ' ')}"
+            clients_phrase(int(value or 0), language)
+            if name == "clients"
+            else f"{shown(name, value)} {name.replace('_', ' ')}"
             for name, value in item.items()
             if name != first
         ]
@@ -505,7 +514,9 @@ def composed_answer(plan: Plan, columns: list[str], rows: list[list[Any]], langu
             if name == "client_id":
                 continue  # the name is what the RM reads; the id stays in the result for the app
             if name == "last_contacted":
-                parts.append(f"{words['last_contacted']} {cell(value, language)}" if value else words["never_contacted"])
+                parts.append(
+                    f"{words['last_contacted']} {cell(value, language)}" if value else words["never_contacted"]
+                )
             else:
                 parts.append(shown(name, value))
         return " · ".join(parts)

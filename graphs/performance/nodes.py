@@ -24,7 +24,7 @@ from tools.core.language import detect_language, supported_language
 from tools.core.llm.models import structured_call, text_call
 from tools.core.settings import reporting_composer
 from tools.crm.api import CrmApi
-from tools.reporting.composer import FACTS, Plan, Reading, compile_plan, read_follow_up, read_question
+from tools.reporting.composer import FACTS, Plan, Reading, Vocabulary, compile_plan, read_follow_up, read_question
 from tools.reporting.guard import (
     QueryRefused,
     check_model_sql,
@@ -63,6 +63,12 @@ def _language(state: PerformanceState) -> str:
 
 def _query(state: PerformanceState) -> ReportQuery | None:
     return ReportQuery.from_json(state.get("report_query"))
+
+
+def _vocabulary(runtime: Runtime[AgentContext]) -> Vocabulary:
+    """The bank's own names a question may use: its products, and the occupations of this RM's clients."""
+    products, occupations = _crm(runtime).reporting_vocabulary()
+    return Vocabulary(tuple(products), tuple(occupations))
 
 
 def _plan(state: PerformanceState) -> Plan | None:
@@ -113,10 +119,11 @@ def understand(state: PerformanceState, runtime: Runtime[AgentContext]) -> dict[
     except NotAllowed as error:
         logger.info("performance question refused by the rules")
         return {**fresh, "engine": "rules", **_refused(str(error), language)}
-    reading = read_question(question, today) if reporting_composer() else Reading(None, legacy=True)
+    vocabulary = _vocabulary(runtime) if reporting_composer() else None
+    reading = read_question(question, today, vocabulary) if vocabulary else Reading(None, legacy=True)
     previous = _plan(state)
     if reading.legacy and previous is not None and previous.question:
-        follow_up = read_follow_up(question, previous.question, today)
+        follow_up = read_follow_up(question, previous.question, today, vocabulary)
         if follow_up.plan is not None:
             reading = follow_up
     if reading.plan is not None:

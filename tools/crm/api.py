@@ -274,6 +274,21 @@ class CrmApi:
             raise LookupError(f"no relationship manager {self.rm_id!r}")
         return _row_dict(row)
 
+    def reporting_vocabulary(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """The catalog's products (code, name), discontinued ones included, and the occupations of this RM's clients:
+        the words a question about the book may name that no fixed lexicon knows."""
+        with self.database.engine.connect() as connection:
+            products = [(str(code), str(name)) for code, name in connection.execute(select(Product.code, Product.name))]
+            occupations = sorted(
+                {
+                    str(value)
+                    for (value,) in connection.execute(
+                        select(Client.occupation).where(Client.rm_id == self.rm_id, Client.occupation.is_not(None))
+                    )
+                }
+            )
+        return products, occupations
+
     def colleague_named(self, text: str) -> str | None:
         """Another RM named as a person in ``text`` ("Vân's AUM", "aum của a Duy"), when no client of this RM has
         that given name: asking about a colleague's book is asking for another RM's data."""

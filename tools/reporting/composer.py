@@ -24,7 +24,7 @@ from tools.core.text import fold
 from tools.reporting.semantic_layer import _MONTHS_EN, MAX_DAYS, MAX_TOP, Period, find_period
 from tools.signals.thresholds import AUM_KINDS, BIRTHDAY_WINDOW_DAYS, DEPOSIT_KINDS, INACTIVE_DAYS, MATURITY_WINDOW_DAYS
 
-__all__ = ["Plan", "Reading", "compile_plan", "read_follow_up", "read_question"]
+__all__ = ["Plan", "Reading", "Vocabulary", "compile_plan", "read_follow_up", "read_question"]
 
 logger = logging.getLogger(__name__)
 
@@ -227,8 +227,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("agg", "min", r"lowest|smallest|min|minimum|thap nhat|nho nhat|least|fewest"),
     ("list", "list", r"names?|ten|what are|what're|nhung gi|list|show(?: me)?|which|who|whose|liet ke|danh sach|"
                      r"nhung|nao|la ai|ai"),
-    ("group", "by", r"split|split of|by|per|theo|broken down by|break ?down(?: of)?(?: by)?|split by|phan theo|chia theo|"
-                    r"breakdown|phan bo|each|tung|moi|across"),
+    ("group", "by", r"split|split of|by|per|theo|broken down by|break ?down(?: of)?(?: by)?|split by|phan theo|"
+                    r"chia theo|breakdown|phan bo|each|tung|moi|across"),
     # dimensions (after "by")
     ("dim", "segment", r"segments?|phan khuc|hang khach hang|hang"),
     ("dim", "risk", r"risk profiles?|risk|khau vi rui ro|muc do rui ro|rui ro|khau vi"),
@@ -272,8 +272,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("sentiment", "negative", r"negative|unhappy|dissatisfied|tieu cuc|khong hai long|buc"),
     ("sentiment", "neutral", r"neutral|trung lap|trung tinh|binh thuong"),
     # transaction enums
-    ("direction", "in", r"nhan|nhan duoc|inflows?|incoming|money in|credits?|received|receipts?|tien vao|tien ve|chuyen den|"
-                        r"ghi co|tien nhan|nhan tien"),
+    ("direction", "in", r"nhan|nhan duoc|inflows?|incoming|money in|credits?|received|receipts?|tien vao|tien ve|"
+                        r"chuyen den|ghi co|tien nhan|nhan tien"),
     ("direction", "out", r"outflows?|outgoing|money out|debits?|spent|spending|payments out|tien ra|chi tieu|"
                          r"chuyen di|ghi no|chi ra|chuyen tien ra|chuyen ra|chuyen tien di|quet the|quet|spend|spends|"
                          r"moving money out|moving out|moved out|move out|money going out"),
@@ -323,12 +323,12 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("preferred", "preferred", r"prefers?|preferred|thich|uu tien|muon duoc"),
     ("shown", "dates", r"(?:due |maturity |onboarding |birth )?dates?|dob|date of birth|ngay sinh(?: nhat)?|"
                        r"ngay dao han|ngay han|han|ngay|when|khi nao|luc nao|hom nao"),
-    ("legacy", "targets", r"targets?|goals?|quota|kpis?|muc tieu|(?:so voi|dat|vuot|hoan thanh|con thieu|con lai|bang)(?: \w+){0,3} chi tieu|"
-                          r"chi tieu (?:thang|quy|nam|new|huy dong|giai ngan|aum|lien he|tiep xuc|cua|theo)|ke hoach|on track|attainment|"
-                          r"performance|hieu suat|summary|scorecard|dashboard|overview|tong quan|left to|remaining|hit|meet|"
-                          r"need|more|thuc dat|dat duoc|du chi tieu|"
-                          r"con lai|con thieu|"
-                          r"to reach|de dat|reach|dat"),
+    ("legacy", "targets", r"targets?|goals?|quota|kpis?|muc tieu|"
+                          r"(?:so voi|dat|vuot|hoan thanh|con thieu|con lai|bang)(?: \w+){0,3} chi tieu|"
+                          r"chi tieu (?:thang|quy|nam|new|huy dong|giai ngan|aum|lien he|tiep xuc|cua|theo)|"
+                          r"ke hoach|on track|attainment|performance|hieu suat|summary|scorecard|dashboard|overview|"
+                          r"tong quan|left to|remaining|hit|meet|need|more|thuc dat|dat duoc|du chi tieu|con lai|"
+                          r"con thieu|to reach|de dat|reach|dat"),
 )  # fmt: skip
 
 
@@ -360,15 +360,16 @@ _ENTRIES = tuple(
 #: Words that carry no meaning of their own in a question (EN and folded VI).
 _STOPWORDS = frozenset(
     """
-    a about ah all also am an and anh any are as at bao be been being ben both buoi ca cac cai can chi chiec
-    cho co compare compared comparison con could cua cung cuoc current currently da dang dau dc de den di did
-    do does doing du duoc e either em every existing find for from get gi gio giup give gom got ha had has have
-    hay he held her here sitting parked kept waiting simple book far song live lives living based deu hey hi hien his ho hoac hold holding holds hon how i in is it its just kem khi kieu
-    know la lam lan len let luc luon luot ly ma made make manage managing me mine minh money mot my n nao nay
-    ne need ng nguoi nha nhat nhe nhom nhu nhung ntn nua o of oi ok okay on only or our overall own owning owns
-    phai please pls plus plz qua quan r ra right rn roi sao see she so some still tai tell than that the their
-    them then there there's these they thi this those tien to toi too tren trong u up us va vao vay ve versus
-    via voi vs vu w want was we were what what's whats where will with would xem xin xuong you your z
+    a about ah all also am an and anh any are as at bao based be been being ben book both buoi ca cac cai can
+    chi chiec cho co compare compared comparison con could cua cung cuoc current currently da dang dau dc de
+    den deu di did do does doing du duoc e either em every existing far find for from get gi gio giup give gom
+    got ha had has have hay he held her here hey hi hien his ho hoac hold holding holds hon how i in is it its
+    just kem kept khi kieu know la lam lan len let live lives living luc luon luot ly ma made make manage
+    managing me mine minh money mot my n nao nay ne need ng nguoi nha nhat nhe nhom nhu nhung ntn nua o of oi
+    ok okay on only or our overall own owning owns parked phai please pls plus plz qua quan r ra right rn roi
+    sao see she simple sitting so some song still tai tell than that the their them then there there's these
+    they thi this those tien to toi too tren trong u up us va vao vay ve versus via voi vs vu w waiting want
+    was we were what what's whats where will with would xem xin xuong you your z
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 _WORD = re.compile(r"[\w']+")
@@ -436,10 +437,12 @@ class _Found:
     text: str
 
 
-def _scan(folded: str, taken: list[tuple[int, int]]) -> list[_Found]:
-    """Every lexicon entry in the question, longest first, never two over the same words."""
+def _scan(
+    folded: str, taken: list[tuple[int, int]], extra: list[tuple[str, str, re.Pattern[str]]] | None = None
+) -> list[_Found]:
+    """Every lexicon entry in the question (and the bank's own names), longest first, never two over the same words."""
     candidates = []
-    for role, value, pattern in _ENTRIES:
+    for role, value, pattern in [*_ENTRIES, *(extra or [])]:
         for match in pattern.finditer(folded):
             if match.end() > match.start():
                 candidates.append(_Found(role, value, match.start(), match.end(), match.group(0)))
@@ -495,7 +498,27 @@ def _named_window(what: str, today: dt.date) -> Period:
 # --------------------------------------------------------------------------- reading
 
 
-def read_question(question: str, today: dt.date) -> Reading:
+@dataclass(frozen=True)
+class Vocabulary:
+    """Names that belong to this bank rather than to the language: its products and its clients' occupations."""
+
+    products: tuple[tuple[str, str], ...] = ()
+    occupations: tuple[str, ...] = ()
+
+    def entries(self) -> list[tuple[str, str, re.Pattern[str]]]:
+        found = []
+        for code, name in self.products:
+            for words in {fold(name), fold(code.replace("_", " ")), fold(code)}:
+                if len(words) >= 3:
+                    found.append(("product", code, re.compile(rf"(?<![\w']){re.escape(words)}(?![\w'])")))
+        for occupation in self.occupations:
+            words = fold(occupation)
+            if len(words) >= 3:
+                found.append(("occupation", occupation, re.compile(rf"(?<![\w']){re.escape(words)}s?(?![\w'])")))
+        return found
+
+
+def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -> Reading:
     """The plan of a question, or the words that kept it from being read."""
     folded = fold(question)
     particles = [m.span(1) for m in re.finditer(r"(?<![\w])(khong|ko|k|chua|nhi|vay)\s*\?", folded)]
@@ -538,19 +561,19 @@ def read_question(question: str, today: dt.date) -> Reading:
         first = int(months["a"]) if months["a"] else _MONTHS_EN[months["na"]]
         last = int(months["b"]) if months["b"] else _MONTHS_EN[months["nb"]]
         if 1 <= first <= last <= 12:
-            start = dt.date(today.year, first, 1)
-            end = (dt.date(today.year + (last == 12), last % 12 + 1, 1)) - dt.timedelta(days=1)
-            found_period = (Period(start, end, f"{start.isoformat()} – {end.isoformat()}"), months.span())
+            opens = dt.date(today.year, first, 1)
+            closes = (dt.date(today.year + (last == 12), last % 12 + 1, 1)) - dt.timedelta(days=1)
+            found_period = (Period(opens, closes, f"{opens.isoformat()} – {closes.isoformat()}"), months.span())
     since = _SINCE_MONTH.search(folded) if not months else None
     if since:
         month = int(since["m"]) if since["m"] else _MONTHS_EN[since["name"]]
-        start = dt.date(today.year, month, int(since["day"] or 1)) if month <= today.month else None
-        if start is not None:
-            found_period = (Period(start, today, f"since {start.isoformat()}"), since.span())
+        begins = dt.date(today.year, month, int(since["day"] or 1)) if month <= today.month else None
+        if begins is not None:
+            found_period = (Period(begins, today, f"since {begins.isoformat()}"), since.span())
     second: tuple[Period, tuple[int, int]] | None = None
     if found_period is not None:
-        start, end = found_period[1]
-        second = find_period(folded[:start] + "_" * (end - start) + folded[end:], today, is_folded=True)
+        left, right = found_period[1]
+        second = find_period(folded[:left] + "_" * (right - left) + folded[right:], today, is_folded=True)
         if second is not None and (second[0].start, second[0].end) == (found_period[0].start, found_period[0].end):
             second = None
         if second is not None:
@@ -602,7 +625,7 @@ def read_question(question: str, today: dt.date) -> Reading:
     counted_free = counted is not None and _span_free(taken, *counted.span("n"))
     if counted is not None and counted_free:
         taken.append(counted.span("n"))
-    found = _scan(folded, taken)
+    found = _scan(folded, taken, vocabulary.entries() if vocabulary else [])
     if counted and top is None and any(item.role == "agg" and item.value in ("max", "min") for item in found):
         bottom = any(item.role == "agg" and item.value == "min" for item in found)
         top = ("bottom" if bottom else "top", int(counted["n"]))
@@ -646,7 +669,7 @@ _FOLLOW_UP_LEAD = re.compile(
 )
 
 
-def read_follow_up(question: str, previous: str, today: dt.date) -> Reading:
+def read_follow_up(question: str, previous: str, today: dt.date, vocabulary: Vocabulary | None = None) -> Reading:
     """A follow-up read against the previous question: its period replaces the previous one's, anything else
     (a breakdown, a segment) is added to it. "and last month?" after "new loans this month" is new loans last month."""
     text = _FOLLOW_UP_LEAD.sub("", fold(question).strip(" ?!.")).strip()
@@ -660,7 +683,7 @@ def read_follow_up(question: str, previous: str, today: dt.date) -> Reading:
                 base = f"{base[:start]} {base[end:]}"
         for pattern in (_NEXT_PERIOD, _FUTURE, _SINCE_MONTH):
             base = pattern.sub(" ", base)
-    reading = read_question(f"{base} {text}", today)
+    reading = read_question(f"{base} {text}", today, vocabulary)
     if reading.plan is None:
         return reading
     return dataclasses.replace(reading, plan=dataclasses.replace(reading.plan, language=detect_language(question)))
@@ -678,7 +701,7 @@ _FACT_ROLES = ("fact", "measure", "kind", "noun", "interaction_channel", "balanc
 
 
 def _clients_are_the_subject(found: list[_Found]) -> bool:
-    """"Which clients …", "how many clients", "clients with …": the answer is about clients. In "client contacts"
+    """ "Which clients …", "how many clients", "clients with …": the answer is about clients. In "client contacts"
     or "tiếp xúc khách hàng bao nhiêu lần" the word only says whose the contacts are."""
     for index, item in enumerate(found):
         if item.role != "clients":
@@ -686,18 +709,28 @@ def _clients_are_the_subject(found: list[_Found]) -> bool:
         before = found[index - 1] if index else None
         after = found[index + 1] if index + 1 < len(found) else None
         compound = item.text in ("client", "customer") and after is not None and after.role in _FACT_ROLES
-        object_of_verb = before is not None and before.role in ("fact", "interaction_channel", "sentverb") and not (
-            after is not None and after.role in ("list", "negation")
+        object_of_verb = (
+            before is not None
+            and before.role in ("fact", "interaction_channel", "sentverb")
+            and not (after is not None and after.role in ("list", "negation"))
         )
         if compound or object_of_verb:
             continue  # "client contacts", "tiếp xúc khách hàng bao nhiêu lần": whose the rows are
         if before is not None and before.role in ("list", "agg", "segment", "risk", "city", "perclient"):
             return True
-        if after is not None and after.role in ("list", "negation", "inactive", "birthday", "onboarded", "segment",
-                                                "risk", "city"):
+        if after is not None and after.role in (
+            "list",
+            "negation",
+            "inactive",
+            "birthday",
+            "onboarded",
+            "segment",
+            "risk",
+            "city",
+        ):
             return True
         if after is None or after.role in ("measure", "kind", "noun", "balance", "maturing", "agg", "group"):
-            return after is None or after.role != "group" and item.text not in ("client", "customer")
+            return after is None or (after.role != "group" and item.text not in ("client", "customer"))
     return False
 
 
@@ -772,8 +805,10 @@ def _compose(
     if len(grouped) == 1 and has_subject:  # "count by kind (calls, documents, meetings…)": examples, not a filter
         for role in _EXAMPLES_OF.get(grouped[0], ()):
             roles.pop(role, None)
-    if "kind" in roles and _values(roles, "kind") == ["card"] and any(
-        role in roles for role in ("direction", "category")
+    if (
+        "kind" in roles
+        and _values(roles, "kind") == ["card"]
+        and any(role in roles for role in ("direction", "category"))
     ):  # "card spend", "quẹt thẻ": the card is how the money moved
         roles["txn_channel"] = [_Found("txn_channel", "card", 0, 0, "card")]
         del roles["kind"]
@@ -788,19 +823,27 @@ def _compose(
         if [item.value for item in roles.get("fact", [])] == ["interactions"]:
             roles.pop("fact")
         roles.setdefault("clients", [_Found("clients", "clients", 0, 0, "clients")])
-    if "group" in roles and set(_values(roles, "dim")) & {"segment", "risk", "city"} and not any(
-        role in roles for role in ("measure", "kind", "fact", "noun", "balance")
+    if (
+        "group" in roles
+        and set(_values(roles, "dim")) & {"segment", "risk", "city"}
+        and not any(role in roles for role in ("measure", "kind", "fact", "noun", "balance"))
     ):
         roles.setdefault("clients", [_Found("clients", "clients", 0, 0, "clients")])  # "risk profile split of my book"
     measures = _values(roles, "measure")
     kinds = _values(roles, "kind")
     facts = _values(roles, "fact")
     aggs = _values(roles, "agg")
-    has_clients = "perclient" in roles or "clients" in roles and (
-        _clients_are_the_subject(found) or any(item.end == 0 for item in roles["clients"])  # implied by the question
+    has_clients = "perclient" in roles or (
+        "clients" in roles
+        and (
+            _clients_are_the_subject(found)
+            or any(item.end == 0 for item in roles["clients"])  # implied by the question
+        )
     )
     negated = "negation" in roles or "inactive" in roles
     subject_roles = (
+        "product",
+        "occupation",
         "measure",
         "kind",
         "fact",
@@ -825,8 +868,13 @@ def _compose(
         if not any(role in roles for role in ("agg", "list")):
             roles["agg"] = [_Found("agg", "howmuch", 0, 0, "")]
         aggs = _values(roles, "agg")
-    if "compare" in roles and not comparing and not any(
-        len(_values(roles, role)) > 1 for role in ("segment", "risk", "kind", "interaction_channel", "category", "city")
+    if (
+        "compare" in roles
+        and not comparing
+        and not any(
+            len(_values(roles, role)) > 1
+            for role in ("segment", "risk", "kind", "interaction_channel", "category", "city")
+        )
     ):
         raise _NotComposed("a comparison of two periods is not composed yet")
     if "sentverb" in roles:
@@ -849,7 +897,7 @@ def _compose(
         facts = ["accounts"]
     fact: str | None = None
     measure = "count"
-    if measures or kinds or "noun" in roles or "balance" in roles:
+    if measures or kinds or "noun" in roles or "balance" in roles or "product" in roles:
         fact = "accounts"
         measure = measures[0] if measures else "value"
     elif facts:
@@ -865,7 +913,9 @@ def _compose(
     if wants_trend and fact == "accounts" and measure not in ("deposits", "loans") and "new" not in roles:
         raise _NotComposed("balances have no history to show month by month")
     if wants_trend and period is None and future is None and fact is not None:
-        period = Period(today.replace(month=1, day=1), today, f"year to date ({today.year}-01-01 – {today.isoformat()})")
+        period = Period(
+            today.replace(month=1, day=1), today, f"year to date ({today.year}-01-01 – {today.isoformat()})"
+        )
 
     # --- account kinds and money meanings
     if fact == "accounts":
@@ -881,7 +931,13 @@ def _compose(
             wanted = ("loan",)
         if not wanted and not kinds and "maturing" in roles:
             wanted = ("cd", "loan")  # what matures
-        if not wanted and not kinds and measure == "value" and not ("noun" in roles and "balance" not in roles):
+        if (
+            not wanted
+            and not kinds
+            and measure == "value"
+            and "product" not in roles
+            and not ("noun" in roles and "balance" not in roles)
+        ):
             wanted = AUM_KINDS  # a client's "balance" is what they hold with the bank; what they owe is a loan
         if kinds == ["card"] and measure == "loans":
             wanted = ()  # "dư nợ thẻ tín dụng": what is owed on cards
@@ -951,8 +1007,19 @@ def _compose(
                 raise _NotComposed(f"{role} does not filter {fact}")
         conditions.append(Condition(f"{column} IN ({', '.join(repr(v) for v in values)})", fact_name,
                                     f"{role}:{','.join(values)}"))  # fmt: skip
-    for role, column in (("segment", "c.segment"), ("risk", "c.risk_profile"), ("city", "c.city"),
-                         ("preferred_channel", "c.preferred_channel")):
+    products = _values(roles, "product")
+    if products:
+        if fact != "accounts":
+            raise _NotComposed("a product names accounts")
+        conditions.append(Condition(f"a.product_code IN ({', '.join(repr(code) for code in products)})", "accounts",
+                                    f"product:{','.join(products)}"))  # fmt: skip
+    for role, column in (
+        ("occupation", "c.occupation"),
+        ("segment", "c.segment"),
+        ("risk", "c.risk_profile"),
+        ("city", "c.city"),
+        ("preferred_channel", "c.preferred_channel"),
+    ):
         values = _values(roles, role)
         if values:
             conditions.append(Condition(f"{column} IN ({', '.join(repr(v) for v in values)})", None,
@@ -1143,7 +1210,7 @@ def _dimension(word: str, fact: str | None) -> str:
         ("kind", "tasks"): "task_kind", ("sentiment", "interactions"): "sentiment", ("kind", None): "kind",
         ("kind", "complaints"): "complaint_category", ("kind", "transactions"): "category",
         ("kind", "interactions"): "interaction_channel", ("kind", "inbound"): "message_channel",
-        ("channel", "sent"): "sent_channel", ("product", "accounts"): "product",
+        ("channel", "sent"): "sent_channel",
     }  # fmt: skip
     dimension = mapping.get((word, fact))
     if dimension is None:
@@ -1191,8 +1258,9 @@ def compile_plan(plan: Plan, dialect: str) -> str:
     if plan.shape == "share":
         part, whole = (Plan.from_json(raw) for raw in plan.parts)
         a, b = _number_label(part), _number_label(whole)
+        part_sql, whole_sql = compile_plan(part, dialect), compile_plan(whole, dialect)
         return (f"SELECT ROUND(100.0 * p.{a} / NULLIF(w.{b}, 0), 1) AS share_pct, p.{a} AS part, w.{b} AS whole "
-                f"FROM ({compile_plan(part, dialect)}) AS p CROSS JOIN ({compile_plan(whole, dialect)}) AS w")  # fmt: skip
+                f"FROM ({part_sql}) AS p CROSS JOIN ({whole_sql}) AS w")  # fmt: skip
     if plan.parts:  # each period's number, one row each
         selects = []
         for raw in plan.parts:
@@ -1232,7 +1300,11 @@ def _number_label(plan: Plan) -> str:
     """The name of the first column of a single-number plan's query (as ``_per_client`` / ``_over_rows`` write it)."""
     _, name = _value_expr(plan)
     if plan.fact is None or plan.per_client:
-        return "clients" if plan.agg == "count" or plan.fact is None else (name if plan.agg == "sum" else f"{plan.agg}_{name}")
+        return (
+            "clients"
+            if plan.agg == "count" or plan.fact is None
+            else (name if plan.agg == "sum" else f"{plan.agg}_{name}")
+        )
     if plan.agg == "count" and name != FACTS[plan.fact].value_name:
         return "count"
     return name if plan.agg in ("sum", "count") else f"{plan.agg}_{name}"
@@ -1320,8 +1392,10 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
     if plan.agg == "count" and value != "1":
         column, label = "COUNT(*)", "count"
     if plan.shape == "number":
-        counted = plan.agg == "avg" or plan.agg == "sum" and plan.fact != "accounts" or any(
-            cond.label.startswith("maturing:") for cond in plan.conditions
+        counted = (
+            plan.agg == "avg"
+            or (plan.agg == "sum" and plan.fact != "accounts")
+            or any(cond.label.startswith("maturing:") for cond in plan.conditions)
         )
         extra = f", COUNT(*) AS {fact.table if plan.fact != 'logins' else 'weeks'}" if counted else ""
         if plan.agg == "sum":
@@ -1340,7 +1414,9 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
         if needs is not None and needs != plan.fact:
             raise _NotComposed(f"{plan.group_by} does not break down {plan.fact}")
         if plan.group_by == "product":  # the catalog's name beside the code: RMs know products by name
-            source = source.replace(" JOIN clients c ", " LEFT JOIN products pr ON pr.code = a.product_code JOIN clients c ")
+            source = source.replace(
+                " JOIN clients c ", " LEFT JOIN products pr ON pr.code = a.product_code JOIN clients c "
+            )
             return (f"SELECT a.product_code AS product, pr.name AS product_name, {column} AS {label} {source} "
                     f"GROUP BY a.product_code, pr.name ORDER BY {label} DESC")  # fmt: skip
         return (f"SELECT {dimension} AS {plan.group_by}, {column} AS {label} {source} "

@@ -254,14 +254,29 @@ _RELATIVE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(yesterday|hom qua)\b"), "yesterday"),
     (re.compile(r"\b(this week|current week|tuan nay)\b"), "this_week"),
     (re.compile(r"\b(last week|previous week|past week|tuan truoc|tuan qua|tuan vua roi)\b"), "last_week"),
-    (re.compile(r"\b((?:luy ke )?tu dau thang(?: (?:den nay|toi nay|den gio|toi gio))?|this month|current month|month to date|mtd|"
-                r"thang nay)\b"), "this_month"),
+    (
+        re.compile(
+            r"\b((?:luy ke )?tu dau thang(?: (?:den nay|toi nay|den gio|toi gio))?|this month|current month|"
+            r"month to date|mtd|thang nay)\b"
+        ),
+        "this_month",
+    ),
     (re.compile(r"\b(last month|previous month|past month|thang truoc|thang vua roi|thang qua)\b"), "last_month"),
-    (re.compile(r"\b((?:luy ke )?tu dau quy(?: (?:den nay|toi nay|den gio|toi gio))?|this quarter|current quarter|quarter to date|"
-                r"qtd|quy nay)\b"), "this_quarter"),
+    (
+        re.compile(
+            r"\b((?:luy ke )?tu dau quy(?: (?:den nay|toi nay|den gio|toi gio))?|this quarter|current quarter|"
+            r"quarter to date|qtd|quy nay)\b"
+        ),
+        "this_quarter",
+    ),
     (re.compile(r"\b(last quarter|previous quarter|past quarter|quy truoc|quy vua roi)\b"), "last_quarter"),
-    (re.compile(r"\b(year to date|ytd|so far this year|(?:luy ke )?tu dau nam(?: (?:nay|den nay|toi nay|den gio|toi gio))?|"
-                r"since the start of the year)\b"), "ytd"),
+    (
+        re.compile(
+            r"\b(year to date|ytd|so far this year|(?:luy ke )?tu dau nam(?: (?:nay|den nay|toi nay|den gio|toi gio))?|"
+            r"since the start of the year)\b"
+        ),
+        "ytd",
+    ),
     (re.compile(r"\b(this year|current year|nam nay)\b"), "this_year"),
     (re.compile(r"\b(last year|previous year|nam ngoai|nam truoc|nam qua)\b"), "last_year"),
 ]
@@ -410,7 +425,8 @@ _WRITE = re.compile(
     r"(?:client|account|task|target|record|row|interaction|note)|"
     r"(?:change|set) (?:the |my |a |an )?(?:balance|name|status|target|phone|email|segment|data|record|client|"
     r"account|task|due date|password|rate)|"
-    r"xoa|sua(?! nha| xe| chua| sang)|chinh sua|cap nhat|thay doi|doi ten|ghi de|them moi|them (?:khach|tai khoan|giao dich|task|cong viec|"
+    r"xoa|sua(?! nha| xe| chua| sang)|chinh sua|cap nhat|thay doi|doi ten|ghi de|them moi|"
+    r"them (?:khach|tai khoan|giao dich|task|cong viec|"
     r"nhiem vu|chi tieu|ban ghi|dong)|them (?:mot|1|cac|vai) (?:khach|tai khoan|giao dich|task|cong viec|ban ghi)|"
     r"tao (?:moi|khach|tai khoan|task|cong viec))\b"
 )
