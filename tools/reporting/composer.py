@@ -210,11 +210,11 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                              r"gap go|contacted|reached|spoken to|talked to|spoke to"),
     ("fact", "tasks", r"tasks?|to-?dos?|follow-?ups?|cong viec|viec|nhiem vu|dau viec"),
     ("fact", "complaints", r"complaints?|khieu nai|phan nan|than phien"),
-    ("fact", "logins", r"logins?|log ins?|logged in|logged into|log into|dang nhap|app|mobile app|mobile banking|"
+    ("fact", "logins", r"log app|log vao app|log vao|log in|logins?|log ins?|logged in|logged into|log into|dang nhap|app|mobile app|mobile banking|"
                        r"digital|internet banking|ung dung"),
     ("fact", "inbound", r"inbox|inbound messages?|messages? from clients|tin nhan (?:den|cua khach)|hop thu"),
     ("fact", "sent", r"messages? i sent|sent messages?|tin nhan (?:da gui|toi gui|em gui)"),
-    ("sentverb", "sent", r"(?:e|em|toi|minh|i) (?:da |have |has )?(?:gui|sent)|da gui|gui di|i sent|have i sent|sent"),
+    ("sentverb", "sent", r"did i send|do i send|i send|send|(?:e|em|toi|minh|i) (?:da |have |has )?(?:gui|sent)|da gui|gui di|i sent|have i sent|sent"),
     # clients
     ("clients", "clients", r"app users|users|clients?|customers?|khach hang|khach|kh|people|ai"),
     # aggregates and shapes
@@ -267,7 +267,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("chat_app", "zalo", r"zalo"),
     ("chat_app", "whatsapp", r"whatsapp|whats app|wa"),
     ("chat_app", "sms", r"sms|text messages?|tin nhan sms"),
-    ("fact", "inbound", r"messages?|msgs?|tin nhan|tin|e-?mails? from clients|messaged me|nhan cho (?:e|em|toi|minh)"),
+    ("fact", "inbound", r"arrived|messages?|msgs?|tin nhan|tin|e-?mails? from clients|messaged me|nhan cho (?:e|em|toi|minh)"),
     ("sentiment", "positive", r"positive|happy|satisfied|tich cuc|hai long|vui"),
     ("sentiment", "negative", r"negative|unhappy|dissatisfied|tieu cuc|khong hai long|buc"),
     ("sentiment", "neutral", r"neutral|trung lap|trung tinh|binh thuong"),
@@ -276,7 +276,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                         r"chuyen den|ghi co|tien nhan|nhan tien"),
     ("direction", "out", r"outflows?|outgoing|money out|debits?|spent|spending|payments out|tien ra|chi tieu|"
                          r"chuyen di|ghi no|chi ra|chuyen tien ra|chuyen ra|chuyen tien di|quet the|quet|spend|spends|"
-                         r"moving money out|moving out|moved out|move out|money going out"),
+                         r"moving money out|moving out|moved out|move out|money going out|transfer out|transferred out|"
+                         r"transfers? out|moved|moving|rut tien|rut"),
     ("category", "transfer_external", r"(?:to|sent to|moved to) (?:other|another|external) banks?|other banks?|"
                                       r"(?:ngan hang|bank) khac|"
                                       r"external transfers?|ngan hang khac|chuyen khac ngan hang|chuyen ra ngoai|"
@@ -319,6 +320,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("current", "now", r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
     # what belongs to the fixed metrics (the composer leaves them to the semantic layer)
     ("large", "large", r"large|big|lon|khung"),
+    ("rowlevel", "single", r"single|individual|one-off|tung (?:gd|giao dich)|moi (?:gd|giao dich)|1 (?:gd|giao dich)"),
+    ("quarter", "quarter", r"q[1-4]|quy [1-4]|quy (?:i|ii|iii|iv)"),
     ("perannum", "pa", r"%/nam|/nam|p\.?a\.?|per annum|mot nam|a year"),
     ("preferred", "preferred", r"prefers?|preferred|thich|uu tien|muon duoc"),
     ("shown", "dates", r"(?:due |maturity |onboarding |birth )?dates?|dob|date of birth|ngay sinh(?: nhat)?|"
@@ -327,7 +330,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                           r"(?:so voi|dat|vuot|hoan thanh|con thieu|con lai|bang)(?: \w+){0,3} chi tieu|"
                           r"chi tieu (?:thang|quy|nam|new|huy dong|giai ngan|aum|lien he|tiep xuc|cua|theo)|"
                           r"ke hoach|on track|attainment|performance|hieu suat|summary|scorecard|dashboard|overview|"
-                          r"tong quan|left to|remaining|hit|meet|need|more|thuc dat|dat duoc|du chi tieu|con lai|"
+                          r"tong quan|left to|remaining|hit|meet|need|more|thuc dat|dat duoc|du chi tieu|con lai|cham|"
                           r"con thieu|to reach|de dat|reach|dat"),
 )  # fmt: skip
 
@@ -360,16 +363,19 @@ _ENTRIES = tuple(
 #: Words that carry no meaning of their own in a question (EN and folded VI).
 _STOPWORDS = frozenset(
     """
-    a about ah all also am an and anh any are as at bao based be been being ben book both buoi ca cac cai can
-    chi chiec cho co compare compared comparison con could cua cung cuoc current currently da dang dau dc de
-    den deu di did do does doing du duoc e either em every existing far find for from get gi gio giup give gom
-    got ha had has have hay he held her here hey hi hien his ho hoac hold holding holds hon how i in is it its
-    just kem kept khi kieu know la lam lan len let live lives living luc luon luot ly ma made make manage
-    managing me mine minh money mot my n nao nay ne need ng nguoi nha nhat nhe nhom nhu nhung ntn nua o of oi
-    ok okay on only or our overall own owning owns parked phai please pls plus plz qua quan r ra right rn roi
-    sao see she simple sitting so some song still tai tell than that the their them then there there's these
-    they thi this those tien to toi too tren trong u up us va vao vay ve versus via voi vs vu w waiting want
-    was we were what what's whats where will with would xem xin xuong you your z
+    a about ah all also am an and anh any appreciate are as at bao based be been being believe ben biet bit
+    book both break buoi ca cac cai can check chi chiec cho chu cn co compare compared comparison con concerned
+    could counting cua cung cuoc current currently da dang dau dc de dear den deu di did do does doing dong
+    down du dum duoc e either em every existing far filed find for from get ghi gi giam gio gium giup give gom
+    gop got grateful ha had has have hay he held hello her here hey hi hien his ho hoac hold holding holds hon
+    how huong i identify if in is it its j just kem kept khi kieu kind kindly know la lam lan len let like live
+    lives living log logged luc luon luot ly ma made make manage managing may me might mine minh money mot must
+    my n nao nay ne need ng nguoi nha nhat nhe nhom nhu nhung ntn nua o of oi ok okay on one ones only or our
+    over overall own owning owns parked phai please pls plus plz provide qua quan r ra recorded regards right
+    rn roi sang sao see shall she should simple sitting so some song stand still tai take takes tang tell than
+    thank thanks that the their them then there there's these they thi think this those thu tien to together
+    toi too tren trong u up us va vao vay ve versus via voi vs vu w waiting want was we were what what's whats
+    where whether will with within wonder would xem xin xuong yet you your z
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 _WORD = re.compile(r"[\w']+")
@@ -409,6 +415,22 @@ _MONTH_RANGE = re.compile(
     r"(?<![\w])(?:tu|from|between)\s+(?:(?:thang\s*|t)(?P<a>1[0-2]|0?[1-9])\s+(?:den|toi|to|and|-)\s+(?:thang\s*|t)?"
     rf"(?P<b>1[0-2]|0?[1-9])|(?P<na>{_MONTH_NAME})\s+(?:to|and|-|until|till)\s+(?P<nb>{_MONTH_NAME}))(?![\w/])"
 )
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "twenty": 20, "fifteen": 15, "thirty": 30, "sixty": 60, "ninety": 90,
+    "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10, "ba muoi": 30,
+    "sau muoi": 60, "chin muoi": 90, "hai muoi": 20, "muoi lam": 15, "muoi bon": 14,
+}  # fmt: skip
+#: A number written as a word, where a number is expected: "top five", "five largest", "thirty days", "ba mươi ngày".
+_EN_NUMBERS = [word for word in _NUMBER_WORDS if word.isascii() and word in
+               "one two three four five six seven eight nine ten twenty fifteen thirty sixty ninety".split()]
+_VI_NUMBERS = [word for word in _NUMBER_WORDS if word not in _EN_NUMBERS]
+_NUMBER_WORD = re.compile(
+    r"(?<=top )(?:one|two|three|four|five|six|seven|eight|nine|ten)(?![\w])|"
+    r"(?<![\w'])(?:" + "|".join(sorted(_EN_NUMBERS, key=len, reverse=True)) + r")(?= (?:largest|biggest|top|"
+    r"clients?|customers?|days?|weeks?|months?|accounts?|transactions?)(?![\w]))|"
+    r"(?<![\w'])(?:" + "|".join(sorted(_VI_NUMBERS, key=len, reverse=True)) + r")(?= (?:kh|khach|ngay|tuan|thang)(?![\w]))"
+)
 _N_BEFORE_NOUN = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,3})\s+(?=(?:kh|khach(?: hang)?|clients?|customers?|accounts?|"
     r"tai khoan|khoan|transactions?|giao dich)(?![\w]))"
@@ -422,6 +444,46 @@ _NEXT_PERIOD = re.compile(
     r"(?<![\w])(?P<what>next week|tuan sau|tuan toi|next month|thang sau|thang toi|"
     r"this week|tuan nay|this month|thang nay|today|hom nay|tomorrow|ngay mai)(?![\w])"
 )
+
+
+def _known_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(words that stand alone, every word) the lexicon spells out, for catching a slip of the keyboard."""
+    alone: set[str] = set(_STOPWORDS) | _PERIOD_WORDS | set(_MONTHS_EN) | set(_NUMBER_WORDS)
+    inside: set[str] = set()
+    for _, _, pattern in _LEXICON:
+        for alternative in _longest_first(pattern).split("\x00"):
+            plural = re.fullmatch(r"([a-z ]+)s\?", alternative)
+            spelled = [plural.group(1), plural.group(1) + "s"] if plural else [alternative]
+            for text in spelled:
+                if re.fullmatch(r"[a-z ]+", text):
+                    (alone if " " not in text else inside).update(text.split())
+    return frozenset(alone), frozenset(word for word in alone | inside if len(word) >= 3)
+
+
+_KNOWN: list[tuple[frozenset[str], frozenset[str]]] = []
+#: The words periods are written with (read by ``find_period``, not by the lexicon): never "corrected".
+_PERIOD_WORDS = set(
+    """last next past this week weeks month months year years quarter quarters day days today yesterday tomorrow ago
+    since from until till between dau nay qua truoc toi sau tuan thang nam ngay quy gio hom mai vua roi date to
+    start end current previous coming upcoming within fortnight mtd qtd ytd so far""".split()  # noqa: SIM905
+)
+
+
+def _corrected(word: str) -> str:
+    """``word``, or the one known word it is a slip of: a doubled last letter, or one vowel dropped."""
+    if not _KNOWN:
+        _KNOWN.append(_known_words())
+    _, known = _KNOWN[0]
+    if word in known or len(word) < 4 or not word.isalpha():
+        return word
+    if word[-1] == word[-2] and word[:-1] in known:
+        return word[:-1]
+    for index in range(1, len(word) + 1):  # "nhiu" → "nhieu"
+        for letter in "aeiouy":
+            candidate = word[:index] + letter + word[index:]
+            if len(candidate) >= 5 and candidate in known:
+                return candidate
+    return word
 
 
 def _span_free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -524,6 +586,8 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
     particles = [m.span(1) for m in re.finditer(r"(?<![\w])(khong|ko|k|chua|nhi|vay)\s*\?", folded)]
     folded = folded.replace("?", " ").replace("!", " ")
     folded = _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group(0)], folded)
+    folded = _NUMBER_WORD.sub(lambda match: str(_NUMBER_WORDS[match.group(0)]), folded)
+    folded = _WORD.sub(lambda match: _corrected(match.group(0)), folded)
     folded = re.sub(r"(?<=\w)'s(?![\w])", "  ", folded)  # "this month's target", "who's": the same length
     taken: list[tuple[int, int]] = []
     if re.search(r"(?<![\w])(?:co|da|duoc)(?![\w])", folded):  # "có … không?": a yes/no question
@@ -868,6 +932,8 @@ def _compose(
         if not any(role in roles for role in ("agg", "list")):
             roles["agg"] = [_Found("agg", "howmuch", 0, 0, "")]
         aggs = _values(roles, "agg")
+    if "quarter" in roles:
+        raise _NotComposed("a quarter beside another period")
     if (
         "compare" in roles
         and not comparing
@@ -1150,6 +1216,8 @@ def _compose(
         raise _NotComposed(f"{agg} of rows that have no amount")
 
     per_client = has_clients or negated or (measure == "aum" and agg == "avg")
+    if "rowlevel" in roles:
+        per_client = False  # "a single payment above 5 tỷ", "từng giao dịch": each row on its own
     if "noun" in roles and shape in ("list", "top", "bottom") and not negated:
         per_client = False  # "which accounts of my clients …": the accounts
     if shape in ("top", "bottom") and "clients" in roles and "noun" not in roles:
