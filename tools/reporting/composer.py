@@ -214,7 +214,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                        r"digital|internet banking|ung dung"),
     ("fact", "inbound", r"inbox|inbound messages?|messages? from clients|tin nhan (?:den|cua khach)|hop thu"),
     ("fact", "sent", r"messages? i sent|sent messages?|tin nhan (?:da gui|toi gui|em gui)"),
-    ("sentverb", "sent", r"did i send|do i send|i send|send|(?:e|em|toi|minh|i) (?:da |have |has )?(?:gui|sent)|da gui|gui di|i sent|have i sent|sent"),
+    ("sentverb", "sent", r"(?:minh|e|em|toi|anh|chi|a|c) (?:da )?nhan(?: tin)?|did i send|do i send|i send|send|(?:e|em|toi|minh|i) (?:da |have |has )?(?:gui|sent)|da gui|gui di|i sent|have i sent|sent"),
     # clients
     ("clients", "clients", r"app users|users|clients?|customers?|khach hang|khach|kh|people|ai"),
     # aggregates and shapes
@@ -330,8 +330,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                           r"(?:so voi|dat|vuot|hoan thanh|con thieu|con lai|bang)(?: \w+){0,3} chi tieu|"
                           r"chi tieu (?:thang|quy|nam|new|huy dong|giai ngan|aum|lien he|tiep xuc|cua|theo)|"
                           r"ke hoach|on track|attainment|performance|hieu suat|summary|scorecard|dashboard|overview|"
-                          r"tong quan|left to|remaining|hit|meet|need|more|thuc dat|dat duoc|du chi tieu|con lai|cham|"
-                          r"con thieu|to reach|de dat|reach|dat"),
+                          r"tong quan|dat"),
+    ("gap", "gap", r"left to|remaining|hit|meet|reach|to reach|cham|thuc dat|dat duoc|de dat|du chi tieu|con lai|"
+                   r"con thieu|how many more|how much more"),
 )  # fmt: skip
 
 
@@ -703,6 +704,8 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
         roles.setdefault(item.role, []).append(item)
     if "legacy" in roles:
         return Reading(None, legacy=True)
+    if "gap" in roles:  # "how much is left", "còn thiếu": only against a target
+        return Reading(None)
     language = detect_language(question)
     try:
         if second is not None:
@@ -810,6 +813,14 @@ def _named_by_its_value(dimension: str, roles: dict[str, list[_Found]]) -> bool:
     return any(role in roles for role in _DIMENSION_OF_VALUES.get(dimension, ()))
 
 
+def _counts_rows(found: list[_Found]) -> bool:
+    """ "bao nhiêu giao dịch", "mấy lần": how many is asked of the rows, right after the words."""
+    for index, item in enumerate(found[:-1]):
+        if item.role == "agg" and item.value == "howmuch" and found[index + 1].role in ("fact", "clients", "noun"):
+            return found[index + 1].end - item.end <= 2
+    return False
+
+
 def _values(roles: dict[str, list[_Found]], role: str) -> list[str]:
     return list(dict.fromkeys(item.value for item in roles.get(role, [])))
 
@@ -872,8 +883,8 @@ def _compose(
     if (
         "kind" in roles
         and _values(roles, "kind") == ["card"]
-        and any(role in roles for role in ("direction", "category"))
-    ):  # "card spend", "quẹt thẻ": the card is how the money moved
+        and (any(role in roles for role in ("direction", "category")) or _values(roles, "fact") == ["transactions"])
+    ):  # "card spend", "quẹt thẻ", "card payments": the card is how the money moved
         roles["txn_channel"] = [_Found("txn_channel", "card", 0, 0, "card")]
         del roles["kind"]
     if "preferred" in roles:  # "clients who prefer Zalo": how they like to be reached, a client column
@@ -1173,8 +1184,13 @@ def _compose(
             fact is not None
             and (measure == "aum" or FACTS[fact].value is not None)
             and (not has_clients or group_by is not None)
+            and not _counts_rows(found)
         )
         aggs = [a for a in aggs if a != "howmuch"] or ["sum" if amount else "count"]
+    if group_by is not None and "sum" in aggs and set(aggs) <= {"sum", "max", "min"}:
+        aggs = ["sum"]  # "the total per category, and which is largest": the totals, largest first
+    if "perclient" in roles and fact is not None and set(aggs) <= {"sum"} and group_by is None and top is None:
+        aggs, has_clients = [], True  # "AUM từng người bao nhiêu": each client with their amount
     if "large" in roles and threshold is None:
         raise _NotComposed("'large' without a threshold")
     if top is not None and len(aggs) > 1:

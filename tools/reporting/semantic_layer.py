@@ -416,7 +416,7 @@ _WRITE = re.compile(
     r"modify|overwrite|edit|rename|grant|revoke|mark (?:all |them |it |as )?|lower (?:my |the )?|raise (?:my |the )?|"
     r"reassign|move (?:client|kh|customer)|transfer (?:client|kh|customer)|close (?:the |an |a |her |his |their )?"
     r"(?:account|acct|casa|cd|card)|open (?:a |an |new )?(?:account|acct|cd|card) for|"
-    r"tat toan|dong (?:giup )?(?:e |em |minh |toi )?(?:tk|tai khoan|so|the)|"
+    r"nang hang|ha hang|doi hang|upgrade|downgrade|tat toan|dong (?:giup )?(?:e |em |minh |toi )?(?:tk|tai khoan|so|the)|"
     r"mo (?:giup )?(?:e |em |minh |toi )?(?:tk|tai khoan|so|the) (?:cho|moi)|"
     r"add (?:a |an |new )?(?:[\w.]+ ){0,3}(?:cd|account|acct|client|task|loan|card|deposit) for|"
     r"them (?:giup )?(?:e |em |minh |toi )?(?:kh|khach|khach hang|tai khoan|tk|task|viec)|"
@@ -436,12 +436,16 @@ _OTHER_RM = re.compile(
     r"(?:whole|entire|all) "
     r"(?:branch|branches|bank|team)|bank-?wide|branch-?wide|across (?:the )?(?:branch|bank|rms)|"
     r"rm khac|cac rm|tat ca (?:cac )?rm|moi rm|toan (?:bo )?chi nhanh|ca chi nhanh|toan (?:bo )?ngan hang|"
-    r"dong nghiep|nguoi khac|ca nhom|toan nhom)\b"
+    r"dong nghiep|nguoi khac|ca nhom|toan nhom|"
+    # the clients or book of another person (a client has no clients): "her clients", "covering for Ms Tâm"
+    r"(?:clients?|customers?|book|portfolio) of (?:ms|mr|mrs) \w+|(?:her|his) (?:\w+ )?(?:clients|customers|book|"
+    r"portfolio)|covering for)\b"
 )
 _RM_ID = re.compile(r"\brm[ _-]?(\d{1,6})\b")
 _SYSTEM = re.compile(
     r"(password|passwd|mat khau|credential|api[ _-]?key|secret|token|sqlite_|pg_|information_schema|"
-    r"system table|bang he thong|\bschema\b|\bagentify_|\busers? table\b)"
+    r"system table|bang he thong|\bschema\b|\bagentify_|\busers? table\b|\bbang users?\b|\bpass(?:words?)?\b|\bmk\b|"
+    r"\bhe thong\b)"
 )
 
 
