@@ -817,7 +817,7 @@ def _counts_rows(found: list[_Found]) -> bool:
     """ "bao nhiêu giao dịch", "mấy lần": how many is asked of the rows, right after the words."""
     for index, item in enumerate(found[:-1]):
         if item.role == "agg" and item.value == "howmuch" and found[index + 1].role in ("fact", "clients", "noun"):
-            return found[index + 1].end - item.end <= 2
+            return found[index + 1].start - item.end <= 1
     return False
 
 
@@ -1189,8 +1189,16 @@ def _compose(
         aggs = [a for a in aggs if a != "howmuch"] or ["sum" if amount else "count"]
     if group_by is not None and "sum" in aggs and set(aggs) <= {"sum", "max", "min"}:
         aggs = ["sum"]  # "the total per category, and which is largest": the totals, largest first
-    if "perclient" in roles and fact is not None and set(aggs) <= {"sum"} and group_by is None and top is None:
+    if (
+        "perclient" in roles
+        and fact is not None
+        and (measure == "aum" or FACTS[fact].value is not None)
+        and set(aggs) <= {"sum", "count"}
+        and group_by is None
+        and top is None
+    ):
         aggs, has_clients = [], True  # "AUM từng người bao nhiêu": each client with their amount
+        roles.setdefault("list", [_Found("list", "list", 0, 0, "")])
     if "large" in roles and threshold is None:
         raise _NotComposed("'large' without a threshold")
     if top is not None and len(aggs) > 1:
@@ -1232,14 +1240,14 @@ def _compose(
         raise _NotComposed(f"{agg} of rows that have no amount")
 
     per_client = has_clients or negated or (measure == "aum" and agg == "avg")
-    if "rowlevel" in roles:
-        per_client = False  # "a single payment above 5 tỷ", "từng giao dịch": each row on its own
     if "noun" in roles and shape in ("list", "top", "bottom") and not negated:
         per_client = False  # "which accounts of my clients …": the accounts
     if shape in ("top", "bottom") and "clients" in roles and "noun" not in roles:
         per_client = True  # "top 5 clients by logins"
     if shape in ("top", "bottom") and measure == "aum":
         per_client = True  # "top 5 by AUM": clients ranked by what they hold
+    if "rowlevel" in roles:
+        per_client = False  # "a single payment above 5 tỷ", "từng giao dịch": each row on its own
     if shape == "list" and per_client and fact is not None and not negated and threshold is None and measure != "aum":
         per_client = False  # "open tasks due this week, whose and what": the rows, each with its client
     if group_by is not None and fact is not None:
