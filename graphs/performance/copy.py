@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from tools.core.formatting import format_amount, format_number, format_short_date
 from tools.core.language import supported_language
 from tools.reporting.composer import FACTS, Plan
-from tools.reporting.render import bar_chart_svg, bullet_list, target_phrase
+from tools.reporting.render import bar_chart_svg, bullet_list, elapsed_share, pace_phrase, target_phrase
 from tools.reporting.semantic_layer import (
     LIST_METRICS,
     METRICS,
@@ -66,6 +67,7 @@ WORDS: dict[str, dict[str, str]] = {
         "understood_model": "Your question, answered by a query the model wrote",
         "list": "list",
         "vs_target": "vs target, percent of target",
+        "to_go": "to go",
         "top": "top {n}",
         "of_clients": "your {n} client{s}",
     },
@@ -91,6 +93,7 @@ WORDS: dict[str, dict[str, str]] = {
         "understood_model": "Câu hỏi của anh/chị, trả lời bằng truy vấn do mô hình viết",
         "list": "danh sách",
         "vs_target": "so với chỉ tiêu, tỷ lệ phần trăm",
+        "to_go": "còn thiếu",
         "top": "top {n}",
         "of_clients": "{n} khách hàng của anh/chị",
     },
@@ -249,9 +252,14 @@ def _chart(title: str, items: list[tuple[str, float]], language: str, money: boo
 
 
 def rules_answer(
-    query: ReportQuery, columns: list[str], rows: list[list[Any]], truncated: bool, language: str
+    query: ReportQuery,
+    columns: list[str],
+    rows: list[list[Any]],
+    truncated: bool,
+    language: str,
+    today: dt.date | None = None,
 ) -> tuple[str, str | None]:
-    """The rules' result in words (and a chart for a breakdown)."""
+    """The rules' result in words (and a chart for a breakdown); a target also against the time gone by ``today``."""
     words, names = WORDS[_lang(language)], NAMES[_lang(language)]
     metric = query.metric
     title = _title(query, language)
@@ -259,18 +267,27 @@ def rules_answer(
     if not rows:
         return f"{title}{period}: {words['no_results']}.", None
     money = metric in MONEY_METRICS
+    elapsed = elapsed_share(query.period.start, query.period.end, today) if today and query.period else None
+
+    def against_target(base: str, item: dict[str, Any]) -> str:
+        """Attainment, what is left, and (for a flow) the pace against the time gone."""
+        phrase = target_phrase(item.get("actual"), item.get("target"), language, money=base in MONEY_METRICS)
+        left = item.get("remaining")
+        if left:
+            phrase += f"; {cell(left, language, money=base in MONEY_METRICS)} {words['to_go']}"
+        pace = pace_phrase(item.get("actual"), item.get("target"), elapsed, language) if base != "aum" else ""
+        return f"{phrase}; {pace}" if pace else phrase
+
     if metric == "targets":
         item = _row_dict(columns, rows[0])
         base = query.filters.get("target_metric", "aum")
-        phrase = target_phrase(item.get("actual"), item.get("target"), language, money=base in MONEY_METRICS)
-        return f"{names.get(base, base)} ({item.get('period')}): {phrase}", None
+        return f"{names.get(base, base)} ({item.get('period')}): {against_target(base, item)}", None
     if metric == "performance_summary":
         lines = []
         for row in rows:
             item = _row_dict(columns, row)
             base = str(item.get("metric"))
-            phrase = target_phrase(item.get("actual"), item.get("target"), language, money=base in MONEY_METRICS)
-            lines.append(f"{names.get(base, base)}: {phrase}")
+            lines.append(f"{names.get(base, base)}: {against_target(base, item)}")
         return f"{title}{period}:\n{bullet_list(lines, language)}", None
     if metric == "upcoming_maturities" and query.filters.get("output") == "sum":
         item = _row_dict(columns, rows[0])

@@ -293,7 +293,7 @@ def route_after_execute(state: PerformanceState) -> Literal["generate_sql", "ans
 # ----- answer --------------------------------------------------------------------------------
 
 
-def answer(state: PerformanceState) -> dict[str, Any]:
+def answer(state: PerformanceState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """The result in the RM's language: formatted amounts, target comparisons, short lists, a chart for breakdowns."""
     language = _language(state)
     if state.get("refusal"):
@@ -310,7 +310,7 @@ def answer(state: PerformanceState) -> dict[str, Any]:
         text, chart = copy.composed_answer(plan, columns, rows, language)
         understood = copy.composed_understood(plan, language)
     elif query is not None:
-        text, chart = copy.rules_answer(query, columns, rows, truncated, language)
+        text, chart = copy.rules_answer(query, columns, rows, truncated, language, runtime.context.resolved_today())
         understood = copy.understood_as(query, language)
     else:
         text, chart = copy.model_answer(columns, rows, language)

@@ -423,14 +423,37 @@ _NUMBER_WORDS = {
     "sau muoi": 60, "chin muoi": 90, "hai muoi": 20, "muoi lam": 15, "muoi bon": 14,
 }  # fmt: skip
 #: A number written as a word, where a number is expected: "top five", "five largest", "thirty days", "ba mươi ngày".
-_EN_NUMBERS = [word for word in _NUMBER_WORDS if word.isascii() and word in
-               "one two three four five six seven eight nine ten twenty fifteen thirty sixty ninety".split()]
+_EN_NUMBERS = [
+    word
+    for word in _NUMBER_WORDS
+    if word.isascii()
+    and word
+    in [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "twenty",
+        "fifteen",
+        "thirty",
+        "sixty",
+        "ninety",
+    ]
+]
 _VI_NUMBERS = [word for word in _NUMBER_WORDS if word not in _EN_NUMBERS]
 _NUMBER_WORD = re.compile(
     r"(?<=top )(?:one|two|three|four|five|six|seven|eight|nine|ten)(?![\w])|"
     r"(?<![\w'])(?:" + "|".join(sorted(_EN_NUMBERS, key=len, reverse=True)) + r")(?= (?:largest|biggest|top|"
     r"clients?|customers?|days?|weeks?|months?|accounts?|transactions?)(?![\w]))|"
-    r"(?<![\w'])(?:" + "|".join(sorted(_VI_NUMBERS, key=len, reverse=True)) + r")(?= (?:kh|khach|ngay|tuan|thang)(?![\w]))"
+    r"(?<![\w'])(?:"
+    + "|".join(sorted(_VI_NUMBERS, key=len, reverse=True))
+    + r")(?= (?:kh|khach|ngay|tuan|thang)(?![\w]))"
 )
 _N_BEFORE_NOUN = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,3})\s+(?=(?:kh|khach(?: hang)?|clients?|customers?|accounts?|"

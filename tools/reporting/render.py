@@ -5,6 +5,7 @@ Pure functions, no I/O. Amounts, counts and percentages are written by ``tools.c
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
@@ -61,6 +62,26 @@ def target_phrase(actual: float | None, target: float | None, language: str = "e
     if vi:
         return f"{words}: {show(value)} / {show(float(target))} ({percent})"
     return f"{words}: {show(value, unit=False)} of {show(float(target))} ({percent})"
+
+
+def elapsed_share(start: dt.date, end: dt.date, today: dt.date) -> float | None:
+    """How much of a period has gone by today (0–1), or None when today is outside it."""
+    if not start <= today <= end:
+        return None
+    return ((today - start).days + 1) / ((end - start).days + 1)
+
+
+def pace_phrase(actual: float | None, target: float | None, elapsed: float | None, language: str = "en") -> str:
+    """ "67% of the period gone, 58% of the target: behind pace" — an RM judges a target against the time left."""
+    if elapsed is None or not target or target <= 0:
+        return ""
+    done = float(actual or 0) / float(target)
+    gone, reached = format_percent(100.0 * elapsed, language), format_percent(100.0 * done, language)
+    if language == "vi":
+        verdict = "đúng tiến độ" if done >= elapsed else "chậm so với tiến độ"
+        return f"đã qua {gone} thời gian, đạt {reached} chỉ tiêu: {verdict}"
+    verdict = "on pace" if done >= elapsed else "behind pace"
+    return f"{gone} of the period gone, {reached} of the target: {verdict}"
 
 
 def bullet_list(lines: Sequence[str], language: str = "en", *, cap: int = MAX_LIST_LINES) -> str:

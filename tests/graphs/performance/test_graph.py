@@ -247,3 +247,10 @@ def test_maturing_amount_and_largest_loan_answers(graph: Any, bank_db: Database)
 def test_a_trend_comes_with_a_chart(graph: Any, bank_db: Database) -> None:
     result = Session(graph, bank_db).ask("Xu hướng số lần liên hệ khách hàng theo tháng năm nay")
     assert result["rows"] and result["chart_svg"] and "theo tháng" in result["answer"]
+
+
+def test_a_flow_target_says_what_is_left_and_the_pace(graph: Any, bank_db: Database) -> None:
+    out = Session(graph, bank_db).ask("Am I on track for my client contacts target this month?")
+    assert "77.4% of the period gone, 0% of the target: behind pace" in out["answer"] and "20 to go" in out["answer"]
+    aum = Session(graph, bank_db).ask("Am I on track for my AUM target this quarter?")
+    assert "to go" in aum["answer"] and "pace" not in aum["answer"]  # a stock has no pace

@@ -53,3 +53,15 @@ def test_chart_is_well_formed_svg_with_escaped_text() -> None:
 
 def test_empty_chart_is_still_valid() -> None:
     ET.fromstring(bar_chart_svg("nothing", []))
+
+
+def test_pace_against_the_time_gone() -> None:
+    import datetime as _dt
+
+    from tools.reporting.render import elapsed_share, pace_phrase
+
+    gone = elapsed_share(_dt.date(2025, 10, 1), _dt.date(2025, 12, 31), _dt.date(2025, 11, 30))
+    assert gone is not None and round(gone, 3) == round(61 / 92, 3)
+    assert pace_phrase(58, 100, gone) == "66.3% of the period gone, 58% of the target: behind pace"
+    assert pace_phrase(70, 100, gone, "vi").endswith("đúng tiến độ")
+    assert pace_phrase(1, 100, elapsed_share(_dt.date(2025, 1, 1), _dt.date(2025, 3, 31), _dt.date(2025, 6, 1))) == ""
