@@ -210,11 +210,14 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                              r"gap go|contacted|reached|spoken to|talked to|spoke to"),
     ("fact", "tasks", r"tasks?|to-?dos?|follow-?ups?|cong viec|viec|nhiem vu|dau viec"),
     ("fact", "complaints", r"complaints?|khieu nai|phan nan|than phien"),
-    ("fact", "logins", r"log app|log vao app|log vao|log in|logins?|log ins?|logged in|logged into|log into|dang nhap|app|mobile app|mobile banking|"
+    ("fact", "logins", r"log app|log vao app|log vao|log in|logins?|log ins?|logged in|logged into|log into|"
+                       r"dang nhap|app|mobile app|mobile banking|"
                        r"digital|internet banking|ung dung"),
     ("fact", "inbound", r"inbox|inbound messages?|messages? from clients|tin nhan (?:den|cua khach)|hop thu"),
     ("fact", "sent", r"messages? i sent|sent messages?|tin nhan (?:da gui|toi gui|em gui)"),
-    ("sentverb", "sent", r"(?:minh|e|em|toi|anh|chi|a|c) (?:da )?nhan(?: tin)?|did i send|do i send|i send|send|(?:e|em|toi|minh|i) (?:da |have |has )?(?:gui|sent)|da gui|gui di|i sent|have i sent|sent"),
+    ("sentverb", "sent", r"(?:minh|e|em|toi|anh|chi|a|c) (?:da )?nhan(?: tin)?|did i send|do i send|i send|"
+                         r"send|(?:e|em|toi|minh|i) (?:da |have |has )?(?:gui|sent)|da gui|gui di|i sent|"
+                         r"have i sent|sent"),
     # clients
     ("clients", "clients", r"app users|users|clients?|customers?|khach hang|khach|kh|people|ai"),
     # aggregates and shapes
@@ -267,7 +270,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("chat_app", "zalo", r"zalo"),
     ("chat_app", "whatsapp", r"whatsapp|whats app|wa"),
     ("chat_app", "sms", r"sms|text messages?|tin nhan sms"),
-    ("fact", "inbound", r"arrived|messages?|msgs?|tin nhan|tin|e-?mails? from clients|messaged me|nhan cho (?:e|em|toi|minh)"),
+    ("fact", "inbound", r"arrived|messages?|msgs?|tin nhan|tin|e-?mails? from clients|messaged me|"
+                        r"nhan cho (?:e|em|toi|minh)"),
     ("sentiment", "positive", r"positive|happy|satisfied|tich cuc|hai long|vui"),
     ("sentiment", "negative", r"negative|unhappy|dissatisfied|tieu cuc|khong hai long|buc"),
     ("sentiment", "neutral", r"neutral|trung lap|trung tinh|binh thuong"),
@@ -423,29 +427,8 @@ _NUMBER_WORDS = {
     "sau muoi": 60, "chin muoi": 90, "hai muoi": 20, "muoi lam": 15, "muoi bon": 14,
 }  # fmt: skip
 #: A number written as a word, where a number is expected: "top five", "five largest", "thirty days", "ba mươi ngày".
-_EN_NUMBERS = [
-    word
-    for word in _NUMBER_WORDS
-    if word.isascii()
-    and word
-    in [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "twenty",
-        "fifteen",
-        "thirty",
-        "sixty",
-        "ninety",
-    ]
-]
+_EN_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "fifteen",
+               "thirty", "sixty", "ninety")  # fmt: skip
 _VI_NUMBERS = [word for word in _NUMBER_WORDS if word not in _EN_NUMBERS]
 _NUMBER_WORD = re.compile(
     r"(?<=top )(?:one|two|three|four|five|six|seven|eight|nine|ten)(?![\w])|"
