@@ -645,8 +645,17 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
     if found_period is not None:
         left, right = found_period[1]
         second = find_period(folded[:left] + "_" * (right - left) + folded[right:], today, is_folded=True)
-        if second is not None and (second[0].start, second[0].end) == (found_period[0].start, found_period[0].end):
-            second = None
+        if second is not None and (
+            second[0].start <= found_period[0].start <= found_period[0].end <= second[0].end
+            or found_period[0].start <= second[0].start <= second[0].end <= found_period[0].end
+        ):  # "from June to October this year": the year only says which June
+            narrower = (
+                found_period
+                if found_period[0].end - found_period[0].start <= second[0].end - second[0].start
+                else second
+            )
+            taken.append(second[1] if narrower is found_period else found_period[1])
+            found_period, second = narrower, None
         if second is not None:
             taken.append(second[1])
     match = _FUTURE.search(folded)
@@ -725,6 +734,10 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
                     raise _NotComposed("only single numbers are compared across periods")
                 parts.append(dataclasses.replace(part, question=each.label).to_json())
             plan = dataclasses.replace(Plan.from_json(parts[0]), shape="compare", parts=tuple(parts))
+        elif "share" in roles and _values(roles, "measure") == ["rate"]:
+            del roles["share"]  # "lãi suất cao nhất là bao nhiêu %": a rate is a percentage already
+            plan = _compose(roles, found, today, period=period, future=future, top=top, threshold=threshold,
+                            money_threshold=money_threshold, language=language)  # fmt: skip
         elif "share" in roles:
             plan = _share(roles, found, today, period=period, future=future, threshold=threshold,
                           money_threshold=money_threshold, language=language)  # fmt: skip
@@ -852,10 +865,13 @@ def _share(roles: dict[str, list[_Found]], found: list[_Found], today: dt.date, 
         amount = "measure" in base or "balance" in base
         base["agg"] = [_Found("agg", "sum" if amount else "howmuch", 0, 0, "")]  # a share of a total or of a count
     named = [role for role in _PART_ROLES if role in base]
+    said_at = min(item.start for item in roles["share"])
+    before = [role for role in named if any(item.start < said_at and item.end > 0 for item in base[role])]
+    named = before or named  # "card chiếm bao nhiêu % tổng tiền chi ra": the part is named before, the whole after
     subject_roles = ("measure", "fact", "noun", "balance", "clients")
     if not named or (named == ["kind"] and not any(role in base for role in subject_roles)):
         raise _NotComposed("a share of what?")
-    whole_roles = {role: items for role, items in base.items() if role not in named}
+    whole_roles = {role: items for role, items in base.items() if role not in named and role != "dim"}
     if named == ["kind"] and not any(role in whole_roles for role in subject_roles):
         raise _NotComposed("a share of what?")
     part = _compose(dict(base), found, today, top=None, **options)
@@ -946,6 +962,7 @@ def _compose(
         raise _FollowUp("no subject: a follow-up of the previous question, or not a question about the book")
     if comparing:  # "X this month vs last month (each month)": one number per period
         roles.pop("trend", None)
+        roles.pop("list", None)
         if not any(role in roles for role in ("agg", "list")):
             roles["agg"] = [_Found("agg", "howmuch", 0, 0, "")]
         aggs = _values(roles, "agg")
@@ -964,6 +981,8 @@ def _compose(
         if facts not in (["inbound"], ["sent"], []):
             raise _NotComposed("sent what?")
         facts = ["sent"]
+    if "rowlevel" in roles and not facts and any(item.text.endswith(("gd", "giao dich")) for item in roles["rowlevel"]):
+        facts = ["transactions"]  # "từng gd > 500tr"
     if "todo" in roles and not facts:
         facts = ["tasks"]
     # --- which fact
@@ -1178,13 +1197,19 @@ def _compose(
     elif _values(roles, "dim"):
         asked = _values(roles, "dim")
         dims = [dim for dim in asked if not _named_by_its_value(dim, roles)]
-        if len(asked) == 1 and "list" in roles and aggs and fact is not None:
+        single_value = len(asked) == 1 and any(
+            len(_values(roles, role)) == 1 for role in _DIMENSION_OF_VALUES.get(asked[0], ())
+        )
+        if top is not None and len(dims) == 1 and fact is not None and not has_clients:
+            group_by, dims = _dimension(dims[0], fact), []  # "top 3 products by AUM": the largest groups
+        elif len(asked) == 1 and "list" in roles and aggs and fact is not None and not single_value:
             group_by = _dimension(asked[0], fact)  # "qua kênh nào bao nhiêu lần": how many per channel
             dims = []
         elif dims and not ("list" in roles and not aggs):  # "open complaints? who + category": shown in the list
             raise _NotComposed(f"dimension words without 'by': {dims}")
 
     # --- shape ("bao nhiêu" is how much of an amount, how many of rows)
+    asked_how_much = "howmuch" in aggs
     if "howmuch" in aggs:
         amount = (
             fact is not None
@@ -1193,6 +1218,16 @@ def _compose(
             and not _counts_rows(found)
         )
         aggs = [a for a in aggs if a != "howmuch"] or ["sum" if amount else "count"]
+    if group_by is not None and fact is not None and FACTS[fact].value is None and set(aggs) <= {"max", "min", "count"}:
+        aggs = ["count"]  # "which channel most", "category nào nhiều nhất": the counts, largest first
+    if (
+        group_by is not None
+        and top is not None
+        and fact is not None
+        and (measure == "aum" or FACTS[fact].value)
+        and set(aggs) <= {"max", "min", "sum"}
+    ):
+        aggs = ["sum"]  # "top 3 products by AUM": the largest totals
     if group_by is not None and "sum" in aggs and set(aggs) <= {"sum", "max", "min"}:
         aggs = ["sum"]  # "the total per category, and which is largest": the totals, largest first
     if (
@@ -1218,6 +1253,8 @@ def _compose(
         else:
             raise _NotComposed(f"aggregates {aggs}")
     listing = "list" in roles
+    if listing and asked_how_much and group_by is None and top is None and fact is not None and not negated:
+        agg = ""  # "which clients, how much": the list, with the amounts
     if listing and agg == "sum" and (has_clients or "negation" not in roles) and group_by is None and top is None:
         agg = ""  # "who and how much": the list, with the amounts
     limit = None
@@ -1252,8 +1289,8 @@ def _compose(
         per_client = True  # "top 5 clients by logins"
     if shape in ("top", "bottom") and measure == "aum":
         per_client = True  # "top 5 by AUM": clients ranked by what they hold
-    if "rowlevel" in roles:
-        per_client = False  # "a single payment above 5 tỷ", "từng giao dịch": each row on its own
+    if "rowlevel" in roles or measure == "rate":
+        per_client = False  # "a single payment above 5 tỷ", "từng giao dịch", a rate: each row on its own
     if shape == "list" and per_client and fact is not None and not negated and threshold is None and measure != "aum":
         per_client = False  # "open tasks due this week, whose and what": the rows, each with its client
     if group_by is not None and fact is not None:
@@ -1499,7 +1536,7 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
         if plan.agg == "sum":
             column = f"COALESCE({column}, 0)"
         return f"SELECT {column} AS {label}{extra} {source}"
-    if plan.shape in ("breakdown", "trend"):
+    if plan.shape in ("breakdown", "trend") or (plan.group_by is not None and plan.shape in ("top", "bottom")):
         assert plan.group_by is not None
         if plan.group_by == "month":
             date = f"DATE({fact.date_column})" if fact.timestamp else fact.date_column
@@ -1515,11 +1552,13 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
             source = source.replace(
                 " JOIN clients c ", " LEFT JOIN products pr ON pr.code = a.product_code JOIN clients c "
             )
+            limit = f" LIMIT {plan.limit}" if plan.limit else ""
             return (f"SELECT a.product_code AS product, pr.name AS product_name, {column} AS {label} {source} "
-                    f"GROUP BY a.product_code, pr.name ORDER BY {label} DESC")  # fmt: skip
+                    f"GROUP BY a.product_code, pr.name ORDER BY {label} DESC{limit}")  # fmt: skip
+        limit = f" LIMIT {plan.limit}" if plan.limit else ""
         return (f"SELECT {dimension} AS {plan.group_by}, {column} AS {label} {source} "
-                f"GROUP BY {dimension} ORDER BY {label} DESC")  # fmt: skip
-    shown = ", ".join(fact.row_columns)
+                f"GROUP BY {dimension} ORDER BY {label} DESC{limit}")  # fmt: skip
+    shown = ", ".join([*fact.row_columns, *([value] if value != "1" and value not in fact.row_columns else [])])
     if plan.shape in ("top", "bottom"):
         order = "DESC" if plan.shape == "top" else "ASC"
         ordered = value if value != "1" else fact.date_column
