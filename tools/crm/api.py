@@ -296,11 +296,18 @@ class CrmApi:
             names = [str(row[0]) for row in connection.execute(select(Rm.full_name).where(Rm.id != self.rm_id))]
         typed = fold(text)
         for full_name in names:
-            given = fold(full_name).split()[-1] if full_name.strip() else ""
+            folded_name = fold(full_name)
+            given = folded_name.split()[-1] if full_name.strip() else ""
             if len(given) < 2:
                 continue
+            # a colleague's title or their full name says who they are whatever clients share the given name
+            titled = re.search(
+                rf"\b(?:rm|colleague|dong nghiep)\s+{re.escape(given)}\b|\b{re.escape(folded_name)}\b", typed
+            )
+            if titled and not any(fold(match.full_name) == folded_name for match in self.find_clients(name=full_name)):
+                return full_name
             named = re.search(
-                rf"(?:\b(?:a|anh|c|chi|e|em|ban|ms|mr|mrs|co|chu|sep|colleague|rm)\s+{re.escape(given)}\b|"
+                rf"(?:\b(?:a|anh|c|chi|e|em|ban|ms|mr|mrs|co|chu|sep)\s+(?:\w+\s+){{0,2}}{re.escape(given)}\b|"
                 rf"\b{re.escape(given)}'s\b|\b{re.escape(given)} \(rm\d*\))",
                 typed,
             )

@@ -124,6 +124,10 @@ class Plan:
     question: str = ""
     #: The money meaning asked for ("loans", "deposits", "aum"), for the restatement.
     meaning: str = ""
+    #: Client columns a list shows because the question asked for them ("tên với thành phố", "names and segment").
+    shown: tuple[str, ...] = ()
+    #: A breakdown that ends with its total ("Zalo and email, how many each": each, and both together).
+    with_total: bool = False
     #: Two periods compared ("this week vs last week"): the same plan over each, as JSON; shape "compare".
     #: A share ("% of my AUM in CDs"): the part and the whole, as JSON; shape "share".
     parts: tuple[dict[str, Any], ...] = ()
@@ -161,6 +165,8 @@ class Plan:
             question=str(data.get("question") or ""),
             meaning=str(data.get("meaning") or ""),
             parts=tuple(data.get("parts") or ()),
+            shown=tuple(data.get("shown") or ()),
+            with_total=bool(data.get("with_total")),
         )
 
 
@@ -179,7 +185,8 @@ class Reading:
 #: (role, value, folded pattern). Longer phrases win over the words inside them.
 _LEXICON: tuple[tuple[str, str, str], ...] = (
     # money measures over accounts
-    ("measure", "aum", r"aum|assets? under management|tai san (?:quan ly|duoi quan ly)|total assets|tong tai san|"
+    ("measure", "aum", r"total asset|assets|aum|assets? under management|tai san (?:quan ly|duoi quan ly)|"
+                       r"total assets|tong tai san|"
                        r"total balances?|tong so du|portfolio (?:size|value)|quy mo danh muc|book size"),
     ("measure", "rate", r"interest rates?|rates?|lai suat"),
     ("active", "active", r"active|dang hoat dong|con hieu luc|hieu luc"),
@@ -194,7 +201,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kind", "card", r"(?:credit |debit )?cards?|the tin dung|the ghi no|the visa|the mastercard"),
     ("kind", "investment", r"investments?|investment funds?|funds?|bonds?|dau tu|chung chi quy|quy dau tu|trai phieu"),
     ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo|"
-                   r"moi(?! (?:kh|khach|nguoi|thang|tuan|ngay|loai|danh muc|san pham|kenh|segment|phan khuc|tp|mang))"),
+                   r"moi(?! (?:thang(?! \d)|kh|khach|nguoi|tuan|ngay|loai|danh muc|san pham|kenh|segment|"
+                   r"phan khuc|tp|mang))"),
     ("perclient", "each", r"moi kh|moi khach(?: hang)?|per client|each client|moi nguoi|tung nguoi|each one|tung kh|"
                           r"tung ng|moi ng"),
     ("balance", "balance", r"balances?|so du|gia tri"),
@@ -203,10 +211,12 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                      r"(?:calls?|meetings?) (?:due|scheduled|planned)|toi han|den han|due"),
     ("share", "share", r"share(?: of)?|percentage(?: of)?|percent(?: of)?|%|ty trong|ty le|chiem|phan tram|pct|"
                        r"proportion|ti trong|ti le"),
-    ("compare", "vs", r"vs|versus|so voi|compared (?:to|with)|against|comparison|so sanh"),
+    ("compare", "vs", r"compare with|compare to|compare|vs|versus|so voi|compared (?:to|with)|against|"
+                      r"comparison|so sanh"),
     # other facts
     ("fact", "transactions", r"transactions?|txns?|giao dich|gd|payments?|transfers? in|money in|money out"),
-    ("fact", "interactions", r"interactions?|contacts?|touchpoints?|touch points?|lien he|lien lac|tuong tac|tiep xuc|"
+    ("fact", "interactions", r"conversations?|trao doi|interactions?|contacts?|touchpoints?|touch points?|"
+                             r"lien he|lien lac|tuong tac|tiep xuc|"
                              r"gap go|contacted|reached|spoken to|talked to|spoke to"),
     ("fact", "tasks", r"tasks?|to-?dos?|follow-?ups?|cong viec|viec|nhiem vu|dau viec"),
     ("fact", "complaints", r"complaints?|khieu nai|phan nan|than phien"),
@@ -228,7 +238,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("agg", "howmuch", r"bao nhieu|bn|may|bao nhiu|bnhieu|bao nhieu (?:ty|trieu|tien)"),
     ("agg", "max", r"highest|largest|biggest|max|maximum|cao nhat|lon nhat|nhieu nhat|most"),
     ("agg", "min", r"lowest|smallest|min|minimum|thap nhat|nho nhat|least|fewest"),
-    ("list", "list", r"names?|ten|what are|what're|nhung gi|list|show(?: me)?|which|who|whose|liet ke|danh sach|"
+    ("list", "list", r"loc|loc ra|filter|names?|ten|what are|what're|nhung gi|list|show(?: me)?|which|who|whose|"
+                     r"liet ke|danh sach|"
                      r"nhung|nao|la ai|ai"),
     ("group", "by", r"split|split of|by|per|theo|broken down by|break ?down(?: of)?(?: by)?|split by|phan theo|"
                     r"chia theo|breakdown|phan bo|each|tung|moi|across"),
@@ -239,6 +250,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("dim", "product", r"product codes?|ten sp|ten san pham|product names?|sp|product types?|san pham|loai san pham"),
     ("dim", "kind", r"account types?|account kinds?|types?|kinds?|loai tai khoan|loai"),
     ("dim", "channel", r"channels?|kenh"),
+    ("dim", "group", r"nhom|groups?"),
     ("dim", "category", r"categor(?:y|ies)|danh muc|muc dich|mang|van de|chu de"),
     ("dim", "direction", r"directions?|chieu"),
     ("dim", "status", r"status|statuses|trang thai|tinh trang"),
@@ -262,7 +274,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("city", "Huế", r"hue"),
     ("city", "Nha Trang", r"nha ?trang"),
     # interaction enums
-    ("interaction_channel", "meeting", r"in person|face to face|in-person|gap mat|gap truc tiep|meetings?|met|gap|"
+    ("interaction_channel", "meeting", r"face-to-face|mat truc tiep|truc tiep|in person|face to face|in-person|"
+                                       r"gap mat|gap truc tiep|meetings?|met|gap|"
                                        r"cuoc gap|lan gap|buoi gap|hop|cuoc hop"),
     ("interaction_channel", "call", r"phone calls?|calls?|called|goi dien|goi|dien thoai|cuoc goi|lan goi"),
     ("interaction_channel", "email", r"e-?mails?|emailed"),
@@ -276,12 +289,15 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("sentiment", "negative", r"negative|unhappy|dissatisfied|tieu cuc|khong hai long|buc"),
     ("sentiment", "neutral", r"neutral|trung lap|trung tinh|binh thuong"),
     # transaction enums
-    ("direction", "in", r"nhan|nhan duoc|inflows?|incoming|money in|credits?|received|receipts?|tien vao|tien ve|"
+    ("direction", "in", r"receive|receives|gui den|gui toi|nhan|nhan duoc|inflows?|incoming|money in|credits?|"
+                        r"received|receipts?|tien vao|tien ve|"
                         r"chuyen den|ghi co|tien nhan|nhan tien"),
     ("direction", "out", r"outflows?|outgoing|money out|debits?|spent|spending|payments out|tien ra|chi tieu|"
                          r"chuyen di|ghi no|chi ra|chuyen tien ra|chuyen ra|chuyen tien di|quet the|quet|spend|spends|"
                          r"moving money out|moving out|moved out|move out|money going out|transfer out|transferred out|"
-                         r"transfers? out|moved|moving|rut tien|rut"),
+                         r"transfers? out|moved|moving|rut tien|rut|chuyen tien sang|chuyen sang|send money|"
+                         r"sent money|go out|goes out|"
+                         r"went out"),
     ("category", "transfer_external", r"(?:to|sent to|moved to) (?:other|another|external) banks?|other banks?|"
                                       r"(?:ngan hang|bank) khac|"
                                       r"external transfers?|ngan hang khac|chuyen khac ngan hang|chuyen ra ngoai|"
@@ -299,6 +315,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("category", "loan_repayment", r"loan repayments?|repayments?|tra no|tra gop"),
     ("category", "property_sale", r"property sales?|ban nha|ban bat dong san|ban dat"),
     ("txn_channel", "atm", r"atm|cay atm"),
+    ("txn_channel", "card", r"bang the|qua the|by card|card payments?|card spend(?:ing)?|quet the"),
     ("txn_channel", "online", r"online|truc tuyen"),
     # task, complaint, message enums
     ("overdue", "overdue", r"overdue|past due|late|qua han|tre han"),
@@ -324,7 +341,12 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("current", "now", r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
     # what belongs to the fixed metrics (the composer leaves them to the semantic layer)
     ("large", "large", r"large|big|lon|khung"),
-    ("rowlevel", "single", r"single|individual|one-off|tung (?:gd|giao dich)|moi (?:gd|giao dich)|1 (?:gd|giao dich)"),
+    ("noise", "", r"tinh (?:ca |luon )?(?:tu )?hom nay|counting today|including today|tinh tu|den hom nay|toi nay|"
+                  r"den nay|toi gio|den gio|weekly report|for (?:my |the )?report|ngan hang|the bank|banking|"
+                  r"sinh song|dang song|su dung|noi dung|giai quyet|kiem tra|ap dung|cham soc|giu chan|len lich|"
+                  r"thuc hien|tinh ca|tinh luon|coming from|is coming|in total"),
+    ("rowlevel", "single", r"in one transaction|one transaction|1 transaction|single|individual|one-off|"
+                           r"tung (?:gd|giao dich)|moi (?:gd|giao dich)|1 (?:gd|giao dich)"),
     ("quarter", "quarter", r"q[1-4]|quy [1-4]|quy (?:i|ii|iii|iv)"),
     ("perannum", "pa", r"%/nam|/nam|p\.?a\.?|per annum|mot nam|a year"),
     ("preferred", "preferred", r"prefers?|preferred|thich|uu tien|muon duoc"),
@@ -335,7 +357,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                           r"chi tieu (?:thang|quy|nam|new|huy dong|giai ngan|aum|lien he|tiep xuc|cua|theo)|"
                           r"ke hoach|on track|attainment|performance|hieu suat|summary|scorecard|dashboard|overview|"
                           r"tong quan|dat"),
-    ("gap", "gap", r"left to|remaining|hit|meet|reach|to reach|cham|thuc dat|dat duoc|de dat|du chi tieu|con lai|"
+    ("gap", "gap", r"achieve|achieved|left to|remaining|hit|meet|reach|to reach|cham|thuc dat|dat duoc|de dat|"
+                   r"du chi tieu|con lai|"
                    r"con thieu|how many more|how much more"),
 )  # fmt: skip
 
@@ -368,31 +391,48 @@ _ENTRIES = tuple(
 #: Words that carry no meaning of their own in a question (EN and folded VI).
 _STOPWORDS = frozenset(
     """
-    a about ah all also am an and anh any appreciate are as at bao based be been being believe ben biet bit
-    book both break buoi ca cac cai can check chi chiec cho chu cn co compare compared comparison con concerned
-    could counting cua cung cuoc current currently da dang dau dc de dear den deu di did do does doing dong
-    down du dum duoc e either em every existing far filed find for from get ghi gi giam gio gium giup give gom
-    gop got grateful ha had has have hay he held hello her here hey hi hien his ho hoac hold holding holds hon
-    how huong i identify if in is it its j just kem kept khi kieu kind kindly know la lam lan len let like live
-    lives living log logged luc luon luot ly ma made make manage managing may me might mine minh money mot must
-    my n nao nay ne need ng nguoi nha nhat nhe nhom nhu nhung ntn nua o of oi ok okay on one ones only or our
-    over overall own owning owns parked phai please pls plus plz provide qua quan r ra recorded regards right
-    rn roi sang sao see shall she should simple sitting so some song stand still tai take takes tang tell than
-    thank thanks that the their them then there there's these they thi think this those thu tien to together
-    toi too tren trong u up us va vao vay ve versus via voi vs vu w waiting want was we were what what's whats
-    where whether will with within wonder would xem xin xuong yet you your z
+    a about ah ak all also am an and anh any appreciate are as at ay ban bao based bat be been being believe
+    ben bi biet bit book both break buoi but ca cac cai can cao check chi chiec chiu cho chu chuan cn co coi
+    compare compared comparison con concerned could counting cua cung cuoc current currently da dan dang dau
+    day dc de dear den deu di did do does doing dong down du dum dung duoc e either em every existing far filed
+    find for from get ghi gi giam gio gium giup give gom gop got grateful gui ha had has have hay he held hello
+    hen her here het hey hi hien his ho hoac hoi hold holding holds hom hon how huong i identify if in is it
+    its j just ke kem kept khi kieu kind kindly know la lam lan len let lich like live lives living log logged
+    long luc luon luot ly ma made make manage managing may me might mine minh money mot muon must my n nam nao
+    nay ne need neu ng nguoi nha nhat nhe nhi nhieu nho nhu nhung ntn nua o of oi ok okay on one ones only or
+    other our over overall own owning owns parked phai phu please pls plus plz provide qua quan r ra recorded
+    regards report right rn ro roi sang sao sap see shall she should simple sinh sitting so some song stand
+    still tai take takes tang tell than thank thanks thap that the their them then there there's these they thi
+    think this those thu thuc thuong tien tim to together toi too trach tren trong tu tuc u uh um up us va van
+    vao vay ve versus via voi vong vs vu vua vui w waiting want was we weekly were what what's whats where
+    whether will with within wonder would xem xep xin xuong yet you your z
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 _WORD = re.compile(r"[\w']+")
 
 # --------------------------------------------------------------------------- numbers, thresholds, windows
 
+#: Particles that fold into a content word: "vậy" is no loan ("vay"), "thế" no card ("thẻ" → "the").
+_ACCENTED_PARTICLE = re.compile(r"(?<![\w])(?:vậy|thế|nhỉ|nhé|đấy|chứ|hả|ạ|nè|ổng|bả)(?![\w])", re.IGNORECASE)
 _THRESHOLD = re.compile(
     r"(?<![\w])(?P<op>more than|greater than|over|above|exceeding|at least|minimum of|no less than|>=|>|"
     r"tren|hon|lon hon|vuot|tu|it nhat|toi thieu|"
     r"less than|fewer than|under|below|at most|no more than|<=|<|duoi|nho hon|it hon|toi da|khong qua)\s*"
     r"(?P<num>\d[\d.,]*\s*(?:[a-z]+\b)?(?:\s*(?:vnd|d|dong))?)"
     r"(?P<tail>\s*(?:tro len|tro xuong|or more|or less|and above|and up|\+))?"
+)
+#: A threshold whose amount is written in words ("từ năm trăm triệu trở lên", "trên hai tỷ").
+_THRESHOLD_IN_WORDS = re.compile(
+    r"(?<![\w])(?P<op>tren|hon|lon hon|tu|it nhat|toi thieu|duoi|nho hon|more than|over|above|at least|under|below)\s+"
+    r"(?P<num>(?:(?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|muoi|tram|nghin|ngan|trieu|ty|ti|ruoi|linh|le|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|and)\s*){2,8})"
+    r"(?P<tail>\s*(?:tro len|tro xuong|or more|or less))?"
+)
+#: A threshold on a rate: "trên 5%", "lãi suất trên năm phần trăm", "above 5.5 percent".
+_PERCENT_THRESHOLD = re.compile(
+    r"(?<![\w])(?P<op>tren|hon|lon hon|tu|it nhat|duoi|nho hon|more than|over|above|at least|under|below)\s+"
+    r"(?P<num>\d+(?:[.,]\d+)?|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten)\s*(?:%|phan tram|percent|pct)"
 )
 _OPS = {
     "more than": ">", "greater than": ">", "over": ">", "above": ">", "exceeding": ">", "tren": ">", "hon": ">",
@@ -431,13 +471,19 @@ _EN_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "
                "thirty", "sixty", "ninety")  # fmt: skip
 _VI_NUMBERS = [word for word in _NUMBER_WORDS if word not in _EN_NUMBERS]
 _NUMBER_WORD = re.compile(
-    r"(?<=top )(?:one|two|three|four|five|six|seven|eight|nine|ten)(?![\w])|"
+    r"(?<=top )(?:one|two|three|four|five|six|seven|eight|nine|ten|hai|ba|bon|nam|muoi)(?![\w])|"
     r"(?<![\w'])(?:" + "|".join(sorted(_EN_NUMBERS, key=len, reverse=True)) + r")(?= (?:largest|biggest|top|"
     r"clients?|customers?|days?|weeks?|months?|accounts?|transactions?)(?![\w]))|"
     r"(?<![\w'])(?:"
     + "|".join(sorted(_VI_NUMBERS, key=len, reverse=True))
     + r")(?= (?:kh|khach|ngay|tuan|thang)(?![\w]))"
 )
+_VI_MONTHS = {
+    # not "tư", "năm", "sáu": folded they are "từ" (from), "năm" (year), "sau" (next)
+    "mot": 1, "gieng": 1, "hai": 2, "ba": 3, "bon": 4, "bay": 7, "tam": 8, "chin": 9,
+    "muoi": 10, "muoi mot": 11, "muoi hai": 12, "chap": 12,
+}  # fmt: skip
+_VI_MONTH_WORD = re.compile(r"(?<![\w])thang (" + "|".join(sorted(_VI_MONTHS, key=len, reverse=True)) + r")(?![\w])")
 _N_BEFORE_NOUN = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,3})\s+(?=(?:kh|khach(?: hang)?|clients?|customers?|accounts?|"
     r"tai khoan|khoan|transactions?|giao dich)(?![\w]))"
@@ -589,16 +635,24 @@ class Vocabulary:
 
 def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -> Reading:
     """The plan of a question, or the words that kept it from being read."""
-    folded = fold(question)
+    folded = fold(_ACCENTED_PARTICLE.sub(" ", question))
     particles = [m.span(1) for m in re.finditer(r"(?<![\w])(khong|ko|k|chua|nhi|vay)\s*\?", folded)]
     folded = folded.replace("?", " ").replace("!", " ")
     folded = _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group(0)], folded)
     folded = _NUMBER_WORD.sub(lambda match: str(_NUMBER_WORDS[match.group(0)]), folded)
+    folded = _VI_MONTH_WORD.sub(lambda match: f"thang {_VI_MONTHS[match.group(1)]}", folded)
     folded = _WORD.sub(lambda match: _corrected(match.group(0)), folded)
     folded = re.sub(r"(?<=\w)'s(?![\w])", "  ", folded)  # "this month's target", "who's": the same length
     taken: list[tuple[int, int]] = []
     if re.search(r"(?<![\w])(?:co|da|duoc)(?![\w])", folded):  # "có … không?": a yes/no question
         taken.extend(particles)
+        taken.extend(
+            spoken.span(1)
+            for spoken in re.finditer(
+                r"(?<![\w])(khong|ko|k)(?= (?:xem|cho|nhe|vay|a|em|anh|chi|giup|gium|dum|nha|ha|list|liet)(?![\w]))",
+                folded,
+            )
+        )
     particle = re.search(r"(?<![\w])(?:khong|ko|k|chua|ko a|khong a|chua a|nhi|vay)\s*$", folded.rstrip(" ."))
     if particle and re.search(r"(?<![\w])(?:co|da|duoc)(?![\w])", folded):  # "có … không?": a yes/no question
         taken.append(particle.span())
@@ -614,7 +668,21 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
         bottom = direction in ("bottom", "smallest", "lowest", "nho nhat", "thap nhat")
         top = ("bottom" if bottom else "top", int(match["n1"] or match["n2"]))
         taken.append(match.span())
-    match = _THRESHOLD.search(folded)
+    rate_threshold: tuple[str, float] | None = None
+    percent = _PERCENT_THRESHOLD.search(folded)
+    if percent:
+        number = percent["num"].replace(",", ".")
+        value = float(number) if re.fullmatch(r"\d+(?:\.\d+)?", number) else _NUMBER_WORDS.get(number)
+        if value is not None:
+            rate_threshold = (_OPS[percent["op"]], float(value))
+            taken.append(percent.span())
+    match = _THRESHOLD.search(folded) or _THRESHOLD_IN_WORDS.search(folded)
+    if match and match.re is _THRESHOLD_IN_WORDS:
+        amounts = find_amounts(match["num"])
+        if amounts and amounts[0].value_vnd and amounts[0].value_vnd >= 1_000_000:
+            threshold, money_threshold = (_OPS[match["op"]], float(amounts[0].value_vnd)), True
+            taken.append(match.span())
+        match = None
     if match:
         raw = match["num"].strip()
         amounts = find_amounts(raw)
@@ -648,10 +716,11 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
         if second is not None and (
             second[0].start <= found_period[0].start <= found_period[0].end <= second[0].end
             or found_period[0].start <= second[0].start <= second[0].end <= found_period[0].end
-        ):  # "from June to October this year": the year only says which June
+        ):  # "from June to October this year": the year only says which June; "… đến hôm nay": where it ends
             narrower = (
                 found_period
-                if found_period[0].end - found_period[0].start <= second[0].end - second[0].start
+                if second[0].start == second[0].end
+                or found_period[0].end - found_period[0].start <= second[0].end - second[0].start
                 else second
             )
             taken.append(second[1] if narrower is found_period else found_period[1])
@@ -717,6 +786,8 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
     roles: dict[str, list[_Found]] = {}
     for item in found:
         roles.setdefault(item.role, []).append(item)
+    if rate_threshold is not None:
+        roles["rate_filter"] = [_Found("rate_filter", f"{rate_threshold[0]} {rate_threshold[1]:g}", 0, 0, "")]
     if "legacy" in roles:
         return Reading(None, legacy=True)
     if "gap" in roles:  # "how much is left", "còn thiếu": only against a target
@@ -825,6 +896,7 @@ _DIMENSION_OF_VALUES = {
     "sentiment": ("sentiment",), "channel": ("interaction_channel", "chat_app", "txn_channel"),
     "product": ("kind",), "kind": ("kind",), "segment": ("segment",), "risk": ("risk",), "city": ("city",),
     "category": ("category", "complaint_category"), "direction": ("direction",), "status": ("open", "done", "unread"),
+    "group": ("segment", "risk", "category", "complaint_category"),
 }  # fmt: skip
 
 
@@ -840,6 +912,27 @@ def _counts_rows(found: list[_Found]) -> bool:
     return False
 
 
+#: The dimension a value role's values belong to, per fact.
+_VALUE_DIMENSION = {
+    ("segment", None): "segment", ("risk", None): "risk", ("city", None): "city",
+    ("interaction_channel", "interactions"): "interaction_channel", ("sentiment", "interactions"): "sentiment",
+    ("category", "transactions"): "category", ("direction", "transactions"): "direction",
+    ("txn_channel", "transactions"): "txn_channel", ("kind", "accounts"): "kind",
+    ("chat_app", "sent"): "sent_channel", ("chat_app", "inbound"): "message_channel",
+}  # fmt: skip
+
+
+def _several_values(roles: dict[str, list[_Found]], fact: str | None) -> str | None:
+    """The dimension of which the question names two or more values ("Zalo và email", "calls and meetings")."""
+    for (role, of_fact), dimension in _VALUE_DIMENSION.items():
+        values = _values(roles, role)
+        if role == "chat_app" and fact in ("sent", "inbound") and "email" in _values(roles, "interaction_channel"):
+            values = [*values, "email"]
+        if len(values) >= 2 and (of_fact is None or of_fact == fact):
+            return dimension
+    return None
+
+
 def _values(roles: dict[str, list[_Found]], role: str) -> list[str]:
     return list(dict.fromkeys(item.value for item in roles.get(role, [])))
 
@@ -849,8 +942,11 @@ _EXAMPLES_OF = {
     "kind": ("task_kind", "interaction_channel", "category", "complaint_category"),
     "channel": ("interaction_channel", "chat_app", "txn_channel"),
     "category": ("category", "complaint_category"),
+    "group": ("category", "complaint_category"),
     "segment": ("segment",), "risk": ("risk",), "city": ("city",), "sentiment": ("sentiment",),
 }  # fmt: skip
+#: The client columns a list can show when a question names them.
+_CLIENT_COLUMNS = {"segment": "c.segment", "risk": "c.risk_profile", "city": "c.city"}
 #: A channel word as the bank records a client's preferred channel.
 _PREFERRED = {"call": "phone", "chat": "zalo"}
 #: The roles that pick a part of a whole ("Gold clients", "in CDs", "positive interactions").
@@ -865,9 +961,11 @@ def _share(roles: dict[str, list[_Found]], found: list[_Found], today: dt.date, 
         amount = "measure" in base or "balance" in base
         base["agg"] = [_Found("agg", "sum" if amount else "howmuch", 0, 0, "")]  # a share of a total or of a count
     named = [role for role in _PART_ROLES if role in base]
-    said_at = min(item.start for item in roles["share"])
-    before = [role for role in named if any(item.start < said_at and item.end > 0 for item in base[role])]
-    named = before or named  # "card chiếm bao nhiêu % tổng tiền chi ra": the part is named before, the whole after
+    said = min(roles["share"], key=lambda item: item.start)
+    before = [role for role in named if any(item.start < said.start and item.end > 0 for item in base[role])]
+    after = [role for role in named if any(item.start > said.start for item in base[role])]
+    # "card chiếm bao nhiêu % tổng tiền chi ra": the part comes before "chiếm"; "tỷ lệ khách tăng trưởng": after
+    named = (before or named) if said.text.startswith("chiem") else (after or named)
     subject_roles = ("measure", "fact", "noun", "balance", "clients")
     if not named or (named == ["kind"] and not any(role in base for role in subject_roles)):
         raise _NotComposed("a share of what?")
@@ -926,6 +1024,12 @@ def _compose(
         and not any(role in roles for role in ("measure", "kind", "fact", "noun", "balance"))
     ):
         roles.setdefault("clients", [_Found("clients", "clients", 0, 0, "clients")])  # "risk profile split of my book"
+    if "rate_filter" in roles and "measure" in roles:  # "CD hưởng lãi suất trên 5%": the rate is the filter
+        kept = [item for item in roles["measure"] if item.value != "rate"]
+        if kept:
+            roles["measure"] = kept
+        else:
+            del roles["measure"]
     measures = _values(roles, "measure")
     kinds = _values(roles, "kind")
     facts = _values(roles, "fact")
@@ -939,6 +1043,7 @@ def _compose(
     )
     negated = "negation" in roles or "inactive" in roles
     subject_roles = (
+        "rate_filter",
         "product",
         "occupation",
         "measure",
@@ -999,7 +1104,7 @@ def _compose(
         facts = ["accounts"]
     fact: str | None = None
     measure = "count"
-    if measures or kinds or "noun" in roles or "balance" in roles or "product" in roles:
+    if measures or kinds or "noun" in roles or "balance" in roles or "product" in roles or "rate_filter" in roles:
         fact = "accounts"
         measure = measures[0] if measures else "value"
     elif facts:
@@ -1072,6 +1177,10 @@ def _compose(
 
     # --- enum filters
     apps = _values(roles, "chat_app")
+    if fact in ("inbound", "sent") and _values(roles, "interaction_channel") == ["email"]:
+        apps = [*apps, "email"]  # "qua Zalo, và qua email": one filter of the messages' channels
+        roles.setdefault("chat_app", []).append(_Found("chat_app", "email", 0, 0, "email"))
+        roles.pop("interaction_channel")
     if apps:
         if fact in ("inbound", "sent"):
             column = "m.channel" if fact == "inbound" else "s.channel"
@@ -1109,6 +1218,10 @@ def _compose(
                 raise _NotComposed(f"{role} does not filter {fact}")
         conditions.append(Condition(f"{column} IN ({', '.join(repr(v) for v in values)})", fact_name,
                                     f"{role}:{','.join(values)}"))  # fmt: skip
+    for rate in _values(roles, "rate_filter"):
+        if fact != "accounts":
+            raise _NotComposed("a rate filters accounts")
+        conditions.append(Condition(f"a.rate_pct {rate}", "accounts", f"rate {rate}%"))
     products = _values(roles, "product")
     if products:
         if fact != "accounts":
@@ -1210,6 +1323,8 @@ def _compose(
 
     # --- shape ("bao nhiêu" is how much of an amount, how many of rows)
     asked_how_much = "howmuch" in aggs
+    if "list" in roles and any(item.text == "may" for item in roles.get("agg", [])):
+        aggs = [a for a in aggs if a != "howmuch"]  # "mấy khách … ai": the clients, not how many
     if "howmuch" in aggs:
         amount = (
             fact is not None
@@ -1248,6 +1363,8 @@ def _compose(
     if len(aggs) > 1 and not agg:
         if set(aggs) == {"sum", "avg"}:
             agg = "avg"
+        elif {"max", "min"} <= set(aggs) and set(aggs) <= {"sum", "max", "min"} and top is None:
+            agg = "range"  # "lowest and highest rate": both
         elif set(aggs) <= {"sum", "max", "min"}:
             agg = "max" if "max" in aggs else "min"
         else:
@@ -1264,6 +1381,10 @@ def _compose(
             raise _NotComposed("top N out of range")
     elif group_by is not None:
         shape = "trend" if group_by == "month" else "breakdown"
+    elif agg == "range":
+        if has_clients and measure != "rate":
+            raise _NotComposed("the lowest and highest client")
+        shape = "number"
     elif agg in ("max", "min") and (listing or has_clients):
         shape, limit = ("top" if agg == "max" else "bottom"), 1
     elif agg in ("count", "sum", "avg", "max", "min"):
@@ -1313,6 +1434,18 @@ def _compose(
         raise _NotComposed("a per-client breakdown")
     if group_by is not None and negated:
         raise _NotComposed("a breakdown of clients without something")
+    with_total = False
+    several = _several_values(roles, fact)
+    if (
+        shape == "number"
+        and agg in ("sum", "count")
+        and group_by is None
+        and several
+        and (not per_client or fact is None)
+        and not negated
+        and threshold is None
+    ):
+        group_by, shape, with_total = several, "breakdown", True  # each value asked for, and all of them together
     words.extend(item.text for item in found)
     return Plan(
         fact=fact,
@@ -1329,6 +1462,10 @@ def _compose(
         language=language,
         words=tuple(words),
         meaning=measures[0] if measures else "",
+        with_total=with_total,
+        shown=tuple(_CLIENT_COLUMNS[dim] for dim in _values(roles, "dim") if dim in _CLIENT_COLUMNS and shape == "list")
+        if group_by is None
+        else (),
     )
 
 
@@ -1345,7 +1482,8 @@ def _dimension(word: str, fact: str | None) -> str:
         ("kind", "tasks"): "task_kind", ("sentiment", "interactions"): "sentiment", ("kind", None): "kind",
         ("kind", "complaints"): "complaint_category", ("kind", "transactions"): "category",
         ("kind", "interactions"): "interaction_channel", ("kind", "inbound"): "message_channel",
-        ("channel", "sent"): "sent_channel",
+        ("channel", "sent"): "sent_channel", ("group", "transactions"): "category",
+        ("group", "complaints"): "complaint_category", ("group", None): "segment", ("group", "accounts"): "segment",
     }  # fmt: skip
     dimension = mapping.get((word, fact))
     if dimension is None:
@@ -1396,13 +1534,15 @@ def compile_plan(plan: Plan, dialect: str) -> str:
         part_sql, whole_sql = compile_plan(part, dialect), compile_plan(whole, dialect)
         return (f"SELECT ROUND(100.0 * p.{a} / NULLIF(w.{b}, 0), 1) AS share_pct, p.{a} AS part, w.{b} AS whole "
                 f"FROM ({part_sql}) AS p CROSS JOIN ({whole_sql}) AS w")  # fmt: skip
-    if plan.parts:  # each period's number, one row each
-        selects = []
+    if plan.parts:  # each period's number, one row each, then the change from the first to the second
+        values = []
         for raw in plan.parts:
             part = Plan.from_json(raw)
             label = (part.question or "").split(" (")[0].replace("'", "")
-            selects.append(f"SELECT '{label}' AS period, x.* FROM ({compile_plan(part, dialect)}) AS x")
-        return " UNION ALL ".join(selects)
+            values.append((label, f"(SELECT x.{_number_label(part)} FROM ({compile_plan(part, dialect)}) AS x)"))
+        rows = [f"SELECT '{label}' AS period, {value} AS value" for label, value in values]
+        rows.append(f"SELECT 'change' AS period, {values[1][1]} - {values[0][1]} AS value")
+        return " UNION ALL ".join(rows)
     client_where = " AND ".join(["c.rm_id = :rm_id", *(cond.sql for cond in plan.conditions if cond.fact is None)])
     fact_conditions = [cond.sql for cond in plan.conditions if cond.fact is not None]
     if plan.fact is None:
@@ -1419,8 +1559,12 @@ def _clients_only(plan: Plan, client_where: str) -> str:
         dimension = DIMENSIONS[plan.group_by][0]
         if DIMENSIONS[plan.group_by][1] is not None:
             raise _NotComposed("a client breakdown by an account column")
-        return (f"SELECT {dimension} AS {plan.group_by}, COUNT(*) AS clients FROM clients c WHERE {client_where} "
-                f"GROUP BY {dimension} ORDER BY clients DESC")  # fmt: skip
+        grouped = (f"SELECT {dimension} AS {plan.group_by}, COUNT(*) AS clients FROM clients c WHERE {client_where} "
+                   f"GROUP BY {dimension} ORDER BY clients DESC")  # fmt: skip
+        if plan.with_total:
+            total = f"SELECT 'total' AS {plan.group_by}, COUNT(*) AS clients FROM clients c WHERE {client_where}"
+            return f"SELECT * FROM ({grouped}) AS b UNION ALL {total}"
+        return grouped
     if plan.agg == "count" and plan.shape == "number":
         return f"SELECT COUNT(*) AS clients FROM clients c WHERE {client_where}"
     shown = "".join(
@@ -1428,6 +1572,7 @@ def _clients_only(plan: Plan, client_where: str) -> str:
         for prefix, column in (("birthday:", ", c.date_of_birth"), ("onboarded:", ", c.onboarded_on"))
         if any(cond.label.startswith(prefix) for cond in plan.conditions)
     )
+    shown += "".join(f", {column}" for column in plan.shown)
     return f"SELECT c.full_name{shown} FROM clients c WHERE {client_where} ORDER BY c.full_name"
 
 
@@ -1519,6 +1664,8 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
     if plan.threshold is not None and value != "1":
         where += f" AND {value} {_op_sql(plan.threshold)}"
     source = f"FROM {fact.table} {fact.alias} JOIN clients c ON c.id = {fact.alias}.client_id WHERE {where}"
+    if plan.agg == "range" and plan.shape == "number":
+        return f"SELECT MIN({value}) AS min_{name}, MAX({value}) AS max_{name}, COUNT(*) AS {fact.table} {source}"
     agg = {"sum": "SUM", "avg": "AVG", "max": "MAX", "min": "MIN", "count": "COUNT"}[plan.agg]
     column = f"{agg}({value})" if value != "1" or agg != "COUNT" else "COUNT(*)"
     if agg == "AVG":
@@ -1556,8 +1703,12 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
             return (f"SELECT a.product_code AS product, pr.name AS product_name, {column} AS {label} {source} "
                     f"GROUP BY a.product_code, pr.name ORDER BY {label} DESC{limit}")  # fmt: skip
         limit = f" LIMIT {plan.limit}" if plan.limit else ""
-        return (f"SELECT {dimension} AS {plan.group_by}, {column} AS {label} {source} "
-                f"GROUP BY {dimension} ORDER BY {label} DESC{limit}")  # fmt: skip
+        grouped = (f"SELECT {dimension} AS {plan.group_by}, {column} AS {label} {source} "
+                   f"GROUP BY {dimension} ORDER BY {label} DESC{limit}")  # fmt: skip
+        if plan.with_total:
+            total = f"SELECT 'total' AS {plan.group_by}, {column} AS {label} {source}"
+            return f"SELECT * FROM ({grouped}) AS b UNION ALL {total}"
+        return grouped
     shown = ", ".join([*fact.row_columns, *([value] if value != "1" and value not in fact.row_columns else [])])
     if plan.shape in ("top", "bottom"):
         order = "DESC" if plan.shape == "top" else "ASC"

@@ -234,7 +234,7 @@ _RANGE = re.compile(
     rf"(?:\bfrom|\btu|\bbetween|\btu ngay)?\s*(?:ngay\s+)?(?P<a>{_DATE})\s*"
     rf"(?:to|until|till|and|den|toi|-|–)\s*(?:ngay\s+)?(?P<b>{_DATE})"
 )
-_SINCE = re.compile(rf"\b(?:since|from|tu|ke tu)\s+(?:ngay\s+)?(?P<a>{_DATE})\b")
+_SINCE = re.compile(rf"\b(?:since|from|tu|ke tu)\s+(?:ngay\s+)?(?P<a>{_DATE}|\d{{1,2}} thang \d{{1,2}})\b")
 _LAST_N_DAYS = re.compile(
     r"\b(?:(?:in )?(?:the )?(?:last|past) (?P<n>\d{1,4}) days|(?P<m>\d{1,4}) ngay (?:qua|gan day))\b"
 )
@@ -335,7 +335,7 @@ def _parse_date(token: str, today: dt.date) -> dt.date | None:
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", token):
             year, month, day = (int(part) for part in token.split("-"))
             return dt.date(year, month, day)
-        parts = [int(part) for part in re.split(r"[/.-]", token)]
+        parts = [int(part) for part in re.split(r"[/.-]| thang ", token)]
         year = today.year if len(parts) == 2 else parts[2] + (2000 if parts[2] < 100 else 0)
         return dt.date(year, parts[1], parts[0])
     except ValueError:
@@ -417,7 +417,8 @@ _WRITE = re.compile(
     r"reassign|move (?:client|kh|customer)|transfer (?:client|kh|customer)|close (?:the |an |a |her |his |their )?"
     r"(?:account|acct|casa|cd|card)|open (?:a |an |new )?(?:account|acct|cd|card) for|"
     r"nang hang|ha hang|doi hang|upgrade|downgrade|tat toan|"
-    r"dong (?:giup )?(?:e |em |minh |toi )?(?:tk|tai khoan|so|the)|"
+    r"dong (?:giup )?(?:e |em |minh |toi |chi |anh )?(?:tk|tai khoan|so|the|khieu nai|task|viec)|"
+    r"chuyen (?:sang|qua) trang thai|mark (?:it |them )?as|"
     r"mo (?:giup )?(?:e |em |minh |toi )?(?:tk|tai khoan|so|the) (?:cho|moi)|"
     r"add (?:a |an |new )?(?:[\w.]+ ){0,3}(?:cd|account|acct|client|task|loan|card|deposit) for|"
     r"them (?:giup )?(?:e |em |minh |toi )?(?:kh|khach|khach hang|tai khoan|tk|task|viec)|"

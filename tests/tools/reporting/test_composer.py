@@ -92,6 +92,31 @@ def test_every_word_is_read_where_it_is(question: str) -> None:
 
 def test_two_periods_compared_and_a_share() -> None:
     compared = compile_plan(_plan("contacts this week vs last week"), "sqlite")
-    assert compared.count("UNION ALL") == 1 and "'2025-11-03' AND '2025-11-09'" in compared
+    assert compared.count("UNION ALL") == 2 and "'2025-11-03' AND '2025-11-09'" in compared and "'change'" in compared
     share = compile_plan(_plan("CD chiem bn % trong tong aum cua e"), "sqlite")
     assert "share_pct" in share and "a.kind IN ('cd')" in share and "'casa', 'savings', 'cd', 'investment'" in share
+
+
+@pytest.mark.parametrize(
+    ("question", "pieces"),
+    [
+        ("lowest and highest rate on my active CDs", ["MIN(a.rate_pct)", "MAX(a.rate_pct)"]),
+        ("tổng tiền CD đang hưởng lãi suất trên năm phần trăm là bao nhiêu", ["SUM(a.balance_vnd)", "a.rate_pct > 5"]),
+        ("how many messages did I send over Zalo and email this month", ["GROUP BY s.channel", "'total'"]),
+        ("tong tien kh chi tieu thang 10 chia theo tung nhom", ["GROUP BY t.category"]),
+        ("so lan contact kh tung thang tu thang 5 den thang 10", ["'2025-05-01' AND '2025-10-31'"]),
+        ("huy dong moi thang chin", ["'2025-09-01' AND '2025-09-30'"]),
+        ("new loans from June to October this year", ["'2025-06-01' AND '2025-10-31'"]),
+    ],
+)
+def test_compositions(question: str, pieces: list[str]) -> None:
+    sql = compile_plan(_plan(question), "sqlite")
+    for piece in pieces:
+        assert piece in sql, (piece, sql)
+
+
+def test_a_particle_is_not_a_loan_and_a_slip_is_read() -> None:
+    plan = _plan("mấy khách kim cương của anh không đăng nhập app 30 ngày nay vậy")  # "vậy" folds into "vay" (loan)
+    assert plan.fact == "logins" and plan.negated
+    assert _plan("bn kh nhận lươngg tháng 10").fact == "transactions"  # "lươngg": a doubled letter
+    assert read_question("what is the median rate", TODAY).unknown_words == ("median",)
