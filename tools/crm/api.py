@@ -302,9 +302,16 @@ class CrmApi:
                 continue
             # a colleague's title or their full name says who they are whatever clients share the given name
             titled = re.search(
-                rf"\b(?:rm|colleague|dong nghiep)\s+{re.escape(given)}\b|\b{re.escape(folded_name)}\b", typed
+                rf"\b(?:rm|colleague|dong nghiep)\s+{re.escape(given)}\b|\b{re.escape(folded_name)}\b|"
+                rf"\b(?:kh|khach hang|khach|clients?|customers?) (?:cua|of) (?:a|anh|c|chi|ms|mr|mrs|em|e)\s+"
+                rf"{re.escape(given)}\b",  # a client has no clients: "kh của chị Vân" is a colleague's book
+                typed,
             )
-            if titled and not any(fold(match.full_name) == folded_name for match in self.find_clients(name=full_name)):
+            if titled and (
+                " cua " in titled.group(0)
+                or " of " in titled.group(0)
+                or not any(fold(match.full_name) == folded_name for match in self.find_clients(name=full_name))
+            ):
                 return full_name
             named = re.search(
                 rf"(?:\b(?:a|anh|c|chi|e|em|ban|ms|mr|mrs|co|chu|sep)\s+(?:\w+\s+){{0,2}}{re.escape(given)}\b|"

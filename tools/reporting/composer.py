@@ -355,7 +355,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("legacy", "targets", r"targets?|goals?|quota|kpis?|muc tieu|"
                           r"(?:so voi|dat|vuot|hoan thanh|con thieu|con lai|bang)(?: \w+){0,3} chi tieu|"
                           r"chi tieu (?:thang|quy|nam|new|huy dong|giai ngan|aum|lien he|tiep xuc|cua|theo)|"
-                          r"ke hoach|on track|attainment|performance|hieu suat|summary|scorecard|dashboard|overview|"
+                          r"(?:dat|vuot|so voi) ke hoach|ke hoach (?:thang|quy|nam)|on track|attainment|performance|hieu suat|summary|scorecard|dashboard|overview|"
                           r"tong quan|dat"),
     ("gap", "gap", r"achieve|achieved|left to|remaining|hit|meet|reach|to reach|cham|thuc dat|dat duoc|de dat|"
                    r"du chi tieu|con lai|"
@@ -649,7 +649,7 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
         taken.extend(
             spoken.span(1)
             for spoken in re.finditer(
-                r"(?<![\w])(khong|ko|k)(?= (?:xem|cho|nhe|vay|a|em|anh|chi|giup|gium|dum|nha|ha|list|liet)(?![\w]))",
+                r"(?<![\w])(khong|ko|k)(?= (?:xem|cho|nhe|vay|a|em|anh|chi|giup|gium|dum|nha|ha|list|liet)(?![\w])|\s*[,.;])",
                 folded,
             )
         )
@@ -1099,6 +1099,8 @@ def _compose(
     if len(measures) > 1 or (measures and facts) or len(facts) > 1:
         raise _NotComposed(f"several facts: {measures + facts}")
     if "inactive" in roles:
+        if measures or facts not in ([], ["interactions"]):
+            raise _NotComposed("not contacted, and another measure: two questions in one")
         facts = ["interactions"]
     if "maturing" in roles and not facts:
         facts = ["accounts"]
@@ -1335,6 +1337,8 @@ def _compose(
         aggs = [a for a in aggs if a != "howmuch"] or ["sum" if amount else "count"]
     if group_by is not None and fact is not None and FACTS[fact].value is None and set(aggs) <= {"max", "min", "count"}:
         aggs = ["count"]  # "which channel most", "category nào nhiều nhất": the counts, largest first
+    if group_by is not None and fact is not None and FACTS[fact].value and set(aggs) <= {"max", "min"} and aggs:
+        aggs = ["sum"]  # "chia theo từng loại, loại nào nhiều nhất": the totals per kind, largest first
     if (
         group_by is not None
         and top is not None
@@ -1403,14 +1407,14 @@ def _compose(
     if agg in ("avg", "max", "min") and fact is not None and FACTS[fact].value is None and not has_clients:
         raise _NotComposed(f"{agg} of rows that have no amount")
 
-    per_client = has_clients or negated or (measure == "aum" and agg == "avg")
+    per_client = has_clients or negated or (measure == "aum" and (agg == "avg" or threshold is not None or listing))
     if "noun" in roles and shape in ("list", "top", "bottom") and not negated:
         per_client = False  # "which accounts of my clients …": the accounts
     if shape in ("top", "bottom") and "clients" in roles and "noun" not in roles:
         per_client = True  # "top 5 clients by logins"
     if shape in ("top", "bottom") and measure == "aum":
         per_client = True  # "top 5 by AUM": clients ranked by what they hold
-    if "rowlevel" in roles or measure == "rate":
+    if ("rowlevel" in roles and not negated) or measure == "rate":
         per_client = False  # "a single payment above 5 tỷ", "từng giao dịch", a rate: each row on its own
     if shape == "list" and per_client and fact is not None and not negated and threshold is None and measure != "aum":
         per_client = False  # "open tasks due this week, whose and what": the rows, each with its client

@@ -342,6 +342,20 @@ def _parse_date(token: str, today: dt.date) -> dt.date | None:
         return None
 
 
+_MONTH_CONTEXT = re.compile(
+    r"(?:\b(?:in|for|during|of|since|from|to|until|till|by|vs|and|through|thru|each|every)\s*$|\d\s*$)"
+)
+
+
+def _bare_month_word(folded: str, match: re.Match[str]) -> bool:
+    """A short month name ("may", "sep", "mar") with no preposition, day or year beside it is another word."""
+    if match["y"] or match.group(0).startswith(("in ", "for ", "during ")) or len(match["name"]) > 3:
+        return False
+    before = folded[: match.start("name")]
+    after = folded[match.end("name") :]
+    return not (_MONTH_CONTEXT.search(before) or re.match(r"\s*(?:\d|vs\b|-|to\b|and\b)", after))
+
+
 def resolve_period(text: str, today: dt.date) -> Period | None:
     """The period a question names, or ``None`` when it names none. A month or quarter without a year
     is in ``today``'s year."""
@@ -386,8 +400,9 @@ def find_period(text: str, today: dt.date, *, is_folded: bool = False) -> tuple[
     if match:
         year, month = int(match["y"] or today.year), int(match["m"])
         return _month_period(year, month, f"{year}-{month:02d}"), match.span()
-    match = _EN_MONTH.search(folded)
-    if match and not (match["name"] == "may" and not match["y"] and not match.group(0).startswith(("in", "for"))):
+    for match in _EN_MONTH.finditer(folded):
+        if _bare_month_word(folded, match):
+            continue  # "may" (can), "sếp" (boss, folded "sep"): a short month name needs a preposition or a year
         year, month = int(match["y"] or today.year), _MONTHS_EN[match["name"]]
         return _month_period(year, month, f"{year}-{month:02d}"), match.span()
     match = _YEAR.search(folded)
@@ -416,7 +431,7 @@ _WRITE = re.compile(
     r"modify|overwrite|edit|rename|grant|revoke|mark (?:all |them |it |as )?|lower (?:my |the )?|raise (?:my |the )?|"
     r"reassign|move (?:client|kh|customer)|transfer (?:client|kh|customer)|close (?:the |an |a |her |his |their )?"
     r"(?:account|acct|casa|cd|card)|open (?:a |an |new )?(?:account|acct|cd|card) for|"
-    r"nang hang|ha hang|doi hang|upgrade|downgrade|tat toan|"
+    r"(?<!de xuat )(?<!nen )nang hang|ha hang|doi hang|upgrade|downgrade|tat toan|"
     r"dong (?:giup )?(?:e |em |minh |toi |chi |anh )?(?:tk|tai khoan|so|the|khieu nai|task|viec)|"
     r"chuyen (?:sang|qua) trang thai|mark (?:it |them )?as|"
     r"mo (?:giup )?(?:e |em |minh |toi )?(?:tk|tai khoan|so|the) (?:cho|moi)|"
@@ -440,8 +455,8 @@ _OTHER_RM = re.compile(
     r"rm khac|cac rm|tat ca (?:cac )?rm|moi rm|toan (?:bo )?chi nhanh|ca chi nhanh|toan (?:bo )?ngan hang|"
     r"dong nghiep|nguoi khac|ca nhom|toan nhom|"
     # the clients or book of another person (a client has no clients): "her clients", "covering for Ms Tâm"
-    r"(?:clients?|customers?|book|portfolio) of (?:ms|mr|mrs) \w+|(?:her|his) (?:\w+ )?(?:clients|customers|book|"
-    r"portfolio)|covering for)\b"
+    r"(?:clients?|customers?|book|portfolio) of (?:ms|mr|mrs) \w+|(?:her|his) (?:\w+ ){0,3}(?:clients|customers|book|"
+    r"portfolio|targets?|aum|kpis?)|covering for)\b"
 )
 _RM_ID = re.compile(r"\brm[ _-]?(\d{1,6})\b")
 _SYSTEM = re.compile(
