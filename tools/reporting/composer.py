@@ -355,7 +355,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("legacy", "targets", r"targets?|goals?|quota|kpis?|muc tieu|"
                           r"(?:so voi|dat|vuot|hoan thanh|con thieu|con lai|bang)(?: \w+){0,3} chi tieu|"
                           r"chi tieu (?:thang|quy|nam|new|huy dong|giai ngan|aum|lien he|tiep xuc|cua|theo)|"
-                          r"(?:dat|vuot|so voi) ke hoach|ke hoach (?:thang|quy|nam)|on track|attainment|performance|hieu suat|summary|scorecard|dashboard|overview|"
+                          r"(?:dat|vuot|so voi) ke hoach|ke hoach (?:thang|quy|nam)|on track|attainment|"
+                          r"performance|hieu suat|summary|scorecard|dashboard|overview|"
                           r"tong quan|dat"),
     ("gap", "gap", r"achieve|achieved|left to|remaining|hit|meet|reach|to reach|cham|thuc dat|dat duoc|de dat|"
                    r"du chi tieu|con lai|"
@@ -649,7 +650,8 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
         taken.extend(
             spoken.span(1)
             for spoken in re.finditer(
-                r"(?<![\w])(khong|ko|k)(?= (?:xem|cho|nhe|vay|a|em|anh|chi|giup|gium|dum|nha|ha|list|liet)(?![\w])|\s*[,.;])",
+                r"(?<![\w])(khong|ko|k)(?= (?:xem|cho|nhe|vay|a|em|anh|chi|giup|gium|dum|nha|ha|list|"
+                r"liet)(?![\w])|\s*[,.;])",
                 folded,
             )
         )
