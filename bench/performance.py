@@ -1,6 +1,7 @@
 """Benchmark: performance reporting, latency and execution accuracy, against LangChain's stock SQL chain.
 
 Usage: .venv/bin/python bench/performance.py [--models none local] [--no-stock] [--limit N] [-v]
+       .venv/bin/python bench/performance.py --bank-clients 5000   # rules latency on a demo bank of that size
 
 Over the dev cases (``evals/datasets/performance``):
 
@@ -66,6 +67,7 @@ def measure_graph(model: str, cases: list[Case], fixture: dict[str, Any]) -> str
     )
     return (
         f"performance model={model} {latency} execution_accuracy={metrics['execution_accuracy']} "
+        f"wrong_answer_rate={metrics['wrong_answer_rate']} answered_rate={metrics['answered_rate']} "
         f"refusal_accuracy={metrics['refusal_accuracy']} unsafe_executions={metrics['unsafe_executions']} "
         f"errors={metrics['errors']} n={len(result.outcomes)}"
     )
@@ -92,7 +94,7 @@ def measure_stock_chain(model: str, cases: list[Case], fixture: dict[str, Any]) 
         return f"performance stock_sql_chain model={model} skipped (no chat model)"
     default_today = dt.date.fromisoformat(fixture["today"]) if fixture.get("today") else None
     sql_cases = [case for case in cases if "sql" in case.expected]
-    passed = refused = 0
+    passed = refused = wrong = 0
     timings: list[float] = []
     with store_pool(SUITE) as pool:
         store = pool.get(fixture, "bench")
@@ -122,13 +124,58 @@ def measure_stock_chain(model: str, cases: list[Case], fixture: dict[str, Any]) 
                 continue
             ok = result_contains(reference.rows, got.rows)
             passed += ok
+            wrong += not ok  # the stock chain always answers: a result that is not the reference is a wrong answer
             logger.info("stock %s %s | %s", case.id, "PASS" if ok else "FAIL", sql)
     accuracy = round(passed / len(sql_cases), 4) if sql_cases else None
     latency = f" p50_ms={percentile(timings, 50):.1f}" if timings else ""
     return (
         f"performance stock_sql_chain model={model} execution_accuracy={accuracy}{latency} "
+        f"wrong_answer_rate={round(wrong / len(sql_cases), 4) if sql_cases else None} "
         f"guard_refused_or_failed={refused} n={len(sql_cases)}"
     )
+
+
+def measure_bank_latency(clients: int, cases: list[Case], runs: int) -> str:
+    """The rules' latency (composer and fixed metrics, no model) on a demo bank of ``clients``: each question of
+    ``cases`` asked by the RM with the most clients, on a fresh thread; one summary line."""
+    import tempfile
+    import uuid
+
+    from graphs.context import AgentContext
+    from graphs.performance.graph import builder
+    from stores.db import Database
+    from stores.demo_bank import generate_demo_bank
+
+    today = dt.date(2025, 11, 13)
+    with tempfile.TemporaryDirectory(prefix="agentify-bench-performance-") as folder:
+        database = Database(f"sqlite:///{Path(folder) / 'bank.db'}")
+        generate_demo_bank(database, clients=clients, seed=7, today=today)
+        with database.engine.connect() as connection:
+            from sqlalchemy import text
+
+            rm_id, owned = connection.execute(
+                text("SELECT rm_id, COUNT(*) FROM clients GROUP BY rm_id ORDER BY COUNT(*) DESC, rm_id LIMIT 1")
+            ).one()
+        graph = builder.compile()
+        context = AgentContext(rm_id=str(rm_id), model="none", database_url=database.url, today=today)
+        questions = [str(case.input["question"]) for case in cases if "sql" in case.expected]
+        timings: dict[str, list[float]] = {}
+        for _ in range(runs):
+            for question in questions:
+                config: Any = {"configurable": {"thread_id": uuid.uuid4().hex}}
+                started = time.perf_counter()
+                state = graph.invoke({"question": question}, config, context=context)
+                elapsed = (time.perf_counter() - started) * 1000
+                engine = str((state.get("result") or {}).get("engine") or "none")
+                answered = "answered" if (state.get("result") or {}).get("sql") else "not_understood"
+                timings.setdefault(f"{engine}_{answered}", []).append(elapsed)
+                timings.setdefault("all", []).append(elapsed)
+        parts = [
+            f"{name}:n={len(values)},p50_ms={percentile(values, 50):.1f},p95_ms={percentile(values, 95):.1f}"
+            for name, values in sorted(timings.items())
+            if len(values) > 1
+        ]
+        return f"performance latency clients={clients} rm_clients={owned} " + " ".join(parts)
 
 
 def main() -> int:
@@ -141,6 +188,8 @@ def main() -> int:
     parser.add_argument("--no-stock", action="store_true", help="skip LangChain's stock SQL chain")
     parser.add_argument("--limit", type=int, help="only the first N cases")
     parser.add_argument("-v", "--verbose", action="store_true", help="log each case on stderr")
+    parser.add_argument("--bank-clients", type=int, help="only the rules' latency, on a demo bank of this size")
+    parser.add_argument("--runs", type=int, default=1, help="with --bank-clients: passes over the questions")
     args = parser.parse_args()
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.verbose:
@@ -148,6 +197,9 @@ def main() -> int:
 
     fixture = json.loads(args.fixture.read_text(encoding="utf-8"))
     cases = load_cases(args.cases, SUITE, have_default_fixture=True)[: args.limit]
+    if args.bank_clients:
+        sys.stdout.write(measure_bank_latency(args.bank_clients, cases, args.runs) + "\n")
+        return 0
     local = local_model_status()
     models = args.models
     if models is None:
