@@ -27,7 +27,14 @@ KERNEL = "python3"
 #: What each notebook's outputs must contain, besides its own final "ok" line.
 EXPECTED_OUTPUTS: dict[str, tuple[str, ...]] = {
     "01_data_entry": ("allow_accept", "written", "INT-", "01 data entry: ok"),
-    "02_performance": ("A (en, rules)", "A (vi, rules)", ":rm_id", "image/svg+xml", "02 performance: ok"),
+    "02_performance": (
+        "A (en, composer)",
+        "A (en, rules)",
+        "A (vi, composer)",
+        ":rm_id",
+        "image/svg+xml",
+        "02 performance: ok",
+    ),
     "03_prioritization": ("Who to call first for Premier Invest", "target_segment", "03 prioritization: ok"),
     "04_next_best_action": ("action: cd_maturity", "04 next best action: ok"),
     "05_nightly_and_personalization": ("badge:", "from_edit", "Thân mến,", "05 nightly and personalization: ok"),

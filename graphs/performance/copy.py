@@ -381,6 +381,7 @@ COMPOSED: dict[str, dict[str, str]] = {
         "sent": "messages you sent", "clients": "your clients", "list": "list", "top": "top {n}",
         "bottom": "bottom {n}", "by": "by", "without": "clients with no", "with": "clients with",
         "trend": "by month", "rows": "rows", "of": "of", "vs": "vs", "share": "Share (%) of", "in": "in",
+        "spouses": "Your clients whose spouse is also your client",
         "new_loans": "new loans", "loan_balance": "loan balance",
         "new_deposits": "new deposits", "deposits": "deposits",
     },
@@ -397,6 +398,7 @@ COMPOSED: dict[str, dict[str, str]] = {
         "sent": "tin nhắn đã gửi", "clients": "khách hàng của anh/chị", "list": "danh sách", "top": "top {n}",
         "bottom": "{n} thấp nhất", "by": "theo", "without": "khách hàng chưa có", "with": "khách hàng có",
         "trend": "theo tháng", "rows": "dòng", "of": "của", "vs": "so với", "share": "Tỷ trọng (%) của", "in": "trong",
+        "spouses": "Khách hàng có vợ/chồng cũng là khách hàng của anh/chị",
         "new_loans": "giải ngân mới", "loan_balance": "dư nợ",
         "new_deposits": "huy động mới", "deposits": "tiền gửi",
     },
@@ -458,6 +460,8 @@ def _measure_text(plan: Plan, language: str) -> str:
 def composed_understood(plan: Plan, language: str) -> str:
     """The plan restated: the aggregate and measure, each filter, the breakdown or list, the threshold."""
     words = COMPOSED[_lang(language)]
+    if plan.shape == "spouses":
+        return words["spouses"]
     if plan.shape == "share":
         part, whole = (Plan.from_json(raw) for raw in plan.parts)
         of_part, of_whole = composed_understood(part, language), composed_understood(whole, language)
@@ -466,7 +470,12 @@ def composed_understood(plan: Plan, language: str) -> str:
         compared = [Plan.from_json(raw) for raw in plan.parts]
         return f" {words['vs']} ".join(composed_understood(part, language) for part in compared)
     measure = _measure_text(plan, language)
-    head = f"{words[plan.agg]} {measure}" if plan.fact is not None else words["clients"]
+    if plan.fact is None:
+        head = words["clients"]
+    elif plan.shape == "list" and plan.agg == "count":
+        head = measure[:1].upper() + measure[1:]  # "Tasks · open · list", not "Number of tasks"
+    else:
+        head = f"{words[plan.agg]} {measure}"
     if plan.fact is not None and plan.agg == "avg" and plan.per_client:
         head += f" {words['per_client']}"
     parts = [head]

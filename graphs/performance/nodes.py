@@ -24,7 +24,15 @@ from tools.core.language import detect_language, supported_language
 from tools.core.llm.models import structured_call, text_call
 from tools.core.settings import reporting_composer
 from tools.crm.api import CrmApi
-from tools.reporting.composer import FACTS, Plan, Reading, Vocabulary, compile_plan, read_follow_up, read_question
+from tools.reporting.composer import (
+    Plan,
+    Reading,
+    Vocabulary,
+    compile_plan,
+    plan_tables,
+    read_follow_up,
+    read_question,
+)
 from tools.reporting.guard import (
     QueryRefused,
     check_model_sql,
@@ -173,7 +181,7 @@ def fetch_schemas(state: PerformanceState, runtime: Runtime[AgentContext]) -> di
         listed = [name for name in listed if name in wanted]
     elif state.get("engine") == "composer":
         plan = _plan(state)
-        wanted = {"clients", *({FACTS[plan.fact].table} if plan and plan.fact else set())}
+        wanted = plan_tables(plan) if plan else {"clients"}
         listed = [name for name in listed if name in wanted]
     crm = _crm(runtime)
     return {"schemas": [crm.table_schema(name).model_dump() for name in listed]}

@@ -133,7 +133,7 @@ def test_langgraph_dev_serves_every_graph_and_runs_the_copilot(studio: str) -> N
     assert (answer["intent"], answer["status"], answer["answer"]) == (
         "performance_report",
         "answered",
-        "AUM: 4.57B VND",
+        "Total AUM: 4.57B VND",
     )
     assert [message["type"] for message in answer["messages"]] == ["human", "ai"]
 

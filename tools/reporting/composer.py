@@ -24,7 +24,7 @@ from tools.core.text import fold
 from tools.reporting.semantic_layer import _MONTHS_EN, MAX_DAYS, MAX_TOP, Period, find_period
 from tools.signals.thresholds import AUM_KINDS, BIRTHDAY_WINDOW_DAYS, DEPOSIT_KINDS, INACTIVE_DAYS, MATURITY_WINDOW_DAYS
 
-__all__ = ["Plan", "Reading", "Vocabulary", "compile_plan", "read_follow_up", "read_question"]
+__all__ = ["Plan", "Reading", "Vocabulary", "compile_plan", "plan_tables", "read_follow_up", "read_question"]
 
 logger = logging.getLogger(__name__)
 
@@ -341,6 +341,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("current", "now", r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
     # what belongs to the fixed metrics (the composer leaves them to the semantic layer)
     ("large", "large", r"large|big|lon|khung"),
+    ("also", "also", r"voi lai|va lai|ngoai ra|and also|plus also|as well as that"),
+    ("clock", "", r"\d{1,2}h(?:\d{2})?|\d{1,2}(?::\d{2})?\s?(?:am|pm)|(?:sang|chieu|toi) nay"),
+    ("spouse", "spouse", r"vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
     ("noise", "", r"tinh (?:ca |luon )?(?:tu )?hom nay|counting today|including today|tinh tu|den hom nay|toi nay|"
                   r"den nay|toi gio|den gio|weekly report|for (?:my |the )?report|ngan hang|the bank|banking|"
                   r"sinh song|dang song|su dung|noi dung|giai quyet|kiem tra|ap dung|cham soc|giu chan|len lich|"
@@ -393,20 +396,21 @@ _ENTRIES = tuple(
 _STOPWORDS = frozenset(
     """
     a about ah ak all also am an and anh any appreciate are as at ay ban bao based bat be been being believe
-    ben bi biet bit book both break buoi but ca cac cai can cao check chi chiec chiu cho chu chuan cn co coi
-    compare compared comparison con concerned could counting cua cung cuoc current currently da dan dang dau
-    day dc de dear den deu di did do does doing dong down du dum dung duoc e either em every existing far filed
-    find for from get ghi gi giam gio gium giup give gom gop got grateful gui ha had has have hay he held hello
-    hen her here het hey hi hien his ho hoac hoi hold holding holds hom hon how huong i identify if in is it
-    its j just ke kem kept khi kieu kind kindly know la lam lan len let lich like live lives living log logged
-    long luc luon luot ly ma made make manage managing may me might mine minh money mot muon must my n nam nao
-    nay ne need neu ng nguoi nha nhat nhe nhi nhieu nho nhu nhung ntn nua o of oi ok okay on one ones only or
-    other our over overall own owning owns parked phai phu please pls plus plz provide qua quan r ra recorded
-    regards report right rn ro roi sang sao sap see shall she should simple sinh sitting so some song stand
-    still tai take takes tang tell than thank thanks thap that the their them then there there's these they thi
-    think this those thu thuc thuong tien tim to together toi too trach tren trong tu tuc u uh um up us va van
-    vao vay ve versus via voi vong vs vu vua vui w waiting want was we weekly were what what's whats where
-    whether will with within wonder would xem xep xin xuong yet you your z
+    ben bi biet bit book both break buoi but ca cac cai can cao chay check chi chiec chiu cho chu chuan cn co
+    coi compare compared comparison con concerned could counting cua cung cuoc current currently da dag dan
+    dang dau day dc de dear den deu di did do does doing dong down du dum dung duoc e either em every existing
+    far filed find for from get ghi gi giam gimme gio gium giup give gom gop got grateful gui ha had has have
+    hay he held hello hen her here het hey hi hien his ho hoac hoi hold holding holds hom hon how huong i
+    identify if in is it its j just ke kem kept ket khi kieu kind kindly know la lam lan len let lich lieu like
+    live lives living log logged long luc luon luot ly ma made make manage managing may me might mine minh
+    money mot muon must my n nam nao nay ne need nen neu ng nguoi nha nhac nhat nhe nhi nhieu nho nhu nhung ntn
+    nua o of oi ok okay on one ones only or other our over overall own owning owns parked phai phu please pls
+    plus plz provide qua quan r ra recorded regards report result results right rn ro roi sang sao sap see
+    shall she should simple sinh sitting so some song stand still tai take takes tang tell than thank thanks
+    thap that the their them then there there's these they thi think this those thu thuc thuong tien tim to
+    together toi too trach tren trong tu tuc u uh um up us va van vao vay ve versus via voi vong vs vu vua vui
+    w waiting want was we weekly were what what's whats where whether will with within wonder would xem xep xin
+    xuong yet you your z
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 _WORD = re.compile(r"[\w']+")
@@ -414,7 +418,9 @@ _WORD = re.compile(r"[\w']+")
 # --------------------------------------------------------------------------- numbers, thresholds, windows
 
 #: Particles that fold into a content word: "vậy" is no loan ("vay"), "thế" no card ("thẻ" → "the").
-_ACCENTED_PARTICLE = re.compile(r"(?<![\w])(?:vậy|thế|nhỉ|nhé|đấy|chứ|hả|ạ|nè|ổng|bả)(?![\w])", re.IGNORECASE)
+_ACCENTED_PARTICLE = re.compile(
+    r"(?<![\w])(?:vậy|thế|nhỉ|nhé|đấy|chứ|hả|ạ|nè|ổng|bả|sếp|gấp)(?![\w])", re.IGNORECASE
+)  # "gấp" (urgent) folds into "gặp" (meet)
 _THRESHOLD = re.compile(
     r"(?<![\w])(?P<op>more than|greater than|over|above|exceeding|at least|minimum of|no less than|>=|>|"
     r"tren|hon|lon hon|vuot|tu|it nhat|toi thieu|"
@@ -496,7 +502,9 @@ _FUTURE = re.compile(
 )
 _NEXT_PERIOD = re.compile(
     r"(?<![\w])(?P<what>next week|tuan sau|tuan toi|next month|thang sau|thang toi|"
-    r"this week|tuan nay|this month|thang nay|today|hom nay|tomorrow|ngay mai)(?![\w])"
+    r"this week|tuan nay|this month|thang nay|today|hom nay|tomorrow|ngay mai|"
+    r"(?:den |toi )?(?:het|cuoi) thang(?: nay)?|"
+    r"(?:to|till|until|by) (?:the )?end of (?:the |this )?month|rest of the month)(?![\w])"
 )
 
 
@@ -605,6 +613,9 @@ def _named_window(what: str, today: dt.date) -> Period:
         start = today.replace(day=1)
         end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         return Period(start, end, f"this month ({start.isoformat()} – {end.isoformat()})")
+    if "het" in what or "cuoi" in what or "end of" in what or "rest of" in what:  # from today to the month's end
+        end = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        return Period(today, end, f"to the end of the month ({today.isoformat()} – {end.isoformat()})")
     if what in ("tomorrow", "ngay mai"):
         day = today + dt.timedelta(days=1)
         return Period(day, day, "tomorrow")
@@ -635,7 +646,38 @@ class Vocabulary:
 
 
 def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -> Reading:
-    """The plan of a question, or the words that kept it from being read."""
+    """The plan of a question, or the words that kept it from being read. A preamble before a colon or a dash
+    ("Sếp hỏi số liệu cho buổi họp chiều nay: …", "Quick one before my 2pm - …") is left out when it carries
+    no word the lexicon knows as a measure, a filter or a period: nothing the answer should honour is lost."""
+    reading = _read(question, today, vocabulary)
+    if reading.plan is not None or reading.legacy or not reading.unknown_words:
+        return reading
+    for separator in (":", " - ", " – ", " — "):
+        if separator not in question:
+            continue
+        preamble, _, asked = question.rpartition(separator)
+        if asked.strip() and not _says_anything(preamble, today, vocabulary):
+            shorter = _read(asked, today, vocabulary)
+            if shorter.plan is not None or shorter.legacy:
+                return shorter
+    return reading
+
+
+#: The roles a preamble may hold and still be left out: none changes what is asked.
+_PREAMBLE_ROLES = frozenset({"clients", "list", "noise", "shown", "clock", "current"})
+
+
+def _says_anything(text: str, today: dt.date, vocabulary: Vocabulary | None) -> bool:
+    """Whether ``text`` names a measure, a filter, a period or a shape (anything an answer must honour)."""
+    folded = fold(_ACCENTED_PARTICLE.sub(" ", text))
+    if find_period(folded, today, is_folded=True) or _THRESHOLD.search(folded) or _FUTURE.search(folded):
+        return True
+    found = _scan(folded, [], vocabulary.entries() if vocabulary else [])
+    return any(item.role not in _PREAMBLE_ROLES for item in found)
+
+
+def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -> Reading:
+    """The plan of one question text, or the words that kept it from being read."""
     folded = fold(_ACCENTED_PARTICLE.sub(" ", question))
     particles = [m.span(1) for m in re.finditer(r"(?<![\w])(khong|ko|k|chua|nhi|vay)\s*\?", folded)]
     folded = folded.replace("?", " ").replace("!", " ")
@@ -671,6 +713,7 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
         top = ("bottom" if bottom else "top", int(match["n1"] or match["n2"]))
         taken.append(match.span())
     rate_threshold: tuple[str, float] | None = None
+    threshold_at = -1
     percent = _PERCENT_THRESHOLD.search(folded)
     if percent:
         number = percent["num"].replace(",", ".")
@@ -696,6 +739,7 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
             if match["tail"] and match["tail"].strip() in ("tro xuong", "or less"):
                 threshold = ("<=", threshold[1])
             taken.append(match.span())
+            threshold_at = match.start()
     found_period = find_period(folded, today, is_folded=True)
     months = _MONTH_RANGE.search(folded)
     if months:
@@ -740,17 +784,28 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
             return Reading(None, (match.group(0),))
         taken.append(match.span())
     if future is None:
-        match = _NEXT_PERIOD.search(folded)
-        if match and match["what"] in (
-            "next week",
-            "tuan sau",
-            "tuan toi",
-            "next month",
-            "thang sau",
-            "thang toi",
-            "tomorrow",
-            "ngay mai",
-        ):
+        match = next(
+            (
+                named
+                for named in _NEXT_PERIOD.finditer(folded)
+                if named["what"] not in ("this week", "tuan nay", "this month", "thang nay", "today", "hom nay")
+            ),
+            None,
+        )
+        if (
+            match
+            and match["what"]
+            in (
+                "next week",
+                "tuan sau",
+                "tuan toi",
+                "next month",
+                "thang sau",
+                "thang toi",
+                "tomorrow",
+                "ngay mai",
+            )
+        ) or (match and any(word in match["what"] for word in ("het", "cuoi", "end of", "rest of"))):
             future = _named_window(match["what"], today)
             taken.append(match.span())
     if future is None and found_period is not None and _span_free(taken, *found_period[1]):
@@ -788,11 +843,13 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
     roles: dict[str, list[_Found]] = {}
     for item in found:
         roles.setdefault(item.role, []).append(item)
+    if threshold_at >= 0 and _after_a_row_noun(found, threshold_at):
+        roles.setdefault("rowlevel", [_Found("rowlevel", "single", 0, 0, "")])  # "giao dịch nào > 100tr": each row
     if rate_threshold is not None:
         roles["rate_filter"] = [_Found("rate_filter", f"{rate_threshold[0]} {rate_threshold[1]:g}", 0, 0, "")]
     if "legacy" in roles:
         return Reading(None, legacy=True)
-    if "gap" in roles:  # "how much is left", "còn thiếu": only against a target
+    if "gap" in roles or "also" in roles:  # "how much is left" only against a target; "… với lại …": two questions
         return Reading(None)
     language = detect_language(question)
     try:
@@ -857,6 +914,22 @@ class _FollowUp(_NotComposed):
 
 
 _FACT_ROLES = ("fact", "measure", "kind", "noun", "interaction_channel", "balance")
+
+
+def _after_a_row_noun(found: list[_Found], at: int) -> bool:
+    """A threshold right after a transaction or account word and its filters ("giao dịch chuyển sang ngân hàng khác
+    nào > 100tr", "CDs over 1bn") is on each row, not on a client's total."""
+    skipped = ("list", "noise", "direction", "category", "txn_channel", "kind", "rowlevel", "maturing")
+    for item in reversed([item for item in found if item.end <= at]):
+        if at - item.end > 48:
+            return False
+        if (item.role in ("fact", "noun") and item.value in ("transactions", "accounts")) or (
+            item.role == "kind" and at - item.end <= 8
+        ):
+            return True
+        if item.role not in skipped:
+            return False
+    return False
 
 
 def _clients_are_the_subject(found: list[_Found]) -> bool:
@@ -1067,6 +1140,13 @@ def _compose(
     )
     if not any(role in roles for role in subject_roles):
         raise _FollowUp("no subject: a follow-up of the previous question, or not a question about the book")
+    if "spouse" in roles:  # "which clients' spouse is also my client": the household pairs
+        allowed = {"spouse", "clients", "list", "noise", "shown", "agg"}
+        if set(roles) - allowed or _values(roles, "agg") or "clients" not in roles:
+            raise _NotComposed("a household's totals or a spouse with other conditions")
+        said = tuple(item.text for item in found)
+        return Plan(fact="relationships", measure="count", agg="count", shape="spouses", per_client=True,
+                    negated=False, conditions=(), language=language, words=said)  # fmt: skip
     if comparing:  # "X this month vs last month (each month)": one number per period
         roles.pop("trend", None)
         roles.pop("list", None)
@@ -1532,8 +1612,28 @@ def _op_sql(threshold: tuple[str, float]) -> str:
     return f"{op} {int(number) if number == int(number) else number}"
 
 
+def plan_tables(plan: Plan) -> set[str]:
+    """The CRM tables the plan's query reads (the schemas the graph fetches)."""
+    tables = {"clients"}
+    if plan.fact == "relationships":
+        tables.add("relationships")
+    elif plan.fact is not None:
+        tables.add(FACTS[plan.fact].table)
+    if plan.group_by == "product":
+        tables.add("products")
+    for raw in plan.parts:
+        tables |= plan_tables(Plan.from_json(raw))
+    return tables
+
+
 def compile_plan(plan: Plan, dialect: str) -> str:
     """One read query for the plan, with ``:rm_id`` / ``:today`` for the guard to bind."""
+    if plan.shape == "spouses":  # both clients of this RM, each pair from both sides as the bank stores it
+        return (
+            "SELECT c.full_name, s.full_name AS spouse FROM relationships r JOIN clients c ON c.id = r.client_id "
+            "JOIN clients s ON s.id = r.related_client_id WHERE c.rm_id = :rm_id AND s.rm_id = :rm_id "
+            "AND r.relation = 'spouse' ORDER BY c.full_name"
+        )
     if plan.shape == "share":
         part, whole = (Plan.from_json(raw) for raw in plan.parts)
         a, b = _number_label(part), _number_label(whole)
@@ -1667,8 +1767,8 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
     fact = FACTS[plan.fact or "accounts"]
     value, name = _value_expr(plan)
     where = " AND ".join([client_where, *fact_conditions])
-    if plan.threshold is not None and value != "1":
-        where += f" AND {value} {_op_sql(plan.threshold)}"
+    if plan.threshold is not None and fact.value is not None:  # on each row's amount, whatever is counted
+        where += f" AND {fact.value if value == '1' else value} {_op_sql(plan.threshold)}"
     source = f"FROM {fact.table} {fact.alias} JOIN clients c ON c.id = {fact.alias}.client_id WHERE {where}"
     if plan.agg == "range" and plan.shape == "number":
         return f"SELECT MIN({value}) AS min_{name}, MAX({value}) AS max_{name}, COUNT(*) AS {fact.table} {source}"

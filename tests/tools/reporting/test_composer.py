@@ -120,3 +120,25 @@ def test_a_particle_is_not_a_loan_and_a_slip_is_read() -> None:
     assert plan.fact == "logins" and plan.negated
     assert _plan("bn kh nhận lươngg tháng 10").fact == "transactions"  # "lươngg": a doubled letter
     assert read_question("what is the median rate", TODAY).unknown_words == ("median",)
+
+
+def test_a_preamble_that_names_nothing_is_left_out_and_one_that_does_is_not() -> None:
+    plan = _plan("Sếp vừa hỏi gấp nên em cần check trước 3h: tổng AUM hiện tại của em là bao nhiêu?")
+    assert plan.measure == "aum" and plan.agg == "sum"
+    # the Diamond of the preamble must be honoured, so the preamble is not dropped: the question is not read
+    assert (
+        read_question("Cho buổi cà phê với nhóm khách kim cương pipeline: tổng AUM là bao nhiêu?", TODAY).plan is None
+    )
+
+
+def test_spouses_rows_and_two_questions() -> None:
+    assert "r.relation = 'spouse'" in compile_plan(_plan("kh nào có vợ/chồng cũng là kh của e"), "sqlite")
+    each = compile_plan(_plan("30 ngày qua có giao dịch chuyển sang ngân hàng khác nào > 100tr không"), "sqlite")
+    assert "t.amount_vnd > 100000000" in each and "per_client" not in each  # each transfer, not a client's total
+    assert read_question("task dag mo theo tung loai voi lai bn cai qua han", TODAY).plan is None  # two questions
+
+
+def test_the_month_end_window_and_a_boss_is_no_september() -> None:
+    sql = compile_plan(_plan("khách nào có sinh nhật từ hôm nay đến hết tháng"), "sqlite")
+    assert "BETWEEN '11-13' AND '11-30'" in sql
+    assert "2025-09" not in compile_plan(_plan("Sếp hỏi: tổng AUM của em bao nhiêu"), "sqlite")
