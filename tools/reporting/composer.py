@@ -1237,8 +1237,8 @@ def _compose(
                 raise _NotComposed(f"{kinds} outside {measure}")
             wanted = tuple(kinds)
         if wanted:
-            said = "kinds:" + ",".join(wanted) if kinds or (measure == "value" and "balance" not in roles) else ""
-            conditions.append(Condition(f"a.kind IN ({', '.join(repr(k) for k in wanted)})", "accounts", said))
+            kinds_said = "kinds:" + ",".join(wanted) if kinds or (measure == "value" and "balance" not in roles) else ""
+            conditions.append(Condition(f"a.kind IN ({', '.join(repr(k) for k in wanted)})", "accounts", kinds_said))
         if "maturing" in roles:
             window = future or period or _future_window(today, MATURITY_WINDOW_DAYS, "days")
             assert window is not None
