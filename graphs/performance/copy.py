@@ -374,7 +374,7 @@ COMPOSED: dict[str, dict[str, str]] = {
         "uncombined": "I know each word of your question but cannot put them together into one query yet, "
         "so I will not guess an answer.",
         "avg": "Average", "sum": "Total", "count": "Number of", "max": "Highest", "min": "Lowest",
-        "range": "Lowest and highest",
+        "range": "Lowest and highest", "sum_max": "Total and largest", "sum_min": "Total and smallest",
         "per_client": "per client", "aum": "AUM", "balance": "balance", "accounts": "accounts",
         "transactions": "transaction amount", "transactions_count": "transactions", "interactions": "interactions",
         "tasks": "tasks", "complaints": "complaints", "logins": "app logins", "inbound": "client messages",
@@ -390,7 +390,7 @@ COMPOSED: dict[str, dict[str, str]] = {
         "uncombined": "Tôi hiểu từng từ trong câu hỏi nhưng chưa ghép được chúng thành một truy vấn, "
         "nên tôi không đoán câu trả lời.",
         "avg": "Trung bình", "sum": "Tổng", "count": "Số", "max": "Cao nhất", "min": "Thấp nhất",
-        "range": "Thấp nhất và cao nhất",
+        "range": "Thấp nhất và cao nhất", "sum_max": "Tổng và lớn nhất", "sum_min": "Tổng và nhỏ nhất",
         "per_client": "mỗi khách hàng", "aum": "AUM", "balance": "số dư", "accounts": "tài khoản",
         "transactions": "giá trị giao dịch", "transactions_count": "giao dịch", "interactions": "lần liên hệ",
         "tasks": "công việc", "complaints": "khiếu nại", "logins": "lượt đăng nhập app",

@@ -32,6 +32,7 @@ from tools.reporting.composer import (
     plan_tables,
     read_follow_up,
     read_question,
+    spelled_out,
 )
 from tools.reporting.guard import (
     QueryRefused,
@@ -145,7 +146,9 @@ def understand(state: PerformanceState, runtime: Runtime[AgentContext]) -> dict[
     unknown = list(reading.unknown_words)
     if reading.legacy:
         try:
-            query = parse_question(question, today, _query(state), rm_id=runtime.context.rm_id)
+            query = parse_question(
+                question, today, _query(state), rm_id=runtime.context.rm_id, spelled_out=spelled_out(question)
+            )
             build_sql(query, runtime.context.database().dialect)  # a query the rules cannot write is not understood
         except NotAllowed as error:
             return {**fresh, "engine": "rules", **_refused(str(error), language)}

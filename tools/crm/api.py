@@ -304,12 +304,14 @@ class CrmApi:
             titled = re.search(
                 rf"\b(?:rm|colleague|dong nghiep)\s+{re.escape(given)}\b|\b{re.escape(folded_name)}\b|"
                 rf"\b(?:kh|khach hang|khach|clients?|customers?) (?:cua|of) (?:a|anh|c|chi|ms|mr|mrs|em|e)\s+"
-                rf"{re.escape(given)}\b",  # a client has no clients: "kh của chị Vân" is a colleague's book
+                rf"{re.escape(given)}\b|\b{re.escape(given)}'s (?:\w+\s+){{0,3}}(?:clients?|cust\w*|customers?|book|"
+                rf"portfolio|aum|targets?)\b",  # a client has no clients: "kh của chị Vân", "Vân's top 10 cust."
                 typed,
             )
             if titled and (
                 " cua " in titled.group(0)
                 or " of " in titled.group(0)
+                or "'s " in titled.group(0)
                 or not any(fold(match.full_name) == folded_name for match in self.find_clients(name=full_name))
             ):
                 return full_name

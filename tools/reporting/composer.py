@@ -24,7 +24,16 @@ from tools.core.text import fold
 from tools.reporting.semantic_layer import _MONTHS_EN, MAX_DAYS, MAX_TOP, Period, find_period
 from tools.signals.thresholds import AUM_KINDS, BIRTHDAY_WINDOW_DAYS, DEPOSIT_KINDS, INACTIVE_DAYS, MATURITY_WINDOW_DAYS
 
-__all__ = ["Plan", "Reading", "Vocabulary", "compile_plan", "plan_tables", "read_follow_up", "read_question"]
+__all__ = [
+    "Plan",
+    "Reading",
+    "Vocabulary",
+    "compile_plan",
+    "plan_tables",
+    "read_follow_up",
+    "read_question",
+    "spelled_out",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -341,7 +350,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("current", "now", r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
     # what belongs to the fixed metrics (the composer leaves them to the semantic layer)
     ("large", "large", r"large|big|lon|khung"),
+    ("plus", "plus", r"\+|plus|and the|va ca|kem ca"),
     ("also", "also", r"voi lai|va lai|ngoai ra|and also|plus also|as well as that"),
+    ("where", "where", r"o dau|where|cho nao|noi nao|merchants?|counterpart(?:y|ies)|doi tac"),
     ("clock", "", r"\d{1,2}h(?:\d{2})?|\d{1,2}(?::\d{2})?\s?(?:am|pm)|(?:sang|chieu|toi) nay"),
     ("spouse", "spouse", r"vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
     ("noise", "", r"tinh (?:ca |luon )?(?:tu )?hom nay|counting today|including today|tinh tu|den hom nay|toi nay|"
@@ -421,6 +432,25 @@ _WORD = re.compile(r"[\w']+")
 _ACCENTED_PARTICLE = re.compile(
     r"(?<![\w])(?:vậy|thế|nhỉ|nhé|đấy|chứ|hả|ạ|nè|ổng|bả|sếp|gấp)(?![\w])", re.IGNORECASE
 )  # "gấp" (urgent) folds into "gặp" (meet)
+#: Regional words whose accents tell them from another word once folded: Southern "nhiêu" (how much, not
+#: "nhiều", many), Central "mô" (which, not "mở", open), "răng" (why), "rứa" (so).
+_ACCENTED_SPELLINGS = {"nhiêu": "bao nhiêu", "mô": "nào", "răng": "sao", "rứa": "vậy", "nớ": "đó", "ni": "này"}
+_ACCENTED_SPELLING = re.compile(
+    r"(?<![\w])(?:" + "|".join(sorted(_ACCENTED_SPELLINGS, key=len, reverse=True)) + r")(?![\w])", re.IGNORECASE
+)
+#: Regional, chat and note-taking spellings, folded: "tui" (tôi), "nhứt" (nhất), "dzậy" (vậy), "mần" (làm), "khum"
+#: (không), "ktra", "cust." (clients), "amt", "seg.", "mtg", "NTB" (new to bank), "o/s", "tgt", "30d".
+_SPELLINGS = {
+    "tui": "toi", "nhut": "nhat", "dzay": "", "zay": "", "z": "", "man": "lam", "hong": "khong", "hem": "khong",
+    "khum": "khong", "hok": "khong", "nma": "nhung ma", "ktra": "kiem tra", "lun": "luon", "dc": "duoc",
+    "cust": "clients", "custs": "clients", "amt": "amount", "amts": "amounts", "seg": "segment", "segs": "segments",
+    "mtg": "meeting", "mtgs": "meetings", "ntb": "new clients", "tgt": "target", "a/c": "account", "acc": "account",
+    "accs": "accounts", "o/s": "outstanding", "bal": "balance", "bals": "balances", "txn": "transaction",
+    "pfb": "", "kindly": "", "revert": "", "needful": "",
+}  # fmt: skip
+_SPELLING = re.compile(
+    r"(?<![\w/'])(?:" + "|".join(re.escape(word) for word in sorted(_SPELLINGS, key=len, reverse=True)) + r")(?![\w/'])"
+)
 _THRESHOLD = re.compile(
     r"(?<![\w])(?P<op>more than|greater than|over|above|exceeding|at least|minimum of|no less than|>=|>|"
     r"tren|hon|lon hon|vuot|tu|it nhat|toi thieu|"
@@ -531,12 +561,24 @@ _PERIOD_WORDS = set(
 )
 
 
+def _untelex(word: str) -> str:
+    """A word typed with Telex marks left unconverted: a trailing tone letter, doubled vowels, "dd", "aw/ow/uw"."""
+    bare = re.sub(r"(?<=[aeiouy])([sfrxj])(?=[a-z]*$)", "", word) if len(word) > 3 else word
+    bare = re.sub(r"([sfrxj])$", "", bare) if bare == word and len(word) > 3 else bare
+    return re.sub(r"aa|aw|ee|oo|ow|uw|dd", lambda match: match.group(0)[0], bare)
+
+
 def _corrected(word: str) -> str:
     """``word``, or the one known word it is a slip of: a doubled last letter, or one vowel dropped."""
     if not _KNOWN:
         _KNOWN.append(_known_words())
     _, known = _KNOWN[0]
-    if word in known or len(word) < 4 or not word.isalpha():
+    if word in known or len(word) < 3 or not word.isalpha():
+        return word
+    telex = _untelex(word)
+    if telex != word and telex in known:  # "khachs" → "khach", "tieenf" → "tien", "duw" → "du"
+        return telex
+    if len(word) < 4:
         return word
     if word[-1] == word[-2] and word[:-1] in known:
         return word[:-1]
@@ -676,13 +718,24 @@ def _says_anything(text: str, today: dt.date, vocabulary: Vocabulary | None) -> 
     return any(item.role not in _PREAMBLE_ROLES for item in found)
 
 
+def spelled_out(question: str) -> str:
+    """The question folded, with regional, chat and note-taking shorthand written out (for the fixed metrics too)."""
+    question = _ACCENTED_SPELLING.sub(lambda match: _ACCENTED_SPELLINGS[match.group(0).lower()], question)
+    folded = fold(_ACCENTED_PARTICLE.sub(" ", question))
+    return _SPELLING.sub(lambda match: _SPELLINGS[match.group(0)], folded)
+
+
 def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -> Reading:
     """The plan of one question text, or the words that kept it from being read."""
+    question = _ACCENTED_SPELLING.sub(lambda match: _ACCENTED_SPELLINGS[match.group(0).lower()], question)
     folded = fold(_ACCENTED_PARTICLE.sub(" ", question))
+    folded = _SPELLING.sub(lambda match: _SPELLINGS[match.group(0)], folded)
     particles = [m.span(1) for m in re.finditer(r"(?<![\w])(khong|ko|k|chua|nhi|vay)\s*\?", folded)]
     folded = folded.replace("?", " ").replace("!", " ")
     folded = _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group(0)], folded)
     folded = _NUMBER_WORD.sub(lambda match: str(_NUMBER_WORDS[match.group(0)]), folded)
+    folded = re.sub(r"(?<![\w])(\d{1,3})d(?![\w])", r"\1 days", folded)  # "90d"
+    folded = re.sub(r"(?<![\w])no\.(?= )", "number of", folded)  # "no. of Gold cust."
     folded = _VI_MONTH_WORD.sub(lambda match: f"thang {_VI_MONTHS[match.group(1)]}", folded)
     folded = _WORD.sub(lambda match: _corrected(match.group(0)), folded)
     folded = re.sub(r"(?<=\w)'s(?![\w])", "  ", folded)  # "this month's target", "who's": the same length
@@ -849,7 +902,8 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
         roles["rate_filter"] = [_Found("rate_filter", f"{rate_threshold[0]} {rate_threshold[1]:g}", 0, 0, "")]
     if "legacy" in roles:
         return Reading(None, legacy=True)
-    if "gap" in roles or "also" in roles:  # "how much is left" only against a target; "… với lại …": two questions
+    # "how much is left" only against a target; "… với lại …": two questions; "ở đâu": a counterparty, not read
+    if "gap" in roles or "also" in roles or "where" in roles:
         return Reading(None)
     language = detect_language(question)
     try:
@@ -979,10 +1033,10 @@ def _named_by_its_value(dimension: str, roles: dict[str, list[_Found]]) -> bool:
     return any(role in roles for role in _DIMENSION_OF_VALUES.get(dimension, ()))
 
 
-def _counts_rows(found: list[_Found]) -> bool:
+def _counts_rows(found: list[_Found], roles: tuple[str, ...] = ("fact", "clients", "noun")) -> bool:
     """ "bao nhiêu giao dịch", "mấy lần": how many is asked of the rows, right after the words."""
     for index, item in enumerate(found[:-1]):
-        if item.role == "agg" and item.value == "howmuch" and found[index + 1].role in ("fact", "clients", "noun"):
+        if item.role == "agg" and item.value == "howmuch" and found[index + 1].role in roles:
             return found[index + 1].start - item.end <= 1
     return False
 
@@ -1051,6 +1105,8 @@ def _share(roles: dict[str, list[_Found]], found: list[_Found], today: dt.date, 
     whole = _compose(whole_roles, found, today, top=None, **options)
     if part.shape != "number" or whole.shape != "number":
         raise _NotComposed("a share of a list")
+    if _number_label(part) != _number_label(whole):
+        raise _NotComposed("a share of one measure in another")
     return dataclasses.replace(part, shape="share", parts=(part.to_json(), whole.to_json()))
 
 
@@ -1070,6 +1126,8 @@ def _compose(
     conditions: list[Condition] = []
     words: list[str] = []
     group_by: str | None = None
+    if any(item.text in ("ai", "people") for item in roles.get("clients", [])):
+        roles.setdefault("list", [_Found("list", "list", 0, 0, "")])  # "của ai", "là ai": who, a list
     grouped = _values(roles, "dim") if "group" in roles else []
     has_subject = any(role in roles for role in ("measure", "fact", "noun", "balance", "clients"))
     if len(grouped) == 1 and has_subject:  # "count by kind (calls, documents, meetings…)": examples, not a filter
@@ -1451,6 +1509,8 @@ def _compose(
             agg = "avg"
         elif {"max", "min"} <= set(aggs) and set(aggs) <= {"sum", "max", "min"} and top is None:
             agg = "range"  # "lowest and highest rate": both
+        elif set(aggs) in ({"sum", "max"}, {"sum", "min"}) and not has_clients and "plus" in roles:
+            agg = "sum_" + ("max" if "max" in aggs else "min")  # "total + largest single one": both
         elif set(aggs) <= {"sum", "max", "min"}:
             agg = "max" if "max" in aggs else "min"
         else:
@@ -1467,7 +1527,7 @@ def _compose(
             raise _NotComposed("top N out of range")
     elif group_by is not None:
         shape = "trend" if group_by == "month" else "breakdown"
-    elif agg == "range":
+    elif agg in ("range", "sum_max", "sum_min"):
         if has_clients and measure != "rate":
             raise _NotComposed("the lowest and highest client")
         shape = "number"
@@ -1496,6 +1556,8 @@ def _compose(
         per_client = True  # "top 5 clients by logins"
     if shape in ("top", "bottom") and measure == "aum":
         per_client = True  # "top 5 by AUM": clients ranked by what they hold
+    if _counts_rows(found, ("fact",)) and fact is not None and not negated and group_by is None:
+        per_client = False  # "nhắn cho khách được bao nhiêu tin": the messages, not the clients
     if ("rowlevel" in roles and not negated) or measure == "rate":
         per_client = False  # "a single payment above 5 tỷ", "từng giao dịch", a rate: each row on its own
     if shape == "list" and per_client and fact is not None and not negated and threshold is None and measure != "aum":
@@ -1772,6 +1834,9 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
     source = f"FROM {fact.table} {fact.alias} JOIN clients c ON c.id = {fact.alias}.client_id WHERE {where}"
     if plan.agg == "range" and plan.shape == "number":
         return f"SELECT MIN({value}) AS min_{name}, MAX({value}) AS max_{name}, COUNT(*) AS {fact.table} {source}"
+    if plan.agg in ("sum_max", "sum_min") and plan.shape == "number":
+        other = plan.agg.split("_")[1]
+        return f"SELECT SUM({value}) AS {name}, {other.upper()}({value}) AS {other}_{name} {source}"
     agg = {"sum": "SUM", "avg": "AVG", "max": "MAX", "min": "MIN", "count": "COUNT"}[plan.agg]
     column = f"{agg}({value})" if value != "1" or agg != "COUNT" else "COUNT(*)"
     if agg == "AVG":

@@ -451,7 +451,8 @@ _OTHER_RM = re.compile(
     r"\b(all rms|every rm|each rm|other rms?|another rm|which rms?|rm nao|nhung rm|others' clients|colleagues?'?s?|"
     r"in the bank|of the bank|ca ngan hang|toan hang|(?:whole|entire)(?: [\w.]+){0,3} (?:branch|bank|team)|"
     r"(?:whole|entire|all) "
-    r"(?:branch|branches|bank|team)|bank-?wide|branch-?wide|across (?:the )?(?:branch|bank|rms)|"
+    r"(?:branch|branches|bank|team)|nguyen (?:chi nhanh|ngan hang|phong)|(?:to|into|over to) \w+'s (?:book|portfolio)|"
+    r"bank-?wide|branch-?wide|across (?:the )?(?:branch|bank|rms)|"
     r"rm khac|cac rm|tat ca (?:cac )?rm|moi rm|toan (?:bo )?chi nhanh|ca chi nhanh|toan (?:bo )?ngan hang|"
     r"dong nghiep|nguoi khac|ca nhom|toan nhom|"
     # the clients or book of another person (a client has no clients): "her clients", "covering for Ms Tâm"
@@ -612,15 +613,22 @@ def _target_base(folded: str) -> str | None:
 
 
 def parse_question(
-    question: str, today: dt.date, previous: ReportQuery | None = None, *, rm_id: str | None = None
+    question: str,
+    today: dt.date,
+    previous: ReportQuery | None = None,
+    *,
+    rm_id: str | None = None,
+    spelled_out: str | None = None,
 ) -> ReportQuery:
     """Parse a performance question. ``previous`` makes follow-ups work ("and last month?" keeps the metric,
-    "by segment?" adds a grouping); ``rm_id`` lets the RM name themself (any other RM id is refused)."""
+    "by segment?" adds a grouping); ``rm_id`` lets the RM name themself (any other RM id is refused);
+    ``spelled_out`` is the question with its shorthand written out ("tgt" → target), read instead of it."""
+    language = detect_language(question)
+    question = spelled_out or question
     folded = fold(question)
     if not folded:
         raise NotUnderstood("empty question")
     _check_allowed(folded, rm_id)
-    language = detect_language(question)
     period = resolve_period(question, today)
     group_by = "segment" if _GROUP_SEGMENT.search(folded) else "month" if _GROUP_MONTH.search(folded) else None
     filters: dict[str, str] = {}
