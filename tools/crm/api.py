@@ -316,11 +316,18 @@ class CrmApi:
             ):
                 return full_name
             named = re.search(
-                rf"(?:\b(?:a|anh|c|chi|e|em|ban|ms|mr|mrs|co|chu|sep)\s+(?:\w+\s+){{0,2}}{re.escape(given)}\b|"
+                rf"(?:\b(?:a|anh|eng|c|chi|e|em|ban|ms|mr|mrs|co|chu|sep)\s+(?:\w+\s+){{0,2}}{re.escape(given)}\b|"
                 rf"\b{re.escape(given)}'s\b|\b{re.escape(given)} \(rm\d*\))",
                 typed,
             )
-            if named and not any(fold(match.full_name).split()[-1] == given for match in self.find_clients(name=given)):
+            compared_with_me = re.search(
+                r"\bso (?:voi|vs) (?:em|minh|toi|a|anh|chi|e)\b|compare (?:with|to) me|against me|\bvs me\b|stack up",
+                typed,
+            )  # "em muốn so với em": someone the RM measures themself against is a colleague
+            if named and (
+                compared_with_me
+                or not any(fold(match.full_name).split()[-1] == given for match in self.find_clients(name=given))
+            ):
                 return full_name
         return None
 
