@@ -1692,9 +1692,10 @@ def compile_plan(plan: Plan, dialect: str) -> str:
     """One read query for the plan, with ``:rm_id`` / ``:today`` for the guard to bind."""
     if plan.shape == "spouses":  # both clients of this RM, each pair from both sides as the bank stores it
         return (
-            "SELECT c.full_name, s.full_name AS spouse FROM relationships r JOIN clients c ON c.id = r.client_id "
-            "JOIN clients s ON s.id = r.related_client_id WHERE c.rm_id = :rm_id AND s.rm_id = :rm_id "
-            "AND r.relation = 'spouse' ORDER BY c.full_name"
+            "WITH pairs AS (SELECT r.client_id, r.related_client_id FROM relationships r WHERE r.relation = 'spouse' "
+            "AND r.related_client_id IN (SELECT c.id FROM clients c WHERE c.rm_id = :rm_id)) "
+            "SELECT a.full_name, b.full_name AS spouse FROM pairs p JOIN clients a ON a.id = p.client_id "
+            "JOIN clients b ON b.id = p.related_client_id WHERE a.rm_id = :rm_id ORDER BY a.full_name"
         )
     if plan.shape == "share":
         part, whole = (Plan.from_json(raw) for raw in plan.parts)
@@ -1784,12 +1785,17 @@ def _per_client(plan: Plan, client_where: str, fact_conditions: list[str]) -> st
         if plan.fact == "interactions" and plan.negated
         else ""
     )
+    # the fact is summed per client once, then joined to the clients: one pass over the rows, not one per client
+    last_inner = last.replace(f", MAX(CASE WHEN {fact.alias}.client_id IS NOT NULL THEN", ", MAX(CASE WHEN 1 = 1 THEN")
+    per_fact = (
+        f"SELECT {fact.alias}.client_id AS client_id, COALESCE(SUM(CASE WHEN {matched} THEN {value} END), 0) AS v, "
+        f"COUNT(CASE WHEN {matched} THEN 1 END) AS n{last_inner} "
+        f"FROM {fact.table} {fact.alias} GROUP BY {fact.alias}.client_id"
+    )
     per_client = (
-        f"SELECT c.id AS client_id, c.full_name, "
-        f"COALESCE(SUM(CASE WHEN {matched} THEN {value} END), 0) AS {name}, "
-        f"COUNT(CASE WHEN {matched} THEN 1 END) AS matched{last} "
-        f"FROM clients c LEFT JOIN {fact.table} {fact.alias} ON {fact.alias}.client_id = c.id "
-        f"WHERE {client_where} GROUP BY c.id, c.full_name"
+        f"SELECT c.id AS client_id, c.full_name, COALESCE(f.v, 0) AS {name}, COALESCE(f.n, 0) AS matched"
+        f"{', f.last_contacted' if last else ''} "
+        f"FROM clients c LEFT JOIN ({per_fact}) AS f ON f.client_id = c.id WHERE {client_where}"
     )
     where = ["matched = 0" if plan.negated else ""]
     if plan.threshold is not None:
@@ -1832,6 +1838,16 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
     if plan.threshold is not None and fact.value is not None:  # on each row's amount, whatever is counted
         where += f" AND {fact.value if value == '1' else value} {_op_sql(plan.threshold)}"
     source = f"FROM {fact.table} {fact.alias} JOIN clients c ON c.id = {fact.alias}.client_id WHERE {where}"
+    client_columns = (plan.shape in ("list", "top", "bottom") and plan.group_by is None) or (
+        plan.group_by is not None and DIMENSIONS.get(plan.group_by, ("", None))[1] is None and plan.group_by != "month"
+    )
+    if not client_columns:  # the RM's clients as a list of ids: one pass over the rows, no join per client
+        facts_where = " AND ".join(
+            [f"{fact.alias}.client_id IN (SELECT c.id FROM clients c WHERE {client_where})", *fact_conditions]
+        )
+        if plan.threshold is not None and fact.value is not None:
+            facts_where += f" AND {fact.value if value == '1' else value} {_op_sql(plan.threshold)}"
+        source = f"FROM {fact.table} {fact.alias} WHERE {facts_where}"
     if plan.agg == "range" and plan.shape == "number":
         return f"SELECT MIN({value}) AS min_{name}, MAX({value}) AS max_{name}, COUNT(*) AS {fact.table} {source}"
     if plan.agg in ("sum_max", "sum_min") and plan.shape == "number":
@@ -1868,7 +1884,7 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
             raise _NotComposed(f"{plan.group_by} does not break down {plan.fact}")
         if plan.group_by == "product":  # the catalog's name beside the code: RMs know products by name
             source = source.replace(
-                " JOIN clients c ", " LEFT JOIN products pr ON pr.code = a.product_code JOIN clients c "
+                "FROM accounts a ", "FROM accounts a LEFT JOIN products pr ON pr.code = a.product_code ", 1
             )
             limit = f" LIMIT {plan.limit}" if plan.limit else ""
             return (f"SELECT a.product_code AS product, pr.name AS product_name, {column} AS {label} {source} "
