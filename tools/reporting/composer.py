@@ -143,19 +143,12 @@ class Plan:
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
-        if self.period is not None:
-            data["period"] = {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
-                              "label": self.period.label}  # fmt: skip
+        data["period"] = self.period.to_json() if self.period is not None else None
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
-        raw = data.get("period")
-        period = (
-            Period(dt.date.fromisoformat(raw["start"]), dt.date.fromisoformat(raw["end"]), raw["label"])
-            if raw
-            else None
-        )
+        period = Period.from_json(data.get("period"))
         threshold = tuple(data["threshold"]) if data.get("threshold") else None
         return cls(
             fact=data.get("fact"),

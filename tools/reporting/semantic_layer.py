@@ -111,6 +111,15 @@ class Period:
     end: dt.date
     label: str
 
+    def to_json(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any] | None) -> Period | None:
+        return (
+            cls(dt.date.fromisoformat(raw["start"]), dt.date.fromisoformat(raw["end"]), raw["label"]) if raw else None
+        )
+
 
 @dataclass(frozen=True)
 class ReportQuery:
@@ -126,9 +135,7 @@ class ReportQuery:
     def to_json(self) -> dict[str, Any]:
         """Plain JSON, kept on a thread so follow-ups ("and last month?") build on it."""
         data = dataclasses.asdict(self)
-        if self.period is not None:
-            data["period"] = {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
-                              "label": self.period.label}  # fmt: skip
+        data["period"] = self.period.to_json() if self.period is not None else None
         return data
 
     @classmethod
@@ -137,12 +144,7 @@ class ReportQuery:
         if not data:
             return None
         try:
-            raw = data.get("period")
-            period = (
-                Period(dt.date.fromisoformat(raw["start"]), dt.date.fromisoformat(raw["end"]), raw["label"])
-                if raw
-                else None
-            )
+            period = Period.from_json(data.get("period"))
             return cls(
                 metric=data["metric"],
                 period=period,
