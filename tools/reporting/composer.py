@@ -348,7 +348,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("where", "where", r"o dau|where|cho nao|noi nao|merchants?|counterpart(?:y|ies)|doi tac"),
     ("clock", "", r"\d{1,2}h(?:\d{2})?|\d{1,2}(?::\d{2})?\s?(?:am|pm)|(?:sang|chieu|toi) nay"),
     ("spouse", "spouse", r"vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
-    ("noise", "", r"tinh (?:ca |luon )?(?:tu )?hom nay|counting today|including today|tinh tu|den hom nay|toi nay|"
+    ("noise", "", r"toi chu|den chu|bay chu|lan nao|bat ky lan nao|tinh (?:ca |luon )?(?:tu )?hom nay|"
+                  r"counting today|including today|tinh tu|den hom nay|toi nay|"
                   r"den nay|toi gio|den gio|weekly report|for (?:my |the )?report|ngan hang|the bank|banking|"
                   r"sinh song|dang song|su dung|noi dung|giai quyet|kiem tra|ap dung|cham soc|giu chan|len lich|"
                   r"thuc hien|tinh ca|tinh luon|coming from|is coming|in total"),
@@ -1259,6 +1260,13 @@ def _compose(
             today.replace(month=1, day=1), today, f"year to date ({today.year}-01-01 – {today.isoformat()})"
         )
 
+    if "onboarded" in roles and not (fact is not None and "new" in roles and fact != "accounts"):
+        # "clients onboarded this year, their average AUM": the period is the onboarding's, a filter on the clients
+        onboarding = period or _named_window("this month", today)
+        conditions.append(Condition(_between("c.onboarded_on", onboarding), None, f"onboarded:{onboarding.label}"))
+        period = None
+        has_clients = True
+
     # --- account kinds and money meanings
     if fact == "accounts":
         flow = "new" in roles or (period is not None and measure in ("deposits", "loans") and "current" not in roles)
@@ -1405,12 +1413,6 @@ def _compose(
         conditions.append(Condition(_birthday(window), None, f"birthday:{window.label}"))
         period = future = None
         has_clients = True
-    if "onboarded" in roles and fact is None:
-        window = period or _named_window("this month", today)
-        conditions.append(Condition(_between("c.onboarded_on", window), None, f"onboarded:{window.label}"))
-        period = None
-        has_clients = True
-
     # --- the window of the fact's rows
     if fact is not None and fact != "accounts":
         window = period or future
@@ -1509,7 +1511,15 @@ def _compose(
         else:
             raise _NotComposed(f"aggregates {aggs}")
     listing = "list" in roles
-    if listing and asked_how_much and group_by is None and top is None and fact is not None and not negated:
+    if (
+        listing
+        and asked_how_much
+        and group_by is None
+        and top is None
+        and fact is not None
+        and not negated
+        and not {"max", "min"} & set(aggs)
+    ):
         agg = ""  # "which clients, how much": the list, with the amounts
     if listing and agg == "sum" and (has_clients or "negation" not in roles) and group_by is None and top is None:
         agg = ""  # "who and how much": the list, with the amounts
@@ -1551,7 +1561,13 @@ def _compose(
         per_client = True  # "top 5 by AUM": clients ranked by what they hold
     if _counts_rows(found, ("fact",)) and fact is not None and not negated and group_by is None:
         per_client = False  # "nhắn cho khách được bao nhiêu tin": the messages, not the clients
-    if ("rowlevel" in roles and not negated) or measure == "rate":
+    a_single_row = agg in ("max", "min") and any(
+        item.role == "fact"
+        and item.value == "transactions"
+        and item.text.split()[0] in ("giao", "gd", "transaction", "transactions", "payment", "payments", "txn")
+        for item in found
+    )  # "giao dịch lớn nhất", "the largest payment": one transaction, not a client's total
+    if ("rowlevel" in roles and not negated) or measure == "rate" or a_single_row:
         per_client = False  # "a single payment above 5 tỷ", "từng giao dịch", a rate: each row on its own
     if shape == "list" and per_client and fact is not None and not negated and threshold is None and measure != "aum":
         per_client = False  # "open tasks due this week, whose and what": the rows, each with its client
@@ -1893,5 +1909,17 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
     if plan.shape in ("top", "bottom"):
         order = "DESC" if plan.shape == "top" else "ASC"
         ordered = value if value != "1" else fact.date_column
-        return f"SELECT c.full_name, {shown} {source} ORDER BY {ordered} {order} LIMIT {plan.limit or 5}"
+        # the N rows first, over the RM's clients as an id list; then their clients' names: a join of N rows
+        inner_where = " AND ".join(
+            [f"{fact.alias}.client_id IN (SELECT c.id FROM clients c WHERE {client_where})", *fact_conditions]
+        )
+        if plan.threshold is not None and fact.value is not None:
+            inner_where += f" AND {fact.value if value == '1' else value} {_op_sql(plan.threshold)}"
+        picked = (
+            f"SELECT {fact.alias}.client_id AS client_id, {shown}, {ordered} AS ranked FROM {fact.table} "
+            f"{fact.alias} WHERE {inner_where} ORDER BY {ordered} {order} LIMIT {plan.limit or 5}"
+        )
+        names = ", ".join(f"x.{column.split('.')[1]}" for column in shown.split(", "))
+        return (f"SELECT c.full_name, {names} FROM ({picked}) AS x JOIN clients c ON c.id = x.client_id "
+                f"ORDER BY x.ranked {order}")  # fmt: skip
     return f"SELECT c.full_name, {shown} {source} ORDER BY {fact.date_column}, c.full_name"

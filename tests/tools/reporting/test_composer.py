@@ -142,3 +142,12 @@ def test_the_month_end_window_and_a_boss_is_no_september() -> None:
     sql = compile_plan(_plan("khách nào có sinh nhật từ hôm nay đến hết tháng"), "sqlite")
     assert "BETWEEN '11-13' AND '11-30'" in sql
     assert "2025-09" not in compile_plan(_plan("Sếp hỏi: tổng AUM của em bao nhiêu"), "sqlite")
+
+
+def test_onboarding_filters_any_measure_and_the_largest_transaction_is_one_row() -> None:
+    sql = compile_plan(_plan("Khách mới onboard từ đầu năm tới chừ, AUM bình quân mỗi người bao nhiêu rứa?"), "sqlite")
+    assert "AVG(aum)" in sql and "c.onboarded_on BETWEEN '2025-01-01' AND '2025-11-13'" in sql
+    row = compile_plan(_plan("tháng trước giao dịch tiền vào lớn nhất là của ai, bn tiền"), "sqlite")
+    assert "per_client" not in row and "LIMIT 1" in row  # one transaction, not a client's total
+    total = compile_plan(_plan("khách nào chuyển tiền ra ngân hàng khác nhiều nhất"), "sqlite")
+    assert "per_client" in total  # the client who moved the most, all transfers summed
