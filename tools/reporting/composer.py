@@ -1702,9 +1702,11 @@ def compile_plan(plan: Plan, dialect: str) -> str:
     if plan.shape == "spouses":  # both clients of this RM, each pair from both sides as the bank stores it
         return (
             "WITH pairs AS (SELECT r.client_id, r.related_client_id FROM relationships r WHERE r.relation = 'spouse' "
-            "AND r.related_client_id IN (SELECT c.id FROM clients c WHERE c.rm_id = :rm_id)) "
-            "SELECT a.full_name, b.full_name AS spouse FROM pairs p JOIN clients a ON a.id = p.client_id "
-            "JOIN clients b ON b.id = p.related_client_id WHERE a.rm_id = :rm_id ORDER BY a.full_name"
+            "AND r.related_client_id IN (SELECT c.id FROM clients c WHERE c.rm_id = :rm_id)), "
+            "named AS (SELECT c.id, c.full_name FROM clients c WHERE c.rm_id = :rm_id AND c.id IN "
+            "(SELECT p.client_id FROM pairs p UNION SELECT p.related_client_id FROM pairs p)) "
+            "SELECT a.full_name, b.full_name AS spouse FROM pairs p JOIN named a ON a.id = p.client_id "
+            "JOIN named b ON b.id = p.related_client_id ORDER BY a.full_name"
         )
     if plan.shape == "share":
         part, whole = (Plan.from_json(raw) for raw in plan.parts)
