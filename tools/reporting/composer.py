@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -372,7 +373,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
 )  # fmt: skip
 
 
-def _longest_first(pattern: str) -> str:
+def _longest_first(pattern: str) -> list[str]:
     """The pattern's top-level alternatives, longest first: "product types?" must win over "products?"."""
     parts, depth, start, escaped = [], 0, 0, False
     for index, char in enumerate(pattern):
@@ -388,13 +389,13 @@ def _longest_first(pattern: str) -> str:
             parts.append(pattern[start:index])
             start = index + 1
     parts.append(pattern[start:])
-    return "\x00".join(sorted(parts, key=len, reverse=True))
+    return sorted(parts, key=len, reverse=True)
 
 
 _ENTRIES = tuple(
     (role, value, re.compile(rf"(?<![\w'])(?:{alternative})(?![\w'])"))
     for role, value, pattern in _LEXICON
-    for alternative in _longest_first(pattern).split("\x00")
+    for alternative in _longest_first(pattern)
 )
 
 #: Words that carry no meaning of their own in a question (EN and folded VI).
@@ -532,21 +533,20 @@ _NEXT_PERIOD = re.compile(
 )
 
 
-def _known_words() -> tuple[frozenset[str], frozenset[str]]:
-    """(words that stand alone, every word) the lexicon spells out, for catching a slip of the keyboard."""
-    alone: set[str] = set(_STOPWORDS) | _PERIOD_WORDS | set(_MONTHS_EN) | set(_NUMBER_WORDS)
-    inside: set[str] = set()
+@functools.cache
+def _known_words() -> frozenset[str]:
+    """Every word the lexicon spells out (3 letters or more), for catching a slip of the keyboard."""
+    words: set[str] = set(_STOPWORDS) | _PERIOD_WORDS | set(_MONTHS_EN) | set(_NUMBER_WORDS)
     for _, _, pattern in _LEXICON:
-        for alternative in _longest_first(pattern).split("\x00"):
+        for alternative in _longest_first(pattern):
             plural = re.fullmatch(r"([a-z ]+)s\?", alternative)
             spelled = [plural.group(1), plural.group(1) + "s"] if plural else [alternative]
             for text in spelled:
                 if re.fullmatch(r"[a-z ]+", text):
-                    (alone if " " not in text else inside).update(text.split())
-    return frozenset(alone), frozenset(word for word in alone | inside if len(word) >= 3)
+                    words.update(text.split())
+    return frozenset(word for word in words if len(word) >= 3)
 
 
-_KNOWN: list[tuple[frozenset[str], frozenset[str]]] = []
 #: The words periods are written with (read by ``find_period``, not by the lexicon): never "corrected".
 _PERIOD_WORDS = set(
     """last next past this week weeks month months year years quarter quarters day days today yesterday tomorrow ago
@@ -564,9 +564,7 @@ def _untelex(word: str) -> str:
 
 def _corrected(word: str) -> str:
     """``word``, or the one known word it is a slip of: a doubled last letter, or one vowel dropped."""
-    if not _KNOWN:
-        _KNOWN.append(_known_words())
-    _, known = _KNOWN[0]
+    known = _known_words()
     if word in known or len(word) < 3 or not word.isalpha():
         return word
     telex = _untelex(word)
@@ -598,11 +596,11 @@ class _Found:
 
 
 def _scan(
-    folded: str, taken: list[tuple[int, int]], extra: list[tuple[str, str, re.Pattern[str]]] | None = None
+    folded: str, taken: list[tuple[int, int]], extra: tuple[tuple[str, str, re.Pattern[str]], ...] = ()
 ) -> list[_Found]:
     """Every lexicon entry in the question (and the bank's own names), longest first, never two over the same words."""
     candidates = []
-    for role, value, pattern in [*_ENTRIES, *(extra or [])]:
+    for role, value, pattern in (*_ENTRIES, *extra):
         for match in pattern.finditer(folded):
             if match.end() > match.start():
                 candidates.append(_Found(role, value, match.start(), match.end(), match.group(0)))
@@ -668,17 +666,23 @@ class Vocabulary:
     products: tuple[tuple[str, str], ...] = ()
     occupations: tuple[str, ...] = ()
 
-    def entries(self) -> list[tuple[str, str, re.Pattern[str]]]:
-        found = []
-        for code, name in self.products:
-            for words in {fold(name), fold(code.replace("_", " ")), fold(code)}:
-                if len(words) >= 3:
-                    found.append(("product", code, re.compile(rf"(?<![\w']){re.escape(words)}(?![\w'])")))
-        for occupation in self.occupations:
-            words = fold(occupation)
+    def entries(self) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+        return _vocabulary_entries(self)
+
+
+@functools.lru_cache(maxsize=64)
+def _vocabulary_entries(vocabulary: Vocabulary) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """The bank's names as lexicon entries, built once per vocabulary (not on every question)."""
+    found = []
+    for code, name in vocabulary.products:
+        for words in {fold(name), fold(code.replace("_", " ")), fold(code)}:
             if len(words) >= 3:
-                found.append(("occupation", occupation, re.compile(rf"(?<![\w']){re.escape(words)}s?(?![\w'])")))
-        return found
+                found.append(("product", code, re.compile(rf"(?<![\w']){re.escape(words)}(?![\w'])")))
+    for occupation in vocabulary.occupations:
+        words = fold(occupation)
+        if len(words) >= 3:
+            found.append(("occupation", occupation, re.compile(rf"(?<![\w']){re.escape(words)}s?(?![\w'])")))
+    return tuple(found)
 
 
 def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -> Reading:
@@ -708,7 +712,7 @@ def _says_anything(text: str, today: dt.date, vocabulary: Vocabulary | None) -> 
     folded = fold(_ACCENTED_PARTICLE.sub(" ", text))
     if find_period(folded, today, is_folded=True) or _THRESHOLD.search(folded) or _FUTURE.search(folded):
         return True
-    found = _scan(folded, [], vocabulary.entries() if vocabulary else [])
+    found = _scan(folded, [], vocabulary.entries() if vocabulary else ())
     return any(item.role not in _PREAMBLE_ROLES for item in found)
 
 
@@ -721,9 +725,7 @@ def spelled_out(question: str) -> str:
 
 def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -> Reading:
     """The plan of one question text, or the words that kept it from being read."""
-    question = _ACCENTED_SPELLING.sub(lambda match: _ACCENTED_SPELLINGS[match.group(0).lower()], question)
-    folded = fold(_ACCENTED_PARTICLE.sub(" ", question))
-    folded = _SPELLING.sub(lambda match: _SPELLINGS[match.group(0)], folded)
+    folded = spelled_out(question)
     particles = [m.span(1) for m in re.finditer(r"(?<![\w])(khong|ko|k|chua|nhi|vay)\s*\?", folded)]
     folded = folded.replace("?", " ").replace("!", " ")
     folded = _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group(0)], folded)
@@ -878,7 +880,7 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     counted_free = counted is not None and _span_free(taken, *counted.span("n"))
     if counted is not None and counted_free:
         taken.append(counted.span("n"))
-    found = _scan(folded, taken, vocabulary.entries() if vocabulary else [])
+    found = _scan(folded, taken, vocabulary.entries() if vocabulary else ())
     if counted and top is None and any(item.role == "agg" and item.value in ("max", "min") for item in found):
         bottom = any(item.role == "agg" and item.value == "min" for item in found)
         top = ("bottom" if bottom else "top", int(counted["n"]))
