@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tools.reporting.composer import compile_plan, read_question
+from tools.reporting.composer import Vocabulary, compile_plan, read_question
 from tools.reporting.guard import scope_query
 
 TODAY = dt.date(2025, 11, 13)
@@ -151,3 +151,46 @@ def test_onboarding_filters_any_measure_and_the_largest_transaction_is_one_row()
     assert "per_client" not in row and "LIMIT 1" in row  # one transaction, not a client's total
     total = compile_plan(_plan("khách nào chuyển tiền ra ngân hàng khác nhiều nhất"), "sqlite")
     assert "per_client" in total  # the client who moved the most, all transfers summed
+
+
+def test_two_months_named_are_compared_even_without_a_compare_word() -> None:
+    for question in ("huy động mới t10 so vs t9 sao r", "Giải ngân vay mới tháng 10 với tháng 9, mỗi tháng bao nhiêu?",
+                     "Kindly compare my new deposits of Oct vs Sep month - need both amts."):  # fmt: skip
+        plan = _plan(question)
+        assert plan.shape == "compare", question
+        sql = compile_plan(plan, "sqlite")
+        assert "'2025-10-01' AND '2025-10-31'" in sql and "'2025-09-01' AND '2025-09-30'" in sql
+
+
+def test_a_zalo_vs_is_with_and_a_money_threshold_shows_the_rate_as_a_column() -> None:
+    sql = compile_plan(_plan("cd > 100tr nào đáo hạn trong 30 ngày tới z, cho e tên kh vs số dư + lãi suất"), "sqlite")
+    assert "a.balance_vnd > 100000000" in sql and "a.rate_pct" in sql and "a.maturity_on BETWEEN" in sql
+    assert "a.rate_pct >" not in sql
+
+
+def test_a_purpose_clause_filters_nothing_and_each_cd_is_every_row() -> None:
+    plan = _plan("Chuẩn bị gọi chăm sóc khách tái tục, cho em danh sách khách có CD đáo hạn trong 30 ngày tới, "
+                 "kèm số dư, lãi suất và ngày đáo hạn của từng CD.")  # fmt: skip
+    assert plan.shape == "list" and plan.group_by is None
+    assert "i.channel" not in compile_plan(plan, "sqlite")  # "gọi" belongs to why the RM asks
+    # a clause with a number is never left out as context: not answered as the plain total
+    assert read_question("tổng dư nợ, để so sánh với 5 tỷ", TODAY).plan is None
+    assert "a.kind IN ('loan')" in compile_plan(_plan("tổng dư nợ, để so sánh trong buổi họp"), "sqlite")
+
+
+def test_a_target_is_not_spending_once_folded() -> None:
+    assert read_question("Huy động mới tháng ni em đạt được mấy % chỉ tiêu rồi hỉ?", TODAY).legacy
+    assert read_question("Quý 4 ni em còn thiếu mấy lượt tiếp xúc khách nữa mới đủ chỉ tiêu rứa?", TODAY).legacy
+    assert read_question("Revert with my new deposits achievement vs Nov target in % terms pls.", TODAY).legacy
+    spending = _plan("tổng chi tiêu thẻ của khách tháng 10")  # spending on cards stays spending
+    assert spending.fact == "transactions"
+
+
+def test_occupations_read_in_vietnamese_and_a_retiree_is_no_pension() -> None:
+    vocabulary = Vocabulary(occupations=("Retiree", "Teacher", "Software engineer", "Engineer"))
+    retirees = read_question("Khách hưu trí của em tổng tiền gửi chừ là bao nhiêu rứa hỉ?", TODAY, vocabulary).plan
+    assert retirees is not None and "c.occupation IN ('Retiree')" in compile_plan(retirees, "sqlite")
+    teachers = read_question("aum trung bình của mấy kh làm giáo viên là nhiêu", TODAY, vocabulary).plan
+    assert teachers is not None and "c.occupation IN ('Teacher')" in compile_plan(teachers, "sqlite")
+    pension = read_question("tổng lương hưu khách nhận tháng 10", TODAY, vocabulary).plan
+    assert pension is not None and "t.category IN ('pension')" in compile_plan(pension, "sqlite")
