@@ -17,6 +17,7 @@ import functools
 import logging
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tools.core.language import detect_language
@@ -324,7 +325,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     # task, complaint, message enums
     ("overdue", "overdue", r"overdue|past due|late|qua han|tre han"),
     ("open", "open", r"open|pending|outstanding|unresolved|not resolved|dang mo|chua xong|chua hoan thanh|"
-                     r"chua giai quyet|chua xu ly|ton dong|con mo|chua lam|chua (?:giai quyet|xu ly) xong"),
+                     r"chua giai quyet|chua xu ly|ton dong|con mo|chua lam xong|chua lam|"
+                     r"chua (?:giai quyet|xu ly) xong"),
     ("done", "done", r"done|completed|finished|closed|resolved|da xong|hoan thanh|da giai quyet|da xu ly|da dong"),
     ("unread", "unread", r"unread|chua doc|not read|chua tra loi|unanswered"),
     ("task_kind", "call", r"call tasks?|calls? to make|goi lai"),
@@ -490,9 +492,11 @@ _SINCE_MONTH = re.compile(
     + r")(?![\w])|(?<![\w])(?:tu|ke tu|since)\s+(?:dau\s+)?thang\s+(?P<m>1[0-2]|0?[1-9])(?![\w/])"
 )
 _MONTH_NAME = "|".join(sorted(_MONTHS_EN, key=len, reverse=True))
-_MONTH_RANGE = re.compile(
-    r"(?<![\w])(?:tu|from|between)\s+(?:(?:thang\s*|t)(?P<a>1[0-2]|0?[1-9])\s+(?:den|toi|to|and|-)\s+(?:thang\s*|t)?"
-    rf"(?P<b>1[0-2]|0?[1-9])|(?P<na>{_MONTH_NAME})\s+(?:to|and|-|until|till)\s+(?P<nb>{_MONTH_NAME}))(?![\w/])"
+_MONTH_RANGE = re.compile(  # "from June and October" is a range only with its "from": "June and October" is two
+    r"(?<![\w])(?:(?:tu|from|between)\s+(?:(?:thang\s*|t)(?P<a>1[0-2]|0?[1-9])\s+(?:den|toi|to|and|-)\s+"
+    rf"(?:thang\s*|t)?(?P<b>1[0-2]|0?[1-9])|(?P<na>{_MONTH_NAME})\s+(?:to|and|-|until|till|through|thru)\s+"
+    rf"(?P<nb>{_MONTH_NAME}))|(?P<nc>{_MONTH_NAME})\s+(?:to|-|until|till|through|thru)\s+(?P<nd>{_MONTH_NAME}))"
+    r"(?![\w/])"
 )
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -525,6 +529,26 @@ _PURPOSE = re.compile(
     r"trinh sep|gui sep|nhan tin|tu van|follow up)|in order to|so that i can|so i can|to prepare|i'?m preparing|"
     r"preparing|for (?:my|the|a|our) (?:meeting|call|review|report|huddle|presentation))[^,.;:!?\d]*(?=[,.;:!?]|$)"
 )
+_TO_DATE = re.compile(r"(?<![\w])(?:dau|to date|mtd|qtd|ytd|so far)(?![\w])")
+_CLOCK_NOW = re.compile(r"(?:(?<=den )|(?<=toi )|(?<=bay )|(?<=hien ))h(?![\w])")
+#: A day and a month by name ("1 March", "31st of January 2026", "March 1"); "may" is also Vietnamese "mấy".
+_DAY_MONTH = re.compile(
+    rf"(?<![\w/])(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH_NAME})|"
+    rf"(?P<m2>{_MONTH_NAME})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)(?:,?\s+(?P<y>\d{{4}}))?(?![\w/])"
+)
+_FROM_TODAY = re.compile(
+    r"(?<![\w])(?P<lead>between|from|tu)\s+(?:today|hom nay)\s+(?P<sep>and|to|until|till|den|toi)\s+(?=\d)"
+)
+
+
+def _numeric_date(match: re.Match[str]) -> str:
+    month_name = match["m1"] or match["m2"]
+    if month_name == "may" and not match["y"]:
+        return match.group(0)
+    day = match["d1"] or match["d2"]
+    return f"{day}/{_MONTHS_EN[month_name]}" + (f"/{match['y']}" if match["y"] else "")
+
+
 _MONTH_SHORTHAND = re.compile(r"(?<![\w/])(?:t|th|thg ?)(1[0-2]|[1-9])(?![\w%])(?!/)")
 _MONTH_NAMED_MONTH = re.compile(
     rf"(?<![\w])(?:(?:the )?month of (?P<name>{_MONTH_NAME})|(?P<name2>{_MONTH_NAME}) month)(?![\w])"
@@ -596,6 +620,76 @@ def _corrected(word: str) -> str:
     return word
 
 
+# --------------------------------------------------------------------------- the taught vocabulary
+
+#: Where the taught vocabulary lives: phrases helper sessions wrote per concept (``terms_*.tsv``) and words that
+#: never change what is asked (``filler.tsv``), none of them from an evaluation set (see taught/README.md).
+_TAUGHT_DIR = Path(__file__).with_name("taught")
+#: Concepts whose id is not ``role:value``.
+_CONCEPTS = {
+    "balance": ("balance", "balance"), "clients": ("clients", "clients"), "list": ("list", "list"),
+    "trend": ("trend", "month"), "dim:month": ("trend", "month"), "share": ("share", "share"),
+    "compare": ("compare", "vs"), "overdue": ("overdue", "overdue"), "open": ("open", "open"), "done": ("done", "done"),
+    "unread": ("unread", "unread"), "maturing": ("maturing", "maturing"), "birthday": ("birthday", "birthday"),
+    "inactive": ("inactive", "inactive"), "negation": ("negation", "not"), "onboarded": ("onboarded", "onboarded"),
+    "current": ("current", "now"), "preferred": ("preferred", "preferred"),
+}  # fmt: skip
+_GROUP_LEAD = re.compile(r"^(?:chia theo|phan theo|theo tung|theo|tung|moi|by|per|each|split by|broken down by) ")
+
+
+def _lexicon_reading(phrase: str) -> set[tuple[str, str]]:
+    """The (role, value) pairs the built-in lexicon reads the whole of ``phrase`` as."""
+    return {(role, value) for role, value, pattern in _ENTRIES if pattern.fullmatch(phrase)}
+
+
+@functools.cache
+def _taught_entries() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """The taught phrases the lexicon lacks, as entries. A phrase is left out when the lexicon reads it as
+    something else, when two concepts claim it, or when it is a filler word, a number or a period word:
+    a teacher's slip must never turn a question the reader answers today into a different one."""
+    roles = {(role, value) for role, value, _ in _LEXICON}
+    claims: dict[str, set[tuple[str, str]]] = {}
+    for path in sorted(_TAUGHT_DIR.glob("terms_*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            concept, _, phrase = line.partition("\t")
+            target = _CONCEPTS.get(concept) or tuple(concept.split(":", 1))
+            words = " ".join(_WORD.findall(fold(phrase).replace("/", " / ")))
+            words = re.sub(r" / ", "/", words)
+            if target[0] == "dim":
+                words = _GROUP_LEAD.sub("", words)
+            if len(target) != 2 or target not in roles or len(words) < 2 or re.search(r"\d", words):
+                continue
+            claims.setdefault(words, set()).add(target)  # type: ignore[arg-type]
+    entries = []
+    for words, targets in sorted(claims.items()):
+        if len(targets) != 1 or words in _STOPWORDS or words in _PERIOD_WORDS or _lexicon_reading(words):
+            continue
+        role, value = next(iter(targets))
+        entries.append((role, value, re.compile(rf"(?<![\w']){re.escape(words)}(?![\w'])")))
+    return tuple(entries)
+
+
+@functools.cache
+def _filler() -> tuple[frozenset[str], tuple[tuple[str, str, re.Pattern[str]], ...]]:
+    """Taught words and phrases that never change what is asked ("kindly", "do the needful", "nghe"): single
+    words join the stopwords, phrases are read as noise. Any holding a word the lexicon reads is left out."""
+    content = _known_words() - _STOPWORDS
+    words: set[str] = set()
+    phrases = []
+    for line in (_TAUGHT_DIR / "filler.tsv").read_text(encoding="utf-8").splitlines():
+        folded = " ".join(_WORD.findall(fold(line.partition("\t")[2])))
+        parts = folded.split()
+        if not parts or any(part in content or part.isdigit() for part in parts) or _lexicon_reading(folded):
+            continue
+        if len(parts) == 1:
+            words.add(folded)
+        elif any(pattern.search(folded) for _, _, pattern in (*_ENTRIES, *_taught_entries())):
+            continue  # a phrase the lexicon reads a piece of: "have a nice day" must not hide a "day"
+        else:
+            phrases.append(("noise", "", re.compile(rf"(?<![\w']){re.escape(folded)}(?![\w'])")))
+    return frozenset(words), tuple(phrases)
+
+
 def _span_free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return all(end <= a or start >= b for a, b in taken)
 
@@ -614,7 +708,7 @@ def _scan(
 ) -> list[_Found]:
     """Every lexicon entry in the question (and the bank's own names), longest first, never two over the same words."""
     candidates = []
-    for role, value, pattern in (*_ENTRIES, *extra):
+    for role, value, pattern in (*_ENTRIES, *extra, *_taught_entries(), *_filler()[1]):  # the bank's names first
         for match in pattern.finditer(folded):
             if match.end() > match.start():
                 candidates.append(_Found(role, value, match.start(), match.end(), match.group(0)))
@@ -631,7 +725,12 @@ def _leftover(folded: str, taken: list[tuple[int, int]]) -> list[str]:
     words = []
     for match in _WORD.finditer(folded):
         word = match.group(0)
-        if _span_free(taken, match.start(), match.end()) and word not in _STOPWORDS and not word.isdigit():
+        if (
+            _span_free(taken, match.start(), match.end())
+            and word not in _STOPWORDS
+            and word not in _filler()[0]
+            and not word.isdigit()
+        ):
             words.append(word)
     return words
 
@@ -782,6 +881,10 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     folded = re.sub(r"(?<![\w])no\.(?= )", "number of", folded)  # "no. of Gold cust."
     folded = _VI_MONTH_WORD.sub(lambda match: f"thang {_VI_MONTHS[match.group(1)]}", folded)
     folded = _MONTH_SHORTHAND.sub(r"thang \1", folded)  # "t10", "th9", "thg 11": tháng 10, 9, 11
+    folded = _CLOCK_NOW.sub("gio", folded)  # "đến h", "bây h": giờ (now)
+    folded = re.sub(r"(?<![\w])fortnight(?![\w])", "2 weeks", folded)
+    folded = _DAY_MONTH.sub(_numeric_date, folded)  # "1 March", "January 31, 2026": 1/3, 31/1/2026
+    folded = _FROM_TODAY.sub(lambda match: f"{match['lead']} {today:%d/%m/%Y} {match['sep']} ", folded)
     folded = _MONTH_NAMED_MONTH.sub(lambda match: match["name"] or match["name2"], folded)  # "Oct month": Oct
     folded = _WORD.sub(lambda match: _corrected(match.group(0)), folded)
     folded = re.sub(r"(?<=\w)'s(?![\w])", "  ", folded)  # "this month's target", "who's": the same length
@@ -840,10 +943,17 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
             taken.append(match.span())
             threshold_at = match.start()
     found_period = find_period(folded, today, is_folded=True)
+    if found_period is not None and _TO_DATE.search(folded[slice(*found_period[1])]):
+        whole, span = found_period  # "từ đầu quý đến giờ", "QTD": the quarter so far, not the whole quarter
+        if whole.start <= today < whole.end:
+            found_period = (
+                Period(whole.start, today, f"to date ({whole.start.isoformat()} – {today.isoformat()})"),
+                span,
+            )
     months = _MONTH_RANGE.search(folded)
     if months:
-        first = int(months["a"]) if months["a"] else _MONTHS_EN[months["na"]]
-        last = int(months["b"]) if months["b"] else _MONTHS_EN[months["nb"]]
+        first = int(months["a"]) if months["a"] else _MONTHS_EN[months["na"] or months["nc"]]
+        last = int(months["b"]) if months["b"] else _MONTHS_EN[months["nb"] or months["nd"]]
         if 1 <= first <= last <= 12:
             opens = dt.date(today.year, first, 1)
             closes = (dt.date(today.year + (last == 12), last % 12 + 1, 1)) - dt.timedelta(days=1)
@@ -1320,6 +1430,8 @@ def _compose(
         del roles["direction"]  # "khách nhắn Zalo cho em": a message received
     if len(measures) > 1 or (measures and facts) or len(facts) > 1:
         raise _NotComposed(f"several facts: {measures + facts}")
+    if "open" in roles and "done" in roles:
+        raise _NotComposed("open and done at once")  # "chưa làm xong" read in two pieces: never both filters
     if "inactive" in roles:
         if measures or facts not in ([], ["interactions"]):
             raise _NotComposed("not contacted, and another measure: two questions in one")

@@ -194,3 +194,28 @@ def test_occupations_read_in_vietnamese_and_a_retiree_is_no_pension() -> None:
     assert teachers is not None and "c.occupation IN ('Teacher')" in compile_plan(teachers, "sqlite")
     pension = read_question("tổng lương hưu khách nhận tháng 10", TODAY, vocabulary).plan
     assert pension is not None and "t.category IN ('pension')" in compile_plan(pension, "sqlite")
+
+
+def test_taught_phrases_are_read_and_a_teacher_never_overrides_the_lexicon() -> None:
+    from tools.reporting.composer import _ENTRIES, _STOPWORDS, _filler, _known_words, _taught_entries
+
+    taught = _taught_entries()
+    assert len(taught) > 500  # the teachers' files are loaded
+    for role, value, pattern in taught:  # never a phrase the built-in lexicon reads as something else
+        phrase = pattern.pattern.removeprefix("(?<![\\w'])").removesuffix("(?![\\w'])").replace("\\ ", " ")
+        assert not any(p.fullmatch(phrase) for _, _, p in _ENTRIES), (role, value, phrase)
+    words, _ = _filler()
+    assert not words & (_known_words() - _STOPWORDS)  # a filler word is never one the lexicon reads
+    plan = _plan("PFB request - need my AUM segment-wise. Kindly do the needful.")  # Indian-English idiom
+    assert (plan.shape, plan.group_by) == ("breakdown", "segment")
+
+
+def test_dates_written_out_and_month_ranges() -> None:
+    sql = compile_plan(_plan("How many messages did I send over Zalo between 1 March and 30 June this year?"), "sqlite")
+    assert "'2025-03-01' AND '2025-06-30'" in sql
+    assert "'2025-06-01' AND '2025-10-31'" in compile_plan(_plan("inflows month by month, June through October"),
+                                                             "sqlite")  # fmt: skip
+    assert _plan("new loans June and October").shape == "compare"  # two months, not the months between
+    assert "'2025-10-30' AND '2025-11-13'" in compile_plan(_plan("total sent out to other banks, past fortnight"),
+                                                             "sqlite")  # fmt: skip
+    assert "'2025-10-01' AND '2025-11-13'" in compile_plan(_plan("tu dau quy den h kh chuyen tien sang ngan hang khac tong bn"), "sqlite")  # fmt: skip
