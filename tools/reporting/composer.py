@@ -653,13 +653,12 @@ def _taught_entries() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
         for line in path.read_text(encoding="utf-8").splitlines():
             concept, _, phrase = line.partition("\t")
             target = _CONCEPTS.get(concept) or tuple(concept.split(":", 1))
-            words = " ".join(_WORD.findall(fold(phrase).replace("/", " / ")))
-            words = re.sub(r" / ", "/", words)
+            words = re.sub(r"\s+", " ", fold(phrase)).strip(" .,;:!?")  # "a/c", "w/o", "f&b" keep their marks
             if target[0] == "dim":
                 words = _GROUP_LEAD.sub("", words)
             if len(target) != 2 or target not in roles or len(words) < 2 or re.search(r"\d", words):
                 continue
-            claims.setdefault(words, set()).add(target)  # type: ignore[arg-type]
+            claims.setdefault(words, set()).add((target[0], target[1]))
     entries = []
     for words, targets in sorted(claims.items()):
         if len(targets) != 1 or words in _STOPWORDS or words in _PERIOD_WORDS or _lexicon_reading(words):
