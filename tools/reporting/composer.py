@@ -205,7 +205,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kind", "card", r"(?:credit |debit )?cards?|the tin dung|the ghi no|the visa|the mastercard"),
     ("kind", "investment", r"investments?|investment funds?|funds?|bonds?|dau tu|chung chi quy|quy dau tu|trai phieu"),
     ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo|"
-                   r"moi(?! (?:thang(?! \d)|kh|khach|nguoi|tuan|ngay|loai|danh muc|san pham|kenh|segment|"
+                   r"moi(?! (?:thang(?! \d)|kh|khach|nguoi|tuan|ngay|loai|danh muc|san pham|kenh|segment|nhom|hang|"
                    r"phan khuc|tp|mang))"),
     ("perclient", "each", r"moi kh|moi khach(?: hang)?|per client|each client|moi nguoi|tung nguoi|each one|tung kh|"
                           r"tung ng|moi ng"),
@@ -433,7 +433,9 @@ _ACCENTED_PARTICLE = re.compile(
 )  # "gấp" (urgent) folds into "gặp" (meet)
 #: Regional words whose accents tell them from another word once folded: Southern "nhiêu" (how much, not
 #: "nhiều", many), Central "mô" (which, not "mở", open), "răng" (why), "rứa" (so).
-_ACCENTED_SPELLINGS = {"nhiêu": "bao nhiêu", "mô": "nào", "răng": "sao", "rứa": "vậy", "nớ": "đó", "ni": "này"}
+_ACCENTED_SPELLINGS = {
+    "nhiêu": "bao nhiêu", "mô": "nào", "răng": "sao", "rứa": "vậy", "nớ": "đó", "ni": "này", "vô": "vào",
+}  # fmt: skip
 _ACCENTED_SPELLING = re.compile(
     r"(?<![\w])(?:" + "|".join(sorted(_ACCENTED_SPELLINGS, key=len, reverse=True)) + r")(?![\w])", re.IGNORECASE
 )
@@ -530,6 +532,13 @@ _PURPOSE = re.compile(
     r"preparing|for (?:my|the|a|our) (?:meeting|call|review|report|huddle|presentation))[^,.;:!?\d]*(?=[,.;:!?]|$)"
 )
 _TO_DATE = re.compile(r"(?<![\w])(?:dau|to date|mtd|qtd|ytd|so far)(?![\w])")
+#: "share" as a verb ("kindly share my AUM", "pls share the list", "share with me"), never "share of my AUM".
+_SHARE_VERB = re.compile(
+    r"(?<![\w])(?<!the )(?<!a )(?<!what )(?<!market )(?<!wallet )(?:(?:pls|please|plz|pl|kindly|can you|could you|"
+    r"do|pls do|kindly do)\s+)?share(?=\s+(?:my|me|us|the|a|an|list|names?|cust|clients?|customers?|details?|with|"
+    r"all|which|who|whose|how|what|total|count|number|data|figures?|numbers?|top|details|breakup|breakdown|"
+    r"[a-z]+-wise)(?![\w]))"
+)
 _CLOCK_NOW = re.compile(r"(?:(?<=den )|(?<=toi )|(?<=bay )|(?<=hien ))h(?![\w])")
 #: A day and a month by name ("1 March", "31st of January 2026", "March 1"); "may" is also Vietnamese "mấy".
 _DAY_MONTH = re.compile(
@@ -881,6 +890,7 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     folded = _VI_MONTH_WORD.sub(lambda match: f"thang {_VI_MONTHS[match.group(1)]}", folded)
     folded = _MONTH_SHORTHAND.sub(r"thang \1", folded)  # "t10", "th9", "thg 11": tháng 10, 9, 11
     folded = _CLOCK_NOW.sub("gio", folded)  # "đến h", "bây h": giờ (now)
+    folded = _SHARE_VERB.sub(lambda match: " " * len(match.group(0)), folded)  # "pls share cust name": show
     folded = re.sub(r"(?<![\w])fortnight(?![\w])", "2 weeks", folded)
     folded = _DAY_MONTH.sub(_numeric_date, folded)  # "1 March", "January 31, 2026": 1/3, 31/1/2026
     folded = _FROM_TODAY.sub(lambda match: f"{match['lead']} {today:%d/%m/%Y} {match['sep']} ", folded)
@@ -1053,15 +1063,30 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
         roles.setdefault(item.role, []).append(item)
     for index, item in enumerate(found[:-1]):  # "của từng khoản", "each CD": every row, not a breakdown by kind
         after = found[index + 1]
+        between = folded[item.end : after.start].strip()
         if (
             item.role == "group"
             and item.value == "by"
-            and not folded[item.end : after.start].strip()
-            and (after.role == "noun" or (after.role == "kind" and any(o.text == after.text for o in found[:index])))
+            and (
+                (not between and after.role == "noun")
+                or (not between and after.role == "kind" and any(o.text == after.text for o in found[:index]))
+                # "spent by my clients", "across all my customers": every client, not a breakdown by client
+                or (after.role == "clients" and (item.text == "across" or between in ("my", "all my", "all of my")))
+            )
         ):
             roles["group"].remove(item)
             if not roles["group"]:
                 del roles["group"]
+            if after.role == "clients":
+                roles["clients"].remove(after)
+                if not roles["clients"]:
+                    del roles["clients"]
+        elif item.role == "group" and after.role == "clients" and not between and not _values(roles, "dim"):
+            roles["group"].remove(item)  # "AUM by client", "dư nợ theo từng khách": every client with their value
+            if not roles["group"]:
+                del roles["group"]
+            roles.setdefault("list", [_Found("list", "list", 0, 0, "")])
+            roles["byclient"] = [_Found("byclient", "client", 0, 0, "")]
     if (
         "maturing" not in roles
         and future is not None
@@ -1640,6 +1665,8 @@ def _compose(
         group_by = "kind"  # "chia theo casa / savings / cd"
     elif "group" in roles:
         dims = _values(roles, "dim")
+        if len(dims) == 2 and "group" in dims:
+            dims.remove("group")  # "chia theo khẩu vị rủi ro, mỗi nhóm bao nhiêu": the groups are the risk profiles
         if len(dims) != 1:
             raise _NotComposed(f"group by {dims}")
         group_by = _dimension(dims[0], fact)
@@ -1654,6 +1681,8 @@ def _compose(
         elif len(asked) == 1 and "list" in roles and aggs and fact is not None and not single_value:
             group_by = _dimension(asked[0], fact)  # "qua kênh nào bao nhiêu lần": how many per channel
             dims = []
+        elif dims and not aggs and ("shown" in roles or "plus" in roles) and "list" not in roles:
+            roles["list"] = [_Found("list", "list", 0, 0, "")]  # "overdue tasks – cust., type, due date": columns
         elif dims and not ("list" in roles and not aggs):  # "open complaints? who + category": shown in the list
             raise _NotComposed(f"dimension words without 'by': {dims}")
 
@@ -1758,7 +1787,8 @@ def _compose(
         per_client = True  # "top 5 clients by logins"
     if shape in ("top", "bottom") and measure == "aum":
         per_client = True  # "top 5 by AUM": clients ranked by what they hold
-    if _counts_rows(found, ("fact",)) and fact is not None and not negated and group_by is None:
+    top_clients = shape in ("top", "bottom") and "clients" in roles and "noun" not in roles
+    if _counts_rows(found, ("fact",)) and fact is not None and not negated and group_by is None and not top_clients:
         per_client = False  # "nhắn cho khách được bao nhiêu tin": the messages, not the clients
     a_single_row = agg in ("max", "min") and any(
         item.role == "fact"
@@ -1770,6 +1800,10 @@ def _compose(
         per_client = False  # "a single payment above 5 tỷ", "từng giao dịch", a rate: each row on its own
     if shape == "list" and per_client and fact is not None and not negated and threshold is None and measure != "aum":
         per_client = False  # "open tasks due this week, whose and what": the rows, each with its client
+    if "byclient" in roles:
+        if shape != "list" or negated:
+            raise _NotComposed("by client, in another shape")
+        per_client = True  # "new deposits by client": each client's total
     if group_by is not None and fact is not None:
         if measure == "aum" and agg == "avg":
             raise _NotComposed("average per client by a dimension: the fixed metrics know it")

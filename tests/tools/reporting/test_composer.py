@@ -219,3 +219,19 @@ def test_dates_written_out_and_month_ranges() -> None:
     assert "'2025-10-30' AND '2025-11-13'" in compile_plan(_plan("total sent out to other banks, past fortnight"),
                                                              "sqlite")  # fmt: skip
     assert "'2025-10-01' AND '2025-11-13'" in compile_plan(_plan("tu dau quy den h kh chuyen tien sang ngan hang khac tong bn"), "sqlite")  # fmt: skip
+
+
+def test_columns_named_after_a_dash_share_as_a_verb_and_by_my_clients() -> None:
+    assert _plan("overdue tasks – cust., type, due date").shape == "list"  # "type" is a column, not a breakdown
+    assert _plan("Any complaints still outstanding? Pls share cust name and complaint category.").shape == "list"
+    total = _plan("Good morning. Kindly share my total AUM as on date across all my cust.")
+    assert (total.shape, total.agg, total.measure) == ("number", "sum", "aum")  # the total, not every client
+    assert _plan("what share of my AUM is in CDs").shape == "share"  # the noun stays a share
+    by_client = _plan("new deposits by client this month")
+    assert (by_client.shape, by_client.per_client) == ("list", True)  # each client's total, not each account
+    assert _plan("KH của em chia theo khẩu vị rủi ro thì mỗi nhóm bao nhiêu người?").group_by == "risk"
+
+
+def test_top_clients_by_logins_sum_each_clients_weeks() -> None:
+    plan = _plan("Top 3 khách vô app nhiều nhất 30 ngày qua, mỗi người mấy lượt đăng nhập?")  # "vô" is "vào", no wife
+    assert (plan.fact, plan.shape, plan.per_client) == ("logins", "top", True)
