@@ -302,7 +302,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                          r"moving money out|moving out|moved out|move out|money going out|transfer out|transferred out|"
                          r"transfers? out|moved|moving|rut tien|rut|chuyen tien sang|chuyen sang|send money|"
                          r"sent money|go out|goes out|"
-                         r"went out"),
+                         r"went out|out"),
     ("category", "transfer_external", r"(?:to|sent to|moved to) (?:other|another|external) banks?|other banks?|"
                                       r"(?:ngan hang|bank) khac|"
                                       r"external transfers?|ngan hang khac|chuyen khac ngan hang|chuyen ra ngoai|"
@@ -352,7 +352,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("where", "where", r"o dau|where|cho nao|noi nao|merchants?|counterpart(?:y|ies)|doi tac"),
     ("clock", "", r"\d{1,2}h(?:\d{2})?|\d{1,2}(?::\d{2})?\s?(?:am|pm)|(?:sang|chieu|toi) nay"),
     ("spouse", "spouse", r"vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
-    ("noise", "", r"toi chu|den chu|bay chu|lan nao|bat ky lan nao|tinh (?:ca |luon )?(?:tu )?hom nay|"
+    ("noise", "", r"trong so(?: cac| nhung)?|among|toi chu|den chu|bay chu|lan nao|bat ky lan nao|tinh (?:ca |luon )?(?:tu )?hom nay|"
                   r"counting today|including today|tinh tu|den hom nay|toi nay|"
                   r"den nay|toi gio|den gio|weekly report|for (?:my |the )?report|ngan hang|the bank|banking|"
                   r"sinh song|dang song|su dung|noi dung|giai quyet|kiem tra|ap dung|cham soc|giu chan|len lich|"
@@ -527,9 +527,10 @@ _VI_MONTHS = {
 #: "to prepare for my review"): it filters nothing, so it is left out (never one holding a number or a date).
 _PURPOSE = re.compile(
     r"(?:(?:(?<=^)|(?<=[,.;:!?]))\s*(?:chuan bi|sep (?:can|hoi|muon|bao))|(?<![\w])(?:de|for) (?:em |chi |anh |toi |"
-    r"minh |e |sep )?(?:chu dong |kip )?(?:chuan bi|so sanh|bao cao|hop|lam bao cao|goi|moi|cham soc|len ke hoach|"
-    r"trinh sep|gui sep|nhan tin|tu van|follow up)|in order to|so that i can|so i can|to prepare|i'?m preparing|"
-    r"preparing|for (?:my|the|a|our) (?:meeting|call|review|report|huddle|presentation))[^,.;:!?\d]*(?=[,.;:!?]|$)"
+    r"minh |e |sep )?(?:chu dong |kip |uu tien )?(?:chuan bi|so sanh|bao cao|hop|lam bao cao|goi|moi|cham soc|"
+    r"len ke hoach|trinh sep|gui sep|nhan tin|tu van|follow up)|in order to|so that i can|so i can|to prepare|"
+    r"i'?m preparing|preparing|for (?:my|the|a|our) (?:meeting|call|review|report|huddle|presentation))"
+    r"[^,.;:!?\d]*(?=[,.;:!?]|$)"
 )
 _TO_DATE = re.compile(r"(?<![\w])(?:dau|to date|mtd|qtd|ytd|so far)(?![\w])")
 #: "share" as a verb ("kindly share my AUM", "pls share the list", "share with me"), never "share of my AUM".
@@ -546,7 +547,8 @@ _DAY_MONTH = re.compile(
     rf"(?P<m2>{_MONTH_NAME})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)(?:,?\s+(?P<y>\d{{4}}))?(?![\w/])"
 )
 _FROM_TODAY = re.compile(
-    r"(?<![\w])(?P<lead>between|from|tu)\s+(?:today|hom nay)\s+(?P<sep>and|to|until|till|den|toi)\s+(?=\d)"
+    r"(?<![\w])(?P<lead>between|from|tu)\s+(?:today|hom nay)\s+(?P<sep>and|to|until|till|den|toi)\s+"
+    r"(?:het |ngay |het ngay )?(?=\d)"
 )
 
 
@@ -729,6 +731,10 @@ def _scan(
     return sorted(chosen, key=lambda found: found.start)
 
 
+#: "before" with no date after it ("gửi trước 3h" is a clock, "gọi trước" is first): never a filter.
+_BEFORE = frozenset({"truoc", "before"})
+
+
 def _leftover(folded: str, taken: list[tuple[int, int]]) -> list[str]:
     words = []
     for match in _WORD.finditer(folded):
@@ -738,6 +744,7 @@ def _leftover(folded: str, taken: list[tuple[int, int]]) -> list[str]:
             and word not in _STOPWORDS
             and word not in _filler()[0]
             and not word.isdigit()
+            and not (word in _BEFORE and not re.match(r"\s*(?:ngay\s*)?\d", folded[match.end() :]))
         ):
             words.append(word)
     return words
@@ -851,7 +858,7 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
         if separator not in question:
             continue
         preamble, _, asked = question.rpartition(separator)
-        if asked.strip() and not _says_anything(preamble, today, vocabulary):
+        if asked.strip() and not _preamble_adds(preamble, asked, today, vocabulary):
             shorter = _read(asked, today, vocabulary)
             if shorter.plan is not None or shorter.legacy:
                 return shorter
@@ -862,13 +869,33 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
 _PREAMBLE_ROLES = frozenset({"clients", "list", "noise", "shown", "clock", "current"})
 
 
-def _says_anything(text: str, today: dt.date, vocabulary: Vocabulary | None) -> bool:
-    """Whether ``text`` names a measure, a filter, a period or a shape (anything an answer must honour)."""
+def _named(text: str, today: dt.date, vocabulary: Vocabulary | None) -> tuple[set[tuple[str, str]], bool, bool]:
+    """What ``text`` names: its (role, value) pairs beyond the harmless ones, whether a period, whether a threshold."""
     folded = fold(_ACCENTED_PARTICLE.sub(" ", text))
-    if find_period(folded, today, is_folded=True) or _THRESHOLD.search(folded) or _FUTURE.search(folded):
-        return True
+    period = bool(find_period(folded, today, is_folded=True) or _FUTURE.search(folded) or _NEXT_PERIOD.search(folded))
     found = _scan(folded, [], vocabulary.entries() if vocabulary else ())
-    return any(item.role not in _PREAMBLE_ROLES for item in found)
+    if not any(item.role == "group" for item in found):  # "nhóm khách kim cương": a dimension word breaks nothing down
+        found = [item for item in found if item.role != "dim"]
+    return (
+        {(item.role, item.value) for item in found if item.role not in _PREAMBLE_ROLES},
+        period,
+        bool(_THRESHOLD.search(folded)),
+    )
+
+
+#: A preamble this long is a sentence about the RM's day ("Sáng mai em có buổi cà phê với …"), not a label.
+_CONTEXT_WORDS = 5
+
+
+def _preamble_adds(preamble: str, asked: str, today: dt.date, vocabulary: Vocabulary | None) -> bool:
+    """Whether a preamble names something the question after it does not (then it must be honoured, so it is
+    not left out): a measure, a filter, a threshold, or a period when the question names none. A meeting's
+    time ("trước 3h", "sáng mai") beside a question with its own period, or a segment the question repeats
+    ("cà phê với nhóm khách kim cương: … trong số khách kim cương …"), adds nothing."""
+    said, said_period, said_threshold = _named(preamble, today, vocabulary)
+    asked_names, asked_period, _ = _named(asked, today, vocabulary)
+    a_label = len(_WORD.findall(preamble)) < _CONTEXT_WORDS  # "Tháng 10:" dates what follows; a sentence does not
+    return bool(said - asked_names) or said_threshold or (said_period and not asked_period and a_label)
 
 
 def spelled_out(question: str) -> str:

@@ -235,3 +235,16 @@ def test_columns_named_after_a_dash_share_as_a_verb_and_by_my_clients() -> None:
 def test_top_clients_by_logins_sum_each_clients_weeks() -> None:
     plan = _plan("Top 3 khách vô app nhiều nhất 30 ngày qua, mỗi người mấy lượt đăng nhập?")  # "vô" is "vào", no wife
     assert (plan.fact, plan.shape, plan.per_client) == ("logins", "top", True)
+
+
+def test_a_preamble_that_the_question_repeats_or_times_a_meeting_adds_nothing() -> None:
+    repeated = _plan("Sáng mai em ngồi với nhóm khách kim cương, em muốn nắm trước: trong số khách kim cương "
+                     "của em, AUM thấp nhất là bao nhiêu?")  # fmt: skip
+    assert "c.segment IN ('Diamond')" in compile_plan(repeated, "sqlite")
+    # a short label naming a period is honoured: the question is read with it
+    assert "'2025-10-01' AND '2025-10-31'" in compile_plan(_plan("Tháng 10: tổng huy động mới là bao nhiêu?"), "sqlite")
+    window = compile_plan(
+        _plan("Em lên kế hoạch tặng quà: từ hôm nay đến hết 30/11, khách nào có sinh nhật?"), "sqlite"
+    )
+    assert "'11-13' AND '11-30'" in window
+    assert read_question("khách nào mở tài khoản trước 15/11", TODAY).plan is None  # "before a date" is not dropped
