@@ -352,7 +352,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("where", "where", r"o dau|where|cho nao|noi nao|merchants?|counterpart(?:y|ies)|doi tac"),
     ("clock", "", r"\d{1,2}h(?:\d{2})?|\d{1,2}(?::\d{2})?\s?(?:am|pm)|(?:sang|chieu|toi) nay"),
     ("spouse", "spouse", r"vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
-    ("noise", "", r"trong so(?: cac| nhung)?|among|toi chu|den chu|bay chu|lan nao|bat ky lan nao|tinh (?:ca |luon )?(?:tu )?hom nay|"
+    ("noise", "", r"trong so(?: cac| nhung)?|among|toi chu|den chu|bay chu|lan nao|bat ky lan nao|"
+                  r"tinh (?:ca |luon )?(?:tu )?hom nay|"
                   r"counting today|including today|tinh tu|den hom nay|toi nay|"
                   r"den nay|toi gio|den gio|weekly report|for (?:my |the )?report|ngan hang|the bank|banking|"
                   r"sinh song|dang song|su dung|noi dung|giai quyet|kiem tra|ap dung|cham soc|giu chan|len lich|"
