@@ -75,9 +75,9 @@ def _query(state: PerformanceState) -> ReportQuery | None:
 
 
 def _vocabulary(runtime: Runtime[AgentContext]) -> Vocabulary:
-    """The bank's own names a question may use: its products, and the occupations of this RM's clients."""
-    products, occupations = _crm(runtime).reporting_vocabulary()
-    return Vocabulary(tuple(products), tuple(occupations))
+    """The bank's own names a question may use: its products, the occupations and the names of this RM's clients."""
+    products, occupations, names = _crm(runtime).reporting_vocabulary()
+    return Vocabulary(tuple(products), tuple(occupations), tuple(names))
 
 
 def _plan(state: PerformanceState) -> Plan | None:

@@ -274,9 +274,10 @@ class CrmApi:
             raise LookupError(f"no relationship manager {self.rm_id!r}")
         return _row_dict(row)
 
-    def reporting_vocabulary(self) -> tuple[list[tuple[str, str]], list[str]]:
-        """The catalog's products (code, name), discontinued ones included, and the occupations of this RM's clients:
-        the words a question about the book may name that no fixed lexicon knows."""
+    def reporting_vocabulary(self) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+        """The catalog's products (code, name), discontinued ones included, the occupations of this RM's clients and
+        their full names: the words a question about the book may name that no fixed lexicon knows (this RM's
+        clients only, so a question can never reach another RM's client by name)."""
         with self.database.engine.connect() as connection:
             products = [(str(code), str(name)) for code, name in connection.execute(select(Product.code, Product.name))]
             occupations = sorted(
@@ -287,7 +288,10 @@ class CrmApi:
                     )
                 }
             )
-        return products, occupations
+            names = sorted(  # twice when two clients share a name: then the name alone picks no one
+                str(name) for (name,) in connection.execute(select(Client.full_name).where(Client.rm_id == self.rm_id))
+            )
+        return products, occupations, names
 
     def colleague_named(self, text: str) -> str | None:
         """Another RM named as a person in ``text`` ("Vân's AUM", "aum của a Duy"), when no client of this RM has

@@ -347,10 +347,13 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("current", "now", r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
     # what belongs to the fixed metrics (the composer leaves them to the semantic layer)
     ("large", "large", r"large|big|lon|khung"),
-    ("plus", "plus", r"\+|plus|and the|va ca|kem ca"),
+    ("plus", "plus", r"\+|plus|and the|va ca|kem ca|cong luon|cong them|cong ca|cong"),
     ("also", "also", r"voi lai|va lai|ngoai ra|and also|plus also|as well as that"),
-    ("where", "where", r"o dau|where|cho nao|noi nao|merchants?|counterpart(?:y|ies)|doi tac"),
+    ("where", "where", r"cong ty|company|companies|employers?|o dau|where|cho nao|noi nao|merchants?|"
+                       r"counterpart(?:y|ies)|doi tac"),
     ("clock", "", r"\d{1,2}h(?:\d{2})?|\d{1,2}(?::\d{2})?\s?(?:am|pm)|(?:sang|chieu|toi) nay"),
+    ("household", "household", r"households?|ho gia dinh|ca ho(?: gia dinh| gd)?|ca gia dinh|ca nha|nguoi nha|"
+                               r"nguoi than|family|gia dinh|ho gd|combined with (?:his|her) (?:spouse|family)"),
     ("spouse", "spouse", r"vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
     ("noise", "", r"trong so(?: cac| nhung)?|among|toi chu|den chu|bay chu|lan nao|bat ky lan nao|"
                   r"tinh (?:ca |luon )?(?:tu )?hom nay|"
@@ -794,6 +797,13 @@ class Vocabulary:
 
     products: tuple[tuple[str, str], ...] = ()
     occupations: tuple[str, ...] = ()
+    #: The signed-in RM's own clients' full names: "AUM của chị Nguyễn Thị Giang" names one of them.
+    clients: tuple[str, ...] = ()
+
+    def client_named(self, text: str) -> str | None:
+        """The full name of the RM's client a matched name (honorific included) is, or None."""
+        match = _client_names(self)[1].fullmatch(text)
+        return _client_names(self)[0].get(match["name"]) if match else None
 
     def entries(self) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
         return _vocabulary_entries(self)
@@ -828,6 +838,29 @@ _OCCUPATION_WORDS = {
 _CLIENT_WORD = r"(?:(?:cac |nhung |may )?(?:khach hang|khach|kh|nguoi)(?: la| lam| dang lam| nghe)? )?"
 
 
+#: How an RM names a client before the name: "chị Giang", "anh Nguyễn Quốc Kiên", "Mrs Tran Thu Tuyet".
+_HONORIFIC = r"(?:(?:khach hang|khach|kh|anh|chi|ong|ba|co|chu|bac|em|mr|mrs|ms|miss|client)\.? )?"
+
+
+@functools.lru_cache(maxsize=64)
+def _client_names(vocabulary: Vocabulary) -> tuple[dict[str, str], re.Pattern[str]]:
+    """The RM's clients' names, folded, and one pattern that finds any of them (longest first)."""
+    by_folded = {fold(name): name for name in vocabulary.clients if len(fold(name).split()) >= 2}
+    given: dict[str, list[str]] = {}
+    for folded, name in by_folded.items():
+        given.setdefault(folded.split()[-1], []).append(name)
+    known = _known_words()
+    by_given = {  # "chị Giang" when she is the only Giang among this RM's clients, and "giang" is no other word
+        f"{title} {word}": names[0]
+        for word, names in given.items()
+        if len(names) == 1 and len(word) >= 3 and word not in known
+        for title in ("anh", "chi", "ong", "ba", "co", "chu", "bac", "mr", "mrs", "ms")
+    }
+    everything = {**by_given, **by_folded}
+    names = "|".join(re.escape(name) for name in sorted(everything, key=len, reverse=True)) or r"(?!x)x"
+    return everything, re.compile(rf"(?<![\w'])(?:{_HONORIFIC}(?P<name>{names}))(?![\w'])")
+
+
 @functools.lru_cache(maxsize=64)
 def _vocabulary_entries(vocabulary: Vocabulary) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
     """The bank's names as lexicon entries, built once per vocabulary (not on every question)."""
@@ -845,6 +878,8 @@ def _vocabulary_entries(vocabulary: Vocabulary) -> tuple[tuple[str, str, re.Patt
             found.append(
                 ("occupation", occupation, re.compile(rf"(?<![\w']){_CLIENT_WORD}(?:{alternatives})(?![\w'])"))
             )
+    if vocabulary.clients:
+        found.append(("client_name", "", _client_names(vocabulary)[1]))
     return tuple(found)
 
 
@@ -1086,6 +1121,11 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     unknown = _leftover(folded, taken)
     if unknown:
         return Reading(None, tuple(dict.fromkeys(unknown)))
+    for item in found:
+        if item.role == "client_name" and vocabulary is not None:
+            item.value = vocabulary.client_named(item.text) or ""
+            if vocabulary.clients.count(item.value) > 1:
+                return Reading(None)  # two of the RM's clients share that name: never one answer for both
     roles: dict[str, list[_Found]] = {}
     for item in found:
         roles.setdefault(item.role, []).append(item)
@@ -1420,6 +1460,7 @@ def _compose(
         "rate_filter",
         "product",
         "occupation",
+        "client_name",
         "measure",
         "kind",
         "fact",
@@ -1439,7 +1480,7 @@ def _compose(
     )
     if not any(role in roles for role in subject_roles):
         raise _FollowUp("no subject: a follow-up of the previous question, or not a question about the book")
-    if "spouse" in roles:  # "which clients' spouse is also my client": the household pairs
+    if "spouse" in roles and "client_name" not in roles:  # "which clients' spouse is also my client": the pairs
         allowed = {"spouse", "clients", "list", "noise", "shown", "agg"}
         if set(roles) - allowed or _values(roles, "agg") or "clients" not in roles:
             raise _NotComposed("a household's totals or a spouse with other conditions")
@@ -1623,6 +1664,23 @@ def _compose(
             raise _NotComposed("a product names accounts")
         conditions.append(Condition(f"a.product_code IN ({', '.join(repr(code) for code in products)})", "accounts",
                                     f"product:{','.join(products)}"))  # fmt: skip
+    names = _values(roles, "client_name")
+    if names:
+        if "" in names:
+            raise _NotComposed("a client name that is not one of this RM's clients")
+        quoted = ", ".join(_sql_text(name) for name in names)
+        if "household" in roles:  # the client and the clients related to them ("vợ/chồng" alone: the spouse)
+            relation = " AND r.relation = 'spouse'" if "spouse" in roles else ""
+            sql = (f"(c.full_name IN ({quoted}) OR c.id IN (SELECT r.related_client_id FROM relationships r "
+                   f"JOIN clients k ON k.id = r.client_id WHERE k.rm_id = :rm_id AND k.full_name IN ({quoted})"
+                   f"{relation}))")  # fmt: skip
+            conditions.append(Condition(sql, None, f"household:{','.join(names)}"))
+            roles.pop("household")
+            roles.pop("spouse", None)
+        else:
+            conditions.append(Condition(f"c.full_name IN ({quoted})", None, f"client:{','.join(names)}"))
+    elif "household" in roles:
+        raise _NotComposed("whose household?")
     for role, column in (
         ("occupation", "c.occupation"),
         ("segment", "c.segment"),
@@ -1907,6 +1965,10 @@ def _dimension(word: str, fact: str | None) -> str:
     if dimension is None:
         raise _NotComposed(f"no dimension {word!r} for {fact}")
     return dimension
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _between(column: str, window: Period) -> str:

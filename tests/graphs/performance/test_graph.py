@@ -260,3 +260,14 @@ def test_a_flow_target_says_what_is_left_and_the_pace(graph: Any, bank_db: Datab
     assert "77.4% of the period gone, 0% of the target: behind pace" in out["answer"] and "20 to go" in out["answer"]
     aum = Session(graph, bank_db).ask("Am I on track for my AUM target this quarter?")
     assert "to go" in aum["answer"] and "pace" not in aum["answer"]  # a stock has no pace
+
+
+def test_a_client_by_name_and_a_household_never_reach_another_rms_client(graph: Any, bank_db: Database) -> None:
+    assert Session(graph, bank_db).ask("what is the AUM of Pham Van Son?")["rows"] == [[1_850_000_000]]
+    # Lê Thị Oanh's sibling is RM002's client with 9B: her household is hers alone here (a matured CD: 0)
+    household = Session(graph, bank_db).ask("tổng tài sản cả hộ gia đình chị Lê Thị Oanh")
+    assert (household["engine"], household["rows"]) == ("composer", [[0]])
+    # two of RM001's clients are called Nguyễn Văn Minh: the name alone picks no one
+    assert Session(graph, bank_db).ask("AUM of Nguyễn Văn Minh")["rows"] == []
+    # RM002 cannot reach RM001's client by name
+    assert Session(graph, bank_db, rm_id="RM002").ask("what is the AUM of Pham Van Son?")["rows"] == []

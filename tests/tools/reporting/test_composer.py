@@ -248,3 +248,19 @@ def test_a_preamble_that_the_question_repeats_or_times_a_meeting_adds_nothing() 
     )
     assert "'11-13' AND '11-30'" in window
     assert read_question("khách nào mở tài khoản trước 15/11", TODAY).plan is None  # "before a date" is not dropped
+
+
+def test_a_client_named_in_full_or_by_a_unique_given_name() -> None:
+    vocabulary = Vocabulary(clients=("Nguyễn Quốc Kiên", "Nguyễn Thị Giang", "O'Neil Tran", "Phan Bảo Anh"))
+    plan = read_question("tổng tài sản cả nhà ông Nguyễn Quốc Kiên tính luôn vợ ổng", TODAY, vocabulary).plan
+    assert plan is not None
+    sql = compile_plan(plan, "sqlite")
+    assert "c.full_name IN ('Nguyễn Quốc Kiên')" in sql and "r.relation = 'spouse'" in sql
+    given = read_question(
+        "tổng tài sản hộ gia đình chị Nguyễn Thị Giang (chị Giang cộng người thân)", TODAY, vocabulary
+    )
+    assert given.plan is not None and "r.relation" not in compile_plan(given.plan, "sqlite")  # every relative
+    quoted = read_question("AUM of O'Neil Tran", TODAY, vocabulary).plan
+    assert quoted is not None and "'O''Neil Tran'" in compile_plan(quoted, "sqlite")
+    assert read_question("AUM of Tran Van Khong Co", TODAY, vocabulary).plan is None  # not this RM's client
+    assert read_question("household AUM", TODAY, vocabulary).plan is None  # whose?
