@@ -414,13 +414,14 @@ _DIMENSION_WORDS: dict[str, dict[str, str]] = {
            "product": "product", "interaction_channel": "channel", "sentiment": "sentiment", "direction": "direction",
            "category": "category", "txn_channel": "channel", "task_kind": "task type", "task_status": "status",
            "complaint_category": "category", "complaint_status": "status", "message_channel": "channel",
-           "sent_channel": "channel",
+           "sent_channel": "channel", "topic": "topic", "message_subject": "subject",
            "month": "month"},
     "vi": {"segment": "phân khúc", "risk": "khẩu vị rủi ro", "city": "thành phố", "client": "khách hàng",
            "kind": "loại tài khoản", "product": "sản phẩm", "interaction_channel": "kênh", "sentiment": "thái độ",
            "direction": "chiều", "category": "danh mục", "txn_channel": "kênh", "task_kind": "loại công việc",
            "task_status": "trạng thái", "complaint_category": "danh mục", "complaint_status": "trạng thái",
-           "message_channel": "kênh", "sent_channel": "kênh", "month": "tháng"},
+           "message_channel": "kênh", "sent_channel": "kênh", "topic": "chủ đề", "message_subject": "tiêu đề",
+           "month": "tháng"},
 }  # fmt: skip
 
 

@@ -87,6 +87,7 @@ DIMENSIONS: dict[str, tuple[str, str | None]] = {
     "kind": ("a.kind", "accounts"),
     "product": ("a.product_code", "accounts"),
     "interaction_channel": ("i.channel", "interactions"),
+    "topic": ("i.topic", "interactions"),
     "sentiment": ("i.sentiment", "interactions"),
     "direction": ("t.direction", "transactions"),
     "category": ("t.category", "transactions"),
@@ -96,6 +97,7 @@ DIMENSIONS: dict[str, tuple[str, str | None]] = {
     "complaint_category": ("p.category", "complaints"),
     "complaint_status": ("p.status", "complaints"),
     "message_channel": ("m.channel", "inbound"),
+    "message_subject": ("m.subject", "inbound"),
     "sent_channel": ("s.channel", "sent"),
 }
 
@@ -219,7 +221,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("compare", "vs", r"compare with|compare to|compare|vs|versus|so voi|compared (?:to|with)|against|"
                       r"comparison|so sanh"),
     # other facts
-    ("fact", "transactions", r"transactions?|txns?|giao dich|gd|payments?|transfers? in|money in|money out"),
+    ("fact", "transactions", r"transactions?|txns?|giao dich|gd|payments?|transfers? in|money in|money out|"
+                             r"chuyen khoan|chuyen tien|chuyen|ck"),
     ("fact", "interactions", r"conversations?|trao doi|interactions?|contacts?|touchpoints?|touch points?|"
                              r"lien he|lien lac|tuong tac|tiep xuc|"
                              r"gap go|contacted|reached|spoken to|talked to|spoke to"),
@@ -251,12 +254,13 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     # dimensions (after "by")
     ("dim", "segment", r"segments?|phan khuc|hang khach hang|hang"),
     ("dim", "risk", r"risk profiles?|risk|khau vi rui ro|muc do rui ro|rui ro|khau vi"),
-    ("dim", "city", r"city|cities|tinh|thanh pho|tinh thanh|khu vuc|tp"),
+    ("dim", "city", r"city|cities|(?:(?<=theo )|(?<=tung )|(?<=moi )|(?<=cac ))tinh|thanh pho|tinh thanh|khu vuc|tp"),
     ("dim", "product", r"product codes?|ten sp|ten san pham|product names?|sp|product types?|san pham|loai san pham"),
     ("dim", "kind", r"account types?|account kinds?|types?|kinds?|loai tai khoan|loai"),
     ("dim", "channel", r"channels?|kenh"),
     ("dim", "group", r"nhom|groups?"),
-    ("dim", "category", r"categor(?:y|ies)|danh muc|muc dich|mang|van de|chu de"),
+    ("dim", "category", r"categor(?:y|ies)|danh muc|muc dich|mang|van de"),
+    ("dim", "topic", r"topics?|chu de|noi dung trao doi|subjects?"),
     ("dim", "direction", r"directions?|chieu"),
     ("dim", "status", r"status|statuses|trang thai|tinh trang"),
     ("dim", "month", r"months?|thang"),
@@ -349,7 +353,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("large", "large", r"large|big|lon|khung"),
     ("plus", "plus", r"\+|plus|and the|va ca|kem ca|cong luon|cong them|cong ca|cong"),
     ("also", "also", r"voi lai|va lai|ngoai ra|and also|plus also|as well as that"),
-    ("where", "where", r"cong ty|company|companies|employers?|o dau|where|cho nao|noi nao|merchants?|"
+    ("where", "where", r"(?:ben|nguoi|ai) (?:chuyen|gui)(?: tien)?(?: den| toi| vao)?|from whom|who sent|senders?|"
+                       r"tu ai|cong ty|company|companies|employers?|o dau|where|cho nao|noi nao|merchants?|"
                        r"counterpart(?:y|ies)|doi tac"),
     ("clock", "", r"\d{1,2}h(?:\d{2})?|\d{1,2}(?::\d{2})?\s?(?:am|pm)|(?:sang|chieu|toi) nay"),
     ("household", "household", r"households?|ho gia dinh|ca ho(?: gia dinh| gd)?|ca gia dinh|ca nha|nguoi nha|"
@@ -424,6 +429,8 @@ _STOPWORDS = frozenset(
     thap that the their them then there there's these they thi think this those thu thuc thuong tien tim to
     together toi too trach tren trong tu tuc u uh um up us va van vao vay ve versus via voi vong vs vu vua vui
     w waiting want was we weekly were what what's whats where whether will with within wonder would xem xep xin
+    i'm i've i'd i'll im ive we've we're we'd they've they're who've who's who'd you've you're it's that's
+    having even well really actually basically kinda sorta pretty quite literally lai ah oh hmm yeah yep tinh
     xuong yet you your z
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
@@ -433,7 +440,8 @@ _WORD = re.compile(r"[\w']+")
 
 #: Particles that fold into a content word: "vậy" is no loan ("vay"), "thế" no card ("thẻ" → "the").
 _ACCENTED_PARTICLE = re.compile(
-    r"(?<![\w])(?:vậy|thế|nhỉ|nhé|đấy|chứ|hả|ạ|nè|ổng|bả|sếp|gấp)(?![\w])", re.IGNORECASE
+    r"(?<![\w])(?:vậy|thế|nhỉ|nhé|đấy|chứ|hả|ạ|nè|ổng|bả|sếp|gấp|nghe(?=\s*(?:[.?!,]|$))|nghen)(?![\w])",
+    re.IGNORECASE,
 )  # "gấp" (urgent) folds into "gặp" (meet)
 #: Regional words whose accents tell them from another word once folded: Southern "nhiêu" (how much, not
 #: "nhiều", many), Central "mô" (which, not "mở", open), "răng" (why), "rứa" (so).
@@ -1960,6 +1968,8 @@ def _dimension(word: str, fact: str | None) -> str:
         ("kind", "interactions"): "interaction_channel", ("kind", "inbound"): "message_channel",
         ("channel", "sent"): "sent_channel", ("group", "transactions"): "category",
         ("group", "complaints"): "complaint_category", ("group", None): "segment", ("group", "accounts"): "segment",
+        ("topic", "interactions"): "topic", ("topic", "complaints"): "complaint_category",
+        ("topic", "transactions"): "category", ("topic", "inbound"): "message_subject",
     }  # fmt: skip
     dimension = mapping.get((word, fact))
     if dimension is None:

@@ -264,3 +264,15 @@ def test_a_client_named_in_full_or_by_a_unique_given_name() -> None:
     assert quoted is not None and "'O''Neil Tran'" in compile_plan(quoted, "sqlite")
     assert read_question("AUM of Tran Van Khong Co", TODAY, vocabulary).plan is None  # not this RM's client
     assert read_question("household AUM", TODAY, vocabulary).plan is None  # whose?
+
+
+def test_topics_transfers_particles_and_a_sender_that_is_not_read() -> None:
+    assert "GROUP BY i.topic" in compile_plan(_plan("top 3 contact topics YTD w/ counts"), "sqlite")
+    assert _plan("14 ngày tới khách mô sinh nhật rứa? Cho em tên với ngày sinh luôn nghe.").shape == "list"
+    assert _plan("30 ngày qua kh e chuyển tiền qua bank khác tổng cộng bn").fact == "transactions"
+    # who sent the money is a counterparty, which the composer does not read: no answer without it
+    assert (
+        read_question("Tháng ni khoản tiền vô lớn nhất là của khách mô, bao nhiêu, ai chuyển tới?", TODAY).plan is None
+    )
+    listed = _plan("liệt kê giao dịch tiền vào từ 500 triệu trở lên, tính từ ngày 1 tháng 9 đến nay, kèm tên khách")
+    assert listed.group_by is None  # "tính" (counting) is no "tỉnh" (province)
