@@ -431,6 +431,7 @@ _STOPWORDS = frozenset(
     w waiting want was we weekly were what what's whats where whether will with within wonder would xem xep xin
     i'm i've i'd i'll im ive we've we're we'd they've they're who've who's who'd you've you're it's that's
     having even well really actually basically kinda sorta pretty quite literally lai ah oh hmm yeah yep tinh
+    fine ballpark roughly approximately approx
     xuong yet you your z
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
@@ -1363,7 +1364,7 @@ _CLIENT_COLUMNS = {"segment": "c.segment", "risk": "c.risk_profile", "city": "c.
 _PREFERRED = {"call": "phone", "chat": "zalo"}
 #: The roles that pick a part of a whole ("Gold clients", "in CDs", "positive interactions").
 _PART_ROLES = ("segment", "risk", "city", "kind", "sentiment", "interaction_channel", "chat_app", "category",
-               "direction", "txn_channel")  # fmt: skip
+               "direction", "txn_channel", "occupation", "onboarded")  # fmt: skip
 
 
 def _share(roles: dict[str, list[_Found]], found: list[_Found], today: dt.date, **options: Any) -> Plan:
@@ -1385,6 +1386,8 @@ def _share(roles: dict[str, list[_Found]], found: list[_Found], today: dt.date, 
     if named == ["kind"] and not any(role in whole_roles for role in subject_roles):
         raise _NotComposed("a share of what?")
     part = _compose(dict(base), found, today, top=None, **options)
+    if "onboarded" in named:  # "khách mới onboard từ đầu năm chiếm bao nhiêu %": the period is the onboarding's
+        options = {**options, "period": None}
     whole = _compose(whole_roles, found, today, top=None, **options)
     if part.shape != "number" or whole.shape != "number":
         raise _NotComposed("a share of a list")

@@ -276,3 +276,12 @@ def test_topics_transfers_particles_and_a_sender_that_is_not_read() -> None:
     )
     listed = _plan("liệt kê giao dịch tiền vào từ 500 triệu trở lên, tính từ ngày 1 tháng 9 đến nay, kèm tên khách")
     assert listed.group_by is None  # "tính" (counting) is no "tỉnh" (province)
+
+
+def test_a_share_of_clients_onboarded_in_a_period_is_of_every_client() -> None:
+    sql = compile_plan(_plan("kh moi onboard tu dau nam chiem bn % tong kh cua e"), "sqlite")
+    part, whole = sql.split("CROSS JOIN")
+    assert "c.onboarded_on BETWEEN '2025-01-01' AND '2025-11-13'" in part and "onboarded_on" not in whole
+    assert "c.risk_profile IN ('conservative')" in compile_plan(
+        _plan("What share of my clients are thận trọng (conservative)? a % is fine"), "sqlite"
+    )
