@@ -10,6 +10,7 @@ scoped to the signed-in RM. Writes, DDL and another RM's data are refused with a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any, Literal
 
@@ -149,6 +150,10 @@ def understand(state: PerformanceState, runtime: Runtime[AgentContext]) -> dict[
             query = parse_question(
                 question, today, _query(state), rm_id=runtime.context.rm_id, spelled_out=spelled_out(question)
             )
+            if reading.target_metric and query.metric in ("targets", "performance_summary"):
+                # the lexicon read which target ("KPI HĐV" is new deposits): that one, not the whole summary
+                filters = {**query.filters, "target_metric": reading.target_metric}
+                query = dataclasses.replace(query, metric="targets", filters=filters)
             build_sql(query, runtime.context.database().dialect)  # a query the rules cannot write is not understood
         except NotAllowed as error:
             return {**fresh, "engine": "rules", **_refused(str(error), language)}

@@ -184,6 +184,9 @@ class Reading:
     unknown_words: tuple[str, ...] = ()
     #: The question is fully read but belongs to the fixed metrics (targets, the summary): ask them.
     legacy: bool = False
+    #: Which target a legacy question is about, as the lexicon read it ("KPI HĐV" is new deposits): the fixed
+    #: metrics' own words may miss it, and a summary of every target is not what was asked.
+    target_metric: str | None = None
 
 
 # --------------------------------------------------------------------------- the lexicon
@@ -1146,6 +1149,13 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
             and item.value == "by"
             and (
                 (not between and after.role == "noun")
+                # "the maturity date for each deposit": every row
+                or (
+                    not between
+                    and after.role == "measure"
+                    and after.value in ("deposits", "loans")
+                    and not after.text.endswith("s")
+                )
                 or (not between and after.role == "kind" and any(o.text == after.text for o in found[:index]))
                 # "spent by my clients", "across all my customers": every client, not a breakdown by client
                 or (after.role == "clients" and (item.text == "across" or between in ("my", "all my", "all of my")))
@@ -1170,6 +1180,14 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
         and any("dao han" in item.text or "maturity" in item.text for item in roles.get("shown", []))
     ):  # "CD nào đến ngày đáo hạn trong 2 tuần tới": the window is the maturity's
         roles["maturing"] = [_Found("maturing", "maturing", 0, 0, "")]
+    amount_words = [item for item in roles.get("agg", []) if item.text in _AMOUNT_COLUMN]
+    if (
+        amount_words
+        and len(roles["agg"]) == len(amount_words)
+        and ("shown" in roles or any(item.text in _NAME_COLUMN for item in roles.get("list", [])))
+    ):  # "KH, số tiền, ngày", "tên khách, số tiền": the amount is a column of each row, not a total
+        del roles["agg"]
+        roles.setdefault("list", [_Found("list", "list", 0, 0, "")])
     if threshold_at >= 0 and _after_a_row_noun(found, threshold_at):
         roles.setdefault("rowlevel", [_Found("rowlevel", "single", 0, 0, "")])  # "giao dịch nào > 100tr": each row
     if rate_threshold is not None:
@@ -1183,9 +1201,9 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
         and not any(role in roles for role in ("category", "txn_channel", "kind"))
         and "transactions" not in _values(roles, "fact")
     ):  # "huy động mới đạt mấy % chỉ tiêu": folded, a target ("chỉ tiêu") reads as spending ("chi tiêu")
-        return Reading(None, legacy=True)
+        return Reading(None, legacy=True, target_metric=_target_metric(roles))
     if "legacy" in roles or any("chi tieu" in item.text for item in roles.get("gap", [])):
-        return Reading(None, legacy=True)
+        return Reading(None, legacy=True, target_metric=_target_metric(roles))
     # "how much is left" only against a target; "… với lại …": two questions; "ở đâu": a counterparty, not read
     if "gap" in roles or "also" in roles or "where" in roles:
         return Reading(None)
@@ -1216,6 +1234,20 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
         logger.debug("composer: %s", error)
         return Reading(None, legacy=isinstance(error, _FollowUp))
     return Reading(dataclasses.replace(plan, question=folded.strip()))
+
+
+#: Words that name the amount column ("số tiền", "amount") rather than a total ("tổng", "total", "how much").
+_AMOUNT_COLUMN = frozenset({"so tien", "amount", "amounts", "amt", "amts", "gia tri", "value", "worth"})
+#: Words that ask for the client's name as a column.
+_NAME_COLUMN = frozenset({"ten", "name", "names", "ten kh", "ten khach"})
+
+
+def _target_metric(roles: dict[str, list[_Found]]) -> str | None:
+    """The one target metric the measure words name (new deposits, new loans, AUM, contacts), or None."""
+    measures, facts = _values(roles, "measure"), _values(roles, "fact")
+    if len(measures) == 1 and not facts:
+        return {"aum": "aum", "deposits": "new_deposits", "loans": "new_loans"}.get(measures[0])
+    return "client_contacts" if not measures and facts == ["interactions"] else None
 
 
 _FOLLOW_UP_LEAD = re.compile(

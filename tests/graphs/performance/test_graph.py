@@ -271,3 +271,9 @@ def test_a_client_by_name_and_a_household_never_reach_another_rms_client(graph: 
     assert Session(graph, bank_db).ask("AUM of Nguyễn Văn Minh")["rows"] == []
     # RM002 cannot reach RM001's client by name
     assert Session(graph, bank_db, rm_id="RM002").ask("what is the AUM of Pham Van Son?")["rows"] == []
+
+
+def test_a_kpi_in_bank_shorthand_answers_that_target_not_the_summary(graph: Any, bank_db: Database) -> None:
+    out = Session(graph, bank_db).ask("% hoàn thành KPI HĐV tháng này")
+    assert out["engine"] == "rules" and out["rows"] and out["rows"][0][0] == "new_deposits"
+    assert Session(graph, bank_db).ask("tổng HĐV toàn CN T10")["refused"]  # the whole branch is not this RM's

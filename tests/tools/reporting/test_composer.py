@@ -285,3 +285,21 @@ def test_a_share_of_clients_onboarded_in_a_period_is_of_every_client() -> None:
     assert "c.risk_profile IN ('conservative')" in compile_plan(
         _plan("What share of my clients are thận trọng (conservative)? a % is fine"), "sqlite"
     )
+
+
+def test_an_amount_named_beside_the_columns_is_a_column_and_each_deposit_is_a_row() -> None:
+    rows = _plan("GD chuyển ra NH khác > 200tr 30 ngày qua: KH, số tiền, ngày")
+    assert (rows.shape, rows.per_client) == ("list", False)  # each transfer, not their total
+    typed = _plan("tuan nay co giao dich nao tren 500tr hong, cho em ten khach, so tien voi loai giao dich")
+    assert typed.shape == "list" and typed.group_by is None
+    each = _plan("Which CDs are đáo hạn within the next 7 days? I need the client's name, the amount and the maturity "
+                 "date for each deposit.")  # fmt: skip
+    assert each.shape == "list" and each.group_by is None
+
+
+def test_a_target_read_by_the_lexicon_is_named_to_the_fixed_metrics() -> None:
+    reading = read_question("% hoàn thành KPI HĐV Q4", TODAY)
+    assert reading.legacy and reading.target_metric == "new_deposits"
+    assert read_question("còn thiếu bao nhiêu lượt tiếp xúc nữa mới đủ chỉ tiêu", TODAY).target_metric == (
+        "client_contacts"
+    )
