@@ -464,6 +464,9 @@ _SPELLINGS = {
     "mtg": "meeting", "mtgs": "meetings", "ntb": "new clients", "tgt": "target", "a/c": "account", "acc": "account",
     "accs": "accounts", "o/s": "outstanding", "bal": "balance", "bals": "balances", "txn": "transaction",
     "pfb": "", "kindly": "", "revert": "", "needful": "",
+    # bank-internal Vietnamese shorthand and the Southern "bữa" (day)
+    "sd": "so du", "dn": "du no", "tg": "tien gui", "dh": "dao han", "kn": "khieu nai", "rr": "rui ro",
+    "gn": "giai ngan", "hdv": "huy dong", "tgtk": "tien gui", "bua": "ngay",
 }  # fmt: skip
 _SPELLING = re.compile(
     r"(?<![\w/'])(?:" + "|".join(re.escape(word) for word in sorted(_SPELLINGS, key=len, reverse=True)) + r")(?![\w/'])"
@@ -541,12 +544,17 @@ _VI_MONTHS = {
 }  # fmt: skip
 #: A clause that says why the RM asks ("chuẩn bị gọi khách tái tục", "sếp cần để so sánh trong buổi họp",
 #: "to prepare for my review"): it filters nothing, so it is left out (never one holding a number or a date).
+#: Where a purpose clause ends and the ask begins: "…for the branch head and I'd like to know …".
+_CLAUSE_BREAK = (
+    r"(?:and|but|so|then|va|nen|thi|ma|nhung|roi) (?:i|i'd|i'm|we|you|could|can|please|pls|em|chi|anh|toi|minh|cho|"
+    r"xem|check)(?![\w])"
+)
 _PURPOSE = re.compile(
     r"(?:(?:(?<=^)|(?<=[,.;:!?]))\s*(?:chuan bi|sep (?:can|hoi|muon|bao))|(?<![\w])(?:de|for) (?:em |chi |anh |toi |"
     r"minh |e |sep )?(?:chu dong |kip |uu tien )?(?:chuan bi|so sanh|bao cao|hop|lam bao cao|goi|moi|cham soc|"
     r"len ke hoach|trinh sep|gui sep|nhan tin|tu van|follow up)|in order to|so that i can|so i can|to prepare|"
     r"i'?m preparing|preparing|for (?:my|the|a|our) (?:meeting|call|review|report|huddle|presentation))"
-    r"[^,.;:!?\d]*(?=[,.;:!?]|$)"
+    r"(?:(?!(?<![\w])" + _CLAUSE_BREAK + r")[^,.;:!?\d])*(?=[,.;:!?]|$|(?<=\s)" + _CLAUSE_BREAK + r")"
 )
 _TO_DATE = re.compile(r"(?<![\w])(?:dau|to date|mtd|qtd|ytd|so far)(?![\w])")
 #: "share" as a verb ("kindly share my AUM", "pls share the list", "share with me"), never "share of my AUM".
@@ -902,6 +910,11 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
     reading = _read(question, today, vocabulary)
     if reading.plan is not None or reading.legacy or not reading.unknown_words:
         return reading
+    asked = _without_small_talk(question, today, vocabulary)
+    if asked is not None:  # "Hi there, hope you're well. … Thanks so much!": the sentences that ask
+        shorter = read_question(asked, today, vocabulary)
+        if shorter.plan is not None or shorter.legacy:
+            return shorter
     for separator in (":", " - ", " – ", " — "):
         if separator not in question:
             continue
@@ -911,6 +924,37 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
             if shorter.plan is not None or shorter.legacy:
                 return shorter
     return reading
+
+
+#: Words that change what is asked without being a lexicon word ("median", "except", "only"): a sentence that holds
+#: one is never small talk.
+_MODIFIERS = frozenset(
+    """median mode except excluding exclude excl only just but not no never without rather instead separately
+    minus net gross per each every all none any other others same different ratio rate growth change changes
+    increase decrease drop rise vs versus than more less fewer most least first last next previous top bottom
+    chi ngoai tru tru khong chua ko k tung moi cac rieng""".split()  # noqa: SIM905
+)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+
+
+def _without_small_talk(question: str, today: dt.date, vocabulary: Vocabulary | None) -> str | None:
+    """The question without its sentences of small talk ("Hope you're well.", "Thanks so much!", "I'm preparing my
+    report for the branch head."): a sentence that names nothing the lexicon reads, no period, no number and no
+    word that changes what is asked. None when there is nothing to leave out, or nothing would be left."""
+    sentences = [piece.strip() for piece in _SENTENCE.findall(question) if piece.strip()]
+    if len(sentences) < 2:
+        return None
+    kept = []
+    for sentence in sentences:
+        folded = fold(_ACCENTED_PARTICLE.sub(" ", sentence))
+        _, period, threshold = _named(sentence, today, vocabulary)
+        read = [item for item in _scan(folded, [], vocabulary.entries() if vocabulary else ()) if item.role != "noise"]
+        words = set(_WORD.findall(folded))
+        if read or period or threshold or re.search(r"\d", folded) or words & _MODIFIERS:
+            kept.append(sentence)  # "which clients had a product we've since discontinued?" is no small talk
+    if not kept or len(kept) == len(sentences):
+        return None
+    return " ".join(kept)
 
 
 #: The roles a preamble may hold and still be left out: none changes what is asked.
@@ -972,6 +1016,7 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     folded = _MONTH_NAMED_MONTH.sub(lambda match: match["name"] or match["name2"], folded)  # "Oct month": Oct
     folded = _WORD.sub(lambda match: _corrected(match.group(0)), folded)
     folded = re.sub(r"(?<=\w)'s(?![\w])", "  ", folded)  # "this month's target", "who's": the same length
+    folded = re.sub(r"(?<=s)'(?![\w])", " ", folded)  # "my clients' balances"
     taken: list[tuple[int, int]] = []
     if re.search(r"(?<![\w])(?:co|da|duoc)(?![\w])", folded):  # "có … không?": a yes/no question
         taken.extend(particles)

@@ -303,3 +303,20 @@ def test_a_target_read_by_the_lexicon_is_named_to_the_fixed_metrics() -> None:
     assert read_question("còn thiếu bao nhiêu lượt tiếp xúc nữa mới đủ chỉ tiêu", TODAY).target_metric == (
         "client_contacts"
     )
+
+
+def test_small_talk_sentences_are_left_out_but_never_a_sentence_that_asks() -> None:
+    plan = _plan("Hi there, hope you're well. I'm preparing my report for the branch head and I'd like to know what "
+                 "my total AUM is as of the moment. Could you please pull it up for me? Thanks so much!")  # fmt: skip
+    assert (plan.measure, plan.agg, plan.shape) == ("aum", "sum", "number")
+    # the ask holds a word nobody read ("discontinued"): the sentence stays, so nothing is answered
+    assert read_question("which clients had a product we've since discontinued? client name + product name",
+                         TODAY).plan is None  # fmt: skip
+    # a sentence with a word that changes the ask ("median") is never small talk
+    assert read_question("What is the AUM of my Gold clients? Median please.", TODAY).plan is None
+
+
+def test_bank_shorthand_and_southern_days() -> None:
+    assert _plan("DN theo SP").group_by == "product"  # dư nợ theo sản phẩm
+    logins = _plan("co bao nhieu khach hong dang nhap app 30 bua nay")
+    assert (logins.fact, logins.negated) == ("logins", True) and "'2025-10-14'" in compile_plan(logins, "sqlite")
