@@ -351,7 +351,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                         r"khong co|khong|ko|k"),
     ("onboarded", "onboarded", r"onboarded|onboard|onboarding|joined|new clients?|khach hang moi|khach moi|kh moi|"
                                r"mo moi"),
-    ("current", "now", r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
+    ("current", "now", r"(?:as of|at|up to|till|until) the moment|"
+                       r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
     # what belongs to the fixed metrics (the composer leaves them to the semantic layer)
     ("large", "large", r"large|big|lon|khung"),
     ("plus", "plus", r"\+|plus|and the|va ca|kem ca|cong luon|cong them|cong ca|cong"),
@@ -363,7 +364,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("household", "household", r"households?|ho gia dinh|ca ho(?: gia dinh| gd)?|ca gia dinh|ca nha|nguoi nha|"
                                r"nguoi than|family|gia dinh|ho gd|combined with (?:his|her) (?:spouse|family)"),
     ("spouse", "spouse", r"vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
-    ("noise", "", r"trong so(?: cac| nhung)?|among|toi chu|den chu|bay chu|lan nao|bat ky lan nao|"
+    ("noise", "", r"pull (?:it|them|this|that|those) up|trong so(?: cac| nhung)?|among|toi chu|den chu|bay chu|"
+                  r"lan nao|bat ky lan nao|"
                   r"tinh (?:ca |luon )?(?:tu )?hom nay|"
                   r"counting today|including today|tinh tu|den hom nay|toi nay|"
                   r"den nay|toi gio|den gio|weekly report|for (?:my |the )?report|ngan hang|the bank|banking|"
@@ -434,7 +436,7 @@ _STOPWORDS = frozenset(
     w waiting want was we weekly were what what's whats where whether will with within wonder would xem xep xin
     i'm i've i'd i'll im ive we've we're we'd they've they're who've who's who'd you've you're it's that's
     having even well really actually basically kinda sorta pretty quite literally lai ah oh hmm yeah yep tinh
-    fine ballpark roughly approximately approx
+    fine ballpark roughly approximately approx already
     xuong yet you your z
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
@@ -553,8 +555,10 @@ _PURPOSE = re.compile(
     r"(?:(?:(?<=^)|(?<=[,.;:!?]))\s*(?:chuan bi|sep (?:can|hoi|muon|bao))|(?<![\w])(?:de|for) (?:em |chi |anh |toi |"
     r"minh |e |sep )?(?:chu dong |kip |uu tien )?(?:chuan bi|so sanh|bao cao|hop|lam bao cao|goi|moi|cham soc|"
     r"len ke hoach|trinh sep|gui sep|nhan tin|tu van|follow up)|in order to|so that i can|so i can|to prepare|"
-    r"i'?m preparing|preparing|for (?:my|the|a|our) (?:meeting|call|review|report|huddle|presentation))"
+    r"i'?m preparing|preparing)"
     r"(?:(?!(?<![\w])" + _CLAUSE_BREAK + r")[^,.;:!?\d])*(?=[,.;:!?]|$|(?<=\s)" + _CLAUSE_BREAK + r")"
+    # "for my performance review", "for our weekly huddle": just the occasion, never what follows it
+    r"|(?<![\w])for (?:my|the|a|our) (?:\w+ )?(?:meeting|call|review|report|huddle|presentation)s?(?![\w])"
 )
 _TO_DATE = re.compile(r"(?<![\w])(?:dau|to date|mtd|qtd|ytd|so far)(?![\w])")
 #: "share" as a verb ("kindly share my AUM", "pls share the list", "share with me"), never "share of my AUM".
@@ -930,7 +934,7 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
 #: one is never small talk.
 _MODIFIERS = frozenset(
     """median mode except excluding exclude excl only just but not no never without rather instead separately
-    minus net gross per each every all none any other others same different ratio rate growth change changes
+    minus net gross per each every none any other others same different ratio rate growth change changes
     increase decrease drop rise vs versus than more less fewer most least first last next previous top bottom
     chi ngoai tru tru khong chua ko k tung moi cac rieng""".split()  # noqa: SIM905
 )
@@ -941,7 +945,12 @@ def _without_small_talk(question: str, today: dt.date, vocabulary: Vocabulary | 
     """The question without its sentences of small talk ("Hope you're well.", "Thanks so much!", "I'm preparing my
     report for the branch head."): a sentence that names nothing the lexicon reads, no period, no number and no
     word that changes what is asked. None when there is nothing to leave out, or nothing would be left."""
-    sentences = [piece.strip() for piece in _SENTENCE.findall(question) if piece.strip()]
+    sentences = [
+        clause.strip()
+        for piece in _SENTENCE.findall(question)
+        for clause in re.split(r"(?<=[,;])\s+", piece)
+        if clause.strip()
+    ]  # sentences, and the clauses of each ("…, could you please pull up my top 5 clients by AUM?")
     if len(sentences) < 2:
         return None
     kept = []

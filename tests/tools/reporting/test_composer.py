@@ -320,3 +320,12 @@ def test_bank_shorthand_and_southern_days() -> None:
     assert _plan("DN theo SP").group_by == "product"  # dư nợ theo sản phẩm
     logins = _plan("co bao nhieu khach hong dang nhap app 30 bua nay")
     assert (logins.fact, logins.negated) == ("logins", True) and "'2025-10-14'" in compile_plan(logins, "sqlite")
+
+
+def test_clauses_of_small_talk_and_a_performance_review_that_is_no_target() -> None:
+    top = _plan("Hi, good day! Kindly give me my top 5 clients by AUM with their AUM, as I need it for our weekly "
+                "huddle. Thanks so much!")  # fmt: skip
+    assert (top.shape, top.limit) == ("top", 5)
+    review = read_question("Good morning! For my performance review I'd like to see my client contacts per month from "
+                           "July up to the moment. Thank you so much!", TODAY)  # fmt: skip
+    assert review.plan is not None and review.plan.group_by == "month"  # the RM's review, not the targets
