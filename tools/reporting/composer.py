@@ -237,7 +237,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("fact", "inbound", r"inbox|inbound messages?|messages? from clients|tin nhan (?:den|cua khach)|hop thu"),
     ("fact", "sent", r"messages? i sent|sent messages?|tin nhan (?:da gui|toi gui|em gui)"),
     ("sentverb", "sent", r"(?:minh|e|em|toi|anh|chi|a|c) (?:da )?nhan(?: tin)?|did i send|do i send|i send|"
-                         r"send|(?:e|em|toi|minh|i) (?:da |have |has )?(?:gui|sent)|da gui|gui di|i sent|"
+                         r"(?<!to )(?<!will )(?<!gonna )send|(?:e|em|toi|minh|i) (?:da |have |has )?(?:gui|sent)|"
+                         r"da gui|gui di|i sent|"
                          r"have i sent|sent"),
     # clients
     ("clients", "clients", r"app users|users|clients?|customers?|khach hang|khach|kh|people|ai"),
@@ -252,7 +253,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("list", "list", r"loc|loc ra|filter|names?|ten|what are|what're|nhung gi|list|show(?: me)?|which|who|whose|"
                      r"liet ke|danh sach|"
                      r"nhung|nao|la ai|ai"),
-    ("group", "by", r"split|split of|by|per|theo|broken down by|break ?down(?: of)?(?: by)?|split by|phan theo|"
+    ("group", "by", r"split|split of|by|per|theo|broken (?:down|out)(?: by| per)?|break ?down(?: of)?(?: by)?|"
+                    r"split by|phan theo|"
                     r"chia theo|breakdown|phan bo|each|tung|moi|across"),
     # dimensions (after "by")
     ("dim", "segment", r"segments?|phan khuc|hang khach hang|hang"),
@@ -355,7 +357,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                        r"now|currently|right now|rn|today|hien tai|hien nay|hien co|dang co|bay gio|luc nay"),
     # what belongs to the fixed metrics (the composer leaves them to the semantic layer)
     ("large", "large", r"large|big|lon|khung"),
-    ("plus", "plus", r"\+|plus|and the|va ca|kem ca|cong luon|cong them|cong ca|cong"),
+    ("plus", "plus", r"along with|together with|\+|plus|and the|va ca|kem ca|cong luon|cong them|cong ca|cong"),
     ("also", "also", r"voi lai|va lai|ngoai ra|and also|plus also|as well as that"),
     ("where", "where", r"(?:ben|nguoi|ai) (?:chuyen|gui)(?: tien)?(?: den| toi| vao)?|from whom|who sent|senders?|"
                        r"tu ai|cong ty|company|companies|employers?|o dau|where|cho nao|noi nao|merchants?|"
@@ -364,7 +366,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("household", "household", r"households?|ho gia dinh|ca ho(?: gia dinh| gd)?|ca gia dinh|ca nha|nguoi nha|"
                                r"nguoi than|family|gia dinh|ho gd|combined with (?:his|her) (?:spouse|family)"),
     ("spouse", "spouse", r"vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
-    ("noise", "", r"pull (?:it|them|this|that|those) up|trong so(?: cac| nhung)?|among|toi chu|den chu|bay chu|"
+    ("noise", "", r"(?:monday|mon) (?:to|-|through|thru) (?:sunday|sun)|thu hai (?:den|toi|-) chu nhat|"
+                  r"pull (?:it|them|this|that|those) up|trong so(?: cac| nhung)?|among|toi chu|den chu|bay chu|"
                   r"lan nao|bat ky lan nao|"
                   r"tinh (?:ca |luon )?(?:tu )?hom nay|"
                   r"counting today|including today|tinh tu|den hom nay|toi nay|"
@@ -376,7 +379,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("quarter", "quarter", r"q[1-4]|quy [1-4]|quy (?:i|ii|iii|iv)"),
     ("perannum", "pa", r"%/nam|/nam|p\.?a\.?|per annum|mot nam|a year"),
     ("preferred", "preferred", r"prefers?|preferred|thich|uu tien|muon duoc"),
-    ("shown", "dates", r"(?:due |maturity |onboarding |birth )?dates?|dob|date of birth|ngay sinh(?: nhat)?|"
+    ("shown", "dates", r"(?:task |message )?titles?|tieu de|(?:due |maturity |onboarding |birth )?dates?|dob|"
+                       r"date of birth|ngay sinh(?: nhat)?|"
                        r"ngay dao han|ngay han|han|ngay|when|khi nao|luc nao|hom nao"),
     ("legacy", "targets", r"targets?|goals?|quota|kpis?|muc tieu|"
                           r"(?:so voi|dat|vuot|hoan thanh|con thieu|con lai|bang)(?: \w+){0,3} chi tieu|"
@@ -436,7 +440,7 @@ _STOPWORDS = frozenset(
     w waiting want was we weekly were what what's whats where whether will with within wonder would xem xep xin
     i'm i've i'd i'll im ive we've we're we'd they've they're who've who's who'd you've you're it's that's
     having even well really actually basically kinda sorta pretty quite literally lai ah oh hmm yeah yep tinh
-    fine ballpark roughly approximately approx already
+    fine ballpark roughly approximately approx already including incl include
     xuong yet you your z
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
@@ -555,7 +559,9 @@ _PURPOSE = re.compile(
     r"(?:(?:(?<=^)|(?<=[,.;:!?]))\s*(?:chuan bi|sep (?:can|hoi|muon|bao))|(?<![\w])(?:de|for) (?:em |chi |anh |toi |"
     r"minh |e |sep )?(?:chu dong |kip |uu tien )?(?:chuan bi|so sanh|bao cao|hop|lam bao cao|goi|moi|cham soc|"
     r"len ke hoach|trinh sep|gui sep|nhan tin|tu van|follow up)|in order to|so that i can|so i can|to prepare|"
-    r"i'?m preparing|preparing)"
+    r"i'?m preparing|preparing|(?:i'?d like|i want|i need|i plan|i'?m planning|i'?m going|we'?d like|we want) to "
+    r"(?:send|call|visit|meet|invite|offer|pitch|greet|thank|reach out)|(?:em|chi|anh|toi|minh) (?:muon|sap|dinh|can) "
+    r"(?:gui|goi|tham|gap|moi|tang|chuc mung|tu van))"
     r"(?:(?!(?<![\w])" + _CLAUSE_BREAK + r")[^,.;:!?\d])*(?=[,.;:!?]|$|(?<=\s)" + _CLAUSE_BREAK + r")"
     # "for my performance review", "for our weekly huddle": just the occasion, never what follows it
     r"|(?<![\w])for (?:my|the|a|our) (?:\w+ )?(?:meeting|call|review|report|huddle|presentation)s?(?![\w])"
@@ -568,6 +574,7 @@ _SHARE_VERB = re.compile(
     r"all|which|who|whose|how|what|total|count|number|data|figures?|numbers?|top|details|breakup|breakdown|"
     r"[a-z]+-wise)(?![\w]))"
 )
+_CURRENCY_FIRST = re.compile(r"(?<![\w])(?:vnd|vnđ|dong)\s*(?P<amount>\d[\d.,]*\s*(?:[a-z]{1,7})?)(?![\w])")
 _CLOCK_NOW = re.compile(r"(?:(?<=den )|(?<=toi )|(?<=bay )|(?<=hien ))h(?![\w])")
 #: A day and a month by name ("1 March", "31st of January 2026", "March 1"); "may" is also Vietnamese "mấy".
 _DAY_MONTH = re.compile(
@@ -917,8 +924,8 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
     asked = _without_small_talk(question, today, vocabulary)
     if asked is not None:  # "Hi there, hope you're well. … Thanks so much!": the sentences that ask
         shorter = read_question(asked, today, vocabulary)
-        if shorter.plan is not None or shorter.legacy:
-            return shorter
+        if shorter.plan is not None or shorter.legacy or shorter.unknown_words:
+            return shorter  # the words that kept the ask itself from being read, not the small talk's
     for separator in (":", " - ", " – ", " — "):
         if separator not in question:
             continue
@@ -1021,6 +1028,7 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     folded = _SHARE_VERB.sub(lambda match: " " * len(match.group(0)), folded)  # "pls share cust name": show
     folded = re.sub(r"(?<![\w])fortnight(?![\w])", "2 weeks", folded)
     folded = _DAY_MONTH.sub(_numeric_date, folded)  # "1 March", "January 31, 2026": 1/3, 31/1/2026
+    folded = _CURRENCY_FIRST.sub(lambda match: f"{match['amount']} vnd", folded)  # "VND 500M": 500m vnd
     folded = _FROM_TODAY.sub(lambda match: f"{match['lead']} {today:%d/%m/%Y} {match['sep']} ", folded)
     folded = _MONTH_NAMED_MONTH.sub(lambda match: match["name"] or match["name2"], folded)  # "Oct month": Oct
     folded = _WORD.sub(lambda match: _corrected(match.group(0)), folded)

@@ -329,3 +329,14 @@ def test_clauses_of_small_talk_and_a_performance_review_that_is_no_target() -> N
     review = read_question("Good morning! For my performance review I'd like to see my client contacts per month from "
                            "July up to the moment. Thank you so much!", TODAY)  # fmt: skip
     assert review.plan is not None and review.plan.group_by == "month"  # the RM's review, not the targets
+
+
+def test_currency_first_an_intent_to_send_and_weekdays_in_brackets() -> None:
+    sql = compile_plan(_plan("incoming transactions above VND 500M in the past 7 days, with the client name, the amount "
+                             "and the date"), "sqlite")  # fmt: skip
+    assert "t.amount_vnd > 500000000" in sql
+    birthdays = _plan("I'd like to send birthday greetings to my clients, could you kindly list the clients who have "
+                      "their birthday within the next 14 days, along with their date of birth?")  # fmt: skip
+    assert birthdays.fact is None and "date_of_birth" in compile_plan(birthdays, "sqlite")  # no message was sent
+    weekly = _plan("how many client contacts I logged last week (Monday to Sunday), broken down per channel")
+    assert weekly.group_by == "interaction_channel"
