@@ -141,6 +141,8 @@ class Plan:
     shown: tuple[str, ...] = ()
     #: A breakdown that ends with its total ("Zalo and email, how many each": each, and both together).
     with_total: bool = False
+    #: A breakdown with each group's share of the whole ("tỷ trọng AUM theo khẩu vị rủi ro").
+    with_share: bool = False
     #: Two periods compared ("this week vs last week"): the same plan over each, as JSON; shape "compare".
     #: A share ("% of my AUM in CDs"): the part and the whole, as JSON; shape "share".
     parts: tuple[dict[str, Any], ...] = ()
@@ -173,6 +175,7 @@ class Plan:
             parts=tuple(data.get("parts") or ()),
             shown=tuple(data.get("shown") or ()),
             with_total=bool(data.get("with_total")),
+            with_share=bool(data.get("with_share")),
         )
 
 
@@ -200,8 +203,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("measure", "rate", r"interest rates?|rates?|lai suat"),
     ("active", "active", r"active|dang hoat dong|con hieu luc|hieu luc"),
     ("measure", "loans", r"outstanding loans?|loan balances?|loans? outstanding|du no(?: vay)?|dư nợ|lending|"
-                         r"loans?|khoan vay|cac khoan vay|vay|mortgages?|home loans?|car loans?|vay mua nha|"
-                         r"vay mua xe|disbursements?|giai ngan|disbursed|disburse"),
+                         r"loans?|khoan vay|cac khoan vay|vay|disbursements?|giai ngan|disbursed|disburse"),
     ("measure", "deposits", r"deposits?|tien gui|huy dong|deposit balances?"),
     ("kind", "cd", r"cds?|term deposits?|tds?|certificates? of deposit|tien gui co ky han|gui co ky han|co ky han|"
                    r"so tiet kiem co ky han|tgcky|tiet kiem co ky han"),
@@ -365,7 +367,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("clock", "", r"\d{1,2}h(?:\d{2})?|\d{1,2}(?::\d{2})?\s?(?:am|pm)|(?:sang|chieu|toi) nay"),
     ("household", "household", r"households?|ho gia dinh|ca ho(?: gia dinh| gd)?|ca gia dinh|ca nha|nguoi nha|"
                                r"nguoi than|family|gia dinh|ho gd|combined with (?:his|her) (?:spouse|family)"),
-    ("spouse", "spouse", r"vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
+    ("spouse", "spouse", r"cap vo chong|vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
     ("noise", "", r"(?:monday|mon) (?:to|-|through|thru) (?:sunday|sun)|thu hai (?:den|toi|-) chu nhat|"
                   r"pull (?:it|them|this|that|those) up|trong so(?: cac| nhung)?|among|toi chu|den chu|bay chu|"
                   r"lan nao|bat ky lan nao|"
@@ -440,7 +442,7 @@ _STOPWORDS = frozenset(
     w waiting want was we weekly were what what's whats where whether will with within wonder would xem xep xin
     i'm i've i'd i'll im ive we've we're we'd they've they're who've who's who'd you've you're it's that's
     having even well really actually basically kinda sorta pretty quite literally lai ah oh hmm yeah yep tinh
-    fine ballpark roughly approximately approx already including incl include
+    fine ballpark roughly approximately approx already including incl include thoi
     xuong yet you your z
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
@@ -575,6 +577,11 @@ _SHARE_VERB = re.compile(
     r"[a-z]+-wise)(?![\w]))"
 )
 _CURRENCY_FIRST = re.compile(r"(?<![\w])(?:vnd|vnđ|dong)\s*(?P<amount>\d[\d.,]*\s*(?:[a-z]{1,7})?)(?![\w])")
+#: "bi nhiêu vậy hả", "còn mấy cái vậy" typed without accents: after a question word, "vay" is "vậy", no loan.
+_FINAL_VAY = re.compile(
+    r"(?P<asked>(?<![\w])(?:bi nhieu|bao nhieu|may cai|nhieu|may|bn|sao|gi|j|nao|ai|chua|khong|ko|hong|roi|the nao))"
+    r"\s+vay(?:\s+(?:ha|ne|ta|z|a|nha|nhe|hen|ta))?\s*[?.!]*\s*$"
+)
 _CLOCK_NOW = re.compile(r"(?:(?<=den )|(?<=toi )|(?<=bay )|(?<=hien ))h(?![\w])")
 #: A day and a month by name ("1 March", "31st of January 2026", "March 1"); "may" is also Vietnamese "mấy".
 _DAY_MONTH = re.compile(
@@ -756,13 +763,19 @@ def _scan(
     for role, value, pattern in (*_ENTRIES, *extra, *_taught_entries(), *_filler()[1]):  # the bank's names first
         for match in pattern.finditer(folded):
             if match.end() > match.start():
-                candidates.append(_Found(role, value, match.start(), match.end(), match.group(0)))
-    candidates.sort(key=lambda found: (-(found.end - found.start), found.start))
+                candidates.append((_Found(role, value, match.start(), match.end(), match.group(0)), pattern))
+    candidates.sort(key=lambda pair: (-(pair[0].end - pair[0].start), pair[0].start))
     chosen: list[_Found] = []
-    for found in candidates:
-        if _span_free(taken, found.start, found.end):
-            taken.append((found.start, found.end))
-            chosen.append(found)
+    for found, pattern in candidates:
+        if not _span_free(taken, found.start, found.end):
+            # "dư nợ vay mua xe": when "vay mua xe" is taken, "dư nợ vay" still reads as "dư nợ", never "nợ" as "no"
+            limit = min((a for a, _ in taken if found.start < a < found.end), default=None)
+            shorter = pattern.match(folded, found.start, limit) if limit is not None else None
+            if shorter is None or shorter.end() <= shorter.start() or not _span_free(taken, found.start, limit):
+                continue
+            found = _Found(found.role, found.value, shorter.start(), shorter.end(), shorter.group(0))
+        taken.append((found.start, found.end))
+        chosen.append(found)
     return sorted(chosen, key=lambda found: found.start)
 
 
@@ -866,6 +879,14 @@ _OCCUPATION_WORDS = {
     "marketing manager": "marketing managers|truong phong marketing|quan ly marketing",
     "real estate investor": "real estate investors|property investors?|nha dau tu bat dong san|dau tu bds",
 }
+#: Other words for the catalog's products, keyed by the product's folded name.
+_PRODUCT_WORDS: dict[str, tuple[str, ...]] = {
+    "home loan": (r"home loans|mortgages?|housing loans?|vay mua nha|vay nha|vay mua can ho",),
+    "car loan": (r"car loans|auto loans?|vay mua (?:xe|o ?to)|vay xe|vay oto",),
+    "home renovation loan": (r"renovation loans?|vay sua (?:chua )?nha",),
+    "business working-capital loan": (r"business loans?|working[- ]capital loans?|vay (?:kinh doanh|von luu dong)",),
+    "cashback credit card": (r"cashback cards?|the (?:tin dung )?hoan tien",),
+}
 _CLIENT_WORD = r"(?:(?:cac |nhung |may )?(?:khach hang|khach|kh|nguoi)(?: la| lam| dang lam| nghe)? )?"
 
 
@@ -900,6 +921,9 @@ def _vocabulary_entries(vocabulary: Vocabulary) -> tuple[tuple[str, str, re.Patt
         for words in {fold(name), fold(code.replace("_", " ")), fold(code)}:
             if len(words) >= 3:
                 found.append(("product", code, re.compile(rf"(?<![\w']){re.escape(words)}(?![\w'])")))
+    for code, name in vocabulary.products:  # "vay mua nhà" is the Home Loan, never every loan
+        for alias in _PRODUCT_WORDS.get(fold(name), ()):
+            found.append(("product", code, re.compile(rf"(?<![\w'])(?:{alias})(?![\w'])")))
     for occupation in vocabulary.occupations:
         words = fold(occupation)
         if len(words) >= 3:
@@ -1016,7 +1040,7 @@ def spelled_out(question: str) -> str:
 def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -> Reading:
     """The plan of one question text, or the words that kept it from being read."""
     folded = _PURPOSE.sub(lambda match: " " * len(match.group(0)), spelled_out(question))
-    particles = [m.span(1) for m in re.finditer(r"(?<![\w])(khong|ko|k|chua|nhi|vay)\s*\?", folded)]
+    particles = [m.span(1) for m in re.finditer(r"(?<![\w])(khong|ko|k|chua|nhi)\s*\?", folded)]
     folded = folded.replace("?", " ").replace("!", " ")
     folded = _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group(0)], folded)
     folded = _NUMBER_WORD.sub(lambda match: str(_NUMBER_WORDS[match.group(0)]), folded)
@@ -1025,6 +1049,7 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     folded = _VI_MONTH_WORD.sub(lambda match: f"thang {_VI_MONTHS[match.group(1)]}", folded)
     folded = _MONTH_SHORTHAND.sub(r"thang \1", folded)  # "t10", "th9", "thg 11": tháng 10, 9, 11
     folded = _CLOCK_NOW.sub("gio", folded)  # "đến h", "bây h": giờ (now)
+    folded = _FINAL_VAY.sub(lambda match: match["asked"] + " " * (len(match.group(0)) - len(match["asked"])), folded)
     folded = _SHARE_VERB.sub(lambda match: " " * len(match.group(0)), folded)  # "pls share cust name": show
     folded = re.sub(r"(?<![\w])fortnight(?![\w])", "2 weeks", folded)
     folded = _DAY_MONTH.sub(_numeric_date, folded)  # "1 March", "January 31, 2026": 1/3, 31/1/2026
@@ -1045,7 +1070,7 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
                 folded,
             )
         )
-    particle = re.search(r"(?<![\w])(?:khong|ko|k|chua|ko a|khong a|chua a|nhi|vay)\s*$", folded.rstrip(" ."))
+    particle = re.search(r"(?<![\w])(?:khong|ko|k|chua|ko a|khong a|chua a|nhi)\s*$", folded.rstrip(" ."))
     if particle and re.search(r"(?<![\w])(?:co|da|duoc)(?![\w])", folded):  # "có … không?": a yes/no question
         taken.append(particle.span())
     future: Period | None = None
@@ -1286,6 +1311,13 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
             del roles["share"]  # "lãi suất cao nhất là bao nhiêu %": a rate is a percentage already
             plan = _compose(roles, found, today, period=period, future=future, top=top, threshold=threshold,
                             money_threshold=money_threshold, language=language)  # fmt: skip
+        elif "share" in roles and "group" in roles and _values(roles, "dim"):  # each group's share of the whole
+            del roles["share"]
+            plan = _compose(roles, found, today, period=period, future=future, top=top, threshold=threshold,
+                            money_threshold=money_threshold, language=language)  # fmt: skip
+            if plan.shape != "breakdown" or plan.with_total:
+                raise _NotComposed("a share of something other than a breakdown")
+            plan = dataclasses.replace(plan, with_share=True)
         elif "share" in roles:
             plan = _share(roles, found, today, period=period, future=future, threshold=threshold,
                           money_threshold=money_threshold, language=language)  # fmt: skip
@@ -2161,6 +2193,10 @@ def compile_plan(plan: Plan, dialect: str) -> str:
         sql = _per_client(plan, client_where, fact_conditions)
     else:
         sql = _over_rows(plan, client_where, fact_conditions)
+    if plan.with_share:
+        label = _number_label(plan)
+        sql = (f"SELECT g.*, ROUND(100.0 * g.{label} / NULLIF(SUM(g.{label}) OVER (), 0), 1) AS share_pct "
+               f"FROM ({sql}) AS g ORDER BY g.{label} DESC")  # fmt: skip
     return _dialect_sql(sql, "sqlite" if dialect == "sqlite" else "postgresql")
 
 

@@ -340,3 +340,23 @@ def test_currency_first_an_intent_to_send_and_weekdays_in_brackets() -> None:
     assert birthdays.fact is None and "date_of_birth" in compile_plan(birthdays, "sqlite")  # no message was sent
     weekly = _plan("how many client contacts I logged last week (Monday to Sunday), broken down per channel")
     assert weekly.group_by == "interaction_channel"
+
+
+def test_each_groups_share_and_a_final_vay_after_a_question_word() -> None:
+    shares = compile_plan(_plan("tỷ trọng AUM theo khẩu vị RR"), "sqlite")
+    assert "share_pct" in shares and "GROUP BY c.risk_profile" in shares
+    for dialect in ("sqlite", "postgresql"):
+        scope_query(compile_plan(_plan("tỷ trọng AUM theo khẩu vị RR"), dialect), rm_id="RM001", dialect=dialect,
+                    today=TODAY)  # fmt: skip
+    assert _plan("tong AUM cua em hien gio bi nhieu vay ha").measure == "aum"  # "vậy", no loan
+    loans = compile_plan(_plan("khach nao co vay"), "sqlite")  # "có vay": has a loan, never every client
+    assert "a.kind IN ('loan')" in loans
+
+
+def test_products_by_their_everyday_names_and_a_phrase_cut_short_by_a_longer_one() -> None:
+    vocabulary = Vocabulary(products=(("HOME_LOAN", "Home Loan"), ("AUTO_LOAN", "Car Loan")))
+    home = read_question("kh nao dang co vay mua nha", TODAY, vocabulary).plan
+    assert home is not None and "a.product_code IN ('HOME_LOAN')" in compile_plan(home, "sqlite")
+    car = read_question("tong du no vay mua xe", TODAY, vocabulary).plan  # "dư nợ" stays dư nợ, "nợ" is no "no"
+    assert car is not None and not car.negated and "AUTO_LOAN" in compile_plan(car, "sqlite")
+    assert read_question("tong du no vay mua nha", TODAY).plan is None  # without the catalog: not every loan
