@@ -947,18 +947,29 @@ def read_question(question: str, today: dt.date, vocabulary: Vocabulary | None =
         return reading
     asked = _without_small_talk(question, today, vocabulary)
     if asked is not None:  # "Hi there, hope you're well. … Thanks so much!": the sentences that ask
-        shorter = read_question(asked, today, vocabulary)
-        if shorter.plan is not None or shorter.legacy or shorter.unknown_words:
-            return shorter  # the words that kept the ask itself from being read, not the small talk's
-    for separator in (":", " - ", " – ", " — "):
-        if separator not in question:
-            continue
-        preamble, _, asked = question.rpartition(separator)
+        shorter = _read(asked, today, vocabulary)
+        if shorter.plan is not None or shorter.legacy:
+            return shorter
+        if shorter.unknown_words:  # the words that keep the ask itself from being read, not the small talk's
+            question, reading = asked, shorter
+    splits = [question.rpartition(separator)[::2] for separator in (":", " - ", " – ", " — ") if separator in question]
+    request = _REQUEST.search(question)
+    if request is not None:  # "I'm a bit worried about fund outflows, could you please pull up …": the context
+        splits.append((question[: request.start()], question[request.start() :]))
+    for preamble, asked in splits:
         if asked.strip() and not _preamble_adds(preamble, asked, today, vocabulary):
             shorter = _read(asked, today, vocabulary)
             if shorter.plan is not None or shorter.legacy:
                 return shorter
     return reading
+
+
+#: Where the request begins after the RM's context, at a clause's start: ", could you please …", ", nhờ em …".
+_REQUEST = re.compile(
+    r"(?<=[,.;!?])\s*(?:(?:so |and )?(?:could|can|would|will) you|(?:please|pls|kindly|plz)\b|"
+    r"(?:nho|nhờ|giup|giúp|cho|xem|check|coi) (?:em|chi|chị|anh|a|e|minh|mình|toi|tôi|tui|giup|giúp|dum|dùm))",
+    re.IGNORECASE,
+)
 
 
 #: Words that change what is asked without being a lexicon word ("median", "except", "only"): a sentence that holds
@@ -1049,6 +1060,7 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     folded = _VI_MONTH_WORD.sub(lambda match: f"thang {_VI_MONTHS[match.group(1)]}", folded)
     folded = _MONTH_SHORTHAND.sub(r"thang \1", folded)  # "t10", "th9", "thg 11": tháng 10, 9, 11
     folded = _CLOCK_NOW.sub("gio", folded)  # "đến h", "bây h": giờ (now)
+    folded = re.sub(r"(?<![\w])as (?:of|at|on) (?:today|date|now)(?![\w])", "now", folded)  # no day's period
     folded = _FINAL_VAY.sub(lambda match: match["asked"] + " " * (len(match.group(0)) - len(match["asked"])), folded)
     folded = _SHARE_VERB.sub(lambda match: " " * len(match.group(0)), folded)  # "pls share cust name": show
     folded = re.sub(r"(?<![\w])fortnight(?![\w])", "2 weeks", folded)
@@ -2021,7 +2033,16 @@ def _compose(
     )  # "giao dịch lớn nhất", "the largest payment": one transaction, not a client's total
     if ("rowlevel" in roles and not negated) or measure == "rate" or a_single_row:
         per_client = False  # "a single payment above 5 tỷ", "từng giao dịch", a rate: each row on its own
-    if shape == "list" and per_client and fact is not None and not negated and threshold is None and measure != "aum":
+    if (
+        shape == "list"
+        and per_client
+        and fact is not None
+        and not negated
+        and threshold is None
+        and measure != "aum"
+        # "the total each one transferred": each client's amount; "the topic of each one": each interaction
+        and not ("perclient" in roles and FACTS[fact].value is not None)
+    ):
         per_client = False  # "open tasks due this week, whose and what": the rows, each with its client
     if "byclient" in roles:
         if shape != "list" or negated:

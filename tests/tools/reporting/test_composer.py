@@ -360,3 +360,15 @@ def test_products_by_their_everyday_names_and_a_phrase_cut_short_by_a_longer_one
     car = read_question("tong du no vay mua xe", TODAY, vocabulary).plan  # "dư nợ" stays dư nợ, "nợ" is no "no"
     assert car is not None and not car.negated and "AUTO_LOAN" in compile_plan(car, "sqlite")
     assert read_question("tong du no vay mua nha", TODAY).plan is None  # without the catalog: not every loan
+
+
+def test_the_rms_context_before_a_request_and_as_of_today() -> None:
+    moved = _plan("Hi, hope all is well. I'm a bit worried about outflows, could you please pull up which of my "
+                  "clients moved money to other banks in the last 30 days and the total amount each one transferred "
+                  "out? Thanks so much!")  # fmt: skip
+    assert "t.category IN ('transfer_external')" in compile_plan(moved, "sqlite") and moved.per_client  # each total
+    # context naming what the request does not ("client visits") is honoured: not left out, so not answered
+    assert read_question("I've been on client visits all week, could you please list the messages I have not "
+                         "replied to yet?", TODAY).plan is None  # fmt: skip
+    overdue = compile_plan(_plan("kindly pull up all my overdue tasks as of today with the task title"), "sqlite")
+    assert "k.due_on < :today" in overdue and "'2025-11-13' AND '2025-11-13'" not in overdue
