@@ -220,7 +220,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("noun", "accounts", r"accounts?|tai khoan|tk|khoan|cac khoan|nhung khoan|so(?= (?:cd|td|tiet kiem|tien gui))"),
     ("todo", "todo", r"phai lam|can lam|phai goi|can goi|to make|need to (?:call|do|make)|have to (?:call|do|make)|"
                      r"(?:calls?|meetings?) (?:due|scheduled|planned)|toi han|den han|due"),
-    ("share", "share", r"in (?:%|percentage|percent) terms|share(?: of)?|percentage(?: of)?|percent(?: of)?|%|"
+    ("share", "share", r"(?:va )?trong (?:do|so do)|of which|of whom|among them|of those|"
+                       r"in (?:%|percentage|percent) terms|share(?: of)?|percentage(?: of)?|percent(?: of)?|%|"
                        r"ty trong|ty le|chiem|phan tram|pct|"
                        r"proportion|ti trong|ti le"),
     ("compare", "vs", r"compare with|compare to|compare|vs|versus|so voi|compared (?:to|with)|against|"
@@ -375,7 +376,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                   r"counting today|including today|tinh tu|den hom nay|toi nay|"
                   r"den nay|toi gio|den gio|weekly report|for (?:my |the )?report|ngan hang|the bank|banking|"
                   r"sinh song|dang song|su dung|noi dung|giai quyet|kiem tra|ap dung|cham soc|giu chan|len lich|"
-                  r"thuc hien|tinh ca|tinh luon|coming from|is coming|in total"),
+                  r"thuc hien|tinh ca|tinh luon|coming from|is coming|in total|all up|all told"),
     ("rowlevel", "single", r"in one transaction|one transaction|1 transaction|single|individual|one-off|"
                            r"tung (?:gd|giao dich)|moi (?:gd|giao dich)|1 (?:gd|giao dich)"),
     ("quarter", "quarter", r"q[1-4]|quy [1-4]|quy (?:i|ii|iii|iv)"),
@@ -1523,7 +1524,7 @@ def _share(roles: dict[str, list[_Found]], found: list[_Found], today: dt.date, 
     whole_roles = {role: items for role, items in base.items() if role not in named and role != "dim"}
     if named == ["kind"] and not any(role in whole_roles for role in subject_roles):
         raise _NotComposed("a share of what?")
-    part = _compose(dict(base), found, today, top=None, **options)
+    part = _compose(dict(base), found, today, top=None, combined=True, **options)  # "Diamond + Platinum": together
     if "onboarded" in named:  # "khách mới onboard từ đầu năm chiếm bao nhiêu %": the period is the onboarding's
         options = {**options, "period": None}
     whole = _compose(whole_roles, found, today, top=None, **options)
@@ -1546,12 +1547,15 @@ def _compose(
     money_threshold: bool,
     language: str,
     comparing: bool = False,
+    combined: bool = False,
 ) -> Plan:
     conditions: list[Condition] = []
     words: list[str] = []
     group_by: str | None = None
     if any(item.text in ("ai", "people") for item in roles.get("clients", [])):
         roles.setdefault("list", [_Found("list", "list", 0, 0, "")])  # "của ai", "là ai": who, a list
+    if "clients" not in roles and any(item.text in ("who", "whose", "la ai") for item in roles.get("list", [])):
+        roles["clients"] = [_Found("clients", "clients", 0, 0, "")]  # "who's got more than 5 tỷ": clients, each
     grouped = _values(roles, "dim") if "group" in roles else []
     has_subject = any(role in roles for role in ("measure", "fact", "noun", "balance", "clients"))
     if len(grouped) == 1 and has_subject:  # "count by kind (calls, documents, meetings…)": examples, not a filter
@@ -2080,6 +2084,10 @@ def _compose(
         and threshold is None
     ):
         group_by, shape, with_total = several, "breakdown", True  # each value asked for, and all of them together
+    elif (
+        shape == "number" and agg in ("sum", "count") and group_by is None and several and not negated and not combined
+    ):
+        raise _NotComposed("several values named, each asked for, in a shape without a breakdown")
     words.extend(item.text for item in found)
     return Plan(
         fact=fact,

@@ -372,3 +372,17 @@ def test_the_rms_context_before_a_request_and_as_of_today() -> None:
                          "replied to yet?", TODAY).plan is None  # fmt: skip
     overdue = compile_plan(_plan("kindly pull up all my overdue tasks as of today with the task title"), "sqlite")
     assert "k.due_on < :today" in overdue and "'2025-11-13' AND '2025-11-13'" not in overdue
+
+
+def test_who_is_each_client_and_several_values_without_a_breakdown_are_not_summed() -> None:
+    deposits = _plan("who's got more than 5 tỷ sitting in deposits? names and how much")
+    assert "FROM per_client WHERE balance_vnd > 5000000000" in compile_plan(deposits, "sqlite")  # each one's sum
+    moved = _plan("who's moved more than 200 million all up out to other banks in the past 30 days? names and totals")
+    assert moved.per_client  # each client's total, not each transfer above 200 million
+    assert read_question("of the clients with over VND 2 bil in total assets, how many are conservative vs balanced "
+                         "vs growth?", TODAY).plan is None  # fmt: skip  # never the three summed
+    assert _plan("Khách Diamond + Platinum chiếm bao nhiêu % tổng AUM của mình?").shape == "share"  # together
+    both = _plan(
+        "tuần trước tôi có tổng cộng bao nhiêu lượt tương tác, và trong đó bao nhiêu lượt với khách thận trọng?"
+    )
+    assert both.shape == "share"  # the whole and the part, both shown
