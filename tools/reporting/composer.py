@@ -212,7 +212,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kind", "card", r"(?:credit |debit )?cards?|the tin dung|the ghi no|the visa|the mastercard"),
     ("kind", "investment", r"investments?|investment funds?|funds?|bonds?|dau tu|chung chi quy|quy dau tu|trai phieu"),
     ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo|"
-                   r"moi(?! (?:thang(?! \d)|kh|khach|nguoi|tuan|ngay|loai|danh muc|san pham|kenh|segment|nhom|hang|"
+                   r"moi(?! (?:thang(?! \d)|kh|khach|nguoi|tuan|ngay|loai|danh muc|san pham|kenh|segment|nhom|hang|ma|"
                    r"phan khuc|tp|mang))"),
     ("perclient", "each", r"moi kh|moi khach(?: hang)?|per client|each client|moi nguoi|tung nguoi|each one|tung kh|"
                           r"tung ng|moi ng"),
@@ -244,7 +244,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                          r"da gui|gui di|i sent|"
                          r"have i sent|sent"),
     # clients
-    ("clients", "clients", r"app users|users|clients?|customers?|khach hang|khach|kh|people|ai"),
+    ("clients", "clients", r"app users|users|clients?|customers?|khach hang|khach|kh|people|ai|mob|lot|folks"),
     # aggregates and shapes
     ("agg", "avg", r"average|avg|mean|trung binh|binh quan|tb"),
     ("agg", "sum", r"totals|total|sum|tong cong|tong so tien|tong gia tri|tong|how much|bao nhieu tien|so tien|amount|"
@@ -253,7 +253,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("agg", "howmuch", r"bao nhieu|bn|may|bao nhiu|bnhieu|bao nhieu (?:ty|trieu|tien)"),
     ("agg", "max", r"highest|largest|biggest|max|maximum|cao nhat|lon nhat|nhieu nhat|most"),
     ("agg", "min", r"lowest|smallest|min|minimum|thap nhat|nho nhat|least|fewest"),
-    ("list", "list", r"loc|loc ra|filter|names?|ten|what are|what're|nhung gi|list|show(?: me)?|which|who|whose|"
+    ("list", "list", r"chuck (?:me|us)(?: a list of)?|loc|loc ra|filter|"
+                     r"names?|ten|what are|what're|nhung gi|list|show(?: me)?|which|who|whose|"
                      r"liet ke|danh sach|"
                      r"nhung|nao|la ai|ai"),
     ("group", "by", r"split|split of|by|per|theo|broken (?:down|out)(?: by| per)?|break ?down(?: of)?(?: by)?|"
@@ -263,7 +264,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("dim", "segment", r"segments?|phan khuc|hang khach hang|hang"),
     ("dim", "risk", r"risk profiles?|risk|khau vi rui ro|muc do rui ro|rui ro|khau vi"),
     ("dim", "city", r"city|cities|(?:(?<=theo )|(?<=tung )|(?<=moi )|(?<=cac ))tinh|thanh pho|tinh thanh|khu vuc|tp"),
-    ("dim", "product", r"product codes?|ten sp|ten san pham|product names?|sp|product types?|san pham|loai san pham"),
+    ("dim", "product", r"ma san pham|ma sp|product codes?|"
+                       r"ten sp|ten san pham|product names?|sp|product types?|san pham|loai san pham"),
     ("dim", "kind", r"account types?|account kinds?|types?|kinds?|loai tai khoan|loai"),
     ("dim", "channel", r"channels?|kenh"),
     ("dim", "group", r"nhom|groups?"),
@@ -340,7 +342,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                      r"chua giai quyet|chua xu ly|ton dong|con mo|chua lam xong|chua lam|"
                      r"chua (?:giai quyet|xu ly) xong"),
     ("done", "done", r"done|completed|finished|closed|resolved|da xong|hoan thanh|da giai quyet|da xu ly|da dong"),
-    ("unread", "unread", r"unread|chua doc|not read|chua tra loi|unanswered"),
+    ("unread", "unread", r"unread|chua doc|not read|chua tra loi|unanswered|chua (?:duoc )?phan hoi|unreplied|"
+                         r"not (?:yet )?replied(?: to)?|(?:have not|haven'?t) (?:yet )?replied(?: to)?|no reply"),
     ("task_kind", "call", r"call tasks?|calls? to make|goi lai"),
     ("task_kind", "send_document", r"documents? to send|send documents?|send docs?|gui ho so|gui tai lieu"),
     ("task_kind", "review", r"reviews?|ra soat"),
@@ -351,7 +354,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("birthday", "birthday", r"birthdays?|bdays?|sn|sinh nhat|bday|b-day"),
     ("inactive", "inactive", r"inactive|dormant|neglected|not (?:been )?contacted|haven'?t (?:i )?(?:been )?"
                              r"(?:contacted|called|met|spoken to|talked to|reached)|lau chua lien he|chua lien he|"
-                             r"chua lien lac|khong lien lac|ngu dong|lost touch|khong hoat dong|khong con hoat dong"),
+                             r"chua lien lac|khong lien lac|ngu dong|lost touch|khong hoat dong|khong con hoat dong|"
+                             r"(?:haven'?t|hasn'?t|have not|has not|not) heard from (?:me|us)"),
     ("negation", "not", r"w/o|without|never|no|not|haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|chua tung|chua co|chua|"
                         r"khong co|khong|ko|k"),
     ("onboarded", "onboarded", r"onboarded|onboard|onboarding|joined|new clients?|khach hang moi|khach moi|kh moi|"
@@ -369,7 +373,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("household", "household", r"households?|ho gia dinh|ca ho(?: gia dinh| gd)?|ca gia dinh|ca nha|nguoi nha|"
                                r"nguoi than|family|gia dinh|ho gd|combined with (?:his|her) (?:spouse|family)"),
     ("spouse", "spouse", r"cap vo chong|vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
-    ("noise", "", r"(?:monday|mon) (?:to|-|through|thru) (?:sunday|sun)|thu hai (?:den|toi|-) chu nhat|"
+    ("noise", "", r"de nghi|kinh de nghi|cu tru(?: tai| o)?|banks? with us|(?:tung|moi|theo) cap|"
+                  r"each pair|rundown|run down|sits?(?: in)?|sitting(?: in| at)?|"
+                  r"(?:monday|mon) (?:to|-|through|thru) (?:sunday|sun)|thu hai (?:den|toi|-) chu nhat|"
                   r"pull (?:it|them|this|that|those) up|trong so(?: cac| nhung)?|among|toi chu|den chu|bay chu|"
                   r"lan nao|bat ky lan nao|"
                   r"tinh (?:ca |luon )?(?:tu )?hom nay|"
@@ -389,6 +395,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                           r"(?:so voi|dat|vuot|hoan thanh|con thieu|con lai|bang)(?: \w+){0,3} chi tieu|"
                           r"chi tieu (?:thang|quy|nam|new|huy dong|giai ngan|aum|lien he|tiep xuc|cua|theo)|"
                           r"(?:dat|vuot|so voi) ke hoach|ke hoach (?:thang|quy|nam)|on track|attainment|"
+                          r"how(?:'re| are) (?:we|you|i) tracking|tracking (?:on|against)|"
                           r"performance|hieu suat|summary|scorecard|dashboard|overview|"
                           r"tong quan|dat"),
     ("gap", "gap", r"achievements?|achieve|achieved|left to|remaining|hit|meet|reach|to reach|cham|thuc dat|"
@@ -662,6 +669,9 @@ def _corrected(word: str) -> str:
     telex = _untelex(word)
     if telex != word and telex in known:  # "khachs" → "khach", "tieenf" → "tien", "duw" → "du"
         return telex
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)} & known
+    if len(swapped) == 1:  # two letters typed the wrong way round: "khahc" → "khach", "vya" → "vay", "dcih" → "dich"
+        return swapped.pop()
     if len(word) < 4:
         return word
     if word[-1] == word[-2] and word[:-1] in known:
@@ -772,7 +782,7 @@ def _scan(
             # "dư nợ vay mua xe": when "vay mua xe" is taken, "dư nợ vay" still reads as "dư nợ", never "nợ" as "no"
             limit = min((a for a, _ in taken if found.start < a < found.end), default=None)
             shorter = pattern.match(folded, found.start, limit) if limit is not None else None
-            if shorter is None or shorter.end() <= shorter.start() or not _span_free(taken, found.start, limit):
+            if shorter is None or shorter.end() <= shorter.start() or not _span_free(taken, found.start, shorter.end()):
                 continue
             found = _Found(found.role, found.value, shorter.start(), shorter.end(), shorter.group(0))
         taken.append((found.start, found.end))
@@ -1062,6 +1072,9 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     folded = _MONTH_SHORTHAND.sub(r"thang \1", folded)  # "t10", "th9", "thg 11": tháng 10, 9, 11
     folded = _CLOCK_NOW.sub("gio", folded)  # "đến h", "bây h": giờ (now)
     folded = re.sub(r"(?<![\w])as (?:of|at|on) (?:today|date|now)(?![\w])", "now", folded)  # no day's period
+    folded = re.sub(
+        r"(?:(?<=over )|(?<=than )|(?<=above ))an? (?=(?:ty|ti|bil|billion|trieu|million|mil)(?![\w]))", "1 ", folded
+    )
     folded = _FINAL_VAY.sub(lambda match: match["asked"] + " " * (len(match.group(0)) - len(match["asked"])), folded)
     folded = _SHARE_VERB.sub(lambda match: " " * len(match.group(0)), folded)  # "pls share cust name": show
     folded = re.sub(r"(?<![\w])fortnight(?![\w])", "2 weeks", folded)
@@ -1400,9 +1413,11 @@ def _after_a_row_noun(found: list[_Found], at: int) -> bool:
     for item in reversed([item for item in found if item.end <= at]):
         if at - item.end > 48:
             return False
-        if (item.role in ("fact", "noun") and item.value in ("transactions", "accounts")) or (
-            item.role == "kind" and at - item.end <= 8
-        ):
+        if (
+            (item.role in ("fact", "noun") and item.value in ("transactions", "accounts"))
+            or (item.role == "kind" and at - item.end <= 8)
+            or (item.role == "direction" and item.text.endswith(("flows", "flow")) and at - item.end <= 8)
+        ):  # "inflows over a tỷ": each inflow
             return True
         if item.role not in skipped:
             return False
@@ -1491,6 +1506,7 @@ def _values(roles: dict[str, list[_Found]], role: str) -> list[str]:
 
 #: The values a breakdown's dimension word may be followed by as examples ("theo từng loại (gọi, gửi tài liệu…)").
 _EXAMPLES_OF = {
+    "product": ("product",),
     "kind": ("task_kind", "interaction_channel", "category", "complaint_category"),
     "channel": ("interaction_channel", "chat_app", "txn_channel"),
     "category": ("category", "complaint_category"),
@@ -1917,18 +1933,36 @@ def _compose(
         )
         if top is not None and len(dims) == 1 and fact is not None and not has_clients:
             group_by, dims = _dimension(dims[0], fact), []  # "top 3 products by AUM": the largest groups
-        elif len(asked) == 1 and "list" in roles and aggs and fact is not None and not single_value:
+        elif (
+            len(asked) == 1
+            and "list" in roles
+            and aggs
+            and fact is not None
+            and not single_value
+            and not any(item.text in ("who", "whose", "la ai") for item in roles["list"])  # "who, how much, what
+        ):  # category": each row with its columns
             group_by = _dimension(asked[0], fact)  # "qua kênh nào bao nhiêu lần": how many per channel
             dims = []
         elif dims and not aggs and ("shown" in roles or "plus" in roles) and "list" not in roles:
             roles["list"] = [_Found("list", "list", 0, 0, "")]  # "overdue tasks – cust., type, due date": columns
-        elif dims and not ("list" in roles and not aggs):  # "open complaints? who + category": shown in the list
+        elif dims and not (
+            "list" in roles and (not aggs or any(item.text in ("who", "whose", "la ai") for item in roles["list"]))
+        ):  # "open complaints? who + category", "who, how much and what category": shown in the list
             raise _NotComposed(f"dimension words without 'by': {dims}")
 
     # --- shape ("bao nhiêu" is how much of an amount, how many of rows)
     asked_how_much = "howmuch" in aggs
     if "list" in roles and any(item.text == "may" for item in roles.get("agg", [])):
         aggs = [a for a in aggs if a != "howmuch"]  # "mấy khách … ai": the clients, not how many
+    asked_twice = [item for item in roles.get("agg", []) if item.value == "howmuch"]
+    if (
+        len(asked_twice) >= 2
+        and group_by is not None
+        and _counts_rows(found)
+        and fact is not None
+        and FACTS[fact].value is not None
+    ):
+        raise _NotComposed("how many and how much at once")  # "mỗi mã bao nhiêu khoản, dư nợ bao nhiêu"
     if "howmuch" in aggs:
         amount = (
             fact is not None

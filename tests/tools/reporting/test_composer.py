@@ -386,3 +386,15 @@ def test_who_is_each_client_and_several_values_without_a_breakdown_are_not_summe
         "tuần trước tôi có tổng cộng bao nhiêu lượt tương tác, và trong đó bao nhiêu lượt với khách thận trọng?"
     )
     assert both.shape == "share"  # the whole and the part, both shown
+
+
+def test_slips_formal_requests_aussie_chat_and_two_asks_in_a_breakdown() -> None:
+    assert _plan("khahc hang nao co tong tai san tren 5 ty, kem AUM tung nguoi").per_client  # "khahc": khách
+    assert _plan("Đề nghị thống kê dư nợ tín dụng hiện tại theo từng sản phẩm").group_by == "product"
+    assert read_question("how're we tracking on new deposits for Nov? how much is left to hit the target", TODAY).legacy
+    inflows = _plan("any inflows over a tỷ in the past 7 days? who, how much and what category")
+    assert inflows.group_by is None and "t.amount_vnd > 1000000000" in compile_plan(inflows, "sqlite")
+    unread = compile_plan(_plan("có bao nhiêu tin nhắn đến từ khách hàng chưa được phản hồi"), "sqlite")
+    assert "m.status" in unread
+    # how many and how much, per product: both asked, one answer would drop the other
+    assert read_question("du no chia theo san pham moi sp bao nhieu khoan, du no bao nhieu", TODAY).plan is None
