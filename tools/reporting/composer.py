@@ -247,7 +247,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("clients", "clients", r"app users|users|clients?|customers?|khach hang|khach|kh|people|ai|mob|lot|folks"),
     # aggregates and shapes
     ("agg", "avg", r"average|avg|mean|trung binh|binh quan|tb"),
-    ("agg", "sum", r"totals|total|sum|tong cong|tong so tien|tong gia tri|tong|how much|bao nhieu tien|so tien|amount|"
+    ("agg", "sum", r"how (?:many|much) (?:money|tien|dong|vnd)|"
+                   r"totals|total|sum|tong cong|tong so tien|tong gia tri|tong|how much|bao nhieu tien|so tien|amount|"
                    r"worth|value"),
     ("agg", "count", r"headcount|how many|number of|count|dem|so luong|so lan|so(?= kh\b| khach)"),
     ("agg", "howmuch", r"bao nhieu|bn|may|bao nhiu|bnhieu|bao nhieu (?:ty|trieu|tien)"),
@@ -590,6 +591,8 @@ _FINAL_VAY = re.compile(
     r"(?P<asked>(?<![\w])(?:bi nhieu|bao nhieu|may cai|nhieu|may|bn|sao|gi|j|nao|ai|chua|khong|ko|hong|roi|the nao))"
     r"\s+vay(?:\s+(?:ha|ne|ta|z|a|nha|nhe|hen|ta))?\s*[?.!]*\s*$"
 )
+#: What only lies ahead: a window beside these words, with no "past"/"qua", is the coming one.
+_AHEAD = re.compile(r"(?<![\w])(?:dao han|matur\w*|het han|expir\w*|sinh nhat|birthdays?|bdays?|due)(?![\w])")
 _CLOCK_NOW = re.compile(r"(?:(?<=den )|(?<=toi )|(?<=bay )|(?<=hien ))h(?![\w])")
 #: A day and a month by name ("1 March", "31st of January 2026", "March 1"); "may" is also Vietnamese "mấy".
 _DAY_MONTH = re.compile(
@@ -1072,6 +1075,7 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     folded = _MONTH_SHORTHAND.sub(r"thang \1", folded)  # "t10", "th9", "thg 11": tháng 10, 9, 11
     folded = _CLOCK_NOW.sub("gio", folded)  # "đến h", "bây h": giờ (now)
     folded = re.sub(r"(?<![\w])as (?:of|at|on) (?:today|date|now)(?![\w])", "now", folded)  # no day's period
+    folded = re.sub(r"(?<![\w])or (?:not|no)(?:\s+(?:ah|ar|leh|lah|one))?\s*$", "", folded.rstrip(" ?.!"))  # a yes/no
     folded = re.sub(
         r"(?:(?<=over )|(?<=than )|(?<=above ))an? (?=(?:ty|ti|bil|billion|trieu|million|mil)(?![\w]))", "1 ", folded
     )
@@ -1222,7 +1226,11 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
         if match and _span_free(taken, *match.span()):
             n, unit = int(match["n"]), match["unit"]
             days = n * (7 if unit.startswith(("week", "tuan")) else 30 if unit.startswith(("month", "thang")) else 1)
-            if 1 <= days <= MAX_DAYS:
+            ahead = _AHEAD.search(folded) and not re.search(r"past|last|qua|truoc|vua roi|gan day", match.group(0))
+            if ahead and 1 <= days <= MAX_DAYS:  # "CD đáo hạn 30 ngày", "birthdays 7 days": what comes, not what was
+                future = _future_window(today, n, match["unit"])
+                taken.append(match.span())
+            elif 1 <= days <= MAX_DAYS:
                 unit = (
                     "weeks"
                     if unit.startswith(("week", "tuan"))

@@ -398,3 +398,11 @@ def test_slips_formal_requests_aussie_chat_and_two_asks_in_a_breakdown() -> None
     assert "m.status" in unread
     # how many and how much, per product: both asked, one answer would drop the other
     assert read_question("du no chia theo san pham moi sp bao nhieu khoan, du no bao nhieu", TODAY).plan is None
+
+
+def test_a_window_beside_a_maturity_is_ahead_and_or_not_asks() -> None:
+    sql = compile_plan(_plan("cd dao han 30 ngay ten so du"), "sqlite")
+    assert "a.maturity_on BETWEEN '2025-11-13' AND '2025-12-13'" in sql  # what matures, not what matured
+    assert "'2025-10-14' AND '2025-11-13'" in compile_plan(_plan("giao dich 30 ngay"), "sqlite")  # still the past
+    assert not _plan("can check my AUM or not?").negated  # a yes/no question, no "not"
+    assert _plan("new deposit of me YTD how many money?").agg == "sum"
