@@ -214,7 +214,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo|"
                    r"moi(?! (?:thang(?! \d)|kh|khach|nguoi|tuan|ngay|loai|danh muc|san pham|kenh|segment|nhom|hang|ma|"
                    r"phan khuc|tp|mang))"),
-    ("perclient", "each", r"moi kh|moi khach(?: hang)?|per client|each client|moi nguoi|tung nguoi|each one|tung kh|"
+    ("perclient", "each", r"(?:one|per|each|1) person|mot nguoi|1 nguoi|"
+                          r"moi kh|moi khach(?: hang)?|per client|each client|moi nguoi|tung nguoi|each one|tung kh|"
                           r"tung ng|moi ng"),
     ("balance", "balance", r"balances?|so du|gia tri"),
     ("noun", "accounts", r"accounts?|tai khoan|tk|khoan|cac khoan|nhung khoan|so(?= (?:cd|td|tiet kiem|tien gui))"),
@@ -227,7 +228,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("compare", "vs", r"compare with|compare to|compare|vs|versus|so voi|compared (?:to|with)|against|"
                       r"comparison|so sanh"),
     # other facts
-    ("fact", "transactions", r"transactions?|txns?|giao dich|gd|payments?|transfers? in|money in|money out|"
+    ("fact", "transactions", r"transactions?|txns?|tx|giao dich|gd|payments?|transfers? in|money in|money out|"
                              r"chuyen khoan|chuyen tien|chuyen|ck"),
     ("fact", "interactions", r"conversations?|trao doi|interactions?|contacts?|touchpoints?|touch points?|"
                              r"lien he|lien lac|tuong tac|tiep xuc|"
@@ -250,7 +251,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("agg", "sum", r"how (?:many|much) (?:money|tien|dong|vnd)|"
                    r"totals|total|sum|tong cong|tong so tien|tong gia tri|tong|how much|bao nhieu tien|so tien|amount|"
                    r"worth|value"),
-    ("agg", "count", r"headcount|how many|number of|count|dem|so luong|so lan|so(?= kh\b| khach)"),
+    ("agg", "count", r"how many times?|headcount|how many|number of|count|dem|so luong|so lan|so(?= kh\b| khach)"),
     ("agg", "howmuch", r"bao nhieu|bn|may|bao nhiu|bnhieu|bao nhieu (?:ty|trieu|tien)"),
     ("agg", "max", r"highest|largest|biggest|max|maximum|cao nhat|lon nhat|nhieu nhat|most"),
     ("agg", "min", r"lowest|smallest|min|minimum|thap nhat|nho nhat|least|fewest"),
@@ -258,7 +259,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                      r"names?|ten|what are|what're|nhung gi|list|show(?: me)?|which|who|whose|"
                      r"liet ke|danh sach|"
                      r"nhung|nao|la ai|ai"),
-    ("group", "by", r"split|split of|by|per|theo|broken (?:down|out)(?: by| per)?|break ?down(?: of)?(?: by)?|"
+    ("group", "by", r"divided? by|divide into|"
+                    r"split|split of|by|per|theo|broken (?:down|out)(?: by| per)?|break ?down(?: of)?(?: by)?|"
                     r"split by|phan theo|"
                     r"chia theo|breakdown|phan bo|each|tung|moi|across"),
     # dimensions (after "by")
@@ -309,7 +311,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("sentiment", "negative", r"negative|unhappy|dissatisfied|tieu cuc|khong hai long|buc"),
     ("sentiment", "neutral", r"neutral|trung lap|trung tinh|binh thuong"),
     # transaction enums
-    ("direction", "in", r"receive|receives|gui den|gui toi|nhan|nhan duoc|inflows?|incoming|money in|credits?|"
+    ("direction", "in", r"money (?:come|comes|came|coming) in|(?:come|comes|came|coming) in|"
+                        r"receive|receives|gui den|gui toi|nhan|nhan duoc|inflows?|incoming|money in|credits?|"
                         r"received|receipts?|tien vao|tien ve|"
                         r"chuyen den|ghi co|tien nhan|nhan tien"),
     ("direction", "out", r"outflows?|outgoing|money out|debits?|spent|spending|payments out|tien ra|chi tieu|"
@@ -356,7 +359,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("inactive", "inactive", r"inactive|dormant|neglected|not (?:been )?contacted|haven'?t (?:i )?(?:been )?"
                              r"(?:contacted|called|met|spoken to|talked to|reached)|lau chua lien he|chua lien he|"
                              r"chua lien lac|khong lien lac|ngu dong|lost touch|khong hoat dong|khong con hoat dong|"
-                             r"(?:haven'?t|hasn'?t|have not|has not|not) heard from (?:me|us)"),
+                             r"(?:haven'?t|hasn'?t|have not|has not|not) heard from (?:me|us)|never contact(?:ed)?"),
     ("negation", "not", r"w/o|without|never|no|not|haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|chua tung|chua co|chua|"
                         r"khong co|khong|ko|k"),
     ("onboarded", "onboarded", r"onboarded|onboard|onboarding|joined|new clients?|khach hang moi|khach moi|kh moi|"
@@ -402,7 +405,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("gap", "gap", r"achievements?|achieve|achieved|left to|remaining|hit|meet|reach|to reach|cham|thuc dat|"
                    r"dat duoc|de dat|"
                    r"du chi tieu|con lai|"
-                   r"con thieu|how many more|how much more"),
+                   r"con thieu|thieu|still short|short|how many more|how much more"),
 )  # fmt: skip
 
 
@@ -451,7 +454,7 @@ _STOPWORDS = frozenset(
     w waiting want was we weekly were what what's whats where whether will with within wonder would xem xep xin
     i'm i've i'd i'll im ive we've we're we'd they've they're who've who's who'd you've you're it's that's
     having even well really actually basically kinda sorta pretty quite literally lai ah oh hmm yeah yep tinh
-    fine ballpark roughly approximately approx already including incl include thoi
+    fine ballpark roughly approximately approx already including incl include thoi giu use
     xuong yet you your z
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
@@ -593,6 +596,22 @@ _FINAL_VAY = re.compile(
 )
 #: What only lies ahead: a window beside these words, with no "past"/"qua", is the coming one.
 _AHEAD = re.compile(r"(?<![\w])(?:dao han|matur\w*|het han|expir\w*|sinh nhat|birthdays?|bdays?|due)(?![\w])")
+#: A period written in Vietnamese order in English ("month this", "week before", "14 day next", "30 day past").
+_NOUN_FIRST_PERIOD = re.compile(
+    r"(?<![\w])(?<!by )(?<!per )(?<!each )(?<!every )(?<!theo )(?:(?P<n>\d{1,3}) )?"
+    r"(?P<unit>days?|weeks?|months?|quarters?|years?) "
+    r"(?P<which>this|before|previous|next|past|ago|coming|now)(?![\w])(?! (?:year|month|week|quarter|day)s?(?![\w]))"
+)
+
+
+def _period_in_english_order(match: re.Match[str]) -> str:
+    n, unit, which = match["n"], match["unit"], match["which"]
+    if which == "now" or (n is None and which in ("past", "ago", "coming")):
+        return match.group(0)  # "month now" is no period; "week past" is left as written
+    word = {"before": "last", "previous": "last", "ago": "past", "now": "this"}.get(which, which)
+    return f"{word} {n} {unit}" if n else f"{word} {unit}"
+
+
 _CLOCK_NOW = re.compile(r"(?:(?<=den )|(?<=toi )|(?<=bay )|(?<=hien ))h(?![\w])")
 #: A day and a month by name ("1 March", "31st of January 2026", "March 1"); "may" is also Vietnamese "mấy".
 _DAY_MONTH = re.compile(
@@ -1075,6 +1094,7 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     folded = _MONTH_SHORTHAND.sub(r"thang \1", folded)  # "t10", "th9", "thg 11": tháng 10, 9, 11
     folded = _CLOCK_NOW.sub("gio", folded)  # "đến h", "bây h": giờ (now)
     folded = re.sub(r"(?<![\w])as (?:of|at|on) (?:today|date|now)(?![\w])", "now", folded)  # no day's period
+    folded = _NOUN_FIRST_PERIOD.sub(_period_in_english_order, folded)  # "month this", "14 day next", "week before"
     folded = re.sub(r"(?<![\w])or (?:not|no)(?:\s+(?:ah|ar|leh|lah|one))?\s*$", "", folded.rstrip(" ?.!"))  # a yes/no
     folded = re.sub(
         r"(?:(?<=over )|(?<=than )|(?<=above ))an? (?=(?:ty|ti|bil|billion|trieu|million|mil)(?![\w]))", "1 ", folded
@@ -1700,6 +1720,8 @@ def _compose(
         del roles["direction"]  # "khách nhắn Zalo cho em": a message received
     if len(measures) > 1 or (measures and facts) or len(facts) > 1:
         raise _NotComposed(f"several facts: {measures + facts}")
+    if negated and measures == ["aum"] and kinds:
+        raise _NotComposed("clients without a kind, with their AUM: two measures")  # "không nắm giữ … kèm tổng tài sản"
     if "open" in roles and "done" in roles:
         raise _NotComposed("open and done at once")  # "chưa làm xong" read in two pieces: never both filters
     if "inactive" in roles:
@@ -2095,9 +2117,12 @@ def _compose(
             raise _NotComposed("by client, in another shape")
         per_client = True  # "new deposits by client": each client's total
     if group_by is not None and fact is not None:
-        if measure == "aum" and agg == "avg":
-            raise _NotComposed("average per client by a dimension: the fixed metrics know it")
-        per_client = False
+        if agg == "avg" and (measure == "aum" or "perclient" in roles):
+            if group_by not in _CLIENT_COLUMNS or threshold is not None or negated:
+                raise _NotComposed("an average per client by a dimension of the rows")
+            per_client = True  # "AUM bình quân mỗi khách theo segment": each client's total, averaged per segment
+        else:
+            per_client = False
     if fact is None:
         per_client = True
         if shape not in ("list", "number", "breakdown") or agg not in ("count",):
@@ -2340,9 +2365,10 @@ def _per_client(plan: Plan, client_where: str, fact_conditions: list[str]) -> st
         f"COUNT(CASE WHEN {matched} THEN 1 END) AS n{last_inner} "
         f"FROM {fact.table} {fact.alias} GROUP BY {fact.alias}.client_id"
     )
+    grouped = _CLIENT_COLUMNS.get(plan.group_by or "") if plan.shape == "breakdown" else None
     per_client = (
         f"SELECT c.id AS client_id, c.full_name, COALESCE(f.v, 0) AS {name}, COALESCE(f.n, 0) AS matched"
-        f"{', f.last_contacted' if last else ''} "
+        f"{', f.last_contacted' if last else ''}{f', {grouped} AS {plan.group_by}' if grouped else ''} "
         f"FROM clients c LEFT JOIN ({per_fact}) AS f ON f.client_id = c.id WHERE {client_where}"
     )
     where = ["matched = 0" if plan.negated else ""]
@@ -2357,6 +2383,9 @@ def _per_client(plan: Plan, client_where: str, fact_conditions: list[str]) -> st
     condition = " AND ".join(part for part in where if part)
     filtered = f" WHERE {condition}" if condition else ""
     head = f"WITH per_client AS ({per_client}) "
+    if grouped:  # each client counts once in its group, one with nothing as 0
+        return (f"{head}SELECT {plan.group_by}, ROUND(AVG({name})) AS avg_{name}, COUNT(*) AS clients FROM per_client"
+                f"{filtered} GROUP BY {plan.group_by} ORDER BY avg_{name} DESC")  # fmt: skip
     if plan.shape == "number":
         if plan.agg == "count":
             return f"{head}SELECT COUNT(*) AS clients FROM per_client{filtered}"

@@ -406,3 +406,16 @@ def test_a_window_beside_a_maturity_is_ahead_and_or_not_asks() -> None:
     assert "'2025-10-14' AND '2025-11-13'" in compile_plan(_plan("giao dich 30 ngay"), "sqlite")  # still the past
     assert not _plan("can check my AUM or not?").negated  # a yes/no question, no "not"
     assert _plan("new deposit of me YTD how many money?").agg == "sum"
+
+
+def test_english_in_vietnamese_order_and_an_average_per_client_by_segment() -> None:
+    assert "'2025-11-03' AND '2025-11-09'" in compile_plan(_plan("week before I contact customer how many time, divide "
+                                                                "by channel"), "sqlite")  # fmt: skip
+    assert "'11-13' AND '11-27'" in compile_plan(_plan("who customer of me have sinh nhật in 14 day next?"), "sqlite")
+    assert _plan("new deposits by month this year").group_by == "month"  # "month this" only in Vietnamese order
+    average = compile_plan(_plan("AUM bình quân mỗi khách theo segment"), "sqlite")
+    assert "GROUP BY segment" in average and "ROUND(AVG(aum))" in average and "COUNT(*) AS clients" in average
+    # clients without an investment, "with their total assets": two measures, not the AUM of investments
+    assert (
+        read_question("những ai không nắm giữ sản phẩm đầu tư nào? kèm tổng tài sản của từng người", TODAY).plan is None
+    )
