@@ -241,7 +241,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("fact", "inbound", r"inbox|inbound messages?|messages? from clients|tin nhan (?:den|cua khach)|hop thu"),
     ("fact", "sent", r"messages? i sent|sent messages?|tin nhan (?:da gui|toi gui|em gui)"),
     ("sentverb", "sent", r"(?:minh|e|em|toi|anh|chi|a|c) (?:da )?nhan(?: tin)?|did i send|do i send|i send|"
-                         r"(?<!to )(?<!will )(?<!gonna )send|(?:e|em|toi|minh|i) (?:da |have |has )?(?:gui|sent)|"
+                         r"(?<!to )(?<!will )(?<!gonna )send|"
+                         r"(?:e|em|toi|minh|i|chi|anh) (?:da |have |has )?(?:gui|sent)|"
                          r"da gui|gui di|i sent|"
                          r"have i sent|sent"),
     # clients
@@ -610,6 +611,59 @@ def _period_in_english_order(match: re.Match[str]) -> str:
         return match.group(0)  # "month now" is no period; "week past" is left as written
     word = {"before": "last", "previous": "last", "ago": "past", "now": "this"}.get(which, which)
     return f"{word} {n} {unit}" if n else f"{word} {unit}"
+
+
+#: A self-correction: what follows replaces the same kind of thing said just before ("khách Bạch Kim, à nhầm, khách
+#: Vàng", "7 ngày tới, à thôi, 30 ngày tới", "via Zalo, I mean email").
+_CORRECTION = re.compile(
+    r"[,;]?\s*(?<![\w])(?:(?:a|ay|u|uh|um|ah|oh) (?:khong|nham|thoi|quen|chet|khong phai)(?: nham)?|nham roi)"
+    r"(?![\w])\s*[,;]?\s*"
+    r"|[,;]?\s*(?<![\w])(?:i mean|no wait|sorry|or rather|make that|scratch that|actually)\s*[,;]?\s*"
+)
+_WINDOW_START = re.compile(
+    r"^(?:top \d+|\d+ (?:ngay|tuan|thang|days?|weeks?|months?)|(?:ca |the |this |next |last )?"
+    r"(?:thang|quy|tuan|nam|month|quarter|week|year)\b)"
+)
+
+
+_NAMED_PERIOD = re.compile(
+    r"(?<![\w])(?:ca |this |next |last )?(?:thang|quy|tuan|nam|month|quarter|week|year)"
+    r"(?: (?:nay|truoc|toi|sau|qua|\d+))?(?![\w])"
+)
+
+
+#: Roles one correction may swap between ("qua Zalo, à không, qua email": an app for a channel).
+_KIN_ROLES = ({"chat_app", "interaction_channel", "txn_channel"}, {"measure", "fact", "kind"})
+
+
+def _corrections_applied(folded: str, vocabulary: Vocabulary | None) -> str | None:
+    """``folded`` with each self-corrected phrase blanked: the correction's first word tells what kind of thing
+    it replaces (a period or a "top N", else a lexicon role), and the last one of that kind before it goes."""
+    for _ in range(3):
+        marker = next((m for m in _CORRECTION.finditer(folded) if m.end() < len(folded)), None)
+        if marker is None:
+            return folded
+        before, after = folded[: marker.start()], folded[marker.end() :]
+        window = _WINDOW_START.match(after)
+        cut: tuple[int, int] | None = None
+        if window is not None and window.group(0).startswith("top"):
+            last = list(re.finditer(r"(?<![\w])top \d+", before))
+            cut = last[-1].span() if last else None
+        elif window is not None:
+            spans = [m.span() for m in _FUTURE.finditer(before)] + [m.span() for m in _NAMED_PERIOD.finditer(before)]
+            cut = max(spans, key=lambda span: span[1]) if spans else None
+        else:
+            extra = vocabulary.entries() if vocabulary else ()
+            first = next(iter(_scan(after, [], extra)), None)
+            if first is not None and first.start <= 12:
+                family = next((kin for kin in _KIN_ROLES if first.role in kin), {first.role})
+                same = [item for item in _scan(before, [], extra) if item.role in family]
+                cut = (same[-1].start, same[-1].end) if same else None
+        if cut is None:  # a correction of what, is not clear: never read the rest as if it had not been said
+            return None
+        start, end = cut
+        folded = f"{before[:start]}{' ' * (end - start)}{before[end:]}{' ' * (marker.end() - marker.start())}{after}"
+    return folded
 
 
 _CLOCK_NOW = re.compile(r"(?:(?<=den )|(?<=toi )|(?<=bay )|(?<=hien ))h(?![\w])")
@@ -1075,10 +1129,12 @@ def _preamble_adds(preamble: str, asked: str, today: dt.date, vocabulary: Vocabu
 
 
 def spelled_out(question: str) -> str:
-    """The question folded, with regional, chat and note-taking shorthand written out (for the fixed metrics too)."""
+    """The question folded, with regional, chat and note-taking shorthand written out and a self-correction applied
+    ("tháng này, à không, cả quý này"): what the fixed metrics read too."""
     question = _ACCENTED_SPELLING.sub(lambda match: _ACCENTED_SPELLINGS[match.group(0).lower()], question)
     folded = fold(_ACCENTED_PARTICLE.sub(" ", question))
-    return _SPELLING.sub(lambda match: _SPELLINGS[match.group(0)], folded)
+    folded = _SPELLING.sub(lambda match: _SPELLINGS[match.group(0)], folded)
+    return _corrections_applied(folded, None) or folded
 
 
 def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -> Reading:
@@ -1093,6 +1149,10 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     folded = _VI_MONTH_WORD.sub(lambda match: f"thang {_VI_MONTHS[match.group(1)]}", folded)
     folded = _MONTH_SHORTHAND.sub(r"thang \1", folded)  # "t10", "th9", "thg 11": tháng 10, 9, 11
     folded = _CLOCK_NOW.sub("gio", folded)  # "đến h", "bây h": giờ (now)
+    corrected = _corrections_applied(folded, vocabulary)  # "top 3, à không, top 5": top 5
+    if corrected is None:
+        return Reading(None)
+    folded = corrected
     folded = re.sub(r"(?<![\w])as (?:of|at|on) (?:today|date|now)(?![\w])", "now", folded)  # no day's period
     folded = _NOUN_FIRST_PERIOD.sub(_period_in_english_order, folded)  # "month this", "14 day next", "week before"
     folded = re.sub(r"(?<![\w])or (?:not|no)(?:\s+(?:ah|ar|leh|lah|one))?\s*$", "", folded.rstrip(" ?.!"))  # a yes/no
@@ -2041,6 +2101,8 @@ def _compose(
             agg = "max" if "max" in aggs else "min"
         else:
             raise _NotComposed(f"aggregates {aggs}")
+    if fact == "logins" and agg == "count" and not has_clients:
+        agg = "sum"  # "login app tổng cộng bao nhiêu lần": the logins, never the weekly rows they are kept in
     listing = "list" in roles
     if (
         listing

@@ -255,7 +255,7 @@ _RELATIVE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(today|hom nay|ngay hom nay)\b"), "today"),
     (re.compile(r"\b(yesterday|hom qua)\b"), "yesterday"),
     (re.compile(r"\b(this week|current week|tuan nay)\b"), "this_week"),
-    (re.compile(r"\b(last week|previous week|past week|tuan truoc|tuan qua|tuan vua roi)\b"), "last_week"),
+    (re.compile(r"(?<!\d )\b(last week|previous week|past week|tuan truoc|tuan qua|tuan vua roi)\b"), "last_week"),
     (
         re.compile(
             r"\b((?:luy ke )?tu dau thang(?: (?:den nay|toi nay|den gio|toi gio))?|this month|current month|"
@@ -263,7 +263,10 @@ _RELATIVE: list[tuple[re.Pattern[str], str]] = [
         ),
         "this_month",
     ),
-    (re.compile(r"\b(last month|previous month|past month|thang truoc|thang vua roi|thang qua)\b"), "last_month"),
+    (
+        re.compile(r"(?<!\d )\b(last month|previous month|past month|thang truoc|thang vua roi|thang qua)\b"),
+        "last_month",
+    ),
     (
         re.compile(
             r"\b((?:luy ke )?tu dau quy(?: (?:den nay|toi nay|den gio|toi gio))?|this quarter|current quarter|"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tools.reporting.composer import Vocabulary, compile_plan, read_question
+from tools.reporting.composer import Vocabulary, compile_plan, read_question, spelled_out
 from tools.reporting.guard import scope_query
 
 TODAY = dt.date(2025, 11, 13)
@@ -419,3 +419,23 @@ def test_english_in_vietnamese_order_and_an_average_per_client_by_segment() -> N
     assert (
         read_question("những ai không nắm giữ sản phẩm đầu tư nào? kèm tổng tài sản của từng người", TODAY).plan is None
     )
+
+
+def test_a_self_correction_keeps_the_last_word_and_an_unclear_one_is_not_answered() -> None:
+    assert _plan("thì là cho chị xem top 3, à không, top 5 khách có AUM lớn nhất").limit == 5
+    window = compile_plan(_plan("khách nào có sinh nhật trong 7 ngày tới, à thôi, 30 ngày tới luôn đi"), "sqlite")
+    assert "'11-13' AND '12-13'" in window
+    gold = compile_plan(_plan("AUM trung bình một khách Bạch Kim, à nhầm, khách Vàng ấy, là bao nhiêu"), "sqlite")
+    assert "c.segment IN ('Gold')" in gold and "Platinum" not in gold
+    assert read_question("thì là chỉ tiêu giải ngân mới tháng này, à không, cả quý này cơ, đạt mấy %", TODAY).legacy
+    assert "quy nay" in spelled_out("chỉ tiêu giải ngân mới tháng này, à không, cả quý này cơ")  # the fixed metrics too
+    assert "thang nay" not in spelled_out("chỉ tiêu giải ngân mới tháng này, à không, cả quý này cơ")
+    assert read_question("AUM của khách, à không, cái kia", TODAY).plan is None  # corrected to what: not said
+    assert not _plan("khach em o Can Tho co ai hong, tong tai san bi nhieu").negated  # "hông," is no correction
+
+
+def test_logins_are_summed_and_n_weeks_is_no_last_week() -> None:
+    total = compile_plan(_plan("tuan truoc kh cua e login app tong cong bn lan"), "sqlite")
+    assert total.startswith("SELECT COALESCE(SUM(d.logins), 0) AS logins")  # the logins, not the weekly rows
+    top = compile_plan(_plan("top 5 kh vao app nhieu nhat 4 tuan qua, kem so lan login"), "sqlite")
+    assert "'2025-11-03' AND '2025-11-09'" not in top
