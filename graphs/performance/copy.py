@@ -405,8 +405,10 @@ COMPOSED: dict[str, dict[str, str]] = {
 }  # fmt: skip
 _CONDITION_WORDS: dict[str, dict[str, str]] = {
     "en": {"active": "", "open": "open", "done": "done", "overdue": "overdue", "unread": "unread",
+           "unreplied": "not replied to",
            "logged in": "logged in"},
     "vi": {"active": "", "open": "đang mở", "done": "đã xong", "overdue": "quá hạn", "unread": "chưa đọc",
+           "unreplied": "chưa trả lời",
            "logged in": "đăng nhập"},
 }  # fmt: skip
 _DIMENSION_WORDS: dict[str, dict[str, str]] = {

@@ -260,7 +260,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                      r"names?|ten|what are|what're|nhung gi|list|show(?: me)?|which|who|whose|"
                      r"liet ke|danh sach|"
                      r"nhung|nao|la ai|ai"),
-    ("group", "by", r"divided? by|divide into|"
+    ("group", "by", r"rank(?:ed|ing)?|xep hang|divided? by|divide into|"
                     r"split|split of|by|per|theo|broken (?:down|out)(?: by| per)?|break ?down(?: of)?(?: by)?|"
                     r"split by|phan theo|"
                     r"chia theo|breakdown|phan bo|each|tung|moi|across"),
@@ -347,8 +347,10 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
                      r"chua giai quyet|chua xu ly|ton dong|con mo|chua lam xong|chua lam|"
                      r"chua (?:giai quyet|xu ly) xong"),
     ("done", "done", r"done|completed|finished|closed|resolved|da xong|hoan thanh|da giai quyet|da xu ly|da dong"),
-    ("unread", "unread", r"unread|chua doc|not read|chua tra loi|unanswered|chua (?:duoc )?phan hoi|unreplied|"
-                         r"not (?:yet )?replied(?: to)?|(?:have not|haven'?t) (?:yet )?replied(?: to)?|no reply"),
+    ("unread", "unread", r"unread|chua doc|not read"),
+    # not replied is read or unread: only a reply answers a message
+    ("unread", "unreplied", r"chua tra loi|unanswered|chua (?:duoc )?phan hoi|unreplied|not (?:yet )?replied(?: to)?|"
+                            r"(?:have not|haven'?t) (?:yet )?replied(?: to)?|no reply|pending reply"),
     ("task_kind", "call", r"call tasks?|calls? to make|goi lai"),
     ("task_kind", "send_document", r"documents? to send|send documents?|send docs?|gui ho so|gui tai lieu"),
     ("task_kind", "review", r"reviews?|ra soat"),
@@ -378,7 +380,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("household", "household", r"households?|ho gia dinh|ca ho(?: gia dinh| gd)?|ca gia dinh|ca nha|nguoi nha|"
                                r"nguoi than|family|gia dinh|ho gd|combined with (?:his|her) (?:spouse|family)"),
     ("spouse", "spouse", r"cap vo chong|vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
-    ("noise", "", r"de nghi|kinh de nghi|cu tru(?: tai| o)?|banks? with us|(?:tung|moi|theo) cap|"
+    ("noise", "", r"(?:biggest|highest|largest|most|best) first|(?:in )?descending(?: order)?|desc|"
+                  r"(?:sort|xep) (?:giam dan|tu cao xuong thap|tu lon den nho)|giam dan|tu cao xuong thap|"
+                  r"de nghi|kinh de nghi|cu tru(?: tai| o)?|banks? with us|(?:tung|moi|theo) cap|"
                   r"each pair|rundown|run down|sits?(?: in)?|sitting(?: in| at)?|"
                   r"(?:monday|mon) (?:to|-|through|thru) (?:sunday|sun)|thu hai (?:den|toi|-) chu nhat|"
                   r"pull (?:it|them|this|that|those) up|trong so(?: cac| nhung)?|among|toi chu|den chu|bay chu|"
@@ -488,6 +492,7 @@ _SPELLINGS = {
     # bank-internal Vietnamese shorthand and the Southern "bữa" (day)
     "sd": "so du", "dn": "du no", "tg": "tien gui", "dh": "dao han", "kn": "khieu nai", "rr": "rui ro",
     "gn": "giai ngan", "hdv": "huy dong", "tgtk": "tien gui", "bua": "ngay",
+    "cv": "cong viec", "tn": "tin nhan", "ib": "inbox", "xl": "xu ly", "rep": "tra loi",
 }  # fmt: skip
 _SPELLING = re.compile(
     r"(?<![\w/'])(?:" + "|".join(re.escape(word) for word in sorted(_SPELLINGS, key=len, reverse=True)) + r")(?![\w/'])"
@@ -1595,6 +1600,7 @@ def _values(roles: dict[str, list[_Found]], role: str) -> list[str]:
 #: The values a breakdown's dimension word may be followed by as examples ("theo từng loại (gọi, gửi tài liệu…)").
 _EXAMPLES_OF = {
     "product": ("product",),
+    "status": ("open", "done", "unread"),  # "theo trạng thái, mở bao nhiêu, đã xử lý bao nhiêu": each status
     "kind": ("task_kind", "interaction_channel", "category", "complaint_category"),
     "channel": ("interaction_channel", "chat_app", "txn_channel"),
     "category": ("category", "complaint_category"),
@@ -1965,7 +1971,11 @@ def _compose(
         status_of = {"tasks": "k.status", "complaints": "p.status", "inbound": "m.status"}
         if fact not in status_of:
             raise _NotComposed("a status without tasks, complaints or messages")
-        if "unread" in roles:
+        if "unread" in roles and _values(roles, "unread") == ["unreplied"]:
+            if fact != "inbound":
+                raise _NotComposed("a reply to something other than a message")
+            conditions.append(Condition("m.status <> 'replied'", fact, "unreplied"))
+        elif "unread" in roles:
             conditions.append(Condition(f"{status_of[fact]} = 'unread'", fact, "unread"))
         elif "open" in roles and "overdue" not in roles:
             conditions.append(Condition(f"{status_of[fact]} = 'open'", fact, "open"))

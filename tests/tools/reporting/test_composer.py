@@ -439,3 +439,16 @@ def test_logins_are_summed_and_n_weeks_is_no_last_week() -> None:
     assert total.startswith("SELECT COALESCE(SUM(d.logins), 0) AS logins")  # the logins, not the weekly rows
     top = compile_plan(_plan("top 5 kh vao app nhieu nhat 4 tuan qua, kem so lan login"), "sqlite")
     assert "'2025-11-03' AND '2025-11-09'" not in top
+
+
+def test_shorthand_for_tasks_and_messages_rankings_and_not_replied() -> None:
+    assert _plan("e co bn cv qua han roi vay?").fact == "tasks"  # "cv": công việc
+    assert "GROUP BY m.channel" in compile_plan(_plan("tn chua doc cua e chia theo kenh"), "sqlite")
+    ranked = _plan("rank my cities by number of clients")
+    assert (ranked.shape, ranked.group_by) == ("breakdown", "city")
+    assert _plan("YTD new loans by product, biggest first").group_by == "product"
+    replied = compile_plan(_plan("kh nao ib zalo cho e ma e chua rep?"), "sqlite")
+    assert "m.status <> 'replied'" in replied  # not replied is read or unread
+    assert "m.status = 'unread'" in compile_plan(_plan("tn chua doc cua e"), "sqlite")
+    statuses = compile_plan(_plan("kn cua kh e theo trang thai, mo bn da xl bn"), "sqlite")
+    assert "GROUP BY p.status" in statuses and "p.status =" not in statuses  # each status, none filtered out
