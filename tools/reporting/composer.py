@@ -143,6 +143,8 @@ class Plan:
     with_total: bool = False
     #: A breakdown with each group's share of the whole ("tỷ trọng AUM theo khẩu vị rủi ro").
     with_share: bool = False
+    #: A breakdown showing both how many rows and how much they add up to ("#accts, Σbal").
+    with_both: bool = False
     #: Two periods compared ("this week vs last week"): the same plan over each, as JSON; shape "compare".
     #: A share ("% of my AUM in CDs"): the part and the whole, as JSON; shape "share".
     parts: tuple[dict[str, Any], ...] = ()
@@ -176,6 +178,7 @@ class Plan:
             shown=tuple(data.get("shown") or ()),
             with_total=bool(data.get("with_total")),
             with_share=bool(data.get("with_share")),
+            with_both=bool(data.get("with_both")),
         )
 
 
@@ -211,7 +214,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kind", "savings", r"savings(?: accounts?)?|tiet kiem(?: khong ky han)?"),
     ("kind", "card", r"(?:credit |debit )?cards?|the tin dung|the ghi no|the visa|the mastercard"),
     ("kind", "investment", r"investments?|investment funds?|funds?|bonds?|dau tu|chung chi quy|quy dau tu|trai phieu"),
-    ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo|"
+    ("new", "new", r"new|newly opened|opened|mo moi|moi mo|mo(?= (?:tai khoan|tk|so|the|them|duoc|cd|casa))|"
                    r"moi(?! (?:thang(?! \d)|kh|khach|nguoi|tuan|ngay|loai|danh muc|san pham|kenh|segment|nhom|hang|ma|"
                    r"phan khuc|tp|mang))"),
     ("perclient", "each", r"(?:one|per|each|1) person|mot nguoi|1 nguoi|"
@@ -252,7 +255,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("agg", "sum", r"how (?:many|much) (?:money|tien|dong|vnd)|"
                    r"totals|total|sum|tong cong|tong so tien|tong gia tri|tong|how much|bao nhieu tien|so tien|amount|"
                    r"worth|value"),
-    ("agg", "count", r"how many times?|headcount|how many|number of|count|dem|so luong|so lan|so(?= kh\b| khach)"),
+    ("agg", "count", r"how many times?|headcount|how many|number of|count|dem|so luong|so lan|so(?= kh\b| khach)|"
+                     r"so(?= (?:giao dich|gd|khoan vay|tin nhan|cuoc goi)(?![\w]))"),
     ("agg", "howmuch", r"bao nhieu|bn|may|bao nhiu|bnhieu|bao nhieu (?:ty|trieu|tien)"),
     ("agg", "max", r"highest|largest|biggest|max|maximum|cao nhat|lon nhat|nhieu nhat|most"),
     ("agg", "min", r"lowest|smallest|min|minimum|thap nhat|nho nhat|least|fewest"),
@@ -343,7 +347,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("txn_channel", "online", r"online|truc tuyen"),
     # task, complaint, message enums
     ("overdue", "overdue", r"overdue|past due|late|qua han|tre han"),
-    ("open", "open", r"open|pending|outstanding|unresolved|not resolved|dang mo|chua xong|chua hoan thanh|"
+    ("open", "open", r"chua (?:duoc )?(?:giai quyet|xu ly)(?: xong)?|mo(?= (?:bn|bao nhieu|may))|open|pending|"
+                     r"outstanding|unresolved|"
+                     r"not resolved|dang mo|chua xong|chua hoan thanh|"
                      r"chua giai quyet|chua xu ly|ton dong|con mo|chua lam xong|chua lam|"
                      r"chua (?:giai quyet|xu ly) xong"),
     ("done", "done", r"done|completed|finished|closed|resolved|da xong|hoan thanh|da giai quyet|da xu ly|da dong"),
@@ -561,7 +567,7 @@ _NUMBER_WORD = re.compile(
     r"clients?|customers?|days?|weeks?|months?|accounts?|transactions?)(?![\w]))|"
     r"(?<![\w'])(?:"
     + "|".join(sorted(_VI_NUMBERS, key=len, reverse=True))
-    + r")(?= (?:kh|khach|ngay|tuan|thang)(?![\w]))"
+    + r")(?= (?:kh|khach|ngay|tuan|thang|nguoi)(?![\w]))"
 )
 _VI_MONTHS = {
     # not "tư", "năm", "sáu": folded they are "từ" (from), "năm" (year), "sau" (next)
@@ -671,6 +677,11 @@ def _corrections_applied(folded: str, vocabulary: Vocabulary | None) -> str | No
     return folded
 
 
+_CENTRAL_NAO = re.compile(
+    r"(?:(?<=khach )|(?<=kh )|(?<=nguoi )|(?<=cai )|(?<=viec )|(?<=ngay ))mo(?= co | la | dang | chua | da |\s*$)"
+)
+#: Columns listed after a colon ("…: client | amt | maturity", "→ client, amt"): the rows, each with them.
+_COLUMNS_AFTER_COLON = re.compile(r":\s*(?:clients?|kh|khach(?: hang)?|cust\w*|customers?|names?|ten)\s*[,|+/]")
 _CLOCK_NOW = re.compile(r"(?:(?<=den )|(?<=toi )|(?<=bay )|(?<=hien ))h(?![\w])")
 #: A day and a month by name ("1 March", "31st of January 2026", "March 1"); "may" is also Vietnamese "mấy".
 _DAY_MONTH = re.compile(
@@ -697,7 +708,7 @@ _MONTH_NAMED_MONTH = re.compile(
 )
 _VI_MONTH_WORD = re.compile(r"(?<![\w])thang (" + "|".join(sorted(_VI_MONTHS, key=len, reverse=True)) + r")(?![\w])")
 _N_BEFORE_NOUN = re.compile(
-    r"(?<![\w.,])(?P<n>\d{1,3})\s+(?=(?:kh|khach(?: hang)?|clients?|customers?|accounts?|"
+    r"(?<![\w.,])(?P<n>\d{1,3})\s+(?=(?:kh|khach(?: hang)?|nguoi(?: khach)?|clients?|customers?|accounts?|"
     r"tai khoan|khoan|transactions?|giao dich)(?![\w]))"
 )
 _FUTURE = re.compile(
@@ -1144,7 +1155,14 @@ def spelled_out(question: str) -> str:
 
 def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -> Reading:
     """The plan of one question text, or the words that kept it from being read."""
+    if re.search(r"!=|≠|<>|¬", question):  # "segment != Standard": an exclusion the composer does not write
+        return Reading(None, ("≠",))
+    question = question.replace("≤", "<=").replace("≥", ">=").replace("Σ", " total ").replace("∑", " total ")
+    question = re.sub(r"#(?=\s*[A-Za-z])", " number of ", question)  # "#accts": how many
+    question = re.sub(r"\s*(?:→|->|=>)\s*", ": ", question)  # "… → client, amt": the columns asked
     folded = _PURPOSE.sub(lambda match: " " * len(match.group(0)), spelled_out(question))
+    folded = _CENTRAL_NAO.sub("nao", folded)  # Central "khách mô có …": which clients
+    folded = re.sub(r"\(\s*in\s*\)", "(inflows)", folded)  # "txns > 500M (in)": money in, never a lost "in"
     particles = [m.span(1) for m in re.finditer(r"(?<![\w])(khong|ko|k|chua|nhi)\s*\?", folded)]
     folded = folded.replace("?", " ").replace("!", " ")
     folded = _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group(0)], folded)
@@ -1355,6 +1373,7 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
             and item.value == "by"
             and (
                 (not between and after.role == "noun")
+                or (not between and after.role == "fact" and after.value in ("inbound", "sent", "transactions"))
                 # "the maturity date for each deposit": every row
                 or (
                     not between
@@ -1390,10 +1409,21 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
     if (
         amount_words
         and len(roles["agg"]) == len(amount_words)
-        and ("shown" in roles or any(item.text in _NAME_COLUMN for item in roles.get("list", [])))
+        and (
+            "shown" in roles
+            or any(item.text in _NAME_COLUMN for item in roles.get("list", []))
+            or _COLUMNS_AFTER_COLON.search(folded)
+        )
     ):  # "KH, số tiền, ngày", "tên khách, số tiền": the amount is a column of each row, not a total
         del roles["agg"]
         roles.setdefault("list", [_Found("list", "list", 0, 0, "")])
+    for item in list(roles.get("kind", [])):  # "huy động mới (tính cả CASA)": CASA is counted in, not the only kind
+        if re.search(
+            r"(?:tinh ca|ke ca|including|incl|bao gom|gom ca)\s*$", folded[max(0, item.start - 14) : item.start]
+        ):
+            roles["kind"].remove(item)
+            if not roles["kind"]:
+                del roles["kind"]
     if threshold_at >= 0 and _after_a_row_noun(found, threshold_at):
         roles.setdefault("rowlevel", [_Found("rowlevel", "single", 0, 0, "")])  # "giao dịch nào > 100tr": each row
     if rate_threshold is not None:
@@ -1419,7 +1449,7 @@ def _read(question: str, today: dt.date, vocabulary: Vocabulary | None = None) -
                 raise _NotComposed("two periods named but not compared")
             # two separate periods named ("tháng 10 với tháng 9", "Oct and Sep"): the value in each, and the change
             parts = []
-            for each in (period, second[0]):
+            for each in sorted((period, second[0]), key=lambda window: window.start):  # the change: later − earlier
                 part = _compose(dict(roles), found, today, period=each, future=None, top=top, threshold=threshold,
                                 money_threshold=money_threshold, language=language, comparing=True)  # fmt: skip
                 if part.shape != "number":
@@ -2054,6 +2084,11 @@ def _compose(
     asked_how_much = "howmuch" in aggs
     if "list" in roles and any(item.text == "may" for item in roles.get("agg", [])):
         aggs = [a for a in aggs if a != "howmuch"]  # "mấy khách … ai": the clients, not how many
+    amount_asked = any(
+        item.value == "sum" and item.text.startswith(("bao nhieu", "how much")) for item in roles.get("agg", [])
+    )
+    if amount_asked and asked_how_much and _counts_rows(found) and fact is not None and FACTS[fact].value is not None:
+        raise _NotComposed("how much and how many at once")  # "được bao nhiêu tiền và mở bao nhiêu tài khoản"
     asked_twice = [item for item in roles.get("agg", []) if item.value == "howmuch"]
     if (
         len(asked_twice) >= 2
@@ -2100,6 +2135,14 @@ def _compose(
     if top is not None and len(aggs) > 1:
         aggs = [a for a in aggs if a not in ("max", "min")] or aggs[:1]
     agg = aggs[0] if len(aggs) == 1 else ("count" if aggs == ["sum", "count"] or aggs == ["count", "sum"] else "")
+    both_asked = (
+        group_by is not None
+        and fact is not None
+        and FACTS[fact].value is not None
+        and (set(aggs) == {"sum", "count"} or (aggs == ["count"] and bool(measures) and measure != "rate"))
+    )  # "số giao dịch và tổng số tiền của mỗi hạng mục", "#accts, Σbal": both, per group
+    if set(aggs) == {"sum", "count"} and fact is not None and FACTS[fact].value is not None and fact != "accounts":
+        agg = "sum"  # the total, shown with how many rows it adds up
     if len(aggs) > 1 and not agg:
         if set(aggs) == {"sum", "avg"}:
             agg = "avg"
@@ -2244,6 +2287,7 @@ def _compose(
         words=tuple(words),
         meaning=measures[0] if measures else "",
         with_total=with_total,
+        with_both=both_asked and shape == "breakdown" and agg in ("sum", "count"),
         shown=tuple(_CLIENT_COLUMNS[dim] for dim in _values(roles, "dim") if dim in _CLIENT_COLUMNS and shape == "list")
         if group_by is None
         else (),
@@ -2531,15 +2575,21 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
         dimension, needs = DIMENSIONS[plan.group_by]
         if needs is not None and needs != plan.fact:
             raise _NotComposed(f"{plan.group_by} does not break down {plan.fact}")
+        # each group shows how many rows and how much they add up to: "#accts, Σbal", "số giao dịch và tổng tiền"
+        both = ""
+        if plan.with_both and plan.agg == "sum":
+            both = f", COUNT(*) AS {fact.table}"
+        elif plan.with_both and plan.agg == "count":
+            both = f", SUM({value}) AS {name}"
         if plan.group_by == "product":  # the catalog's name beside the code: RMs know products by name
             source = source.replace(
                 "FROM accounts a ", "FROM accounts a LEFT JOIN products pr ON pr.code = a.product_code ", 1
             )
             limit = f" LIMIT {plan.limit}" if plan.limit else ""
-            return (f"SELECT a.product_code AS product, pr.name AS product_name, {column} AS {label} {source} "
+            return (f"SELECT a.product_code AS product, pr.name AS product_name, {column} AS {label}{both} {source} "
                     f"GROUP BY a.product_code, pr.name ORDER BY {label} DESC{limit}")  # fmt: skip
         limit = f" LIMIT {plan.limit}" if plan.limit else ""
-        grouped = (f"SELECT {dimension} AS {plan.group_by}, {column} AS {label} {source} "
+        grouped = (f"SELECT {dimension} AS {plan.group_by}, {column} AS {label}{both} {source} "
                    f"GROUP BY {dimension} ORDER BY {label} DESC{limit}")  # fmt: skip
         if plan.with_total:
             total = f"SELECT 'total' AS {plan.group_by}, {column} AS {label} {source}"

@@ -452,3 +452,21 @@ def test_shorthand_for_tasks_and_messages_rankings_and_not_replied() -> None:
     assert "m.status = 'unread'" in compile_plan(_plan("tn chua doc cua e"), "sqlite")
     statuses = compile_plan(_plan("kn cua kh e theo trang thai, mo bn da xl bn"), "sqlite")
     assert "GROUP BY p.status" in statuses and "p.status =" not in statuses  # each status, none filtered out
+
+
+def test_symbols_columns_after_an_arrow_and_the_change_is_later_minus_earlier() -> None:
+    assert read_question("app logins = 0 ever | segment != Standard → names", TODAY).unknown_words == ("≠",)
+    rows = _plan("txns > 500M last 7d (in) → client, amt")
+    assert rows.shape == "list" and "t.direction IN ('in')" in compile_plan(rows, "sqlite")  # "(in)" is no stopword
+    both = compile_plan(_plan("active CDs by product name → #accts, Σbal"), "sqlite")
+    assert "COUNT(*) AS count" in both and "SUM(a.balance_vnd)" in both
+    delta = compile_plan(_plan("new loans Oct vs Sep, delta?"), "sqlite")
+    assert delta.index("'2025-09-01'") < delta.index("'2025-10-01'")  # September first: the change is Oct − Sep
+    unresolved = compile_plan(_plan("Khách nào đang có khiếu nại chưa được giải quyết?"), "sqlite")
+    assert "p.status = 'open'" in unresolved and "matched = 0" not in unresolved  # never "clients without one"
+    assert _plan("Nam nguoi khach mo co tong so du lon nhat").limit == 5  # "năm người": five, "mô": which
+    including = compile_plan(_plan("Tháng Mười huy động mới được bao nhiêu tiền (tính cả CASA)"), "sqlite")
+    assert "'casa', 'savings', 'cd'" in including  # CASA counted in, not the only kind
+    assert (
+        read_question("Tháng Mười huy động mới được bao nhiêu tiền và mở mới bao nhiêu tài khoản", TODAY).plan is None
+    )
