@@ -210,7 +210,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("measure", "deposits", r"deposits?|tien gui|huy dong|deposit balances?"),
     ("kind", "cd", r"cds?|term deposits?|tds?|certificates? of deposit|tien gui co ky han|gui co ky han|co ky han|"
                    r"so tiet kiem co ky han|tgcky|tiet kiem co ky han"),
-    ("kind", "casa", r"casa|current accounts?|payment accounts?|tai khoan thanh toan|tktt"),
+    ("kind", "casa", r"current(?=,? (?:savings|and savings|& savings|/ ?savings))|"
+                     r"casa|current accounts?|payment accounts?|tai khoan thanh toan|tktt"),
     ("kind", "savings", r"savings(?: accounts?)?|tiet kiem(?: khong ky han)?"),
     ("kind", "card", r"(?:credit |debit )?cards?|the tin dung|the ghi no|the visa|the mastercard"),
     ("kind", "investment", r"investments?|investment funds?|funds?|bonds?|dau tu|chung chi quy|quy dau tu|trai phieu"),
@@ -386,7 +387,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("household", "household", r"households?|ho gia dinh|ca ho(?: gia dinh| gd)?|ca gia dinh|ca nha|nguoi nha|"
                                r"nguoi than|family|gia dinh|ho gd|combined with (?:his|her) (?:spouse|family)"),
     ("spouse", "spouse", r"cap vo chong|vo chong|vo/chong|vo hoac chong|spouses?|married|husband|wife|vo|chong"),
-    ("noise", "", r"(?:biggest|highest|largest|most|best) first|(?:in )?descending(?: order)?|desc|"
+    ("noise", "", r"for (?:each|every) (?:one|of them)|(?:biggest|highest|largest|most|best) first|"
+                  r"(?:in )?descending(?: order)?|desc|"
                   r"(?:sort|xep) (?:giam dan|tu cao xuong thap|tu lon den nho)|giam dan|tu cao xuong thap|"
                   r"de nghi|kinh de nghi|cu tru(?: tai| o)?|banks? with us|(?:tung|moi|theo) cap|"
                   r"each pair|rundown|run down|sits?(?: in)?|sitting(?: in| at)?|"
@@ -498,7 +500,8 @@ _SPELLINGS = {
     # bank-internal Vietnamese shorthand and the Southern "bữa" (day)
     "sd": "so du", "dn": "du no", "tg": "tien gui", "dh": "dao han", "kn": "khieu nai", "rr": "rui ro",
     "gn": "giai ngan", "hdv": "huy dong", "tgtk": "tien gui", "bua": "ngay",
-    "cv": "cong viec", "tn": "tin nhan", "ib": "inbox", "xl": "xu ly", "rep": "tra loi",
+    "cv": "cong viec", "tn": "tin nhan", "ib": "inbox", "xl": "xu ly", "rep": "tra loi", "mk": "minh",
+    "bh": "bay gio", "ak": "", "uk": "", "oke": "", "okie": "", "thui": "thoi", "ntn": "nhu the nao",
 }  # fmt: skip
 _SPELLING = re.compile(
     r"(?<![\w/'])(?:" + "|".join(re.escape(word) for word in sorted(_SPELLINGS, key=len, reverse=True)) + r")(?![\w/'])"
@@ -2098,6 +2101,8 @@ def _compose(
         and FACTS[fact].value is not None
     ):
         raise _NotComposed("how many and how much at once")  # "mỗi mã bao nhiêu khoản, dư nợ bao nhiêu"
+    if "howmuch" in aggs and "sum" in aggs and _counts_rows(found) and fact is not None and FACTS[fact].value:
+        aggs = ["sum", "count"]  # "được mấy khoản vay, tổng bao nhiêu tiền": how many, and their total
     if "howmuch" in aggs:
         amount = (
             fact is not None
@@ -2136,12 +2141,11 @@ def _compose(
         aggs = [a for a in aggs if a not in ("max", "min")] or aggs[:1]
     agg = aggs[0] if len(aggs) == 1 else ("count" if aggs == ["sum", "count"] or aggs == ["count", "sum"] else "")
     both_asked = (
-        group_by is not None
-        and fact is not None
+        fact is not None
         and FACTS[fact].value is not None
         and (set(aggs) == {"sum", "count"} or (aggs == ["count"] and bool(measures) and measure != "rate"))
     )  # "số giao dịch và tổng số tiền của mỗi hạng mục", "#accts, Σbal": both, per group
-    if set(aggs) == {"sum", "count"} and fact is not None and FACTS[fact].value is not None and fact != "accounts":
+    if set(aggs) == {"sum", "count"} and fact is not None and FACTS[fact].value is not None:
         agg = "sum"  # the total, shown with how many rows it adds up
     if len(aggs) > 1 and not agg:
         if set(aggs) == {"sum", "avg"}:
@@ -2287,7 +2291,7 @@ def _compose(
         words=tuple(words),
         meaning=measures[0] if measures else "",
         with_total=with_total,
-        with_both=both_asked and shape == "breakdown" and agg in ("sum", "count"),
+        with_both=both_asked and shape in ("breakdown", "number") and agg in ("sum", "count"),
         shown=tuple(_CLIENT_COLUMNS[dim] for dim in _values(roles, "dim") if dim in _CLIENT_COLUMNS and shape == "list")
         if group_by is None
         else (),
@@ -2555,7 +2559,8 @@ def _over_rows(plan: Plan, client_where: str, fact_conditions: list[str]) -> str
         column, label = "COUNT(*)", "count"
     if plan.shape == "number":
         counted = (
-            plan.agg == "avg"
+            plan.with_both
+            or plan.agg == "avg"
             or (plan.agg == "sum" and plan.fact != "accounts")
             or any(cond.label.startswith("maturing:") for cond in plan.conditions)
         )

@@ -462,7 +462,7 @@ _OTHER_RM = re.compile(
     r"rm khac|cac rm|tat ca (?:cac )?rm|moi rm|toan (?:bo )?(?:chi nhanh|cn)|ca (?:chi nhanh|cn)|"
     r"toan (?:bo )?ngan hang|"
     r"(?:cua|ca|toan) (?:pgd|phong giao dich|khoi|vung)|toan (?:he thong|khu vuc)|"
-    r"dong nghiep|nguoi khac|ca nhom|toan nhom|team ben kia|ben kia|team khac|phong khac|other team|"
+    r"dong nghiep|nguoi khac|ca nhom|toan nhom|team ben kia|ben kia|team khac|phong khac|other team|ben team|"
     # the clients or book of another person (a client has no clients): "her clients", "covering for Ms Tâm"
     r"(?:clients?|customers?|book|portfolio) of (?:ms|mr|mrs) \w+|(?:her|his) (?:\w+ ){0,3}(?:clients|customers|book|"
     r"portfolio|targets?|aum|kpis?)|covering for)\b"
@@ -470,7 +470,10 @@ _OTHER_RM = re.compile(
 _RM_ID = re.compile(r"\brm[ _-]?(\d{1,6})\b")
 _SYSTEM = re.compile(
     r"(password|passwd|mat khau|credential|api[ _-]?key|secret|token|sqlite_|pg_|information_schema|"
-    r"system table|bang he thong|\bschema\b|\bagentify_|\busers? table\b|\bbang users?\b|\bpass(?:words?)?\b|\bmk\b|"
+    r"system table|bang he thong|\bschema\b|\bagentify_|\busers? table\b|\bbang users?\b|\bpass(?:words?)?\b|"
+    # "mk" is "mật khẩu" only beside a login word; "của mk" in teen code is "của mình" (mine)
+    r"\b(?:doi|lay|xem|reset|quen|cap lai|tim|tra) mk\b|\bmk (?:cua|tai khoan|tk|dang nhap|user|nguoi dung|"
+    r"he thong|admin|app)\b|"
     r"\bhe thong\b)"
 )
 

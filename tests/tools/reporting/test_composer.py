@@ -470,3 +470,17 @@ def test_symbols_columns_after_an_arrow_and_the_change_is_later_minus_earlier() 
     assert (
         read_question("Tháng Mười huy động mới được bao nhiêu tiền và mở mới bao nhiêu tài khoản", TODAY).plan is None
     )
+
+
+def test_teen_code_mine_is_no_password_and_a_glossed_aum_keeps_every_kind() -> None:
+    from tools.reporting.semantic_layer import NotAllowed, check_allowed
+
+    check_allowed("tong AUM cua mk bh dc bn r ak", "RM001")  # "của mk": của mình (mine), no password asked
+    with pytest.raises(NotAllowed):
+        check_allowed("doi mk tai khoan admin giup em", "RM001")
+    with pytest.raises(NotAllowed):
+        check_allowed("AUM cua a Duy ben team HCM bh bn r", "RM001")
+    assert _plan("tong AUM cua mk bh dc bn r ak").measure == "aum"
+    glossed = compile_plan(_plan("my five largest clients by total assets, that is, the sum of their active current, "
+                                 "savings, term deposit and investment balances"), "sqlite")  # fmt: skip
+    assert "'casa'" in glossed  # "current" in a list of kinds is the current account, not "now"
