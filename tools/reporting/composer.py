@@ -848,6 +848,65 @@ def _filler() -> tuple[frozenset[str], tuple[tuple[str, str, re.Pattern[str]], .
     return frozenset(words), tuple(phrases)
 
 
+def _literal_start(pattern: str) -> str | None:
+    """The letters an entry's pattern must start with ("deposit" of "deposits?", "tong" of "tong cong"), or None
+    when it starts with a group or a class: then it is tried on every question."""
+    lead = "(?<![\\w'])"
+    if not pattern.startswith(lead):
+        return None
+    body, letters, index = pattern[len(lead) :], [], 0
+    if body.startswith("(?:"):
+        body = body[3:]
+    while index < len(body):
+        char = body[index]
+        if char == "\\" and index + 1 < len(body) and body[index + 1] == " ":
+            break  # the first word ends
+        if not (char.isalnum() and char.isascii()):
+            break
+        letters.append(char)
+        index += 1
+    if index < len(body) and body[index] in "?*{":
+        letters = letters[:-1]  # "deposits?": the last letter may be missing
+    return "".join(letters) if len(letters) >= 2 else None
+
+
+@functools.cache
+def _entry_index() -> tuple[
+    dict[str, tuple[tuple[str, str, re.Pattern[str]], ...]], tuple[tuple[str, str, re.Pattern[str]], ...]
+]:
+    """The lexicon, taught and filler entries by the letters they start with, and those that start otherwise."""
+    by_start: dict[str, list[tuple[str, str, re.Pattern[str]]]] = {}
+    anywhere = []
+    for entry in (*_ENTRIES, *_taught_entries(), *_filler()[1]):
+        start = _literal_start(entry[2].pattern)
+        if start is None:
+            anywhere.append(entry)
+        else:
+            by_start.setdefault(start, []).append(entry)
+    return {start: tuple(entries) for start, entries in by_start.items()}, tuple(anywhere)
+
+
+def _entries_for(folded: str) -> list[tuple[str, str, re.Pattern[str]]]:
+    """The entries that can match somewhere in ``folded``: those starting with the first letters of one of its
+    words (a few hundred of the three thousand), in lexicon order, so longest-first ties break as before."""
+    by_start, anywhere = _entry_index()
+    picked: set[int] = set()
+    chosen = list(anywhere)
+    for word in set(re.findall(r"[a-z0-9]+", folded)):
+        for end in range(2, len(word) + 1):
+            for entry in by_start.get(word[:end], ()):
+                if id(entry) not in picked:
+                    picked.add(id(entry))
+                    chosen.append(entry)
+    order = _entry_order()
+    return sorted(chosen, key=lambda entry: order[id(entry)])
+
+
+@functools.cache
+def _entry_order() -> dict[int, int]:
+    return {id(entry): rank for rank, entry in enumerate((*_ENTRIES, *_taught_entries(), *_filler()[1]))}
+
+
 def _span_free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return all(end <= a or start >= b for a, b in taken)
 
@@ -866,7 +925,7 @@ def _scan(
 ) -> list[_Found]:
     """Every lexicon entry in the question (and the bank's own names), longest first, never two over the same words."""
     candidates = []
-    for role, value, pattern in (*_ENTRIES, *extra, *_taught_entries(), *_filler()[1]):  # the bank's names first
+    for role, value, pattern in (*_entries_for(folded), *extra):
         for match in pattern.finditer(folded):
             if match.end() > match.start():
                 candidates.append((_Found(role, value, match.start(), match.end(), match.group(0)), pattern))

@@ -484,3 +484,23 @@ def test_teen_code_mine_is_no_password_and_a_glossed_aum_keeps_every_kind() -> N
     glossed = compile_plan(_plan("my five largest clients by total assets, that is, the sum of their active current, "
                                  "savings, term deposit and investment balances"), "sqlite")  # fmt: skip
     assert "'casa'" in glossed  # "current" in a list of kinds is the current account, not "now"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tong du no vay mua xe cua kh diamond thang nay", "which clients haven't logged into the app in 30 days?",
+        "Khách hưu trí của em tổng tiền gửi chừ là bao nhiêu rứa hỉ?", "top 5 kh co aum cao nhat, kem aum tung nguoi",
+        "Kindly share category-wise breakup of card spends (amt) by my cust for month of Oct.",
+        "tỷ trọng AUM theo khẩu vị RR", "e co bn cv qua han roi vay?", "new deposits Oct vs Sep, delta?",
+    ],
+)  # fmt: skip
+def test_the_indexed_lexicon_reads_exactly_what_the_whole_lexicon_reads(question: str) -> None:
+    from tools.reporting import composer
+
+    folded = composer.spelled_out(question)
+    everything = (*composer._ENTRIES, *composer._taught_entries(), *composer._filler()[1])
+    picked = {id(entry) for entry in composer._entries_for(folded)}
+    for entry in everything:  # an entry left out never matches the question
+        if id(entry) not in picked:
+            assert not entry[2].search(folded), entry[2].pattern
