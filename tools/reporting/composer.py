@@ -1011,8 +1011,9 @@ class Vocabulary:
 
     def client_named(self, text: str) -> str | None:
         """The full name of the RM's client a matched name (honorific included) is, or None."""
-        match = _client_names(self)[1].fullmatch(text)
-        return _client_names(self)[0].get(match["name"]) if match else None
+        by_name, pattern = _client_names(self)
+        match = pattern.fullmatch(text)
+        return by_name.get(match["name"]) if match else None
 
     def entries(self) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
         return _vocabulary_entries(self)
@@ -1163,8 +1164,8 @@ def _without_small_talk(question: str, today: dt.date, vocabulary: Vocabulary | 
     kept = []
     for sentence in sentences:
         folded = fold(_ACCENTED_PARTICLE.sub(" ", sentence))
-        _, period, threshold = _named(sentence, today, vocabulary)
-        read = [item for item in _scan(folded, [], vocabulary.entries() if vocabulary else ()) if item.role != "noise"]
+        found, period, threshold = _glance(sentence, today, vocabulary)  # one scan of the sentence
+        read = [item for item in found if item.role != "noise"]
         words = set(_WORD.findall(folded))
         if read or period or threshold or re.search(r"\d", folded) or words & _MODIFIERS:
             kept.append(sentence)  # "which clients had a product we've since discontinued?" is no small talk
@@ -1177,18 +1178,19 @@ def _without_small_talk(question: str, today: dt.date, vocabulary: Vocabulary | 
 _PREAMBLE_ROLES = frozenset({"clients", "list", "noise", "shown", "clock", "current"})
 
 
-def _named(text: str, today: dt.date, vocabulary: Vocabulary | None) -> tuple[set[tuple[str, str]], bool, bool]:
-    """What ``text`` names: its (role, value) pairs beyond the harmless ones, whether a period, whether a threshold."""
+def _glance(text: str, today: dt.date, vocabulary: Vocabulary | None) -> tuple[list[_Found], bool, bool]:
+    """A quick read of a piece of a question: the entries found, whether a period, whether a threshold."""
     folded = fold(_ACCENTED_PARTICLE.sub(" ", text))
     period = bool(find_period(folded, today, is_folded=True) or _FUTURE.search(folded) or _NEXT_PERIOD.search(folded))
-    found = _scan(folded, [], vocabulary.entries() if vocabulary else ())
+    return _scan(folded, [], vocabulary.entries() if vocabulary else ()), period, bool(_THRESHOLD.search(folded))
+
+
+def _named(text: str, today: dt.date, vocabulary: Vocabulary | None) -> tuple[set[tuple[str, str]], bool, bool]:
+    """What ``text`` names: its (role, value) pairs beyond the harmless ones, whether a period, whether a threshold."""
+    found, period, threshold = _glance(text, today, vocabulary)
     if not any(item.role == "group" for item in found):  # "nhóm khách kim cương": a dimension word breaks nothing down
         found = [item for item in found if item.role != "dim"]
-    return (
-        {(item.role, item.value) for item in found if item.role not in _PREAMBLE_ROLES},
-        period,
-        bool(_THRESHOLD.search(folded)),
-    )
+    return {(item.role, item.value) for item in found if item.role not in _PREAMBLE_ROLES}, period, threshold
 
 
 #: A preamble this long is a sentence about the RM's day ("Sáng mai em có buổi cà phê với …"), not a label.
