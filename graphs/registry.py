@@ -134,7 +134,8 @@ USE_CASES: tuple[UseCase, ...] = (
                  "vi": "Tóm tắt giúp em về chị Lan, em sắp gọi chị"},
     ),
     UseCase(
-        "attrition_scan", None, "request", _surfaces("chat", "studio", "langserve"), intent="attrition_scan",
+        "attrition_scan", "graphs.attrition_scan.graph", "request", _surfaces("chat", "studio", "langserve"),
+        intent="attrition_scan", suites=("attrition_scan",),
         routes="which clients are at risk of leaving (flight risk, money moving out, churn)",
         does={"en": "a scan of your clients at risk of leaving", "vi": "rà soát khách hàng có nguy cơ rời bỏ"},
         example={"en": "Scan my portfolio for flight risks", "vi": "Khách nào có nguy cơ rời bỏ ngân hàng?"},

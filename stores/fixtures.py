@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ _NON_NEGATIVE: set[tuple[str, str]] = {
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class FixtureProblem:
@@ -96,6 +99,8 @@ class Fixture:
 
     today: dt.date | None
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: Columns beyond the bank's model, per table (allowed by the contract, not stored).
+    extra_columns: dict[str, list[str]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {name: len(self.rows.get(name, [])) for name in CRM_TABLES}
@@ -210,8 +215,10 @@ def parse_fixture(data: Any) -> Fixture:
             row_key = _describe_key(table, raw)
             typed: dict[str, Any] = {}
             for column_name in raw:
-                if column_name not in columns:
-                    problems.append(FixtureProblem(name, index, str(column_name), "unknown column", row_key))
+                if column_name not in columns and column_name not in fixture.extra_columns.setdefault(name, []):
+                    # crm-schema.md: "Extra columns are allowed". Not stored (the bank's model has no place for
+                    # them), and said once per table so a misspelt column does not pass unnoticed.
+                    fixture.extra_columns[name].append(str(column_name))
             for column in table.columns:
                 value = raw.get(column.name)
                 if value is None:
@@ -336,6 +343,9 @@ def load_fixture(database: Database, data: Any, *, replace: bool = False) -> Fix
     the store already holds bank data and ``replace`` is false.
     """
     fixture = parse_fixture(data)
+    for table, extra in fixture.extra_columns.items():
+        if extra:
+            logger.warning("fixture %s: columns not in the bank's model, not stored: %s", table, ", ".join(extra))
     database.create_schema()
     with database.engine.begin() as connection:
         if store_holds_bank_data(connection):

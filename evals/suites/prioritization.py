@@ -248,9 +248,13 @@ def _reasons(item: dict[str, Any]) -> list[str]:
     return []
 
 
-def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
+GRAPH = "graphs.prioritization.graph"
+
+
+def run_case(case: Case, env: CaseEnv, graph_module: str = GRAPH) -> dict[str, Any]:
+    """One request through ``graph_module`` (the prioritization room, or another that ranks clients the same way)."""
     if env.rm_id is None:
-        raise CaseFailed("the prioritization graph needs an rm_id")
+        raise CaseFailed("the ranking graph needs an rm_id")
     use_indexes(env.store)
     facts = store_facts(env)
     owner_of = env.store.cache.get(OWNERS_KEY)
@@ -258,9 +262,11 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
         owner_of = env.store.cache[OWNERS_KEY] = owners(env.database)
     context = AgentContext(rm_id=env.rm_id, model=env.model, database_url=env.database.url, today=env.today)
     config: Any = {"configurable": {"thread_id": env.thread_id}}
-    request = {"request": case.input["request"], "product_code": case.input.get("product_code")}
+    request = {"request": case.input["request"]}
+    if graph_module == GRAPH:
+        request["product_code"] = case.input.get("product_code")
     started = time.perf_counter()
-    state = env.store.compiled("graphs.prioritization.graph").invoke(request, config, context=context)
+    state = env.store.compiled(graph_module).invoke(request, config, context=context)
     graph_ms = (time.perf_counter() - started) * 1000
     result = state.get("result") or {}
     ranked = [item for item in (result.get("ranked") or []) if _client_id(item)]

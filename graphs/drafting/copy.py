@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tools.core.formatting import format_date
 from tools.core.language import supported_language
 
 WORDS: dict[str, dict[str, str]] = {
@@ -9,11 +10,15 @@ WORDS: dict[str, dict[str, str]] = {
         "head": "Draft for {name}:",
         "not_found": "None of your clients has this id.",
         "understood": "A {kind} message to {name}",
+        "not_near": "{name}'s birthday is on {date}, {days} days away: too far ahead for a greeting. "
+        "Ask me again in the week before it.",
     },
     "vi": {
         "head": "Bản nháp cho {name}:",
         "not_found": "Không có khách hàng nào của anh/chị với mã này.",
         "understood": "Tin nhắn {kind} cho {name}",
+        "not_near": "Sinh nhật của {name} là ngày {date}, còn {days} ngày nữa: còn quá sớm để gửi lời chúc. "
+        "Anh/chị hãy nhờ em soạn trong tuần trước ngày đó.",
     },
 }
 KINDS: dict[str, dict[str, str]] = {
@@ -47,3 +52,9 @@ def not_found(language: str) -> str:
 def understood_as(kind: str, name: str, language: str) -> str:
     lang = _lang(language)
     return WORDS[lang]["understood"].format(kind=KINDS[lang].get(kind, kind), name=name)
+
+
+def not_near(name: str, date: str, days: int, language: str) -> str:
+    """Why no draft: the occasion is too far ahead (the RM asked for it explicitly)."""
+    lang = _lang(language)
+    return WORDS[lang]["not_near"].format(name=name, date=format_date(date, lang), days=days)

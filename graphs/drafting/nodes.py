@@ -22,8 +22,9 @@ from tools.core.language import detect_language
 from tools.crm.api import ClientNotFound, CrmApi
 from tools.crm.notes import extract_note
 from tools.policy.compliance import check_message
+from tools.products.suggestions import PLACEMENT_KINDS, placement_facts
 from tools.signals.triggers import event_facts
-from tools.voice.drafting import DRAFT_KINDS, DraftRequest, compose_draft, event_in
+from tools.voice.drafting import DRAFT_KINDS, DraftRequest, compose_draft, event_in, too_far_ahead
 from tools.voice.personalization import Personalization
 from tools.voice.tone import ToneProfile
 
@@ -73,12 +74,28 @@ def route_after_load_client(state: DraftingState) -> Literal["find_facts", "__en
 
 def find_facts(state: DraftingState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """The event's facts from today's triggers, else from the client's data, else a check-in."""
-    event = state["event"]
-    facts = event_facts(event, state["c360"], runtime.context.resolved_today(), _crm(runtime).products())
+    event, today, catalog = state["event"], runtime.context.resolved_today(), _crm(runtime).products()
+    facts = event_facts(event, state["c360"], today, catalog)
     if facts is None:
         logger.info("drafting: the client has no data for %s; drafting a check-in", event)
         return {"kind": "check_in", "facts": {}}
+    if event in PLACEMENT_KINDS:
+        facts = placement_facts(runtime.context.database(), catalog, str(state["client_id"]), facts, today=today)
     return {"kind": event, "facts": facts}
+
+
+def route_after_find_facts(state: DraftingState) -> Literal["take_tone", "not_near"]:
+    return "not_near" if too_far_ahead(state["kind"], state["facts"]) else "take_tone"
+
+
+def not_near(state: DraftingState) -> dict[str, Any]:
+    """No draft for an occasion weeks or months away: say when it is instead."""
+    language = state.get("language") or "en"
+    name = str(state["profile"].get("full_name") or "")
+    facts = state["facts"]
+    answer = copy.not_near(name, str(facts.get("date")), int(facts["days_until"]), language)
+    return turn(answer, result={"client_id": state["client_id"], "event": state["kind"], "facts": facts},
+                language=language, understood_as=copy.understood_as(state["kind"], name, language))  # fmt: skip
 
 
 def take_tone(state: DraftingState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphs.signal_words import sign_line
 from tools.core.formatting import format_amount, format_date, format_number
 from tools.core.language import supported_language
 from tools.crm.vocabulary import category_text
@@ -109,16 +110,16 @@ def fact_line(trigger: dict[str, Any], language: str) -> str:
             return f"khiếu nại về {category} đang mở từ {when} ({days} ngày){summary}"
         return f"open {category} complaint since {when} ({days} days){summary}"
     if kind == "attrition_risk":
-        if "outflow_vnd" in f:
-            out, balance = format_amount(f["outflow_vnd"], language), format_amount(f["balance_vnd"], language)
-            share = format_number(f["share_pct"], language, decimals=1)
-            if vi:
-                return f"{out} chuyển sang ngân hàng khác trong 30 ngày, bằng {share}% số dư {balance}"
-            return f"{out} moved to other banks in 30 days, {share}% of the {balance} balance"
-        latest, before = f["logins_latest_week"], format_number(f["logins_weekly_before"], language, decimals=1)
+        return "; ".join(sign_line(sign, language) for sign in f.get("signs") or [])
+    if kind == "cross_sell" and f.get("lead"):
+        when = format_date(f.get("noted_on"), language)
+        what = product or str(f.get("topic") or "")
+        money = f" ({amount})" if f.get("amount_vnd") else ""
+        tasks = f.get("tasks") or []
+        due = "; ".join(f"{t['title']} ({format_date(t['due_on'], language)})" for t in tasks)
         if vi:
-            return f"đăng nhập giảm còn {latest} lần tuần này (trước đó {before} lần/tuần)"
-        return f"logins fell to {latest} this week from {before} a week"
+            return f"khách quan tâm {what}{money}, ghi nhận ngày {when}" + (f"; việc cần làm: {due}" if due else "")
+        return f"lead logged on {when}: {what}{money}" + (f"; open tasks: {due}" if due else "")
     if kind == "cross_sell":
         aum, segment, category = (
             format_amount(f.get("aum_vnd"), language),

@@ -22,6 +22,9 @@ from tools.core.language import detect_language
 from tools.crm.api import CrmApi
 from tools.crm.notes import extract_note
 from tools.knowledge.retrieval import documents_or_none
+from tools.products.catalog import ProductTerms, product_documents, with_document_rules
+from tools.signals.features import read_features
+from tools.signals.ranking import best_offer
 from tools.signals.triggers import CONTEXT_QUERIES, NO_PRODUCT_KINDS, detect_triggers, rank_triggers
 from tools.voice.drafting import DraftRequest, compose_draft
 from tools.voice.personalization import Personalization
@@ -56,9 +59,18 @@ def load_client(state: NextBestActionState, runtime: Runtime[AgentContext]) -> d
 
 
 def detect(state: NextBestActionState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Every trigger relative to today, products named."""
+    """Every trigger relative to today, products named: the client's events, the signs of leaving read together,
+    and a fresh lead the RM logged with the tasks due on it."""
+    database = runtime.context.database()
     products = _crm(runtime).products()
-    return {"triggers": detect_triggers(state["client"], runtime.context.resolved_today(), products)}
+    today, client_id = runtime.context.resolved_today(), str(state["client_id"])
+    client = read_features(database, runtime.context.rm_id, today, client_ids=[client_id]).get(client_id)
+    offer = None
+    if client is not None:
+        documents, names = product_documents(database), [str(product["name"]) for product in products]
+        terms = [with_document_rules(ProductTerms.from_row(product), documents, names) for product in products]
+        offer = best_offer(client, terms, today)
+    return {"triggers": detect_triggers(state["client"], today, products, features=client, offer=offer)}
 
 
 def rank(state: NextBestActionState) -> dict[str, Any]:

@@ -4,40 +4,59 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.core.formatting import format_amount, format_day, format_short_date
+from graphs.signal_words import MEASURES, filters_text
+from tools.core.formatting import format_amount, format_day, format_number, format_short_date
 from tools.core.language import supported_language
-from tools.crm.vocabulary import source_text
+from tools.crm.vocabulary import category_text, source_text
+from tools.signals.criteria import Criteria
 
 SIGNALS: dict[str, dict[str, str]] = {
-    "en": {"idle_cash": "idle cash", "large_inflow": "large inflows", "cd_maturing": "maturing CDs",
-           "loan_maturing": "loans ending", "money_out": "money leaving", "inactive": "no recent contact",
-           "birthday": "birthdays"},
+    "en": {"idle_cash": "idle cash", "large_inflow": "large inflows", "cd_maturing": "maturing deposits",
+           "loan_maturing": "loans ending", "attrition": "signs of leaving", "money_out": "money sent to other banks",
+           "inactive": "no recent contact",
+           "birthday": "birthdays", "travel": "travel spend", "business": "business activity",
+           "green": "green projects in your notes", "education": "education plans in your notes",
+           "home": "home purchase plans in your notes", "retirement": "retirement plans in your notes",
+           "family": "family protection in your notes", "salary": "salary", "spend": "card spend"},
     "vi": {"idle_cash": "tiền nhàn rỗi", "large_inflow": "khoản tiền lớn về", "cd_maturing": "tiền gửi sắp đáo hạn",
-           "loan_maturing": "khoản vay sắp tất toán", "money_out": "tiền chuyển đi", "inactive": "lâu chưa liên hệ",
-           "birthday": "sinh nhật"},
+           "loan_maturing": "khoản vay sắp tất toán", "attrition": "dấu hiệu rời bỏ",
+           "money_out": "tiền chuyển sang ngân hàng khác", "inactive": "lâu chưa liên hệ",
+           "birthday": "sinh nhật", "travel": "chi tiêu du lịch", "business": "hoạt động kinh doanh",
+           "green": "dự án xanh trong ghi chú", "education": "kế hoạch học tập trong ghi chú",
+           "home": "kế hoạch mua nhà trong ghi chú", "retirement": "kế hoạch nghỉ hưu trong ghi chú",
+           "family": "bảo vệ gia đình trong ghi chú", "salary": "lương", "spend": "chi tiêu thẻ"},
 }  # fmt: skip
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "your_goal": "your goal",
-        "nobody": "No eligible client for {subject} among your 20 closest matches once the bank's rules apply.",
+        "nobody": "No eligible client for {subject}: {matching} of your {clients} clients match the request, "
+                  "and the bank's rules leave none of them.",
+        "no_match": "None of your {clients} clients matches the request ({filters}).",
         "head": "Who to call first for {subject}:",
+        "no_evidence": "None of the {matching} matching clients shows {signals}; the largest relationships instead:",
         "left_out": "Left out by policy:",
         "sources": "Sources: ",
-        "cannot_rank": "Cannot rank clients yet: {error}. Run `agentify index build`.",
-        "understood": "A list of your top {n} clients to call for {subject} · {signals}",
+        "understood": "Top {n} of your {matching} clients{filters} for {subject}, ranked by {signals}",
+        "understood_usual": "Top {n} of your {matching} clients{filters} for {subject}, ranked by the usual reasons "
+                            "for it: {signals}",
         "language_name": "English",
     },
     "vi": {
         "your_goal": "mục tiêu của anh/chị",
-        "nobody": "Không có khách hàng phù hợp cho {subject} trong 20 khách hàng gần nhất sau khi áp dụng chính sách.",
+        "nobody": "Không có khách hàng đủ điều kiện cho {subject}: {matching} trên {clients} khách hàng khớp yêu "
+                  "cầu nhưng đều bị loại theo chính sách.",
+        "no_match": "Không khách hàng nào trong {clients} khách hàng khớp yêu cầu ({filters}).",
         "head": "Nên gọi trước cho các khách hàng sau ({subject}):",
+        "no_evidence": "Không khách hàng nào trong {matching} khách hàng khớp có {signals}; thay vào đó là các khách "
+                       "hàng có quan hệ lớn nhất:",
         "left_out": "Loại theo chính sách:",
         "sources": "Nguồn: ",
-        "cannot_rank": "Chưa thể xếp hạng khách hàng: {error}. Hãy chạy `agentify index build`.",
-        "understood": "Danh sách {n} khách hàng nên gọi trước cho {subject} · {signals}",
+        "understood": "{n} khách hàng hàng đầu trong {matching} khách hàng{filters} cho {subject}, xếp theo {signals}",
+        "understood_usual": "{n} khách hàng hàng đầu trong {matching} khách hàng{filters} cho {subject}, xếp theo các "
+                            "lý do thường gặp: {signals}",
         "language_name": "Vietnamese",
     },
-}
+}  # fmt: skip
 
 
 def _lang(language: str) -> str:
@@ -47,6 +66,8 @@ def _lang(language: str) -> str:
 REASONS: dict[str, dict[str, str]] = {
     "en": {
         "idle_cash": "Idle cash: {parts}, not invested",
+        "idle_new": " ({new} of it arrived in the last month)",
+        "fewer": "Only {count} of your {matching} matching clients show {signals}.",
         "idle_parts": "current account {casa}|savings {savings}| and ",
         "cd_maturing": "CD of {amount} maturing on {day}",
         "loan_maturing": "Loan with {amount} left ends on {day}",
@@ -54,28 +75,64 @@ REASONS: dict[str, dict[str, str]] = {
         "never_contacted": "Never contacted",
         "inactive": "Not contacted for {days} days",
         "birthday": "Birthday on {day}",
+        "travel": "Travel spend of {amount} in 90 days ({payments} payments{merchants})",
+        "occupation": "Works as {occupation}",
+        "business": "Business receipts of {amount} in 90 days",
+        "note": "Your note of {day}: “{words}”",
+        "note_undated": "Your note: “{words}”",
+        "salary": "Monthly salary of about {amount}",
+        "spend": "Card spend of {amount} in 90 days",
+        "measure": "{measure}: {amount}",
+        "sign_money_out": "Sent {amount} to other banks (latest {day}{counterparty})",
+        "sign_salary_stopped": "Salary stopped: last one arrived on {day}",
+        "sign_matured_not_rolled": "Deposit of {amount} matured on {day}, not rolled over",
+        "sign_login_drop": "App logins fell from {before} to {recent} a week",
+        "sign_competitor": "Your note of {day} mentions “{words}”",
+        "sign_complaint": "Open complaint ({category}) since {day}",
+        "sign_inactive": "Not contacted for {days} days",
+        "sign_inactive_never": "Never contacted",
         "min_amount": "Deposits of {deposits} cover the {minimum} minimum",
         "target_segment": "{segment} segment, targeted by {product}",
         "profile": "{segment} client, assets {aum}",
+        "at_stake": "At stake: assets of {aum}",
     },
     "vi": {
         "idle_cash": "Tiền nhàn rỗi: {parts} chưa đầu tư",
+        "idle_new": " (trong đó {new} mới về trong tháng qua)",
+        "fewer": "Chỉ {count} trong {matching} khách hàng khớp yêu cầu có {signals}.",
         "idle_parts": "tài khoản thanh toán {casa}|tiết kiệm {savings}| và ",
-        "cd_maturing": "Tiền gửi có kỳ hạn {amount} đáo hạn ngày {day}",
+        "cd_maturing": "Tiền gửi {amount} đáo hạn ngày {day}",
         "loan_maturing": "Khoản vay còn {amount} tất toán ngày {day}",
         "large_inflow": "Vừa nhận {amount} ({source}) ngày {day}",
         "never_contacted": "Chưa từng được liên hệ",
         "inactive": "{days} ngày chưa được liên hệ",
         "birthday": "Sinh nhật ngày {day}",
+        "travel": "Chi tiêu du lịch {amount} trong 90 ngày ({payments} giao dịch{merchants})",
+        "occupation": "Nghề nghiệp: {occupation}",
+        "business": "Thu từ kinh doanh {amount} trong 90 ngày",
+        "note": "Ghi chú ngày {day}: “{words}”",
+        "note_undated": "Ghi chú: “{words}”",
+        "salary": "Lương hằng tháng khoảng {amount}",
+        "spend": "Chi tiêu thẻ {amount} trong 90 ngày",
+        "measure": "{measure}: {amount}",
+        "sign_money_out": "Đã chuyển {amount} sang ngân hàng khác (gần nhất {day}{counterparty})",
+        "sign_salary_stopped": "Lương ngừng về: lần cuối ngày {day}",
+        "sign_matured_not_rolled": "Tiền gửi {amount} đáo hạn ngày {day}, không tái tục",
+        "sign_login_drop": "Đăng nhập ứng dụng giảm từ {before} xuống {recent} lần/tuần",
+        "sign_competitor": "Ghi chú ngày {day} nhắc “{words}”",
+        "sign_complaint": "Khiếu nại ({category}) đang mở từ {day}",
+        "sign_inactive": "{days} ngày chưa được liên hệ",
+        "sign_inactive_never": "Chưa từng được liên hệ",
         "min_amount": "Tiền gửi {deposits}, đủ mức tối thiểu {minimum}",
         "target_segment": "Khách hàng hạng {segment}, đúng đối tượng của {product}",
         "profile": "Khách hàng hạng {segment}, tổng tài sản {aum}",
+        "at_stake": "Tài sản có thể mất: {aum}",
     },
 }
 
 
 def reason(fact: dict[str, Any], language: str) -> str:
-    """One fact of a client (``tools.signals.ranking.reason_facts``) as the RM reads it."""
+    """One fact of a client (``tools.signals.ranking``) as the RM reads it."""
     kind, lang = fact["kind"], _lang(language)
     templates = REASONS[lang]
 
@@ -86,11 +143,15 @@ def reason(fact: dict[str, Any], language: str) -> str:
         casa, savings, joiner = templates["idle_parts"].split("|")
         parts = [casa.format(casa=money("casa_vnd"))] if fact["casa_vnd"] else []
         parts += [savings.format(savings=money("savings_vnd"))] if fact["savings_vnd"] else []
-        return templates["idle_cash"].format(parts=joiner.join(parts))
-    if kind == "inactive" and fact["days"] is None:
+        text = templates["idle_cash"].format(parts=joiner.join(parts))
+        return text + (templates["idle_new"].format(new=money("new_vnd")) if fact.get("new_vnd") else "")
+    if kind in ("inactive", "sign_inactive") and fact.get("days") is None:
         return templates["never_contacted"]
+    if kind == "note" and not fact.get("date"):
+        kind = "note_undated"
+    merchants = fact.get("merchants") or []
     values = {
-        "amount": money("amount_vnd") if "amount_vnd" in fact else "",
+        "amount": money("amount_vnd") if fact.get("amount_vnd") is not None else "",
         "day": format_short_date(fact.get("date")),
         "source": source_text(str(fact.get("source") or ""), language),
         "days": fact.get("days"),
@@ -99,6 +160,15 @@ def reason(fact: dict[str, Any], language: str) -> str:
         "segment": fact.get("segment"),
         "product": fact.get("product"),
         "aum": money("aum_vnd") if "aum_vnd" in fact else "",
+        "payments": fact.get("payments"),
+        "merchants": (": " + ", ".join(merchants)) if merchants else "",
+        "occupation": fact.get("occupation"),
+        "words": fact.get("words"),
+        "measure": MEASURES[lang].get(str(fact.get("measure")), str(fact.get("measure"))).capitalize(),
+        "counterparty": f", {fact['counterparty']}" if fact.get("counterparty") else "",
+        "before": format_number(fact.get("before") or 0, language),
+        "recent": format_number(fact.get("recent") or 0, language),
+        "category": category_text(str(fact.get("category") or ""), language),
     }
     return templates[kind].format(**values)
 
@@ -113,15 +183,27 @@ def answer(
     excluded: list[dict[str, Any]],
     names: dict[str, str],
     citations: list[str],
+    counts: dict[str, int],
     language: str,
+    criteria: Criteria | None = None,
+    signals: list[str] | None = None,
 ) -> str:
     """The ranked list with each client's reasons, who policy left out and why, and the sources."""
-    words = WORDS[_lang(language)]
+    lang = _lang(language)
+    words = WORDS[lang]
+    clients, matching = counts.get("clients", 0), counts.get("matching", 0)
     if not ranked:
-        return words["nobody"].format(subject=subject_text)
+        if not matching and criteria is not None:
+            return words["no_match"].format(clients=clients, filters=filters_text(criteria, language))
+        return words["nobody"].format(subject=subject_text, matching=matching, clients=clients)
     lines = [words["head"].format(subject=subject_text)]
+    if not counts.get("with_evidence", 1) and signals:
+        lines = [words["no_evidence"].format(matching=matching, signals=_signals_text(signals, language))]
     for position, item in enumerate(ranked, 1):
         lines.append(f"{position}. {names.get(item['client_id'], item['client_id'])}: {'; '.join(item['reasons'])}.")
+    if signals and counts.get("with_evidence", 0) and len(ranked) < counts.get("top_n", 0):
+        lines.append(REASONS[lang]["fewer"].format(count=len(ranked), matching=matching,
+                                                   signals=_signals_text(signals, language)))  # fmt: skip
     if excluded:
         lines.append(words["left_out"])
         lines += [f"- {names.get(item['client_id'], item['client_id'])}: {item['reason']}" for item in excluded]
@@ -130,15 +212,27 @@ def answer(
     return "\n".join(lines)
 
 
-def cannot_rank(error: str, language: str) -> str:
-    return WORDS[_lang(language)]["cannot_rank"].format(error=error)
-
-
-def understood_as(subject_text: str, signals: list[str], top_n: int, language: str) -> str:
+def _signals_text(signals: list[str], language: str) -> str:
     names = SIGNALS[_lang(language)]
-    return WORDS[_lang(language)]["understood"].format(
-        n=top_n, subject=subject_text, signals=", ".join(names.get(signal, signal) for signal in signals)
-    )
+    return ", ".join(names.get(signal, signal) for signal in signals)
+
+
+def understood_as(
+    subject_text: str,
+    criteria: Criteria,
+    signals: list[str],
+    named: bool,
+    top_n: int,
+    counts: dict[str, int],
+    language: str,
+) -> str:
+    """What was understood and computed: how many clients matched which filters, the goals, the product."""
+    words = WORDS[_lang(language)]
+    filters = filters_text(criteria, language)
+    return words["understood" if named else "understood_usual"].format(
+        n=top_n, matching=counts.get("matching", 0), filters=f" ({filters})" if filters else "",
+        subject=subject_text, signals=_signals_text(signals, language),
+    )  # fmt: skip
 
 
 def language_name(language: str) -> str:

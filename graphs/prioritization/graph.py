@@ -1,7 +1,7 @@
-"""The prioritization graph: read the request → (a day plan | documents → synthesize → ideal client → similar
-clients → rules + re-rank → justify).
+"""The prioritization graph: read the request → (a day plan | documents → synthesize → ideal client → profile
+similarity → filters, rules and evidence → justify).
 
-A request with no product and no selling goal ("who should I call today?") is a day plan from the RM's own
+A request with no product, no filter and no goal ("who should I call today?") is a day plan from the RM's own
 events (``plan_day``); the others are ranked for the product or goal.
 
 ``builder`` is the graph; ``graph`` is compiled without a checkpointer for
@@ -26,21 +26,19 @@ builder.add_node("plan_day", nodes.plan_day)
 builder.add_node("retrieve_documents", nodes.retrieve_documents)
 builder.add_node("synthesize", nodes.synthesize)
 builder.add_node("pseudo_profile", nodes.pseudo_profile)
-builder.add_node("search_candidates", nodes.search_candidates)
-builder.add_node("apply_policy", nodes.apply_policy)
+builder.add_node("score_similarity", nodes.score_similarity)
+builder.add_node("rank", nodes.rank)
 builder.add_node("justify", nodes.justify)
-builder.add_node("finish", nodes.finish)
 
 builder.add_edge(START, "read_request")
 builder.add_conditional_edges("read_request", nodes.route_after_read_request, ["plan_day", "retrieve_documents"])
 builder.add_edge("plan_day", END)
-builder.add_conditional_edges("retrieve_documents", nodes.route_after_retrieve_documents, ["synthesize", "finish"])
+builder.add_edge("retrieve_documents", "synthesize")
 builder.add_edge("synthesize", "pseudo_profile")
-builder.add_edge("pseudo_profile", "search_candidates")
-builder.add_conditional_edges("search_candidates", nodes.route_after_search_candidates, ["apply_policy", "finish"])
-builder.add_edge("apply_policy", "justify")
+builder.add_edge("pseudo_profile", "score_similarity")
+builder.add_edge("score_similarity", "rank")
+builder.add_edge("rank", "justify")
 builder.add_edge("justify", END)
-builder.add_edge("finish", END)
 
 graph = builder.compile()
 graph.name = "prioritization"

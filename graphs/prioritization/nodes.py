@@ -1,8 +1,9 @@
-"""The prioritization steps: documents → product context → ideal-client profile → similar clients → rules → top N.
+"""The prioritization steps: request → criteria and product rules → ideal-client profile → evidence → top N.
 
-The engine is ``tools.signals.ranking``; this module reads the state, calls it, and keeps what it says.
-Only the signed-in RM's clients are ever searched, read or named (``CrmApi`` doors). A missing index is an
-error the RM is told about ("run agentify index build"), never a silent build.
+The engines are ``tools.signals.criteria`` (what the request asks), ``tools.signals.features`` (what the RM's
+clients do) and ``tools.signals.ranking`` (filters, rules, evidence); this module reads the state, calls them,
+and keeps what they say. Only the signed-in RM's clients are ever read or named. Without the document or
+profile index the ranking still runs (no citations, no similarity signal), and says so in the log.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from langgraph.runtime import Runtime
 
 from graphs.context import AgentContext
 from graphs.prioritization import copy
-from graphs.prioritization.state import CANDIDATES_K, DEFAULT_TOP_N, POLICY_K, PrioritizationState
+from graphs.prioritization.state import DEFAULT_TOP_N, POLICY_K, SIMILARITY_K, PrioritizationState
+from graphs.signal_words import filters_text
 from graphs.turn import covered, read_text, turn
 from prompts import load_prompt
 from tools.core.language import detect_language
@@ -24,17 +26,27 @@ from tools.core.llm.models import structured_call, text_call
 from tools.core.text import fold
 from tools.crm.api import CrmApi
 from tools.knowledge.retrieval import IndexNotReady, search_clients, search_documents
-from tools.products.catalog import ProductTerms, find_product, load_product
-from tools.signals.day_plan import day_plan, plan_window
+from tools.products.catalog import (
+    ProductTerms,
+    find_product,
+    load_product,
+    product_documents,
+    product_names,
+    with_document_rules,
+)
+from tools.reporting.composer import Vocabulary
+from tools.signals.criteria import NOTE_GOALS, Criteria, read_criteria
+from tools.signals.day_plan import asks_for_a_plan, day_plan, plan_window
+from tools.signals.features import read_features
 from tools.signals.ranking import (
     IdealClient,
     checked_model_ideal,
     explain,
-    goal_signals,
-    named_signals,
+    goals_for,
+    passes,
     product_context,
     profile_text,
-    rank_candidates,
+    rank_clients,
     rules_ideal,
 )
 from tools.signals.thresholds import CALL_PLAN_MATURITY_DAYS
@@ -50,7 +62,17 @@ def _product(state: PrioritizationState) -> ProductTerms | None:
     data = state.get("product")
     if not data:
         return None
-    return ProductTerms(**{**data, "target_segments": tuple(data.get("target_segments") or ())})
+    tuples = {key: tuple(tuple(item) if isinstance(item, list) else item for item in data.get(key) or ())
+              for key in ("target_segments", "risk_profiles", "sources")}  # fmt: skip
+    return ProductTerms(**{**data, **tuples})
+
+
+def _criteria(state: PrioritizationState) -> Criteria:
+    data = dict(state.get("criteria") or {})
+    for key in ("segments", "risk_profiles", "cities", "without", "holding", "goals"):
+        data[key] = tuple(data.get(key) or ())
+    data["amounts"] = tuple(tuple(item) for item in data.get("amounts") or ())
+    return Criteria(**data)
 
 
 def _resolve_product(request: str, code: str, runtime: Runtime[AgentContext]) -> ProductTerms | None:
@@ -59,20 +81,30 @@ def _resolve_product(request: str, code: str, runtime: Runtime[AgentContext]) ->
         product = load_product(database, code)
         if product is None:
             logger.warning("unknown or inactive product code %r: treating the request as a free goal", code)
-        return product
-    return find_product(database, request)
+    else:
+        product = find_product(database, request)
+    if product is None:
+        return None
+    return with_document_rules(product, product_documents(database), product_names(database).values())
 
 
 def read_request(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """The product (by code, else by name in the request) and whether the request is a day plan: no product
-    and no selling goal ("who should I call today?") is answered from the RM's events, not by a ranking."""
+    """The product (by code, else by name in the request), the request's filters and goals, and whether it is a
+    day plan: no product, no filter and no goal ("who should I call today?") is answered from the RM's events."""
     request = read_text(state["request"])
     product = _resolve_product(request, (state.get("product_code") or "").strip(), runtime)
+    database = runtime.context.database()
+    products, occupations, _names = _crm(runtime).reporting_vocabulary()
+    criteria = read_criteria(
+        request, runtime.context.resolved_today(), Vocabulary(products=tuple(products), occupations=tuple(occupations)),
+        product_names(database), product.code if product else None,
+    )  # fmt: skip
     return {
         "request": request,
         "language": detect_language(request),
         "product": asdict(product) if product else None,
-        "day_plan": product is None and not named_signals(request),
+        "criteria": asdict(criteria),
+        "day_plan": product is None and not criteria.goals and not criteria.order_by and asks_for_a_plan(request),
         "error": None,
     }
 
@@ -88,16 +120,24 @@ def plan_day(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict
     today = runtime.context.resolved_today()
     window, first, last = plan_window(state["request"], today)
     plan = day_plan(runtime.context.database(), runtime.context.rm_id, today, first, last)
+    criteria = _criteria(state)
+    if criteria.filters:  # "today, among my Diamond clients": the plan of the clients the request keeps
+        ids = [entry["client_id"] for entry in plan]
+        clients = read_features(runtime.context.database(), runtime.context.rm_id, today, notes=False, client_ids=ids)
+        plan = [entry for entry in plan if entry["client_id"] in clients and passes(clients[entry["client_id"]],
+                                                                                     criteria, today)]  # fmt: skip
     names = _crm(runtime).client_names([entry["client_id"] for entry in plan])
     days = (last - today).days + CALL_PLAN_MATURITY_DAYS
     answer = copy.day_plan(plan, names, window, first.isoformat(), last.isoformat(), days, language)
     understood = copy.day_plan_understood(window, first.isoformat(), last.isoformat(), days, language)
+    if criteria.filters:
+        understood += f" · {filters_text(criteria, language)}"
     result = {"plan": plan, "window": window, "from": first.isoformat(), "to": last.isoformat(), "ranked": []}
     return covered(state["request"], turn(answer, result=result, language=language, understood_as=understood))
 
 
 def retrieve_documents(state: PrioritizationState) -> dict[str, Any]:
-    """The product's index entry and the policy chunks that apply."""
+    """The product's index entry and the policy chunks that apply (the citations); without the index, none."""
     request, product = state["request"], _product(state)
     try:
         documents = []
@@ -107,26 +147,23 @@ def retrieve_documents(state: PrioritizationState) -> dict[str, Any]:
         query = f"{request} {product.name} {product.category}" if product else request
         documents += [{"kind": "policy", **asdict(hit)} for hit in search_documents("policy", query, POLICY_K)]
     except IndexNotReady as error:
-        logger.warning("prioritization cannot search: %s", error)
-        return {"documents": [], "error": str(error)}
+        logger.warning("prioritization ranks without document citations: %s", error)
+        return {"documents": []}
     return {"documents": documents}
 
 
-def route_after_retrieve_documents(state: PrioritizationState) -> Literal["synthesize", "finish"]:
-    return "finish" if state.get("error") else "synthesize"
-
-
 def synthesize(state: PrioritizationState) -> dict[str, Any]:
-    """The product context and the rules that apply, and the signals the goal asks for."""
+    """The product context and the rules that apply, and the goals the ranking weighs."""
     product = _product(state)
     context, notes = product_context(product, state.get("documents", []))
-    return {"product_context": context, "policy_notes": notes, "signals": goal_signals(state["request"], product)}
+    goals, named = goals_for(_criteria(state), product)
+    return {"product_context": context, "policy_notes": notes, "signals": goals, "named_goals": named}
 
 
 def pseudo_profile(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """The ideal client: the model's choice from fixed lists when it gives one, else the rules'; code writes it."""
     product = _product(state)
-    ideal, engine = rules_ideal(product, state["signals"]), "rules"
+    ideal, engine = rules_ideal(product, state["signals"], _criteria(state)), "rules"
     model = runtime.context.chat_model()
     if model is not None:
         prompt = load_prompt("prioritization/profile").format(
@@ -139,40 +176,41 @@ def pseudo_profile(state: PrioritizationState, runtime: Runtime[AgentContext]) -
             model, IdealClient, [HumanMessage(content=prompt)], fallback=lambda: rules, task="prioritization.profile"
         )
         if outcome.from_model:
-            checked = checked_model_ideal(outcome.value, product, state["request"])
+            checked = checked_model_ideal(outcome.value, product, state["signals"])
             if checked.signals or checked.segments:
                 ideal, engine = checked, "model"
-    return {"pseudo_profile": profile_text(product, ideal), "engine": engine, "signals": list(ideal.signals)}
+    return {"pseudo_profile": profile_text(product, ideal), "engine": engine}
 
 
-def search_candidates(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """The signed-in RM's 20 clients nearest the ideal client (never another RM's)."""
+def score_similarity(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Each of the signed-in RM's clients' similarity to the ideal client (one signal of the ranking); without the
+    profile index the ranking stands on the evidence alone."""
+    database, rm_id = runtime.context.database(), runtime.context.rm_id
+    text = state.get("pseudo_profile") or ""
+    if not text:
+        return {"similarity": {}}
     try:
-        hits = search_clients(runtime.context.database(), runtime.context.rm_id, state["pseudo_profile"], CANDIDATES_K)
+        hits = search_clients(database, rm_id, text, SIMILARITY_K)
     except (IndexNotReady, LookupError) as error:
-        logger.warning("prioritization cannot search clients: %s", error)
-        return {"candidates": [], "error": str(error)}
-    return {"candidates": [{"client_id": client_id, "score": round(score, 4)} for client_id, score in hits]}
+        logger.warning("prioritization ranks without profile similarity: %s", error)
+        return {"similarity": {}}
+    return {"similarity": {client_id: round(score, 4) for client_id, score in hits}}
 
 
-def route_after_search_candidates(state: PrioritizationState) -> Literal["apply_policy", "finish"]:
-    return "finish" if state.get("error") else "apply_policy"
-
-
-def apply_policy(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Exclude whoever fails a rule (with the rule and its reason), re-rank the rest, keep the top N."""
-    crm, today = _crm(runtime), runtime.context.resolved_today()
-    candidates = state.get("candidates", [])
-    ids = [candidate["client_id"] for candidate in candidates]
-    ranked, excluded = rank_candidates(
-        candidates,
-        crm.standings(ids, today=today),
-        crm.essences(ids, today=today),
-        _product(state),
-        state.get("signals", []),
-        state.get("top_n") or DEFAULT_TOP_N,
-    )
-    return {"ranked": ranked, "excluded": excluded}
+def rank(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """The RM's clients read in bulk, filtered by the request, checked against the product's rules (who is left
+    out, with why), ranked by the evidence for each goal; the top N with the facts that put them there."""
+    today = runtime.context.resolved_today()
+    criteria, product = _criteria(state), _product(state)
+    wants_notes = bool(set(state.get("signals", [])) & (NOTE_GOALS | {"business", "attrition"}))
+    features = read_features(runtime.context.database(), runtime.context.rm_id, today, notes=wants_notes)
+    top_n = state.get("top_n") or criteria.top_n or DEFAULT_TOP_N
+    ranking = rank_clients(features, criteria, product, state.get("signals", []), bool(state.get("named_goals")),
+                           state.get("similarity") or {}, today, top_n)  # fmt: skip
+    counts = {"clients": ranking.clients, "matching": ranking.matching, "with_evidence": ranking.with_evidence,
+              "top_n": top_n}  # fmt: skip
+    return {"ranked": explain(ranking.ranked, features, product), "excluded": ranking.excluded, "counts": counts,
+            "runners_up": ranking.runners_up}  # fmt: skip
 
 
 def _model_answer(
@@ -202,33 +240,27 @@ def _model_answer(
 
 
 def justify(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Reasons from each top client's 360 view, the chunk ids used, and the answer in the request's language."""
+    """Each top client's facts in words, the chunk ids used, and the answer in the request's language."""
     product = _product(state)
     language = state.get("language") or "en"
-    crm = _crm(runtime)
     citations = [document["id"] for document in state.get("documents", [])]
-    explained = explain(crm, state.get("ranked", []), runtime.context.resolved_today(), state.get("signals", []),
-                        product)  # fmt: skip
+    explained = state.get("ranked", [])
     ranked = [{"client_id": item["client_id"], "score": item["score"], "citations": list(citations),
                "reasons": [copy.reason(fact, language) for fact in item["facts"]]} for item in explained]  # fmt: skip
     full_names = {item["client_id"]: item["full_name"] for item in explained}
-    names = crm.client_names([*full_names, *(item["client_id"] for item in state.get("excluded", []))])
+    names = _crm(runtime).client_names([*full_names, *(item["client_id"] for item in state.get("excluded", []))])
+    criteria = _criteria(state)
+    top_n = state.get("top_n") or criteria.top_n or DEFAULT_TOP_N
     subject = copy.subject(product.name if product else None, language)
-    fallback = copy.answer(subject, ranked, state.get("excluded", []), names, citations, language)
+    counts = state.get("counts") or {}
+    fallback = copy.answer(subject, ranked, state.get("excluded", []), names, citations, counts, language, criteria,
+                           state.get("signals", []))  # fmt: skip
     result = {"ranked": ranked, "excluded": state.get("excluded", []), "citations": citations,
               "product": state.get("product"), "signals": state.get("signals", []), "engine": state.get("engine"),
-              "pseudo_profile": state.get("pseudo_profile", ""), "candidates": state.get("candidates", [])}  # fmt: skip
+              "criteria": state.get("criteria"), "counts": counts, "candidates": state.get("runners_up", []),
+              "pseudo_profile": state.get("pseudo_profile", "")}  # fmt: skip
     answer = _model_answer(state, runtime, ranked, names, full_names, fallback)
-    top_n = state.get("top_n") or DEFAULT_TOP_N
-    understood = copy.understood_as(subject, state.get("signals", []), top_n, language)
+    understood = copy.understood_as(subject, criteria, state.get("signals", []), bool(state.get("named_goals")),
+                                    top_n, counts, language)  # fmt: skip
     output = turn(answer, result=result, language=language, citations=citations, understood_as=understood)
     return {"ranked": ranked, **covered(state["request"], output)}
-
-
-def finish(state: PrioritizationState) -> dict[str, Any]:
-    """An error the RM can act on (build the index), with every output key present."""
-    language = state.get("language") or "en"
-    error = state.get("error") or "unknown error"
-    result = {"ranked": [], "excluded": [], "citations": [], "product": state.get("product"), "error": error,
-              "candidates": state.get("candidates", []), "pseudo_profile": state.get("pseudo_profile", "")}  # fmt: skip
-    return turn(copy.cannot_rank(error, language), status="failed", result=result, language=language)

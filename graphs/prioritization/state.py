@@ -9,7 +9,8 @@ from typing_extensions import TypedDict
 from graphs.turn import TurnOutput
 
 DEFAULT_TOP_N = 3
-CANDIDATES_K = 20
+#: Profile-similarity hits read per request (an RM's whole book in all but the largest).
+SIMILARITY_K = 2000
 #: Policy chunks retrieved for a request.
 POLICY_K = 3
 
@@ -33,13 +34,21 @@ class PrioritizationState(TurnOutput, total=False):
     #: The synthesized product context and the policy lines that apply.
     product_context: str
     policy_notes: list[str]
-    #: The current signals the goal asks for (idle cash, maturing CDs, ...).
+    #: The request's filters and goals (``tools.signals.criteria.Criteria`` as a dict).
+    criteria: dict[str, Any]
+    #: The goals the ranking weighs (idle cash, maturing CDs, travel, signs of leaving...), and whether the
+    #: request named them (else the product's usual ones).
     signals: list[str]
+    named_goals: bool
     #: "model" when the model's reading shaped the pseudo-profile, "rules" otherwise.
     engine: str
     pseudo_profile: str
-    #: The top similarity hits among the RM's clients: {"client_id", "score"}.
-    candidates: list[dict[str, Any]]
+    #: The profile index's similarity of each of the RM's clients to the ideal client (empty without the index).
+    similarity: dict[str, float]
+    #: How many of the RM's clients were read, passed the filters, and showed evidence for the goals.
+    counts: dict[str, int]
     excluded: list[dict[str, Any]]
+    #: The next best after the top N: {"client_id", "score"} (who to call after them).
+    runners_up: list[dict[str, Any]]
     ranked: list[dict[str, Any]]
     error: str | None

@@ -88,6 +88,13 @@ class SendResult(BaseModel):
     interaction_id: str | None
 
 
+def _contact_channel(draft: dict[str, Any]) -> str:
+    """How the CRM logs a sent draft: a phone client's talking points were a call."""
+    if draft["channel"] == "email":
+        return "email"
+    return "call" if draft["client_channel"] == "phone" else "chat"
+
+
 def draft_id_for(event_key: str) -> str:
     """The draft's id follows from its event, so re-drafting an event can only ever name the same row."""
     return "D" + hashlib.sha256(event_key.encode()).hexdigest()[:16]
@@ -471,7 +478,7 @@ class Inbox:
             {
                 "client_id": draft["client_id"],
                 "occurred_at": draft["updated_at"],
-                "channel": "email" if draft["channel"] == "email" else "chat",
+                "channel": _contact_channel(draft),
                 "topic": _TOPICS.get(draft["kind"], draft["kind"].replace("_", " ").capitalize()),
                 "summary": draft["subject"] or _first_line(draft["body"]),
                 "source": "agent",

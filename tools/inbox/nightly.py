@@ -7,15 +7,18 @@ wave), per event where the work is per client (the draft). The room ``graphs/nig
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from typing_extensions import TypedDict
 
 from stores.db import Database
+from tools.crm.api import CrmApi
 from tools.inbox.drafts import NewDraft
 from tools.knowledge.snippets import policy_snippets, product_sheets
 from tools.policy.compliance import check_message
+from tools.products.suggestions import PLACEMENT_KINDS, suggested_facts, suggestions_for
 from tools.signals.events import client_cards
 from tools.voice.drafting import DraftRequest, compose_draft
 from tools.voice.personalization import rules_applying, rules_by_rm, tones_for
@@ -47,6 +50,7 @@ def wave_context(database: Database, events: list[dict[str, Any]]) -> tuple[list
     rules = rules_by_rm(database, rm_ids)
     snippets = policy_snippets(database, {event["kind"] for event in events})
     sheets = product_sheets(database, (str(event["facts"].get("product_code") or "") for event in events))
+    events = _with_suggestions(database, events)
     tasks: list[EventTask] = []
     failures: list[dict[str, Any]] = []
     for event in events:
@@ -66,6 +70,22 @@ def wave_context(database: Database, events: list[dict[str, Any]]) -> tuple[list
             )
         )
     return tasks, failures
+
+
+def _with_suggestions(database: Database, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events about money to place, with the product the policy lets the client be offered in their facts."""
+    amounts = {e["client_id"]: int(e["facts"].get("amount_vnd") or 0) for e in events if e["kind"] in PLACEMENT_KINDS}
+    if not amounts:
+        return events
+    first = next(event for event in events if event["kind"] in PLACEMENT_KINDS)
+    catalog = CrmApi(database, first["rm_id"]).products()  # bank-wide reference data
+    found = suggestions_for(database, catalog, amounts, today=dt.date.fromisoformat(first["scan_date"]))
+    return [
+        {**event, "facts": {**event["facts"], **suggested_facts(found.get(event["client_id"]))}}
+        if event["kind"] in PLACEMENT_KINDS
+        else event
+        for event in events
+    ]
 
 
 def draft_for(task: EventTask, model: BaseChatModel | None) -> NewDraft:

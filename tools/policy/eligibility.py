@@ -8,6 +8,10 @@ excluded from a selling list when any rule fails. The rules:
 - ``target_segment``: a product with target segments is offered only to clients in them.
 - ``min_amount``: a deposit or investment product needs the client's deposits (current, savings and
   certificates of deposit) to cover its minimum amount.
+- ``already_held``: a client is not offered what they already hold.
+
+Suitability and the minimum may come from the bank's documents as well as the catalog
+(``tools.products.catalog.with_document_rules``).
 
 The inputs are plain data (``ProductTerms``, ``ClientStanding``) so the rules are tested without a bank;
 ``load_standings`` reads the clients' side from the store in bulk; the products' is
@@ -32,7 +36,8 @@ COMPLAINT = "complaint"
 SUITABILITY = "suitability"
 TARGET_SEGMENT = "target_segment"
 MIN_AMOUNT = "min_amount"
-RULES = (COMPLAINT, SUITABILITY, TARGET_SEGMENT, MIN_AMOUNT)
+ALREADY_HELD = "already_held"
+RULES = (COMPLAINT, SUITABILITY, TARGET_SEGMENT, MIN_AMOUNT, ALREADY_HELD)
 
 #: Categories whose minimum amount is money the client puts in (for loans it is what they borrow).
 FUNDED_CATEGORIES = frozenset({"savings", "cd", "investment", "insurance"})
@@ -76,6 +81,12 @@ def check_complaint(client: ClientStanding) -> RuleResult:
 
 
 def check_suitability(product: ProductTerms, client: ClientStanding) -> RuleResult:
+    if product.risk_profiles and client.risk_profile not in product.risk_profiles:
+        return RuleResult(
+            SUITABILITY,
+            False,
+            f"{client.risk_profile} risk profile: {product.name} suits {', '.join(product.risk_profiles)} clients only",
+        )
     if client.risk_profile == "conservative" and product.category in GROWTH_CATEGORIES:
         return RuleResult(
             SUITABILITY,
@@ -114,6 +125,12 @@ def check_min_amount(product: ProductTerms, client: ClientStanding) -> RuleResul
     )
 
 
+def check_already_held(product: ProductTerms, client: ClientStanding) -> RuleResult:
+    if product.code in client.held_products:
+        return RuleResult(ALREADY_HELD, False, f"already holds {product.name}")
+    return RuleResult(ALREADY_HELD, True, f"does not hold {product.name} yet")
+
+
 def evaluate(product: ProductTerms | None, client: ClientStanding) -> list[RuleResult]:
     """Every rule that applies, in ``RULES`` order; without a product only the complaint rule applies."""
     results = [check_complaint(client)]
@@ -122,6 +139,7 @@ def evaluate(product: ProductTerms | None, client: ClientStanding) -> list[RuleR
             check_suitability(product, client),
             check_target_segment(product, client),
             check_min_amount(product, client),
+            check_already_held(product, client),
         ]
     return results
 

@@ -1,16 +1,24 @@
-"""The product catalog's terms: what a product is, who it is for, and which product a request names."""
+"""The product catalog's terms: what a product is, who it is for, and which product a request names.
+
+Who a product is for is written in two places: the catalog row (minimum amount, target segments) and the
+bank's documents — the product sheet and the internal policies ("not suitable for conservative investors",
+"chỉ dành cho khách hàng Diamond", "tối thiểu 500 triệu"). ``with_document_rules`` reads the second into the
+same terms, each rule with the document it came from, so an exclusion can cite it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
 
 from stores.db import Database
-from stores.schema import Product
-from tools.core.text import fold_words
+from stores.schema import SEGMENTS, Document, Product
+from tools.core.parsing import find_amounts
+from tools.core.text import fold, fold_words
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,10 @@ class ProductTerms:
     min_amount_vnd: int | None = None
     target_segments: tuple[str, ...] = ()
     summary: str = ""
+    #: Risk profiles the product suits (empty: the bank's default rule for its category).
+    risk_profiles: tuple[str, ...] = ()
+    #: (rule, document id) of each rule read from the bank's documents.
+    sources: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ProductTerms:
@@ -75,13 +87,206 @@ def _words(text: str) -> str:
     return " ".join(fold_words(text))
 
 
+#: Words every product name shares ("Thẻ tín dụng …", "… Loan"): a name is recognised by its other words.
+_GENERIC_NAME_WORDS = frozenset(
+    """the tin dung tai khoan thanh toan vay von quy goi bao hiem card cards credit debit loan loans fund funds
+    package account accounts chung chi tien gui tiet kiem san pham product products cua ngan hang bank a an of for
+    and va cho""".split()  # noqa: SIM905
+)
+
+
+def _distinctive(word: str) -> bool:
+    return word not in _GENERIC_NAME_WORDS and (len(word) >= 3 or word.isdigit())
+
+
+def _name_forms(product: ProductTerms) -> list[list[str]]:
+    """The ways a request may write a product's name: the whole name, each part around " - " or in brackets, the
+    code's words."""
+    forms = [fold_words(product.name), fold_words(product.code.replace("_", " "))]
+    for part in re.split(r"\s+[-–—/]\s+|[()]", product.name):
+        words = fold_words(part)
+        if words and words not in forms:
+            forms.append(words)
+    return [form for form in forms if form]
+
+
+def short_names(name: str) -> list[str]:
+    """The ways a request writes a product's name, folded, longest first: the whole name and each part, and each
+    without its generic head ("Thẻ tín dụng Travel Miles" → "travel miles"), when two or more words remain."""
+    forms: list[str] = []
+    for part in [name, *re.split(r"\s+[-–—/]\s+|[()]", name)]:
+        words = fold_words(part)
+        while words and not _distinctive(words[0]):
+            if " ".join(words) not in forms and len(words) >= 2:
+                forms.append(" ".join(words))
+            words = words[1:]
+        if len(words) >= 2 or (words and len(words) == len(fold_words(part))):
+            forms.append(" ".join(words))
+    return sorted({form for form in forms if form}, key=len, reverse=True)
+
+
+def _named_words(form: list[str], words: list[str]) -> int:
+    """How many words of a name form the text writes in a row, counting only runs that hold a distinctive word
+    ("Travel Miles" of "Thẻ tín dụng Travel Miles"); 0 when none."""
+    best = 0
+    for start in range(len(form)):
+        for end in range(len(form), start, -1):
+            run = form[start:end]
+            if len(run) <= best or not any(_distinctive(word) for word in run):
+                continue
+            if len(run) == 1 and (len(run[0]) < 4 or run[0].isdigit()):
+                continue
+            if any(words[i : i + len(run)] == run for i in range(len(words) - len(run) + 1)):
+                best = len(run)
+    return best if best >= 2 or best == len(form) else 0  # one common word ("Priority") names no product
+
+
 def find_product(database: Database, text: str) -> ProductTerms | None:
-    """The active product whose name (or code) the text names; the longest name wins."""
-    folded = f" {_words(text)} "
-    best: ProductTerms | None = None
+    """The active product the text names, by its whole name, a part of it ("the Travel Miles", "Vay Xanh") or its
+    code; the one whose name the text writes most of wins."""
+    words = fold_words(text)
+    best: tuple[int, int, ProductTerms] | None = None
     for product in _products(database):
-        names = {_words(product.name), _words(product.code.replace("_", " ")), _words(product.code)}
-        named = any(name and f" {name} " in folded for name in names)
-        if named and (best is None or len(product.name) > len(best.name)):
-            best = product
-    return best
+        named = max((_named_words(form, words) for form in _name_forms(product)), default=0)
+        if named and (best is None or (named, len(product.name)) > best[:2]):
+            best = (named, len(product.name), product)
+    return best[2] if best else None
+
+
+#: Categories where "for balanced and growth investors" is a restriction, not a description.
+CAPITAL_AT_RISK = frozenset({"investment", "insurance"})
+_RISK_WORDS = {
+    "conservative": r"conservative|than trong|bao thu|low risk|rui ro thap|an toan",
+    "balanced": r"balanced|moderate|can bang|trung binh|vua phai",
+    "growth": r"growth|aggressive|tang truong|mao hiem|chap nhan rui ro cao|high risk|rui ro cao|tich cuc",
+}
+_CATEGORY_TEXT = {
+    "investment": r"invest\w*|funds?|quy|dau tu|equit\w*|bonds?|trai phieu|co phieu|stocks?|chung chi quy",
+    "insurance": r"insurance|bao hiem|bancassurance",
+    "card": r"cards?|the tin dung|the\b",
+    "loan": r"loans?|vay|tin dung",
+    "cd": r"certificates? of deposit|\bcds?\b|term deposits?|tien gui co ky han|ky han",
+    "savings": r"savings?|tiet kiem",
+    "casa": r"current accounts?|casa|tai khoan thanh toan",
+}
+_PRODUCT_RISK = re.compile(r"^\W{0,3}(?:risk\W{0,3})?(?:products?|funds?|san pham|quy|investments?|co phieu|equit)")
+_DENY = re.compile(
+    r"\bnot\b|\bnever\b|must not|may not|cannot|can.?t|\bno\b|unsuitable|prohibit\w*|forbid\w*|exclud\w*|"
+    r"\bkhong\b|\bko\b|\bcam\b|chua duoc|loai tru|han che"
+)
+_ONLY = re.compile(r"\bonly\b|exclusively|restricted to|\bchi\b|duy nhat|danh rieng")
+_SUITS = re.compile(
+    r"suit\w*|eligib\w*|designed for|intended for|\bfor\b|phu hop|danh cho|ap dung cho|"
+    r"offer\w* to|chao|ban cho|gioi thieu"
+)
+_MINIMUM = re.compile(r"minimum|\bmin\b|at least|from|starting|toi thieu|it nhat|\btu\b|tro len|khoi diem")
+
+
+def _mentions(pattern: str, text: str) -> bool:
+    return re.search(rf"(?<![\w])(?:{pattern})(?![\w])", text) is not None
+
+
+_PRODUCT_BEFORE = re.compile(r"(?:products?|san pham|quy|funds?|dau tu|investments?)\W+(?:\w+\W+){0,1}$")
+
+
+def _client_risks(sentence: str) -> set[str]:
+    """The risk profiles a sentence says of clients: "(growth) products" and "sản phẩm đầu tư tăng trưởng" are a
+    product's class, not a client's."""
+    found: set[str] = set()
+    for risk, words in _RISK_WORDS.items():
+        for match in re.finditer(rf"(?<![\w])(?:{words})(?![\w])", sentence):
+            after, before = sentence[match.end() :], sentence[max(0, match.start() - 30) : match.start()]
+            if not _PRODUCT_RISK.match(after) and not _PRODUCT_BEFORE.search(before):
+                found.add(risk)
+    return found
+
+
+_SUBJECT = re.compile(r"^\W*(?P<subject>[^:|]{2,60}?)\s*[:|]\s*(?P<rest>.+)$")
+_CLAUSE = re.compile(r"[^;,]+")
+_LINE = re.compile(r"[^.\n!?]+")
+
+
+def _blanked(text: str, names: Iterable[str]) -> str:
+    """``text`` with the catalog's names blanked out: "Quỹ Cổ phiếu Tăng Trưởng" names a fund, not a growth client."""
+    for name in names:
+        text = re.sub(rf"(?<![\w]){re.escape(name)}(?![\w])", lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def with_document_rules(
+    product: ProductTerms, documents: Iterable[Mapping[str, Any]], catalog_names: Iterable[str] = ()
+) -> ProductTerms:
+    """``product`` with the suitability, minimum and target segments its sheet and the policies state.
+
+    A line counts when it is in the product's own sheet or names the product or its category (and no other
+    product of the catalog); a table row or list line that starts with a risk profile ("Conservative: only
+    deposits; not Premier Invest") applies each of its clauses to that profile. The catalog row wins where it
+    already says (the minimum, the segments)."""
+    name = fold(product.name)
+    names = sorted({fold(other) for other in [*catalog_names, product.name] if len(fold(other)) >= 4}, key=len,
+                   reverse=True)  # fmt: skip
+    others = [other for other in names if other != name]
+    allowed: set[str] = set()
+    denied: set[str] = set()
+    minimum = product.min_amount_vnd
+    segments = list(product.target_segments)
+    sources: list[tuple[str, str]] = []
+    category_words = _CATEGORY_TEXT.get(product.category, r"(?!x)x")
+
+    def about(text: str, own: bool) -> bool:
+        named_here = name in text
+        if not own and not named_here and any(other in text for other in others):
+            return False  # a rule about another product of the catalog
+        return own or named_here or _mentions(category_words, _blanked(text, others))
+
+    for document in documents:
+        own = document.get("product_code") == product.code
+        if document.get("product_code") and not own:
+            continue  # another product's sheet speaks of that product
+        document_id = str(document.get("id"))
+        for raw in _LINE.findall(str(document.get("body") or "")):
+            line = fold(raw)
+            row = _SUBJECT.match(line)
+            subject_risks = _client_risks(_blanked(row["subject"], names)) if row else set()
+            if row is not None and subject_risks:  # "balanced | the above plus the Bond Fund | not Premier Invest"
+                for clause in _CLAUSE.findall(row["rest"]):
+                    if about(clause, own) and _DENY.search(_blanked(clause, names)):
+                        denied |= subject_risks  # only a "not" restricts: "may be offered" lists are not complete
+                        sources.append(("suitability", document_id))
+            elif about(line, own):
+                risks = _client_risks(_blanked(line, names))
+                if risks and product.category not in ("casa", "loan"):
+                    clauses = [clause for clause in _CLAUSE.findall(line) if about(clause, own)] or [line]
+                    if any(_DENY.search(_blanked(clause, names)) for clause in clauses):
+                        denied |= risks  # "chỉ được tư vấn quỹ trái phiếu, không tư vấn Premier Invest"
+                    elif _ONLY.search(line) or (own and _SUITS.search(line)):
+                        allowed |= risks
+                    sources.append(("suitability", document_id))
+            if own and not minimum and _MINIMUM.search(line):
+                amounts = find_amounts(raw)
+                if amounts:
+                    minimum = int(amounts[0].value_vnd)
+                    sources.append(("min_amount", document_id))
+            named = [segment for segment in SEGMENTS if _mentions(segment.lower(), line)]
+            if own and named and not product.target_segments and (_ONLY.search(line) or _SUITS.search(line)):
+                segments += [segment for segment in named if segment not in segments]
+                sources.append(("target_segment", document_id))
+    every = set(_RISK_WORDS)
+    if product.category not in CAPITAL_AT_RISK:
+        allowed = set()  # "suits conservative savers" describes a deposit; only a "not for" restricts it
+    suits = (allowed or every) - denied
+    risk_profiles = tuple(risk for risk in _RISK_WORDS if risk in suits) if suits != every else ()
+    return replace(product, risk_profiles=risk_profiles, min_amount_vnd=minimum, target_segments=tuple(segments),
+                   sources=tuple(dict.fromkeys(sources)))  # fmt: skip
+
+
+def product_documents(database: Database) -> list[dict[str, Any]]:
+    """The bank's product sheets and policies (id, kind, product code, body): what ``with_document_rules`` reads."""
+    with database.engine.connect() as connection:
+        rows = connection.execute(select(Document.id, Document.kind, Document.product_code, Document.body))
+        return [{"id": row.id, "kind": row.kind, "product_code": row.product_code, "body": row.body} for row in rows]
+
+
+def product_names(database: Database) -> dict[str, str]:
+    """Code → name of every active product (the words a request may name one by)."""
+    return {product.code: product.name for product in _products(database)}

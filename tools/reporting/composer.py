@@ -1185,6 +1185,14 @@ def _glance(text: str, today: dt.date, vocabulary: Vocabulary | None) -> tuple[l
     return _scan(folded, [], vocabulary.entries() if vocabulary else ()), period, bool(_THRESHOLD.search(folded))
 
 
+def lexicon_reading(text: str, vocabulary: Vocabulary | None = None) -> tuple[str, list[tuple[str, str, int, int]]]:
+    """The folded text and every lexicon entry in it as (role, value, start, end), in order: the reporting words
+    are the bank's words, and other rooms (prioritization's filters) read a request with the same ones."""
+    folded = fold(_ACCENTED_PARTICLE.sub(" ", text))
+    found = _scan(folded, [], vocabulary.entries() if vocabulary else ())
+    return folded, [(item.role, item.value, item.start, item.end) for item in found]
+
+
 def _named(text: str, today: dt.date, vocabulary: Vocabulary | None) -> tuple[set[tuple[str, str]], bool, bool]:
     """What ``text`` names: its (role, value) pairs beyond the harmless ones, whether a period, whether a threshold."""
     found, period, threshold = _glance(text, today, vocabulary)

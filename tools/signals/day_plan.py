@@ -76,6 +76,19 @@ class PlanEntry:
                 "at_stake_vnd": self.at_stake_vnd}  # fmt: skip
 
 
+#: A request for the day's calls ("who should I call today?", "hôm nay gọi ai?"), not for a ranking by some measure.
+_PLAN_WORDS = re.compile(
+    r"\b(?:today|tonight|tomorrow|this week|hom nay|ngay mai|sang mai|chieu mai|tuan nay|call list|call plan|"
+    r"my calls|lich goi|danh sach goi|ke hoach goi|who (?:should|do) i (?:call|contact|ring|phone)|"
+    r"(?:goi|lien he) (?:cho )?ai|nen goi ai)\b"
+)
+
+
+def asks_for_a_plan(request: str) -> bool:
+    """Whether the request asks whom to call on a day (a day plan), rather than a ranking it does not spell out."""
+    return bool(_PLAN_WORDS.search(fold(request)))
+
+
 def plan_window(request: str, today: dt.date) -> tuple[Window, dt.date, dt.date]:
     """Which days the request asks about: today (the default), tomorrow, or the rest of this week."""
     folded = fold(request)

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Literal, TypedDict
+from typing import Any, TypedDict
 
 from sqlalchemy import ColumnElement, Connection, and_, extract, func, literal, or_, select
 
@@ -34,8 +34,9 @@ from tools.signals.thresholds import (
     LARGE_DEPOSIT_MIN_VND,
     LARGE_DEPOSIT_WINDOW_DAYS,
     MATURITY_WINDOW_DAYS,
-    URGENT_MATURITY_DAYS,
+    URGENCY_FLOOR_VND,
 )
+from tools.signals.urgency import URGENCY_RANK, Urgency, money_urgency
 
 __all__ = [
     "EVENT_KINDS",
@@ -49,12 +50,9 @@ logger = logging.getLogger(__name__)
 
 EVENT_KINDS = ("birthday", "cd_maturity", "loan_maturity", "large_deposit", "inactive")
 
-Urgency = Literal["high", "medium", "low"]
-
 #: Client ids per ``IN (...)`` list in ``client_cards``.
 CARD_CHUNK = 500
 
-_URGENCY_RANK: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 _MATURITY_KINDS = {"cd": "cd_maturity", "loan": "loan_maturity"}
 _CARD_COLUMNS = (
     "id",
@@ -82,6 +80,8 @@ class EventRules:
     large_deposit_min_vnd: int = LARGE_DEPOSIT_MIN_VND
     large_deposit_window_days: int = LARGE_DEPOSIT_WINDOW_DAYS
     inactive_days: int = INACTIVE_DAYS
+    #: Money at stake below this never makes a maturity or a deposit urgent (``tools.signals.urgency``).
+    urgency_floor_vnd: int = URGENCY_FLOOR_VND
 
     def __post_init__(self) -> None:
         if isinstance(self.kinds, str) or not isinstance(self.kinds, tuple):
@@ -91,7 +91,9 @@ class EventRules:
                 raise ValueError(f"unknown event kind {kind!r}: expected some of {', '.join(EVENT_KINDS)}")
         if len(set(self.kinds)) != len(self.kinds):
             raise ValueError(f"kinds lists an event kind twice: {self.kinds!r}")
-        for name in ("maturity_window_days", "large_deposit_min_vnd", "large_deposit_window_days", "inactive_days"):
+        numbers = ("maturity_window_days", "large_deposit_min_vnd", "large_deposit_window_days", "inactive_days",
+                   "urgency_floor_vnd")  # fmt: skip
+        for name in numbers:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{name} must be an integer, got {value!r}")
@@ -128,6 +130,7 @@ class EventRules:
             "large_deposit_min_vnd": self.large_deposit_min_vnd,
             "large_deposit_window_days": self.large_deposit_window_days,
             "inactive_days": self.inactive_days,
+            "urgency_floor_vnd": self.urgency_floor_vnd,
         }
 
 
@@ -241,7 +244,7 @@ def _maturities(connection: Connection, scan_date: dt.date, rm_id: str | None, r
             "accounts": len(rows),
             "total_vnd": sum(int(row.balance_vnd) for row in rows),
         }
-        urgency: Urgency = "high" if days_left <= URGENT_MATURITY_DAYS else "medium"
+        urgency = money_urgency(int(first.balance_vnd), days_left, floor_vnd=rules.urgency_floor_vnd)
         key = f"{kind}:{client_id}:{first.id}:{first.maturity_on.isoformat()}"
         events.append(_event(kind, key, client_id, first.rm_id, scan_date, urgency, first.balance_vnd, facts))
     return events
@@ -288,8 +291,9 @@ def _large_deposits(
             "deposits": len(rows),
         }
         key = f"large_deposit:{client_id}:{biggest.id}"
+        urgency = money_urgency(int(biggest.amount_vnd), None, floor_vnd=rules.urgency_floor_vnd)
         events.append(
-            _event("large_deposit", key, client_id, biggest.rm_id, scan_date, "high", biggest.amount_vnd, facts)
+            _event("large_deposit", key, client_id, biggest.rm_id, scan_date, urgency, biggest.amount_vnd, facts)
         )
     return events
 
@@ -346,7 +350,7 @@ def _inactive(connection: Connection, scan_date: dt.date, rm_id: str | None, rul
 
 
 def _sort_key(event: ClientEvent) -> tuple[str, int, int, str, str]:
-    return (event["rm_id"], _URGENCY_RANK[event["urgency"]], -event["value_vnd"], event["client_id"], event["kind"])
+    return (event["rm_id"], URGENCY_RANK[event["urgency"]], -event["value_vnd"], event["client_id"], event["kind"])
 
 
 def scan_events(

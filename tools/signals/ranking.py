@@ -1,79 +1,88 @@
-"""Strategic prioritization's engine: which signals a request asks for, the ideal client, the re-rank, the reasons.
+"""Strategic prioritization's engine: filters from the request, the bank's rules, evidence per goal, the ranking.
 
-The funnel (the room ``graphs/prioritization`` orchestrates it): the goal's signals are read from the
-request's words (else the product category's usual ones); an "ideal client" is written in the words
-client profiles are made of (``tools.signals.profiles``) so its embedding lands among the right profiles;
-the nearest of the RM's clients are checked against the bank's rules (``tools.policy.eligibility``: a
-failed rule excludes, with its reason), re-ranked by what is happening to them now, and each of the best
-is justified with facts of its own (``reason_facts``: structured; the room words them).
+The funnel (the room ``graphs/prioritization`` orchestrates it): every client of the signed-in RM is read in
+bulk (``tools.signals.features``); the request's hard filters (``tools.signals.criteria``) keep those that pass
+(segment, risk, city, age, amounts, holdings); the product's rules (``tools.policy.eligibility``, read from the
+catalog and the bank's documents) exclude the ineligible, each with its reason; the rest are ranked by the
+evidence for each goal the request asks for (idle cash, a maturing deposit, travel spend, business receipts, a
+plan in the notes, signs of leaving…), the similarity of their profile to an ideal client being one more signal,
+not the whole ranking. Each ranked client carries the facts that put them there (structured; the room words them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tools.core.dates import bank_date
-from tools.core.formatting import format_amount
 from tools.core.text import fold
-from tools.crm.api import Client360, ClientNotFound, CrmApi
-from tools.policy.eligibility import ClientStanding, RuleResult, evaluate, first_failure
+from tools.policy.eligibility import ClientStanding, RuleResult, check_suitability, evaluate, first_failure
 from tools.products.catalog import ProductTerms
-from tools.signals.profiles import Essence, bucket
+from tools.reporting.composer import lexicon_reading
+from tools.signals import attrition
+from tools.signals.criteria import NOTE_GOALS, Criteria, goals_in, note_mentions, spend_matches
+from tools.signals.features import IDLE_SETTLED_DAYS, ClientFeatures
+from tools.signals.profiles import bucket
 from tools.signals.thresholds import (
     BIRTHDAY_WINDOW_DAYS,
     IDLE_CASH_MIN_VND,
+    IDLE_CASH_WORTH_A_CALL_VND,
     INACTIVE_DAYS,
     LARGE_DEPOSIT_MIN_VND,
-    LARGE_DEPOSIT_WINDOW_DAYS,
     MATURITY_WINDOW_DAYS,
 )
 
-GOAL_BOOST = 0.15  # a current signal the request asks for
-EVENT_BOOST = 0.03  # another current money signal
-COMPLAINT_PENALTY = 0.10  # a complaint resolved in the last 90 days
-HELD_PENALTY = 0.10  # already holds the product
 MAX_REASONS = 4
-MONEY_SIGNALS = ("idle_cash", "large_inflow", "cd_maturing")
+#: The profile similarity's share of a score (the evidence for the goals is the rest).
+SIMILARITY_WEIGHT = 0.10
+#: A bigger relationship breaks ties between equally strong evidence.
+VALUE_WEIGHT = 0.05
+#: Clients shown as left out by policy: those that would otherwise rank this high.
+EXCLUDED_SHOWN = 10
+#: The ranking's length, shown top N and runners-up together.
+RUNNERS_UP = 10
+#: The latest notes whose amounts a "by the size of their need" order reads.
+NOTE_AMOUNTS = 5
+#: How far back "who just received money" looks when the request does not say.
+INFLOW_DAYS = 14
+#: Notes older than this speak of a plan less surely.
+FRESH_NOTE_DAYS = 180
 
-Signal = Literal["idle_cash", "large_inflow", "cd_maturing", "loan_maturing", "money_out", "inactive", "birthday"]
+Signal = Literal[
+    "idle_cash", "large_inflow", "cd_maturing", "loan_maturing", "attrition", "money_out", "salary_stopped",
+    "inactive", "birthday", "travel", "business", "study_abroad", "green", "education", "home", "retirement",
+    "family", "salary", "spend",
+]  # fmt: skip
 Segment = Literal["Diamond", "Platinum", "Gold", "Standard"]
 RiskProfile = Literal["conservative", "balanced", "growth"]
 
-#: Goal words (matched on the folded request) → the signal they ask for.
-_GOAL_WORDS: dict[str, re.Pattern[str]] = {
-    "idle_cash": re.compile(r"\bidle\b|\bcash\b|uninvested|nhan roi|so du lon|tien mat"),
-    "large_inflow": re.compile(
-        r"inflow|large (?:deposit|payment|transfer)|windfall|just received|property sale|tien ve|khoan tien lon"
-        r"|vua nhan|ban nha|ban bat dong san"
-    ),
-    "cd_maturing": re.compile(r"matur|dao han|certificates? of deposit|\bcds?\b|tien gui co ky han"),
-    "loan_maturing": re.compile(r"loans? (?:ending|maturing|ends)|tat toan|khoan vay sap"),
-    "money_out": re.compile(
-        r"attrition|churn|leaving|outflow|moving money|chuyen tien di|roi bo|chuyen sang ngan hang"
-    ),
-    "inactive": re.compile(r"inactive|not contacted|haven.?t (?:called|contacted)|lau chua lien he|khong hoat dong"),
-    "birthday": re.compile(r"birthday|sinh nhat"),
-}
-_CATEGORY_SIGNALS: dict[str, tuple[str, ...]] = {
-    "investment": ("idle_cash", "large_inflow", "cd_maturing"),
+#: What a product of each category is usually sold on, when the request names no goal of its own.
+CATEGORY_GOALS: dict[str, tuple[str, ...]] = {
+    "investment": ("idle_cash", "cd_maturing", "large_inflow"),
     "cd": ("cd_maturing", "idle_cash", "large_inflow"),
-    "savings": ("idle_cash", "large_inflow", "cd_maturing"),
-    "insurance": ("large_inflow", "idle_cash"),
+    "savings": ("idle_cash", "cd_maturing", "large_inflow"),
+    "insurance": ("large_inflow", "family", "idle_cash"),
+    "card": ("travel", "spend", "salary"),
+    "loan": ("business", "home", "salary"),
+    "casa": ("salary", "business"),
 }
-_CATEGORY_RISKS: dict[str, tuple[str, ...]] = {
-    "investment": ("growth", "balanced"),
-    "cd": ("conservative", "balanced"),
-    "savings": ("conservative", "balanced"),
-}
+MONEY_GOALS = ("idle_cash", "cd_maturing", "large_inflow")
+#: Goals that sell nothing (keeping a client, a greeting, a catch-up): no selling rule leaves anyone out, and an
+#: open complaint is a reason to call, not a bar.
+SERVICE_GOALS = frozenset({"attrition", "money_out", "salary_stopped", "inactive", "birthday"})
 _RISK_SENTENCES = {
     "conservative": "Conservative risk profile: prefers safe deposits over investments.",
     "balanced": "Balanced risk profile.",
     "growth": "Growth risk profile: open to investment products.",
 }
+_BUSINESS_OCCUPATION = re.compile(
+    r"owner|business|entrepreneur|director|ceo|founder|merchant|trader|self.employed|sme|company|shop|"
+    r"kinh doanh|chu |giam doc|doanh nghiep|doanh nhan|tieu thuong|buon ban"
+)
 
 
 class IdealClient(BaseModel):
@@ -81,42 +90,51 @@ class IdealClient(BaseModel):
 
     segments: list[Segment] = Field(default_factory=list, description="client segments the offer suits")
     risk_profiles: list[RiskProfile] = Field(default_factory=list, description="risk profiles the offer suits")
-    signals: list[Signal] = Field(default_factory=list, description="current events that make a call timely")
+    signals: list[Signal] = Field(default_factory=list, description="what makes a call timely or a client a fit")
+
+
+@dataclass
+class Ranking:
+    """The outcome: the ranked top, who the rules left out (with why), and how many clients were looked at."""
+
+    ranked: list[dict[str, Any]] = field(default_factory=list)
+    excluded: list[dict[str, Any]] = field(default_factory=list)
+    #: The RM's clients read, those passing the request's filters, and those with evidence for the goals.
+    clients: int = 0
+    matching: int = 0
+    with_evidence: int = 0
+    #: The next best after the top N (to position ``RUNNERS_UP``), best first: who to call after them.
+    runners_up: list[dict[str, Any]] = field(default_factory=list)
 
 
 # ----- the goal ------------------------------------------------------------------------------
 
 
-def named_signals(request: str) -> list[str]:
-    """The signals the request's own words ask for ("idle cash", "đáo hạn")."""
-    folded = fold(request)
-    return [signal for signal, pattern in _GOAL_WORDS.items() if pattern.search(folded)]
-
-
-def goal_signals(request: str, product: ProductTerms | None) -> list[str]:
-    """The current signals the request's words ask for, then the product category's usual ones."""
-    named = named_signals(request)
-    if named:
-        return named
+def goals_for(criteria: Criteria, product: ProductTerms | None) -> tuple[list[str], bool]:
+    """(the goals to rank by, whether the request named them): its own words, else the product's usual ones."""
+    goals = list(criteria.goals)
+    if any(measure == "inflow" for measure, _operator, _amount in criteria.amounts) and "large_inflow" not in goals:
+        goals.append("large_inflow")  # "received over 500 million in 30 days" asks for the inflow itself
+    if criteria.order_by in ("money_out", "inactive", "travel", "spend") and criteria.order_by not in goals:
+        goals.append(criteria.order_by)
+    if goals:
+        return goals, True
     if product is not None:
-        return list(_CATEGORY_SIGNALS.get(product.category, ()))
-    return list(MONEY_SIGNALS)
+        return list(CATEGORY_GOALS.get(product.category, MONEY_GOALS)), False
+    return list(MONEY_GOALS), False
 
 
 def product_context(product: ProductTerms | None, documents: list[dict[str, Any]]) -> tuple[str, list[str]]:
-    """The product's terms as text, and the policy lines that apply (each with its chunk id)."""
+    """The product's terms as text, and the policy lines that apply (each with its chunk id): the model's prompt."""
     lines: list[str] = []
     if product is not None:
         lines.append(f"{product.name} ({product.category}): {product.summary}".strip())
         if product.target_segments:
             lines.append(f"Target segments: {', '.join(product.target_segments)}.")
         if product.min_amount_vnd:
-            lines.append(f"Minimum amount: {format_amount(product.min_amount_vnd, 'en')}.")
-        lines += [
-            document["text"].strip()
-            for document in documents
-            if document["kind"] == "product" and document["text"].strip() != product.summary.strip()
-        ]
+            lines.append(f"Minimum amount: {product.min_amount_vnd:,} VND.")
+        if product.risk_profiles:
+            lines.append(f"Suits {', '.join(product.risk_profiles)} risk profiles.")
     notes = [
         f"{line} [{document['id']}]"
         for document in documents
@@ -124,184 +142,415 @@ def product_context(product: ProductTerms | None, documents: list[dict[str, Any]
         for line in (raw.strip().lstrip("-*").strip() for raw in document["text"].splitlines())
         if line
     ]
-    notes += [
-        "Clients with an open complaint are not sold to until it is resolved.",
-        "Conservative clients are not offered investment products.",
-    ]
-    if product is not None and product.target_segments:
-        notes.append(f"{product.name} is offered only to {', '.join(product.target_segments)} clients.")
-    if product is not None and product.min_amount_vnd:
-        notes.append(f"The client's deposits must cover the {format_amount(product.min_amount_vnd, 'en')} minimum.")
     return "\n".join(lines), notes
 
 
-# ----- the ideal client ----------------------------------------------------------------------
+# ----- the ideal client (one signal among the evidence) ----------------------------------------
 
 
-def rules_ideal(product: ProductTerms | None, signals: list[str]) -> IdealClient:
-    segments = list(product.target_segments) if product else []
-    risks = list(_CATEGORY_RISKS.get(product.category, ())) if product else []
+def rules_ideal(product: ProductTerms | None, goals: list[str], criteria: Criteria) -> IdealClient:
+    segments = list(criteria.segments) or (list(product.target_segments) if product else [])
+    risks = list(criteria.risk_profiles) or (list(product.risk_profiles) if product else [])
+    signals = [goal for goal in goals if goal in Signal.__args__]  # type: ignore[attr-defined]
     return IdealClient.model_validate({"segments": segments, "risk_profiles": risks, "signals": signals})
 
 
-def checked_model_ideal(ideal: IdealClient, product: ProductTerms | None, request: str) -> IdealClient:
-    """The model's choice within the product's terms; the request's own goal words are always kept."""
+def checked_model_ideal(ideal: IdealClient, product: ProductTerms | None, goals: list[str]) -> IdealClient:
+    """The model's choice within the product's terms; the request's own goals are always kept."""
     segments = [s for s in ideal.segments if not product or not product.target_segments or s in product.target_segments]
-    risks = [
-        r for r in ideal.risk_profiles if not (product and product.category == "investment" and r == "conservative")
-    ]
-    signals = list(dict.fromkeys([*named_signals(request), *ideal.signals]))
+    risks = [r for r in ideal.risk_profiles if product is None or check_suitability(product, _risk_only(r)).passed]
+    signals = list(dict.fromkeys([*goals, *ideal.signals]))
     return IdealClient.model_validate({"segments": segments, "risk_profiles": risks, "signals": signals})
+
+
+_PROFILE_SENTENCES = {
+    "idle_cash": "Idle cash: {amount} sitting in current and savings accounts, not invested.",
+    "large_inflow": "Just received a large amount of money: {amount} (property sale) in the last 7 days.",
+    "cd_maturing": "Certificate of deposit maturing soon: {amount}, matures within 7 days.",
+    "loan_maturing": "Loan ending soon: the Home Loan ends within 7 days, nearly repaid.",
+    "attrition": "Moving money out: sent 30 to 60% of their cash to other banks in the last 30 days.",
+    "inactive": "Inactive: not contacted for more than 90 days.",
+    "birthday": "Birthday within the next 7 days.",
+    "travel": "Spends on travel.",
+    "business": "Receives business income.",
+    "salary": "Receives a regular monthly salary of 60 to 120 million VND.",
+}
+
+
+def _risk_only(risk: str) -> ClientStanding:
+    return ClientStanding(client_id="", segment="", risk_profile=risk)
 
 
 def profile_text(product: ProductTerms | None, ideal: IdealClient) -> str:
     """The ideal client in the bounded fact vocabulary of ``tools.signals.profiles`` (what profiles are made of)."""
     minimum = product.min_amount_vnd if product and product.min_amount_vnd else 0
-    signals = list(ideal.signals)
+    amount = bucket(max(minimum, IDLE_CASH_MIN_VND))[0]
     sentences = [f"{segment} segment." for segment in ideal.segments]
     sentences += [_RISK_SENTENCES[risk] for risk in ideal.risk_profiles if risk in _RISK_SENTENCES]
-    if minimum or "idle_cash" in signals:
-        sentences.append(f"Total assets with the bank: {bucket(max(minimum, IDLE_CASH_MIN_VND))[0]}.")
-    for signal in signals:
-        if signal == "idle_cash":
-            words = bucket(max(minimum, IDLE_CASH_MIN_VND))[0]
-            sentences.append(f"Idle cash: {words} sitting in current and savings accounts, not invested.")
-        elif signal == "large_inflow":
-            words = bucket(max(minimum, LARGE_DEPOSIT_MIN_VND))[0]
-            sentences.append(f"Just received a large amount of money: {words} (property sale) in the last 7 days.")
-        elif signal == "cd_maturing":
-            words = bucket(max(minimum, LARGE_DEPOSIT_MIN_VND))[0]
-            sentences.append(f"Certificate of deposit maturing soon: {words}, matures within 7 days.")
-        elif signal == "loan_maturing":
-            sentences.append("Loan ending soon: the Home Loan ends within 7 days, nearly repaid.")
-        elif signal == "money_out":
-            sentences.append("Moving money out: sent 30 to 60% of their cash to other banks in the last 30 days.")
-        elif signal == "inactive":
-            sentences.append("Inactive: not contacted for more than 90 days.")
-        elif signal == "birthday":
-            sentences.append("Birthday within the next 7 days.")
+    if minimum or "idle_cash" in ideal.signals:
+        sentences.append(f"Total assets with the bank: {amount}.")
+    sentences += [_PROFILE_SENTENCES[s].format(amount=amount) for s in ideal.signals if s in _PROFILE_SENTENCES]
     return " ".join(sentences)
 
 
-# ----- rules and re-rank ---------------------------------------------------------------------
+# ----- filters and rules ---------------------------------------------------------------------
 
 
-def business_score(
-    similarity: float, kinds: set[str], signals: list[str], standing: ClientStanding, product: ProductTerms | None
-) -> float:
-    """Similarity, raised for current signals (those the goal asks for most), lowered for friction."""
-    score = similarity
-    score += GOAL_BOOST * len(kinds & set(signals))
-    score += EVENT_BOOST * len((kinds & set(MONEY_SIGNALS)) - set(signals))
-    if standing.recent_resolved_complaints:
-        score -= COMPLAINT_PENALTY
-    if product is not None and product.code in standing.held_products:
-        score -= HELD_PENALTY
-    return round(score, 4)
+@functools.lru_cache(maxsize=4096)
+def _city_key(city: str) -> str:
+    """A city as the lexicon knows it ("HCMC", "TP.HCM", "Sài Gòn" → one name), else its folded words."""
+    _folded, entries = lexicon_reading(city)
+    for role, value, _start, _end in entries:
+        if role == "city":
+            return fold(value)
+    return fold(city)
 
 
-def rank_candidates(
-    candidates: list[dict[str, Any]],
-    standings: dict[str, ClientStanding],
-    essences: dict[str, Essence],
+def _measure_value(client: ClientFeatures, measure: str, today: dt.date, window_days: int | None = None) -> int:
+    """The client's number for a measure a request filters or orders by."""
+    since = today - dt.timedelta(days=window_days or INFLOW_DAYS)
+    settle = max(IDLE_SETTLED_DAYS, window_days or 0)
+    if measure == "idle":
+        return client.settled_idle_vnd(today, days=settle)
+    if measure == "casa_idle":
+        return client.settled_idle_vnd(today, casa_only=True, days=settle)
+    if measure == "inflow":
+        return max((amount for amount, _category, day in client.inflows if day >= since), default=0)
+    if measure == "money_out":
+        return client.external_out_90_vnd if (window_days or 30) > 30 else client.external_out_30_vnd
+    if measure == "inactive":
+        return (today - client.last_contact_on).days if client.last_contact_on else 10**6
+    if measure == "note_amount":  # "xếp theo nhu cầu vay": the amount the client spoke of
+        return max((amount or 0 for *_rest, amount in client.notes[:NOTE_AMOUNTS]), default=0)
+    if measure == "travel":
+        return client.travel_spend_vnd
+    if measure == "spend":
+        return client.card_spend_vnd
+    values = {
+        "deposits": client.deposits_vnd,
+        "casa": client.balances.get("casa", 0),
+        "aum": client.aum_vnd,
+        "investment": client.balances.get("investment", 0),
+        "loan": client.balances.get("loan", 0),
+        "income": client.income_monthly_vnd,
+    }
+    return values.get(measure, client.aum_vnd)
+
+
+def passes(client: ClientFeatures, criteria: Criteria, today: dt.date) -> bool:
+    """Whether the client meets every filter the request states."""
+    if criteria.segments and client.segment not in criteria.segments:
+        return False
+    if criteria.risk_profiles and client.risk_profile not in criteria.risk_profiles:
+        return False
+    if criteria.cities and _city_key(client.city) not in {_city_key(city) for city in criteria.cities}:
+        return False
+    if criteria.age_min is not None and (client.age is None or client.age < criteria.age_min):
+        return False
+    if criteria.age_max is not None and (client.age is None or client.age > criteria.age_max):
+        return False
+    for measure, operator, amount in criteria.amounts:
+        value = _measure_value(client, measure, today, criteria.window_days)
+        if (operator == ">=" and value < amount) or (operator == "<" and value >= amount):
+            return False
+    held = client.held_codes | client.held_categories | ({"credit_card"} if client.credit_card else set())
+    if any(item in held for item in criteria.without):
+        return False
+    if any(item not in held for item in criteria.holding):
+        return False
+    return not (criteria.no_complaint and client.open_complaints)
+
+
+def standing_of(client: ClientFeatures) -> ClientStanding:
+    """The rules' view of a client, from what was already read."""
+    return ClientStanding(
+        client_id=client.client_id,
+        segment=client.segment,
+        risk_profile=client.risk_profile,
+        balances=dict(client.balances),
+        held_products=frozenset(client.held_codes),
+        open_complaints=tuple((category, opened) for _id, category, opened, _summary in client.open_complaints),
+    )
+
+
+# ----- evidence per goal ---------------------------------------------------------------------
+
+
+def _share(amount: float, scale: float) -> float:
+    return amount / (amount + scale) if amount > 0 else 0.0
+
+
+def _note(
+    goal: str, client: ClientFeatures, today: dt.date, window_days: int | None = None
+) -> tuple[float, list[dict[str, Any]]]:
+    since = today - dt.timedelta(days=window_days) if window_days else None
+    for day, _channel, _topic, text, _sentiment, _code, _amount in client.notes:
+        if since is not None and (day is None or day < since):
+            continue
+        words = note_mentions(goal, text)
+        if words:
+            fresh = day is not None and (today - day).days <= FRESH_NOTE_DAYS
+            return (1.0 if fresh else 0.7), [{"kind": "note", "goal": goal, "words": words,
+                                               "date": day.isoformat() if day else None}]  # fmt: skip
+    return 0.0, []
+
+
+def evidence(
+    goal: str, client: ClientFeatures, today: dt.date, criteria: Criteria | None = None
+) -> tuple[float, list[dict[str, Any]]]:
+    """How strongly the client's own data shows ``goal`` (0 to 1), and the facts that show it."""
+    window = criteria.window_days if criteria else None
+    if goal == "idle_cash":
+        settled = client.settled_idle_vnd(today, days=max(IDLE_SETTLED_DAYS, window or 0))
+        if settled < IDLE_CASH_WORTH_A_CALL_VND:
+            return 0.0, []
+        casa, savings = client.balances.get("casa", 0), client.balances.get("savings", 0)
+        fresh = casa + savings - settled  # arrived lately: said apart, it is not what has sat still
+        return _share(settled, IDLE_CASH_MIN_VND), [{"kind": "idle_cash", "casa_vnd": casa, "savings_vnd": savings,
+                                                     "new_vnd": fresh}]  # fmt: skip
+    if goal in ("cd_maturing", "loan_maturing"):
+        kind = goal.split("_")[0]
+        due = [item for item in client.maturing if item[0] == kind]
+        if not due:
+            return 0.0, []
+        _kind, code, amount, day = due[0]
+        days = (day - today).days
+        strength = (0.6 + 0.4 * (1 - days / (MATURITY_WINDOW_DAYS + 1))) * (0.7 + 0.3 * _share(amount, 1e9))
+        return strength, [{"kind": goal, "amount_vnd": amount, "date": day.isoformat(), "product_code": code}]
+    if goal == "large_inflow":
+        since = today - dt.timedelta(days=window or INFLOW_DAYS)
+        floor = min((amount for measure, _op, amount in (criteria.amounts if criteria else ()) if measure == "inflow"),
+                    default=LARGE_DEPOSIT_MIN_VND)  # fmt: skip
+        arrived = [item for item in client.inflows if item[2] >= since and item[0] >= floor]
+        if not arrived:
+            return 0.0, []
+        amount, source, day = max(arrived)
+        return 0.7 + 0.3 * _share(amount, 2e9), [{"kind": "large_inflow", "amount_vnd": amount, "source": source,
+                                                   "date": day.isoformat()}]  # fmt: skip
+    if goal == "travel":
+        if not client.travel_payments and not client.foreign_payments:
+            return 0.0, []
+        strength = (0.5 * min(1.0, client.travel_spend_vnd / 60e6) + 0.3 * min(1.0, client.travel_payments / 6)
+                    + 0.2 * min(1.0, client.foreign_payments / 4))  # fmt: skip
+        return strength, [{"kind": "travel", "amount_vnd": client.travel_spend_vnd,
+                           "payments": client.travel_payments, "merchants": client.travel_merchants[:3]}]  # fmt: skip
+    if goal == "business":
+        strength, facts = 0.0, list[dict[str, Any]]()
+        if client.occupation and _BUSINESS_OCCUPATION.search(fold(client.occupation)):
+            strength += 0.5
+            facts.append({"kind": "occupation", "occupation": client.occupation})
+        if client.business_in_vnd:
+            strength += 0.5 * (0.5 + 0.5 * _share(client.business_in_vnd, 5e8))
+            facts.append({"kind": "business", "amount_vnd": client.business_in_vnd})
+        noted, note_facts = _note("business", client, today, window)
+        if noted and strength < 1.0:
+            strength = min(1.0, strength + 0.3)
+            facts += note_facts
+        return strength, facts
+    if goal in NOTE_GOALS:
+        return _note(goal, client, today, window)
+    if goal == "salary_stopped":
+        sign = attrition.salary_stopped(client, today)
+        if sign is None:
+            return 0.0, []
+        return 1.0, [{"kind": "sign_salary_stopped", **sign.facts}, {"kind": "at_stake", "aum_vnd": client.aum_vnd}]
+    if goal == "attrition":
+        risk = attrition.assess(client, today)
+        if not risk.signs:
+            return 0.0, []
+        facts = [{"kind": f"sign_{sign.kind}", **sign.facts} for sign in risk.signs[: MAX_REASONS - 1]]
+        return risk.score, [*facts, {"kind": "at_stake", "aum_vnd": client.aum_vnd}]
+    if goal == "money_out":
+        sign = attrition.money_out(client)
+        if sign is None:
+            return 0.0, []
+        return min(1.0, sign.facts["share_pct"] / 60), [{"kind": "sign_money_out", **sign.facts},
+                                                        {"kind": "at_stake", "aum_vnd": client.aum_vnd}]  # fmt: skip
+    if goal == "inactive":
+        profile = {"kind": "profile", "segment": client.segment, "aum_vnd": client.aum_vnd}
+        if client.last_contact_on is None:
+            return 0.8, [{"kind": "inactive", "days": None}, profile]
+        silent = (today - client.last_contact_on).days
+        if silent <= (window or INACTIVE_DAYS):
+            return 0.0, []
+        return min(1.0, silent / (2 * INACTIVE_DAYS)), [{"kind": "inactive", "days": silent}, profile]
+    if goal == "birthday":
+        return _birthday(client, today)
+    if goal == "salary":
+        if not client.income_count:
+            return 0.0, []
+        return 0.5 + 0.5 * _share(client.income_monthly_vnd, 50e6), [
+            {"kind": "salary", "amount_vnd": client.income_monthly_vnd}
+        ]
+    if goal == "spend":
+        wanted = criteria.spend_categories if criteria else ()
+        spent = (sum(amount for category, amount in client.spend_by_category.items() if spend_matches(category, wanted))
+                 if wanted else client.card_spend_vnd)  # fmt: skip
+        if not spent:
+            return 0.0, []
+        return _share(spent, 50e6), [{"kind": "spend", "amount_vnd": spent}]
+    return 0.0, []
+
+
+def _birthday(client: ClientFeatures, today: dt.date) -> tuple[float, list[dict[str, Any]]]:
+    if client.born is None:
+        return 0.0, []
+    for year in (today.year, today.year + 1):
+        try:
+            day = client.born.replace(year=year)
+        except ValueError:  # 29 February: the 28th in other years
+            day = dt.date(year, 2, 28)
+        if day >= today:
+            days = (day - today).days
+            if days > 2 * BIRTHDAY_WINDOW_DAYS:
+                return 0.0, []
+            return 1.0 - days / (2 * BIRTHDAY_WINDOW_DAYS + 1), [{"kind": "birthday", "date": day.isoformat()}]
+    return 0.0, []
+
+
+_MONEY_MEASURES = frozenset({"aum", "deposits", "casa", "idle", "casa_idle", "investment", "loan", "income"})
+
+
+def _fact_key(fact: dict[str, Any]) -> str:
+    kind = str(fact.get("kind", "")).removeprefix("sign_")
+    return f"{kind}|{fact.get('days')}|{fact.get('amount_vnd')}|{fact.get('date')}"
+
+
+def _filter_facts(client: ClientFeatures, criteria: Criteria, today: dt.date) -> list[dict[str, Any]]:
+    """The client's values for the filters the request stated (a reason as much as a goal is)."""
+    facts: list[dict[str, Any]] = []
+    for measure, _operator, _amount in criteria.amounts[:1]:
+        value = _measure_value(client, measure, today, criteria.window_days)
+        facts.append({"kind": "measure", "measure": measure, "amount_vnd": value})
+    filtered = {measure for measure, _op, _amount in criteria.amounts}
+    if criteria.order_by in _MONEY_MEASURES and criteria.order_by not in filtered:
+        value = _measure_value(client, str(criteria.order_by), today, criteria.window_days)
+        facts.append({"kind": "measure", "measure": criteria.order_by, "amount_vnd": value})
+    return facts
+
+
+# ----- the ranking ---------------------------------------------------------------------------
+
+
+def rank_clients(
+    features: dict[str, ClientFeatures],
+    criteria: Criteria,
     product: ProductTerms | None,
-    signals: list[str],
+    goals: list[str],
+    named: bool,
+    similarity: dict[str, float],
+    today: dt.date,
     top_n: int,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(the top ``top_n`` by business score, whoever a rule excludes with the rule and its reason)."""
-    excluded: list[dict[str, Any]] = []
+) -> Ranking:
+    """The clients passing the filters and the rules, best evidence first; who the rules left out, with why."""
+    outcome = Ranking(clients=len(features))
+    if criteria.order_by == "loan" and (
+        (product is not None and product.category == "loan") or set(goals) & {"business", "home", "green"}
+    ):  # "xếp theo nhu cầu vay": the loan they would take, which only the notes know
+        criteria = replace(criteria, order_by="note_amount")
+    scored: list[dict[str, Any]] = []
+    largest = max((client.aum_vnd for client in features.values()), default=0) or 1
+    for client in features.values():
+        if not passes(client, criteria, today):
+            continue
+        outcome.matching += 1
+        strengths: list[float] = []
+        facts: list[dict[str, Any]] = []
+        for goal in goals:
+            strength, goal_facts = evidence(goal, client, today, criteria)
+            strengths.append(strength)
+            facts += goal_facts
+        if named:
+            strength = sum(strengths) / len(strengths) if strengths else 0.0
+        else:  # a product's usual reasons: any one of them makes a prospect
+            strength = max(strengths, default=0.0) + 0.2 * sum(strengths) / max(1, len(strengths))
+        value = client.aum_vnd / largest
+        score = strength + SIMILARITY_WEIGHT * similarity.get(client.client_id, 0.0) + VALUE_WEIGHT * value
+        order = _measure_value(client, criteria.order_by, today, criteria.window_days) if criteria.order_by else 0
+        facts = list({_fact_key(fact): fact for fact in facts}.values())  # one goal's fact is another's: say it once
+        scored.append({"client_id": client.client_id, "score": round(score, 4), "evidence": strength, "order": order,
+                       "similarity": round(similarity.get(client.client_id, 0.0), 4),
+                       "facts": [*facts, *_filter_facts(client, criteria, today)]})  # fmt: skip
+    if criteria.order_by:  # the request's own order ("largest AUM first") among those with evidence
+        scored.sort(key=lambda item: (item["evidence"] <= 0, -item["order"], -item["score"], item["client_id"]))
+    else:
+        scored.sort(key=lambda item: (-item["score"], item["client_id"]))
     kept: list[dict[str, Any]] = []
-    for candidate in candidates:
-        client_id = candidate["client_id"]
-        standing = standings.get(client_id)
-        if standing is None:
-            continue
-        failure = first_failure(product, standing)
+    selling = product is not None or not set(goals) <= SERVICE_GOALS
+    for item in scored:
+        failure = first_failure(product, standing_of(features[item["client_id"]])) if selling else None
         if failure is not None:
-            excluded.append({"client_id": client_id, "rule": failure.rule, "reason": failure.reason})
+            if len(outcome.excluded) < EXCLUDED_SHOWN:
+                outcome.excluded.append({"client_id": item["client_id"], "rule": failure.rule,
+                                         "reason": failure.reason})  # fmt: skip
             continue
-        essence = essences.get(client_id)
-        kinds = essence.kinds() if essence else set()
-        score = business_score(candidate["score"], kinds, signals, standing, product)
-        kept.append({"client_id": client_id, "score": score, "similarity": candidate["score"]})
-    kept.sort(key=lambda item: (-item["score"], item["client_id"]))
-    return kept[: max(1, int(top_n))], excluded
-
-
-# ----- the reasons ---------------------------------------------------------------------------
+        kept.append(item)
+    outcome.with_evidence = sum(1 for item in kept if item["evidence"] > 0)
+    shown = [item for item in kept if item["evidence"] > 0] or kept
+    outcome.ranked = shown[: max(1, int(top_n))]
+    outcome.runners_up = [{"client_id": item["client_id"], "score": item["score"]}
+                          for item in shown[max(1, int(top_n)) : RUNNERS_UP]]  # fmt: skip
+    return outcome
 
 
 def reason_facts(
-    view: Client360, today: dt.date, signals: list[str], rule_results: list[RuleResult], product: ProductTerms | None
+    item: dict[str, Any], client: ClientFeatures, product: ProductTerms | None, rule_results: list[RuleResult]
 ) -> list[dict[str, Any]]:
-    """Concrete facts of this client (amounts, dates, events) that justify the call, goal signals first.
-
-    Each fact is ``{"kind", …its values}``; at most ``MAX_REASONS``.
-    """
-    found: dict[str, list[dict[str, Any]]] = {}
-
-    def add(kind: str, **values: Any) -> None:
-        found.setdefault(kind, []).append({"kind": kind, **values})
-
-    active = [row for row in view.holdings if row.get("status") == "active"]
-    casa = sum(int(row["balance_vnd"]) for row in active if row.get("kind") == "casa")
-    savings = sum(int(row["balance_vnd"]) for row in active if row.get("kind") == "savings")
-    if casa + savings >= IDLE_CASH_MIN_VND:
-        add("idle_cash", casa_vnd=casa, savings_vnd=savings)
-    horizon = today + dt.timedelta(days=MATURITY_WINDOW_DAYS)
-    for row in active:
-        maturity = bank_date(row.get("maturity_on"))
-        if maturity is None or not today <= maturity <= horizon or row.get("kind") not in ("cd", "loan"):
-            continue
-        add("cd_maturing" if row["kind"] == "cd" else "loan_maturing", amount_vnd=int(row["balance_vnd"]),
-            date=maturity.isoformat())  # fmt: skip
-    since = today - dt.timedelta(days=LARGE_DEPOSIT_WINDOW_DAYS)
-    for row in view.recent_transactions:
-        posted = bank_date(row.get("posted_at"))
-        amount = int(row.get("amount_vnd") or 0)
-        if row.get("direction") != "in" or amount < LARGE_DEPOSIT_MIN_VND or posted is None or posted < since:
-            continue
-        add("large_inflow", amount_vnd=amount, source=str(row.get("category") or ""), date=posted.isoformat())
-    days = view.days_since_contact
-    if days is None or days > INACTIVE_DAYS:
-        add("inactive", days=days)
-    born = bank_date(view.profile.get("date_of_birth"))
-    if born is not None:
-        try:
-            birthday = born.replace(year=today.year)
-        except ValueError:
-            birthday = dt.date(today.year, 2, 28)
-        if 0 <= (birthday - today).days <= BIRTHDAY_WINDOW_DAYS:
-            add("birthday", date=birthday.isoformat())
-    ordered = [fact for signal in signals for fact in found.get(signal, [])]
-    ordered += [fact for kind, facts in found.items() if kind not in signals for fact in facts]
-    segment = view.profile.get("segment")
-    totals = view.totals
+    """The facts shown for a ranked client: the evidence first, then what the product's rules checked."""
+    facts = list(item.get("facts") or [])
     if product is not None:
         for result in rule_results:
             if result.rule == "min_amount" and result.passed and product.min_amount_vnd:
-                deposits = totals.get("casa_vnd", 0) + totals.get("savings_and_cd_vnd", 0)
-                ordered.append({"kind": "min_amount", "deposits_vnd": deposits, "minimum_vnd": product.min_amount_vnd})
-        if segment and product.target_segments:
-            ordered.append({"kind": "target_segment", "segment": segment, "product": product.name})
-    if not ordered:
-        ordered.append({"kind": "profile", "segment": segment, "aum_vnd": int(totals.get("aum_vnd", 0))})
-    return ordered[:MAX_REASONS]
+                facts.append({"kind": "min_amount", "deposits_vnd": client.deposits_vnd,
+                              "minimum_vnd": product.min_amount_vnd})  # fmt: skip
+        if client.segment and product.target_segments:
+            facts.append({"kind": "target_segment", "segment": client.segment, "product": product.name})
+    if not facts:
+        facts.append({"kind": "profile", "segment": client.segment, "aum_vnd": client.aum_vnd})
+    return facts[:MAX_REASONS]
 
 
 def explain(
-    crm: CrmApi, ranked: list[dict[str, Any]], today: dt.date, signals: list[str], product: ProductTerms | None
+    ranked: list[dict[str, Any]], features: dict[str, ClientFeatures], product: ProductTerms | None
 ) -> list[dict[str, Any]]:
-    """The ranked clients that are still the RM's, each with its facts (``reason_facts``) and its full name."""
-    standings = crm.standings([item["client_id"] for item in ranked], today=today)
-    explained: list[dict[str, Any]] = []
+    """Each ranked client with its facts and full name."""
+    explained = []
     for item in ranked:
-        try:
-            view = crm.client_360(item["client_id"], today=today)
-        except ClientNotFound:  # reassigned since the search: no longer this RM's
-            continue
-        standing = standings.get(item["client_id"])
-        results = evaluate(product, standing) if standing else []
-        explained.append({**item, "full_name": str(view.profile.get("full_name") or item["client_id"]),
-                          "facts": reason_facts(view, today, signals, results, product)})  # fmt: skip
+        client = features[item["client_id"]]
+        results = evaluate(product, standing_of(client))
+        explained.append({**item, "full_name": client.full_name, "facts": reason_facts(item, client, product, results)})
     return explained
+
+
+# ----- one client, many products (next best action's cross-sell) ------------------------------------------------
+
+#: The evidence a product needs before it is suggested to a client unprompted.
+OFFER_MIN_EVIDENCE = 0.4
+#: A product's category's usual reasons count for less than what its own sheet says it is for.
+GENERIC_FIT = 0.7
+
+
+def best_offer(client: ClientFeatures, products: list[ProductTerms], today: dt.date) -> dict[str, Any] | None:
+    """The product the client's own evidence fits best (a travel card for a traveller, a green loan for the
+    client who spoke of solar panels), among those the bank's rules allow and the client does not hold; None when
+    nothing fits well enough to suggest."""
+    standing = standing_of(client)
+    best: tuple[float, ProductTerms, list[dict[str, Any]]] | None = None
+    for product in products:
+        if product.category == "casa" or first_failure(product, standing) is not None:
+            continue
+        own_goals = goals_in(f"{product.name}. {product.summary}")  # a travel card is sold on travel
+        goals = [(goal, 1.0) for goal in own_goals] + [
+            (goal, GENERIC_FIT) for goal in CATEGORY_GOALS.get(product.category, ()) if goal not in own_goals
+        ]
+        for goal, weight in goals:
+            strength, facts = evidence(goal, client, today)
+            strength *= weight
+            if strength >= OFFER_MIN_EVIDENCE and (best is None or strength > best[0]):
+                best = (strength, product, facts)
+    if best is None:
+        return None
+    strength, product, facts = best
+    return {"product_code": product.code, "product_name": product.name, "category": product.category,
+            "segment": client.segment, "aum_vnd": client.aum_vnd, "evidence": facts[:2],
+            "fit": round(strength, 3)}  # fmt: skip

@@ -11,27 +11,29 @@ Kinds: ``complaint_followup``, ``cd_maturity``, ``loan_maturity``, ``birthday``,
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any, Literal, TypedDict
 
 from tools.core.dates import bank_date
+from tools.core.text import fold
 from tools.crm.api import Client360
+from tools.signals import attrition
+from tools.signals.attrition import AttritionRisk
+from tools.signals.features import ClientFeatures
 from tools.signals.thresholds import (
-    ATTRITION_SHARE,
-    ATTRITION_WINDOW_DAYS,
     BIRTHDAY_WINDOW_DAYS,
     CROSS_SELL_SEGMENTS,
     IDLE_CASH_MIN_VND,
+    IDLE_CASH_WORTH_A_CALL_VND,
     IDLE_OUTFLOW_SHARE,
     INACTIVE_DAYS,
     LARGE_DEPOSIT_MIN_VND,
     LARGE_DEPOSIT_WINDOW_DAYS,
-    LOGIN_DROP_SHARE,
     MATURITY_WINDOW_DAYS,
-    MIN_LOGINS_BEFORE,
     OUTFLOW_WINDOW_DAYS,
-    URGENT_MATURITY_DAYS,
 )
+from tools.signals.urgency import money_urgency
 
 __all__ = [
     "KINDS",
@@ -70,7 +72,16 @@ CONTEXT_QUERIES = {
 }
 #: Triggers whose message offers no product (so no product sheet is looked up).
 NO_PRODUCT_KINDS = frozenset({"complaint_followup", "birthday", "inactive"})
-_EXTERNAL_CATEGORIES = {"transfer_external", "external_transfer", "withdrawal", "investment_external"}
+#: A note this recent that speaks of a product or an amount is a lead...
+LEAD_DAYS = 14
+#: ...a hot one when it is this fresh or a task on it is due this soon.
+LEAD_HOT_DAYS = 3
+#: Open tasks due within this many days (or overdue) go with the lead.
+TASK_DUE_DAYS = 7
+_LEAD_WORDS = re.compile(
+    r"interest\w*|want\w*|plan\w*|need\w*|ask\w* (?:about|for)|enquir\w*|inquir\w*|quote|proposal|apply|"
+    r"quan tam|muon|can vay|hoi (?:ve|lai suat)|ke hoach|du dinh|dang ky|tu van|bao gia|ho so"
+)
 
 
 class Trigger(TypedDict):
@@ -110,7 +121,7 @@ def _maturities(holdings: list[dict[str, Any]], today: dt.date) -> list[Trigger]
                 "days_left": days_left,
                 "rate_pct": account.get("rate_pct"),
             }
-            urgency: Urgency = "high" if days_left <= URGENT_MATURITY_DAYS else "medium"
+            urgency = money_urgency(amount, days_left)
             found.append(Trigger(kind=kind, urgency=urgency, value_vnd=amount, facts=facts))
     return found
 
@@ -152,16 +163,13 @@ def _large_deposits(transactions: list[dict[str, Any]], today: dt.date) -> list[
         "counterparty": biggest.get("counterparty"),
         "deposits": len(inflows),
     }
-    return [Trigger(kind="large_deposit", urgency="high", value_vnd=int(biggest["amount_vnd"]), facts=facts)]
+    urgency = money_urgency(int(biggest["amount_vnd"]), None)
+    return [Trigger(kind="large_deposit", urgency=urgency, value_vnd=int(biggest["amount_vnd"]), facts=facts)]
 
 
-def _outflow(transactions: list[dict[str, Any]], today: dt.date, days: int, *, external: bool = False) -> int:
+def _outflow(transactions: list[dict[str, Any]], today: dt.date, days: int) -> int:
     return sum(
-        int(t.get("amount_vnd") or 0)
-        for t in transactions
-        if t.get("direction") == "out"
-        and _within(t, today, days)
-        and (not external or t.get("category") in _EXTERNAL_CATEGORIES or t.get("channel") == "external")
+        int(t.get("amount_vnd") or 0) for t in transactions if t.get("direction") == "out" and _within(t, today, days)
     )
 
 
@@ -181,7 +189,35 @@ def _idle_cash(holdings: list[dict[str, Any]], transactions: list[dict[str, Any]
     return [Trigger(kind="idle_cash", urgency="low", value_vnd=idle, facts=facts)]
 
 
-def _inactive(c360: dict[str, Any], today: dt.date) -> list[Trigger]:
+def _inflow_trigger(client: ClientFeatures, today: dt.date) -> list[Trigger]:
+    """Money from outside (not the client's own accounts, not a deposit coming back) of the large-deposit size."""
+    if client.large_inflow is None:
+        return []
+    amount, category, day = client.large_inflow
+    facts = {"amount_vnd": amount, "posted_on": day.isoformat(), "days_ago": (today - day).days,
+             "category": category, "counterparty": None, "deposits": 1}  # fmt: skip
+    return [Trigger(kind="large_deposit", urgency=money_urgency(amount, None), value_vnd=amount, facts=facts)]
+
+
+def _settled_idle_trigger(client: ClientFeatures, today: dt.date, transactions: list[dict[str, Any]]) -> list[Trigger]:
+    """Current and savings money that has sat still (new money is a large deposit, not idle cash)."""
+    idle = client.settled_idle_vnd(today)
+    if idle < IDLE_CASH_WORTH_A_CALL_VND:
+        return []
+    outflow = _outflow(transactions, today, OUTFLOW_WINDOW_DAYS)
+    if outflow > IDLE_OUTFLOW_SHARE * client.idle_vnd:
+        return []
+    facts = {"amount_vnd": idle, "outflow_30d_vnd": outflow}
+    return [Trigger(kind="idle_cash", urgency="low", value_vnd=idle, facts=facts)]
+
+
+def _offer_trigger(offer: dict[str, Any] | None) -> list[Trigger]:
+    if not offer:
+        return []
+    return [Trigger(kind="cross_sell", urgency="low", value_vnd=int(offer.get("value_vnd") or 0), facts=dict(offer))]
+
+
+def _inactive(c360: dict[str, Any], today: dt.date, features: ClientFeatures | None = None) -> list[Trigger]:
     days = c360.get("days_since_contact")
     if days is None:
         onboarded = bank_date(c360["profile"].get("onboarded_on"))
@@ -193,6 +229,8 @@ def _inactive(c360: dict[str, Any], today: dt.date) -> list[Trigger]:
         facts = {"days_since_contact": days, "last_contacted_on": last.isoformat() if last else None}
     else:
         return []
+    if features is not None and features.notes:
+        facts["last_topic"] = features.notes[0][2] or None  # what they talked about last time, never how long ago
     aum = int((c360.get("totals") or {}).get("aum_vnd") or 0)
     return [Trigger(kind="inactive", urgency="medium", value_vnd=aum, facts=facts)]
 
@@ -214,23 +252,66 @@ def _complaints(complaints: list[dict[str, Any]], today: dt.date) -> list[Trigge
     return found[:1]  # the latest open complaint speaks for the others
 
 
-def _attrition(c360: dict[str, Any], today: dt.date) -> list[Trigger]:
-    totals = c360.get("totals") or {}
-    balance = int(totals.get("aum_vnd") or 0)
-    outflow = _outflow(c360.get("recent_transactions") or [], today, ATTRITION_WINDOW_DAYS, external=True)
-    if outflow and outflow >= ATTRITION_SHARE * max(balance, 1):
+def retention_offer(segment: str, products: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The best-paying deposit the client may open (a reason to keep the money here), or None."""
+    best: dict[str, Any] | None = None
+    for product in products:
+        segments = [part.strip() for part in str(product.get("target_segments") or "").split(",") if part.strip()]
+        rate = product.get("rate_pct")
+        if product.get("category") not in ("cd", "savings") or not rate or (segments and segment not in segments):
+            continue
+        if best is None or float(rate) > float(best["rate_pct"]):
+            best = product
+    if best is None:
+        return None
+    return {"offer_code": best.get("code"), "offer_name": best.get("name"), "offer_rate_pct": float(best["rate_pct"])}
+
+
+def attrition_trigger(
+    risk: AttritionRisk | None, segment: str = "", products: Sequence[dict[str, Any]] = ()
+) -> list[Trigger]:
+    """The attrition engine's verdict (``tools.signals.attrition``) as a trigger: its signs are the facts, with a
+    deposit the client may be offered to stay."""
+    if risk is None or not risk.at_risk:
+        return []
+    facts: dict[str, Any] = {"score": risk.score, "signs": [{"kind": sign.kind, **sign.facts} for sign in risk.signs]}
+    facts.update(retention_offer(segment, products) or {})
+    matured = next((sign for sign in risk.signs if sign.kind == "matured_not_rolled"), None)
+    money = next((sign for sign in risk.signs if sign.kind == "money_out"), None)
+    for sign in (money, matured):
+        if sign is not None and sign.facts.get("amount_vnd"):
+            facts["amount_vnd"] = sign.facts.get("amount_vnd")
+            facts["lead_sign"] = sign.kind
+            facts["sign_date"] = sign.facts.get("date")
+    urgency: Urgency = "high" if money is not None or risk.score >= 0.5 else "medium"
+    return [Trigger(kind="attrition_risk", urgency=urgency, value_vnd=int(facts.get("amount_vnd") or 0), facts=facts)]
+
+
+def lead_trigger(
+    client: ClientFeatures | None, today: dt.date, products: Sequence[dict[str, Any]] = ()
+) -> list[Trigger]:
+    """A fresh lead the RM logged (a product or an amount the client spoke of in the last days), with the open
+    tasks due soon: what the RM promised comes before any routine reason to call."""
+    if client is None:
+        return []
+    names = {str(product.get("code")): product.get("name") for product in products}
+    categories = {str(product.get("code")): product.get("category") for product in products}
+    tasks = [(title, kind, due) for title, kind, due in client.open_tasks if (due - today).days <= TASK_DUE_DAYS]
+    for day, channel, topic, text, sentiment, code, amount in client.notes:
+        if day is None or (today - day).days > LEAD_DAYS:
+            break
+        if sentiment == "negative" or not (code or amount or _LEAD_WORDS.search(fold(text))):
+            continue
+        days_ago = (today - day).days
         facts: dict[str, Any] = {
-            "outflow_vnd": outflow,
-            "balance_vnd": balance,
-            "share_pct": round(100.0 * outflow / max(balance, 1), 1),
-        }
-        return [Trigger(kind="attrition_risk", urgency="high", value_vnd=outflow, facts=facts)]
-    weeks = [int(week.get("logins") or 0) for week in c360.get("digital_activity") or []]  # newest first
-    if len(weeks) >= 3:
-        before = sum(weeks[1:]) / len(weeks[1:])
-        if before >= MIN_LOGINS_BEFORE and weeks[0] <= LOGIN_DROP_SHARE * before:
-            facts = {"logins_latest_week": weeks[0], "logins_weekly_before": round(before, 1)}
-            return [Trigger(kind="attrition_risk", urgency="medium", value_vnd=balance, facts=facts)]
+            "lead": True, "noted_on": day.isoformat(), "days_ago": days_ago, "channel": channel, "topic": topic,
+            "product_code": code or None, "product_name": names.get(code) if code else None,
+            "category": categories.get(code) if code else None, "amount_vnd": amount, "summary": text[:200],
+            "tasks": [{"title": title, "kind": kind, "due_on": due.isoformat()} for title, kind, due in tasks[:3]],
+        }  # fmt: skip
+        soon = days_ago <= LEAD_HOT_DAYS or any((due - today).days <= LEAD_HOT_DAYS for _t, _k, due in tasks)
+        urgency: Urgency = "high" if soon else "medium"
+        return [Trigger(kind="cross_sell", urgency=urgency, value_vnd=int(amount or 0), facts=facts)]
     return []
 
 
@@ -282,22 +363,40 @@ def rank_triggers(triggers: Sequence[Trigger]) -> list[Trigger]:
 
 
 def detect_triggers(
-    client: Client360 | dict[str, Any], today: dt.date, products: Sequence[dict[str, Any]] = ()
+    client: Client360 | dict[str, Any],
+    today: dt.date,
+    products: Sequence[dict[str, Any]] = (),
+    *,
+    features: ClientFeatures | None = None,
+    offer: dict[str, Any] | None = None,
 ) -> list[Trigger]:
-    """Every trigger of one client on ``today``, ranked (see ``rank_triggers``)."""
+    """Every trigger of one client on ``today``, ranked (see ``rank_triggers``). ``features`` (the client's
+    behaviour, notes and tasks: ``tools.signals.features``) adds the signs of leaving and a fresh lead, reads idle
+    cash as money that has sat still and a large deposit as money from outside; ``offer`` (the product the
+    client's own evidence fits best: ``tools.signals.ranking.best_offer``) is the cross-sell."""
     c360 = client.model_dump(mode="json") if isinstance(client, Client360) else client
     holdings = c360.get("holdings") or []
     transactions = c360.get("recent_transactions") or []
     names = {str(product.get("code")): product.get("name") for product in products}
+    segment = str(c360["profile"].get("segment") or "")
+    if features is None:
+        behaviour = [*_large_deposits(transactions, today), *_idle_cash(holdings, transactions, today),
+                     *_cross_sell(c360, products)]  # fmt: skip
+    else:
+        lead = lead_trigger(features, today, products)
+        behaviour = [
+            *_inflow_trigger(features, today),
+            *attrition_trigger(attrition.assess(features, today), segment, products),
+            *lead,
+            *_settled_idle_trigger(features, today, transactions),
+            *([] if lead else (_offer_trigger(offer) or _cross_sell(c360, products))),
+        ]
     found = [
         *_complaints(c360.get("complaints") or [], today),
         *_maturities(holdings, today),
         *_birthday(c360["profile"], today),
-        *_large_deposits(transactions, today),
-        *_attrition(c360, today),
-        *_idle_cash(holdings, transactions, today),
-        *_inactive(c360, today),
-        *_cross_sell(c360, products),
+        *behaviour,
+        *_inactive(c360, today, features),
     ]
     for trigger in found:  # a product the trigger is about, by the name the client knows it by
         code = trigger["facts"].get("product_code")

@@ -25,7 +25,15 @@ from tools.core.llm.models import text_call
 from tools.core.text import fold
 from tools.crm.vocabulary import category_text
 from tools.policy.compliance import MISSING_RISK_DISCLAIMER, check_message, enforce_policy
+from tools.signals.thresholds import BIRTHDAY_WINDOW_DAYS
 from tools.signals.triggers import KINDS
+from tools.voice.quality import (
+    drop_repeated_sentences,
+    repeated_sentences,
+    sentences,
+    states_time_since_contact,
+    without_repeated_sentences,
+)
 from tools.voice.rm_rules import interpret_rule
 from tools.voice.tone import (
     LanguageVoice,
@@ -37,7 +45,7 @@ from tools.voice.tone import (
     validate_template,
 )
 
-__all__ = ["DRAFT_KINDS", "ComposedDraft", "DraftRequest", "compose_draft", "key_numbers"]
+__all__ = ["DRAFT_KINDS", "ComposedDraft", "DraftRequest", "compose_draft", "key_numbers", "too_far_ahead"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +73,12 @@ def event_in(text: str) -> str:
     return next((kind for kind, pattern in _EVENT_WORDS if pattern.search(folded)), "check_in")
 
 
+def too_far_ahead(kind: str, facts: Mapping[str, Any]) -> bool:
+    """An occasion further off than the bank's window (a birthday months away): a greeting now reads odd."""
+    days = facts.get("days_until")
+    return kind == "birthday" and isinstance(days, int) and days > BIRTHDAY_WINDOW_DAYS
+
+
 MIN_BODY_CHARS = 30
 MAX_BODY_CHARS = 1_800
 MAX_POLICY_CHARS = 800
@@ -73,6 +87,20 @@ LONG_WORDS = 75
 _AMOUNT_KINDS = ("cd_maturity", "loan_maturity", "large_deposit", "idle_cash")
 _MALE_PRONOUNS = {"anh", "ông", "chú", "bác"}
 _BIRTHDAY_EMOJI = " 🎉"
+#: The head line of talking points for a client who prefers the phone.
+_TALKING_HEAD = {
+    "en": "Talking points for your call with {name} (prefers phone):",
+    "vi": "Ý chính cho cuộc gọi với {name} (khách hàng ưu tiên gọi điện):",
+}
+_TALKING_CLIENT = {"en": "the client", "vi": "khách hàng"}
+
+
+def _spoken_ask(language: str, hon: str, me: str) -> str:
+    """The call to action as the RM asks it on the phone."""
+    if language == "vi":
+        return f"{_cap(hon)} sắp xếp được hôm nào để {me} gặp {hon} trao đổi kỹ hơn ạ?"
+    return "Which day would suit you to meet and go through it?"
+
 
 Size = Literal["short", "normal", "long"]
 
@@ -100,6 +128,9 @@ class ComposedDraft(BaseModel):
     signature: str
     text: str
     engine: Literal["template", "model"]
+    #: ``talking_points`` for a client who prefers the phone: lines the RM says on the call, not a message (``text``
+    #: is then the head line and the points; salutation, sign-off and signature are the voice's, left out of it).
+    form: Literal["message", "talking_points"] = "message"
     flags: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
@@ -207,11 +238,16 @@ class _Body:
     action: str
 
 
+#: A CRM text longer than this is not quoted to the client.
+QUOTE_MAX_CHARS = 160
+
+
 def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
     product = f.get("product_name") or category_text(f.get("category"), "en") or "product"
     amount = format_amount(f.get("amount_vnd"), "en")
     action = "Let me know what time works for you." if casual else "Please let me know a time that suits you."
     glad = "Happy to" if casual else "I would be glad to"
+    walk = f"{'happy to' if casual else 'I would be glad to'} walk you through it"
     if kind == "cd_maturity":
         due = format_date(f.get("maturity_on"), "en")
         return _Body(
@@ -238,46 +274,70 @@ def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
             return _Body([first], ["Wishing you a wonderful year ahead."], "")
         when = format_date(f.get("date"), "en")
         return _Body(
-            [f"Your birthday is coming up on {when}, in {f.get('days_until')} days."],
+            [f"Your birthday is coming up on {when}."],
             ["Wishing you a very happy birthday in advance!" if casual
              else "On behalf of the bank, I wish you a very happy birthday in advance."],
             "",
         )  # fmt: skip
     if kind == "large_deposit":
         when = format_date(f.get("posted_on"), "en")
+        suggested = f.get("suggested_product_name")
         return _Body(
             [f"We have received the transfer of {amount} into your account on {when}."],
-            [f"If you wish, {'I can' if casual else 'I would be glad to'} suggest options to put these funds to work "
-             "in line with your plans."],
+            [f"Our {suggested} could be a good fit for these funds; {walk}."] if suggested
+            else [f"If you wish, {'I can' if casual else 'I would be glad to'} suggest options to put these funds to "
+                  "work in line with your plans."],
             action,
         )  # fmt: skip
     if kind == "idle_cash":
         return _Body(
             [f"Your current and savings accounts hold {amount}."],
-            [f"{glad} review options that could make these funds work better for you."],
+            [f"Our {f['suggested_product_name']} could make these funds work better for you; {walk}."]
+            if f.get("suggested_product_name")
+            else [f"{glad} review options that could make these funds work better for you."],
             action,
         )
     if kind == "inactive":
         if f.get("days_since_contact") is None:
             return _Body(["I would welcome the chance to meet you and learn more about your needs."], [], action)
+        # Never how long it has been: a client is not told they were neglected. What they spoke of, they are.
+        topic = _in_language(f.get("last_topic"), "en")
         return _Body(
-            [f"It has been {f['days_since_contact']} days since we last spoke."],
+            ["I hope you have been keeping well."]
+            + ([f"I have been thinking about what we discussed last time: {topic}."] if topic else []),
             ["It would be great to catch up." if casual
              else "I would welcome the chance to catch up and review your needs."],
             action,
         )  # fmt: skip
     if kind == "complaint_followup":
         category, opened = category_text(f.get("category"), "en"), format_date(f.get("opened_on"), "en")
+        what = _in_language(f.get("summary"), "en", "you")
         return _Body(
-            [f"I am following up on the {category} issue you reported on {opened}."],
+            [f"I am following up on the issue you reported on {opened}: {what}." if what
+             else f"I am following up on the {category} issue you reported on {opened}."],
             ["I am sorry for the inconvenience; I am personally making sure it is resolved and will keep you "
              "informed at every step."],
             action,
         )  # fmt: skip
     if kind == "attrition_risk":
+        facts = ["I would like to make sure we are serving you as well as we can."]
+        if f.get("lead_sign") == "matured_not_rolled":
+            facts.append(f"Your deposit of {amount} matured on {format_date(f.get('sign_date'), 'en')}.")
+        retain = (
+            [
+                f"Our {f['offer_name']} currently offers a rate of {format_number(f['offer_rate_pct'], 'en')}% a year; "
+                f"{walk}."
+            ]
+            if f.get("offer_name") and f.get("offer_rate_pct")
+            else []
+        )
+        return _Body(facts, [*retain, "I would love to hear whether anything could be done better."], action)
+    if kind == "cross_sell" and f.get("lead"):
+        when = format_date(f.get("noted_on"), "en")
+        size = f" of {amount}" if f.get("amount_vnd") else ""
         return _Body(
-            ["I would like to make sure we are serving you as well as we can."],
-            ["I would love to hear whether anything could be done better."],
+            [f"Thank you for our conversation on {when} about the {product}{size}."],
+            [f"{glad} prepare the next steps with you and answer any questions."],
             action,
         )
     if kind == "cross_sell":
@@ -291,6 +351,22 @@ def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
         [f"{glad} meet and review your accounts at your convenience."],
         action,
     )
+
+
+def _in_language(text: Any, language: str, client_word: str = "") -> str:
+    """A CRM text (a complaint's summary, a note's topic) fit to quote in a message: its first sentence, short, in
+    the message's language, the client named as the message names them ("khách" → "anh"); "" otherwise."""
+    line = re.split(r"(?<=[.!?])\s", " ".join(str(text or "").split()), maxsplit=1)[0].rstrip(". ")
+    if not line or len(line) > QUOTE_MAX_CHARS or detect_language(line) != language:
+        return ""
+    if client_word:
+        pattern = r"\b(?:khách hàng|khách|KH)\b" if language == "vi" else r"\b(?:the client|the customer|client)\b"
+        line = re.sub(pattern, client_word, line)
+    return line
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> _Body:
@@ -317,7 +393,7 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
             return _Body([f"Nhân dịp sinh nhật {p}, {wish}"], [], "")
         when = format_date(f.get("date"), "vi")
         return _Body(
-            [f"Nhân dịp sinh nhật {p} sắp tới vào ngày {when} (còn {f.get('days_until')} ngày), "
+            [f"Nhân dịp sinh nhật {p} sắp tới vào ngày {when}, "
              f"{me} xin thay mặt ngân hàng gửi trước tới {p} lời chúc sức khỏe, hạnh phúc và thành công."],
             [],
             "",
@@ -326,36 +402,64 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
         when = format_date(f.get("posted_on"), "vi")
         return _Body(
             [f"Ngân hàng đã nhận được khoản tiền {amount} chuyển vào tài khoản của {p} ngày {when}."],
-            [f"Nếu {p} có nhu cầu, {me} xin được tư vấn các phương án sử dụng khoản tiền này phù hợp với kế hoạch "
-             f"của {p}."],
+            [f"Sản phẩm {f['suggested_product_name']} có thể phù hợp với khoản tiền này; {me} xin được tư vấn chi "
+             f"tiết để {p} cân nhắc."] if f.get("suggested_product_name")
+            else [f"Nếu {p} có nhu cầu, {me} xin được tư vấn các phương án sử dụng khoản tiền này phù hợp với kế "
+                  f"hoạch của {p}."],
             action,
         )  # fmt: skip
     if kind == "idle_cash":
         return _Body(
             [f"Tài khoản thanh toán và tiết kiệm của {p} hiện có {amount}."],
-            [f"{me_cap} rất mong được tư vấn cho {p} các phương án giúp khoản tiền này sinh lời tốt hơn."],
+            [
+                f"Sản phẩm {f['suggested_product_name']} có thể giúp khoản tiền này sinh lời tốt hơn; {me} xin được tư "
+                f"vấn chi tiết để {p} cân nhắc."
+            ]
+            if f.get("suggested_product_name")
+            else [f"{me_cap} rất mong được tư vấn cho {p} các phương án giúp khoản tiền này sinh lời tốt hơn."],
             action,
         )
     if kind == "inactive":
         if f.get("days_since_contact") is None:
             return _Body([f"{me_cap} rất mong có dịp gặp {p} để tìm hiểu thêm nhu cầu của {p}."], [], action)
+        topic = _in_language(f.get("last_topic"), "vi")
         return _Body(
-            [f"Đã {f['days_since_contact']} ngày kể từ lần gần nhất chúng ta trao đổi."],
+            [f"{me_cap} hy vọng {p} vẫn khỏe và mọi việc đều thuận lợi."]
+            + ([f"{me_cap} vẫn nhớ lần trước mình trao đổi về {_lower_first(topic)}."] if topic else []),
             [f"{me_cap} rất mong được gặp lại {p} để cập nhật nhu cầu của {p}."],
             action,
         )
     if kind == "complaint_followup":
         category, opened = category_text(f.get("category"), "vi"), format_date(f.get("opened_on"), "vi")
+        what = _in_language(f.get("summary"), "vi", p)
         return _Body(
-            [f"{me_cap} xin liên hệ về vấn đề {category} mà {p} đã phản ánh ngày {opened}."],
+            [f"{me_cap} xin liên hệ về phản ánh của {p} ngày {opened}: {_lower_first(what)}." if what
+             else f"{me_cap} xin liên hệ về vấn đề {category} mà {p} đã phản ánh ngày {opened}."],
             [f"{me_cap} thành thật xin lỗi {p} vì sự bất tiện này, đang trực tiếp theo dõi để xử lý dứt điểm và sẽ "
              f"cập nhật cho {p} từng bước."],
             action,
         )  # fmt: skip
     if kind == "attrition_risk":
+        facts = [f"{me_cap} muốn chắc chắn rằng ngân hàng đang phục vụ {p} tốt nhất."]
+        if f.get("lead_sign") == "matured_not_rolled":
+            facts.append(f"Khoản tiền gửi {amount} của {p} đã đáo hạn ngày {format_date(f.get('sign_date'), 'vi')}.")
+        offer = (
+            [f"Hiện {f['offer_name']} có lãi suất {format_number(f['offer_rate_pct'], 'vi')}%/năm; {me} xin được tư "
+             f"vấn chi tiết để {p} cân nhắc."]
+            if f.get("offer_name") and f.get("offer_rate_pct")
+            else []
+        )  # fmt: skip
         return _Body(
-            [f"{me_cap} muốn chắc chắn rằng ngân hàng đang phục vụ {p} tốt nhất."],
-            [f"{me_cap} rất mong được nghe ý kiến của {p} về những điều ngân hàng có thể làm tốt hơn."],
+            facts,
+            [*offer, f"{me_cap} rất mong được nghe ý kiến của {p} về những điều ngân hàng có thể làm tốt hơn."],
+            action,
+        )
+    if kind == "cross_sell" and f.get("lead"):
+        product = f.get("product_name") or category_text(f.get("category"), "vi") or str(f.get("topic") or "")
+        size = f" ({amount})" if f.get("amount_vnd") else ""
+        return _Body(
+            [f"Cảm ơn {p} đã trao đổi với {me} ngày {format_date(f.get('noted_on'), 'vi')} về {product}{size}."],
+            [f"{me_cap} xin phép chuẩn bị các bước tiếp theo và giải đáp mọi thắc mắc của {p}."],
             action,
         )
     if kind == "cross_sell":
@@ -423,8 +527,10 @@ def _avoided(sentence: str, avoid: Sequence[str]) -> str | None:
 
 def _template_body(
     request: DraftRequest, voice: LanguageVoice, settings: _Settings, language: str, hon: str, channel: str,
-    notes: list[str],
+    notes: list[str], said: Sequence[str] = (), spoken: bool = False,
 ) -> str:  # fmt: skip
+    """The body from the kind's sentences, the voice's phrases and the RM's rules; no sentence twice (``said``:
+    the salutation and sign-off); ``spoken``: talking points, so no written closing phrases."""
     formality = settings.formality or voice.formality
     casual = formality == "casual"
     self_word = settings.self_word or voice.self_word
@@ -442,7 +548,9 @@ def _template_body(
     rest = list(body.offer[:1] if size == "short" else body.offer)
     if body.action and not (size == "short" and rest):
         rest.append(body.action)
-    wanted = 0 if size == "short" and request.kind != "birthday" else 2 if size == "long" else 1
+    if spoken:  # asked on the call, not "let me know"
+        rest = [*body.offer, *([_spoken_ask(language, hon, self_word)] if body.action else [])]
+    wanted = 0 if spoken or (size == "short" and request.kind != "birthday") else 2 if size == "long" else 1
     closing: list[str] = []
     for phrase in voice.phrases:
         if len(closing) >= wanted:
@@ -459,15 +567,19 @@ def _template_body(
         if rendered not in closing and rendered not in rest:
             closing.append(rendered)
     for phrase in settings.include:
-        if _policy_note(phrase, f"the rule phrase {phrase!r}", language, notes):
+        if spoken:
+            notes.append(f"the rule phrase {phrase!r} is for written messages: left out of the talking points")
+        elif _policy_note(phrase, f"the rule phrase {phrase!r}", language, notes):
             closing.append(phrase)
-    kept_rest = _without_avoided(rest, settings.avoid, notes)
-    kept_closing = _without_avoided(closing, settings.avoid, notes)
+    kept_rest = without_repeated_sentences(_without_avoided(rest, settings.avoid, notes), said=[*said, *facts])
+    kept_closing = without_repeated_sentences(
+        _without_avoided(closing, settings.avoid, notes), said=[*said, *facts, *kept_rest]
+    )
     for sentence in facts:
         word = _avoided(sentence, settings.avoid)
         if word is not None:
             notes.append(f"the key facts use {word!r}, which a rule avoids; kept so the facts stay stated")
-    paragraphs = voice.paragraphs if channel == "email" else 1
+    paragraphs = voice.paragraphs if channel == "email" and not spoken else 1
     if paragraphs <= 1 or not kept_closing:
         return " ".join(facts + kept_rest + kept_closing)
     return " ".join(facts + kept_rest) + "\n\n" + " ".join(kept_closing)
@@ -551,7 +663,7 @@ def _prompt(request: DraftRequest, voice: LanguageVoice, settings: _Settings, la
         phrases="\n".join(f"- {p}" for p in phrases) or "- (none)",
         rm_rules="\n".join(f"- {r.get('text')}" for r in rules if str(r.get("text") or "").strip()) or "- (none)",
         facts=_facts_line(request, language),
-        product=str(request.facts.get("product_name") or "") or "-",
+        product=str(request.facts.get("product_name") or request.facts.get("suggested_product_name") or "") or "-",
         must_include="\n".join(f"- {n}" for n in numbers) or "- (nothing in particular)",
         policy=policy[:MAX_POLICY_CHARS] or "- No guaranteed returns, no pressure, no personal data.",
     )
@@ -570,6 +682,10 @@ def _model_body(body: str, request: DraftRequest, language: str, settings: _Sett
         return None
     if any(_avoided(body, [word]) for word in settings.avoid):
         return None
+    if states_time_since_contact(body):
+        return None  # neglect advertised to the client: the template never says it
+    if repeated_sentences(body):
+        body = drop_repeated_sentences(body)
     prose = body
     names = [
         request.rm_name,
@@ -599,6 +715,15 @@ def _signoff(template: str, client: Mapping[str, Any], voice: LanguageVoice, hon
     return fill_template(template, client, self_word=voice.self_word, hon=hon)
 
 
+def _talking_points(body: str, client: Mapping[str, Any], hon: str, language: str) -> str:
+    """The body as short lines the RM says on a call, under a head line that says it is for a call."""
+    full_name = str(client.get("full_name") or "").strip()
+    title = hon if language == "vi" else str(client.get("honorific") or "")
+    name = " ".join(part for part in (title, full_name) if part) or _TALKING_CLIENT[language]
+    points = "\n".join(f"- {sentence}" for sentence in sentences(body))
+    return f"{_TALKING_HEAD[language].format(name=name)}\n{points}"
+
+
 def compose_draft(
     request: DraftRequest,
     tone: ToneProfile,
@@ -617,6 +742,7 @@ def compose_draft(
         raise ValueError(f"unsupported draft language {language!r}; expected 'en' or 'vi'")
     voice = tone.voice(language)
     channel: Literal["email", "chat"] = "email" if client.get("preferred_channel") == "email" else "chat"
+    spoken = client.get("preferred_channel") == "phone"
     hon = _client_pronoun(client, settings.pronoun)
     salutation = _salutation(voice, settings, client, language, hon, notes)
     signoff = _signoff(settings.signoff or voice.signoff, client, voice, hon)
@@ -636,13 +762,20 @@ def compose_draft(
         if settings.unknown and engine == "model":
             notes.extend(f"rule applied by the model only: {text!r}" for text in settings.unknown)
     if engine == "template":
-        body = _template_body(request, voice, settings, language, hon or "Quý khách", channel, notes)
+        body = _template_body(
+            request, voice, settings, language, hon or "Quý khách", channel, notes, (salutation, signoff), spoken
+        )
         notes.extend(f"rule not applied by the template engine: {text!r}" for text in settings.unknown)
         repaired = enforce_policy(body, language=language)
         notes.extend(f"removed by bank policy: {text}" for text in repaired.removed)
         notes.extend(f"added by bank policy: {text}" for text in repaired.added)
         body = repaired.text
-    text = f"{salutation}\n\n{body}\n\n{signoff}" + (f"\n{signature}" if signature else "")
+    if spoken:
+        # The RM says these on the call: the text has no greeting line, sign-off or signature to read out.
+        body = _talking_points(body, client, hon, language)
+        text = body
+    else:
+        text = f"{salutation}\n\n{body}\n\n{signoff}" + (f"\n{signature}" if signature else "")
     flags = sorted({finding.flag for finding in check_message(text, language=language, client=client)})
     subject = (
         _subject(request.kind, request.facts, language, client, hon or "Quý khách") if channel == "email" else None
@@ -657,6 +790,7 @@ def compose_draft(
         signature=signature,
         text=text.strip(),
         engine=engine,
+        form="talking_points" if spoken else "message",
         flags=flags,
         notes=notes,
     )

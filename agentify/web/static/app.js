@@ -777,7 +777,8 @@
             const ok = await copyText(result.copy_text);
             inboxMessage(t(ok ? "inbox.copied" : "inbox.copyFailed"), [copyBox]);
           }, { className: "button secondary" });
-          inboxMessage(t("inbox.sentChat", { channel: label("channel", draft.client_channel) }), [copyBox, copyButton]);
+          const sent = draft.client_channel === "phone" ? t("inbox.sentCall") : t("inbox.sentChat", { channel: label("channel", draft.client_channel) });
+          inboxMessage(sent, [copyBox, copyButton]);
         } else {
           inboxMessage(t("inbox.sentEmail", { client: draft.client_name || draft.client_id }));
         }
@@ -801,6 +802,7 @@
     const flags = (draft.compliance && draft.compliance.flags) || [];
     const bodyView = el("div", { className: "draft-text" },
       draft.subject ? el("p", { className: "subject" }, el("strong", { i18n: "inbox.subject" }), ": ", draft.subject) : null,
+      draft.client_channel === "phone" ? el("p", { className: "remark talking-points", i18n: "inbox.talkingPoints" }) : null,
       el("pre", { className: "body", text: draft.body }));
     const actions = el("div", { className: "card-actions" });
     if (draft.status === "new") {

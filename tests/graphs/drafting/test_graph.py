@@ -46,3 +46,16 @@ def test_another_rms_client_is_not_found_and_nothing_about_them_is_read(bank_db:
 def test_an_unknown_event_is_refused_naming_it(bank_db: Database) -> None:
     with pytest.raises(ValueError, match="anniversary"):
         _draft(bank_db, "RM001", "C0001", "anniversary")
+
+
+def test_a_birthday_months_away_is_not_drafted_and_says_when_it_is(bank_db: Database) -> None:
+    state = _draft(bank_db, "RM001", "C0001", "birthday")  # born 2 March: 129 days after 24 October
+    assert state["status"] == "answered" and "draft" not in state["result"]
+    assert "129 days" in state["answer"] and "2 March 2026" in state["answer"] and "too far ahead" in state["answer"]
+
+
+def test_a_large_deposit_draft_suggests_a_product_the_policy_allows(bank_db: Database) -> None:
+    state = _draft(bank_db, "RM001", "C0003", "large_deposit")  # conservative Platinum, 1.2 billion in, by phone
+    assert state["facts"]["suggested_product_code"] == "CD_12M"  # a deposit, never Premier Invest
+    draft = state["draft"]
+    assert draft["form"] == "talking_points" and state["facts"]["suggested_product_name"] in draft["text"]

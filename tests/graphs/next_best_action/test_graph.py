@@ -62,9 +62,10 @@ def test_vietnamese_request_gets_a_vietnamese_message(bank_db: Database) -> None
     assert out["client_id"] == "C0003"
     assert out["action"] == "large_deposit"
     assert out["language"] == "vi"
-    assert out["message"].startswith("Kính gửi ông Minh,")
+    # Mr Minh prefers phone calls: talking points for the call, not a written message (issue 16).
+    assert out["message"].startswith("Ý chính cho cuộc gọi với ông Nguyễn Văn Minh")
     assert "1,2 tỷ" in out["message"]
-    assert "Trân trọng" in out["message"]
+    assert "Trân trọng" not in out["message"]
     assert "1,2 tỷ" in out["reason"]
 
 

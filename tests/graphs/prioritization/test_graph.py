@@ -63,7 +63,9 @@ def test_premier_invest_ranks_the_idle_cash_client_with_facts_and_citations(inde
     assert _excluded(output) == {"C0004": "complaint", "C0002": "target_segment"}
     complaint = next(item for item in output["excluded"] if item["client_id"] == "C0004")
     assert "card" in complaint["reason"]
-    assert set(_ids(output["candidates"])) == RM001
+    # Every client of the RM was weighed: the ranked, the runners-up after them, and those the rules left out.
+    weighed = set(_ids(output["ranked"])) | set(_ids(output["candidates"])) | set(_excluded(output))
+    assert weighed <= RM001 and output["counts"] == {"clients": 4, "matching": 4, "with_evidence": 2, "top_n": 3}
     assert all(isinstance(item["score"], float) for item in output["candidates"])
     assert output["citations"] == ["PREMIER_INVEST", "DOC-POL-COMMS#1"]
     assert all(item["citations"] == output["citations"] for item in output["ranked"])
@@ -87,7 +89,8 @@ def test_a_conservative_client_is_excluded_from_an_investment_by_suitability(ind
     assert _ids(output["ranked"]) == ["C0001"]
     # The same conservative client may be offered a certificate of deposit.
     cd = run(indexed, "Who should I offer the 12-month Certificate of Deposit?", product_code="CD_12M")
-    assert "C0003" in _ids(cd["ranked"]) and _excluded(cd) == {"C0004": "complaint"}
+    # Mr Son holds that very CD: not offered what he has (the rule says why).
+    assert "C0003" in _ids(cd["ranked"]) and _excluded(cd) == {"C0004": "complaint", "C0001": "already_held"}
 
 
 def test_another_rms_clients_never_appear(indexed: Database) -> None:
@@ -97,14 +100,16 @@ def test_another_rms_clients_never_appear(indexed: Database) -> None:
         assert seen <= RM001 and not seen & RM002
         theirs = run(indexed, request, rm_id="RM002", product_code=product)
         seen = set(_ids(theirs["candidates"]) + _ids(theirs["ranked"]) + _ids(theirs["excluded"]))
-        assert seen == RM002
+        assert seen and seen <= RM002 and theirs["counts"]["clients"] == len(RM002)
 
 
 def test_a_free_text_goal_without_a_product(indexed: Database) -> None:
     output = run(indexed, IDLE)
     assert output["product"] is None and output["signals"] == ["idle_cash"]
     assert _ids(output["ranked"])[0] == "C0003"
-    assert output["ranked"][0]["reasons"][0] == "Idle cash: current account 2.6B VND, not invested"
+    assert output["ranked"][0]["reasons"][0] == (
+        "Idle cash: current account 2.6B VND, not invested (1.2B VND of it arrived in the last month)"
+    )
     assert _excluded(output) == {"C0004": "complaint"}  # the only rule without a product
     assert output["citations"] == ["DOC-POL-COMMS#1"]
     assert output["answer"].startswith("Who to call first for your goal:")
@@ -115,23 +120,40 @@ def test_a_vietnamese_request_gets_a_vietnamese_answer(indexed: Database) -> Non
     assert output["language"] == "vi" and output["signals"] == ["idle_cash"]
     top = output["ranked"][0]
     assert top["client_id"] == "C0003"
-    assert "Tiền nhàn rỗi: tài khoản thanh toán 2,6 tỷ chưa đầu tư" in top["reasons"]
-    assert "Vừa nhận 1,2 tỷ (bán bất động sản) ngày 23/10/2025" in top["reasons"]
+    assert (
+        "Tiền nhàn rỗi: tài khoản thanh toán 2,6 tỷ chưa đầu tư (trong đó 1,2 tỷ mới về trong tháng qua)"
+        in top["reasons"]
+    )
     assert output["answer"].startswith("Nên gọi trước cho các khách hàng sau")
     assert "Loại theo chính sách" in output["answer"]
 
 
 def test_top_n_is_configurable(indexed: Database) -> None:
-    assert len(run(indexed, IDLE, top_n=1)["ranked"]) == 1
-    assert len(run(indexed, IDLE, top_n=5)["ranked"]) == 3  # four clients, one excluded
+    assert len(run(indexed, PREMIER, product_code="PREMIER_INVEST", top_n=1)["ranked"]) == 1
+    # Only the clients with idle cash are listed for an idle-cash goal, however many are asked for.
+    only = run(indexed, IDLE, top_n=5)
+    assert _ids(only["ranked"]) == ["C0003"] and only["understood_as"].startswith("Top 5 of your 4 clients")
+    assert "Only 1 of your 4 matching clients show idle cash." in only["answer"]
+    assert "(1.2B VND of it arrived in the last month)" in only["ranked"][0]["reasons"][0]
 
 
-def test_a_missing_index_is_a_clear_error(bank_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_request_is_read_into_filters_the_answer_repeats(indexed: Database) -> None:
+    output = run(indexed, "My Diamond clients with at least 1 billion in deposits: who has idle cash?")
+    assert list(output["criteria"]["segments"]) == ["Diamond"] and output["counts"]["matching"] < 4
+    assert "Diamond" in output["understood_as"] and "deposits ≥ 1B VND" in output["understood_as"]
+    assert all(item["client_id"] in RM001 for item in output["ranked"])
+    assert "Not applied" not in output["answer"]
+
+
+def test_without_an_index_the_ranking_stands_on_the_evidence(
+    bank_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AGENTIFY_EMBEDDINGS", "hash")
     monkeypatch.setenv("AGENTIFY_INDEX_DIR", str(tmp_path / "nothing"))
+    _make_balanced(bank_db, "C0003")
     output = run(bank_db, PREMIER, product_code="PREMIER_INVEST")
-    assert "agentify index build" in output["error"] and "agentify index build" in output["answer"]
-    assert output["ranked"] == [] and output["excluded"] == [] and output["citations"] == []
+    assert output["status"] == "answered" and "C0003" in _ids(output["ranked"]) and output["citations"] == []
+    assert _excluded(output)["C0004"] == "complaint"
     assert not (tmp_path / "nothing").exists()  # nothing was built on demand
 
 
@@ -178,7 +200,6 @@ def test_the_funnel_with_the_real_embeddings_model(
     _make_balanced(bank_db, "C0003")
     premier = run(bank_db, PREMIER, product_code="PREMIER_INVEST")
     assert "C0003" in _ids(premier["ranked"]) and _excluded(premier)["C0004"] == "complaint"
-    assert set(_ids(premier["candidates"])) == RM001
 
 
 @pytest.mark.parametrize(
@@ -200,6 +221,8 @@ def test_a_goal_or_a_product_is_still_ranked(indexed: Database) -> None:
     assert "plan" not in run(indexed, IDLE) and run(indexed, IDLE)["ranked"]
 
 
-def test_a_modifier_the_plan_cannot_apply_is_named(bank_db: Database) -> None:
-    output = run(bank_db, "who should I call today among my Diamond clients?")
-    assert "Not applied: “Diamond”" in output["answer"] and output["not_applied"] == ["segment:Diamond"]
+def test_a_day_plan_honours_the_requests_filters(bank_db: Database) -> None:
+    everyone = run(bank_db, "who should I call today?")
+    diamond = run(bank_db, "who should I call today among my Diamond clients?")
+    assert set(_ids(diamond["plan"])) < set(_ids(everyone["plan"]))
+    assert diamond["understood_as"].endswith("· Diamond") and "Not applied" not in diamond["answer"]

@@ -325,6 +325,15 @@ def test_sending_a_chat_draft_gives_the_text_and_logs_once(bank_db: Database) ->
     assert count(bank_db, OutboxMessage) == 0
 
 
+def test_sending_a_phone_clients_talking_points_logs_a_call(bank_db: Database) -> None:
+    points = "Talking points for your call with chị Oanh (prefers phone):\n- Happy birthday!"
+    save_drafts(bank_db, [chat_draft("p", client_channel="phone", body=points)])
+    result = Inbox(bank_db, "RM001").send(draft_id_for("p"))
+    assert result.copy_text == points and result.draft["status"] == "copied"
+    entry = next(row for row in _interactions(bank_db, "C0002") if row.id == result.interaction_id)
+    assert entry.channel == "call"
+
+
 def test_an_email_to_a_client_without_an_address_is_refused(bank_db: Database) -> None:
     save_drafts(bank_db, [new_draft("no-email", client_id="C0002", language="vi")])  # C0002 has no e-mail
     inbox = Inbox(bank_db, "RM001")

@@ -6,6 +6,7 @@ import datetime as dt
 
 from stores.db import Database
 from tools.policy.eligibility import (
+    ALREADY_HELD,
     COMPLAINT,
     MIN_AMOUNT,
     SUITABILITY,
@@ -42,7 +43,7 @@ def _client(**changes: object) -> ClientStanding:
 
 def test_an_eligible_client_passes_every_rule_with_a_reason() -> None:
     results = evaluate(PREMIER, _client())
-    assert [result.rule for result in results] == [COMPLAINT, SUITABILITY, TARGET_SEGMENT, MIN_AMOUNT]
+    assert [result.rule for result in results] == [COMPLAINT, SUITABILITY, TARGET_SEGMENT, MIN_AMOUNT, ALREADY_HELD]
     assert all(result.passed and result.reason for result in results)
     assert first_failure(PREMIER, _client()) is None
 
@@ -82,3 +83,15 @@ def test_standings_read_from_the_bank(bank_db: Database) -> None:
     assert standings["C0004"].open_complaints == (("card", dt.date(2025, 10, 15)),)
     assert standings["C0004"].deposits_vnd == 0  # the CD matured
     assert load_standings(bank_db, [], today=TODAY) == {}
+
+
+def test_a_product_already_held_is_not_offered_again() -> None:
+    failure = first_failure(PREMIER, _client(held_products=frozenset({PREMIER.code})))
+    assert failure is not None and failure.rule == ALREADY_HELD and PREMIER.name in failure.reason
+
+
+def test_suitability_read_from_the_documents_restricts_to_those_profiles() -> None:
+    growth_only = ProductTerms(**{**PREMIER.__dict__, "risk_profiles": ("growth",)})
+    failure = first_failure(growth_only, _client(risk_profile="balanced"))
+    assert failure is not None and failure.rule == SUITABILITY and "growth" in failure.reason
+    assert first_failure(growth_only, _client(risk_profile="growth")) is None

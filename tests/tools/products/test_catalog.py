@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stores.db import Database
-from tools.products.catalog import find_product, load_product
+from tools.products.catalog import ProductTerms, find_product, load_product, short_names, with_document_rules
 
 
 def test_products_read_from_the_bank_and_named_in_a_request(bank_db: Database) -> None:
@@ -14,3 +14,46 @@ def test_products_read_from_the_bank_and_named_in_a_request(bank_db: Database) -
     named = find_product(bank_db, "Find top clients for the new 'Premier Invest' account")
     assert named is not None and named.code == "PREMIER_INVEST"
     assert find_product(bank_db, "who should I call about idle cash?") is None
+
+
+def _bank_with(bank_db: Database, *products: tuple[str, str, str]) -> None:
+    from sqlalchemy import insert
+
+    from stores.schema import Product
+
+    with bank_db.engine.begin() as connection:
+        for code, name, category in products:
+            connection.execute(insert(Product).values(code=code, name=name, category=category, summary="",
+                                                      active=True))  # fmt: skip
+
+
+def test_a_product_is_found_by_the_words_that_make_its_name(bank_db: Database) -> None:
+    _bank_with(bank_db, ("CARD_TRAVEL", "Thẻ tín dụng Travel Miles", "card"),
+               ("STUDY", "Global Study Package - Gói Du học Toàn cầu", "investment"),
+               ("PRIO", "Tài khoản Ưu tiên Priority", "casa"))  # fmt: skip
+    assert (find_product(bank_db, "kh nao hay bay ma chua co the Travel Miles?") or _none()).code == "CARD_TRAVEL"
+    assert (find_product(bank_db, "goi Du hoc Toan cau dang co KPI") or _none()).code == "STUDY"
+    assert find_product(bank_db, "khối Priority đang soi AUM của khách") is None  # one common word names nothing
+    assert find_product(bank_db, "500tr nằm im trong tài khoản thanh toán") is None
+    assert short_names("Thẻ tín dụng Travel Miles")[-1] == "travel miles"
+
+
+def _none() -> ProductTerms:
+    return ProductTerms(code="-", name="-", category="-")
+
+
+DOCUMENTS = [
+    {"id": "SHEET", "product_code": "FUND", "body": "# Growth Fund\n- Risk level: High (growth profile only)\n"
+                                                    "- Minimum: 500 triệu"},
+    {"id": "POL", "product_code": None, "body": "| conservative | deposits, insurance | any investment product |\n"
+     "Khách hàng cân bằng (balanced) chỉ được tư vấn quỹ trái phiếu, không tư vấn Growth Fund.\n"
+     "Conservative clients must never be offered growth investment products such as the Growth Fund."},
+]  # fmt: skip
+
+
+def test_who_a_product_suits_is_read_from_its_sheet_and_the_policies() -> None:
+    fund = with_document_rules(ProductTerms(code="FUND", name="Growth Fund", category="investment"), DOCUMENTS)
+    assert fund.risk_profiles == ("growth",) and fund.min_amount_vnd == 500_000_000
+    assert ("suitability", "SHEET") in fund.sources and ("suitability", "POL") in fund.sources
+    deposit = with_document_rules(ProductTerms(code="CD", name="12-month CD", category="cd"), DOCUMENTS)
+    assert deposit.risk_profiles == () and deposit.min_amount_vnd is None  # a deposit suits everyone here

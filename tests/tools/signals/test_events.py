@@ -208,12 +208,23 @@ def test_maturity_window_includes_both_ends_and_only_active_accounts(maturity_ba
     assert _one(events, "C_D30", "cd_maturity")["facts"]["days_left"] == 30
 
 
-def test_maturity_urgency_is_high_up_to_fourteen_days(maturity_bank: Database) -> None:
+def test_maturity_urgency_scales_with_the_money_and_the_days_left(maturity_bank: Database) -> None:
     events = scan_events(maturity_bank, D)
 
-    assert _one(events, "C_D14", "cd_maturity")["urgency"] == "high"
-    assert _one(events, "C_D15", "cd_maturity")["urgency"] == "medium"
+    assert _one(events, "C_MULTI", "cd_maturity")["urgency"] == "high"  # 2 billion in 8 days
+    assert _one(events, "C_D14", "cd_maturity")["urgency"] == "medium"  # 100 million: urgent only in its last week
+    assert _one(events, "C_ON_D", "cd_maturity")["urgency"] == "high"
     assert _one(events, "C_D30", "cd_maturity")["urgency"] == "medium"
+
+
+def test_the_urgency_floor_is_a_rule_of_the_run(maturity_bank: Database) -> None:
+    raised = scan_events(maturity_bank, D, rules=EventRules(urgency_floor_vnd=550_000_000))
+
+    assert _one(raised, "C_ON_D", "cd_maturity")["urgency"] == "low"  # 500 million, due today, under the floor
+    assert _one(raised, "C_MULTI", "cd_maturity")["urgency"] == "high"
+    assert EventRules.from_mapping({"urgency_floor_vnd": 0}).to_dict()["urgency_floor_vnd"] == 0
+    with pytest.raises(ValueError, match="urgency_floor_vnd"):
+        EventRules(urgency_floor_vnd=-1)
 
 
 def test_several_maturing_cds_make_one_event_for_the_earliest(maturity_bank: Database) -> None:

@@ -1,47 +1,92 @@
-"""Prioritization's engine on plain data: the goal's signals, the ideal client, the re-rank."""
+"""The ranking engine: filters, the bank's rules with their reasons, evidence per goal, orders, offers."""
 
 from __future__ import annotations
 
-from tools.policy.eligibility import ClientStanding
+from tests.tools.signals.features_for_tests import TODAY, client, days_ago
 from tools.products.catalog import ProductTerms
-from tools.signals.ranking import (
-    GOAL_BOOST,
-    IdealClient,
-    business_score,
-    checked_model_ideal,
-    goal_signals,
-    profile_text,
-    rank_candidates,
-    rules_ideal,
-)
+from tools.signals.criteria import Criteria
+from tools.signals.ranking import best_offer, evidence, goals_for, passes, rank_clients
 
-FUND = ProductTerms("BOND_FUND", "Bond Fund", "investment", 1_000_000_000, ("Diamond",), "A bond fund.")
+BILLION = 1_000_000_000
+FUND = ProductTerms(code="FUND", name="Growth Fund", category="investment", min_amount_vnd=BILLION,
+                    risk_profiles=("growth",))  # fmt: skip
+TRAVEL = ProductTerms(code="TRAVEL", name="Voyager Travel Card", category="card", summary="Lounges and miles abroad.")
+EVERYDAY = ProductTerms(code="EVERY", name="Everyday Card", category="card", summary="Cash back at supermarkets.")
 
 
-def _standing(client_id: str, **changes: object) -> ClientStanding:
-    values: dict[str, object] = {"client_id": client_id, "segment": "Diamond", "risk_profile": "balanced",
-                                 "balances": {"casa": 3_000_000_000}}  # fmt: skip
-    values.update(changes)
-    return ClientStanding(**values)  # type: ignore[arg-type]
+def _book(*clients: object) -> dict[str, object]:
+    return {c.client_id: c for c in clients}  # type: ignore[attr-defined]
 
 
-def test_the_requests_words_decide_the_signals_else_the_products_category() -> None:
-    assert goal_signals("khách hàng nào có tiền nhàn rỗi?", FUND) == ["idle_cash"]
-    assert goal_signals("top clients for the Bond Fund", FUND) == ["idle_cash", "large_inflow", "cd_maturing"]
+def test_filters_are_exact() -> None:
+    rich_diamond = client("C1", segment="Diamond", balances={"casa": 3 * BILLION}, city="TP. Hồ Chí Minh", age=30)
+    criteria = Criteria(segments=("Diamond",), cities=("HCMC",), age_min=25, age_max=35,
+                        amounts=(("deposits", ">=", 2 * BILLION),), without=("credit_card",))  # fmt: skip
+    assert passes(rich_diamond, criteria, TODAY)
+    assert not passes(client("C2", segment="Gold", balances={"casa": 3 * BILLION}), criteria, TODAY)
+    card_holder = client("C3", segment="Diamond", balances={"casa": 3 * BILLION}, city="HCM", age=30,
+                         credit_card=True)  # fmt: skip
+    assert not passes(card_holder, criteria, TODAY)
 
 
-def test_the_model_stays_within_the_products_terms() -> None:
-    chosen = IdealClient(segments=["Gold", "Diamond"], risk_profiles=["conservative", "growth"], signals=["birthday"])
-    checked = checked_model_ideal(chosen, FUND, "who has idle cash?")
-    assert checked.segments == ["Diamond"] and checked.risk_profiles == ["growth"]
-    assert checked.signals == ["idle_cash", "birthday"]
-    assert "Diamond segment." in profile_text(FUND, rules_ideal(FUND, ["idle_cash"]))
+def test_new_money_is_not_idle_cash() -> None:
+    settled = client("C1", balances={"casa": 2 * BILLION})
+    windfall = client("C2", balances={"casa": 2 * BILLION}, inflows=[(2 * BILLION, "property_sale", days_ago(3))])
+    assert evidence("idle_cash", settled, TODAY)[0] > 0 and evidence("idle_cash", windfall, TODAY)[0] == 0
+    assert evidence("large_inflow", windfall, TODAY)[1][0]["amount_vnd"] == 2 * BILLION
 
 
-def test_rules_exclude_with_their_reason_and_signals_raise_the_score() -> None:
-    standings = {"A": _standing("A"), "B": _standing("B", risk_profile="conservative"), "C": _standing("C")}
-    candidates = [{"client_id": "A", "score": 0.5}, {"client_id": "B", "score": 0.9}, {"client_id": "C", "score": 0.6}]
-    ranked, excluded = rank_candidates(candidates, standings, {}, FUND, ["idle_cash"], top_n=3)
-    assert [item["client_id"] for item in ranked] == ["C", "A"]
-    assert [(item["client_id"], item["rule"]) for item in excluded] == [("B", "suitability")]
-    assert business_score(0.5, {"idle_cash"}, ["idle_cash"], standings["A"], FUND) == round(0.5 + GOAL_BOOST, 4)
+def test_rules_exclude_with_their_reason_and_the_evidence_ranks_the_rest() -> None:
+    book = _book(
+        client("C1", risk_profile="growth", balances={"casa": 5 * BILLION}),
+        client("C2", risk_profile="growth", balances={"casa": 2 * BILLION}),
+        client("C3", risk_profile="balanced", balances={"casa": 9 * BILLION}),  # unsuitable, however rich
+        client(
+            "C4",
+            risk_profile="growth",
+            balances={"casa": 9 * BILLION},
+            open_complaints=[("P1", "fees", days_ago(5), "")],
+        ),
+    )
+    goals, named = goals_for(Criteria(), FUND)
+    ranking = rank_clients(book, Criteria(), FUND, goals, named, {}, TODAY, 3)  # type: ignore[arg-type]
+    assert [item["client_id"] for item in ranking.ranked] == ["C1", "C2"]
+    rules = {item["client_id"]: item["rule"] for item in ranking.excluded}
+    assert rules == {"C3": "suitability", "C4": "complaint"}
+    assert all(item["reason"] for item in ranking.excluded)
+
+
+def test_keeping_a_client_is_no_sale_a_complaint_is_a_reason_not_a_bar() -> None:
+    book = _book(client("C1", open_complaints=[("P1", "fees", days_ago(20), "")], income_count=4,
+                        last_income_on=days_ago(70)))  # fmt: skip
+    ranking = rank_clients(book, Criteria(goals=("attrition",)), None, ["attrition"], True, {}, TODAY, 3)  # type: ignore[arg-type]
+    assert [item["client_id"] for item in ranking.ranked] == ["C1"] and ranking.excluded == []
+
+
+def test_the_requests_own_order_wins() -> None:
+    book = _book(
+        client("C1", balances={"casa": 900_000_000}, last_contact_on=days_ago(100)),
+        client("C2", balances={"casa": 5 * BILLION}, last_contact_on=days_ago(300)),
+        client("C3", balances={"casa": 3 * BILLION}, last_contact_on=days_ago(200)),
+    )
+    criteria = Criteria(goals=("inactive",), order_by="aum")
+    ranking = rank_clients(book, criteria, None, ["inactive"], True, {}, TODAY, 3)  # type: ignore[arg-type]
+    assert [item["client_id"] for item in ranking.ranked] == ["C2", "C3", "C1"]
+
+
+def test_only_clients_with_evidence_are_listed_and_runners_up_follow() -> None:
+    book = _book(*(client(f"C{i}", balances={"casa": (i + 1) * BILLION}) for i in range(6)), client("C9"))
+    ranking = rank_clients(book, Criteria(goals=("idle_cash",)), None, ["idle_cash"], True, {}, TODAY, 3)  # type: ignore[arg-type]
+    assert [item["client_id"] for item in ranking.ranked] == ["C5", "C4", "C3"]
+    assert [item["client_id"] for item in ranking.runners_up] == ["C2", "C1", "C0"]
+    assert ranking.with_evidence == 6 and ranking.matching == 7
+
+
+def test_the_offer_follows_the_clients_own_evidence() -> None:
+    traveller = client(travel_spend_vnd=90_000_000, travel_payments=8, foreign_payments=5,
+                       travel_merchants=["AGODA"], card_spend_vnd=95_000_000)  # fmt: skip
+    offer = best_offer(traveller, [EVERYDAY, TRAVEL], TODAY)
+    assert offer is not None and offer["product_code"] == "TRAVEL"
+    assert best_offer(client(), [EVERYDAY, TRAVEL], TODAY) is None  # nothing fits: nothing is pushed
+    holder = client(travel_payments=8, travel_spend_vnd=90_000_000, held_codes={"TRAVEL"})
+    assert (best_offer(holder, [TRAVEL], TODAY) or {}).get("product_code") != "TRAVEL"

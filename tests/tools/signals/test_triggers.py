@@ -9,6 +9,7 @@ import pytest
 
 from stores.db import Database
 from tools.crm.api import CrmApi
+from tools.signals.features import ClientFeatures
 from tools.signals.triggers import Trigger, detect_triggers, rank_triggers
 
 TODAY = dt.date(2025, 10, 24)
@@ -17,6 +18,14 @@ TODAY = dt.date(2025, 10, 24)
 def _triggers(database: Database, client_id: str) -> list[Trigger]:
     crm = CrmApi(database, "RM001")
     return detect_triggers(crm.client_360(client_id, today=TODAY), TODAY, crm.products())
+
+
+def features_client(**changes: Any) -> ClientFeatures:
+    base: dict[str, Any] = {"client_id": "C9", "rm_id": "RM001", "full_name": "Test Client", "honorific": "Anh",
+                            "segment": "Gold", "risk_profile": "balanced", "city": "", "age": 40, "born": None,
+                            "occupation": "", "language": "vi", "preferred_channel": "zalo"}  # fmt: skip
+    base.update(changes)
+    return ClientFeatures(**base)
 
 
 def _kinds(triggers: list[Trigger]) -> list[str]:
@@ -95,18 +104,28 @@ def test_maturity_window_is_thirty_days(days: int, expected: bool) -> None:
     assert ("loan_maturity" in kinds) is expected
 
 
-def test_large_external_outflow_is_attrition_risk() -> None:
-    outflow = {"direction": "out", "amount_vnd": 2_000_000_000, "category": "transfer_external",
-               "posted_at": "2025-10-20T10:00:00+07:00"}  # fmt: skip
-    c360 = _c360(totals={"aum_vnd": 3_000_000_000}, recent_transactions=[outflow])
-    triggers = detect_triggers(c360, TODAY)
-    assert triggers[0]["kind"] == "attrition_risk"
-    assert triggers[0]["facts"]["share_pct"] == pytest.approx(66.7)
+def test_attrition_comes_from_the_engine_with_its_signs_and_a_deposit_to_stay() -> None:
+    leaving = features_client(balances={"casa": 1_000_000_000}, external_out_30_vnd=2_000_000_000,
+                              last_external_on=dt.date(2025, 10, 20), segment="Gold")  # fmt: skip
+    cd = {"code": "CD_12M", "name": "12-month CD", "category": "cd", "rate_pct": 5.6, "target_segments": ""}
+    triggers = detect_triggers(_c360(), TODAY, [cd], features=leaving)
+    assert triggers[0]["kind"] == "attrition_risk" and triggers[0]["urgency"] == "high"
+    facts = triggers[0]["facts"]
+    assert facts["signs"][0]["kind"] == "money_out" and facts["amount_vnd"] == 2_000_000_000
+    assert (facts["offer_name"], facts["offer_rate_pct"]) == ("12-month CD", 5.6)
 
 
-def test_falling_logins_are_attrition_risk() -> None:
-    weeks = [{"logins": 0}, {"logins": 6}, {"logins": 5}]
-    assert _kinds(detect_triggers(_c360(digital_activity=weeks), TODAY)) == ["attrition_risk"]
+def test_a_fresh_lead_with_a_task_due_outranks_routine_reasons() -> None:
+    note = (dt.date(2025, 10, 23), "meeting", "Home loan", "Interested in a 3 billion home loan for a flat",
+            "positive", "HOME_LOAN", 3_000_000_000)  # fmt: skip
+    lead = features_client(notes=[note], open_tasks=[("Send the loan checklist", "send_document",
+                                                      dt.date(2025, 10, 25))], balances={"casa": 900_000_000})  # fmt: skip
+    old = {"kind": "casa", "status": "active", "balance_vnd": 900_000_000}
+    triggers = detect_triggers(_c360(holdings=[old], last_contacted_at="2025-10-23T10:00:00+07:00",
+                                     days_since_contact=1), TODAY, features=lead)  # fmt: skip
+    assert triggers[0]["kind"] == "cross_sell" and triggers[0]["urgency"] == "high"
+    assert triggers[0]["facts"]["lead"] and triggers[0]["facts"]["amount_vnd"] == 3_000_000_000
+    assert triggers[0]["facts"]["tasks"][0]["title"] == "Send the loan checklist"
 
 
 def test_idle_cash_needs_little_outflow() -> None:

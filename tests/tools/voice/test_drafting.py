@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from tests.fakes import ScriptedChatModel
-from tools.voice.drafting import DRAFT_KINDS, DraftRequest, compose_draft
+from tools.voice.drafting import DRAFT_KINDS, DraftRequest, compose_draft, too_far_ahead
+from tools.voice.quality import repeated_sentences, states_time_since_contact
 from tools.voice.rm_rules import interpret_rule
 from tools.voice.tone import LanguageVoice, ToneProfile
 
@@ -37,7 +38,6 @@ MUST = {
     "loan_maturity": {"en": ["850M VND", "17 days"], "vi": ["850 triệu", "17 ngày"]},
     "large_deposit": {"en": ["1.2B VND", "20 October 2025"], "vi": ["1,2 tỷ", "20/10/2025"]},
     "idle_cash": {"en": ["5.4B VND"], "vi": ["5,4 tỷ"]},
-    "inactive": {"en": ["120 days"], "vi": ["120 ngày"]},
     "complaint_followup": {"en": ["15 October 2025"], "vi": ["15/10/2025"]},
     "cross_sell": {"en": ["Premier Invest"], "vi": ["Premier Invest"]},
 }
@@ -82,6 +82,76 @@ def test_every_kind_states_its_key_facts_and_passes_policy(kind: str, language: 
     assert "{" not in draft.text and "}" not in draft.text
     for identifier in IDS:
         assert identifier not in draft.text
+    assert not states_time_since_contact(draft.text) and repeated_sentences(draft.text) == []
+
+
+# ----- drafts an RM sends unchanged ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_an_inactive_client_is_never_told_how_long_it_has_been(language: str) -> None:
+    for facts in ({"days_since_contact": 268, "last_contacted_on": "2025-01-29"}, {"days_since_contact": None}):
+        request = DraftRequest(kind="inactive", facts=facts, client=SON, rm_name="Hà", language=language)
+        text = compose_draft(request, FORMAL).text
+        assert "268" not in text and "days" not in text and "ngày" not in text
+        assert not states_time_since_contact(text)
+
+
+def test_a_model_draft_that_advertises_neglect_is_replaced_by_the_template() -> None:
+    model = ScriptedChatModel(script=["It has been 268 days since we last spoke. Shall we meet for a coffee soon?"])
+    request = DraftRequest(kind="inactive", facts={"days_since_contact": 268}, client=SON, rm_name="Hà")
+    draft = compose_draft(request, FORMAL, (), model)
+    assert draft.engine == "template" and "268" not in draft.text
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_rule_and_learned_phrases_never_repeat_a_sentence(language: str) -> None:
+    phrase = {"en": "Please let me know a time that suits you!", "vi": "Mong ông phản hồi thời gian thuận tiện!"}
+    voice = FORMAL.voice(language).model_copy(update={"phrases": [phrase[language], phrase[language]]})
+    tone = FORMAL.model_copy(update={"languages": {**FORMAL.languages, language: voice}})
+    rules = [{"text": f'always include "{phrase[language]}"'}, {"text": f'always include "{phrase[language]}"'}]
+    for kind in DRAFT_KINDS:
+        draft = compose_draft(_request(kind, MINH if language == "vi" else SON, language=language), tone, rules)
+        assert repeated_sentences(draft.text) == [], (kind, draft.text)
+
+
+def test_a_model_draft_keeps_each_sentence_once() -> None:
+    body = "Your CD of 1.5B VND matures in 12 days. Happy to help. Shall we talk? Happy to help."
+    draft = compose_draft(_request("cd_maturity"), FORMAL, (), ScriptedChatModel(script=[body]))
+    assert draft.engine == "model" and draft.body.count("Happy to help.") == 1
+
+
+@pytest.mark.parametrize("kind", ["large_deposit", "idle_cash"])
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_money_to_place_names_the_suggested_product(kind: str, language: str) -> None:
+    facts = {**FACTS[kind], "suggested_product_code": "CD_12M", "suggested_product_name": "12-month CD"}
+    request = DraftRequest(kind=kind, facts=facts, client=SON, rm_name="Hà", language=language)
+    text = compose_draft(request, FORMAL).text
+    assert "12-month CD" in text and "CD_12M" not in text
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_a_phone_client_gets_talking_points_not_a_message(language: str) -> None:
+    client = {**(SON if language == "en" else MINH), "preferred_channel": "phone"}
+    draft = compose_draft(DraftRequest(kind="cd_maturity", facts=CD, client=client, rm_name="Hà"), FORMAL)
+    head, *points = draft.text.splitlines()
+    assert draft.form == "talking_points" and draft.subject is None
+    assert ("call" in head) if language == "en" else ("cuộc gọi" in head)
+    assert len(points) >= 3 and all(point.startswith("- ") for point in points)
+    assert draft.salutation not in draft.text and draft.signature not in draft.text
+    assert ("1.5B VND" if language == "en" else "1,5 tỷ") in draft.text
+    assert compose_draft(_request("cd_maturity"), FORMAL).form == "message"
+
+
+def test_a_birthday_near_is_greeted_without_counting_days_and_a_far_one_is_not_near() -> None:
+    soon = {"date": "2025-10-27", "days_until": 3, "age": 45}
+    for language in ("en", "vi"):
+        request = DraftRequest(kind="birthday", facts=soon, client=SON, rm_name="Hà", language=language)
+        text = compose_draft(request, FORMAL).text
+        assert "3 days" not in text and "còn 3 ngày" not in text
+    assert not too_far_ahead("birthday", soon)
+    assert too_far_ahead("birthday", {"date": "2026-06-23", "days_until": 242})
+    assert not too_far_ahead("cd_maturity", {"days_until": 242})
 
 
 def test_the_investment_cross_sell_gets_the_risk_disclaimer() -> None:

@@ -1,0 +1,83 @@
+"""Requests read into filters, goals, a limit and an order: EN and VI, with and without diacritics, shorthand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tools.signals.criteria import goals_in, note_mentions, read_criteria
+
+TODAY = dt.date(2026, 6, 1)
+PRODUCTS = {"CARD_TRAVEL": "Thẻ tín dụng Travel Miles", "PREMIER_INVEST": "Premier Invest"}
+
+
+def test_the_seeds_example_keeps_the_segment_and_the_number() -> None:
+    criteria = read_criteria("Analyze my 'Diamond' clients. Who are my top 3 prospects for this new account?", TODAY)
+    assert criteria.segments == ("Diamond",) and criteria.top_n == 3 and criteria.filters
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "khach kim cuong hoac bach kim, than trong, tien gui tu 2 ty tro len, chua co the tin dung o Ha Noi, 25-35 tuoi",
+        "Khách Diamond hoặc Platinum, khẩu vị thận trọng, tiền gửi từ 2 tỷ trở lên, chưa có thẻ tín dụng, ở Hà Nội, "
+        "tuổi từ 25 đến 35",
+    ],
+)
+def test_every_kind_of_filter_in_vietnamese(request_text: str) -> None:
+    criteria = read_criteria(request_text, TODAY)
+    assert criteria.segments == ("Diamond", "Platinum") and criteria.risk_profiles == ("conservative",)
+    assert criteria.cities == ("Hà Nội",) and (criteria.age_min, criteria.age_max) == (25, 35)
+    assert criteria.amounts == (("deposits", ">=", 2_000_000_000),) and criteria.without == ("credit_card",)
+
+
+def test_segments_and_above_and_segments_left_for_later() -> None:
+    assert read_criteria("Khách Gold trở lên, AUM trên 1bn", TODAY).segments == ("Gold", "Platinum", "Diamond")
+    later = read_criteria("Trong khách Diamond và Platinum, ai muốn rời bỏ? Gold để tuần sau.", TODAY)
+    assert later.segments == ("Diamond", "Platinum") and later.goals == ("attrition",)
+
+
+def test_context_amounts_and_loan_needs_are_not_filters() -> None:
+    target = read_criteria("Chỉ tiêu huy động còn thiếu 3 tỷ. Top 5 khách có trên 500tr nằm im trong tài khoản "
+                           "thanh toán, ai nhiều tiền nhàn rỗi nhất lên đầu", TODAY)  # fmt: skip
+    assert target.amounts == (("casa_idle", ">=", 500_000_000),) and target.order_by == "idle" and target.top_n == 5
+    need = read_criteria("Ai đang tính mua nhà, cần vay từ 500 triệu trở lên?", TODAY)
+    assert need.amounts == () and need.needs == (("loan", 500_000_000),) and need.goals == ("home",)
+
+
+def test_a_products_own_name_is_no_measure_and_a_named_holding_is_a_filter() -> None:
+    premier = read_criteria("Premier Invest (min 2 billion), best first", TODAY, product_names=PRODUCTS,
+                            product_code="PREMIER_INVEST")  # fmt: skip
+    assert premier.amounts == (("aum", ">=", 2_000_000_000),)
+    travellers = read_criteria("kh nao hay bay nc ngoai ma chua co the Travel Miles?", TODAY, product_names=PRODUCTS)
+    assert travellers.without == ("CARD_TRAVEL",) and "travel" in travellers.goals
+
+
+@pytest.mark.parametrize(
+    ("request_text", "goals"),
+    [
+        ("Which of my clients are most at risk of leaving?", ("attrition",)),
+        ("kh nao co nguy co roi bo", ("attrition",)),
+        ("Top 3 clients who have moved the most money out to other banks", ("money_out",)),
+        ("check giup e kh nao luong ko con ve tk ben minh nua", ("salary_stopped",)),
+        ("top 3 kh Diamond lau nhat chua gap/goi (hon 90 ngay)", ("inactive",)),
+        ("business owners who talked about a green project in a meeting", ("business", "green")),
+        ("kh nao co con sap di hoc nc ngoai", ("study_abroad",)),
+    ],
+)
+def test_goals_in_many_registers(request_text: str, goals: tuple[str, ...]) -> None:
+    assert tuple(goals_in(request_text)) == goals
+
+
+def test_windows_orders_and_spend_kinds() -> None:
+    inflow = read_criteria("Khách Gold vừa nhận khoản tiền lớn trên 500 triệu trong 30 ngày qua?", TODAY)
+    assert inflow.amounts == (("inflow", ">=", 500_000_000),) and inflow.window_days == 30
+    assert read_criteria("5 người có tổng tài sản (AUM) lớn nhất", TODAY).order_by == "aum"
+    spend = read_criteria("people who swipe their debit card a lot at supermarkets and dining", TODAY)
+    assert "spend" in spend.goals and set(spend.spend_categories) == {"groceries", "dining"}
+
+
+def test_a_note_mentions_a_goal_in_its_own_words() -> None:
+    assert note_mentions("green", "Anh muốn lắp điện mặt trời áp mái cho nhà xưởng") == "dien mat troi"
+    assert note_mentions("green", "Chị mua áo xanh") is None  # a colour is not a green project

@@ -1,0 +1,487 @@
+"""A prioritization request read into criteria: hard filters a client must pass and soft goals that rank them.
+
+"Conservative or balanced Diamond clients in Hà Nội with at least 2 tỷ in deposits, no credit card yet, who
+travel a lot — top 5": the segment, the risk profiles, the city, the amount floor, "without a card" and the
+number are filters and a limit (a client failing one is not shown); "travel a lot" is a goal (it ranks). The
+bank's words for segments, risk profiles, cities, account kinds and negation are the reporting lexicon's
+(``tools.reporting.composer.lexicon_reading``: EN, VI, no diacritics, shorthand, typing slips), so a filter
+reads the same way in a report and in a ranking; the goals are this module's lexicon below. Every criterion
+keeps the words it came from, so the answer can say what it understood.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from tools.core.parsing import find_amounts
+from tools.core.text import fold
+from tools.products.catalog import short_names
+from tools.reporting.composer import Vocabulary, lexicon_reading
+
+#: Goals a request can rank by, with the folded words that ask for them (EN, VI with and without diacritics).
+GOAL_WORDS: dict[str, str] = {
+    "attrition": r"at risk of (?:leaving|churn\w*|attrition)|risk of (?:leaving|losing)|churn\w*|attrition|"
+    r"leav(?:e|ing) (?:us|the bank)|about to leave|likely to leave|might leave|flight risk|retention|retain|"
+    r"win.?back|losing (?:them|clients)|roi bo|bo di|roi di|nguy co (?:mat|roi|bo|chuyen)|"
+    r"co (?:the|kha nang) (?:roi|bo|chuyen)|giu chan|giu khach|mat khach|sap (?:roi|bo|chuyen)|ngung giao dich|"
+    r"tut (?:so du|aum)",
+    "money_out": r"(?:moving|move|moved|shifting|shifted|transferring|transferred|sending|sent|taking|took|"
+    r"pulling|pulled|withdrawing|withdrew) (?:(?:their|the|all|most|more|much|of|a lot of|large|big) ){0,3}"
+    r"(?:money|funds|cash|savings|deposits|balances?) (?:\w+ ){0,2}(?:out|away|elsewhere|to (?:other|another) banks?)|"
+    r"outflows?|money (?:leaving|going out)|transfers? (?:out )?to (?:other|another|external) banks?|"
+    r"chuyen (?:het )?(?:tien )?(?:sang|qua|di|ra) (?:ngan hang|nh|bank|ben) khac|chuyen (?:het )?tien (?:di|ra)|"
+    r"rut (?:het )?tien|rut von|tien chay (?:ra|di)|dong tien ra",
+    "cd_maturing": r"matur\w*|dao han|het (?:ky )?han|sap dao|rollover|roll over|tai tuc|renew\w*|expir\w+",
+    "large_inflow": r"inflows?|large (?:deposit|payment|transfer|incoming)s?|windfall|just (?:received|got paid)|"
+    r"big (?:deposit|transfer|payment)s?|money (?:came|coming) in|tien ve|tien moi ve|"
+    r"vua (?:nhan|ve|co) (?:\w+ ){0,2}(?:tien|khoan)|vua nhan|moi nhan|tien moi ve|khoan moi ve|"
+    r"khoan (?:tien )?(?:lon|to) (?:vua )?ve|ban (?:nha|dat|bds|bat dong san)|property sale",
+    "idle_cash": r"idle|uninvested|not invested|sitting (?:in|on)|parked|cash[- ]rich|excess (?:cash|liquidity)|"
+    r"high (?:casa|balance)s?|large (?:casa|balance)s?|(?:big|large|high) cash|nhan roi|de khong|tien nam|"
+    r"tien de|chua dau tu|so du (?:lon|cao|khung|nhieu)|casa (?:lon|cao|nhieu|khung|day)|du tien|nhieu tien mat|"
+    r"tien mat (?:lon|nhieu)",
+    "loan_maturing": r"loans? (?:ending|maturing|ends|about to end|nearly (?:repaid|paid off))|"
+    r"(?:paid|paying) off (?:their|the) loan|sap tat toan|khoan vay (?:sap|gan) (?:het|dao han|tat toan)|"
+    r"vay sap (?:het|dao han)",
+    "travel": r"travel\w*|trips?|flights?|fly(?:ing)?|flies|airlines?|hotels?|abroad|overseas|foreign (?:spend|"
+    r"currency|transactions?|payments?)|spend\w* (?:abroad|overseas)|lounge|frequent flyer|du lich|di nuoc ngoai|"
+    r"nuoc ngoai|bay nhieu|di cong tac|cong tac|ve may bay|khach san|chi tieu (?:o )?nuoc ngoai|ngoai te",
+    "business": r"business(?:es)? owners?|own (?:a|their) (?:business|company|shop)|entrepreneurs?|sme|smes|"
+    r"self.employed|merchants?|traders?|company owners?|founders?|business (?:income|receipts|revenue|clients?)|"
+    r"expan\w+|grow(?:ing)? (?:their|the) business|chu doanh nghiep|doanh nghiep|doanh nhan|chu dn|kinh doanh|"
+    r"ho kinh doanh|hkd|tieu thuong|buon ban|chu (?:shop|cua hang|tiem|xuong|cong ty)|mo rong|mo them",
+    "green": r"green (?:project|energy|building|loan|investment|business|factory|transition|initiative)s?|solar|"
+    r"renewables?|sustainab\w*|esg|clean energy|energy.(?:saving|efficien\w*)|electric (?:vehicle|car)s?|"
+    r"carbon|du an xanh|nang luong xanh|tang truong xanh|chuyen doi xanh|nha xuong xanh|tin dung xanh|"
+    r"dien mat troi|dien gio|nang luong (?:mat troi|tai tao|sach)|pin mat troi|tam pin|ap mai|"
+    r"tiet kiem nang luong|ben vung|xe dien",
+    "study_abroad": r"stud(?:y|ying|ies) (?:abroad|overseas)|"
+    r"(?:go|going|gone|heading) abroad (?:to|for) (?:study|school|university)|"
+    r"overseas (?:study|university|school|tuition)|international school|du hoc|di hoc (?:o )?"
+    r"(?:nuoc ngoai|nc ngoai|nn|uc|my|anh|canada|singapore|nhat|han)|hoc (?:o )?(?:nuoc ngoai|nc ngoai)|"
+    r"chung minh tai chinh|visa du hoc|(?:hoc|study\w*|university|uni|college|dai hoc|truong|tuition|hoc phi|"
+    r"enrol\w*|nhap hoc)\W+(?:\w+\W+){0,5}(?:o |in |at |tai )?(?:uc|my|canada|singapore|nhat ban|han quoc|"
+    r"sydney|melbourne|brisbane|london|manchester|toronto|vancouver|boston|new york|california|tokyo|seoul|"
+    r"australia|america|england|uk|usa|japan|korea|germany|duc|phap|france|new zealand|abroad|overseas)\b",
+    "education": r"tuition|university fees?|school fees?|education\w*|hoc phi|hoc hanh|con (?:di )?hoc|cho con hoc|"
+    r"tuong lai hoc van|quy hoc van",
+    "home": r"(?:buy|buying|purchase|purchasing) (?:a |an |their )?(?:house|home|flat|apartment|property)|mortgage|"
+    r"home loan|housing|mua nha|mua (?:can ho|chung cu|dat)|vay mua nha|xay nha",
+    "retirement": r"retire\w*|pension\w*|nghi huu|huu tri|ve huu|luong huu",
+    "family": r"(?:protect|protection|cover) (?:for )?(?:their |the )?family|young famil\w+|new(?:born| baby)|"
+    r"children|kids|bao ve gia dinh|con nho|sinh con|em be",
+    "inactive": r"inactive|dormant|not (?:been )?(?:contacted|called|spoken to|met|in touch)|"
+    r"haven.?t (?:\w+ )?(?:called|contacted|talked|spoken|met|reached)|hasn.?t been (?:contacted|called)|"
+    r"no (?:recent )?(?:contact|calls?|interaction)s?|without (?:a |any )?(?:contact|call)|neglected|forgotten|"
+    r"(?:lau|lau roi|lau nhat) (?:chua|khong|ko|k) (?:\w+ )?(?:lien he|lien lac|goi|gap|cham soc|noi chuyen)|"
+    r"(?:chua|khong|ko|k) (?:\w+ )?(?:lien he|lien lac|goi dien|goi|gap|cham soc|tuong tac)(?:/(?:goi|gap|lien he))? "
+    r"(?:lau|lau roi|hon|tu|qua|tren|\d)|bo quen|it lien lac|khong hoat dong|ngu dong",
+    "birthday": r"birthdays?|sinh nhat|sn\b",
+    "salary_stopped": r"(?:salary|salaries|payroll|pay|paychecks?|wages?|luong|chi luong) (?:\w+ ){0,4}"
+    r"(?:stopped|stop|no longer|not (?:coming|arriving)|ceased|moved|gone|disappeared|ngung|dung|khong con|ko con|"
+    r"k con|hong con|mat|het|chuyen (?:sang|qua|di))|(?:stopped|no longer) (?:\w+ ){0,3}(?:salary|payroll|luong)|"
+    r"(?:ngung|dung|mat|khong con|ko con) (?:\w+ ){0,2}(?:nhan )?luong",
+    "salary": r"salary|payroll|paycheck|chi luong|nhan luong|tra luong",
+    "spend": r"(?:big|heavy|high|large) spend\w*|spends? (?:a lot|heavily)|card spend\w*|swip\w+|"
+    r"(?:use|uses|using) (?:their |the )?(?:debit )?cards? (?:a lot|often)|chi tieu (?:nhieu|lon|manh)|"
+    r"quet (?:the )?(?:\w+ )?nhieu|quet the",
+}
+#: Goals only an RM's notes can show (a plan the client talked about): read from the notes.
+NOTE_GOALS = frozenset({"green", "study_abroad", "education", "home", "retirement", "family"})
+#: Product categories the lexicon does not name as account kinds.
+_CATEGORY_WORDS: dict[str, str] = {
+    "insurance": r"insurance|bancassurance|life cover|bao hiem|bh nhan tho|bhnt",
+    "investment": r"funds?|mutual funds?|bonds?|equit\w+|stocks?|quy (?:dau tu|mo|trai phieu|co phieu)|chung chi quy|"
+    r"trai phieu|co phieu|ccq",
+    "credit_card": r"credit cards?|the tin dung|cc",
+    "card": r"cards?|the (?:visa|master|du lich)?|visa|mastercard",
+    "loan": r"loans?|khoan vay|vay",
+}
+_NEGATION = re.compile(
+    r"(?:without|w/o|no|not|never|lacking|don.?t|doesn.?t|do not|does not|didn.?t|haven.?t|hasn.?t|not yet|"
+    r"chua|khong|ko|k|hong|hok|kg|kh(?=\s+co\b)|chua tung)\s+(?:(?:yet|have|has|had|hold|holds|holding|own|owning|"
+    r"got|using|use|opened?|co|dung|mo|so huu|tham gia|mua|already|any|a|an|the|their|one)\s+){0,3}$"
+)
+_HOLDING = re.compile(
+    r"(?:with|has|have|having|hold|holds|holding|own|owns|already|dang co|da co|co san|dang (?:dung|so huu)|"
+    r"dang giu)\s+(?:(?:a|an|the|their|an active)\s+)?$"
+)
+_TOP = re.compile(
+    r"\btop\s*-?\s*(?P<top>\d{1,2})\b|\b(?P<count>\d{1,2})\s+(?:(?:best|top|most \w+|potential|likely)\s+)?"
+    r"(?:clients?|customers?|prospects?|names?|people|persons?|candidates?|khach(?: hang)?|kh|nguoi|ten|ong ba|"
+    r"anh chi)\b"
+)
+_AGE_RANGE = re.compile(
+    r"(?:aged?|tuoi|do tuoi|from)?\s*(?P<low>[1-9]\d)\s*(?:-|–|~|to|den|toi|->|and)\s*(?P<high>[1-9]\d)\s*"
+    r"(?P<unit>tuoi|years?(?: old)?|yo|y/o|yrs?|t\b)?"
+)
+_AGE_BOUND = re.compile(
+    r"(?P<op>under|below|younger than|over|above|older than|at least|duoi|tren|tu|hon|ngoai)\s*(?P<age>[1-9]\d)\s*"
+    r"(?P<unit>tuoi|years?(?: old)?|yo|y/o|yrs?|t\b)|\bu(?P<under>[2-7]0)\b"
+)
+_GENERATION = re.compile(r"\b(?P<decade>[5-9]|0)x\b|\bthe he (?P<gen>[5-9])x\b")
+_AMOUNT_FLOOR = re.compile(
+    r"(?:at least|minimum(?: of)?|min\.?|no less than|from|over|above|more than|greater than|exceeding|upwards of|"
+    r">=|>|≥|tu|tren|it nhat|toi thieu|hon|lon hon|vuot|co tren|co tu)\s*(?:la\s*)?$"
+)
+_AMOUNT_CEILING = re.compile(
+    r"(?:under|below|less than|at most|no more than|up to|<=|<|≤|duoi|nho hon|it hon|toi da|khong qua)\s*(?:la\s*)?$"
+)
+_FLOOR_AFTER = re.compile(r"^\s*(?:vnd|dong|d)?\s*(?:\+|tro len|or more|and above|and up|plus|upward)")
+_MEASURE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "inflow",
+        re.compile(
+            r"received|receiv\w+|inflows?|incoming|came in|coming in|credited|nhan (?:duoc|ve|them)|vua nhan|"
+            r"chuyen ve|ve tai khoan|ve tk|tien ve|do ve"
+        ),
+    ),
+    (
+        "casa",
+        re.compile(
+            r"casa|current accounts?|checking|tai khoan thanh toan|tk thanh toan|tktt|thanh toan|"
+            r"khong ky han|payment accounts?"
+        ),
+    ),
+    (
+        "idle",
+        re.compile(
+            r"idle|nhan roi|tien mat|cash|so du|kha dung|available|san co|sitting|nam im|nam yen|"
+            r"de khong|de yen"
+        ),
+    ),
+    ("investment", re.compile(r"invest\w*|dau tu|fund|quy")),
+    ("loan", re.compile(r"loan|vay|du no|outstanding")),
+    ("income", re.compile(r"salary|income|luong|thu nhap")),
+    ("deposits", re.compile(r"deposit|tien gui|savings?|tiet kiem|\btd\b|\bcd\b|gui")),
+    ("aum", re.compile(r"\baum\b|assets?|tai san|tong|total|portfolio|relationship|book|wealth")),
+)
+#: "ai nhiều … nhất lên đầu", "largest AUM", "sorted by deposits": the request orders the list itself.
+_ORDER_CUE = re.compile(
+    r"\b(?:most|largest|biggest|highest|greatest|longest|richest|top \w+ by|sorted by|ranked by|order(?:ed)? by|"
+    r"by (?:size|amount|aum|balance)|nhieu nhat|lon nhat|cao nhat|lau nhat|to nhat|xep theo|sap xep theo|"
+    r"uu tien (?:\w+ ){0,3}(?:lon|nhieu|cao)|(?:lon|nhieu|cao) (?:nhat )?(?:len dau|xep truoc|truoc)|"
+    r"(?:nhieu|lon|cao|lau|to) (?:\w+ ){1,4}nhat)"
+)
+_ORDER_MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("money_out", re.compile(r"money out|moved|outflows?|chuyen (?:tien )?(?:di|ra|sang)|rut")),
+    ("attrition", re.compile(r"nguy co|risk|rui ro|likely to leave")),
+    ("inactive", re.compile(r"contact\w*|lien he|lien lac|chua (?:goi|gap)|silent|im lang|khong tuong tac")),
+    ("travel", re.compile(r"travel|du lich|bay|trip")),
+    ("spend", re.compile(r"spend|chi tieu|quet the")),
+    *_MEASURE_WORDS,
+)
+#: "trong 30 ngày qua", "over the last 60 days", "6 tháng gần đây": how far back the evidence may be.
+_WINDOW = re.compile(
+    r"(?:last|past|previous|over the last|in the last|within|trong|qua|gan day|vong)\s*(?P<n>\d{1,3})\s*"
+    r"(?P<unit>days?|ngay|weeks?|tuan|months?|thang)|(?P<n2>\d{1,3})\s*(?P<unit2>days?|ngay|weeks?|tuan|months?|thang)"
+    r"\s*(?:qua|gan day|gan nhat|vua qua|tro lai day|ago|recently|nay|tro len|or more|or longer)|"
+    r"(?:at least|for|it nhat|hon|tren|suot)\s*(?P<n3>\d{1,3})\s*(?P<unit3>days?|ngay|weeks?|tuan|months?|thang)"
+)
+_UNIT_DAYS = {"day": 1, "ngay": 1, "week": 7, "tuan": 7, "month": 30, "thang": 30}
+#: An amount of the RM's own context (a target, a shortfall, a bonus, a fee): never a filter on clients.
+_CONTEXT_AMOUNT = re.compile(
+    r"(?:thieu|chi tieu|kpi|target|quota|shortfall|giai ngan|disburse\w*|thuong|bonus|phi|fees?|room|ngan sach|"
+    r"budget|doanh so|con thieu|raise|huy dong|premium|lai)\W+(?:\w+\W+){0,2}$"
+)
+#: A loan the client would take ("cần vay từ 500 triệu"): a need, never a filter on the loans they hold.
+_LOAN_NEED = re.compile(
+    r"(?:need|needs|want|wants|looking for|borrow\w*|can vay|muon vay|vay (?:them|moi)|"
+    r"khoan vay (?:toi thieu|tu|tren)|ticket|size|han muc)\W+(?:\w+\W+){0,3}$"
+)
+#: "Gold trở lên", "Gold and above": that segment and every one above it.
+_SEGMENT_UP = re.compile(r"^\s*(?:tro len|and above|or above|or higher|and up|upwards|\+|tro len tren)")
+_SEGMENT_OFF = re.compile(
+    r"^\W*(?:\w+\W+){0,2}(?:de (?:tuan|thang|lan|dot) sau|later|next (?:week|time|month)|"
+    r"khong lay|ko lay|bo qua|thi khong|excluded|not included)"
+)
+_SEGMENT_EXCEPT = re.compile(r"(?:except|excluding|other than|not|tru|ngoai tru|khong phai|ko phai|bo)\s*$")
+_SEGMENT_ORDER = ("Standard", "Gold", "Platinum", "Diamond")
+#: Spending the request names ("swipe at supermarkets, shopping, dining"): the card spend that counts.
+_SPEND_CATEGORIES: dict[str, str] = {
+    "groceries": r"supermarkets?|groceries|grocery|sieu thi|di cho|tap hoa",
+    "shopping": r"shopping|mua sam|shop",
+    "dining": r"dining|restaurants?|an uong|nha hang|cafe|coffee",
+    "travel": r"travel|du lich|hotels?|flights?|khach san",
+    "education": r"education|tuition|hoc phi|giao duc",
+    "healthcare": r"health\w*|hospital|y te|benh vien",
+}
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a request asks: filters (exact), goals (ranking), and the words each came from."""
+
+    segments: tuple[str, ...] = ()
+    risk_profiles: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    age_min: int | None = None
+    age_max: int | None = None
+    #: (measure, operator, VND): measure ∈ deposits, idle, aum, investment, loan, income; operator ">=" or "<".
+    amounts: tuple[tuple[str, str, int], ...] = ()
+    #: Product categories or product codes the client must not hold ("no credit card yet").
+    without: tuple[str, ...] = ()
+    #: ...or must hold ("already has a home loan").
+    holding: tuple[str, ...] = ()
+    #: No open complaint asked for explicitly.
+    no_complaint: bool = False
+    goals: tuple[str, ...] = ()
+    top_n: int | None = None
+    #: The measure or goal the request orders by ("largest AUM first"), else None (the evidence decides).
+    order_by: str | None = None
+    #: How far back evidence may be, in days ("in the last 30 days"), else each goal's own window.
+    window_days: int | None = None
+    #: Spending categories the request names (for card spend).
+    spend_categories: tuple[str, ...] = ()
+    #: Amounts read but not applied as filters (a loan the client would take), as (measure, VND).
+    needs: tuple[tuple[str, int], ...] = ()
+    words: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def filters(self) -> bool:
+        return bool(
+            self.segments or self.risk_profiles or self.cities or self.age_min is not None
+            or self.age_max is not None or self.amounts or self.without or self.holding or self.no_complaint
+        )  # fmt: skip
+
+
+def _compiled(words: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w])(?:{words})(?![\w])")
+
+
+_GOALS = {goal: _compiled(words) for goal, words in GOAL_WORDS.items()}
+_CATEGORIES = {category: _compiled(words) for category, words in _CATEGORY_WORDS.items()}
+_COMPLAINT_FREE = _compiled(
+    r"no (?:open |pending )?complaints?|without (?:a |an |any )?(?:open )?complaints?|not complain\w*|"
+    r"khong (?:co )?khieu nai|chua (?:co )?khieu nai|ko (?:co )?khieu nai|k khieu nai|khong phan nan"
+)
+_QUOTES = re.compile(r"[\"'‘’“”«»`]")
+
+
+def goals_in(text: str) -> list[str]:
+    """The goals the text's own words ask for, in the order of ``GOAL_WORDS``."""
+    folded = fold(_QUOTES.sub(" ", text))
+    found = [goal for goal, pattern in _GOALS.items() if pattern.search(folded)]
+    for specific, general in (("salary_stopped", "salary"), ("study_abroad", "education"), ("money_out", "attrition")):
+        if (
+            specific in found
+            and general in found
+            and (specific == "salary_stopped" or not _GOALS[general].search(_GOALS[specific].sub(" ", folded)))
+        ):
+            found.remove(general)  # "lương không còn về" is the sign, not a wish for payroll clients
+    return found
+
+
+def spend_matches(category: str, wanted: tuple[str, ...]) -> bool:
+    """Whether a transaction category is one of the spending kinds a request named ("siêu thị" → groceries)."""
+    folded = fold(category.replace("_", " "))
+    return any(_compiled(_SPEND_CATEGORIES[name]).search(folded) or name in folded for name in wanted)
+
+
+def note_mentions(goal: str, note: str) -> str | None:
+    """The words of a note that speak of ``goal`` ("điện mặt trời" for green), or None."""
+    pattern = _GOALS.get(goal)
+    if pattern is None:
+        return None
+    match = pattern.search(fold(note))
+    return match.group(0) if match else None
+
+
+_PURPOSE = re.compile(r"\b(?:de|nham|to|so that|in order|for (?:my|the|a|an))\b")
+
+
+def _measure(before: str, after: str) -> str:
+    """What an amount is of: the nearest measure word after it, else before it; total assets when none. A purpose
+    clause after it ("… để em tư vấn gửi có kỳ hạn") says what the RM will do, not what the amount is."""
+    purpose = _PURPOSE.search(after)
+    after = after[: purpose.start()] if purpose else after
+    best: tuple[int, str] | None = None
+    for name, pattern in _MEASURE_WORDS:
+        for match in pattern.finditer(after[:40]):
+            distance = match.start()
+            if best is None or distance < best[0]:
+                best = (distance, name)
+        for match in pattern.finditer(before[-40:]):
+            distance = len(before[-40:]) - match.end() + 1
+            if best is None or distance < best[0]:
+                best = (distance, name)
+    if best and best[1] in ("idle", "casa"):
+        near = before[-40:] + " " + after[:40]
+        if _MEASURE_WORDS[1][1].search(near) and _MEASURE_WORDS[2][1].search(near):
+            return "casa_idle"  # "sitting in their current accounts": the settled current-account balance
+    return best[1] if best else "aum"
+
+
+def _ages(folded: str) -> tuple[int | None, int | None, str]:
+    match = _AGE_RANGE.search(folded)
+    if match and (
+        match["unit"] or re.search(r"(?:aged?|tuoi|do tuoi|between)\s*(?:tu|from)?\s*$", folded[: match.start("low")])
+    ):
+        low, high = int(match["low"]), int(match["high"])
+        if 15 <= low <= high <= 100:
+            return low, high, match.group(0).strip()
+    match = _AGE_BOUND.search(folded)
+    if match:
+        if match["under"]:
+            return None, int(match["under"]) - 1, match.group(0).strip()
+        age = int(match["age"])
+        if match["op"] in ("under", "below", "younger than", "duoi"):
+            return None, age - 1, match.group(0).strip()
+        if match["op"] in ("at least", "tu"):
+            return age, None, match.group(0).strip()
+        return age + 1, None, match.group(0).strip()
+    return None, None, ""
+
+
+def _generation_years(folded: str) -> tuple[int, int] | None:
+    match = _GENERATION.search(folded)
+    if not match:
+        return None
+    decade = int(match["decade"] or match["gen"])
+    start = 2000 if decade == 0 else 1900 + decade * 10
+    return start, start + 9
+
+
+def read_criteria(
+    request: str,
+    today: dt.date,
+    vocabulary: Vocabulary | None = None,
+    product_names: dict[str, str] | None = None,
+    product_code: str | None = None,
+) -> Criteria:
+    """The request's filters, goals and limit. ``product_names``: code → name of the catalog, so "without the
+    Travel Card" is a product; ``product_code``: the product offered, never a filter on itself."""
+    text = _QUOTES.sub(" ", request)
+    folded, entries = lexicon_reading(text, vocabulary)
+    words: dict[str, str] = {}
+    segments: list[str] = []
+    risks: list[str] = []
+    cities: list[str] = []
+    without: list[str] = []
+    holding: list[str] = []
+    for role, value, start, end in entries:
+        said = folded[start:end]
+        if role == "segment" and value not in segments:
+            if _SEGMENT_OFF.match(folded[end:]) or _SEGMENT_EXCEPT.search(folded[max(0, start - 20) : start]):
+                continue  # "Gold để tuần sau", "except Gold"
+            segments.append(value)
+            words.setdefault("segment", said)
+            if _SEGMENT_UP.match(folded[end:]) and value in _SEGMENT_ORDER:
+                segments += [up for up in _SEGMENT_ORDER[_SEGMENT_ORDER.index(value) + 1 :] if up not in segments]
+        elif role == "risk" and value not in risks:
+            risks.append(value)
+            words.setdefault("risk", said)
+        elif role == "city" and value not in cities:
+            cities.append(value)
+            words.setdefault("city", said)
+    # Holdings: a category or product named right after a negation ("chưa có thẻ") or a "has" ("already holds").
+    named: list[tuple[int, int, str]] = []
+    for role, value, start, end in entries:
+        kind = role == "kind" and value in ("card", "investment", "cd", "savings", "loan", "casa")
+        if kind and value == "card" and _CATEGORIES["credit_card"].search(folded[start:end]):
+            value = "credit_card"  # "chưa có thẻ tín dụng": a debit card does not count
+        if kind or (role == "product" and value and value != product_code):
+            named.append((start, end, value))
+    for category, pattern in _CATEGORIES.items():
+        for match in pattern.finditer(folded):
+            if not any(a < match.end() and match.start() < b for a, b, _ in named):
+                named.append((match.start(), match.end(), category))
+    for code, name in (product_names or {}).items():
+        if code == product_code:
+            continue
+        for match in (
+            m for form in short_names(name) for m in re.finditer(rf"(?<![\w]){re.escape(form)}(?![\w])", folded)
+        ):
+            named = [item for item in named if not (item[0] < match.end() and match.start() < item[1])]
+            named.append((match.start(), match.end(), code))
+    for start, end, value in sorted(named):
+        before = folded[max(0, start - 40) : start]
+        if _NEGATION.search(before):
+            if value not in without:
+                without.append(value)
+                words.setdefault("without", folded[start:end])
+        elif _HOLDING.search(before) and value not in holding:
+            holding.append(value)
+            words.setdefault("holding", folded[start:end])
+    amounts: list[tuple[str, str, int]] = []
+    needs: list[tuple[str, int]] = []
+    plain = folded  # the request without the catalog's names: "Premier Invest (min 2 tỷ)" is no investment measure
+    for name in (product_names or {}).values():
+        name_words = fold(_QUOTES.sub(" ", name))
+        if len(name_words) >= 4:
+            plain = re.sub(rf"(?<![\w]){re.escape(name_words)}(?![\w])", lambda m: " " * len(m.group(0)), plain)
+    age_min, age_max, age_words = _ages(folded)
+    for span in find_amounts(text):
+        start, end = _folded_span(text, folded, span.start, span.end)
+        before, after = folded[max(0, start - 30) : start], folded[end:]
+        if _AMOUNT_CEILING.search(before):
+            operator = "<"
+        elif _AMOUNT_FLOOR.search(before) or _FLOOR_AFTER.match(after):
+            operator = ">="
+        else:
+            operator = ">="  # "khách có 2 tỷ tiền gửi": an amount a client has is at least that much
+        if _CONTEXT_AMOUNT.search(before) and not _AMOUNT_FLOOR.search(before):
+            continue  # "chỉ tiêu còn thiếu 3 tỷ": the RM's target, not the client's money
+        measure = _measure(plain[:start], plain[end:])
+        if measure == "loan" or _LOAN_NEED.search(folded[max(0, start - 40) : start]):
+            needs.append(("loan", int(span.value_vnd)))  # the loan they would take, not one they hold
+            continue
+        amounts.append((measure, operator, int(span.value_vnd)))
+        words.setdefault("amount", folded[start:end])
+    goals = goals_in(request)
+    if {"attrition", "money_out"} & set(goals) and "idle_cash" in goals and not re.search(r"idle|nhan roi", folded):
+        goals.remove("idle_cash")  # "rút tiền" is a sign of leaving, not idle money
+    top = _TOP.search(folded)
+    top_n = None
+    if top:
+        number = int(top["top"] or top["count"])
+        if 1 <= number <= 50:
+            top_n = number
+    if age_words:
+        words["age"] = age_words
+    generation = _generation_years(folded)
+    if generation is not None:  # "khách 8x": born in the 1980s
+        words["age"] = _GENERATION.search(folded).group(0)  # type: ignore[union-attr]
+        age_min = today.year - generation[1] - 1
+        age_max = today.year - generation[0]
+    return Criteria(
+        segments=tuple(segments), risk_profiles=tuple(risks), cities=tuple(cities), age_min=age_min,
+        age_max=age_max, amounts=tuple(amounts), without=tuple(without), holding=tuple(holding),
+        no_complaint=bool(_COMPLAINT_FREE.search(folded)), goals=tuple(goals), top_n=top_n, words=words,
+        order_by=_order_by(folded), window_days=_window_days(folded), needs=tuple(needs),
+        spend_categories=tuple(name for name, words in _SPEND_CATEGORIES.items() if _compiled(words).search(folded)),
+    )  # fmt: skip
+
+
+def _order_by(folded: str) -> str | None:
+    """The measure the request orders by: the measure word nearest an order cue ("nhiều tiền nhàn rỗi nhất")."""
+    best: tuple[int, str] | None = None
+    for cue in _ORDER_CUE.finditer(folded):
+        for name, pattern in _ORDER_MEASURES:
+            for match in pattern.finditer(folded, max(0, cue.start() - 40), min(len(folded), cue.end() + 40)):
+                inside = cue.start() <= match.start() < cue.end()
+                distance = 0 if inside else min(abs(match.start() - cue.end()), abs(cue.start() - match.end()))
+                if best is None or distance < best[0]:
+                    best = (distance, name)
+    return best[1] if best and best[1] != "attrition" else None  # the risk is what the ranking scores anyway
+
+
+def _window_days(folded: str) -> int | None:
+    match = _WINDOW.search(folded)
+    if not match:
+        return None
+    number = int(match["n"] or match["n2"] or match["n3"])
+    unit = (match["unit"] or match["unit2"] or match["unit3"]).rstrip("s")
+    days = number * _UNIT_DAYS.get(unit, 1)
+    return days if 0 < days <= 730 else None
+
+
+def _folded_span(text: str, folded: str, start: int, end: int) -> tuple[int, int]:
+    """Where an amount found in the original text sits in the folded text (folding keeps most lengths)."""
+    said = fold(text[start:end])
+    position = folded.find(said, max(0, len(fold(text[:start])) - 5))
+    if position < 0:
+        position = folded.find(said)
+    return (position, position + len(said)) if position >= 0 else (0, 0)

@@ -1,0 +1,381 @@
+"""What one RM's clients do, read in bulk: holdings, money flows, logins, complaints, contacts, notes, tasks.
+
+The profile vector (``tools.signals.profiles``) says who a client resembles; ranking a request ("who travels a
+lot and has no travel card?", "who is about to leave?") needs the facts themselves, with their amounts and
+dates, so that a filter is exact and a reason can name them. Everything here is a handful of grouped
+statements over the signed-in RM's clients only (``clients.rm_id``), the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from stores.db import Database
+from stores.schema import Account, Client, Complaint, DigitalActivity, Interaction, Product, Task, Transaction
+from stores.settings import BANK_TIMEZONE
+from tools.core.dates import bank_date
+from tools.core.text import fold
+from tools.signals.thresholds import (
+    AUM_KINDS,
+    DEPOSIT_KINDS,
+    LARGE_DEPOSIT_MIN_VND,
+    LARGE_DEPOSIT_WINDOW_DAYS,
+    MATURITY_WINDOW_DAYS,
+)
+
+#: How far back money flows, logins and notes are read.
+HISTORY_DAYS = 182
+NOTES_DAYS = 365
+#: Incoming payments this large are kept one by one (an inflow a request can ask about).
+INFLOW_MIN_VND = 100_000_000
+#: Money that arrived within this many days is new money, not idle cash.
+IDLE_SETTLED_DAYS = 30
+#: A matured deposit whose money left within this many days was not rolled over.
+MATURED_LOOKBACK_DAYS = 60
+#: Transfers to other banks (the categories banks use for them).
+EXTERNAL_CATEGORIES = frozenset({"transfer_external", "external_transfer", "investment_external", "transfer_out"})
+#: Transfers between a client's own accounts: never a sign of leaving.
+INTERNAL_CATEGORIES = frozenset({"transfer_internal", "internal_transfer", "own_transfer", "self_transfer"})
+INCOME_CATEGORIES = frozenset({"salary", "payroll", "pension"})
+#: Money that was the client's own already (a deposit or loan coming back, a card refund): never "new money".
+_OWN_MONEY = frozenset(
+    {
+        "cd_maturity",
+        "savings_closure",
+        "card_repayment",
+        "card_payment",
+        "loan_disbursement",
+        "loan_repayment",
+        "refund",
+        "reversal",
+    }
+)
+BUSINESS_CATEGORIES = frozenset({"business_income", "business", "sales", "merchant", "revenue", "pos_settlement"})
+_BUSINESS_IN = re.compile(r"business|revenue|sales|receipt|merchant|invoice|trade|kinh doanh|doanh thu")
+_TRAVEL_CATEGORIES = frozenset({"travel", "airline", "airlines", "hotel", "hotels", "flight", "flights", "lodging"})
+#: Merchants that are travel whatever the category says (airlines, hotels, booking sites, duty free).
+_TRAVEL_MERCHANT = re.compile(
+    r"airline|airway|air\b|vietjet|vietnam air|bamboo|jetstar|singapore air|cathay|emirates|qatar|thai air|"
+    r"korean air|ana\b|jal\b|hotel|resort|marriott|hilton|hyatt|accor|novotel|sheraton|intercontinental|agoda|"
+    r"booking\.?com|expedia|traveloka|airbnb|trip\.?com|klook|duty free|changi|incheon|narita|suvarnabhumi|"
+    r"khach san|hang khong|ve may bay|du lich"
+)
+#: Merchants or descriptions abroad (a city or a currency of elsewhere).
+_FOREIGN = re.compile(
+    r"\b(?:usd|eur|sgd|jpy|krw|thb|aud|gbp|cny|hkd|twd)\b|singapore|bangkok|tokyo|osaka|seoul|paris|london|"
+    r"sydney|melbourne|hong kong|taipei|kuala lumpur|bali|dubai|new york|los angeles|abroad|overseas|"
+    r"nuoc ngoai|foreign|international|quoc te"
+)
+
+
+@dataclass
+class ClientFeatures:
+    """One client's facts as of ``today``; amounts in VND, dates bank-local."""
+
+    client_id: str
+    rm_id: str
+    full_name: str
+    honorific: str
+    segment: str
+    risk_profile: str
+    city: str
+    age: int | None
+    born: dt.date | None
+    occupation: str
+    language: str
+    preferred_channel: str
+    balances: dict[str, int] = field(default_factory=dict)
+    held_codes: set[str] = field(default_factory=set)
+    held_categories: set[str] = field(default_factory=set)
+    #: Holds an active credit card (a card that is not a debit card).
+    credit_card: bool = False
+    #: (account kind, product code, amount, maturity date) of active CDs and loans maturing within the window.
+    maturing: list[tuple[str, str, int, dt.date]] = field(default_factory=list)
+    #: (product code, amount, maturity date) of deposits that matured recently.
+    matured: list[tuple[str, str, int, dt.date]] = field(default_factory=list)
+    #: The largest incoming payment of the last days: (amount, category, date).
+    large_inflow: tuple[int, str, dt.date] | None = None
+    travel_spend_vnd: int = 0
+    travel_payments: int = 0
+    foreign_payments: int = 0
+    travel_merchants: list[str] = field(default_factory=list)
+    card_spend_vnd: int = 0
+    #: Card and payment spend of the last 90 days by category (folded).
+    spend_by_category: dict[str, int] = field(default_factory=dict)
+    #: Incoming payments from outside (not the client's own accounts) of ``INFLOW_MIN_VND`` or more: (amount,
+    #: category, date), newest first.
+    inflows: list[tuple[int, str, dt.date]] = field(default_factory=list)
+    business_in_vnd: int = 0
+    #: Salary or pension: the last date one arrived, and how many arrived in the history window.
+    last_income_on: dt.date | None = None
+    income_count: int = 0
+    income_monthly_vnd: int = 0
+    external_out_30_vnd: int = 0
+    external_out_90_vnd: int = 0
+    last_external_on: dt.date | None = None
+    external_counterparty: str = ""
+    #: (week start, logins), oldest first.
+    logins: list[tuple[dt.date, int]] = field(default_factory=list)
+    #: (id, category, opened on, summary) of open complaints.
+    open_complaints: list[tuple[str, str, dt.date, str]] = field(default_factory=list)
+    last_contact_on: dt.date | None = None
+    onboarded_on: dt.date | None = None
+    #: (date, channel, topic, text, sentiment, product code, amount) of the RM's notes, newest first.
+    notes: list[tuple[dt.date, str, str, str, str, str, int | None]] = field(default_factory=list)
+    #: (title, kind, due on) of open tasks, soonest first.
+    open_tasks: list[tuple[str, str, dt.date]] = field(default_factory=list)
+
+    @property
+    def deposits_vnd(self) -> int:
+        return sum(self.balances.get(kind, 0) for kind in DEPOSIT_KINDS)
+
+    @property
+    def aum_vnd(self) -> int:
+        return sum(self.balances.get(kind, 0) for kind in AUM_KINDS)
+
+    @property
+    def idle_vnd(self) -> int:
+        return self.balances.get("casa", 0) + self.balances.get("savings", 0)
+
+    def arrived_since(self, since: dt.date) -> int:
+        """Money that came in from outside since ``since`` (what is new, not idle)."""
+        return sum(amount for amount, _category, day in self.inflows if day >= since)
+
+    def settled_idle_vnd(self, today: dt.date, *, casa_only: bool = False, days: int = 0) -> int:
+        """Cash that has sat still: current (and savings) balances less what arrived recently (a month, or the
+        ``days`` a request asks: "nằm im từ 2 tháng")."""
+        base = self.balances.get("casa", 0) if casa_only else self.idle_vnd
+        return max(0, base - self.arrived_since(today - dt.timedelta(days=days or IDLE_SETTLED_DAYS)))
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=BANK_TIMEZONE)
+
+
+def _age(born: Any, today: dt.date) -> int | None:
+    day = bank_date(born)
+    if day is None:
+        return None
+    return today.year - day.year - ((today.month, today.day) < (day.month, day.day))
+
+
+def read_features(
+    database: Database, rm_id: str, today: dt.date, *, notes: bool = True, client_ids: Iterable[str] | None = None
+) -> dict[str, ClientFeatures]:
+    """Every client of ``rm_id`` (or those of ``client_ids`` among them) with their facts; another RM's never."""
+    wanted = set(client_ids) if client_ids is not None else None
+    mine = select(Client.id).where(Client.rm_id == rm_id)
+    found: dict[str, ClientFeatures] = {}
+    with database.engine.connect() as connection:
+        for client in connection.execute(select(Client).where(Client.rm_id == rm_id).order_by(Client.id)):
+            if wanted is not None and client.id not in wanted:
+                continue
+            found[client.id] = ClientFeatures(
+                client_id=client.id, rm_id=client.rm_id, full_name=client.full_name, honorific=client.honorific or "",
+                segment=client.segment or "", risk_profile=client.risk_profile or "", city=client.city or "",
+                age=_age(client.date_of_birth, today), born=bank_date(client.date_of_birth),
+                occupation=client.occupation or "",
+                language=client.language or "", preferred_channel=client.preferred_channel or "",
+                onboarded_on=bank_date(client.onboarded_on),
+            )  # fmt: skip
+        if not found:
+            return found
+        catalog = {code: (category, name) for code, category, name in connection.execute(
+            select(Product.code, Product.category, Product.name))}  # fmt: skip
+        _read_accounts(connection, mine, found, catalog, today)
+        _read_flows(connection, mine, found, today)
+        _read_logins(connection, mine, found, today)
+        for complaint in connection.execute(
+            select(Complaint.client_id, Complaint.id, Complaint.category, Complaint.opened_on, Complaint.summary)
+            .where(Complaint.client_id.in_(mine), Complaint.status == "open")
+            .order_by(Complaint.opened_on.desc())
+        ):
+            if complaint.client_id in found:
+                found[complaint.client_id].open_complaints.append(
+                    (complaint.id, complaint.category or "", bank_date(complaint.opened_on), complaint.summary or "")
+                )
+        for contact in connection.execute(
+            select(Interaction.client_id, func.max(Interaction.occurred_at))
+            .where(Interaction.client_id.in_(mine))
+            .group_by(Interaction.client_id)
+        ):
+            if contact[0] in found:
+                found[contact[0]].last_contact_on = bank_date(contact[1])
+        if notes:
+            _read_notes(connection, mine, found, today)
+    return found
+
+
+_DEBIT = re.compile(r"debit|ghi no|atm|napas")
+
+
+def _read_accounts(
+    connection: Any, mine: Any, found: dict[str, ClientFeatures], catalog: dict[str, tuple[str, str]], today: dt.date
+) -> None:
+    horizon = today + dt.timedelta(days=MATURITY_WINDOW_DAYS)
+    since = today - dt.timedelta(days=MATURED_LOOKBACK_DAYS)
+    query = select(
+        Account.client_id, Account.kind, Account.product_code, Account.status, Account.balance_vnd, Account.maturity_on
+    ).where(Account.client_id.in_(mine))
+    for client_id, kind, code, status, balance, maturity_on in connection.execute(query):
+        client = found.get(client_id)
+        if client is None:
+            continue
+        maturity = bank_date(maturity_on)
+        amount = int(balance or 0)
+        if status == "active":
+            client.balances[kind] = client.balances.get(kind, 0) + amount
+            client.held_codes.add(str(code))
+            client.held_categories.add(kind)
+            category, name = catalog.get(str(code), (kind, str(code)))
+            client.held_categories.add(category)
+            if kind == "card" and not _DEBIT.search(fold(f"{name} {code}")):
+                client.credit_card = True
+            if maturity is not None and kind in ("cd", "loan") and today <= maturity <= horizon:
+                client.maturing.append((kind, str(code), amount, maturity))
+        elif status == "matured" and kind in ("cd", "savings") and maturity is not None and since <= maturity <= today:
+            client.matured.append((kind, str(code), amount, maturity))
+    for client in found.values():
+        client.maturing.sort(key=lambda item: item[3])
+
+
+def _read_flows(connection: Any, mine: Any, found: dict[str, ClientFeatures], today: dt.date) -> None:
+    since = _midnight(today - dt.timedelta(days=HISTORY_DAYS))
+    t30 = _midnight(today - dt.timedelta(days=30))
+    t90 = _midnight(today - dt.timedelta(days=90))
+    end = _midnight(today + dt.timedelta(days=1))
+    posted, amount = Transaction.posted_at, Transaction.amount_vnd
+    query = (
+        select(
+            Transaction.client_id,
+            Transaction.direction,
+            Transaction.category,
+            Transaction.channel,
+            Transaction.counterparty,
+            func.count().label("n"),
+            func.sum(case((posted >= t30, amount), else_=0)).label("sum_30"),
+            func.sum(case((posted >= t90, amount), else_=0)).label("sum_90"),
+            func.sum(case((posted >= t90, 1), else_=0)).label("n_90"),
+            func.max(posted).label("last"),
+            func.sum(amount).label("total"),
+        )
+        .where(Transaction.client_id.in_(mine), posted >= since, posted < end)
+        .group_by(
+            Transaction.client_id, Transaction.direction, Transaction.category, Transaction.channel,
+            Transaction.counterparty,
+        )
+    )  # fmt: skip
+    for flow in connection.execute(query):
+        client = found.get(flow.client_id)
+        if client is None:
+            continue
+        category = fold(str(flow.category or ""))
+        merchant = fold(f"{flow.counterparty or ''}")
+        last = bank_date(flow.last)
+        if flow.direction == "in":
+            if category in INCOME_CATEGORIES:
+                client.income_count += int(flow.n or 0)
+                client.income_monthly_vnd = max(client.income_monthly_vnd, int(flow.total or 0) // max(1, flow.n))
+                if last and (client.last_income_on is None or last > client.last_income_on):
+                    client.last_income_on = last
+            if category in BUSINESS_CATEGORIES or _BUSINESS_IN.search(category):
+                client.business_in_vnd += int(flow.sum_90 or 0)
+            continue
+        if category in EXTERNAL_CATEGORIES:
+            client.external_out_30_vnd += int(flow.sum_30 or 0)
+            client.external_out_90_vnd += int(flow.sum_90 or 0)
+            if last and (client.last_external_on is None or last > client.last_external_on):
+                client.last_external_on = last
+                client.external_counterparty = str(flow.counterparty or "")
+        if flow.channel == "card" or category in _TRAVEL_CATEGORIES:
+            client.card_spend_vnd += int(flow.sum_90 or 0)
+        if flow.channel in ("card", "online") and int(flow.sum_90 or 0):
+            client.spend_by_category[category] = client.spend_by_category.get(category, 0) + int(flow.sum_90 or 0)
+        travel = category in _TRAVEL_CATEGORIES or bool(_TRAVEL_MERCHANT.search(merchant))
+        if travel and int(flow.n_90 or 0):
+            client.travel_spend_vnd += int(flow.sum_90 or 0)
+            client.travel_payments += int(flow.n_90 or 0)
+            if flow.counterparty and flow.counterparty not in client.travel_merchants:
+                client.travel_merchants.append(str(flow.counterparty))
+        if _FOREIGN.search(merchant) and int(flow.n_90 or 0):
+            client.foreign_payments += int(flow.n_90 or 0)
+    _read_inflows(connection, mine, found, since, end, today)
+
+
+def _read_inflows(
+    connection: Any, mine: Any, found: dict[str, ClientFeatures], since: dt.datetime, end: dt.datetime, today: dt.date
+) -> None:
+    """Every large incoming payment from outside, one by one (few rows: the amount is selective)."""
+    query = (
+        select(Transaction.client_id, Transaction.amount_vnd, Transaction.category, Transaction.posted_at)
+        .where(
+            Transaction.client_id.in_(mine),
+            Transaction.direction == "in",
+            Transaction.amount_vnd >= INFLOW_MIN_VND,
+            Transaction.posted_at >= since,
+            Transaction.posted_at < end,
+        )
+        .order_by(Transaction.posted_at.desc())
+    )
+    recent = today - dt.timedelta(days=LARGE_DEPOSIT_WINDOW_DAYS)
+    for client_id, amount, category, posted in connection.execute(query):
+        client = found.get(client_id)
+        day = bank_date(posted)
+        if client is None or day is None or fold(str(category or "")) in INTERNAL_CATEGORIES | _OWN_MONEY:
+            continue
+        client.inflows.append((int(amount), str(category or ""), day))
+        larger = client.large_inflow is None or int(amount) > client.large_inflow[0]
+        if day >= recent and int(amount) >= LARGE_DEPOSIT_MIN_VND and larger:
+            client.large_inflow = (int(amount), str(category or ""), day)
+
+
+def _read_logins(connection: Any, mine: Any, found: dict[str, ClientFeatures], today: dt.date) -> None:
+    since = today - dt.timedelta(days=HISTORY_DAYS)
+    query = (
+        select(DigitalActivity.client_id, DigitalActivity.week_start, DigitalActivity.logins)
+        .where(DigitalActivity.client_id.in_(mine), DigitalActivity.week_start >= since)
+        .order_by(DigitalActivity.client_id, DigitalActivity.week_start)
+    )
+    for client_id, week, logins in connection.execute(query):
+        client = found.get(client_id)
+        day = bank_date(week)
+        if client is not None and day is not None and day <= today:
+            client.logins.append((day, int(logins or 0)))
+
+
+def _read_notes(connection: Any, mine: Any, found: dict[str, ClientFeatures], today: dt.date) -> None:
+    since = _midnight(today - dt.timedelta(days=NOTES_DAYS))
+    end = _midnight(today + dt.timedelta(days=1))
+    query = (
+        select(
+            Interaction.client_id, Interaction.occurred_at, Interaction.channel, Interaction.topic,
+            Interaction.summary, Interaction.source_text, Interaction.sentiment, Interaction.product_code,
+            Interaction.amount_vnd,
+        )
+        .where(Interaction.client_id.in_(mine), Interaction.occurred_at >= since, Interaction.occurred_at < end)
+        .order_by(Interaction.occurred_at.desc())
+    )  # fmt: skip
+    for row in connection.execute(query):
+        client = found.get(row.client_id)
+        if client is None:
+            continue
+        text = " ".join(part for part in (row.topic, row.summary, row.source_text) if part)
+        client.notes.append((bank_date(row.occurred_at), row.channel or "", row.topic or "", text,
+                             row.sentiment or "", row.product_code or "",
+                             int(row.amount_vnd) if row.amount_vnd is not None else None))  # fmt: skip
+    tasks = (
+        select(Task.client_id, Task.title, Task.kind, Task.due_on)
+        .where(Task.client_id.in_(mine), Task.status == "open")
+        .order_by(Task.due_on)
+    )
+    for client_id, title, kind, due_on in connection.execute(tasks):
+        client = found.get(client_id)
+        day = bank_date(due_on)
+        if client is not None and day is not None:
+            client.open_tasks.append((title or "", kind or "", day))
