@@ -120,6 +120,10 @@ def fact_line(trigger: dict[str, Any], language: str) -> str:
         if vi:
             return f"khách quan tâm {what}{money}, ghi nhận ngày {when}" + (f"; việc cần làm: {due}" if due else "")
         return f"lead logged on {when}: {what}{money}" + (f"; open tasks: {due}" if due else "")
+    if kind == "cross_sell" and f.get("evidence"):
+        if vi:
+            return f"{product} phù hợp với cách khách đang dùng tiền (theo dữ liệu giao dịch và ghi chú)"
+        return f"{product} fits how the client uses their money (from their transactions and your notes)"
     if kind == "cross_sell":
         aum, segment, category = (
             format_amount(f.get("aum_vnd"), language),

@@ -52,7 +52,16 @@ def resolve_client(crm: CrmApi, text: str, *, phone: str | None = None, name: st
         # first-named client is the text's subject ("gọi anh báo" later is a pronoun, not client Bảo).
         top = mentioned[0]
         best = [match for match in mentioned if (match.score, match.position) == (top.score, top.position)]
-        earlier = [m for m in mentioned if m.score >= 1 and m.id != top.id and (m.position or 0) < (top.position or 0)]
+        given = (name_tokens(top.full_name) or [""])[-1]
+        earlier = [
+            m
+            for m in mentioned
+            if m.score >= 1
+            and m.id != top.id
+            and (m.position or 0) < (top.position or 0)
+            # "chị Nhung (Đỗ Hồng Nhung)": a given name the full name after it makes clear is the same client
+            and not (_full_name_given(top.full_name, top) and (name_tokens(m.full_name) or [""])[-1] == given)
+        ]
         if len(best) == 1 and earlier:
             # Another of the RM's clients is clearly named first ("c Hồng nhắn… c kể Sarah Johnson giới thiệu c"):
             # the better-scored later mention may only be the referrer or a relative; ask, offering both.

@@ -63,6 +63,8 @@ class ClientStanding:
     open_complaints: tuple[tuple[str, dt.date], ...] = ()
     #: Opened on of complaints resolved recently (``RECENT_COMPLAINT_DAYS``).
     recent_resolved_complaints: tuple[dt.date, ...] = ()
+    #: Deposit products held that mature soon: offering the same again is a renewal, not a repeat.
+    renewing: frozenset[str] = frozenset()
 
     @property
     def deposits_vnd(self) -> int:
@@ -87,7 +89,11 @@ def check_suitability(product: ProductTerms, client: ClientStanding) -> RuleResu
             False,
             f"{client.risk_profile} risk profile: {product.name} suits {', '.join(product.risk_profiles)} clients only",
         )
-    if client.risk_profile == "conservative" and product.category in GROWTH_CATEGORIES:
+    if (
+        client.risk_profile == "conservative"
+        and product.category in GROWTH_CATEGORIES
+        and not product.allows_conservative
+    ):
         return RuleResult(
             SUITABILITY,
             False,
@@ -126,6 +132,8 @@ def check_min_amount(product: ProductTerms, client: ClientStanding) -> RuleResul
 
 
 def check_already_held(product: ProductTerms, client: ClientStanding) -> RuleResult:
+    if product.code in client.renewing:
+        return RuleResult(ALREADY_HELD, True, f"holds {product.name} maturing soon: a renewal is an offer")
     if product.code in client.held_products:
         return RuleResult(ALREADY_HELD, False, f"already holds {product.name}")
     return RuleResult(ALREADY_HELD, True, f"does not hold {product.name} yet")

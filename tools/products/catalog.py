@@ -33,6 +33,8 @@ class ProductTerms:
     risk_profiles: tuple[str, ...] = ()
     #: (rule, document id) of each rule read from the bank's documents.
     sources: tuple[tuple[str, str], ...] = ()
+    #: The documents say conservative clients may be offered it (a bond fund some banks allow them).
+    allows_conservative: bool = False
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ProductTerms:
@@ -228,6 +230,7 @@ def with_document_rules(
     others = [other for other in names if other != name]
     allowed: set[str] = set()
     denied: set[str] = set()
+    permitted: set[str] = set()
     minimum = product.min_amount_vnd
     segments = list(product.target_segments)
     sources: list[tuple[str, str]] = []
@@ -250,9 +253,13 @@ def with_document_rules(
             subject_risks = _client_risks(_blanked(row["subject"], names)) if row else set()
             if row is not None and subject_risks:  # "balanced | the above plus the Bond Fund | not Premier Invest"
                 for clause in _CLAUSE.findall(row["rest"]):
-                    if about(clause, own) and _DENY.search(_blanked(clause, names)):
+                    if not about(clause, own):
+                        continue
+                    if _DENY.search(_blanked(clause, names)):
                         denied |= subject_risks  # only a "not" restricts: "may be offered" lists are not complete
-                        sources.append(("suitability", document_id))
+                    elif name in clause:
+                        permitted |= subject_risks  # named for that profile: allowed even where the category is not
+                    sources.append(("suitability", document_id))
             elif about(line, own):
                 risks = _client_risks(_blanked(line, names))
                 if risks and product.category not in ("casa", "loan"):
@@ -277,7 +284,8 @@ def with_document_rules(
     suits = (allowed or every) - denied
     risk_profiles = tuple(risk for risk in _RISK_WORDS if risk in suits) if suits != every else ()
     return replace(product, risk_profiles=risk_profiles, min_amount_vnd=minimum, target_segments=tuple(segments),
-                   sources=tuple(dict.fromkeys(sources)))  # fmt: skip
+                   sources=tuple(dict.fromkeys(sources)),
+                   allows_conservative="conservative" in permitted - denied)  # fmt: skip
 
 
 def product_documents(database: Database) -> list[dict[str, Any]]:

@@ -69,18 +69,18 @@ class AttritionRisk:
         return max(self.signs, key=lambda sign: sign.weight, default=None)
 
 
-def money_out(client: ClientFeatures) -> Sign | None:
+def money_out(client: ClientFeatures, share: float = ATTRITION_SHARE) -> Sign | None:
     """Money sent to other banks, as a share of what the client had: the strongest sign on its own."""
     moved = client.external_out_30_vnd
     if moved <= 0 and client.external_out_90_vnd > 0:
         moved = client.external_out_90_vnd // 2  # an older wave of transfers still counts, half as much
     if moved <= 0:
         return None
-    share = moved / max(1, client.aum_vnd + moved)
-    if share < ATTRITION_SHARE:
+    part = moved / max(1, client.aum_vnd + moved)
+    if part < share:
         return None
-    weight = WEIGHTS["money_out"] * (1.0 if share >= 0.5 else 0.75)
-    facts = {"amount_vnd": client.external_out_30_vnd or client.external_out_90_vnd, "share_pct": round(100 * share),
+    weight = WEIGHTS["money_out"] * (1.0 if part >= 0.5 else 0.75)
+    facts = {"amount_vnd": client.external_out_30_vnd or client.external_out_90_vnd, "share_pct": round(100 * part),
              "date": client.last_external_on.isoformat() if client.last_external_on else None,
              "counterparty": client.external_counterparty}  # fmt: skip
     return Sign("money_out", weight, facts)

@@ -26,12 +26,13 @@ GOAL_WORDS: dict[str, str] = {
     r"leav(?:e|ing) (?:us|the bank)|about to leave|likely to leave|might leave|flight risk|retention|retain|"
     r"win.?back|losing (?:them|clients)|roi bo|bo di|roi di|nguy co (?:mat|roi|bo|chuyen)|"
     r"co (?:the|kha nang) (?:roi|bo|chuyen)|giu chan|giu khach|mat khach|sap (?:roi|bo|chuyen)|ngung giao dich|"
+    r"(?:muon|dinh|tinh|sap|co y) roi|dau hieu (?:muon )?(?:roi|bo|churn)|leave (?:the bank|us)|"
     r"tut (?:so du|aum)",
     "money_out": r"(?:moving|move|moved|shifting|shifted|transferring|transferred|sending|sent|taking|took|"
     r"pulling|pulled|withdrawing|withdrew) (?:(?:their|the|all|most|more|much|of|a lot of|large|big) ){0,3}"
     r"(?:money|funds|cash|savings|deposits|balances?) (?:\w+ ){0,2}(?:out|away|elsewhere|to (?:other|another) banks?)|"
     r"outflows?|money (?:leaving|going out)|transfers? (?:out )?to (?:other|another|external) banks?|"
-    r"chuyen (?:het )?(?:tien )?(?:sang|qua|di|ra) (?:ngan hang|nh|bank|ben) khac|chuyen (?:het )?tien (?:di|ra)|"
+    r"chuyen (?:\w+ ){0,6}(?:ngan hang|nh|bank|ben|tk) khac|chuyen (?:het )?tien (?:di|ra)|"
     r"rut (?:het )?tien|rut von|tien chay (?:ra|di)|dong tien ra",
     "cd_maturing": r"matur\w*|dao han|het (?:ky )?han|sap dao|rollover|roll over|tai tuc|renew\w*|expir\w+",
     "large_inflow": r"inflows?|large (?:deposit|payment|transfer|incoming)s?|windfall|just (?:received|got paid)|"
@@ -65,7 +66,8 @@ GOAL_WORDS: dict[str, str] = {
     r"enrol\w*|nhap hoc)\W+(?:\w+\W+){0,5}(?:o |in |at |tai )?(?:uc|my|canada|singapore|nhat ban|han quoc|"
     r"sydney|melbourne|brisbane|london|manchester|toronto|vancouver|boston|new york|california|tokyo|seoul|"
     r"australia|america|england|uk|usa|japan|korea|germany|duc|phap|france|new zealand|abroad|overseas)\b",
-    "education": r"tuition|university fees?|school fees?|education\w*|hoc phi|hoc hanh|con (?:di )?hoc|cho con hoc|"
+    "education": r"tuition|university fees?|school fees?|education\w*|hoc phi|hoc hanh|con (?:\w+ ){0,2}(?:di )?hoc|"
+    r"cho con hoc|"
     r"tuong lai hoc van|quy hoc van",
     "home": r"(?:buy|buying|purchase|purchasing) (?:a |an |their )?(?:house|home|flat|apartment|property)|mortgage|"
     r"home loan|housing|mua nha|mua (?:can ho|chung cu|dat)|vay mua nha|xay nha",
@@ -75,12 +77,14 @@ GOAL_WORDS: dict[str, str] = {
     "inactive": r"inactive|dormant|not (?:been )?(?:contacted|called|spoken to|met|in touch)|"
     r"haven.?t (?:\w+ )?(?:called|contacted|talked|spoken|met|reached)|hasn.?t been (?:contacted|called)|"
     r"no (?:recent )?(?:contact|calls?|interaction)s?|without (?:a |any )?(?:contact|call)|neglected|forgotten|"
+    r"(?:chua|khong|ko|k|not been|haven.?t been|never been) (?:\w+ ){0,2}(?:lien he|lien lac|contacted|called)|"
     r"(?:lau|lau roi|lau nhat) (?:chua|khong|ko|k) (?:\w+ )?(?:lien he|lien lac|goi|gap|cham soc|noi chuyen)|"
     r"(?:chua|khong|ko|k) (?:\w+ )?(?:lien he|lien lac|goi dien|goi|gap|cham soc|tuong tac)(?:/(?:goi|gap|lien he))? "
     r"(?:lau|lau roi|hon|tu|qua|tren|\d)|bo quen|it lien lac|khong hoat dong|ngu dong",
-    "birthday": r"birthdays?|sinh nhat|sn\b",
+    "birthday": r"birthdays?|sinh nhat|sinh nhut|sn\b|bday",
     "salary_stopped": r"(?:salary|salaries|payroll|pay|paychecks?|wages?|luong|chi luong) (?:\w+ ){0,4}"
-    r"(?:stopped|stop|no longer|not (?:coming|arriving)|ceased|moved|gone|disappeared|ngung|dung|khong con|ko con|"
+    r"(?:stopped|stop|no longer|not (?:coming|arriving|landing)|hasn.?t|ceased|moved|away|elsewhere|gone|"
+    r"disappeared|ngung|dung|khong con|ko con|"
     r"k con|hong con|mat|het|chuyen (?:sang|qua|di))|(?:stopped|no longer) (?:\w+ ){0,3}(?:salary|payroll|luong)|"
     r"(?:ngung|dung|mat|khong con|ko con) (?:\w+ ){0,2}(?:nhan )?luong",
     "salary": r"salary|payroll|paycheck|chi luong|nhan luong|tra luong",
@@ -132,6 +136,13 @@ _AMOUNT_CEILING = re.compile(
 _FLOOR_AFTER = re.compile(r"^\s*(?:vnd|dong|d)?\s*(?:\+|tro len|or more|and above|and up|plus|upward)")
 _MEASURE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
+        "money_out",
+        re.compile(
+            r"chuyen (?:tien )?(?:sang|qua|di|ra)|moved out|sent (?:out|to other)|"
+            r"transfer\w* (?:out|to other)|outflows?"
+        ),
+    ),
+    (
         "inflow",
         re.compile(
             r"received|receiv\w+|inflows?|incoming|came in|coming in|credited|nhan (?:duoc|ve|them)|vua nhan|"
@@ -152,22 +163,31 @@ _MEASURE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"de khong|de yen"
         ),
     ),
-    ("investment", re.compile(r"invest\w*|dau tu|fund|quy")),
+    ("investment", re.compile(r"invest\w*|dau tu|fund|\bquy\b(?! mo)")),
     ("loan", re.compile(r"loan|vay|du no|outstanding")),
     ("income", re.compile(r"salary|income|luong|thu nhap")),
     ("deposits", re.compile(r"deposit|tien gui|savings?|tiet kiem|\btd\b|\bcd\b|gui")),
     ("aum", re.compile(r"\baum\b|assets?|tai san|tong|total|portfolio|relationship|book|wealth")),
 )
+_MEASURE_BY_NAME = dict(_MEASURE_WORDS)
 #: "ai nhiều … nhất lên đầu", "largest AUM", "sorted by deposits": the request orders the list itself.
 _ORDER_CUE = re.compile(
     r"\b(?:most|largest|biggest|highest|greatest|longest|richest|top \w+ by|sorted by|ranked by|order(?:ed)? by|"
     r"by (?:size|amount|aum|balance)|nhieu nhat|lon nhat|cao nhat|lau nhat|to nhat|xep theo|sap xep theo|"
     r"uu tien (?:\w+ ){0,3}(?:lon|nhieu|cao)|(?:lon|nhieu|cao) (?:nhat )?(?:len dau|xep truoc|truoc)|"
-    r"(?:nhieu|lon|cao|lau|to) (?:\w+ ){1,4}nhat)"
+    r"(?:nhieu|lon|cao|lau|to|moi) (?:\w+ ){0,4}(?:nhat|nhut)|(?:xep|sort|sap xep|rank\w*) (?:theo|by)|"
+    r"(?:\w+ ){0,2}(?:cao|lon|nhieu) (?:truoc|len truoc|len dau)|top \d+ theo|theo (?:so du|aum|tai san|so tien))"
 )
 _ORDER_MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("money_out", re.compile(r"money out|moved|outflows?|chuyen (?:tien )?(?:di|ra|sang)|rut")),
     ("attrition", re.compile(r"nguy co|risk|rui ro|likely to leave")),
+    (
+        "note_recent",
+        re.compile(
+            r"recent (?:convo|conversation|note|meeting|talk)s?|(?:moi|gan) (?:nhat|nhut)|latest|"
+            r"newest|most recent"
+        ),
+    ),
     ("inactive", re.compile(r"contact\w*|lien he|lien lac|chua (?:goi|gap)|silent|im lang|khong tuong tac")),
     ("travel", re.compile(r"travel|du lich|bay|trip")),
     ("spend", re.compile(r"spend|chi tieu|quet the")),
@@ -178,7 +198,8 @@ _WINDOW = re.compile(
     r"(?:last|past|previous|over the last|in the last|within|trong|qua|gan day|vong)\s*(?P<n>\d{1,3})\s*"
     r"(?P<unit>days?|ngay|weeks?|tuan|months?|thang)|(?P<n2>\d{1,3})\s*(?P<unit2>days?|ngay|weeks?|tuan|months?|thang)"
     r"\s*(?:qua|gan day|gan nhat|vua qua|tro lai day|ago|recently|nay|tro len|or more|or longer)|"
-    r"(?:at least|for|it nhat|hon|tren|suot)\s*(?P<n3>\d{1,3})\s*(?P<unit3>days?|ngay|weeks?|tuan|months?|thang)"
+    r"(?:at least|for|it nhat|hon|tren|suot|min|minimum|toi thieu)\s*(?P<n3>\d{1,3})\s*"
+    r"(?P<unit3>days?|ngay|weeks?|tuan|months?|thang)"
 )
 _UNIT_DAYS = {"day": 1, "ngay": 1, "week": 7, "tuan": 7, "month": 30, "thang": 30}
 #: An amount of the RM's own context (a target, a shortfall, a bonus, a fee): never a filter on clients.
@@ -194,8 +215,9 @@ _LOAN_NEED = re.compile(
 #: "Gold trở lên", "Gold and above": that segment and every one above it.
 _SEGMENT_UP = re.compile(r"^\s*(?:tro len|and above|or above|or higher|and up|upwards|\+|tro len tren)")
 _SEGMENT_OFF = re.compile(
-    r"^\W*(?:\w+\W+){0,2}(?:de (?:tuan|thang|lan|dot) sau|later|next (?:week|time|month)|"
-    r"khong lay|ko lay|bo qua|thi khong|excluded|not included)"
+    r"^\W*(?:(?:\w+\W+){0,2}(?:de (?:tuan|thang|lan|dot) sau|later|next (?:week|time|month)|"
+    r"khong lay|ko lay|bo qua|thi khong|excluded|not included)|(?:da co|already has|already have) (?:\w+ ){0,3}"
+    r"(?:lo|cham soc|covered|banker))"
 )
 _SEGMENT_EXCEPT = re.compile(r"(?:except|excluding|other than|not|tru|ngoai tru|khong phai|ko phai|bo)\s*$")
 _SEGMENT_ORDER = ("Standard", "Gold", "Platinum", "Diamond")
@@ -233,6 +255,8 @@ class Criteria:
     order_by: str | None = None
     #: How far back evidence may be, in days ("in the last 30 days"), else each goal's own window.
     window_days: int | None = None
+    #: How far ahead an event may be ("từ nay tới cuối tháng 11": a birthday), in days.
+    ahead_days: int | None = None
     #: Spending categories the request names (for card spend).
     spend_categories: tuple[str, ...] = ()
     #: Amounts read but not applied as filters (a loan the client would take), as (measure, VND).
@@ -289,6 +313,9 @@ def note_mentions(goal: str, note: str) -> str | None:
     return match.group(0) if match else None
 
 
+#: The amount a goal is about, when a number in the request has no measure word of its own (">200tr" of transfers).
+_GOAL_MEASURES = {"money_out": "money_out", "large_inflow": "inflow", "idle_cash": "idle", "salary": "income",
+                  "travel": "travel", "spend": "spend"}  # fmt: skip
 _PURPOSE = re.compile(r"\b(?:de|nham|to|so that|in order|for (?:my|the|a|an))\b")
 
 
@@ -309,9 +336,9 @@ def _measure(before: str, after: str) -> str:
                 best = (distance, name)
     if best and best[1] in ("idle", "casa"):
         near = before[-40:] + " " + after[:40]
-        if _MEASURE_WORDS[1][1].search(near) and _MEASURE_WORDS[2][1].search(near):
+        if _MEASURE_BY_NAME["casa"].search(near) and _MEASURE_BY_NAME["idle"].search(near):
             return "casa_idle"  # "sitting in their current accounts": the settled current-account balance
-    return best[1] if best else "aum"
+    return best[1] if best else ""
 
 
 def _ages(folded: str) -> tuple[int | None, int | None, str]:
@@ -433,6 +460,9 @@ def read_criteria(
     goals = goals_in(request)
     if {"attrition", "money_out"} & set(goals) and "idle_cash" in goals and not re.search(r"idle|nhan roi", folded):
         goals.remove("idle_cash")  # "rút tiền" is a sign of leaving, not idle money
+    amounts = [(measure or _GOAL_MEASURES.get(next(iter(goals), ""), "aum"), operator, amount)
+               for measure, operator, amount in amounts]  # fmt: skip
+    order_by = _order_by(folded, goals)
     top = _TOP.search(folded)
     top_n = None
     if top:
@@ -450,22 +480,58 @@ def read_criteria(
         segments=tuple(segments), risk_profiles=tuple(risks), cities=tuple(cities), age_min=age_min,
         age_max=age_max, amounts=tuple(amounts), without=tuple(without), holding=tuple(holding),
         no_complaint=bool(_COMPLAINT_FREE.search(folded)), goals=tuple(goals), top_n=top_n, words=words,
-        order_by=_order_by(folded), window_days=_window_days(folded), needs=tuple(needs),
+        order_by=order_by, window_days=_window_days(folded),
+        ahead_days=_ahead_days(folded, today), needs=tuple(needs),
         spend_categories=tuple(name for name, words in _SPEND_CATEGORIES.items() if _compiled(words).search(folded)),
     )  # fmt: skip
 
 
-def _order_by(folded: str) -> str | None:
-    """The measure the request orders by: the measure word nearest an order cue ("nhiều tiền nhàn rỗi nhất")."""
+def _order_by(folded: str, goals: list[str] | None = None) -> str | None:
+    """The measure the request orders by: the measure word nearest an order cue ("nhiều tiền nhàn rỗi nhất"); a cue
+    with no measure of its own ("sort theo số tiền") orders by the goal's amount."""
     best: tuple[int, str] | None = None
-    for cue in _ORDER_CUE.finditer(folded):
+    cues = list(_ORDER_CUE.finditer(folded))
+    for cue in cues:
         for name, pattern in _ORDER_MEASURES:
             for match in pattern.finditer(folded, max(0, cue.start() - 40), min(len(folded), cue.end() + 40)):
                 inside = cue.start() <= match.start() < cue.end()
                 distance = 0 if inside else min(abs(match.start() - cue.end()), abs(cue.start() - match.end()))
                 if best is None or distance < best[0]:
                     best = (distance, name)
+    if best is None and cues and goals:
+        return _GOAL_MEASURES.get(goals[0])
+    if (
+        best
+        and best[1] == "idle"
+        and any(_MEASURE_BY_NAME["casa"].search(folded, c.start(), c.end() + 20) for c in cues)
+    ):
+        return "casa"  # "theo số dư CASA": the current-account balance
     return best[1] if best and best[1] != "attrition" else None  # the risk is what the ranking scores anyway
+
+
+_MONTH_END = re.compile(
+    r"(?:toi|den|truoc|until|by|before) (?:the )?(?:cuoi|het|end of)(?: the)? (?:thang|month)(?: (?P<month>\d{1,2}))?|"
+    r"(?:cuoi|het) thang(?: (?P<month2>\d{1,2}))?"
+)
+_AHEAD = re.compile(
+    r"(?:trong|within|in the next|next|toi|sap toi)\s*(?P<n>\d{1,3})\s*(?P<unit>days?|ngay|weeks?|tuan)"
+    r"\s*(?:toi|next|ahead|sap toi|nua)?"
+)
+
+
+def _ahead_days(folded: str, today: dt.date) -> int | None:
+    """How far ahead the request looks for an event: "trong 2 tuần tới", "tới cuối tháng 11"."""
+    end = _MONTH_END.search(folded)
+    if end:
+        raw = end["month"] or end["month2"]
+        month = int(raw) if raw and 1 <= int(raw) <= 12 else today.month
+        year = today.year + (1 if month < today.month else 0)
+        last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        return max(0, (last - today).days) or None
+    match = _AHEAD.search(folded)
+    if match:
+        return int(match["n"]) * _UNIT_DAYS.get(match["unit"].rstrip("s"), 1)
+    return None
 
 
 def _window_days(folded: str) -> int | None:

@@ -47,6 +47,8 @@ EXCLUDED_SHOWN = 10
 RUNNERS_UP = 10
 #: The latest notes whose amounts a "by the size of their need" order reads.
 NOTE_AMOUNTS = 5
+#: Asked for by name ("who is moving money to other banks?"), smaller transfers count than for an alarm.
+MONEY_OUT_ASKED_SHARE = 0.10
 #: How far back "who just received money" looks when the request does not say.
 INFLOW_DAYS = 14
 #: Notes older than this speak of a plan less surely.
@@ -220,6 +222,8 @@ def _measure_value(client: ClientFeatures, measure: str, today: dt.date, window_
         return client.external_out_90_vnd if (window_days or 30) > 30 else client.external_out_30_vnd
     if measure == "inactive":
         return (today - client.last_contact_on).days if client.last_contact_on else 10**6
+    if measure == "note_recent":  # "most recent conversation first"
+        return max((day.toordinal() for day, *_rest in client.notes[:1] if day is not None), default=0)
     if measure == "note_amount":  # "xếp theo nhu cầu vay": the amount the client spoke of
         return max((amount or 0 for *_rest, amount in client.notes[:NOTE_AMOUNTS]), default=0)
     if measure == "travel":
@@ -253,7 +257,9 @@ def passes(client: ClientFeatures, criteria: Criteria, today: dt.date) -> bool:
         value = _measure_value(client, measure, today, criteria.window_days)
         if (operator == ">=" and value < amount) or (operator == "<" and value >= amount):
             return False
-    held = client.held_codes | client.held_categories | ({"credit_card"} if client.credit_card else set())
+    # A debit card is no card to an offer: "chưa có thẻ" asks about credit cards.
+    held = (client.held_codes | client.held_categories) - {"card"}
+    held |= {"card", "credit_card"} if client.credit_card else set()
     if any(item in held for item in criteria.without):
         return False
     if any(item not in held for item in criteria.holding):
@@ -270,6 +276,7 @@ def standing_of(client: ClientFeatures) -> ClientStanding:
         balances=dict(client.balances),
         held_products=frozenset(client.held_codes),
         open_complaints=tuple((category, opened) for _id, category, opened, _summary in client.open_complaints),
+        renewing=frozenset(code for kind, code, _amount, _day in client.maturing if kind == "cd"),
     )
 
 
@@ -361,7 +368,7 @@ def evidence(
         facts = [{"kind": f"sign_{sign.kind}", **sign.facts} for sign in risk.signs[: MAX_REASONS - 1]]
         return risk.score, [*facts, {"kind": "at_stake", "aum_vnd": client.aum_vnd}]
     if goal == "money_out":
-        sign = attrition.money_out(client)
+        sign = attrition.money_out(client, share=MONEY_OUT_ASKED_SHARE)
         if sign is None:
             return 0.0, []
         return min(1.0, sign.facts["share_pct"] / 60), [{"kind": "sign_money_out", **sign.facts},
@@ -375,7 +382,7 @@ def evidence(
             return 0.0, []
         return min(1.0, silent / (2 * INACTIVE_DAYS)), [{"kind": "inactive", "days": silent}, profile]
     if goal == "birthday":
-        return _birthday(client, today)
+        return _birthday(client, today, (criteria.ahead_days or criteria.window_days) if criteria else None)
     if goal == "salary":
         if not client.income_count:
             return 0.0, []
@@ -392,7 +399,7 @@ def evidence(
     return 0.0, []
 
 
-def _birthday(client: ClientFeatures, today: dt.date) -> tuple[float, list[dict[str, Any]]]:
+def _birthday(client: ClientFeatures, today: dt.date, window: int | None = None) -> tuple[float, list[dict[str, Any]]]:
     if client.born is None:
         return 0.0, []
     for year in (today.year, today.year + 1):
@@ -402,9 +409,10 @@ def _birthday(client: ClientFeatures, today: dt.date) -> tuple[float, list[dict[
             day = dt.date(year, 2, 28)
         if day >= today:
             days = (day - today).days
-            if days > 2 * BIRTHDAY_WINDOW_DAYS:
+            horizon = window or 2 * BIRTHDAY_WINDOW_DAYS
+            if days > horizon:
                 return 0.0, []
-            return 1.0 - days / (2 * BIRTHDAY_WINDOW_DAYS + 1), [{"kind": "birthday", "date": day.isoformat()}]
+            return 1.0 - days / (horizon + 1), [{"kind": "birthday", "date": day.isoformat()}]
     return 0.0, []
 
 
@@ -460,8 +468,11 @@ def rank_clients(
             strength, goal_facts = evidence(goal, client, today, criteria)
             strengths.append(strength)
             facts += goal_facts
-        if named:
-            strength = sum(strengths) / len(strengths) if strengths else 0.0
+        if named:  # every goal asked; plans in the notes are alternatives ("studying abroad or at school")
+            plans = [value for goal, value in zip(goals, strengths, strict=True) if goal in NOTE_GOALS]
+            others = [value for goal, value in zip(goals, strengths, strict=True) if goal not in NOTE_GOALS]
+            parts = [*others, *([max(plans)] if plans else [])]
+            strength = sum(parts) / len(parts) if parts else 0.0
         else:  # a product's usual reasons: any one of them makes a prospect
             strength = max(strengths, default=0.0) + 0.2 * sum(strengths) / max(1, len(strengths))
         value = client.aum_vnd / largest
@@ -486,7 +497,8 @@ def rank_clients(
             continue
         kept.append(item)
     outcome.with_evidence = sum(1 for item in kept if item["evidence"] > 0)
-    shown = [item for item in kept if item["evidence"] > 0] or kept
+    listing = not named and product is None and criteria.filters  # "clients aged 25-35 in Hà Nội": the filter is it
+    shown = kept if listing else ([item for item in kept if item["evidence"] > 0] or kept)
     outcome.ranked = shown[: max(1, int(top_n))]
     outcome.runners_up = [{"client_id": item["client_id"], "score": item["score"]}
                           for item in shown[max(1, int(top_n)) : RUNNERS_UP]]  # fmt: skip
@@ -537,8 +549,8 @@ def best_offer(client: ClientFeatures, products: list[ProductTerms], today: dt.d
     standing = standing_of(client)
     best: tuple[float, ProductTerms, list[dict[str, Any]]] | None = None
     for product in products:
-        if product.category == "casa" or first_failure(product, standing) is not None:
-            continue
+        if product.category == "casa" or product.code in client.held_codes or first_failure(product, standing):
+            continue  # a renewal of what they hold is the maturity's own action, not a new offer
         own_goals = goals_in(f"{product.name}. {product.summary}")  # a travel card is sold on travel
         goals = [(goal, 1.0) for goal in own_goals] + [
             (goal, GENERIC_FIT) for goal in CATEGORY_GOALS.get(product.category, ()) if goal not in own_goals

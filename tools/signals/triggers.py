@@ -72,6 +72,8 @@ CONTEXT_QUERIES = {
 }
 #: Triggers whose message offers no product (so no product sheet is looked up).
 NO_PRODUCT_KINDS = frozenset({"complaint_followup", "birthday", "inactive"})
+#: An offer whose evidence is this strong (the client's own behaviour or words) is a reason to call this week.
+STRONG_FIT = 0.7
 #: A note this recent that speaks of a product or an amount is a lead...
 LEAD_DAYS = 14
 #: ...a hot one when it is this fresh or a task on it is due this soon.
@@ -201,20 +203,24 @@ def _inflow_trigger(client: ClientFeatures, today: dt.date) -> list[Trigger]:
 
 def _settled_idle_trigger(client: ClientFeatures, today: dt.date, transactions: list[dict[str, Any]]) -> list[Trigger]:
     """Current and savings money that has sat still (new money is a large deposit, not idle cash)."""
-    idle = client.settled_idle_vnd(today)
-    if idle < IDLE_CASH_WORTH_A_CALL_VND:
+    settled = client.settled_idle_vnd(today)
+    if settled < IDLE_CASH_WORTH_A_CALL_VND:
         return []
     outflow = _outflow(transactions, today, OUTFLOW_WINDOW_DAYS)
     if outflow > IDLE_OUTFLOW_SHARE * client.idle_vnd:
         return []
-    facts = {"amount_vnd": idle, "outflow_30d_vnd": outflow}
-    return [Trigger(kind="idle_cash", urgency="low", value_vnd=idle, facts=facts)]
+    # The message states the balance the client sees; the money that has sat still is what makes it a reason.
+    facts = {"amount_vnd": client.idle_vnd, "settled_vnd": settled, "outflow_30d_vnd": outflow}
+    return [Trigger(kind="idle_cash", urgency="low", value_vnd=settled, facts=facts)]
 
 
 def _offer_trigger(offer: dict[str, Any] | None) -> list[Trigger]:
+    """An offer the client's own evidence asks for (their travel, a plan in the notes) is worth more than a
+    balance that waits; one their category merely allows is not."""
     if not offer:
         return []
-    return [Trigger(kind="cross_sell", urgency="low", value_vnd=int(offer.get("value_vnd") or 0), facts=dict(offer))]
+    urgency: Urgency = "medium" if float(offer.get("fit") or 0) >= STRONG_FIT else "low"
+    return [Trigger(kind="cross_sell", urgency=urgency, value_vnd=int(offer.get("value_vnd") or 0), facts=dict(offer))]
 
 
 def _inactive(c360: dict[str, Any], today: dt.date, features: ClientFeatures | None = None) -> list[Trigger]:
@@ -300,8 +306,8 @@ def lead_trigger(
     for day, channel, topic, text, sentiment, code, amount in client.notes:
         if day is None or (today - day).days > LEAD_DAYS:
             break
-        if sentiment == "negative" or not (code or amount or _LEAD_WORDS.search(fold(text))):
-            continue
+        if sentiment == "negative" or not (code or _LEAD_WORDS.search(fold(text))):
+            continue  # a lead is about a product: an amount alone (a deposit the client mentioned) is not one
         days_ago = (today - day).days
         facts: dict[str, Any] = {
             "lead": True, "noted_on": day.isoformat(), "days_ago": days_ago, "channel": channel, "topic": topic,
@@ -356,6 +362,7 @@ def rank_triggers(triggers: Sequence[Trigger]) -> list[Trigger]:
             t["kind"] != "complaint_followup",
             _URGENCY_RANK[t["urgency"]],
             t["kind"] == "cross_sell",
+            t["kind"] == "inactive",  # a silence has no date: a dated occasion of the same urgency comes first
             -int(t["value_vnd"]),
             KINDS.index(t["kind"]) if t["kind"] in KINDS else len(KINDS),
         ),

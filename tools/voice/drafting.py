@@ -383,7 +383,10 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
     if kind == "loan_maturity":
         due = format_date(f.get("maturity_on"), "vi")
         return _Body(
-            [f"Khoản vay của {p} (dư nợ {amount}) sẽ đến hạn vào ngày {due}, còn {f.get('days_left')} ngày nữa."],
+            [
+                f"Khoản vay {f.get('product_name') or ''} của {p} (dư nợ {amount}) sẽ đến hạn vào ngày {due}, "
+                f"còn {f.get('days_left')} ngày nữa.".replace("vay  của", "vay của")
+            ],
             [f"{me_cap} xin phép được trao đổi với {p} về các bước tiếp theo."],
             action,
         )
