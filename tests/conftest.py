@@ -37,6 +37,8 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     for name in ("AGENTIFY_MODEL", "OPENAI_BASE_URL", "OPENAI_API_KEY", "AGENTIFY_EMBEDDINGS", "AGENTIFY_INDEX_DIR"):
         monkeypatch.delenv(name, raising=False)
     clear_model_cache()
+    # Tests change rows behind the CRM door (a risk profile, a balance): an RM's book is read afresh each time.
+    monkeypatch.setenv("AGENTIFY_BOOK_CACHE_S", "0")
     return data
 
 

@@ -19,7 +19,7 @@ from graphs.turn import covered, read_text, turn
 from tools.core.language import detect_language
 from tools.signals import attrition
 from tools.signals.criteria import Criteria, read_criteria
-from tools.signals.features import read_features
+from tools.signals.features import read_book
 from tools.signals.ranking import passes
 
 
@@ -42,7 +42,7 @@ def scan(state: AttritionScanState, runtime: Runtime[AgentContext]) -> dict[str,
     """Every client of the RM passing the filters, assessed; those at risk, highest first, with a retention step."""
     today = runtime.context.resolved_today()
     criteria = _criteria(state)
-    features = read_features(runtime.context.database(), runtime.context.rm_id, today)
+    features = read_book(runtime.context.database(), runtime.context.rm_id, today)
     matching = {client_id: client for client_id, client in features.items() if passes(client, criteria, today)}
     risks = [risk for risk in attrition.scan(matching, today) if risk.at_risk]
     top_n = state.get("top_n") or criteria.top_n or DEFAULT_TOP_N

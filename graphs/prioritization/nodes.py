@@ -25,7 +25,7 @@ from tools.core.language import detect_language
 from tools.core.llm.models import structured_call, text_call
 from tools.core.text import fold
 from tools.crm.api import CrmApi
-from tools.knowledge.retrieval import IndexNotReady, search_clients, search_documents
+from tools.knowledge.retrieval import IndexNotReady, product_entry, search_clients, search_documents
 from tools.products.catalog import (
     ProductTerms,
     find_product,
@@ -37,7 +37,7 @@ from tools.products.catalog import (
 from tools.reporting.composer import Vocabulary
 from tools.signals.criteria import NOTE_GOALS, Criteria, read_criteria
 from tools.signals.day_plan import asks_for_a_plan, day_plan, plan_window
-from tools.signals.features import read_features
+from tools.signals.features import read_book, read_features
 from tools.signals.ranking import (
     IdealClient,
     checked_model_ideal,
@@ -99,11 +99,14 @@ def read_request(state: PrioritizationState, runtime: Runtime[AgentContext]) -> 
         request, runtime.context.resolved_today(), Vocabulary(products=tuple(products), occupations=tuple(occupations)),
         product_names(database), product.code if product else None,
     )  # fmt: skip
+    goals, named = goals_for(criteria, product)
     return {
         "request": request,
         "language": detect_language(request),
         "product": asdict(product) if product else None,
         "criteria": asdict(criteria),
+        "signals": goals,
+        "named_goals": named,
         "day_plan": product is None and not criteria.goals and not criteria.order_by and asks_for_a_plan(request),
         "error": None,
     }
@@ -137,27 +140,31 @@ def plan_day(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict
 
 
 def retrieve_documents(state: PrioritizationState) -> dict[str, Any]:
-    """The product's index entry and the policy chunks that apply (the citations); without the index, none."""
+    """The documents the answer cites: for a product, its own index entry and the bank documents its rules were
+    read from (no search: the rules say which); for a goal, the policy chunks nearest the request."""
     request, product = state["request"], _product(state)
     try:
-        documents = []
-        if product is not None:  # its own entry only
-            hits = search_documents("product", f"{product.name}. {product.summary}", 10)
-            documents += [{"kind": "product", **asdict(hit)} for hit in hits if hit.id == product.code]
-        query = f"{request} {product.name} {product.category}" if product else request
-        documents += [{"kind": "policy", **asdict(hit)} for hit in search_documents("policy", query, POLICY_K)]
+        if product is not None:
+            entry = product_entry(product.code)
+            documents = [{"kind": "product", **asdict(entry)}] if entry is not None else []
+            ruled = list(dict.fromkeys(document_id for _rule, document_id in product.sources))
+            documents += [{"kind": "policy", "id": document_id, "document_id": document_id, "title": document_id,
+                           "section": None, "text": "", "score": 1.0} for document_id in ruled]  # fmt: skip
+            return {"documents": documents}
+        # The goals, not the request's own words, make the query: a few distinct queries, each embedded once.
+        hits = search_documents("policy", " ".join(copy.SIGNALS["en"].get(goal, goal) for goal in state["signals"])
+                                or request, POLICY_K)  # fmt: skip
+        return {"documents": [{"kind": "policy", **asdict(hit)} for hit in hits]}
     except IndexNotReady as error:
         logger.warning("prioritization ranks without document citations: %s", error)
         return {"documents": []}
-    return {"documents": documents}
 
 
 def synthesize(state: PrioritizationState) -> dict[str, Any]:
-    """The product context and the rules that apply, and the goals the ranking weighs."""
+    """The product context and the rules that apply (the model's prompt)."""
     product = _product(state)
     context, notes = product_context(product, state.get("documents", []))
-    goals, named = goals_for(_criteria(state), product)
-    return {"product_context": context, "policy_notes": notes, "signals": goals, "named_goals": named}
+    return {"product_context": context, "policy_notes": notes}
 
 
 def pseudo_profile(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
@@ -203,7 +210,7 @@ def rank(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str
     today = runtime.context.resolved_today()
     criteria, product = _criteria(state), _product(state)
     wants_notes = bool(set(state.get("signals", [])) & (NOTE_GOALS | {"business", "attrition"}))
-    features = read_features(runtime.context.database(), runtime.context.rm_id, today, notes=wants_notes)
+    features = read_book(runtime.context.database(), runtime.context.rm_id, today, notes=wants_notes)
     top_n = state.get("top_n") or criteria.top_n or DEFAULT_TOP_N
     ranking = rank_clients(features, criteria, product, state.get("signals", []), bool(state.get("named_goals")),
                            state.get("similarity") or {}, today, top_n)  # fmt: skip

@@ -55,6 +55,7 @@ from tools.core.encoding import to_json
 from tools.core.language import detect_language
 from tools.core.text import fold, name_tokens, normalize_phone, normalize_text, quotes_lowercased, strip_accents
 from tools.policy.eligibility import ClientStanding, load_standings
+from tools.signals.features import forget_book
 from tools.signals.profiles import Essence, compute_essences
 from tools.signals.thresholds import AUM_KINDS
 
@@ -786,6 +787,7 @@ class CrmApi:
                 connection.execute(
                     log.update().where(log.c.idempotency_key == scoped_key).values(result_json=result.model_dump_json())
                 )
+            forget_book(str(self.database.url), self.rm_id)  # the RM's book changed: rankings read it afresh
         except IntegrityError:
             with self.database.engine.connect() as connection:
                 stored = connection.execute(select(log).where(log.c.idempotency_key == scoped_key)).first()

@@ -626,6 +626,16 @@ def search_clients(source: Database | Retriever, rm_id: str, text: str, k: int =
     return retriever.search_clients(rm_id, text, k)
 
 
+def product_entry(code: str, *, retriever: Retriever | None = None) -> DocumentHit | None:
+    """A product's own entry in the products index, by its code (a lookup: no query is embedded)."""
+    index = (retriever or _shared_retriever(None)).index(PRODUCTS)
+    payload = index.payloads.get(code)
+    if payload is None:
+        return None
+    return DocumentHit(id=code, document_id=payload.get("document_id"), title=str(payload.get("title", code)),
+                       section=payload.get("section"), text=str(payload.get("text", "")), score=1.0)  # fmt: skip
+
+
 def search_documents(
     kind: DocumentKind, text: str, k: int = 5, *, retriever: Retriever | None = None
 ) -> list[DocumentHit]:

@@ -132,7 +132,7 @@ def check_min_amount(product: ProductTerms, client: ClientStanding) -> RuleResul
 
 
 def check_already_held(product: ProductTerms, client: ClientStanding) -> RuleResult:
-    if product.code in client.renewing:
+    if product.renewal_ok and product.code in client.renewing:
         return RuleResult(ALREADY_HELD, True, f"holds {product.name} maturing soon: a renewal is an offer")
     if product.code in client.held_products:
         return RuleResult(ALREADY_HELD, False, f"already holds {product.name}")

@@ -35,6 +35,8 @@ class ProductTerms:
     sources: tuple[tuple[str, str], ...] = ()
     #: The documents say conservative clients may be offered it (a bond fund some banks allow them).
     allows_conservative: bool = False
+    #: The documents allow offering it again to a client whose own one matures soon (a renewal is no repeat).
+    renewal_ok: bool = False
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ProductTerms:
@@ -93,7 +95,7 @@ def _words(text: str) -> str:
 _GENERIC_NAME_WORDS = frozenset(
     """the tin dung tai khoan thanh toan vay von quy goi bao hiem card cards credit debit loan loans fund funds
     package account accounts chung chi tien gui tiet kiem san pham product products cua ngan hang bank a an of for
-    and va cho""".split()  # noqa: SIM905
+    and va cho doanh nghiep kinh ca nhan khach hang uu dai ky han thang nam""".split()  # noqa: SIM905
 )
 
 
@@ -205,6 +207,9 @@ def _client_risks(sentence: str) -> set[str]:
 
 _SUBJECT = re.compile(r"^\W*(?P<subject>[^:|]{2,60}?)\s*[:|]\s*(?P<rest>.+)$")
 _CLAUSE = re.compile(r"[^;,]+")
+#: "A CD maturing within 30 days may be rolled over": holding it is no bar then.
+_RENEWAL = re.compile(r"roll(?:ed)? ?over|rollover|tai tuc|renew\w*|gia han")
+_MATURING = re.compile(r"matur\w*|dao han|het han")
 _LINE = re.compile(r"[^.\n!?]+")
 
 
@@ -231,6 +236,7 @@ def with_document_rules(
     allowed: set[str] = set()
     denied: set[str] = set()
     permitted: set[str] = set()
+    renewal = False
     minimum = product.min_amount_vnd
     segments = list(product.target_segments)
     sources: list[tuple[str, str]] = []
@@ -269,6 +275,8 @@ def with_document_rules(
                     elif _ONLY.search(line) or (own and _SUITS.search(line)):
                         allowed |= risks
                     sources.append(("suitability", document_id))
+            if _RENEWAL.search(line) and _MATURING.search(line) and not _DENY.search(line):
+                renewal = True
             if own and not minimum and _MINIMUM.search(line):
                 amounts = find_amounts(raw)
                 if amounts:
@@ -285,7 +293,8 @@ def with_document_rules(
     risk_profiles = tuple(risk for risk in _RISK_WORDS if risk in suits) if suits != every else ()
     return replace(product, risk_profiles=risk_profiles, min_amount_vnd=minimum, target_segments=tuple(segments),
                    sources=tuple(dict.fromkeys(sources)),
-                   allows_conservative="conservative" in permitted - denied)  # fmt: skip
+                   allows_conservative="conservative" in permitted - denied,
+                   renewal_ok=renewal and product.category in ("cd", "savings"))  # fmt: skip
 
 
 def product_documents(database: Database) -> list[dict[str, Any]]:

@@ -52,7 +52,11 @@ GOAL_WORDS: dict[str, str] = {
     "business": r"business(?:es)? owners?|own (?:a|their) (?:business|company|shop)|entrepreneurs?|sme|smes|"
     r"self.employed|merchants?|traders?|company owners?|founders?|business (?:income|receipts|revenue|clients?)|"
     r"expan\w+|grow(?:ing)? (?:their|the) business|chu doanh nghiep|doanh nghiep|doanh nhan|chu dn|kinh doanh|"
-    r"ho kinh doanh|hkd|tieu thuong|buon ban|chu (?:shop|cua hang|tiem|xuong|cong ty)|mo rong|mo them",
+    r"ho kinh doanh|hkd|tieu thuong|buon ban|chu (?:shop|cua hang|tiem|xuong|cong ty)",
+    "expansion": r"expan\w+|grow(?:ing)? (?:their|the) business|"
+    r"new (?:branch|store|shop|factory|warehouse|workshop)e?s?|"
+    r"bigger (?:factory|store|warehouse|workshop)|mo rong|mo them|them chi nhanh|them cua hang|xuong moi|"
+    r"nha xuong|day chuyen|may moc",
     "green": r"green (?:project|energy|building|loan|investment|business|factory|transition|initiative)s?|solar|"
     r"renewables?|sustainab\w*|esg|clean energy|energy.(?:saving|efficien\w*)|electric (?:vehicle|car)s?|"
     r"carbon|du an xanh|nang luong xanh|tang truong xanh|chuyen doi xanh|nha xuong xanh|tin dung xanh|"
@@ -62,8 +66,12 @@ GOAL_WORDS: dict[str, str] = {
     r"(?:go|going|gone|heading) abroad (?:to|for) (?:study|school|university)|"
     r"overseas (?:study|university|school|tuition)|international school|du hoc|di hoc (?:o )?"
     r"(?:nuoc ngoai|nc ngoai|nn|uc|my|anh|canada|singapore|nhat|han)|hoc (?:o )?(?:nuoc ngoai|nc ngoai)|"
-    r"chung minh tai chinh|visa du hoc|(?:hoc|study\w*|university|uni|college|dai hoc|truong|tuition|hoc phi|"
-    r"enrol\w*|nhap hoc)\W+(?:\w+\W+){0,5}(?:o |in |at |tai )?(?:uc|my|canada|singapore|nhat ban|han quoc|"
+    r"chung minh tai chinh|visa du hoc|(?:hoc|study\w*|university|uni|college|dai hoc|truong hoc|tuition|hoc phi|"
+    r"enrol\w*|nhap hoc)\W+(?:\w+\W+){0,5}(?:o |in |at |tai )(?:uc|my|canada|singapore|nhat ban|han quoc|"
+    r"sydney|melbourne|brisbane|london|manchester|toronto|vancouver|boston|new york|california|tokyo|seoul|"
+    r"australia|america|england|uk|usa|japan|korea|germany|duc|phap|france|new zealand)\b|"
+    r"(?:hoc|study\w*|university|uni|college|dai hoc|truong hoc|tuition|hoc phi|enrol\w*|nhap hoc)\W+(?:\w+\W+){0,5}"
+    r"(?:canada|singapore|nhat ban|han quoc|"
     r"sydney|melbourne|brisbane|london|manchester|toronto|vancouver|boston|new york|california|tokyo|seoul|"
     r"australia|america|england|uk|usa|japan|korea|germany|duc|phap|france|new zealand|abroad|overseas)\b",
     "education": r"tuition|university fees?|school fees?|education\w*|hoc phi|hoc hanh|con (?:\w+ ){0,2}(?:di )?hoc|"
@@ -93,20 +101,20 @@ GOAL_WORDS: dict[str, str] = {
     r"quet (?:the )?(?:\w+ )?nhieu|quet the",
 }
 #: Goals only an RM's notes can show (a plan the client talked about): read from the notes.
-NOTE_GOALS = frozenset({"green", "study_abroad", "education", "home", "retirement", "family"})
+NOTE_GOALS = frozenset({"expansion", "green", "study_abroad", "education", "home", "retirement", "family"})
 #: Product categories the lexicon does not name as account kinds.
 _CATEGORY_WORDS: dict[str, str] = {
     "insurance": r"insurance|bancassurance|life cover|bao hiem|bh nhan tho|bhnt",
     "investment": r"funds?|mutual funds?|bonds?|equit\w+|stocks?|quy (?:dau tu|mo|trai phieu|co phieu)|chung chi quy|"
     r"trai phieu|co phieu|ccq",
     "credit_card": r"credit cards?|the tin dung|cc",
+    "cd": r"tgckh|tien gui co ky han|term deposits?|fixed deposits?|time deposits?|\btd\b|\bcds?\b|so tiet kiem",
     "card": r"cards?|the (?:visa|master|du lich)?|visa|mastercard",
     "loan": r"loans?|khoan vay|vay",
 }
 _NEGATION = re.compile(
     r"(?:without|w/o|no|not|never|lacking|don.?t|doesn.?t|do not|does not|didn.?t|haven.?t|hasn.?t|not yet|"
-    r"chua|khong|ko|k|hong|hok|kg|kh(?=\s+co\b)|chua tung)\s+(?:(?:yet|have|has|had|hold|holds|holding|own|owning|"
-    r"got|using|use|opened?|co|dung|mo|so huu|tham gia|mua|already|any|a|an|the|their|one)\s+){0,3}$"
+    r"chua|khong|ko|k|hong|hok|kg|chua tung)\s+(?:[\w/]+\s+){0,3}$"
 )
 _HOLDING = re.compile(
     r"(?:with|has|have|having|hold|holds|holding|own|owns|already|dang co|da co|co san|dang (?:dung|so huu)|"
@@ -288,7 +296,12 @@ def goals_in(text: str) -> list[str]:
     """The goals the text's own words ask for, in the order of ``GOAL_WORDS``."""
     folded = fold(_QUOTES.sub(" ", text))
     found = [goal for goal, pattern in _GOALS.items() if pattern.search(folded)]
-    for specific, general in (("salary_stopped", "salary"), ("study_abroad", "education"), ("money_out", "attrition")):
+    for specific, general in (
+        ("salary_stopped", "salary"),
+        ("study_abroad", "education"),
+        ("money_out", "attrition"),
+        ("study_abroad", "travel"),
+    ):
         if (
             specific in found
             and general in found
@@ -304,9 +317,18 @@ def spend_matches(category: str, wanted: tuple[str, ...]) -> bool:
     return any(_compiled(_SPEND_CATEGORIES[name]).search(folded) or name in folded for name in wanted)
 
 
+#: What a business owner says when the business grows (a note's words, not a request's).
+_EXPANSION = re.compile(
+    r"(?<![\w])(?:expan\w+|grow(?:ing)? the business|new (?:branch|store|shop|factory|warehouse|workshop|line)s?|"
+    r"second (?:branch|store|factory)|mo rong|mo them|xay (?:them )?xuong|xuong moi|kho moi|chi nhanh moi|"
+    r"them chi nhanh|them cua hang|nang cap (?:nha xuong|day chuyen)|day chuyen moi|mua (?:them )?may moc|"
+    r"tang von|von luu dong|working capital)(?![\w])"
+)
+
+
 def note_mentions(goal: str, note: str) -> str | None:
     """The words of a note that speak of ``goal`` ("điện mặt trời" for green), or None."""
-    pattern = _GOALS.get(goal)
+    pattern = _EXPANSION if goal == "expansion" else _GOALS.get(goal)  # a note's words for growing, not a request's
     if pattern is None:
         return None
     match = pattern.search(fold(note))

@@ -9,7 +9,11 @@ statements over the signed-in RM's clients only (``clients.rm_id``), the same on
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import re
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +36,8 @@ from tools.signals.thresholds import (
 #: How far back money flows, logins and notes are read.
 HISTORY_DAYS = 182
 NOTES_DAYS = 365
+#: Weeks of app logins read (the last four against the eight before).
+LOGIN_WEEKS = 12
 #: Incoming payments this large are kept one by one (an inflow a request can ask about).
 INFLOW_MIN_VND = 100_000_000
 #: Money that arrived within this many days is new money, not idle cash.
@@ -154,6 +160,12 @@ class ClientFeatures:
         return max(0, base - self.arrived_since(today - dt.timedelta(days=days or IDLE_SETTLED_DAYS)))
 
 
+@functools.lru_cache(maxsize=65536)
+def _folded(text: str) -> str:
+    """Categories and merchants repeat across clients: each is folded once."""
+    return fold(text)
+
+
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=BANK_TIMEZONE)
 
@@ -163,6 +175,48 @@ def _age(born: Any, today: dt.date) -> int | None:
     if day is None:
         return None
     return today.year - day.year - ((today.month, today.day) < (day.month, day.day))
+
+
+#: Seconds one RM's book stays read (a ranking or a scan asked again within it reads no rows); a write through the
+#: CRM door forgets it at once. ``AGENTIFY_BOOK_CACHE_S=0`` switches it off.
+BOOK_CACHE_S = 120.0
+BOOK_CACHE_ENTRIES = 64
+_BOOKS: dict[tuple[str, str, dt.date, bool], tuple[float, dict[str, ClientFeatures]]] = {}
+_BOOKS_LOCK = threading.Lock()
+
+
+def _book_seconds() -> float:
+    raw = os.environ.get("AGENTIFY_BOOK_CACHE_S")
+    try:
+        return float(raw) if raw is not None else BOOK_CACHE_S
+    except ValueError:
+        return BOOK_CACHE_S
+
+
+def read_book(database: Database, rm_id: str, today: dt.date, *, notes: bool = True) -> dict[str, ClientFeatures]:
+    """Every client of ``rm_id`` with their facts, read once per ``BOOK_CACHE_S`` (read-only to its callers)."""
+    seconds = _book_seconds()
+    if seconds <= 0:
+        return read_features(database, rm_id, today, notes=notes)
+    now = time.monotonic()
+    with _BOOKS_LOCK:
+        for key in ((str(database.url), rm_id, today, True), (str(database.url), rm_id, today, notes)):
+            hit = _BOOKS.get(key)
+            if hit is not None and now - hit[0] < seconds:
+                return hit[1]
+    book = read_features(database, rm_id, today, notes=notes)
+    with _BOOKS_LOCK:
+        if len(_BOOKS) >= BOOK_CACHE_ENTRIES:
+            _BOOKS.pop(min(_BOOKS, key=lambda key: _BOOKS[key][0]))
+        _BOOKS[(str(database.url), rm_id, today, notes)] = (now, book)
+    return book
+
+
+def forget_book(database_url: str, rm_id: str) -> None:
+    """A write changed this RM's book: the next ranking reads it again."""
+    with _BOOKS_LOCK:
+        for key in [key for key in _BOOKS if key[0] == str(database_url) and key[1] == rm_id]:
+            del _BOOKS[key]
 
 
 def read_features(
@@ -275,8 +329,8 @@ def _read_flows(connection: Any, mine: Any, found: dict[str, ClientFeatures], to
         client = found.get(flow.client_id)
         if client is None:
             continue
-        category = fold(str(flow.category or ""))
-        merchant = fold(f"{flow.counterparty or ''}")
+        category = _folded(str(flow.category or ""))
+        merchant = _folded(str(flow.counterparty or ""))
         last = bank_date(flow.last)
         if flow.direction == "in":
             if category in INCOME_CATEGORIES:
@@ -336,17 +390,18 @@ def _read_inflows(
 
 
 def _read_logins(connection: Any, mine: Any, found: dict[str, ClientFeatures], today: dt.date) -> None:
-    since = today - dt.timedelta(days=HISTORY_DAYS)
+    """Weekly logins of the last 12 weeks, oldest first (what a drop is read from)."""
+    since = today - dt.timedelta(days=LOGIN_WEEKS * 7)
     query = (
         select(DigitalActivity.client_id, DigitalActivity.week_start, DigitalActivity.logins)
-        .where(DigitalActivity.client_id.in_(mine), DigitalActivity.week_start >= since)
+        .where(DigitalActivity.client_id.in_(mine), DigitalActivity.week_start >= since,
+               DigitalActivity.week_start <= today)
         .order_by(DigitalActivity.client_id, DigitalActivity.week_start)
-    )
+    )  # fmt: skip
     for client_id, week, logins in connection.execute(query):
         client = found.get(client_id)
-        day = bank_date(week)
-        if client is not None and day is not None and day <= today:
-            client.logins.append((day, int(logins or 0)))
+        if client is not None:
+            client.logins.append((week, int(logins or 0)))
 
 
 def _read_notes(connection: Any, mine: Any, found: dict[str, ClientFeatures], today: dt.date) -> None:

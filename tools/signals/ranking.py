@@ -121,8 +121,9 @@ def goals_for(criteria: Criteria, product: ProductTerms | None) -> tuple[list[st
         goals.append(criteria.order_by)
     if goals:
         return goals, True
-    if product is not None:
-        return list(CATEGORY_GOALS.get(product.category, MONEY_GOALS)), False
+    if product is not None:  # what the product is for ("Học Vấn", "Travel"), else its category's usual reasons
+        own = [goal for goal in goals_in(f"{product.name}. {product.summary}") if goal not in SERVICE_GOALS]
+        return own or list(CATEGORY_GOALS.get(product.category, MONEY_GOALS)), False
     return list(MONEY_GOALS), False
 
 
@@ -335,7 +336,7 @@ def evidence(
         return 0.7 + 0.3 * _share(amount, 2e9), [{"kind": "large_inflow", "amount_vnd": amount, "source": source,
                                                    "date": day.isoformat()}]  # fmt: skip
     if goal == "travel":
-        if not client.travel_payments and not client.foreign_payments:
+        if not client.travel_payments:
             return 0.0, []
         strength = (0.5 * min(1.0, client.travel_spend_vnd / 60e6) + 0.3 * min(1.0, client.travel_payments / 6)
                     + 0.2 * min(1.0, client.foreign_payments / 4))  # fmt: skip
@@ -349,7 +350,7 @@ def evidence(
         if client.business_in_vnd:
             strength += 0.5 * (0.5 + 0.5 * _share(client.business_in_vnd, 5e8))
             facts.append({"kind": "business", "amount_vnd": client.business_in_vnd})
-        noted, note_facts = _note("business", client, today, window)
+        noted, note_facts = _note("expansion", client, today, window)
         if noted and strength < 1.0:
             strength = min(1.0, strength + 0.3)
             facts += note_facts
@@ -497,7 +498,8 @@ def rank_clients(
             continue
         kept.append(item)
     outcome.with_evidence = sum(1 for item in kept if item["evidence"] > 0)
-    listing = not named and product is None and criteria.filters  # "clients aged 25-35 in Hà Nội": the filter is it
+    # "clients aged 25-35 in Hà Nội", "who suits the equity fund?": every eligible match, the evidence ranks them
+    listing = not named and (product is not None or criteria.filters)
     shown = kept if listing else ([item for item in kept if item["evidence"] > 0] or kept)
     outcome.ranked = shown[: max(1, int(top_n))]
     outcome.runners_up = [{"client_id": item["client_id"], "score": item["score"]}

@@ -57,3 +57,9 @@ def test_who_a_product_suits_is_read_from_its_sheet_and_the_policies() -> None:
     assert ("suitability", "SHEET") in fund.sources and ("suitability", "POL") in fund.sources
     deposit = with_document_rules(ProductTerms(code="CD", name="12-month CD", category="cd"), DOCUMENTS)
     assert deposit.risk_profiles == () and deposit.min_amount_vnd is None  # a deposit suits everyone here
+    assert not deposit.renewal_ok  # no document says a maturing one may be offered again
+    renewing = with_document_rules(
+        ProductTerms(code="CD", name="12-month CD", category="cd"),
+        [{"id": "P", "product_code": None, "body": "A CD maturing within 30 days may be rolled over (tái tục)."}],
+    )
+    assert renewing.renewal_ok

