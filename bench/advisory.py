@@ -7,7 +7,9 @@ into a temporary folder (``AGENTIFY_INDEX_DIR`` points there), then each graph i
 the most clients, warm (one untimed call first, so the embeddings model and indexes are loaded), each run
 on a fresh thread. Prints one line per figure, e.g.
 ``setup clients=5000 generate_s=4.1 index_s=9.8``,
-``latency graph=prioritization clients=5000 model=none runs=20 cold_ms=900.1 p50_ms=120.3 p95_ms=180.2 max_ms=…``.
+``latency graph=prioritization clients=5000 model=none runs=20 cold_ms=900.1 p50_ms=120.3 p95_ms=180.2 max_ms=…``;
+``prioritization_book_read`` is the same with the RM's book read on every request (no cache), the figure for the
+first request after a CRM write.
 """
 
 from __future__ import annotations
@@ -113,6 +115,11 @@ def bench_size(clients: int, *, model: str, runs: int, with_nba: bool) -> None:
                 logger.warning("prioritization ranked nobody for %r", request)
             return state
 
+        # Each request reads the RM's whole book afresh (the first of the day, or right after a CRM write) ...
+        os.environ["AGENTIFY_BOOK_CACHE_S"] = "0"
+        time_graph("prioritization_book_read", clients, model, runs, prioritize)
+        # ... and within the book's cache window (``tools.signals.features.BOOK_CACHE_S``), as an RM works.
+        os.environ.pop("AGENTIFY_BOOK_CACHE_S", None)
         time_graph("prioritization", clients, model, runs, prioritize)
         if with_nba:
             from graphs.next_best_action.graph import builder as nba_builder

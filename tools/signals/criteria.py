@@ -24,7 +24,8 @@ from tools.reporting.composer import Vocabulary, lexicon_reading
 GOAL_WORDS: dict[str, str] = {
     "attrition": r"at risk of (?:leaving|churn\w*|attrition)|risk of (?:leaving|losing)|churn\w*|attrition|"
     r"leav(?:e|ing) (?:us|the bank)|about to leave|likely to leave|might leave|flight risk|retention|retain|"
-    r"win.?back|losing (?:them|clients)|roi bo|bo di|roi di|nguy co (?:mat|roi|bo|chuyen)|"
+    r"win.?back|losing (?:them|clients)|(?:about|going|likely) to lose|(?:might|may|could) lose|lose (?:them|him|her)|"
+    r"roi bo|bo di|roi di|nguy co (?:mat|roi|bo|chuyen)|"
     r"co (?:the|kha nang) (?:roi|bo|chuyen)|giu chan|giu khach|mat khach|sap (?:roi|bo|chuyen)|ngung giao dich|"
     r"(?:muon|dinh|tinh|sap|co y) roi|dau hieu (?:muon )?(?:roi|bo|churn)|leave (?:the bank|us)|"
     r"tut (?:so du|aum)",
@@ -32,7 +33,7 @@ GOAL_WORDS: dict[str, str] = {
     r"pulling|pulled|withdrawing|withdrew) (?:(?:their|the|all|most|more|much|of|a lot of|large|big) ){0,3}"
     r"(?:money|funds|cash|savings|deposits|balances?) (?:\w+ ){0,2}(?:out|away|elsewhere|to (?:other|another) banks?)|"
     r"outflows?|money (?:leaving|going out)|transfers? (?:out )?to (?:other|another|external) banks?|"
-    r"chuyen (?:\w+ ){0,6}(?:ngan hang|nh|bank|ben|tk) khac|chuyen (?:het )?tien (?:di|ra)|"
+    r"chuyen (?:\S+ ){0,6}(?:ngan hang|nh|bank|ben|tk) khac|chuyen (?:het )?tien (?:di|ra)|"
     r"rut (?:het )?tien|rut von|tien chay (?:ra|di)|dong tien ra",
     "cd_maturing": r"matur\w*|dao han|het (?:ky )?han|sap dao|rollover|roll over|tai tuc|renew\w*|expir\w+",
     "large_inflow": r"inflows?|large (?:deposit|payment|transfer|incoming)s?|windfall|just (?:received|got paid)|"
@@ -190,6 +191,13 @@ _ORDER_MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("money_out", re.compile(r"money out|moved|outflows?|chuyen (?:tien )?(?:di|ra|sang)|rut")),
     ("attrition", re.compile(r"nguy co|risk|rui ro|likely to leave")),
     (
+        "note_amount",
+        re.compile(
+            r"projects?|du an|quy mo|nhu cau (?:von|vay)|loan need|size of (?:the |their )?(?:loan|need|project)|"
+            r"biggest (?:need|project|plan)"
+        ),
+    ),
+    (
         "note_recent",
         re.compile(
             r"recent (?:convo|conversation|note|meeting|talk)s?|(?:moi|gan) (?:nhat|nhut)|latest|"
@@ -218,7 +226,7 @@ _CONTEXT_AMOUNT = re.compile(
 #: A loan the client would take ("cần vay từ 500 triệu"): a need, never a filter on the loans they hold.
 _LOAN_NEED = re.compile(
     r"(?:need|needs|want|wants|looking for|borrow\w*|can vay|muon vay|vay (?:them|moi)|"
-    r"khoan vay (?:toi thieu|tu|tren)|ticket|size|han muc)\W+(?:\w+\W+){0,3}$"
+    r"khoan vay (?:toi thieu|tu|tren)|ticket|size|han muc|du an|projects?|quy mo)\W+(?:\w+\W+){0,3}$"
 )
 #: "Gold trở lên", "Gold and above": that segment and every one above it.
 _SEGMENT_UP = re.compile(r"^\s*(?:tro len|and above|or above|or higher|and up|upwards|\+|tro len tren)")

@@ -28,6 +28,8 @@ from stores.settings import BANK_TIMEZONE
 from tools.core.dates import bank_date
 from tools.core.encoding import to_json
 from tools.core.text import normalize_texts
+from tools.signals import attrition
+from tools.signals.features import read_features
 from tools.signals.thresholds import (
     AUM_KINDS,
     INACTIVE_DAYS,
@@ -49,6 +51,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 EVENT_KINDS = ("birthday", "cd_maturity", "loan_maturity", "large_deposit", "inactive")
+#: Kinds a run may ask for beyond the defaults: signs of leaving (``tools.signals.attrition``), read per RM.
+OPTIONAL_KINDS = ("attrition_risk",)
 
 #: Client ids per ``IN (...)`` list in ``client_cards``.
 CARD_CHUNK = 500
@@ -87,8 +91,10 @@ class EventRules:
         if isinstance(self.kinds, str) or not isinstance(self.kinds, tuple):
             raise ValueError(f"kinds must be a tuple of event kinds, got {self.kinds!r}")
         for kind in self.kinds:
-            if kind not in EVENT_KINDS:
-                raise ValueError(f"unknown event kind {kind!r}: expected some of {', '.join(EVENT_KINDS)}")
+            if kind not in EVENT_KINDS + OPTIONAL_KINDS:
+                raise ValueError(
+                    f"unknown event kind {kind!r}: expected some of {', '.join(EVENT_KINDS + OPTIONAL_KINDS)}"
+                )
         if len(set(self.kinds)) != len(self.kinds):
             raise ValueError(f"kinds lists an event kind twice: {self.kinds!r}")
         numbers = ("maturity_window_days", "large_deposit_min_vnd", "large_deposit_window_days", "inactive_days",
@@ -349,6 +355,24 @@ def _inactive(connection: Connection, scan_date: dt.date, rm_id: str | None, rul
     return events
 
 
+def _attrition(database: Database, scan_date: dt.date, rm_id: str) -> list[ClientEvent]:
+    """The RM's clients at risk of leaving (``tools.signals.attrition``): one event per client per month, so a risk
+    that lasts is drafted once, not every night."""
+    features = read_features(database, rm_id, scan_date)
+    events = []
+    for risk in attrition.scan(features, scan_date):
+        if not risk.at_risk:
+            continue
+        money = any(sign.kind == "money_out" for sign in risk.signs)
+        facts = {"score": risk.score, "signs": [{"kind": sign.kind, **sign.facts} for sign in risk.signs],
+                 "action": attrition.retention_action(risk)}  # fmt: skip
+        urgency: Urgency = "high" if money or risk.score >= 0.5 else "medium"
+        key = f"attrition_risk:{risk.client_id}:{scan_date:%Y-%m}"
+        events.append(_event("attrition_risk", key, risk.client_id, rm_id, scan_date, urgency,
+                             features[risk.client_id].aum_vnd, facts))  # fmt: skip
+    return events
+
+
 def _sort_key(event: ClientEvent) -> tuple[str, int, int, str, str]:
     return (event["rm_id"], URGENCY_RANK[event["urgency"]], -event["value_vnd"], event["client_id"], event["kind"])
 
@@ -378,6 +402,12 @@ def scan_events(
             events += _large_deposits(connection, scan_date, rm_id, rules)
         if "inactive" in rules.kinds:
             events += _inactive(connection, scan_date, rm_id, rules)
+        rm_ids: list[str] = []
+        if "attrition_risk" in rules.kinds:
+            rm_ids = [rm_id] if rm_id is not None else [str(row[0]) for row in connection.execute(select(Rm.id))]
+    if rm_ids:
+        for scope in rm_ids:
+            events += _attrition(database, scan_date, scope)
     events.sort(key=_sort_key)
     logger.info("event scan %s (%s): %d events", scan_date, rm_id or "bank-wide", len(events))
     return events

@@ -453,7 +453,7 @@ def rank_clients(
 ) -> Ranking:
     """The clients passing the filters and the rules, best evidence first; who the rules left out, with why."""
     outcome = Ranking(clients=len(features))
-    if criteria.order_by == "loan" and (
+    if criteria.order_by in ("loan", "note_amount") and (
         (product is not None and product.category == "loan") or set(goals) & {"business", "home", "green"}
     ):  # "xếp theo nhu cầu vay": the loan they would take, which only the notes know
         criteria = replace(criteria, order_by="note_amount")

@@ -594,3 +594,23 @@ def test_client_cards_read_in_chunks(mixed_bank: Database, small_chunks: None) -
     assert client_cards(mixed_bank, []) == {}
     with pytest.raises(TypeError):
         client_cards(mixed_bank, "C_BUSY")
+
+
+def test_signs_of_leaving_are_an_event_kind_a_run_may_ask_for(bank_db: Database) -> None:
+    from sqlalchemy import insert
+
+    from stores.schema import Transaction
+
+    with bank_db.engine.begin() as connection:  # Mr Minh sends most of his money to another bank
+        connection.execute(insert(Transaction).values(
+            id="T-OUT", account_id="A0003", client_id="C0003", posted_at=dt.datetime(2025, 10, 20, 10, 0),
+            amount_vnd=2_400_000_000, direction="out", channel="transfer", category="transfer_external",
+            counterparty="NGUYEN VAN MINH - VIETCOMBANK"))  # fmt: skip
+    default = scan_events(bank_db, dt.date(2025, 10, 24))
+    assert "attrition_risk" not in {event["kind"] for event in default}  # opt-in: the default night is unchanged
+    asked = scan_events(bank_db, dt.date(2025, 10, 24), rules=EventRules(kinds=("attrition_risk",)))
+    minh = next(event for event in asked if event["client_id"] == "C0003")
+    assert {event["kind"] for event in asked} == {"attrition_risk"} and minh["urgency"] == "high"
+    assert minh["event_key"] == "attrition_risk:C0003:2025-10" and minh["facts"]["signs"][0]["kind"] == "money_out"
+    mine = scan_events(bank_db, dt.date(2025, 10, 24), rm_id="RM002", rules=EventRules(kinds=("attrition_risk",)))
+    assert all(event["rm_id"] == "RM002" for event in mine) and "C0003" not in {e["client_id"] for e in mine}
