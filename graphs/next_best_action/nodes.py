@@ -66,11 +66,13 @@ def detect(state: NextBestActionState, runtime: Runtime[AgentContext]) -> dict[s
     today, client_id = runtime.context.resolved_today(), str(state["client_id"])
     client = read_features(database, runtime.context.rm_id, today, client_ids=[client_id]).get(client_id)
     offer = None
+    documents = product_documents(database)
     if client is not None:
-        documents, names = product_documents(database), [str(product["name"]) for product in products]
+        names = [str(product["name"]) for product in products]
         terms = [with_document_rules(ProductTerms.from_row(product), documents, names) for product in products]
         offer = best_offer(client, terms, today)
-    return {"triggers": detect_triggers(state["client"], today, products, features=client, offer=offer)}
+    triggers = detect_triggers(state["client"], today, products, features=client, offer=offer, documents=documents)
+    return {"triggers": triggers}
 
 
 def rank(state: NextBestActionState) -> dict[str, Any]:

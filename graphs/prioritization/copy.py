@@ -78,7 +78,7 @@ REASONS: dict[str, dict[str, str]] = {
         "travel": "Travel spend of {amount} in 90 days ({payments} payments{merchants})",
         "occupation": "Works as {occupation}",
         "business": "Business receipts of {amount} in 90 days",
-        "note": "Your note of {day}: “{words}”",
+        "note": "Your note of {day}: “{words}”{size}",
         "note_undated": "Your note: “{words}”",
         "salary": "Monthly salary of about {amount}",
         "spend": "Card spend of {amount} in 90 days",
@@ -110,7 +110,7 @@ REASONS: dict[str, dict[str, str]] = {
         "travel": "Chi tiêu du lịch {amount} trong 90 ngày ({payments} giao dịch{merchants})",
         "occupation": "Nghề nghiệp: {occupation}",
         "business": "Thu từ kinh doanh {amount} trong 90 ngày",
-        "note": "Ghi chú ngày {day}: “{words}”",
+        "note": "Ghi chú ngày {day}: “{words}”{size}",
         "note_undated": "Ghi chú: “{words}”",
         "salary": "Lương hằng tháng khoảng {amount}",
         "spend": "Chi tiêu thẻ {amount} trong 90 ngày",
@@ -169,6 +169,7 @@ def reason(fact: dict[str, Any], language: str) -> str:
         "before": format_number(fact.get("before") or 0, language),
         "recent": format_number(fact.get("recent") or 0, language),
         "category": category_text(str(fact.get("category") or ""), language),
+        "size": f" ({format_amount(fact['note_amount_vnd'], language)})" if fact.get("note_amount_vnd") else "",
     }
     return templates[kind].format(**values)
 

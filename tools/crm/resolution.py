@@ -7,9 +7,10 @@ not one clear client the answer is the candidates, never a guess.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from tools.core.text import name_tokens
+from tools.core.text import fold, name_tokens
 from tools.crm.api import ClientMatch, CrmApi
 
 __all__ = ["CLEAR_WINNER_MARGIN", "Resolution", "resolve_client"]
@@ -59,8 +60,8 @@ def resolve_client(crm: CrmApi, text: str, *, phone: str | None = None, name: st
             if m.score >= 1
             and m.id != top.id
             and (m.position or 0) < (top.position or 0)
-            # "chị Nhung (Đỗ Hồng Nhung)": a given name the full name after it makes clear is the same client
-            and not (_full_name_given(top.full_name, top) and (name_tokens(m.full_name) or [""])[-1] == given)
+            # "chị Nhung (Đỗ Hồng Nhung)": the given name said twice, alone and then in the full name, is one client
+            and not (len(re.findall(rf"\b{re.escape(fold(given))}\b", fold(text))) >= 2 and m.score < top.score)
         ]
         if len(best) == 1 and earlier:
             # Another of the RM's clients is clearly named first ("c Hồng nhắn… c kể Sarah Johnson giới thiệu c"):

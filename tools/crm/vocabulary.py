@@ -21,7 +21,19 @@ CATEGORY_WORDS_VI: dict[str, str] = {
     "transfer": "chuyển tiền",
     "app": "ứng dụng",
     "service": "chất lượng dịch vụ",
+    "fx_rate": "tỷ giá",
 }
+#: Words of a category code the table above does not hold ("card_declined" → "thẻ bị từ chối"), word by word.
+_WORDS_VI: dict[str, str] = {
+    "card": "thẻ", "fee": "phí", "fees": "phí", "annual": "thường niên", "declined": "bị từ chối",
+    "blocked": "bị khóa", "transfer": "chuyển tiền", "delay": "chậm", "delayed": "bị chậm", "atm": "ATM",
+    "app": "ứng dụng", "login": "đăng nhập", "loan": "khoản vay", "rate": "lãi suất", "fx": "tỷ giá",
+    "interest": "lãi", "charge": "phí", "charges": "phí", "service": "dịch vụ", "statement": "sao kê",
+    "refund": "hoàn tiền", "double": "hai lần", "wrong": "sai", "online": "trực tuyến", "cash": "tiền mặt",
+    "withdrawal": "rút tiền", "deposit": "tiền gửi", "account": "tài khoản", "branch": "chi nhánh",
+}  # fmt: skip
+_HEAD_NOUNS = frozenset({"fee", "fees", "charge", "charges", "statement", "transfer", "card", "loan", "account",
+                         "app", "withdrawal", "deposit", "delay", "refund", "rate"})  # fmt: skip
 #: Where an inbound payment came from (transaction categories): English, Vietnamese.
 SOURCE_WORDS: dict[str, tuple[str, str]] = {
     "property_sale": ("property sale", "bán bất động sản"),
@@ -34,7 +46,16 @@ SOURCE_WORDS: dict[str, tuple[str, str]] = {
 def category_text(value: Any, language: str) -> str:
     """A product category or complaint kind in words of the language ("cd" → "chứng chỉ tiền gửi")."""
     text = str(value or "")
-    return CATEGORY_WORDS_VI.get(text, text) if language == "vi" else text.replace("_", " ")
+    if language != "vi":
+        return text.replace("_", " ")
+    if text in CATEGORY_WORDS_VI:
+        return CATEGORY_WORDS_VI[text]
+    words = text.split("_")
+    if words and all(word in _WORDS_VI for word in words):
+        if len(words) > 1 and words[-1] in _HEAD_NOUNS:  # "annual_fee": Vietnamese names the thing first
+            words = [words[-1], *words[:-1]]
+        return " ".join(_WORDS_VI[word] for word in words)  # "card_declined": the thing, then what happened
+    return text.replace("_", " ")
 
 
 def source_text(category: str, language: str) -> str:

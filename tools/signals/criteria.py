@@ -297,6 +297,11 @@ _COMPLAINT_FREE = _compiled(
     r"no (?:open |pending )?complaints?|without (?:a |an |any )?(?:open )?complaints?|not complain\w*|"
     r"khong (?:co )?khieu nai|chua (?:co )?khieu nai|ko (?:co )?khieu nai|k khieu nai|khong phan nan"
 )
+#: Words that make "tăng trưởng" / "growth" a client's risk profile rather than a business's or a fund's growth.
+_RISK_CONTEXT = re.compile(
+    r"khau vi|risk|profile|appetite|investors?|nha dau tu|rui ro|conservative|balanced|"
+    r"than trong|can bang"
+)
 _QUOTES = re.compile(r"[\"'‘’“”«»`]")
 
 
@@ -428,6 +433,10 @@ def read_criteria(
             if _SEGMENT_UP.match(folded[end:]) and value in _SEGMENT_ORDER:
                 segments += [up for up in _SEGMENT_ORDER[_SEGMENT_ORDER.index(value) + 1 :] if up not in segments]
         elif role == "risk" and value not in risks:
+            near = folded[max(0, start - 25) : end + 25]
+            client_next = re.match(r"\W{0,3}(?:clients?|customers?|investors?|profiles?)\b", folded[end:])
+            if value == "growth" and not (_RISK_CONTEXT.search(near) or client_next):
+                continue  # "Tăng trưởng xanh", "Quỹ Tăng Trưởng": growth of a business or a fund's name
             risks.append(value)
             words.setdefault("risk", said)
         elif role == "city" and value not in cities:

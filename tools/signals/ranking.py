@@ -292,14 +292,15 @@ def _note(
     goal: str, client: ClientFeatures, today: dt.date, window_days: int | None = None
 ) -> tuple[float, list[dict[str, Any]]]:
     since = today - dt.timedelta(days=window_days) if window_days else None
-    for day, _channel, _topic, text, _sentiment, _code, _amount in client.notes:
+    for day, _channel, _topic, text, _sentiment, _code, amount in client.notes:
         if since is not None and (day is None or day < since):
             continue
         words = note_mentions(goal, text)
         if words:
             fresh = day is not None and (today - day).days <= FRESH_NOTE_DAYS
             return (1.0 if fresh else 0.7), [{"kind": "note", "goal": goal, "words": words,
-                                               "date": day.isoformat() if day else None}]  # fmt: skip
+                                               "date": day.isoformat() if day else None,
+                                               "note_amount_vnd": amount}]  # fmt: skip
     return 0.0, []
 
 
@@ -474,17 +475,27 @@ def rank_clients(
             others = [value for goal, value in zip(goals, strengths, strict=True) if goal not in NOTE_GOALS]
             parts = [*others, *([max(plans)] if plans else [])]
             strength = sum(parts) / len(parts) if parts else 0.0
+            complete = all(part > 0 for part in parts)
         else:  # a product's usual reasons: any one of them makes a prospect
             strength = max(strengths, default=0.0) + 0.2 * sum(strengths) / max(1, len(strengths))
+            complete = strength > 0
         value = client.aum_vnd / largest
         score = strength + SIMILARITY_WEIGHT * similarity.get(client.client_id, 0.0) + VALUE_WEIGHT * value
-        order = _measure_value(client, criteria.order_by, today, criteria.window_days) if criteria.order_by else 0
+        if criteria.order_by == "note_amount":  # the size of the plan the matching note speaks of
+            order = max((int(fact.get("note_amount_vnd") or 0) for fact in facts if fact.get("kind") == "note"),
+                        default=0)  # fmt: skip
+        elif criteria.order_by:
+            order = _measure_value(client, criteria.order_by, today, criteria.window_days)
+        else:
+            order = 0
         facts = list({_fact_key(fact): fact for fact in facts}.values())  # one goal's fact is another's: say it once
         scored.append({"client_id": client.client_id, "score": round(score, 4), "evidence": strength, "order": order,
+                       "complete": complete,
                        "similarity": round(similarity.get(client.client_id, 0.0), 4),
                        "facts": [*facts, *_filter_facts(client, criteria, today)]})  # fmt: skip
     if criteria.order_by:  # the request's own order ("largest AUM first") among those with evidence
-        scored.sort(key=lambda item: (item["evidence"] <= 0, -item["order"], -item["score"], item["client_id"]))
+        scored.sort(key=lambda item: (not item["complete"], item["evidence"] <= 0, -item["order"], -item["score"],
+                                      item["client_id"]))  # fmt: skip
     else:
         scored.sort(key=lambda item: (-item["score"], item["client_id"]))
     kept: list[dict[str, Any]] = []
@@ -554,10 +565,14 @@ def best_offer(client: ClientFeatures, products: list[ProductTerms], today: dt.d
         if product.category == "casa" or product.code in client.held_codes or first_failure(product, standing):
             continue  # a renewal of what they hold is the maturity's own action, not a new offer
         own_goals = goals_in(f"{product.name}. {product.summary}")  # a travel card is sold on travel
+        if product.category == "loan":
+            own_goals = [*own_goals, "expansion", "home"]
         goals = [(goal, 1.0) for goal in own_goals] + [
             (goal, GENERIC_FIT) for goal in CATEGORY_GOALS.get(product.category, ()) if goal not in own_goals
         ]
         for goal, weight in goals:
+            if product.category == "loan" and goal not in NOTE_GOALS:
+                continue  # a loan is offered to a client who spoke of a plan, never on a balance or a trade alone
             strength, facts = evidence(goal, client, today)
             strength *= weight
             if strength >= OFFER_MIN_EVIDENCE and (best is None or strength > best[0]):

@@ -258,8 +258,34 @@ def _complaints(complaints: list[dict[str, Any]], today: dt.date) -> list[Trigge
     return found[:1]  # the latest open complaint speaks for the others
 
 
-def retention_offer(segment: str, products: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The best-paying deposit the client may open (a reason to keep the money here), or None."""
+_RETENTION = re.compile(r"retention|retain|giu chan|giu khach|win.?back|loyalty|tri an")
+_RATE = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*%")
+
+
+def _policy_retention_rate(documents: Sequence[dict[str, Any]], products: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A retention rate the bank's own documents state ("retention offer: 5.9% on the 12-month CD"), and the
+    product that line names; empty when none does."""
+    for document in documents:
+        for line in str(document.get("body") or "").splitlines():
+            folded = fold(line)
+            rate = _RATE.search(line)
+            if rate is None or not _RETENTION.search(folded):
+                continue
+            named = next((p for p in products if fold(str(p.get("name") or "")) in folded
+                          or str(p.get("code") or "").lower() in folded.replace(" ", "_")), None)  # fmt: skip
+            found: dict[str, Any] = {"offer_rate_pct": float(rate.group(1).replace(",", "."))}
+            if named is not None:
+                found.update(offer_code=named.get("code"), offer_name=named.get("name"))
+            return found
+    return {}
+
+
+def retention_offer(
+    segment: str, products: Sequence[dict[str, Any]], documents: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any] | None:
+    """The deposit the client may open to stay: the bank's own retention rate where its documents state one,
+    else the best-paying deposit of the catalog; None when there is none."""
+    stated = _policy_retention_rate(documents, products)
     best: dict[str, Any] | None = None
     for product in products:
         segments = [part.strip() for part in str(product.get("target_segments") or "").split(",") if part.strip()]
@@ -268,20 +294,25 @@ def retention_offer(segment: str, products: Sequence[dict[str, Any]]) -> dict[st
             continue
         if best is None or float(rate) > float(best["rate_pct"]):
             best = product
-    if best is None:
+    if best is None and not stated.get("offer_name"):
         return None
-    return {"offer_code": best.get("code"), "offer_name": best.get("name"), "offer_rate_pct": float(best["rate_pct"])}
+    offer = {"offer_code": best.get("code"), "offer_name": best.get("name"),
+             "offer_rate_pct": float(best["rate_pct"])} if best is not None else {}  # fmt: skip
+    return {**offer, **stated}
 
 
 def attrition_trigger(
-    risk: AttritionRisk | None, segment: str = "", products: Sequence[dict[str, Any]] = ()
+    risk: AttritionRisk | None,
+    segment: str = "",
+    products: Sequence[dict[str, Any]] = (),
+    documents: Sequence[dict[str, Any]] = (),
 ) -> list[Trigger]:
     """The attrition engine's verdict (``tools.signals.attrition``) as a trigger: its signs are the facts, with a
     deposit the client may be offered to stay."""
     if risk is None or not risk.at_risk:
         return []
     facts: dict[str, Any] = {"score": risk.score, "signs": [{"kind": sign.kind, **sign.facts} for sign in risk.signs]}
-    facts.update(retention_offer(segment, products) or {})
+    facts.update(retention_offer(segment, products, documents) or {})
     matured = next((sign for sign in risk.signs if sign.kind == "matured_not_rolled"), None)
     money = next((sign for sign in risk.signs if sign.kind == "money_out"), None)
     for sign in (money, matured):
@@ -376,6 +407,7 @@ def detect_triggers(
     *,
     features: ClientFeatures | None = None,
     offer: dict[str, Any] | None = None,
+    documents: Sequence[dict[str, Any]] = (),
 ) -> list[Trigger]:
     """Every trigger of one client on ``today``, ranked (see ``rank_triggers``). ``features`` (the client's
     behaviour, notes and tasks: ``tools.signals.features``) adds the signs of leaving and a fresh lead, reads idle
@@ -393,7 +425,7 @@ def detect_triggers(
         lead = lead_trigger(features, today, products)
         behaviour = [
             *_inflow_trigger(features, today),
-            *attrition_trigger(attrition.assess(features, today), segment, products),
+            *attrition_trigger(attrition.assess(features, today), segment, products, documents),
             *lead,
             *_settled_idle_trigger(features, today, transactions),
             *([] if lead else (_offer_trigger(offer) or _cross_sell(c360, products))),
