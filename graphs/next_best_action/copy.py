@@ -63,6 +63,11 @@ def fact_line(trigger: dict[str, Any], language: str) -> str:
     vi = language == "vi"
     amount = format_amount(f.get("amount_vnd"), language)
     product = f.get("product_name") or category_text(f.get("category") or f.get("product_code"), language)
+    if kind == "cd_maturity" and f.get("matured"):
+        due = format_date(f["maturity_on"], language)
+        if vi:
+            return f"chứng chỉ tiền gửi {amount} đã đáo hạn ngày {due}, chưa tái tục, tiền vẫn ở ngân hàng"
+        return f"{product} of {amount} matured on {due}, not renewed, the money still with us"
     if kind in ("cd_maturity", "loan_maturity"):
         due, days = format_date(f["maturity_on"], language), f["days_left"]
         rate = format_number(f["rate_pct"], language) + "%" if f.get("rate_pct") else None

@@ -95,7 +95,8 @@ def _words(text: str) -> str:
 _GENERIC_NAME_WORDS = frozenset(
     """the tin dung tai khoan thanh toan vay von quy goi bao hiem card cards credit debit loan loans fund funds
     package account accounts chung chi tien gui tiet kiem san pham product products cua ngan hang bank a an of for
-    and va cho doanh nghiep kinh ca nhan khach hang uu dai ky han thang nam""".split()  # noqa: SIM905
+    and va cho doanh nghiep kinh ca nhan khach hang uu dai ky han thang nam current saving savings deposit deposits
+    term fixed time flexible month months year years casa cd cds td fd""".split()  # noqa: SIM905
 )
 
 

@@ -91,7 +91,7 @@ GOAL_WORDS: dict[str, str] = {
     r"(?:chua|khong|ko|k) (?:\w+ )?(?:lien he|lien lac|goi dien|goi|gap|cham soc|tuong tac)(?:/(?:goi|gap|lien he))? "
     r"(?:lau|lau roi|hon|tu|qua|tren|\d)|bo quen|it lien lac|khong hoat dong|ngu dong",
     "birthday": r"birthdays?|sinh nhat|sinh nhut|sn\b|bday",
-    "salary_stopped": r"(?:salary|salaries|payroll|pay|paychecks?|wages?|luong|chi luong) (?:\w+ ){0,4}"
+    "salary_stopped": r"(?:salary|salaries|payroll|pay|paychecks?|wages?|luong|chi luong) (?:\w+ ){0,8}"
     r"(?:stopped|stop|no longer|not (?:coming|arriving|landing)|hasn.?t|ceased|moved|away|elsewhere|gone|"
     r"disappeared|ngung|dung|khong con|ko con|"
     r"k con|hong con|mat|het|chuyen (?:sang|qua|di))|(?:stopped|no longer) (?:\w+ ){0,3}(?:salary|payroll|luong)|"
@@ -129,6 +129,10 @@ _TOP = re.compile(
 _AGE_RANGE = re.compile(
     r"(?:aged?|tuoi|do tuoi|from)?\s*(?P<low>[1-9]\d)\s*(?:-|–|~|to|den|toi|->|and)\s*(?P<high>[1-9]\d)\s*"
     r"(?P<unit>tuoi|years?(?: old)?|yo|y/o|yrs?|t\b)?"
+)
+_AGE_OVER = re.compile(
+    r"(?:aged?|tuoi|clients?|khach)\s*(?:tu\s*)?(?P<age>[1-9]\d)\s*(?:tuoi\s*)?(?:or over|and over|or older|and older|"
+    r"and above|or above|\+|tro len|tro di)"
 )
 _AGE_BOUND = re.compile(
     r"(?P<op>under|below|younger than|over|above|older than|at least|duoi|tren|tu|hon|ngoai)\s*(?P<age>[1-9]\d)\s*"
@@ -305,10 +309,24 @@ _RISK_CONTEXT = re.compile(
 _QUOTES = re.compile(r"[\"'‘’“”«»`]")
 
 
+#: "Don't flag people because a large payment came in", "không tính học phí du học": a goal named to be left out.
+_EXCLUDING = re.compile(
+    r"(?:don.?t|do not|never|except|excluding|exclude|skip|leave out|ignore|not (?:because|just|simply)|"
+    r"khong tinh|ko tinh|k tinh|tru|ngoai tru|bo qua|loai (?:ra|bo)?|dung tinh)\b(?:\W+\w+){0,8}\W*$"
+)
+
+
+def _excluded_here(folded: str, start: int) -> bool:
+    """Whether the words at ``start`` are named to be left out (a clause that says not to count them)."""
+    clause = re.split(r"[.;!?]|\bbut\b|\bnhung\b", folded[max(0, start - 60) : start])[-1]
+    return bool(_EXCLUDING.search(clause))
+
+
 def goals_in(text: str) -> list[str]:
     """The goals the text's own words ask for, in the order of ``GOAL_WORDS``."""
     folded = fold(_QUOTES.sub(" ", text))
-    found = [goal for goal, pattern in _GOALS.items() if pattern.search(folded)]
+    found = [goal for goal, pattern in _GOALS.items() if any(not _excluded_here(folded, m.start())
+                                                                for m in pattern.finditer(folded))]  # fmt: skip
     for specific, general in (
         ("salary_stopped", "salary"),
         ("study_abroad", "education"),
@@ -384,6 +402,9 @@ def _ages(folded: str) -> tuple[int | None, int | None, str]:
         low, high = int(match["low"]), int(match["high"])
         if 15 <= low <= high <= 100:
             return low, high, match.group(0).strip()
+    over = _AGE_OVER.search(folded)
+    if over:  # "aged 55 or over", "khách 60 tuổi trở lên"
+        return int(over["age"]), None, over.group(0).strip()
     match = _AGE_BOUND.search(folded)
     if match:
         if match["under"]:
@@ -516,13 +537,33 @@ def read_criteria(
         age_min = today.year - generation[1] - 1
         age_max = today.year - generation[0]
     return Criteria(
-        segments=tuple(segments), risk_profiles=tuple(risks), cities=tuple(cities), age_min=age_min,
+        segments=tuple(segments), risk_profiles=tuple(risks or _risk_in_words(folded)), cities=tuple(cities),
+        age_min=age_min,
         age_max=age_max, amounts=tuple(amounts), without=tuple(without), holding=tuple(holding),
         no_complaint=bool(_COMPLAINT_FREE.search(folded)), goals=tuple(goals), top_n=top_n, words=words,
         order_by=order_by, window_days=_window_days(folded),
         ahead_days=_ahead_days(folded, today), needs=tuple(needs),
         spend_categories=tuple(name for name, words in _SPEND_CATEGORIES.items() if _compiled(words).search(folded)),
     )  # fmt: skip
+
+
+_HIGH_RISK = re.compile(
+    r"chiu (?:duoc )?rui ro cao|chap nhan rui ro cao|khau vi (?:rui ro )?cao|high risk (?:appetite|"
+    r"tolerance)|aggressive (?:investors?|clients?|profiles?)|risk.?takers?"
+)
+_LOW_RISK = re.compile(
+    r"khong (?:chiu|thich|chap nhan) (?:duoc )?rui ro|ngai rui ro|so rui ro|risk.?averse|"
+    r"low risk (?:appetite|tolerance)"
+)
+
+
+def _risk_in_words(folded: str) -> tuple[str, ...]:
+    """A risk profile said in everyday words ("chịu rủi ro cao", "risk-averse")."""
+    if _HIGH_RISK.search(folded):
+        return ("growth",)
+    if _LOW_RISK.search(folded):
+        return ("conservative",)
+    return ()
 
 
 def _order_by(folded: str, goals: list[str] | None = None) -> str | None:

@@ -72,6 +72,10 @@ CONTEXT_QUERIES = {
 }
 #: Triggers whose message offers no product (so no product sheet is looked up).
 NO_PRODUCT_KINDS = frozenset({"complaint_followup", "birthday", "inactive"})
+#: A large deposit is a reason to call for this many days after it arrived.
+INFLOW_CONVERSATION_DAYS = 14
+#: A deposit that matured this recently and was not renewed, its money still here, is a renewal to offer.
+RENEWAL_DAYS = 14
 #: An offer whose evidence is this strong (the client's own behaviour or words) is a reason to call this week.
 STRONG_FIT = 0.7
 #: A note this recent that speaks of a product or an amount is a lead...
@@ -192,13 +196,30 @@ def _idle_cash(holdings: list[dict[str, Any]], transactions: list[dict[str, Any]
 
 
 def _inflow_trigger(client: ClientFeatures, today: dt.date) -> list[Trigger]:
-    """Money from outside (not the client's own accounts, not a deposit coming back) of the large-deposit size."""
-    if client.large_inflow is None:
+    """Money from outside (not the client's own accounts, not a deposit coming back) of the large-deposit size,
+    arrived in the last two weeks (still a conversation to have, though the nightly event was its first week)."""
+    since = today - dt.timedelta(days=INFLOW_CONVERSATION_DAYS)
+    arrived = [item for item in client.inflows if item[2] >= since and item[0] >= LARGE_DEPOSIT_MIN_VND]
+    if not arrived:
         return []
-    amount, category, day = client.large_inflow
+    amount, category, day = max(arrived)
     facts = {"amount_vnd": amount, "posted_on": day.isoformat(), "days_ago": (today - day).days,
              "category": category, "counterparty": None, "deposits": 1}  # fmt: skip
     return [Trigger(kind="large_deposit", urgency=money_urgency(amount, None), value_vnd=amount, facts=facts)]
+
+
+def _unrenewed_trigger(client: ClientFeatures, today: dt.date) -> list[Trigger]:
+    """A CD that matured in the last two weeks and was not renewed, its money still with the bank (gone to another
+    bank, it is a sign of leaving instead)."""
+    if client.external_out_30_vnd or any(kind == "cd" for kind, *_rest in client.maturing):
+        return []
+    recent = [item for item in client.matured if item[0] == "cd" and (today - item[3]).days <= RENEWAL_DAYS]
+    if not recent or client.balances.get("cd", 0) >= max(recent, key=lambda item: item[3])[2]:
+        return []
+    _kind, code, amount, day = max(recent, key=lambda item: item[3])
+    facts = {"account_id": None, "product_code": code, "amount_vnd": amount, "maturity_on": day.isoformat(),
+             "days_left": (day - today).days, "rate_pct": None, "matured": True}  # fmt: skip
+    return [Trigger(kind="cd_maturity", urgency=money_urgency(amount, 0), value_vnd=amount, facts=facts)]
 
 
 def _settled_idle_trigger(client: ClientFeatures, today: dt.date, transactions: list[dict[str, Any]]) -> list[Trigger]:
@@ -425,6 +446,7 @@ def detect_triggers(
         lead = lead_trigger(features, today, products)
         behaviour = [
             *_inflow_trigger(features, today),
+            *_unrenewed_trigger(features, today),
             *attrition_trigger(attrition.assess(features, today), segment, products, documents),
             *lead,
             *_settled_idle_trigger(features, today, transactions),

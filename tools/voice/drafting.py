@@ -248,6 +248,13 @@ def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
     action = "Let me know what time works for you." if casual else "Please let me know a time that suits you."
     glad = "Happy to" if casual else "I would be glad to"
     walk = f"{'happy to' if casual else 'I would be glad to'} walk you through it"
+    if kind == "cd_maturity" and f.get("matured"):
+        due = format_date(f.get("maturity_on"), "en")
+        return _Body(
+            [f"Your {product} of {amount} matured on {due}."],
+            [f"{glad} help you renew it or choose another term that suits you."],
+            action,
+        )
     if kind == "cd_maturity":
         due = format_date(f.get("maturity_on"), "en")
         return _Body(
@@ -373,6 +380,13 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
     me_cap, p_cap = _cap(me), _cap(p)
     amount = format_amount(f.get("amount_vnd"), "vi")
     action = f"{p_cap} nhắn {me} thời gian tiện cho {p} nhé." if casual else f"Mong {p} phản hồi thời gian thuận tiện."
+    if kind == "cd_maturity" and f.get("matured"):
+        due = format_date(f.get("maturity_on"), "vi")
+        return _Body(
+            [f"Chứng chỉ tiền gửi {amount} của {p} đã đáo hạn ngày {due}."],
+            [f"{me_cap} xin được hỗ trợ {p} tái tục hoặc chọn kỳ hạn phù hợp hơn."],
+            action,
+        )
     if kind == "cd_maturity":
         due = format_date(f.get("maturity_on"), "vi")
         return _Body(
@@ -608,7 +622,7 @@ def key_numbers(kind: str, facts: Mapping[str, Any], language: str) -> list[str]
     amount = facts.get("amount_vnd") if kind in _AMOUNT_KINDS else None
     if amount:
         numbers.append(re.sub(r"\s*(tỷ|triệu|đồng|B VND|M VND|VND|B|M)$", "", format_amount(amount, language)))
-    if kind in ("cd_maturity", "loan_maturity") and facts.get("days_left") is not None:
+    if kind in ("cd_maturity", "loan_maturity") and (facts.get("days_left") or 0) >= 0 and "days_left" in facts:
         numbers.append(str(facts["days_left"]))
     return numbers
 

@@ -81,3 +81,16 @@ def test_windows_orders_and_spend_kinds() -> None:
 def test_a_note_mentions_a_goal_in_its_own_words() -> None:
     assert note_mentions("green", "Anh muốn lắp điện mặt trời áp mái cho nhà xưởng") == "dien mat troi"
     assert note_mentions("green", "Chị mua áo xanh") is None  # a colour is not a green project
+
+
+def test_goals_named_to_be_left_out_are_not_goals() -> None:
+    asked = goals_in("Who is most at risk of leaving? Please don't flag people simply because a large payment came in.")
+    assert asked == ["attrition"]
+    assert "education" not in goals_in("Top 3 khách chuyển tiền sang ngân hàng khác? Không tính học phí du học.")
+
+
+def test_ages_over_and_risk_in_everyday_words() -> None:
+    older = read_criteria("clients aged 55 or over, conservative or balanced in profile", TODAY)
+    assert (older.age_min, older.age_max) == (55, None) and older.risk_profiles == ("conservative", "balanced")
+    assert read_criteria("chi lay kh chiu rui ro cao, co tu 200tr nhan roi", TODAY).risk_profiles == ("growth",)
+    assert read_criteria("workshop 'Tăng trưởng xanh & mở rộng sản xuất'", TODAY).risk_profiles == ()

@@ -115,6 +115,23 @@ def test_attrition_comes_from_the_engine_with_its_signs_and_a_deposit_to_stay() 
     assert (facts["offer_name"], facts["offer_rate_pct"]) == ("12-month CD", 5.6)
 
 
+def test_a_deposit_matured_last_week_and_not_renewed_is_a_renewal_to_offer() -> None:
+    matured = features_client(matured=[("cd", "CD_12M", 1_200_000_000, dt.date(2025, 10, 19))],
+                              balances={"casa": 1_300_000_000})  # fmt: skip
+    triggers = detect_triggers(_c360(), TODAY, features=matured)
+    assert triggers[0]["kind"] == "cd_maturity" and triggers[0]["facts"]["matured"]
+    assert triggers[0]["facts"]["amount_vnd"] == 1_200_000_000 and triggers[0]["facts"]["days_left"] == -5
+    gone = features_client(matured=[("cd", "CD_12M", 1_200_000_000, dt.date(2025, 10, 19))],
+                           external_out_30_vnd=1_200_000_000, balances={"casa": 100_000_000})  # fmt: skip
+    assert "cd_maturity" not in _kinds(detect_triggers(_c360(), TODAY, features=gone))
+
+
+def test_a_large_deposit_stays_a_reason_for_two_weeks_not_an_own_transfer() -> None:
+    nine_days = features_client(inflows=[(6_200_000_000, "property_sale", dt.date(2025, 10, 15))])
+    assert _kinds(detect_triggers(_c360(), TODAY, features=nine_days))[0] == "large_deposit"
+    assert "large_deposit" not in _kinds(detect_triggers(_c360(), TODAY, features=features_client()))
+
+
 def test_a_fresh_lead_with_a_task_due_outranks_routine_reasons() -> None:
     note = (dt.date(2025, 10, 23), "meeting", "Home loan", "Interested in a 3 billion home loan for a flat",
             "positive", "HOME_LOAN", 3_000_000_000)  # fmt: skip
