@@ -117,6 +117,11 @@ _NEGATION = re.compile(
     r"(?:without|w/o|no|not|never|lacking|don.?t|doesn.?t|do not|does not|didn.?t|haven.?t|hasn.?t|not yet|"
     r"chua|khong|ko|k|hong|hok|kg|chua tung)\s+(?:[\w/]+\s+){0,3}$"
 )
+#: "leave out anyone who already holds the fund", "trừ những ai hiện đang có khoản vay": holders left out.
+_LEAVE_OUT = re.compile(
+    r"(?:leave out|leaving out|exclude|excluding|skip|except|minus|other than|tru|ngoai tru|loai|bo qua)\s+"
+    r"(?:(?!by\b|theo\b|top\b|sort\b|xep\b|rank\b)[\w/]+\s+){0,5}$"
+)
 _HOLDING = re.compile(
     r"(?:with|has|have|having|hold|holds|holding|own|owns|already|dang co|da co|co san|dang (?:dung|so huu)|"
     r"dang giu)\s+(?:(?:a|an|the|their|an active)\s+)?$"
@@ -485,7 +490,7 @@ def read_criteria(
             named.append((match.start(), match.end(), code))
     for start, end, value in sorted(named):
         before = folded[max(0, start - 40) : start]
-        if _NEGATION.search(before):
+        if _NEGATION.search(before) or _LEAVE_OUT.search(before):
             if value not in without:
                 without.append(value)
                 words.setdefault("without", folded[start:end])

@@ -94,3 +94,12 @@ def test_ages_over_and_risk_in_everyday_words() -> None:
     assert (older.age_min, older.age_max) == (55, None) and older.risk_profiles == ("conservative", "balanced")
     assert read_criteria("chi lay kh chiu rui ro cao, co tu 200tr nhan roi", TODAY).risk_profiles == ("growth",)
     assert read_criteria("workshop 'Tăng trưởng xanh & mở rộng sản xuất'", TODAY).risk_profiles == ()
+
+
+def test_holders_left_out_in_so_many_words() -> None:
+    fund = read_criteria("at least 500 million in their current account, and leave out anyone who already holds the fund",
+                         TODAY)  # fmt: skip
+    assert fund.without == ("investment",) and fund.holding == ()
+    assert read_criteria("khách đang tìm mua nhà, trừ những ai hiện đang có khoản vay", TODAY).without == ("loan",)
+    # A list's own order is no exclusion: "skip open complaints. Top 5 by CASA balance."
+    assert "casa" not in read_criteria("skip open complaints top 5 by CASA balance", TODAY).without
