@@ -24,11 +24,7 @@ from tools.signals.ranking import passes
 
 
 def _criteria(state: AttritionScanState) -> Criteria:
-    data = dict(state.get("criteria") or {})
-    for key in ("segments", "risk_profiles", "cities", "without", "holding", "goals"):
-        data[key] = tuple(data.get(key) or ())
-    data["amounts"] = tuple(tuple(item) for item in data.get("amounts") or ())
-    return Criteria(**data)
+    return Criteria.from_state(state.get("criteria"))
 
 
 def read_request(state: AttritionScanState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

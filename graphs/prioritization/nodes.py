@@ -68,11 +68,7 @@ def _product(state: PrioritizationState) -> ProductTerms | None:
 
 
 def _criteria(state: PrioritizationState) -> Criteria:
-    data = dict(state.get("criteria") or {})
-    for key in ("segments", "risk_profiles", "cities", "without", "holding", "goals"):
-        data[key] = tuple(data.get(key) or ())
-    data["amounts"] = tuple(tuple(item) for item in data.get("amounts") or ())
-    return Criteria(**data)
+    return Criteria.from_state(state.get("criteria"))
 
 
 def _resolve_product(request: str, code: str, runtime: Runtime[AgentContext]) -> ProductTerms | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from tools.core.parsing import find_amounts
 from tools.core.text import fold
@@ -287,6 +288,16 @@ class Criteria:
     #: Amounts read but not applied as filters (a loan the client would take), as (measure, VND).
     needs: tuple[tuple[str, int], ...] = ()
     words: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any] | None) -> Criteria:
+        """Criteria back from a graph's state (plain JSON: lists where the fields are tuples)."""
+        values = dict(data or {})
+        for key in ("segments", "risk_profiles", "cities", "without", "holding", "goals", "spend_categories"):
+            values[key] = tuple(values.get(key) or ())
+        for key in ("amounts", "needs"):
+            values[key] = tuple(tuple(item) for item in values.get(key) or ())
+        return cls(**values)
 
     @property
     def filters(self) -> bool:
