@@ -71,7 +71,10 @@ def _criteria(state: PrioritizationState) -> Criteria:
     return Criteria.from_state(state.get("criteria"))
 
 
-def _resolve_product(request: str, code: str, runtime: Runtime[AgentContext]) -> ProductTerms | None:
+def _resolve_product(
+    request: str, code: str, runtime: Runtime[AgentContext], catalog: dict[str, str]
+) -> ProductTerms | None:
+    """The product by its code, else by its name in the request, with the rules its documents state."""
     database = runtime.context.database()
     if code:
         product = load_product(database, code)
@@ -81,19 +84,19 @@ def _resolve_product(request: str, code: str, runtime: Runtime[AgentContext]) ->
         product = find_product(database, request)
     if product is None:
         return None
-    return with_document_rules(product, product_documents(database), product_names(database).values())
+    return with_document_rules(product, product_documents(database), catalog.values())
 
 
 def read_request(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """The product (by code, else by name in the request), the request's filters and goals, and whether it is a
     day plan: no product, no filter and no goal ("who should I call today?") is answered from the RM's events."""
     request = read_text(state["request"])
-    product = _resolve_product(request, (state.get("product_code") or "").strip(), runtime)
-    database = runtime.context.database()
+    catalog = product_names(runtime.context.database())  # read once: the product, its rules and the filters use it
+    product = _resolve_product(request, (state.get("product_code") or "").strip(), runtime, catalog)
     products, occupations, _names = _crm(runtime).reporting_vocabulary()
     criteria = read_criteria(
         request, runtime.context.resolved_today(), Vocabulary(products=tuple(products), occupations=tuple(occupations)),
-        product_names(database), product.code if product else None,
+        catalog, product.code if product else None,
     )  # fmt: skip
     goals, named = goals_for(criteria, product)
     return {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from tools.core.text import fold
 from tools.signals.features import ClientFeatures
@@ -26,6 +26,8 @@ from tools.signals.thresholds import (
 
 #: A score at or above this makes a client "at risk" in the scan and in next best action.
 AT_RISK_SCORE = 0.30
+#: ...and at or above this (or with money already leaving) the call is urgent.
+HIGH_RISK_SCORE = 0.5
 #: Weights of the signs (the chance each alone means the client is leaving, as an RM would judge it).
 WEIGHTS: dict[str, float] = {
     "money_out": 0.45,
@@ -63,6 +65,16 @@ class AttritionRisk:
     @property
     def at_risk(self) -> bool:
         return self.score >= AT_RISK_SCORE
+
+    @property
+    def urgency(self) -> Literal["high", "medium"]:
+        """Money already leaving, or several signs together, is this week's call; otherwise this month's."""
+        money = any(sign.kind == "money_out" for sign in self.signs)
+        return "high" if money or self.score >= HIGH_RISK_SCORE else "medium"
+
+    def facts(self) -> dict[str, Any]:
+        """The score and every sign with its facts: what an event, a trigger or a draft is told."""
+        return {"score": self.score, "signs": [{"kind": sign.kind, **sign.facts} for sign in self.signs]}
 
     @property
     def lead(self) -> Sign | None:

@@ -363,12 +363,9 @@ def _attrition(database: Database, scan_date: dt.date, rm_id: str) -> list[Clien
     for risk in attrition.scan(features, scan_date):
         if not risk.at_risk:
             continue
-        money = any(sign.kind == "money_out" for sign in risk.signs)
-        facts = {"score": risk.score, "signs": [{"kind": sign.kind, **sign.facts} for sign in risk.signs],
-                 "action": attrition.retention_action(risk)}  # fmt: skip
-        urgency: Urgency = "high" if money or risk.score >= 0.5 else "medium"
+        facts = {**risk.facts(), "action": attrition.retention_action(risk)}
         key = f"attrition_risk:{risk.client_id}:{scan_date:%Y-%m}"
-        events.append(_event("attrition_risk", key, risk.client_id, rm_id, scan_date, urgency,
+        events.append(_event("attrition_risk", key, risk.client_id, rm_id, scan_date, risk.urgency,
                              features[risk.client_id].aum_vnd, facts))  # fmt: skip
     return events
 

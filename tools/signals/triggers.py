@@ -332,7 +332,7 @@ def attrition_trigger(
     deposit the client may be offered to stay."""
     if risk is None or not risk.at_risk:
         return []
-    facts: dict[str, Any] = {"score": risk.score, "signs": [{"kind": sign.kind, **sign.facts} for sign in risk.signs]}
+    facts: dict[str, Any] = risk.facts()
     facts.update(retention_offer(segment, products, documents) or {})
     matured = next((sign for sign in risk.signs if sign.kind == "matured_not_rolled"), None)
     money = next((sign for sign in risk.signs if sign.kind == "money_out"), None)
@@ -341,8 +341,8 @@ def attrition_trigger(
             facts["amount_vnd"] = sign.facts.get("amount_vnd")
             facts["lead_sign"] = sign.kind
             facts["sign_date"] = sign.facts.get("date")
-    urgency: Urgency = "high" if money is not None or risk.score >= 0.5 else "medium"
-    return [Trigger(kind="attrition_risk", urgency=urgency, value_vnd=int(facts.get("amount_vnd") or 0), facts=facts)]
+    return [Trigger(kind="attrition_risk", urgency=risk.urgency, value_vnd=int(facts.get("amount_vnd") or 0),
+                    facts=facts)]  # fmt: skip
 
 
 def lead_trigger(
