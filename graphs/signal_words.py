@@ -15,12 +15,14 @@ from tools.crm.vocabulary import category_text
 from tools.signals.criteria import Criteria
 
 MEASURES: dict[str, dict[str, str]] = {
-    "en": {"deposits": "deposits", "idle": "current and savings balances", "aum": "total assets",
+    "en": {"deposits": "deposits", "idle": "current and savings money sitting still",
+           "cash": "current and savings balances", "aum": "total assets",
            "investment": "investments", "loan": "loans outstanding", "income": "monthly income",
            "casa": "current account balance", "casa_idle": "current account money sitting still",
            "inflow": "money received", "money_out": "money sent to other banks", "inactive": "days without contact",
            "travel": "travel spend", "spend": "card spend"},
-    "vi": {"deposits": "tiền gửi", "idle": "số dư thanh toán và tiết kiệm", "aum": "tổng tài sản",
+    "vi": {"deposits": "tiền gửi", "idle": "tiền nằm yên trong tài khoản thanh toán và tiết kiệm",
+           "cash": "số dư thanh toán và tiết kiệm", "aum": "tổng tài sản",
            "investment": "đầu tư", "loan": "dư nợ vay", "income": "thu nhập hằng tháng",
            "casa": "số dư tài khoản thanh toán", "casa_idle": "tiền nằm yên trong tài khoản thanh toán",
            "inflow": "khoản tiền nhận về", "money_out": "tiền chuyển sang ngân hàng khác",

@@ -19,7 +19,7 @@ SIGNALS: dict[str, dict[str, str]] = {
            "home": "home purchase plans in your notes", "retirement": "retirement plans in your notes",
            "family": "family protection in your notes", "salary": "salary", "spend": "card spend",
            "expansion": "expansion plans in your notes", "study_abroad": "study abroad in your notes",
-           "salary_stopped": "salary that stopped"},
+           "salary_stopped": "salary that stopped", "login_drop": "app logins that fell"},
     "vi": {"idle_cash": "tiền nhàn rỗi", "large_inflow": "khoản tiền lớn về", "cd_maturing": "tiền gửi sắp đáo hạn",
            "loan_maturing": "khoản vay sắp tất toán", "attrition": "dấu hiệu rời bỏ",
            "money_out": "tiền chuyển sang ngân hàng khác", "inactive": "lâu chưa liên hệ",
@@ -28,7 +28,7 @@ SIGNALS: dict[str, dict[str, str]] = {
            "home": "kế hoạch mua nhà trong ghi chú", "retirement": "kế hoạch nghỉ hưu trong ghi chú",
            "family": "bảo vệ gia đình trong ghi chú", "salary": "lương", "spend": "chi tiêu thẻ",
            "expansion": "kế hoạch mở rộng trong ghi chú", "study_abroad": "du học trong ghi chú",
-           "salary_stopped": "lương ngừng về"},
+           "salary_stopped": "lương ngừng về", "login_drop": "đăng nhập ứng dụng giảm"},
 }  # fmt: skip
 WORDS: dict[str, dict[str, str]] = {
     "en": {

@@ -202,6 +202,10 @@ def _vi_word_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
         if len(number_words) > 1 and number_words[0] == "tam" and typed_about:
             number_words = number_words[1:]  # "tầm bốn mươi triệu": about forty million, not tám (8)
             start = match.start("number") + len(match.group("number")) - len(" ".join(number_words))
+        typed_four = len(text) == len(folded) and text[start : start + 2].lower() == "tư"
+        if len(number_words) > 1 and number_words[0] == "tu" and number_words[1] in _VI_DIGITS and not typed_four:
+            number_words = number_words[1:]  # "từ hai tỷ": from two billion, not tư-hai (4 + 2)
+            start = match.start("number") + len(match.group("number")) - len(" ".join(number_words))
         number = _vi_number(number_words)
         if number is None:
             continue

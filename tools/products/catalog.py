@@ -168,7 +168,8 @@ _RISK_WORDS = {
 _CATEGORY_TEXT = {
     "investment": r"invest\w*|funds?|quy|dau tu|equit\w*|bonds?|trai phieu|co phieu|stocks?|chung chi quy",
     "insurance": r"insurance|bao hiem|bancassurance",
-    "card": r"cards?|the tin dung|the\b",
+    "card": r"cards?|the (?:tin dung|ghi no|visa|master\w*|du lich)|"
+    r"the(?=\s*(?:$|[^\w\s]|(?:nao|gi|cua|ben|voi|nay|do)\b))",  # thẻ, never the English "the"
     "loan": r"loans?|vay|tin dung",
     "cd": r"certificates? of deposit|\bcds?\b|term deposits?|tien gui co ky han|ky han",
     "savings": r"savings?|tiet kiem",

@@ -110,7 +110,8 @@ def salary_stopped(client: ClientFeatures, today: dt.date) -> Sign | None:
                                                               "monthly_vnd": client.income_monthly_vnd})  # fmt: skip
 
 
-def _login_drop(client: ClientFeatures, today: dt.date) -> Sign | None:
+def login_drop(client: ClientFeatures, today: dt.date) -> Sign | None:
+    """App logins that fell to (nearly) nothing after regular use; never-users are no drop."""
     if not client.logins:
         return None
     cut = today - dt.timedelta(days=28)
@@ -179,7 +180,7 @@ def assess(client: ClientFeatures, today: dt.date) -> AttritionRisk:
         money_out(client),
         salary_stopped(client, today),
         _matured(client),
-        _login_drop(client, today),
+        login_drop(client, today),
         _competitor(client, today),
         _complaint(client, today),
         _inactive(client, today),

@@ -31,9 +31,11 @@ GOAL_WORDS: dict[str, str] = {
     r"(?:muon|dinh|tinh|sap|co y) roi|dau hieu (?:muon )?(?:roi|bo|churn)|leave (?:the bank|us)|"
     r"tut (?:so du|aum)",
     "money_out": r"(?:moving|move|moved|shifting|shifted|transferring|transferred|sending|sent|taking|took|"
-    r"pulling|pulled|withdrawing|withdrew) (?:(?:their|the|all|most|more|much|of|a lot of|large|big) ){0,3}"
+    r"pulling|pulled|withdrawing|withdrew|wiring|wired|wire|wires) "
+    r"(?:(?:their|the|all|most|more|much|of|a lot of|large|big) ){0,3}"
     r"(?:money|funds|cash|savings|deposits|balances?) (?:\w+ ){0,2}(?:out|away|elsewhere|to (?:other|another) banks?)|"
     r"outflows?|money (?:leaving|going out)|transfers? (?:out )?to (?:other|another|external) banks?|"
+    r"out to (?:other|another|external|competitor) banks?|"
     r"chuyen (?:\S+ ){0,6}(?:ngan hang|nh|bank|ben|tk) khac|chuyen (?:het )?tien (?:di|ra)|"
     r"rut (?:het )?tien|rut von|tien chay (?:ra|di)|dong tien ra",
     "cd_maturing": r"matur\w*|dao han|het (?:ky )?han|sap dao|rollover|roll over|tai tuc|renew\w*|expir\w+",
@@ -44,7 +46,7 @@ GOAL_WORDS: dict[str, str] = {
     "idle_cash": r"idle|uninvested|not invested|sitting (?:in|on)|parked|cash[- ]rich|excess (?:cash|liquidity)|"
     r"high (?:casa|balance)s?|large (?:casa|balance)s?|(?:big|large|high) cash|nhan roi|de khong|tien nam|"
     r"tien de|chua dau tu|so du (?:lon|cao|khung|nhieu)|casa (?:lon|cao|nhieu|khung|day)|du tien|nhieu tien mat|"
-    r"tien mat (?:lon|nhieu)",
+    r"tien mat (?:lon|nhieu)|nam (?:khong|im|yen)|de yen|(?:khong|ko|chua) (?:dung|dong) (?:toi|den)",
     "loan_maturing": r"loans? (?:ending|maturing|ends|about to end|nearly (?:repaid|paid off))|"
     r"(?:paid|paying) off (?:their|the) loan|sap tat toan|khoan vay (?:sap|gan) (?:het|dao han|tat toan)|"
     r"vay sap (?:het|dao han)",
@@ -96,7 +98,13 @@ GOAL_WORDS: dict[str, str] = {
     r"(?:stopped|stop|no longer|not (?:coming|arriving|landing)|hasn.?t|ceased|moved|away|elsewhere|gone|"
     r"disappeared|ngung|dung|khong con|ko con|"
     r"k con|hong con|mat|het|chuyen (?:sang|qua|di))|(?:stopped|no longer) (?:\w+ ){0,3}(?:salary|payroll|luong)|"
-    r"(?:ngung|dung|mat|khong con|ko con) (?:\w+ ){0,2}(?:nhan )?luong",
+    r"(?:ngung|dung|mat|khong con|ko con) (?:\w+ ){0,2}(?:nhan )?luong|"
+    r"(?:khong|ko|k|chua|hong) (?:\w+ ){0,2}(?:thay )?luong (?:\w+ ){0,2}(?:ve|vao)|"
+    r"luong (?:\w+ ){0,3}(?:khong|ko|k|chua|hong) (?:\w+ ){0,2}(?:ve|vao)",
+    "login_drop": r"logins? (?:\w+ ){0,4}(?:dropped|fell|fallen|stopped|gone|down|to zero|zero)|"
+    r"(?:stopped|quit|no longer) (?:using|logging (?:in|into|on)|opening) (?:the |our )?(?:app|mobile|ebanking)|"
+    r"(?:khong|ko|k|ngung|bo|it) (?:con )?(?:dang nhap|vao app|dung app|xai app|login)|"
+    r"(?:dang nhap|login) (?:\w+ ){0,3}(?:giam|ve 0|bang 0|ve khong|it han|tut)",
     "salary": r"salary|payroll|paycheck|chi luong|nhan luong|tra luong",
     "spend": r"(?:big|heavy|high|large) spend\w*|spends? (?:a lot|heavily)|card spend\w*|swip\w+|"
     r"(?:use|uses|using) (?:their |the )?(?:debit )?cards? (?:a lot|often)|chi tieu (?:nhieu|lon|manh)|"
@@ -111,18 +119,30 @@ _CATEGORY_WORDS: dict[str, str] = {
     r"trai phieu|co phieu|ccq",
     "credit_card": r"credit cards?|the tin dung|cc",
     "cd": r"tgckh|tien gui co ky han|term deposits?|fixed deposits?|time deposits?|\btd\b|\bcds?\b|so tiet kiem",
-    "card": r"cards?|the (?:visa|master|du lich)?|visa|mastercard",
+    "card": r"cards?|the (?:visa|master\w*|du lich|tin dung|ghi no|travel|cashback)|visa|mastercard|"
+    r"the(?=\s*(?:$|[^\w\s]|(?:nao|gi|cua|ben|voi|o|tai|nhe|nha|de|luon|chua|khong|ko|moi|nua)\b))",  # thẻ, not "the"
     "loan": r"loans?|khoan vay|vay",
 }
+#: Words that end a negation's reach before a holding: "RM không hề biết tài khoản", "tiền nằm không trong tài
+#: khoản thanh toán" (sitting idle) — a verb of another kind, a preposition or a new clause.
+_SCOPE_BREAK = (
+    r"trong|ngoai|biet|hieu|thay|noi|nghe|hoi|nho|nam|de|ma|nhung|khi|neu|vi|boi|nen|sau|truoc|"
+    r"in|into|know|knew|knows|see|saw|say|said|tell|told|think|sure|because|but|that|which|who|when|if|after|before|"
+    r"new|moi"  # "no new savings in the last 90 days": none opened lately, which is no holding
+)
+_NOT_BREAK = rf"(?!(?:{_SCOPE_BREAK})\b)[\w/]+"
 _NEGATION = re.compile(
     r"(?:without|w/o|no|not|never|lacking|don.?t|doesn.?t|do not|does not|didn.?t|haven.?t|hasn.?t|not yet|"
-    r"chua|khong|ko|k|hong|hok|kg|chua tung)\s+(?:[\w/]+\s+){0,3}$"
+    rf"chua|khong|ko|k|hong|hok|kg|chua tung)\s+(?:{_NOT_BREAK}\s+){{0,3}}$"
 )
 #: "leave out anyone who already holds the fund", "trừ những ai hiện đang có khoản vay": holders left out.
 _LEAVE_OUT = re.compile(
     r"(?:leave out|leaving out|exclude|excluding|skip|except|minus|other than|tru|ngoai tru|loai|bo qua)\s+"
     r"(?:(?!by\b|theo\b|top\b|sort\b|xep\b|rank\b)[\w/]+\s+){0,5}$"
 )
+#: What joins a second holding to a negated first one: "no card or loan", "chưa gửi tiết kiệm hay đầu tư gì".
+_LISTED_NEXT = re.compile(rf"^\s*(?:,|/|or|nor|and|hay|hoac|va|cung|lan)\s*(?:{_NOT_BREAK}\s+){{0,2}}$")
+_THIS_ONE = re.compile(r"^\s*(?:nay|do|this|that|it|ay)\b")
 _HOLDING = re.compile(
     r"(?:with|has|have|having|hold|holds|holding|own|owns|already|dang co|da co|co san|dang (?:dung|so huu)|"
     r"dang giu)\s+(?:(?:a|an|the|their|an active)\s+)?$"
@@ -158,7 +178,7 @@ _MEASURE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "money_out",
         re.compile(
             r"chuyen (?:tien )?(?:sang|qua|di|ra)|moved out|sent (?:out|to other)|"
-            r"transfer\w* (?:out|to other)|outflows?"
+            r"transfer\w* (?:out|to other)|outflows?|wir(?:e|es|ed|ing)\b|out to (?:other|another) banks?"
         ),
     ),
     (
@@ -246,6 +266,11 @@ _SEGMENT_OFF = re.compile(
     r"(?:lo|cham soc|covered|banker))"
 )
 _SEGMENT_EXCEPT = re.compile(r"(?:except|excluding|other than|not|tru|ngoai tru|khong phai|ko phai|bo)\s*$")
+_SEGMENT_AFTER_CLIENTS = re.compile(r"\b(?:khach hang|clients?|customers?)\s+(standard|gold|platinum|diamond)\b")
+_UPGRADE_TO = re.compile(
+    r"(?:nang|len|upgrad\w*|promot\w*|move\w* up|bump\w* up|nang cap|chuyen len|tier up)\s+"
+    r"(?:(?:to|len|hang|them|tier|segment|into|the|a|an)\s+){0,2}$"
+)
 _SEGMENT_ORDER = ("Standard", "Gold", "Platinum", "Diamond")
 #: Spending the request names ("swipe at supermarkets, shopping, dining"): the card spend that counts.
 _SPEND_CATEGORIES: dict[str, str] = {
@@ -338,6 +363,22 @@ def _excluded_here(folded: str, start: int) -> bool:
     return bool(_EXCLUDING.search(clause))
 
 
+_EVENT = r"seminars?|workshops?|webinars?|events?|hoi thao|su kien|toa dam|campaigns?|promos?"
+_EVENT_AFTER = re.compile(rf"^\W*(?:\w+\W+){{0,2}}(?:{_EVENT})\b")
+_EVENT_BEFORE = re.compile(rf"\b(?:{_EVENT})\W+(?:\w+\W+){{0,2}}$")
+
+
+def _only_a_topic(folded: str, goal: str) -> bool:
+    """Whether every mention of ``goal`` names an event's theme ("the retirement-income seminar"), the RM's
+    occasion for the list rather than what the clients must show."""
+    matches = list(_GOALS[goal].finditer(folded))
+    return bool(matches) and all(
+        _EVENT_AFTER.match(folded[m.end() : m.end() + 30])
+        or _EVENT_BEFORE.search(folded[max(0, m.start() - 30) : m.start()])
+        for m in matches
+    )
+
+
 def goals_in(text: str) -> list[str]:
     """The goals the text's own words ask for, in the order of ``GOAL_WORDS``."""
     folded = fold(_QUOTES.sub(" ", text))
@@ -385,6 +426,15 @@ def note_mentions(goal: str, note: str) -> str | None:
 #: The amount a goal is about, when a number in the request has no measure word of its own (">200tr" of transfers).
 _GOAL_MEASURES = {"money_out": "money_out", "large_inflow": "inflow", "idle_cash": "idle", "salary": "income",
                   "travel": "travel", "spend": "spend"}  # fmt: skip
+#: Words that add balances up: the amount is of the sum they name.
+_AGGREGATE = re.compile(
+    r"\btong\b|\btotal\b|combined|\bcong\b|(?<=[a-z)])\s*\+\s*(?=[a-z(])|tinh (?:ca|luon)|bao gom|including|across|"
+    r"\bgop\b|all together|"
+    r"\bsum\b"
+)
+_TERM_DEPOSIT = re.compile(r"\bcds?\b|term deposits?|\btd\b|co ky han|tgckh|fixed deposits?|time deposits?")
+_SAVINGS = re.compile(r"savings?|tiet kiem")
+_ASSETS = re.compile(r"\baum\b|assets?|tai san|portfolio|wealth|relationship")
 _PURPOSE = re.compile(r"\b(?:de|nham|to|so that|in order|for (?:my|the|a|an))\b")
 
 
@@ -393,6 +443,16 @@ def _measure(before: str, after: str) -> str:
     clause after it ("… để em tư vấn gửi có kỳ hạn") says what the RM will do, not what the amount is."""
     purpose = _PURPOSE.search(after)
     after = after[: purpose.start()] if purpose else after
+    near = before[-50:] + " " + after[:60]
+    if _AGGREGATE.search(near):  # "tổng tài sản (tiền gửi + đầu tư)", "CASA + tiết kiệm", "across current, savings
+        if _ASSETS.search(near) or _MEASURE_BY_NAME["investment"].search(near):  # and term deposits"
+            return "aum"
+        if _TERM_DEPOSIT.search(near):
+            return "deposits"
+        if _MEASURE_BY_NAME["casa"].search(near) and _SAVINGS.search(near):
+            return "cash"
+        if _MEASURE_BY_NAME["deposits"].search(near):
+            return "deposits"
     best: tuple[int, str] | None = None
     for name, pattern in _MEASURE_WORDS:
         for match in pattern.finditer(after[:40]):
@@ -460,11 +520,20 @@ def read_criteria(
     cities: list[str] = []
     without: list[str] = []
     holding: list[str] = []
+    said_segments = [entry for entry in entries if entry[0] == "segment"]
+    for match in _SEGMENT_AFTER_CLIENTS.finditer(folded):  # "khách hàng Gold": "khách hàng" took the "hạng"
+        if not any(start <= match.start(1) < end for _role, _value, start, end in said_segments):
+            entries = [*entries, ("segment", match.group(1).title(), match.start(1), match.end(1))]
+    entries.sort(key=lambda entry: entry[2])
     for role, value, start, end in entries:
         said = folded[start:end]
         if role == "segment" and value not in segments:
-            if _SEGMENT_OFF.match(folded[end:]) or _SEGMENT_EXCEPT.search(folded[max(0, start - 20) : start]):
-                continue  # "Gold để tuần sau", "except Gold"
+            if (
+                _SEGMENT_OFF.match(folded[end:])
+                or _SEGMENT_EXCEPT.search(folded[max(0, start - 20) : start])
+                or _UPGRADE_TO.search(folded[max(0, start - 30) : start])
+            ):
+                continue  # "Gold để tuần sau", "except Gold", "đề xuất nâng hạng Platinum": the tier they would reach
             segments.append(value)
             words.setdefault("segment", said)
             if _SEGMENT_UP.match(folded[end:]) and value in _SEGMENT_ORDER:
@@ -492,16 +561,21 @@ def read_criteria(
             if not any(a < match.end() and match.start() < b for a, b, _ in named):
                 named.append((match.start(), match.end(), category))
     for code, name in (product_names or {}).items():
-        if code == product_code:
-            continue
         for match in (
             m for form in short_names(name) for m in re.finditer(rf"(?<![\w]){re.escape(form)}(?![\w])", folded)
-        ):
-            named = [item for item in named if not (item[0] < match.end() and match.start() < item[1])]
-            named.append((match.start(), match.end(), code))
+        ):  # the words of a product's name are that product, and its head noun with it ("thẻ Travel Miles")
+            named = [item for item in named if not (item[0] < match.end() and match.start() - 2 <= item[1])]
+            if code != product_code:  # the product offered is no filter on itself: its own rules say who holds it
+                named.append((match.start(), match.end(), code))
+    negated_until = -1
+    if product_code:  # "chưa mua trái phiếu này", "not already in the fund": the product offered, which its rules check
+        named = [item for item in named if not _THIS_ONE.match(folded[item[1] :])]
     for start, end, value in sorted(named):
         before = folded[max(0, start - 40) : start]
-        if _NEGATION.search(before) or _LEAVE_OUT.search(before):
+        listed = (negated_until >= 0 and _LISTED_NEXT.match(folded[negated_until:start]) is not None
+                  and not _HOLDING.search(before))  # fmt: skip
+        if _NEGATION.search(before) or _LEAVE_OUT.search(before) or listed:  # "chưa gửi tiết kiệm hay đầu tư"
+            negated_until = end
             if value not in without:
                 without.append(value)
                 words.setdefault("without", folded[start:end])
@@ -512,9 +586,9 @@ def read_criteria(
     needs: list[tuple[str, int]] = []
     plain = folded  # the request without the catalog's names: "Premier Invest (min 2 tỷ)" is no investment measure
     for name in (product_names or {}).values():
-        name_words = fold(_QUOTES.sub(" ", name))
-        if len(name_words) >= 4:
-            plain = re.sub(rf"(?<![\w]){re.escape(name_words)}(?![\w])", lambda m: " " * len(m.group(0)), plain)
+        for name_words in {fold(_QUOTES.sub(" ", name)), *short_names(name)}:  # "Premier Invest (tối thiểu 2 tỷ)"
+            if len(name_words) >= 4:
+                plain = re.sub(rf"(?<![\w]){re.escape(name_words)}(?![\w])", lambda m: " " * len(m.group(0)), plain)
     age_min, age_max, age_words = _ages(folded)
     for span in find_amounts(text):
         start, end = _folded_span(text, folded, span.start, span.end)
@@ -534,6 +608,10 @@ def read_criteria(
         amounts.append((measure, operator, int(span.value_vnd)))
         words.setdefault("amount", folded[start:end])
     goals = goals_in(request)
+    topics = [goal for goal in goals if _only_a_topic(folded, goal)]
+    has_filters = segments or risks or cities or without or holding or amounts or age_words
+    if topics and (has_filters or len(topics) < len(goals)):
+        goals = [goal for goal in goals if goal not in topics]  # "for the retirement-income seminar, clients aged 55+"
     if {"attrition", "money_out"} & set(goals) and "idle_cash" in goals and not re.search(r"idle|nhan roi", folded):
         goals.remove("idle_cash")  # "rút tiền" is a sign of leaving, not idle money
     amounts = [(measure or _GOAL_MEASURES.get(next(iter(goals), ""), "aum"), operator, amount)

@@ -75,7 +75,9 @@ CATEGORY_GOALS: dict[str, tuple[str, ...]] = {
 MONEY_GOALS = ("idle_cash", "cd_maturing", "large_inflow")
 #: Goals that sell nothing (keeping a client, a greeting, a catch-up): no selling rule leaves anyone out, and an
 #: open complaint is a reason to call, not a bar.
-SERVICE_GOALS = frozenset({"attrition", "money_out", "salary_stopped", "inactive", "birthday"})
+SERVICE_GOALS = frozenset({"attrition", "money_out", "salary_stopped", "login_drop", "inactive", "birthday"})
+#: Signs of leaving asked for one beside another ("salary stopped or logins fell to zero"): any one of them shows it.
+SIGN_GOALS = frozenset({"money_out", "salary_stopped", "login_drop"})
 _RISK_SENTENCES = {
     "conservative": "Conservative risk profile: prefers safe deposits over investments.",
     "balanced": "Balanced risk profile.",
@@ -234,6 +236,7 @@ def _measure_value(client: ClientFeatures, measure: str, today: dt.date, window_
     values = {
         "deposits": client.deposits_vnd,
         "casa": client.balances.get("casa", 0),
+        "cash": client.balances.get("casa", 0) + client.balances.get("savings", 0),
         "aum": client.aum_vnd,
         "investment": client.balances.get("investment", 0),
         "loan": client.balances.get("loan", 0),
@@ -363,6 +366,11 @@ def evidence(
         if sign is None:
             return 0.0, []
         return 1.0, [{"kind": "sign_salary_stopped", **sign.facts}, {"kind": "at_stake", "aum_vnd": client.aum_vnd}]
+    if goal == "login_drop":
+        sign = attrition.login_drop(client, today)
+        if sign is None:
+            return 0.0, []
+        return 1.0, [{"kind": "sign_login_drop", **sign.facts}, {"kind": "at_stake", "aum_vnd": client.aum_vnd}]
     if goal == "attrition":
         risk = attrition.assess(client, today)
         if not risk.signs:
@@ -418,7 +426,7 @@ def _birthday(client: ClientFeatures, today: dt.date, window: int | None = None)
     return 0.0, []
 
 
-_MONEY_MEASURES = frozenset({"aum", "deposits", "casa", "idle", "casa_idle", "investment", "loan", "income"})
+_MONEY_MEASURES = frozenset({"aum", "deposits", "casa", "cash", "idle", "casa_idle", "investment", "loan", "income"})
 
 
 def _fact_key(fact: dict[str, Any]) -> str:
@@ -470,10 +478,14 @@ def rank_clients(
             strength, goal_facts = evidence(goal, client, today, criteria)
             strengths.append(strength)
             facts += goal_facts
-        if named:  # every goal asked; plans in the notes are alternatives ("studying abroad or at school")
+        if named:  # every goal asked; plans in the notes are alternatives ("studying abroad or at school"), and so
+            # are signs of leaving ("salary stopped or money wired out")
             plans = [value for goal, value in zip(goals, strengths, strict=True) if goal in NOTE_GOALS]
-            others = [value for goal, value in zip(goals, strengths, strict=True) if goal not in NOTE_GOALS]
-            parts = [*others, *([max(plans)] if plans else [])]
+            signs = [value for goal, value in zip(goals, strengths, strict=True) if goal in SIGN_GOALS]
+            others = [value for goal, value in zip(goals, strengths, strict=True)
+                      if goal not in NOTE_GOALS | SIGN_GOALS]  # fmt: skip
+            parts = [*others, *([max(plans)] if plans else []),
+                     *([max(signs) + 0.1 * (sum(1 for v in signs if v > 0) - 1)] if signs else [])]  # fmt: skip
             strength = sum(parts) / len(parts) if parts else 0.0
             complete = all(part > 0 for part in parts)
         else:  # a product's usual reasons: any one of them makes a prospect
@@ -530,9 +542,20 @@ def reason_facts(
                               "minimum_vnd": product.min_amount_vnd})  # fmt: skip
         if client.segment and product.target_segments:
             facts.append({"kind": "target_segment", "segment": client.segment, "product": product.name})
-    if not facts:
-        facts.append({"kind": "profile", "segment": client.segment, "aum_vnd": client.aum_vnd})
-    return facts[:MAX_REASONS]
+    facts = facts[:MAX_REASONS]
+    if not any(fact.get("kind") in _POSITION_KINDS for fact in facts):  # a note or a spend total alone: add where
+        facts = [*facts[: MAX_REASONS - 1], _position(client)]  # the client stands, so the RM sees the size too
+    return facts
+
+
+#: Facts that already state what the client holds with the bank.
+_POSITION_KINDS = frozenset(
+    {"measure", "min_amount", "profile", "at_stake", "idle_cash", "cd_maturing", "loan_maturing", "large_inflow"}
+)
+
+
+def _position(client: ClientFeatures) -> dict[str, Any]:
+    return {"kind": "profile", "segment": client.segment, "aum_vnd": client.aum_vnd}
 
 
 def explain(

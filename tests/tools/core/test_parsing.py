@@ -55,6 +55,8 @@ FRIDAY = dt.date(2025, 10, 24)  # a Friday
         ("nhà 150m2 ở Q2", None),  # an area, not money
         ("bỏ thêm ba tỏi", 3_000_000_000),
         ("năm củ", 5_000_000),
+        ("co tu hai ty tien gui", 2_000_000_000),  # từ (from) typed without accents, not tư (four)
+        ("tư hai tỷ", 6_000_000_000),
     ],
 )
 def test_amounts(text: str, expected: int | None) -> None:

@@ -63,3 +63,21 @@ def test_who_a_product_suits_is_read_from_its_sheet_and_the_policies() -> None:
         [{"id": "P", "product_code": None, "body": "A CD maturing within 30 days may be rolled over (tái tục)."}],
     )
     assert renewing.renewal_ok
+
+
+def test_the_english_the_is_no_card_in_a_policy() -> None:
+    """ "A balanced client ... do not list them for equity products" speaks of funds, not of the travel card."""
+    policy = {"id": "POL-01", "product_code": None,
+              "body": "| conservative | CASA, savings, term deposits (CD), cards, loans, insurance. No investment funds. |\n"
+                      "| balanced | everything above + Premier Bond Fund. **Not** the equity fund. |\n"
+                      "A client's verbal interest does not override the profile: a balanced client who asks about "
+                      "stocks needs a new risk assessment first; until it is on file, do not list them for equity "
+                      "products."}  # fmt: skip
+    card = with_document_rules(ProductTerms(code="CARD_TRAVEL", name="SkyMiles Travel Visa", category="card"),
+                               [policy])  # fmt: skip
+    assert card.risk_profiles == ()
+    vi = {"id": "POL-02", "product_code": None, "body": "Khách thận trọng không được mở thẻ tín dụng."}
+    assert with_document_rules(ProductTerms(code="CC", name="Cashback", category="card"), [vi]).risk_profiles == (
+        "balanced",
+        "growth",
+    )

@@ -103,3 +103,81 @@ def test_holders_left_out_in_so_many_words() -> None:
     assert read_criteria("khách đang tìm mua nhà, trừ những ai hiện đang có khoản vay", TODAY).without == ("loan",)
     # A list's own order is no exclusion: "skip open complaints. Top 5 by CASA balance."
     assert "casa" not in read_criteria("skip open complaints top 5 by CASA balance", TODAY).without
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Khách Gold nào đang để trên 500tr nằm không trong tài khoản thanh toán dzậy em?",
+        "có mấy khách rút tiền sang ngân hàng khác mà RM không hề biết tài khoản nào, ai sắp rời bỏ?",
+    ],
+)
+def test_a_not_before_another_verb_is_no_missing_holding(request_text: str) -> None:
+    assert read_criteria(request_text, TODAY).without == ()
+
+
+def test_holdings_listed_after_a_negation_are_all_missing_and_a_with_after_a_comma_is_held() -> None:
+    listed = read_criteria("kh de tien trong TK thanh toan, chua gui tiet kiem hay dau tu gi het", TODAY)
+    assert listed.without == ("savings", "investment")
+    assert read_criteria("clients without a card, with a loan", TODAY).holding == ("loan",)
+
+
+def test_the_english_the_is_no_card_but_the_vietnamese_the_is() -> None:
+    assert read_criteria("clients who are not the owners of a business", TODAY).without == ()
+    assert read_criteria("khách đi nước ngoài nhiều mà chưa có thẻ nào", TODAY).without == ("card",)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "measure"),
+    [
+        ("Khách Gold có tổng tài sản tại mình (tiền gửi + đầu tư) từ 1,5 tỷ trở lên", "aum"),
+        ("khách có tổng tiền gửi (tính luôn CASA) từ 2 tỷ trở lên", "deposits"),
+        ("khách có từ 1 tỷ trong CASA + tiết kiệm linh hoạt", "cash"),
+        ("at least 2 billion with us across current, savings and term deposits combined", "deposits"),
+        ("kh khau vi conservative co tu hai tỷ tiền gửi trở lên, tính cả tk tt, tiết kiệm vs CD", "deposits"),
+    ],
+)
+def test_an_amount_of_a_sum_is_of_that_sum(request_text: str, measure: str) -> None:
+    (amount,) = read_criteria(request_text, TODAY).amounts
+    assert amount[0] == measure and amount[2] in (1_000_000_000, 1_500_000_000, 2_000_000_000)
+
+
+def test_the_tier_a_client_would_be_upgraded_to_is_no_filter() -> None:
+    assert read_criteria("Gold nào AUM qua 2 tỷ r thì đề xuất nâng Platinum", TODAY).segments == ("Gold",)
+    assert read_criteria("Khách hàng Gold đủ điều kiện nâng hạng Platinum", TODAY).segments == ("Gold",)
+    assert read_criteria("which Gold clients could be upgraded to Platinum?", TODAY).segments == ("Gold",)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "goals"),
+    [
+        ("những khách trước đây nhận lương đều đặn nhưng từ tháng 5 đến nay không thấy lương về nữa",
+         ("salary_stopped",)),
+        ("who stopped getting their salary here or whose app logins dropped to zero?", ("salary_stopped", "login_drop")),
+        ("anyone wiring big money (300M+) out to other banks lately?", ("money_out",)),
+    ],
+)  # fmt: skip
+def test_signs_of_leaving_in_everyday_words(request_text: str, goals: tuple[str, ...]) -> None:
+    assert read_criteria(request_text, TODAY).goals == goals
+
+
+def test_an_events_theme_is_no_goal_beside_real_filters() -> None:
+    seminar = read_criteria("For the retirement-income seminar, clients aged 55 or over with at least 2 billion", TODAY)
+    assert seminar.goals == () and seminar.age_min == 55
+    assert read_criteria("Which clients talked about retirement?", TODAY).goals == ("retirement",)
+
+
+def test_this_product_is_the_offered_one_not_a_category_to_leave_out() -> None:
+    bond = read_criteria("khách conservative, chưa mua trái phiếu này", TODAY, product_code="BOND_TV")
+    assert bond.without == ()
+    assert read_criteria("khách chưa mua trái phiếu", TODAY, product_code="BOND_TV").without == ("investment",)
+
+
+def test_the_head_noun_of_the_offered_products_name_is_that_product() -> None:
+    offered = read_criteria("kh nao hay bay nc ngoai ma chua co the Travel Miles?", TODAY, product_names=PRODUCTS,
+                            product_code="CARD_TRAVEL")  # fmt: skip
+    assert offered.without == () and "travel" in offered.goals
+
+
+def test_no_new_product_lately_is_no_missing_holding() -> None:
+    assert read_criteria("≥ 500tr on CASA, no new savings/CD in the last 90 days", TODAY).without == ()

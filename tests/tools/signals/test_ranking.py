@@ -90,3 +90,26 @@ def test_the_offer_follows_the_clients_own_evidence() -> None:
     assert best_offer(client(), [EVERYDAY, TRAVEL], TODAY) is None  # nothing fits: nothing is pushed
     holder = client(travel_payments=8, travel_spend_vnd=90_000_000, held_codes={"TRAVEL"})
     assert (best_offer(holder, [TRAVEL], TODAY) or {}).get("product_code") != "TRAVEL"
+
+
+def test_signs_of_leaving_asked_together_are_alternatives() -> None:
+    """ "Salary stopped or logins fell to zero": a client showing either one is listed, one with both first."""
+    from tests.tools.signals.features_for_tests import weekly
+
+    both = client("C1", income_count=4, last_income_on=days_ago(70), logins=weekly(5, 0))
+    salary = client("C2", income_count=4, last_income_on=days_ago(70))
+    logins = client("C3", logins=weekly(6, 0))
+    quiet = client("C4", income_count=4, last_income_on=days_ago(5), logins=weekly(5, 5))
+    criteria = Criteria(goals=("salary_stopped", "login_drop"))
+    goals, named = goals_for(criteria, None)
+    ranking = rank_clients(_book(both, salary, logins, quiet), criteria, None, goals, named, {}, TODAY, 5)  # type: ignore[arg-type]
+    listed = [item["client_id"] for item in ranking.ranked]
+    assert listed[0] == "C1" and set(listed) == {"C1", "C2", "C3"}
+
+
+def test_a_reason_from_a_note_alone_also_says_where_the_client_stands() -> None:
+    from tools.signals.ranking import reason_facts
+
+    item = {"facts": [{"kind": "note", "goal": "home", "words": "mua nha", "date": "2026-05-01"}]}
+    facts = reason_facts(item, client("C1", segment="Gold", balances={"casa": BILLION}), None, [])
+    assert facts[-1]["kind"] == "profile" and facts[-1]["segment"] == "Gold"
