@@ -17,6 +17,7 @@ from graphs.attrition_scan.state import DEFAULT_TOP_N, AttritionScanState
 from graphs.context import AgentContext
 from graphs.turn import covered, read_text, turn
 from tools.core.language import detect_language
+from tools.products.catalog import product_documents
 from tools.signals import attrition
 from tools.signals.criteria import Criteria, read_criteria
 from tools.signals.features import read_book
@@ -40,7 +41,8 @@ def scan(state: AttritionScanState, runtime: Runtime[AgentContext]) -> dict[str,
     criteria = _criteria(state)
     features = read_book(runtime.context.database(), runtime.context.rm_id, today)
     matching = {client_id: client for client_id, client in features.items() if passes(client, criteria, today)}
-    risks = [risk for risk in attrition.scan(matching, today) if risk.at_risk]
+    min_signs = attrition.policy_min_signs(product_documents(runtime.context.database()))  # the bank's own bar
+    risks = [risk for risk in attrition.scan(matching, today) if risk.at_risk and len(risk.signs) >= min_signs]
     top_n = state.get("top_n") or criteria.top_n or DEFAULT_TOP_N
     at_risk = [
         {

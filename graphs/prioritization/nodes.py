@@ -35,6 +35,7 @@ from tools.products.catalog import (
     with_document_rules,
 )
 from tools.reporting.composer import Vocabulary
+from tools.signals import attrition
 from tools.signals.criteria import NOTE_GOALS, Criteria, read_criteria
 from tools.signals.day_plan import asks_for_a_plan, day_plan, plan_window
 from tools.signals.features import read_book, read_features
@@ -211,8 +212,10 @@ def rank(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str
     wants_notes = bool(set(state.get("signals", [])) & (NOTE_GOALS | {"business", "attrition"}))
     features = read_book(runtime.context.database(), runtime.context.rm_id, today, notes=wants_notes)
     top_n = state.get("top_n") or criteria.top_n or DEFAULT_TOP_N
+    min_signs = (attrition.policy_min_signs(product_documents(runtime.context.database()))
+                 if "attrition" in state.get("signals", []) else 1)  # fmt: skip
     ranking = rank_clients(features, criteria, product, state.get("signals", []), bool(state.get("named_goals")),
-                           state.get("similarity") or {}, today, top_n)  # fmt: skip
+                           state.get("similarity") or {}, today, top_n, min_signs)  # fmt: skip
     counts = {"clients": ranking.clients, "matching": ranking.matching, "with_evidence": ranking.with_evidence,
               "top_n": top_n}  # fmt: skip
     return {"ranked": explain(ranking.ranked, features, product), "excluded": ranking.excluded, "counts": counts,

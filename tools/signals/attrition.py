@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -193,6 +194,31 @@ def assess(client: ClientFeatures, today: dt.date) -> AttritionRisk:
         remaining *= 1.0 - sign.weight
     score = round(1.0 - remaining, 4) if signs else 0.0
     return AttritionRisk(client.client_id, score, signs)
+
+
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "hai": 2, "ba": 3, "bon": 4}
+#: "A client with two or more of these signals is at risk", "từ 2 dấu hiệu trở lên", "at least 2 signals".
+_SIGN_COUNT = re.compile(
+    r"(?:(?P<least>at least|it nhat|toi thieu|tu|>=|≥)\s*)?(?P<n>[2-4]|two|three|four|hai|ba|bon)\s*"
+    r"(?P<more>\+|or more|and more|or above|tro len)?\s*(?:(?:of|the|these|those|cua|trong|cac|so)\s+){0,3}"
+    r"(?:signals?|signs?|dau hieu|tin hieu)\b(?:\s*(?P<more2>tro len|or more))?"
+)
+_RISK_LINE = re.compile(r"risk|attrition|leav|churn|roi bo|nguy co|roi di")
+
+
+def policy_min_signs(documents: Iterable[Mapping[str, Any]]) -> int:
+    """How many signs the bank's own policy needs before a client counts as at risk ("two or more signals"); one
+    when no document says."""
+    for document in documents:
+        for line in re.split(r"[\n.!?]", str(document.get("body") or "")):
+            folded = re.sub(r"[*_`|:()]+", " ", fold(line))  # markdown's emphasis is no word
+            if not _RISK_LINE.search(folded):
+                continue
+            for match in _SIGN_COUNT.finditer(folded):
+                if match["least"] or match["more"] or match["more2"]:
+                    number = match["n"]
+                    return int(number) if number.isdigit() else _NUMBER_WORDS[number]
+    return 1
 
 
 def scan(features: dict[str, ClientFeatures], today: dt.date) -> list[AttritionRisk]:

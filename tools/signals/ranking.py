@@ -308,9 +308,10 @@ def _note(
 
 
 def evidence(
-    goal: str, client: ClientFeatures, today: dt.date, criteria: Criteria | None = None
+    goal: str, client: ClientFeatures, today: dt.date, criteria: Criteria | None = None, min_signs: int = 1
 ) -> tuple[float, list[dict[str, Any]]]:
-    """How strongly the client's own data shows ``goal`` (0 to 1), and the facts that show it."""
+    """How strongly the client's own data shows ``goal`` (0 to 1), and the facts that show it. ``min_signs``: the
+    signs of leaving the bank's policy needs before a client is at risk."""
     window = criteria.window_days if criteria else None
     if goal == "idle_cash":
         settled = client.settled_idle_vnd(today, days=max(IDLE_SETTLED_DAYS, window or 0))
@@ -373,7 +374,7 @@ def evidence(
         return 1.0, [{"kind": "sign_login_drop", **sign.facts}, {"kind": "at_stake", "aum_vnd": client.aum_vnd}]
     if goal == "attrition":
         risk = attrition.assess(client, today)
-        if not risk.signs:
+        if not risk.signs or len(risk.signs) < min_signs:
             return 0.0, []
         facts = [{"kind": f"sign_{sign.kind}", **sign.facts} for sign in risk.signs[: MAX_REASONS - 1]]
         return risk.score, [*facts, {"kind": "at_stake", "aum_vnd": client.aum_vnd}]
@@ -459,6 +460,7 @@ def rank_clients(
     similarity: dict[str, float],
     today: dt.date,
     top_n: int,
+    min_signs: int = 1,
 ) -> Ranking:
     """The clients passing the filters and the rules, best evidence first; who the rules left out, with why."""
     outcome = Ranking(clients=len(features))
@@ -475,7 +477,7 @@ def rank_clients(
         strengths: list[float] = []
         facts: list[dict[str, Any]] = []
         for goal in goals:
-            strength, goal_facts = evidence(goal, client, today, criteria)
+            strength, goal_facts = evidence(goal, client, today, criteria, min_signs)
             strengths.append(strength)
             facts += goal_facts
         if named:  # every goal asked; plans in the notes are alternatives ("studying abroad or at school"), and so

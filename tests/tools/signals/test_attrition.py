@@ -60,3 +60,13 @@ def test_the_scan_ranks_by_score_then_relationship() -> None:
     calm = client("C3", balances={"casa": BILLION})
     ranked = attrition.scan({c.client_id: c for c in (risky, riskier, calm)}, TODAY)
     assert [risk.client_id for risk in ranked] == ["C2", "C1"]
+
+
+def test_the_banks_own_bar_for_at_risk_is_read_from_its_policy() -> None:
+    from tools.signals.attrition import policy_min_signs
+
+    english = [{"id": "POL-04", "body": "Signals: ...\nA client with **two or more** signals is *at risk*."}]
+    vietnamese = [{"id": "POL-04", "body": "Khách có từ 2 dấu hiệu trở lên được xem là có nguy cơ rời bỏ."}]
+    assert policy_min_signs(english) == 2 and policy_min_signs(vietnamese) == 2
+    assert policy_min_signs([{"id": "POL-01", "body": "Two or more products per client is our goal."}]) == 1
+    assert policy_min_signs([]) == 1

@@ -113,3 +113,17 @@ def test_a_reason_from_a_note_alone_also_says_where_the_client_stands() -> None:
     item = {"facts": [{"kind": "note", "goal": "home", "words": "mua nha", "date": "2026-05-01"}]}
     facts = reason_facts(item, client("C1", segment="Gold", balances={"casa": BILLION}), None, [])
     assert facts[-1]["kind"] == "profile" and facts[-1]["segment"] == "Gold"
+
+
+def test_one_sign_is_no_attrition_risk_where_the_policy_asks_for_two() -> None:
+    from tests.tools.signals.features_for_tests import weekly
+
+    one_sign = client("C1", income_count=4, last_income_on=days_ago(70))
+    two_signs = client("C2", income_count=4, last_income_on=days_ago(70), logins=weekly(5, 0))
+    criteria = Criteria(goals=("attrition",))
+    goals, named = goals_for(criteria, None)
+    book = _book(one_sign, two_signs)
+    lenient = rank_clients(book, criteria, None, goals, named, {}, TODAY, 5)  # type: ignore[arg-type]
+    strict = rank_clients(book, criteria, None, goals, named, {}, TODAY, 5, min_signs=2)  # type: ignore[arg-type]
+    assert {item["client_id"] for item in lenient.ranked} == {"C1", "C2"}
+    assert [item["client_id"] for item in strict.ranked] == ["C2"]
