@@ -48,6 +48,14 @@ _COMPETITOR = re.compile(
 )
 
 
+#: What a note says when the client means to go: a bank's name in a happy note is no sign of leaving.
+_LEAVING_WORDS = re.compile(
+    r"better rate|higher rate|close (?:the |her |his |their )?account|switch(?:ing)? banks?|leav\w+|"
+    r"move (?:all|everything)|"
+    r"lai (?:suat )?(?:cao hon|tot hon)|dong tai khoan|chuyen (?:het|han|luong)|roi bo|khong hai long|buc|phan nan"
+)
+
+
 @dataclass(frozen=True)
 class Sign:
     """One sign of leaving: its kind, its weight, and the facts that show it (amounts, dates, words)."""
@@ -158,9 +166,10 @@ def _competitor(client: ClientFeatures, today: dt.date) -> Sign | None:
     for day, _channel, _topic, text, sentiment, _code, _amount in client.notes:
         if day is None or day < since:
             continue
-        match = _COMPETITOR.search(fold(text))
-        if match:
-            weight = WEIGHTS["competitor"] * (1.0 if sentiment == "negative" else 0.8)
+        folded = fold(text)
+        match = _COMPETITOR.search(folded)
+        if match and (sentiment == "negative" or _LEAVING_WORDS.search(folded)):  # "moved cash to HSBC for the
+            weight = WEIGHTS["competitor"] * (1.0 if sentiment == "negative" else 0.8)  # deposit" happily is none
             return Sign("competitor", weight, {"date": day.isoformat(), "words": match.group(0), "note": text[:160]})
     return None
 

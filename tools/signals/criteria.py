@@ -353,14 +353,21 @@ _QUOTES = re.compile(r"[\"'‘’“”«»`]")
 #: "Don't flag people because a large payment came in", "không tính học phí du học": a goal named to be left out.
 _EXCLUDING = re.compile(
     r"(?:don.?t|do not|never|except|excluding|exclude|skip|leave out|ignore|not (?:because|just|simply)|"
-    r"khong tinh|ko tinh|k tinh|tru|ngoai tru|bo qua|loai (?:ra|bo)?|dung tinh)\b(?:\W+\w+){0,8}\W*$"
+    r"khong tinh|ko tinh|k tinh|tru|ngoai tru|bo qua|loai (?:ra|bo)?|dung tinh)\b(?:\W+\w+){0,20}\W*$"
+)
+#: "ai mới có tiền về nhiều … cũng không phải", "a large inflow is not a sign": named, then said not to count.
+_NOT_AFTER = re.compile(
+    r"^\w*(?:\W+\w+){0,12}?\W+(?:cung (?:khong|ko|dau) phai|"
+    r"(?:khong|ko|dau) phai (?:la )?(?:dau hieu|nguy co|roi bo|rui ro|bo minh|bo di|roi di)|"
+    r"(?:is|are|isn.?t|aren.?t) not (?:a |an )?(?:sign|signal|risk|flight risk|reason)|(?:khong|ko) phai\W*$)"
 )
 
 
 def _excluded_here(folded: str, start: int) -> bool:
     """Whether the words at ``start`` are named to be left out (a clause that says not to count them)."""
-    clause = re.split(r"[.;!?]|\bbut\b|\bnhung\b", folded[max(0, start - 60) : start])[-1]
-    return bool(_EXCLUDING.search(clause))
+    clause = re.split(r"[.;!?]|\bbut\b|\bnhung\b", folded[max(0, start - 100) : start])[-1]
+    after = re.split(r"[.;!?]|\bbut\b|\bnhung\b|\bma\b", folded[start : start + 100])[0]
+    return bool(_EXCLUDING.search(clause) or _NOT_AFTER.match(after))
 
 
 _EVENT = r"seminars?|workshops?|webinars?|events?|hoi thao|su kien|toa dam|campaigns?|promos?"

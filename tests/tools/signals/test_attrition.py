@@ -70,3 +70,9 @@ def test_the_banks_own_bar_for_at_risk_is_read_from_its_policy() -> None:
     assert policy_min_signs(english) == 2 and policy_min_signs(vietnamese) == 2
     assert policy_min_signs([{"id": "POL-01", "body": "Two or more products per client is our goal."}]) == 1
     assert policy_min_signs([]) == 1
+
+
+def test_another_banks_name_in_a_happy_note_is_no_sign() -> None:
+    happy = (days_ago(10), "call", "loan", "Buying a flat, moved some cash to HSBC for the deposit, comparing offers.",
+             "positive", None, None)  # fmt: skip
+    assert not any(s.kind == "competitor" for s in attrition.assess(client(notes=[happy]), TODAY).signs)

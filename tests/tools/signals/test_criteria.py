@@ -181,3 +181,15 @@ def test_the_head_noun_of_the_offered_products_name_is_that_product() -> None:
 
 def test_no_new_product_lately_is_no_missing_holding() -> None:
     assert read_criteria("≥ 500tr on CASA, no new savings/CD in the last 90 days", TODAY).without == ()
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "ông bà không xài app xưa giờ thì đâu phải bỏ mình, ai mới có tiền về nhiều cũng không phải. Ai sắp rời bỏ?",
+        "Khách Gold nào sắp rời mình? Đừng tính mấy người chỉ chuyển tiền qua lại giữa các tài khoản của chính họ hay "
+        "mới có tiền bán đất về nha",
+    ],
+)
+def test_signs_named_and_then_said_not_to_count_are_no_goals(request_text: str) -> None:
+    assert read_criteria(request_text, TODAY).goals == ("attrition",)
