@@ -14,15 +14,23 @@ from tools.core.language import supported_language
 from tools.crm.vocabulary import category_text
 from tools.signals.criteria import Criteria
 
+#: Goals with a date ahead, which a request's "in the next 30 days" bounds.
+DATED_GOALS = frozenset({"cd_maturing", "loan_maturing", "birthday"})
 MEASURES: dict[str, dict[str, str]] = {
     "en": {"deposits": "deposits", "idle": "current and savings money sitting still",
            "cash": "current and savings balances", "aum": "total assets",
+           "term_deposits": "savings and term deposits (current accounts left out)",
+           "maturing": "deposit maturing", "matured": "deposit matured and not rolled over",
+           "business_monthly": "average monthly business receipts (last 3 months)",
            "investment": "investments", "loan": "loans outstanding", "income": "monthly income",
            "casa": "current account balance", "casa_idle": "current account money sitting still",
            "inflow": "money received", "money_out": "money sent to other banks", "inactive": "days without contact",
            "travel": "travel spend", "spend": "card spend"},
     "vi": {"deposits": "tiền gửi", "idle": "tiền nằm yên trong tài khoản thanh toán và tiết kiệm",
            "cash": "số dư thanh toán và tiết kiệm", "aum": "tổng tài sản",
+           "term_deposits": "tiền gửi tiết kiệm và có kỳ hạn (không tính tài khoản thanh toán)",
+           "maturing": "khoản tiền gửi đáo hạn", "matured": "tiền gửi đã đáo hạn không tái tục",
+           "business_monthly": "doanh thu bình quân mỗi tháng (3 tháng gần nhất)",
            "investment": "đầu tư", "loan": "dư nợ vay", "income": "thu nhập hằng tháng",
            "casa": "số dư tài khoản thanh toán", "casa_idle": "tiền nằm yên trong tài khoản thanh toán",
            "inflow": "khoản tiền nhận về", "money_out": "tiền chuyển sang ngân hàng khác",
@@ -41,6 +49,7 @@ FILTERS: dict[str, dict[str, str]] = {
         "age_between": "aged {low}–{high}", "age_min": "aged {low}+", "age_max": "aged up to {high}",
         "amount_min": "{measure} ≥ {amount}", "amount_max": "{measure} < {amount}",
         "without": "without {value}", "holding": "holding {value}", "no_complaint": "no open complaint",
+        "due_within": "due within the next {days} days", "occupation": "working as “{value}”",
     },
     "vi": {
         "or": " hoặc ",
@@ -48,6 +57,7 @@ FILTERS: dict[str, dict[str, str]] = {
         "age_between": "từ {low} đến {high} tuổi", "age_min": "từ {low} tuổi", "age_max": "đến {high} tuổi",
         "amount_min": "{measure} ≥ {amount}", "amount_max": "{measure} < {amount}",
         "without": "chưa có {value}", "holding": "đang có {value}", "no_complaint": "không có khiếu nại mở",
+        "due_within": "đến hạn trong {days} ngày tới", "occupation": "nghề “{value}”",
     },
 }  # fmt: skip
 RISKS = {"vi": {"conservative": "thận trọng", "balanced": "cân bằng", "growth": "tăng trưởng"}}
@@ -70,6 +80,10 @@ def filters_text(criteria: Criteria, language: str) -> str:
         parts.append(words["risk"].format(value=joiner.join(risks)))
     if criteria.cities:
         parts.append(words["city"].format(value=joiner.join(criteria.cities)))
+    if criteria.occupations:  # in the request's own words ("làm IT"): a group of the CRM's free-text occupations
+        parts.append(
+            words["occupation"].format(value=criteria.words.get("occupation", ", ".join(criteria.occupations)))
+        )
     if criteria.age_min is not None and criteria.age_max is not None:
         parts.append(words["age_between"].format(low=criteria.age_min, high=criteria.age_max))
     elif criteria.age_min is not None:
@@ -85,6 +99,8 @@ def filters_text(criteria: Criteria, language: str) -> str:
             parts.append(words[key].format(value=HOLDINGS[lang].get(value, value)))
     if criteria.no_complaint:
         parts.append(words["no_complaint"])
+    if criteria.ahead_days and set(criteria.goals) & DATED_GOALS:
+        parts.append(words["due_within"].format(days=criteria.ahead_days))
     return ", ".join(parts)
 
 

@@ -135,6 +135,12 @@ def fact_line(trigger: dict[str, Any], language: str) -> str:
             f.get("segment"),
             category_text(f.get("category"), language),
         )
+        if f.get("holds_category"):  # another savings plan for a saver: never "without savings"
+            return (
+                f"khách hàng {segment}: {product} phù hợp (AUM {aum})"
+                if vi
+                else f"{segment} client: {product} fits ({aum} AUM)"
+            )
         if vi:
             return f"khách hàng {segment} chưa có {category}: {product} phù hợp (AUM {aum})"
         return f"{segment} client without {category}: {product} fits ({aum} AUM)"

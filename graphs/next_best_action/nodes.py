@@ -24,7 +24,7 @@ from tools.crm.notes import extract_note
 from tools.knowledge.retrieval import documents_or_none
 from tools.products.catalog import ProductTerms, product_documents, with_document_rules
 from tools.signals.features import read_features
-from tools.signals.ranking import best_offer
+from tools.signals.ranking import best_offer, fitting_product
 from tools.signals.triggers import CONTEXT_QUERIES, NO_PRODUCT_KINDS, detect_triggers, rank_triggers
 from tools.voice.drafting import DraftRequest, compose_draft
 from tools.voice.personalization import Personalization
@@ -70,7 +70,7 @@ def detect(state: NextBestActionState, runtime: Runtime[AgentContext]) -> dict[s
     if client is not None:
         names = [str(product["name"]) for product in products]
         terms = [with_document_rules(ProductTerms.from_row(product), documents, names) for product in products]
-        offer = best_offer(client, terms, today)
+        offer = best_offer(client, terms, today) or fitting_product(client, terms)
     triggers = detect_triggers(state["client"], today, products, features=client, offer=offer, documents=documents)
     return {"triggers": triggers}
 

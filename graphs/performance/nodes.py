@@ -77,8 +77,8 @@ def _query(state: PerformanceState) -> ReportQuery | None:
 
 def _vocabulary(runtime: Runtime[AgentContext]) -> Vocabulary:
     """The bank's own names a question may use: its products, the occupations and the names of this RM's clients."""
-    products, occupations, names = _crm(runtime).reporting_vocabulary()
-    return Vocabulary(tuple(products), tuple(occupations), tuple(names))
+    products, occupations, names, cities = _crm(runtime).reporting_vocabulary()
+    return Vocabulary(tuple(products), tuple(occupations), tuple(names), tuple(cities))
 
 
 def _plan(state: PerformanceState) -> Plan | None:

@@ -19,7 +19,8 @@ SIGNALS: dict[str, dict[str, str]] = {
            "home": "home purchase plans in your notes", "retirement": "retirement plans in your notes",
            "family": "family protection in your notes", "salary": "salary", "spend": "card spend",
            "expansion": "expansion plans in your notes", "study_abroad": "study abroad in your notes",
-           "salary_stopped": "salary that stopped", "login_drop": "app logins that fell"},
+           "salary_stopped": "salary that stopped", "login_drop": "app logins that fell",
+           "matured_not_rolled": "deposits matured and not rolled over"},
     "vi": {"idle_cash": "tiền nhàn rỗi", "large_inflow": "khoản tiền lớn về", "cd_maturing": "tiền gửi sắp đáo hạn",
            "loan_maturing": "khoản vay sắp tất toán", "attrition": "dấu hiệu rời bỏ",
            "money_out": "tiền chuyển sang ngân hàng khác", "inactive": "lâu chưa liên hệ",
@@ -28,7 +29,8 @@ SIGNALS: dict[str, dict[str, str]] = {
            "home": "kế hoạch mua nhà trong ghi chú", "retirement": "kế hoạch nghỉ hưu trong ghi chú",
            "family": "bảo vệ gia đình trong ghi chú", "salary": "lương", "spend": "chi tiêu thẻ",
            "expansion": "kế hoạch mở rộng trong ghi chú", "study_abroad": "du học trong ghi chú",
-           "salary_stopped": "lương ngừng về", "login_drop": "đăng nhập ứng dụng giảm"},
+           "salary_stopped": "lương ngừng về", "login_drop": "đăng nhập ứng dụng giảm",
+           "matured_not_rolled": "tiền gửi đáo hạn không tái tục"},
 }  # fmt: skip
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -40,9 +42,10 @@ WORDS: dict[str, dict[str, str]] = {
         "no_evidence": "None of the {matching} matching clients shows {signals}; the largest relationships instead:",
         "left_out": "Left out by policy:",
         "sources": "Sources: ",
-        "understood": "Top {n} of your {matching} clients{filters} for {subject}, ranked by {signals}",
-        "understood_usual": "Top {n} of your {matching} clients{filters} for {subject}, ranked by the usual reasons "
-                            "for it: {signals}",
+        "understood": "A list of the top {n} of your {matching} clients{filters} for {subject}, ranked by {signals}",
+        "understood_usual": "A list of the top {n} of your {matching} clients{filters} for {subject}, ranked by the "
+                            "usual reasons for it: {signals}",
+        "ordered": ", largest {measure} first",
         "language_name": "English",
     },
     "vi": {
@@ -55,9 +58,11 @@ WORDS: dict[str, dict[str, str]] = {
                        "hàng có quan hệ lớn nhất:",
         "left_out": "Loại theo chính sách:",
         "sources": "Nguồn: ",
-        "understood": "{n} khách hàng hàng đầu trong {matching} khách hàng{filters} cho {subject}, xếp theo {signals}",
-        "understood_usual": "{n} khách hàng hàng đầu trong {matching} khách hàng{filters} cho {subject}, xếp theo các "
-                            "lý do thường gặp: {signals}",
+        "understood": "Danh sách {n} khách hàng hàng đầu trong {matching} khách hàng{filters} cho {subject}, xếp "
+                      "theo {signals}",
+        "understood_usual": "Danh sách {n} khách hàng hàng đầu trong {matching} khách hàng{filters} cho {subject}, "
+                            "xếp theo các lý do thường gặp: {signals}",
+        "ordered": ", {measure} lớn nhất xếp trước",
         "language_name": "Vietnamese",
     },
 }  # fmt: skip
@@ -86,6 +91,7 @@ REASONS: dict[str, dict[str, str]] = {
         "note_undated": "Your note: “{words}”",
         "salary": "Monthly salary of about {amount}",
         "spend": "Card spend of {amount} in 90 days",
+        "paid": "Paid {amount} for {category} in 90 days",
         "measure": "{measure}: {amount}",
         "sign_money_out": "Sent {amount} to other banks (latest {day}{counterparty})",
         "sign_salary_stopped": "Salary stopped: last one arrived on {day}",
@@ -118,6 +124,7 @@ REASONS: dict[str, dict[str, str]] = {
         "note_undated": "Ghi chú: “{words}”",
         "salary": "Lương hằng tháng khoảng {amount}",
         "spend": "Chi tiêu thẻ {amount} trong 90 ngày",
+        "paid": "Đã chi {amount} cho {category} trong 90 ngày",
         "measure": "{measure}: {amount}",
         "sign_money_out": "Đã chuyển {amount} sang ngân hàng khác (gần nhất {day}{counterparty})",
         "sign_salary_stopped": "Lương ngừng về: lần cuối ngày {day}",
@@ -175,7 +182,7 @@ def reason(fact: dict[str, Any], language: str) -> str:
         "category": category_text(str(fact.get("category") or ""), language),
         "size": f" ({format_amount(fact['note_amount_vnd'], language)})" if fact.get("note_amount_vnd") else "",
     }
-    return templates[kind].format(**values)
+    return " ".join(templates[kind].format(**values).split())  # a fact without an amount leaves no double space
 
 
 def subject(product_name: str | None, language: str) -> str:
@@ -232,12 +239,16 @@ def understood_as(
     language: str,
 ) -> str:
     """What was understood and computed: how many clients matched which filters, the goals, the product."""
-    words = WORDS[_lang(language)]
+    lang = _lang(language)
+    words = WORDS[lang]
     filters = filters_text(criteria, language)
-    return words["understood" if named else "understood_usual"].format(
+    line = words["understood" if named else "understood_usual"].format(
         n=top_n, matching=counts.get("matching", 0), filters=f" ({filters})" if filters else "",
         subject=subject_text, signals=_signals_text(signals, language),
     )  # fmt: skip
+    if criteria.order_by in MEASURES[lang] and criteria.order_by != "inactive":  # the request's own order, said back
+        line += words["ordered"].format(measure=MEASURES[lang][str(criteria.order_by)])
+    return line
 
 
 def language_name(language: str) -> str:

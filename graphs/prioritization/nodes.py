@@ -94,11 +94,11 @@ def read_request(state: PrioritizationState, runtime: Runtime[AgentContext]) -> 
     request = read_text(state["request"])
     catalog = product_names(runtime.context.database())  # read once: the product, its rules and the filters use it
     product = _resolve_product(request, (state.get("product_code") or "").strip(), runtime, catalog)
-    products, occupations, _names = _crm(runtime).reporting_vocabulary()
+    products, occupations, _names, cities = _crm(runtime).reporting_vocabulary()
+    vocabulary = Vocabulary(products=tuple(products), occupations=tuple(occupations), cities=tuple(cities))
     criteria = read_criteria(
-        request, runtime.context.resolved_today(), Vocabulary(products=tuple(products), occupations=tuple(occupations)),
-        catalog, product.code if product else None,
-    )  # fmt: skip
+        request, runtime.context.resolved_today(), vocabulary, catalog, product.code if product else None
+    )
     goals, named = goals_for(criteria, product)
     return {
         "request": request,
@@ -209,7 +209,8 @@ def rank(state: PrioritizationState, runtime: Runtime[AgentContext]) -> dict[str
     out, with why), ranked by the evidence for each goal; the top N with the facts that put them there."""
     today = runtime.context.resolved_today()
     criteria, product = _criteria(state), _product(state)
-    wants_notes = bool(set(state.get("signals", [])) & (NOTE_GOALS | {"business", "attrition"}))
+    # A product offered reads the notes too: a client who asked about it is its first prospect.
+    wants_notes = product is not None or bool(set(state.get("signals", [])) & (NOTE_GOALS | {"business", "attrition"}))
     features = read_book(runtime.context.database(), runtime.context.rm_id, today, notes=wants_notes)
     top_n = state.get("top_n") or criteria.top_n or DEFAULT_TOP_N
     min_signs = (attrition.policy_min_signs(product_documents(runtime.context.database()))

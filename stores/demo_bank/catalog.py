@@ -589,6 +589,8 @@ rò rỉ dữ liệu trong 24 giờ.
 - Maturing deposits: contact the client at least 7 days before maturity with renewal options.
 - Birthdays: send greetings on the day, in the client's language and preferred channel.
 - Large incoming funds (VND 1 billion or more): contact the client within 3 working days.
+- Idle cash: current and savings balances of VND 500 million or more that have sat still for a month; offer a
+  deposit or an investment that fits the client.
 
 ## Tiếng Việt
 Khách hàng không có tương tác trong 90 ngày được coi là không hoạt động và cần được liên hệ trong tuần. Liên hệ khách

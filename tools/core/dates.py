@@ -28,3 +28,11 @@ def bank_date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def completed_years(born: Any, today: dt.date) -> int | None:
+    """A client's age on ``today`` in completed years (the bank's and its rules' meaning), None without a date."""
+    day = bank_date(born)
+    if day is None:
+        return None
+    return today.year - day.year - ((today.month, today.day) < (day.month, day.day))

@@ -758,3 +758,100 @@ def spelled_phone(folded: str) -> str | None:
         if phone := normalize_phone(digits):
             return phone
     return None
+
+
+# ----- ages ----------------------------------------------------------------------------------------
+
+
+_AGE_UNIT = r"(?P<unit>tuoi|years?(?: old)?|yo|y/o|yrs?|t\b)"
+_AGE_RANGE = re.compile(
+    r"(?:aged?|tuoi|do tuoi|from)?\s*(?:tu\s*)?(?:du\s*)?(?P<low>[1-9]\d)\s*(?:tuoi\s*)?(?:-|–|~|to|den|toi|->|and)\s*"
+    rf"(?P<high>[1-9]\d)\s*{_AGE_UNIT}?"
+)
+_AGE_OVER = re.compile(
+    r"(?:aged?|tuoi|clients?|khach(?: hang)?|tu)\s*(?:tu\s*)?(?:du\s*)?(?P<age>[1-9]\d)\s*(?:tuoi\s*)?"
+    r"(?:or over|and over|or older|and older|and above|or above|\+|tro len|tro di)"
+)
+_AGE_BOUND = re.compile(
+    r"(?P<op>under|below|younger than|over|above|older than|at least|up to|duoi|tren|tu|hon|ngoai|khong qua|"
+    rf"toi da)\s*(?:du\s*)?(?P<age>[1-9]\d)\s*{_AGE_UNIT}|\bu(?P<under>[2-7]0)\b"
+)
+
+
+#: "Entry age up to 65", "tuổi tối đa 60": a cap said of the age, with no unit after the number.
+_AGE_CAP = re.compile(r"\b(?:age|tuoi)\b[^.;]{0,20}?\b(?:up to|max(?:imum)?|toi da|khong qua)\s*(?P<age>[1-9]\d)\b")
+
+
+_AGE_BARE = re.compile(
+    r"\b(?:cust\w*|clients?|customers?|khach(?: hang)?|kh|people|ppl|gold|platinum|diamond|standard)\s+(?:aged\s+)?"
+    r"(?P<op>under|below|over|above|duoi|tren)\s+(?P<age>[1-9]\d)\b"
+    r"(?!\s*(?:m\b|tr\b|trieu|ty|ti\b|bn|b\b|k\b|%|cu\b|ngay|days?|thang|months?|weeks?|tuan))"
+)
+
+
+def age_band(folded: str) -> tuple[int | None, int | None, str]:
+    """The ages a folded text bounds (youngest, oldest, its words): "55-65 tuổi", "aged 55 or over", "từ đủ 21
+    đến 65 tuổi", "under 70 years old", "entry age up to 65 years"; (None, None, "") when it bounds none."""
+    match = _AGE_RANGE.search(folded)
+    if match and (
+        match["unit"]
+        or re.search(r"(?:aged?|tuoi|do tuoi|between)\s*(?:tu|from)?\s*(?:du\s*)?$", folded[: match.start("low")])
+    ):
+        low, high = int(match["low"]), int(match["high"])
+        if 15 <= low <= high <= 100:
+            return low, high, match.group(0).strip()
+    over = _AGE_OVER.search(folded)
+    if over:  # "aged 55 or over", "khách 60 tuổi trở lên"
+        return int(over["age"]), None, over.group(0).strip()
+    match = _AGE_BOUND.search(folded)
+    if match:
+        if match["under"]:
+            return None, int(match["under"]) - 1, match.group(0).strip()
+        age = int(match["age"])
+        if match["op"] in ("under", "below", "younger than", "duoi"):
+            return None, age - 1, match.group(0).strip()
+        if match["op"] in ("up to", "khong qua", "toi da"):
+            return None, age, match.group(0).strip()
+        if match["op"] in ("at least", "tu"):
+            return age, None, match.group(0).strip()
+        return age + 1, None, match.group(0).strip()
+    cap = _AGE_CAP.search(folded)
+    if cap:
+        return None, int(cap["age"]), cap.group(0).strip()
+    bare = _AGE_BARE.search(folded)
+    if bare:  # "gold cust under 40 w/ heavy travel": right after the clients, a bare number is their age
+        age = int(bare["age"])
+        below = bare["op"] in ("under", "below", "duoi")
+        return (None, age - 1, bare.group(0).strip()) if below else (age + 1, None, bare.group(0).strip())
+    return None, None, ""
+
+
+# ----- durations said in words ------------------------------------------------------------------------------------
+
+
+_EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+               "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30,
+               "forty": 40, "forty five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "a": 1, "an": 1}  # fmt: skip
+_SPOKEN_DURATION = re.compile(
+    rf"\b(?P<vi>{_VI_NUMBER_WORD}(?:\s+{_VI_NUMBER_WORD})*)\s+(?P<vi_unit>ngay|tuan|thang)\b"
+    rf"|\b(?P<en>{'|'.join(sorted(_EN_NUMBERS, key=len, reverse=True))})\s+(?P<en_unit>days?|weeks?|months?)\b"
+)
+
+
+def durations_in_digits(folded: str) -> str:
+    """A folded text with durations said in words written in digits ("trong ba mươi ngày tới" → "trong 30 ngày
+    tới", "the next two weeks" → "the next 2 weeks"), so the windows a request gives are read however typed."""
+
+    def digits(match: re.Match[str]) -> str:
+        if match["en"]:
+            return f"{_EN_NUMBERS[match['en']]} {match['en_unit']}"
+        words = match["vi"].split()
+        lead = ""
+        if words[0] == "tu":  # a leading "tư" is always "từ" (from): "từ mười ngày" is ten days, "từ tháng 10" a date
+            lead, words = "tu ", words[1:]
+        if not words or words == ["mot"] or words[0] in ("linh", "le"):  # "300 củ một tháng" is a rate
+            return match.group(0)
+        number = _vi_number(words)
+        return f"{lead}{number} {match['vi_unit']}" if number else match.group(0)
+
+    return _SPOKEN_DURATION.sub(digits, folded)

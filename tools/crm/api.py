@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -51,9 +52,18 @@ from stores.schema import (
     table_of,
 )
 from stores.settings import BANK_TIMEZONE
+from tools.core.dates import completed_years
 from tools.core.encoding import to_json
 from tools.core.language import detect_language
-from tools.core.text import fold, name_tokens, normalize_phone, normalize_text, quotes_lowercased, strip_accents
+from tools.core.text import (
+    fold,
+    fold_words,
+    name_tokens,
+    normalize_phone,
+    normalize_text,
+    quotes_lowercased,
+    strip_accents,
+)
 from tools.policy.eligibility import ClientStanding, load_standings
 from tools.signals.features import forget_book
 from tools.signals.profiles import Essence, compute_essences
@@ -275,10 +285,10 @@ class CrmApi:
             raise LookupError(f"no relationship manager {self.rm_id!r}")
         return _row_dict(row)
 
-    def reporting_vocabulary(self) -> tuple[list[tuple[str, str]], list[str], list[str]]:
-        """The catalog's products (code, name), discontinued ones included, the occupations of this RM's clients and
-        their full names: the words a question about the book may name that no fixed lexicon knows (this RM's
-        clients only, so a question can never reach another RM's client by name)."""
+    def reporting_vocabulary(self) -> tuple[list[tuple[str, str]], list[str], list[str], list[str]]:
+        """The catalog's products (code, name), discontinued ones included, the occupations of this RM's clients,
+        their full names and their cities: the words a question about the book may name that no fixed lexicon knows
+        (this RM's clients only, so a question can never reach another RM's client by name)."""
         with self.database.engine.connect() as connection:
             products = [(str(code), str(name)) for code, name in connection.execute(select(Product.code, Product.name))]
             occupations = sorted(
@@ -292,7 +302,16 @@ class CrmApi:
             names = sorted(  # twice when two clients share a name: then the name alone picks no one
                 str(name) for (name,) in connection.execute(select(Client.full_name).where(Client.rm_id == self.rm_id))
             )
-        return products, occupations, names
+            cities = sorted(
+                {
+                    str(value)
+                    for (value,) in connection.execute(
+                        select(Client.city).where(Client.rm_id == self.rm_id, Client.city.is_not(None))
+                    )
+                    if str(value).strip()
+                }
+            )
+        return products, occupations, names, cities
 
     def colleague_named(self, text: str) -> str | None:
         """Another RM named as a person in ``text`` ("Vân's AUM", "aum của a Duy"), when no client of this RM has
@@ -472,6 +491,39 @@ class CrmApi:
                 return None if self.find_clients(name=name) else name  # the sentence's first person was introduced
         return None
 
+    def clients_described(self, text: str, *, among: Iterable[str] | None = None, limit: int = 5) -> list[ClientMatch]:
+        """This RM's clients whose occupation or city the text describes ("chị Thu bán bánh pía dưới Sóc Trăng",
+        "anh giám đốc bên Gạo Hạt Ngọc"), best first (``among``: only these).
+
+        Two words in a row of the client's occupation or city, said in a row in the text, are the evidence (a long
+        word alone half as much); a pair only this client has weighs 1, one that k clients share 1/k, so "giám
+        đốc" or "Hồ Chí Minh" tells no one apart. The score is that weight summed (``matched_on="description"``).
+        """
+        said = _description(text)
+        if not said:
+            return []
+        columns = (Client.id, Client.full_name, Client.honorific, Client.phone, Client.segment)
+        with self.database.engine.connect() as connection:
+            rows = connection.execute(
+                select(*columns, Client.occupation, Client.city).where(Client.rm_id == self.rm_id)
+            ).all()
+        pairs = {row.id: _description(row.occupation) | _description(row.city) for row in rows}
+        shared: dict[tuple[str, ...], int] = {}
+        for found in pairs.values():
+            for pair in found:
+                shared[pair] = shared.get(pair, 0) + 1
+        wanted = set(among) if among is not None else None
+        scored = []
+        for row in rows:
+            if wanted is not None and row.id not in wanted:
+                continue
+            score = sum(_WORD_WEIGHT[len(pair)] / shared[pair] for pair in pairs[row.id] & said)
+            if score > 0:
+                who = {key: row._mapping[key] for key in ("id", "full_name", "honorific", "phone", "segment")}
+                scored.append(ClientMatch(**who, score=round(score, 3), matched_on="description"))
+        scored.sort(key=lambda match: (-match.score, match.id))
+        return scored[:limit]
+
     def colleague_mention(self, text: str, match: ClientMatch) -> bool:
         """Whether ``match`` was read from a colleague's name, not a client's: "Hai (PO) và mình ghé…",
         "Ghi chú cho Dung (PO)", "thay Binh, junior RM", "em Phuc (CSO)". A full name is never a colleague."""
@@ -481,11 +533,18 @@ class CrmApi:
         if match.position >= len(typed):
             return False
         name = strip_accents(typed[match.position]).lower()
-        colleagues = {
-            strip_accents(found.group("name") or found.group("name2")).lower()
-            for found in _COLLEAGUE.finditer(normalize_text(text))
-        }
-        return name in colleagues
+        found = [item for item in _COLLEAGUE.finditer(normalize_text(text))
+                 if strip_accents(item.group("name") or item.group("name2")).lower() == name]  # fmt: skip
+        if found and all(item.group(0).lower().startswith("thay ") for item in found) and self._teaches(match.id):
+            return False  # "thay Thach" typed without accents is "thầy Thạch" when the client is a teacher
+        return bool(found)
+
+    def _teaches(self, client_id: str) -> bool:
+        with self.database.engine.connect() as connection:
+            occupation = connection.execute(
+                select(Client.occupation).where(Client.id == client_id, Client.rm_id == self.rm_id)
+            ).scalar()
+        return bool(re.search(r"giao vien|giang vien|teacher|lecturer|hieu truong|thay giao", fold(occupation or "")))
 
     def someone_else_in_focus(self, text: str, client: ClientMatch) -> str | None:
         """A person who is no client, named (with an honorific) at least twice and at least as often as ``client``,
@@ -668,7 +727,7 @@ class CrmApi:
         }
         last = interactions[0].occurred_at if interactions else None
         profile = _model_dict(client)
-        profile["age"] = _age(client.date_of_birth, today)
+        profile["age"] = completed_years(client.date_of_birth, today)
         return Client360(
             profile=profile,
             last_contacted_at=last.isoformat() if last else None,
@@ -1292,10 +1351,6 @@ def _new_id(prefix: str, rm_id: str, key: str, index: int) -> str:
     return f"{prefix}-{digest}"
 
 
-def _age(born: dt.date, today: dt.date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
 def _type_name(kind: Any) -> str:
     name = type(kind).__name__.lower()
     return {
@@ -1304,3 +1359,20 @@ def _type_name(kind: Any) -> str:
         "enum": "text (enumeration)",
         "string": "text",
     }.get(name, name)
+
+
+#: Words of an occupation that tell no client apart in a pair ("chủ cửa hàng", "công ty TNHH", "owner of").
+_DESCRIPTION_FILLER = frozenset(
+    fold_words("chủ công ty tnhh cổ phần co ltd jsc company owner of the and và tại ở bên của")
+)
+
+
+#: A pair of words in a row is the evidence; a long word alone ("architect") counts half.
+_WORD_WEIGHT = {1: 0.5, 2: 1.0}
+
+
+def _description(text: str | None) -> set[tuple[str, ...]]:
+    """The pairs of consecutive words and the long words of a text, filler skipped (what a description is
+    matched on)."""
+    kept = [word for word in fold_words(text or "") if word not in _DESCRIPTION_FILLER and not word.isdigit()]
+    return {*itertools.pairwise(kept), *((word,) for word in kept if len(word) >= 5)}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from tools.core.text import fold, name_tokens
 from tools.crm.api import ClientMatch, CrmApi
 
@@ -17,6 +19,13 @@ __all__ = ["CLEAR_WINNER_MARGIN", "Resolution", "resolve_client"]
 
 #: A fuzzy name match this many points ahead of the next one (with a full name given) is the client.
 CLEAR_WINNER_MARGIN = 8.0
+#: With no name, a description this strong (two word pairs of the occupation or city that only one client has, as
+#: "Công ty Gạo Hạt Ngọc") is the client, when no one else comes within half of it.
+DESCRIPTION_ALONE_SCORE = 2.0
+#: A name this close to the client's given name (0-100) is that name mistyped ("Hiue" for Hieu)...
+MISSPELT_RATIO = 70.0
+#: ...when the text says it corrected a typo ("sr e gõ nhầm", "typo", "Hieu*").
+_CORRECTED = re.compile(r"go nham|viet nham|danh nham|nham ten|typo|sorry|\bsr\b|\w\*")
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,33 @@ class Resolution:
     @property
     def resolved(self) -> bool:
         return self.client is not None
+
+
+def _described(crm: CrmApi, text: str, among: list[ClientMatch]) -> ClientMatch | None:
+    """Of clients sharing a name, the one the text describes more ("chị Thu bán bánh pía dưới Sóc Trăng")."""
+    described = crm.clients_described(text, among=[match.id for match in among])
+    if not described or (len(described) > 1 and described[0].score <= described[1].score):
+        return None
+    return next(match for match in among if match.id == described[0].id)
+
+
+def _described_alone(crm: CrmApi, text: str) -> Resolution | None:
+    """No name at all: a description only one client fits ("anh giám đốc bên Gạo Hạt Ngọc"); weaker ones are
+    offered to choose from."""
+    described = crm.clients_described(text)
+    if not described:
+        return None
+    top = described[0]
+    if top.score >= DESCRIPTION_ALONE_SCORE and (len(described) == 1 or described[1].score <= top.score / 2):
+        return Resolution(top)
+    return Resolution(None, described)
+
+
+def _misspelt(word: str, full_name: str) -> bool:
+    """Whether ``word`` is the client's given name with a typo (two letters swapped or one off)."""
+    given = (name_tokens(full_name) or [""])[-1]
+    folded = fold(word)
+    return folded != given and len(folded) >= 3 and fuzz.ratio(folded, given) >= MISSPELT_RATIO
 
 
 def _full_name_given(name: str, match: ClientMatch) -> bool:
@@ -67,12 +103,17 @@ def resolve_client(crm: CrmApi, text: str, *, phone: str | None = None, name: st
             # Another of the RM's clients is clearly named first ("c Hồng nhắn… c kể Sarah Johnson giới thiệu c"):
             # the better-scored later mention may only be the referrer or a relative; ask, offering both.
             return Resolution(None, [*earlier[:1], top])
+        before = crm.someone_else_named_before(text, top.position or 0)
+        if before is not None and _misspelt(before, top.full_name) and _CORRECTED.search(fold(text)):
+            before = None  # "kh Hiue… sr e gõ nhầm, Hieu* (Bui Van Hieu)": a typo of the client's own name, corrected
         if len(best) == 1 and (
-            crm.someone_else_named_before(text, top.position or 0) is not None
+            before is not None
             or crm.someone_else_in_focus(text, top) is not None
             or crm.someone_introduced(text) is not None  # the client introduced someone: the note is about them
         ):
             return Resolution(None, best)  # someone who is not a client is named first, or more: ask, never guess
+        if len(best) > 1 and (chosen := _described(crm, text, best)) is not None:
+            return Resolution(chosen)  # two clients share the name; what the text says of one tells them apart
         return Resolution(best[0]) if len(best) == 1 else Resolution(None, best)
     matches = crm.find_clients(name=name, limit=5) if name else []
     if len(matches) == 1:
@@ -80,4 +121,9 @@ def resolve_client(crm: CrmApi, text: str, *, phone: str | None = None, name: st
     clear_winner = len(matches) > 1 and matches[0].score - matches[1].score >= CLEAR_WINNER_MARGIN
     if clear_winner and _full_name_given(name or "", matches[0]):
         return Resolution(matches[0])
+    if len(matches) > 1 and (chosen := _described(crm, text, matches)) is not None:
+        return Resolution(chosen)
+    if not matches and (described := _described_alone(crm, text)) is not None:
+        # A name that matched no client may be someone else at the described client's firm: ask, offering them.
+        return described if not name or described.client is None else Resolution(None, [described.client])
     return Resolution(None, matches)

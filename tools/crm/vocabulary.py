@@ -17,6 +17,8 @@ CATEGORY_WORDS_VI: dict[str, str] = {
     "loan": "khoản vay",
     "card": "thẻ",
     "casa": "tài khoản thanh toán",
+    "education": "học phí, giáo dục",
+    "study_abroad": "du học",
     "fees": "phí",
     "transfer": "chuyển tiền",
     "app": "ứng dụng",

@@ -6,6 +6,7 @@ excluded from a selling list when any rule fails. The rules:
 - ``complaint``: a client with an open complaint is not sold to until it is resolved (any product, any goal).
 - ``suitability``: a conservative client is not offered an investment product.
 - ``target_segment``: a product with target segments is offered only to clients in them.
+- ``age``: a product the documents give an age band ("từ đủ 55 tuổi", "under 70") is offered only inside it.
 - ``min_amount``: a deposit or investment product needs the client's deposits (current, savings and
   certificates of deposit) to cover its minimum amount.
 - ``already_held``: a client is not offered what they already hold.
@@ -28,6 +29,7 @@ from sqlalchemy import select
 
 from stores.db import Database
 from stores.schema import Account, Client, Complaint
+from tools.core.dates import completed_years
 from tools.core.formatting import format_amount
 from tools.products.catalog import ProductTerms
 from tools.signals.thresholds import GROWTH_CATEGORIES, RECENT_COMPLAINT_DAYS
@@ -37,7 +39,8 @@ SUITABILITY = "suitability"
 TARGET_SEGMENT = "target_segment"
 MIN_AMOUNT = "min_amount"
 ALREADY_HELD = "already_held"
-RULES = (COMPLAINT, SUITABILITY, TARGET_SEGMENT, MIN_AMOUNT, ALREADY_HELD)
+AGE = "age"
+RULES = (COMPLAINT, SUITABILITY, TARGET_SEGMENT, AGE, MIN_AMOUNT, ALREADY_HELD)
 
 #: Categories whose minimum amount is money the client puts in (for loans it is what they borrow).
 FUNDED_CATEGORIES = frozenset({"savings", "cd", "investment", "insurance"})
@@ -65,6 +68,8 @@ class ClientStanding:
     recent_resolved_complaints: tuple[dt.date, ...] = ()
     #: Deposit products held that mature soon: offering the same again is a renewal, not a repeat.
     renewing: frozenset[str] = frozenset()
+    #: Completed years on the day of the offer (None: no date of birth on file).
+    age: int | None = None
 
     @property
     def deposits_vnd(self) -> int:
@@ -93,6 +98,7 @@ def check_suitability(product: ProductTerms, client: ClientStanding) -> RuleResu
         client.risk_profile == "conservative"
         and product.category in GROWTH_CATEGORIES
         and not product.allows_conservative
+        and "conservative" not in product.risk_profiles  # the documents named conservative clients for it
     ):
         return RuleResult(
             SUITABILITY,
@@ -110,6 +116,18 @@ def check_target_segment(product: ProductTerms, client: ClientStanding) -> RuleR
             f"{client.segment} segment: {product.name} targets {', '.join(product.target_segments)} only",
         )
     return RuleResult(TARGET_SEGMENT, True, f"{client.segment} segment is targeted")
+
+
+def check_age(product: ProductTerms, client: ClientStanding) -> RuleResult:
+    if client.age is None or (product.age_min is None and product.age_max is None):
+        return RuleResult(AGE, True, "no age limit applies")
+    if (product.age_min is not None and client.age < product.age_min) or (
+        product.age_max is not None and client.age > product.age_max
+    ):
+        band = (f"{product.age_min}–{product.age_max}" if product.age_min is not None and product.age_max is not None
+                else f"{product.age_min}+" if product.age_min is not None else f"up to {product.age_max}")  # fmt: skip
+        return RuleResult(AGE, False, f"aged {client.age}: {product.name} is for clients aged {band}")
+    return RuleResult(AGE, True, f"aged {client.age}, within the product's age limits")
 
 
 def check_min_amount(product: ProductTerms, client: ClientStanding) -> RuleResult:
@@ -146,6 +164,7 @@ def evaluate(product: ProductTerms | None, client: ClientStanding) -> list[RuleR
         results += [
             check_suitability(product, client),
             check_target_segment(product, client),
+            check_age(product, client),
             check_min_amount(product, client),
             check_already_held(product, client),
         ]
@@ -172,7 +191,7 @@ def load_standings(database: Database, client_ids: Iterable[str], *, today: dt.d
     since = today - dt.timedelta(days=RECENT_COMPLAINT_DAYS)
     with database.engine.connect() as connection:
         clients = connection.execute(
-            select(Client.id, Client.segment, Client.risk_profile).where(Client.id.in_(ids))
+            select(Client.id, Client.segment, Client.risk_profile, Client.date_of_birth).where(Client.id.in_(ids))
         ).all()
         for client_id, kind, code, balance in connection.execute(
             select(Account.client_id, Account.kind, Account.product_code, Account.balance_vnd).where(
@@ -199,6 +218,7 @@ def load_standings(database: Database, client_ids: Iterable[str], *, today: dt.d
             held_products=frozenset(held[client.id]),
             open_complaints=tuple(sorted(open_complaints[client.id], key=lambda item: item[1])),
             recent_resolved_complaints=tuple(sorted(resolved[client.id])),
+            age=completed_years(client.date_of_birth, today),
         )
         for client in clients
     }

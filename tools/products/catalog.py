@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from stores.db import Database
 from stores.schema import SEGMENTS, Document, Product
-from tools.core.parsing import find_amounts
+from tools.core.parsing import age_band, find_amounts
 from tools.core.text import fold, fold_words
 
 
@@ -37,6 +37,9 @@ class ProductTerms:
     allows_conservative: bool = False
     #: The documents allow offering it again to a client whose own one matures soon (a renewal is no repeat).
     renewal_ok: bool = False
+    #: The ages the documents allow it for ("từ đủ 55 tuổi", "under 70 years old"): None where they say nothing.
+    age_min: int | None = None
+    age_max: int | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ProductTerms:
@@ -100,6 +103,14 @@ _GENERIC_NAME_WORDS = frozenset(
 )
 
 
+#: The words of a term ("6 tháng", "12 months"): a number with them names no product on its own.
+_TERM_WORDS = frozenset("thang nam ngay tuan month months year years day days week weeks m t".split())  # noqa: SIM905
+
+
+#: What a term follows when it names a deposit ("CCTG 6 tháng", "FD 12 months", "sổ TK 6 tháng").
+_TERM_HEADS = frozenset("cctg cd cds fd td tk stk tgckh so deposit deposits gui kiem han".split())  # noqa: SIM905
+
+
 def _distinctive(word: str) -> bool:
     return word not in _GENERIC_NAME_WORDS and (len(word) >= 3 or word.isdigit())
 
@@ -141,8 +152,12 @@ def _named_words(form: list[str], words: list[str]) -> int:
                 continue
             if len(run) == 1 and (len(run[0]) < 4 or run[0].isdigit()):
                 continue
-            if any(words[i : i + len(run)] == run for i in range(len(words) - len(run) + 1)):
-                best = len(run)
+            term_only = all(word.isdigit() or word in _TERM_WORDS for word in run)
+            for i in range(len(words) - len(run) + 1):
+                # "6 tháng qua" is a window of time; "CCTG 6 tháng" is the "Chứng chỉ tiền gửi 6 tháng"
+                if words[i : i + len(run)] == run and (not term_only or (i > 0 and words[i - 1] in _TERM_HEADS)):
+                    best = len(run)
+                    break
     return best if best >= 2 or best == len(form) else 0  # one common word ("Priority") names no product
 
 
@@ -207,12 +222,39 @@ def _client_risks(sentence: str) -> set[str]:
     return found
 
 
+_EVERY_RISK = re.compile(
+    r"(?:every|all|any) (?:client )?risk (?:profiles?|appetites?|levels?)|moi (?:khau vi|muc (?:do )?rui ro)|"
+    r"tat ca (?:cac )?khau vi|khong gioi han khau vi"
+)
 _SUBJECT = re.compile(r"^\W*(?P<subject>[^:|]{2,60}?)\s*[:|]\s*(?P<rest>.+)$")
 _CLAUSE = re.compile(r"[^;,]+")
 #: "A CD maturing within 30 days may be rolled over": holding it is no bar then.
 _RENEWAL = re.compile(r"roll(?:ed)? ?over|rollover|tai tuc|renew\w*|gia han")
 _MATURING = re.compile(r"matur\w*|dao han|het han")
 _LINE = re.compile(r"[^.\n!?]+")
+#: A line about a child's age ("quỹ học vấn cho con từ 0-15 tuổi", "đáo hạn khi con 18 tuổi") bounds no client's.
+_CHILD = re.compile(r"\bcon (?:tu|duoi|cua|da|khi|\d)|\b(?:cho|co|khi) con\b|tre em|child\w*|\bkids?\b|con cai")
+
+
+_AGE_WORD = re.compile(r"\btuoi\b|\bages?\b|\baged\b|years? old|\byo\b")
+
+
+def _age_rule(line: str) -> tuple[int | None, int | None]:
+    """The client ages a document line allows: "khách từ đủ 55 tuổi", or one it forbids, turned round ("không
+    chào cho khách từ 70 tuổi trở lên" allows up to 69; "khách dưới 55 tuổi không được tham gia" from 55)."""
+    if _CHILD.search(line):
+        return None, None
+    low: int | None = None
+    high: int | None = None
+    for clause in _CLAUSE.findall(line):  # a "không" in another clause ("không yêu cầu AUM") turns nothing round
+        if not _AGE_WORD.search(clause):
+            continue  # "loan term up to 25 years" is no age
+        youngest, oldest, _words = age_band(clause)
+        if _DENY.search(clause) and (youngest is None) != (oldest is None):
+            youngest, oldest = (oldest + 1, None) if oldest is not None else (None, (youngest or 1) - 1)
+        low = youngest if youngest is not None and (low is None or youngest > low) else low
+        high = oldest if oldest is not None and (high is None or oldest < high) else high
+    return low, high
 
 
 def _blanked(text: str, names: Iterable[str]) -> str:
@@ -239,6 +281,7 @@ def with_document_rules(
     denied: set[str] = set()
     permitted: set[str] = set()
     renewal = False
+    age_min, age_max = product.age_min, product.age_max
     minimum = product.min_amount_vnd
     segments = list(product.target_segments)
     sources: list[tuple[str, str]] = []
@@ -268,15 +311,31 @@ def with_document_rules(
                     elif name in clause:
                         permitted |= subject_risks  # named for that profile: allowed even where the category is not
                     sources.append(("suitability", document_id))
+            elif about(line, own) and _EVERY_RISK.search(line) and not _DENY.search(_blanked(line, names)):
+                allowed |= set(_RISK_WORDS)  # "suitable for every risk profile, including conservative"
+                permitted.add("conservative")
+                sources.append(("suitability", document_id))
             elif about(line, own):
                 risks = _client_risks(_blanked(line, names))
                 if risks and product.category not in ("casa", "loan"):
                     clauses = [clause for clause in _CLAUSE.findall(line) if about(clause, own)] or [line]
-                    if any(_DENY.search(_blanked(clause, names)) for clause in clauses):
+                    # a "not" restricts the risks when it speaks of a risk or of this product: "(casa + tiết kiệm
+                    # không kỳ hạn)" in a sheet's line is no "not" for its "balanced or growth" clause
+                    if any(_DENY.search(blanked := _blanked(clause, names))
+                           and (_client_risks(blanked) or name in clause or (not own and about(clause, False)))
+                           for clause in clauses):  # fmt: skip
                         denied |= risks  # "chỉ được tư vấn quỹ trái phiếu, không tư vấn Premier Invest"
                     elif _ONLY.search(line) or (own and _SUITS.search(line)):
                         allowed |= risks
                     sources.append(("suitability", document_id))
+            # A policy bounds the ages for a product it names, or for its kind in so many words ("không chào sản
+            # phẩm đầu tư cho khách từ 70 tuổi"); "clients aged 70 or over need a second meeting" bars no one.
+            ruled = own or (about(line, own) and (name in line or bool(_DENY.search(line) or _ONLY.search(line))))
+            if ruled and (bound := _age_rule(line)) != (None, None):
+                youngest, oldest = bound  # the strictest of what the sheet and the policies say
+                age_min = youngest if age_min is None or (youngest or 0) > age_min else age_min
+                age_max = oldest if age_max is None or (oldest is not None and oldest < age_max) else age_max
+                sources.append(("age", document_id))
             if _RENEWAL.search(line) and _MATURING.search(line) and not _DENY.search(line):
                 renewal = True
             if own and not minimum and _MINIMUM.search(line):
@@ -296,7 +355,8 @@ def with_document_rules(
     return replace(product, risk_profiles=risk_profiles, min_amount_vnd=minimum, target_segments=tuple(segments),
                    sources=tuple(dict.fromkeys(sources)),
                    allows_conservative="conservative" in permitted - denied,
-                   renewal_ok=renewal and product.category in ("cd", "savings"))  # fmt: skip
+                   renewal_ok=renewal and product.category in ("cd", "savings"),
+                   age_min=age_min, age_max=age_max)  # fmt: skip
 
 
 def product_documents(database: Database) -> list[dict[str, Any]]:

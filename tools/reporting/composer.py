@@ -296,7 +296,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("risk", "growth", r"(?:(?:khau vi|rui ro|risk) (?:rui ro )?)?(?:growth|tang truong)"),
     ("city", "Hà Nội", r"ha ?noi|hn"),
     ("city", "TP. Hồ Chí Minh", r"hcmc|ho chi minh|tp\.? ?hcm|hcm|sai ?gon|sg"),
-    ("city", "Đà Nẵng", r"da ?nang"),
+    ("city", "Đà Nẵng", r"da ?nang|(?<=o )dn|(?<=tai )dn"),  # "ở DN": Đà Nẵng ("chủ DN" is a business)
     ("city", "Cần Thơ", r"can ?tho"),
     ("city", "Hải Phòng", r"hai ?phong"),
     ("city", "Huế", r"hue"),
@@ -1008,6 +1008,8 @@ class Vocabulary:
     occupations: tuple[str, ...] = ()
     #: The signed-in RM's own clients' full names: "AUM của chị Nguyễn Thị Giang" names one of them.
     clients: tuple[str, ...] = ()
+    #: The cities the RM's clients live in ("Hội An", "Tam Kỳ"): a bank's towns are more than the big cities.
+    cities: tuple[str, ...] = ()
 
     def client_named(self, text: str) -> str | None:
         """The full name of the RM's client a matched name (honorific included) is, or None."""
@@ -1099,6 +1101,11 @@ def _vocabulary_entries(vocabulary: Vocabulary) -> tuple[tuple[str, str, re.Patt
             found.append(
                 ("occupation", occupation, re.compile(rf"(?<![\w']){_CLIENT_WORD}(?:{alternatives})(?![\w'])"))
             )
+    for city in vocabulary.cities:
+        words = fold(city)
+        if len(words) >= 3 and not any(role == "city" and pattern.fullmatch(words) for role, _v, pattern in _ENTRIES):
+            spaced = r"\s?".join(re.escape(part) for part in words.split())  # "hoi an", "hoian"
+            found.append(("city", city, re.compile(rf"(?<![\w']){spaced}(?![\w'])")))
     if vocabulary.clients:
         found.append(("client_name", "", _client_names(vocabulary)[1]))
     return tuple(found)

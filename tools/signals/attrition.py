@@ -18,6 +18,7 @@ from typing import Any, Literal
 from tools.core.text import fold
 from tools.signals.features import ClientFeatures
 from tools.signals.thresholds import (
+    ATTRITION_OUT_MIN_VND,
     ATTRITION_SHARE,
     INACTIVE_DAYS,
     LOGIN_DROP_SHARE,
@@ -91,17 +92,20 @@ class AttritionRisk:
 
 
 def money_out(client: ClientFeatures, share: float = ATTRITION_SHARE) -> Sign | None:
-    """Money sent to other banks, as a share of what the client had: the strongest sign on its own."""
+    """Money sent to other banks, as a share of what the client had or as a sum no bank lets go unasked (300
+    million in two months): the strongest sign on its own."""
     moved = client.external_out_30_vnd
     if moved <= 0 and client.external_out_90_vnd > 0:
         moved = client.external_out_90_vnd // 2  # an older wave of transfers still counts, half as much
-    if moved <= 0:
+    large = client.external_out_60_vnd >= ATTRITION_OUT_MIN_VND
+    if moved <= 0 and not large:
         return None
-    part = moved / max(1, client.aum_vnd + moved)
-    if part < share:
+    part = max(moved, client.external_out_60_vnd if large else 0) / max(1, client.aum_vnd + moved)
+    if part < share and not large:
         return None
     weight = WEIGHTS["money_out"] * (1.0 if part >= 0.5 else 0.75)
-    facts = {"amount_vnd": client.external_out_30_vnd or client.external_out_90_vnd, "share_pct": round(100 * part),
+    amount = client.external_out_30_vnd or (client.external_out_60_vnd if large else client.external_out_90_vnd)
+    facts = {"amount_vnd": amount, "share_pct": round(100 * part),
              "date": client.last_external_on.isoformat() if client.last_external_on else None,
              "counterparty": client.external_counterparty}  # fmt: skip
     return Sign("money_out", weight, facts)
@@ -139,15 +143,16 @@ def login_drop(client: ClientFeatures, today: dt.date) -> Sign | None:
     return Sign("login_drop", weight, facts)
 
 
-def _matured(client: ClientFeatures) -> Sign | None:
+def matured_not_rolled(client: ClientFeatures) -> Sign | None:
+    """A term deposit that matured lately and was not rolled over (no deposit opened when it matured)."""
     if not client.matured:
         return None
     _kind, code, amount, day = max(client.matured, key=lambda item: item[3])
-    renewed = any(kind == "cd" for kind, *_ in client.maturing) or client.balances.get("cd", 0) >= amount
-    if renewed:
+    if client.rolled_over(day):
         return None
     weight = WEIGHTS["matured_not_rolled"] * (1.0 if client.external_out_90_vnd else 0.6)
-    return Sign("matured_not_rolled", weight, {"amount_vnd": amount, "date": day.isoformat(), "product_code": code})
+    facts = {"amount_vnd": amount or None, "date": day.isoformat(), "product_code": code}
+    return Sign("matured_not_rolled", weight, facts)
 
 
 def _complaint(client: ClientFeatures, today: dt.date) -> Sign | None:
@@ -189,7 +194,7 @@ def assess(client: ClientFeatures, today: dt.date) -> AttritionRisk:
     found = [
         money_out(client),
         salary_stopped(client, today),
-        _matured(client),
+        matured_not_rolled(client),
         login_drop(client, today),
         _competitor(client, today),
         _complaint(client, today),

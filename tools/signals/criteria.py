@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.core.parsing import find_amounts
+from tools.core.parsing import age_band, durations_in_digits, find_amounts
 from tools.core.text import fold
 from tools.products.catalog import short_names
 from tools.reporting.composer import Vocabulary, lexicon_reading
@@ -26,7 +26,8 @@ GOAL_WORDS: dict[str, str] = {
     "attrition": r"at risk of (?:leaving|churn\w*|attrition)|risk of (?:leaving|losing)|churn\w*|attrition|"
     r"leav(?:e|ing) (?:us|the bank)|about to leave|likely to leave|might leave|flight risk|retention|retain|"
     r"win.?back|losing (?:them|clients)|(?:about|going|likely) to lose|(?:might|may|could) lose|lose (?:them|him|her)|"
-    r"roi bo|bo di|roi di|nguy co (?:mat|roi|bo|chuyen)|"
+    r"roi bo|bo di|roi di|nguy co (?:\w+ )?(?:mat|roi|bo|chuyen|nghi)|nghi choi|"
+    r"bo (?:minh|ngan hang minh|nh minh|bank minh)(?![\w])|"
     r"co (?:the|kha nang) (?:roi|bo|chuyen)|giu chan|giu khach|mat khach|sap (?:roi|bo|chuyen)|ngung giao dich|"
     r"(?:muon|dinh|tinh|sap|co y) roi|dau hieu (?:muon )?(?:roi|bo|churn)|leave (?:the bank|us)|"
     r"tut (?:so du|aum)",
@@ -38,7 +39,7 @@ GOAL_WORDS: dict[str, str] = {
     r"out to (?:other|another|external|competitor) banks?|"
     r"chuyen (?:\S+ ){0,6}(?:ngan hang|nh|bank|ben|tk) khac|chuyen (?:het )?tien (?:di|ra)|"
     r"rut (?:het )?tien|rut von|tien chay (?:ra|di)|dong tien ra",
-    "cd_maturing": r"matur\w*|dao han|het (?:ky )?han|sap dao|rollover|roll over|tai tuc|renew\w*|expir\w+",
+    "cd_maturing": r"matur\w*|dao han|dao hang|het (?:ky )?han|sap dao|rollover|roll over|tai tuc|renew\w*|expir\w+",
     "large_inflow": r"inflows?|large (?:deposit|payment|transfer|incoming)s?|windfall|just (?:received|got paid)|"
     r"big (?:deposit|transfer|payment)s?|money (?:came|coming) in|tien ve|tien moi ve|"
     r"vua (?:nhan|ve|co) (?:\w+ ){0,2}(?:tien|khoan)|vua nhan|moi nhan|tien moi ve|khoan moi ve|"
@@ -51,13 +52,17 @@ GOAL_WORDS: dict[str, str] = {
     r"(?:paid|paying) off (?:their|the) loan|sap tat toan|khoan vay (?:sap|gan) (?:het|dao han|tat toan)|"
     r"vay sap (?:het|dao han)",
     "travel": r"travel\w*|trips?|flights?|fly(?:ing)?|flies|airlines?|hotels?|abroad|overseas|foreign (?:spend|"
-    r"currency|transactions?|payments?)|spend\w* (?:abroad|overseas)|lounge|frequent flyer|du lich|di nuoc ngoai|"
-    r"nuoc ngoai|bay nhieu|di cong tac|cong tac|ve may bay|khach san|chi tieu (?:o )?nuoc ngoai|ngoai te",
+    r"currency|transactions?|payments?)|spend\w* (?:abroad|overseas)|lounge|frequent flyer|du lich|"
+    # goods that go abroad are exports, not travel
+    r"(?<!hang )(?<!xuat )(?<!ban )di nuoc ngoai|(?<!hang di )(?<!hang )(?<!xuat )(?<!ban )(?<!sang )nuoc ngoai|"
+    r"bay nhieu|di cong tac|cong tac|ve may bay|khach san|chi tieu (?:o )?nuoc ngoai|ngoai te",
     "business": r"business(?:es)? owners?|own (?:a|their) (?:business|company|shop)|entrepreneurs?|sme|smes|"
     r"self.employed|merchants?|traders?|company owners?|founders?|business (?:income|receipts|revenue|clients?)|"
     r"expan\w+|grow(?:ing)? (?:their|the) business|chu doanh nghiep|doanh nghiep|doanh nhan|chu dn|kinh doanh|"
-    r"ho kinh doanh|hkd|tieu thuong|buon ban|chu (?:shop|cua hang|tiem|xuong|cong ty)",
-    "expansion": r"expan\w+|grow(?:ing)? (?:their|the) business|"
+    r"ho kinh doanh|hkd|tieu thuong|buon ban|chu (?:shop|cua hang|tiem|xuong|cong ty)|"
+    r"xuat khau|exporters?|exporting|xuat hang|hang (?:hoa )?(?:di|ra|sang) nuoc ngoai|"
+    r"ban (?:hang )?(?:ra|sang) nuoc ngoai",
+    "expansion": r"expan\w+|grow(?:ing)? (?:their|the) business|(?:vay )?sua chua|cai tao|renovat\w*|"
     r"new (?:branch|store|shop|factory|warehouse|workshop)e?s?|"
     r"bigger (?:factory|store|warehouse|workshop)|mo rong|mo them|them chi nhanh|them cua hang|xuong moi|"
     r"nha xuong|day chuyen|may moc",
@@ -85,7 +90,8 @@ GOAL_WORDS: dict[str, str] = {
     r"home loan|housing|mua nha|mua (?:can ho|chung cu|dat)|vay mua nha|xay nha",
     "retirement": r"retire\w*|pension\w*|nghi huu|huu tri|ve huu|luong huu",
     "family": r"(?:protect|protection|cover) (?:for )?(?:their |the )?family|young famil\w+|new(?:born| baby)|"
-    r"children|kids|bao ve gia dinh|con nho|sinh con|em be",
+    r"children|kids|bao ve gia dinh|con nho|sinh con|em be|life (?:cover|insurance|protection)|bao hiem nhan tho|"
+    r"new (?:dad|mom|mum|parents?)|moi co con|vua co con",
     "inactive": r"inactive|dormant|not (?:been )?(?:contacted|called|spoken to|met|in touch)|"
     r"haven.?t (?:\w+ )?(?:called|contacted|talked|spoken|met|reached)|hasn.?t been (?:contacted|called)|"
     r"no (?:recent )?(?:contact|calls?|interaction)s?|without (?:a |any )?(?:contact|call)|neglected|forgotten|"
@@ -101,6 +107,9 @@ GOAL_WORDS: dict[str, str] = {
     r"(?:ngung|dung|mat|khong con|ko con) (?:\w+ ){0,2}(?:nhan )?luong|"
     r"(?:khong|ko|k|chua|hong) (?:\w+ ){0,2}(?:thay )?luong (?:\w+ ){0,2}(?:ve|vao)|"
     r"luong (?:\w+ ){0,3}(?:khong|ko|k|chua|hong) (?:\w+ ){0,2}(?:ve|vao)",
+    "matured_not_rolled": r"(?:dao han|matured?|het han)\W+(?:\w+\W+){0,8}?(?:khong|ko|k|chua|not|never|wasn.?t|"
+    r"weren.?t|without)\s+(?:\w+\s+)?(?:tai tuc|gui lai|roll\w*|renew\w*|reinvest\w*|gia han)|"
+    r"not (?:been )?(?:rolled over|renewed)|(?:khong|ko|chua) (?:duoc )?tai tuc",
     "login_drop": r"logins? (?:\w+ ){0,4}(?:dropped|fell|fallen|stopped|gone|down|to zero|zero)|"
     r"(?:stopped|quit|no longer) (?:using|logging (?:in|into|on)|opening) (?:the |our )?(?:app|mobile|ebanking)|"
     r"(?:khong|ko|k|ngung|bo|it) (?:con )?(?:dang nhap|vao app|dung app|xai app|login)|"
@@ -128,11 +137,12 @@ _CATEGORY_WORDS: dict[str, str] = {
 _SCOPE_BREAK = (
     r"trong|ngoai|biet|hieu|thay|noi|nghe|hoi|nho|nam|de|ma|nhung|khi|neu|vi|boi|nen|sau|truoc|"
     r"in|into|know|knew|knows|see|saw|say|said|tell|told|think|sure|because|but|that|which|who|when|if|after|before|"
-    r"new|moi"  # "no new savings in the last 90 days": none opened lately, which is no holding
+    r"new|moi|"  # "no new savings in the last 90 days": none opened lately, which is no holding
+    r"tinh|ke|count|counting|including|include"  # "(ko tính tk thanh toán)": left out of a sum, not a missing account
 )
 _NOT_BREAK = rf"(?!(?:{_SCOPE_BREAK})\b)[\w/]+"
 _NEGATION = re.compile(
-    r"(?:without|w/o|no|not|never|lacking|don.?t|doesn.?t|do not|does not|didn.?t|haven.?t|hasn.?t|not yet|"
+    r"(?<![\w])(?:without|w/o|no|not|never|lacking|don.?t|doesn.?t|do not|does not|didn.?t|haven.?t|hasn.?t|not yet|"
     rf"chua|khong|ko|k|hong|hok|kg|chua tung)\s+(?:{_NOT_BREAK}\s+){{0,3}}$"
 )
 #: "leave out anyone who already holds the fund", "trừ những ai hiện đang có khoản vay": holders left out.
@@ -142,6 +152,7 @@ _LEAVE_OUT = re.compile(
 )
 #: What joins a second holding to a negated first one: "no card or loan", "chưa gửi tiết kiệm hay đầu tư gì".
 _LISTED_NEXT = re.compile(rf"^\s*(?:,|/|or|nor|and|hay|hoac|va|cung|lan)\s*(?:{_NOT_BREAK}\s+){{0,2}}$")
+_TERM_AFTER = re.compile(r"^\s*(?P<n>\d{1,2})\s*(?:t\b|th\b|thang|m\b|months?|mo\b|nam|years?|y\b)")
 _THIS_ONE = re.compile(r"^\s*(?:nay|do|this|that|it|ay)\b")
 _HOLDING = re.compile(
     r"(?:with|has|have|having|hold|holds|holding|own|owns|already|dang co|da co|co san|dang (?:dung|so huu)|"
@@ -151,18 +162,6 @@ _TOP = re.compile(
     r"\btop\s*-?\s*(?P<top>\d{1,2})\b|\b(?P<count>\d{1,2})\s+(?:(?:best|top|most \w+|potential|likely)\s+)?"
     r"(?:clients?|customers?|prospects?|names?|people|persons?|candidates?|khach(?: hang)?|kh|nguoi|ten|ong ba|"
     r"anh chi)\b"
-)
-_AGE_RANGE = re.compile(
-    r"(?:aged?|tuoi|do tuoi|from)?\s*(?P<low>[1-9]\d)\s*(?:-|–|~|to|den|toi|->|and)\s*(?P<high>[1-9]\d)\s*"
-    r"(?P<unit>tuoi|years?(?: old)?|yo|y/o|yrs?|t\b)?"
-)
-_AGE_OVER = re.compile(
-    r"(?:aged?|tuoi|clients?|khach)\s*(?:tu\s*)?(?P<age>[1-9]\d)\s*(?:tuoi\s*)?(?:or over|and over|or older|and older|"
-    r"and above|or above|\+|tro len|tro di)"
-)
-_AGE_BOUND = re.compile(
-    r"(?P<op>under|below|younger than|over|above|older than|at least|duoi|tren|tu|hon|ngoai)\s*(?P<age>[1-9]\d)\s*"
-    r"(?P<unit>tuoi|years?(?: old)?|yo|y/o|yrs?|t\b)|\bu(?P<under>[2-7]0)\b"
 )
 _GENERATION = re.compile(r"\b(?P<decade>[5-9]|0)x\b|\bthe he (?P<gen>[5-9])x\b")
 _AMOUNT_FLOOR = re.compile(
@@ -203,7 +202,7 @@ _MEASURE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("investment", re.compile(r"invest\w*|dau tu|fund|\bquy\b(?! mo)")),
-    ("loan", re.compile(r"loan|vay|du no|outstanding")),
+    ("loan", re.compile(r"loan|vay(?!\s*(?:\?|$|a\b|ta\b|nhi\b|ha\b))|du no|outstanding")),  # "…1 tỷ vay?": vậy
     ("income", re.compile(r"salary|income|luong|thu nhap")),
     ("deposits", re.compile(r"deposit|tien gui|savings?|tiet kiem|\btd\b|\bcd\b|gui")),
     ("aum", re.compile(r"\baum\b|assets?|tai san|tong|total|portfolio|relationship|book|wealth")),
@@ -224,6 +223,7 @@ _ORDER_MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "note_amount",
         re.compile(
             r"projects?|du an|quy mo|nhu cau (?:von|vay)|loan need|size of (?:the |their )?(?:loan|need|project)|"
+            r"(?:kh |khach |client )?(?:can|muon) vay|loan amounts?|amount (?:they )?(?:need|want)|"
             r"biggest (?:need|project|plan)"
         ),
     ),
@@ -234,6 +234,7 @@ _ORDER_MEASURES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"newest|most recent"
         ),
     ),
+    ("maturing", re.compile(r"matur\w*|dao han|den han")),
     ("inactive", re.compile(r"contact\w*|lien he|lien lac|chua (?:goi|gap)|silent|im lang|khong tuong tac")),
     ("travel", re.compile(r"travel|du lich|bay|trip")),
     ("spend", re.compile(r"spend|chi tieu|quet the")),
@@ -298,6 +299,9 @@ class Criteria:
     without: tuple[str, ...] = ()
     #: ...or must hold ("already has a home loan").
     holding: tuple[str, ...] = ()
+    #: Occupations the request names ("kh làm IT", "các thầy cô giáo", "chủ ks/homestay"): keys of
+    #: ``OCCUPATION_GROUPS``; a client's occupation must be one of them.
+    occupations: tuple[str, ...] = ()
     #: No open complaint asked for explicitly.
     no_complaint: bool = False
     goals: tuple[str, ...] = ()
@@ -308,6 +312,8 @@ class Criteria:
     window_days: int | None = None
     #: How far ahead an event may be ("từ nay tới cuối tháng 11": a birthday), in days.
     ahead_days: int | None = None
+    #: ...and from how many days ahead ("maturing Dec-Jan" asked in November starts on 1 December).
+    ahead_from_days: int | None = None
     #: Spending categories the request names (for card spend).
     spend_categories: tuple[str, ...] = ()
     #: Amounts read but not applied as filters (a loan the client would take), as (measure, VND).
@@ -318,7 +324,16 @@ class Criteria:
     def from_state(cls, data: dict[str, Any] | None) -> Criteria:
         """Criteria back from a graph's state (plain JSON: lists where the fields are tuples)."""
         values = dict(data or {})
-        for key in ("segments", "risk_profiles", "cities", "without", "holding", "goals", "spend_categories"):
+        for key in (
+            "segments",
+            "risk_profiles",
+            "cities",
+            "occupations",
+            "without",
+            "holding",
+            "goals",
+            "spend_categories",
+        ):
             values[key] = tuple(values.get(key) or ())
         for key in ("amounts", "needs"):
             values[key] = tuple(tuple(item) for item in values.get(key) or ())
@@ -327,9 +342,49 @@ class Criteria:
     @property
     def filters(self) -> bool:
         return bool(
-            self.segments or self.risk_profiles or self.cities or self.age_min is not None
+            self.segments or self.risk_profiles or self.cities or self.occupations or self.age_min is not None
             or self.age_max is not None or self.amounts or self.without or self.holding or self.no_complaint
         )  # fmt: skip
+
+
+#: Occupations a request may name, each as (how a request says it of clients, what a client's occupation reads):
+#: the CRM's occupation is free text ("Kỹ sư phần mềm", "Chủ homestay"), so a group names it in everyday words.
+OCCUPATION_GROUPS: dict[str, tuple[str, str]] = {
+    "it": (
+        r"(?:lam|dan|nganh|ben|ky su|nhan vien|works? in|working in) it|it (?:engineers?|staff|guys|people|"
+        r"professionals?)|cntt|cong nghe thong tin|lap trinh vien|programmers?|software engineers?|developers?",
+        r"\bit\b|cntt|cong nghe thong tin|phan mem|lap trinh|software|developer|programmer",
+    ),
+    "teacher": (
+        r"giao vien|giang vien|thay co(?: giao)?|thay giao|co giao|teachers?|lecturers?|\bgv\b",
+        r"giao vien|giang vien|teacher|lecturer|hieu truong",
+    ),
+    "retiree": (
+        r"(?:bac|cu|ong|ba|co|chu|kh|khach|khach hang|clients?|nguoi|nhung|cac) (?:\w+ )?(?:da )?"
+        r"(?:huu tri|nghi huu|ve huu)|retirees?|pensioners?|retired (?:clients?|people|customers?)",
+        r"huu tri|nghi huu|ve huu|retire|pension",
+    ),
+    "doctor": (r"bac si|bac sy|doctors?|physicians?", r"bac si|bac sy|doctor|physician|surgeon"),
+    "pharmacist": (r"duoc si|pharmacists?|chu nha thuoc|pharmacy owners?", r"duoc si|pharmac|nha thuoc"),
+    "hotel": (
+        r"chu (?:\w+ )?(?:khach san|ks|homestay|resort|nha nghi)|(?:hotel|homestay|resort) owners?|"
+        r"(?:khach san|homestay) owners?",
+        r"khach san|homestay|hotel|resort|nha nghi",
+    ),
+    "civil_servant": (
+        r"cong chuc|vien chuc|civil servants?|government (?:staff|employees?)",
+        r"cong chuc|vien chuc|civil servant|can bo",
+    ),
+    "accountant": (r"ke toan|accountants?", r"ke toan|accountant"),
+}
+_OCCUPATION_ASKED = {key: re.compile(rf"(?<![\w])(?:{asked})(?![\w])") for key, (asked, _) in OCCUPATION_GROUPS.items()}
+_OCCUPATION_HELD = {key: re.compile(held) for key, (_, held) in OCCUPATION_GROUPS.items()}
+
+
+def occupation_matches(occupation: str, wanted: tuple[str, ...]) -> bool:
+    """Whether a client's occupation (free text) is one of the groups a request named."""
+    folded = fold(occupation)
+    return any(_OCCUPATION_HELD[key].search(folded) for key in wanted if key in _OCCUPATION_HELD)
 
 
 def _compiled(words: str) -> re.Pattern[str]:
@@ -393,6 +448,8 @@ def goals_in(text: str) -> list[str]:
                                                                 for m in pattern.finditer(folded))]  # fmt: skip
     for specific, general in (
         ("salary_stopped", "salary"),
+        ("matured_not_rolled", "cd_maturing"),
+        ("matured_not_rolled", "money_out"),
         ("study_abroad", "education"),
         ("money_out", "attrition"),
         ("study_abroad", "travel"),
@@ -417,7 +474,7 @@ _EXPANSION = re.compile(
     r"(?<![\w])(?:expan\w+|grow(?:ing)? the business|new (?:branch|store|shop|factory|warehouse|workshop|line)s?|"
     r"second (?:branch|store|factory)|mo rong|mo them|xay (?:them )?xuong|xuong moi|kho moi|chi nhanh moi|"
     r"them chi nhanh|them cua hang|nang cap (?:nha xuong|day chuyen)|day chuyen moi|mua (?:them )?may moc|"
-    r"tang von|von luu dong|working capital)(?![\w])"
+    r"tang von|von luu dong|working capital|sua chua|cai tao|nang cap|renovat\w*|refurbish\w*|upgrad\w*)(?![\w])"
 )
 
 
@@ -432,7 +489,8 @@ def note_mentions(goal: str, note: str) -> str | None:
 
 #: The amount a goal is about, when a number in the request has no measure word of its own (">200tr" of transfers).
 _GOAL_MEASURES = {"money_out": "money_out", "large_inflow": "inflow", "idle_cash": "idle", "salary": "income",
-                  "travel": "travel", "spend": "spend"}  # fmt: skip
+                  "travel": "travel", "spend": "spend", "cd_maturing": "maturing",
+                  "matured_not_rolled": "matured"}  # fmt: skip
 #: Words that add balances up: the amount is of the sum they name.
 _AGGREGATE = re.compile(
     r"\btong\b|\btotal\b|combined|\bcong\b|(?<=[a-z)])\s*\+\s*(?=[a-z(])|tinh (?:ca|luon)|bao gom|including|across|"
@@ -442,14 +500,34 @@ _AGGREGATE = re.compile(
 _TERM_DEPOSIT = re.compile(r"\bcds?\b|term deposits?|\btd\b|co ky han|tgckh|fixed deposits?|time deposits?")
 _SAVINGS = re.compile(r"savings?|tiet kiem")
 _ASSETS = re.compile(r"\baum\b|assets?|tai san|portfolio|wealth|relationship")
+#: "(không tính tk thanh toán)", "excluding current accounts": the current account is left out of the sum.
+_CASA_LEFT_OUT = re.compile(
+    r"(?:khong|ko|k|chua|not|excluding|excl\.?|except|tru|ngoai|minus)\s+(?:tinh|ke|counting|including|count)?\s*"
+    r"(?:the\s+|cac\s+)?(?:casa|current accounts?|tk ?tt|tk thanh toan|tai khoan thanh toan|tien thanh toan)"
+)
+#: Between two amounts (or right after the second), the second corrects the first: a Zalo "*", "à không", "ý là".
+_CORRECTED_AMOUNT = re.compile(r"\*|\ba khong\b|\by la\b|\bi mean\b|\bsorry\b|\bnham\b|\bsua lai\b|\bcorrection\b")
+_MONTHLY = re.compile(
+    r"\s*(?:/\s*(?:thang|th|month|mth|mo)\b|(?:per|a|moi|mot|1)\s+(?:thang|month)\b|(?:thang|monthly)\b)"
+)
+_MONEY_SENT = re.compile(
+    r"(?:chuyen|ck) (?:tien )?(?:di|ra|sang|qua)\b|(?:moved|sent|transferred|wired) (?:\w+ )?(?:to|out)\b|outflows?"
+)
+_TO_OTHER_BANKS = re.compile(r"\s*(?:\w+\s+){0,2}(?:to|sang|qua|ra) (?:other|another|ngan hang khac|nh khac|bank khac)")
 _PURPOSE = re.compile(r"\b(?:de|nham|to|so that|in order|for (?:my|the|a|an))\b")
 
 
 def _measure(before: str, after: str) -> str:
     """What an amount is of: the nearest measure word after it, else before it; total assets when none. A purpose
     clause after it ("… để em tư vấn gửi có kỳ hạn") says what the RM will do, not what the amount is."""
+    if _MONEY_SENT.search(before[-45:]) or _TO_OTHER_BANKS.match(after):
+        return "money_out"  # "chuyển tiền qua bank khác tổng trên 500tr": the sum sent, not what the client holds
     purpose = _PURPOSE.search(after)
     after = after[: purpose.start()] if purpose else after
+    if _MONTHLY.match(after) and not re.search(r"chi tieu|spend|quet|travel|du lich", before[-40:]):
+        if re.search(r"doanh thu|doanh so|revenue|receipts?|sales|thu tien hang|tien hang|ban hang", before[-60:]):
+            return "business_monthly"  # "doanh thu về tài khoản bình quân 300 củ một tháng"
+        return "income"  # "lương về trên 40tr/tháng", "salary >150m/mth": a monthly amount is what they earn
     near = before[-50:] + " " + after[:60]
     if _AGGREGATE.search(near):  # "tổng tài sản (tiền gửi + đầu tư)", "CASA + tiết kiệm", "across current, savings
         if _ASSETS.search(near) or _MEASURE_BY_NAME["investment"].search(near):  # and term deposits"
@@ -470,35 +548,13 @@ def _measure(before: str, after: str) -> str:
             distance = len(before[-40:]) - match.end() + 1
             if best is None or distance < best[0]:
                 best = (distance, name)
+    if best and best[1] == "deposits" and _CASA_LEFT_OUT.search(near):
+        return "term_deposits"  # "tiền gửi từ 2 tỷ (ko tính tk thanh toán)": savings and term deposits only
     if best and best[1] in ("idle", "casa"):
         near = before[-40:] + " " + after[:40]
         if _MEASURE_BY_NAME["casa"].search(near) and _MEASURE_BY_NAME["idle"].search(near):
             return "casa_idle"  # "sitting in their current accounts": the settled current-account balance
     return best[1] if best else ""
-
-
-def _ages(folded: str) -> tuple[int | None, int | None, str]:
-    match = _AGE_RANGE.search(folded)
-    if match and (
-        match["unit"] or re.search(r"(?:aged?|tuoi|do tuoi|between)\s*(?:tu|from)?\s*$", folded[: match.start("low")])
-    ):
-        low, high = int(match["low"]), int(match["high"])
-        if 15 <= low <= high <= 100:
-            return low, high, match.group(0).strip()
-    over = _AGE_OVER.search(folded)
-    if over:  # "aged 55 or over", "khách 60 tuổi trở lên"
-        return int(over["age"]), None, over.group(0).strip()
-    match = _AGE_BOUND.search(folded)
-    if match:
-        if match["under"]:
-            return None, int(match["under"]) - 1, match.group(0).strip()
-        age = int(match["age"])
-        if match["op"] in ("under", "below", "younger than", "duoi"):
-            return None, age - 1, match.group(0).strip()
-        if match["op"] in ("at least", "tu"):
-            return age, None, match.group(0).strip()
-        return age + 1, None, match.group(0).strip()
-    return None, None, ""
 
 
 def _generation_years(folded: str) -> tuple[int, int] | None:
@@ -577,6 +633,13 @@ def read_criteria(
     negated_until = -1
     if product_code:  # "chưa mua trái phiếu này", "not already in the fund": the product offered, which its rules check
         named = [item for item in named if not _THIS_ONE.match(folded[item[1] :])]
+        offered_numbers = set(re.findall(r"\d+", fold((product_names or {}).get(product_code, ""))))
+        # "chưa có FD 12T" while offering the 12-month deposit: the product offered, by its term
+        named = [
+            item
+            for item in named
+            if not ((term := _TERM_AFTER.match(folded[item[1] :])) and term["n"] in offered_numbers)
+        ]
     for start, end, value in sorted(named):
         before = folded[max(0, start - 40) : start]
         listed = (negated_until >= 0 and _LISTED_NEXT.match(folded[negated_until:start]) is not None
@@ -596,9 +659,19 @@ def read_criteria(
         for name_words in {fold(_QUOTES.sub(" ", name)), *short_names(name)}:  # "Premier Invest (tối thiểu 2 tỷ)"
             if len(name_words) >= 4:
                 plain = re.sub(rf"(?<![\w]){re.escape(name_words)}(?![\w])", lambda m: " " * len(m.group(0)), plain)
-    age_min, age_max, age_words = _ages(folded)
+    age_min, age_max, age_words = age_band(folded)
+    last_end = -1
     for span in find_amounts(text):
         start, end = _folded_span(text, folded, span.start, span.end)
+        between = folded[last_end:start] + text[span.end : span.end + 2]
+        if amounts and last_end >= 0 and _CORRECTED_AMOUNT.search(between):
+            # "trên 50tr … *500tr nha, e gõ thiếu số 0", "500 triệu à không 1 tỷ": the amount said again, corrected
+            measure, operator, _old = amounts.pop()
+            amounts.append((measure, operator, int(span.value_vnd)))
+            words["amount"] = folded[start:end]
+            last_end = end
+            continue
+        last_end = end
         before, after = folded[max(0, start - 30) : start], folded[end:]
         if _AMOUNT_CEILING.search(before):
             operator = "<"
@@ -616,14 +689,30 @@ def read_criteria(
         words.setdefault("amount", folded[start:end])
     goals = goals_in(request)
     topics = [goal for goal in goals if _only_a_topic(folded, goal)]
-    has_filters = segments or risks or cities or without or holding or amounts or age_words
+    occupations = []
+    for key, pattern in _OCCUPATION_ASKED.items():
+        if (asked := pattern.search(folded)) is not None:
+            occupations.append(key)
+            words.setdefault("occupation", asked.group(0))
+            said_apart = folded[: asked.start()] + " " + folded[asked.end() :]
+            if key == "retiree" and "retirement" in goals and not _GOALS["retirement"].search(said_apart):
+                goals.remove("retirement")  # "các bác hưu trí" are who, not a retirement plan in the notes
+    has_filters = segments or risks or cities or occupations or without or holding or amounts or age_words
     if topics and (has_filters or len(topics) < len(goals)):
         goals = [goal for goal in goals if goal not in topics]  # "for the retirement-income seminar, clients aged 55+"
     if {"attrition", "money_out"} & set(goals) and "idle_cash" in goals and not re.search(r"idle|nhan roi", folded):
         goals.remove("idle_cash")  # "rút tiền" is a sign of leaving, not idle money
-    amounts = [(measure or _GOAL_MEASURES.get(next(iter(goals), ""), "aum"), operator, amount)
+    maturing = "cd_maturing" in goals  # "FD maturing next 30 days, only those >= 1bn": the deposit that matures
+    balance_words = ("", "deposits") if "idle_cash" in goals else ("", "deposits", "idle")  # "số dư trên 1 tỷ"
+    amounts = [(("maturing" if maturing and measure in balance_words else measure)
+                or _GOAL_MEASURES.get(next(iter(goals), ""), "aum"), operator, amount)
                for measure, operator, amount in amounts]  # fmt: skip
     order_by = _order_by(folded, goals)
+    if maturing and order_by == "deposits":
+        order_by = "maturing"  # "biggest FD first" among deposits coming due: the amount that matures
+    goal_measures = {_GOAL_MEASURES[goal] for goal in goals if goal in _GOAL_MEASURES}
+    if order_by in set(_GOAL_MEASURES.values()) - goal_measures and goals and goals[0] in _GOAL_MEASURES:
+        order_by = _GOAL_MEASURES[goals[0]]  # "rút ra luôn, sort số tiền": the amount of what was asked about
     top = _TOP.search(folded)
     top_n = None
     if top:
@@ -639,11 +728,13 @@ def read_criteria(
         age_max = today.year - generation[0]
     return Criteria(
         segments=tuple(segments), risk_profiles=tuple(risks or _risk_in_words(folded)), cities=tuple(cities),
+        occupations=tuple(occupations),
         age_min=age_min,
         age_max=age_max, amounts=tuple(amounts), without=tuple(without), holding=tuple(holding),
         no_complaint=bool(_COMPLAINT_FREE.search(folded)), goals=tuple(goals), top_n=top_n, words=words,
-        order_by=order_by, window_days=_window_days(folded),
-        ahead_days=_ahead_days(folded, today), needs=tuple(needs),
+        order_by=order_by, window_days=_window_days(durations_in_digits(folded), today),
+        ahead_days=_ahead_days(durations_in_digits(folded), today), ahead_from_days=_ahead_from(folded, today),
+        needs=tuple(needs),
         spend_categories=tuple(name for name, words in _SPEND_CATEGORIES.items() if _compiled(words).search(folded)),
     )  # fmt: skip
 
@@ -700,8 +791,36 @@ _AHEAD = re.compile(
 )
 
 
+_MONTH_NAMES = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
+                "nov": 11, "dec": 12}  # fmt: skip
+_MONTH = r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|(?:thang|t)\s?(?:1[0-2]|0?[1-9]))"
+_MONTH_RANGE = re.compile(rf"\b(?P<first>{_MONTH})\s*(?:-|–|to|den|toi|and|va|&)\s*(?P<last>{_MONTH})(?![\w])")
+
+
+def _month_number(said: str) -> int | None:
+    digits = re.search(r"\d+", said)
+    if digits:
+        return int(digits.group(0))
+    return _MONTH_NAMES.get(said[:3])
+
+
+def _ahead_from(folded: str, today: dt.date) -> int | None:
+    """Where a range of months asked ahead starts ("maturing Dec-Jan" in November: 1 December), in days."""
+    months = _MONTH_RANGE.search(folded)
+    first_month = _month_number(months["first"]) if months else None
+    if first_month is None or not 1 <= first_month <= 12 or first_month == today.month:
+        return None
+    year = today.year + (1 if first_month < today.month else 0)
+    return (dt.date(year, first_month, 1) - today).days
+
+
 def _ahead_days(folded: str, today: dt.date) -> int | None:
-    """How far ahead the request looks for an event: "trong 2 tuần tới", "tới cuối tháng 11"."""
+    """How far ahead the request looks for an event: "trong 2 tuần tới", "tới cuối tháng 11", "maturing Dec-Jan"."""
+    months = _MONTH_RANGE.search(folded)
+    if months and (last_month := _month_number(months["last"])) is not None and 1 <= last_month <= 12:
+        year = today.year + (1 if last_month < today.month else 0)
+        last = dt.date(year + last_month // 12, last_month % 12 + 1, 1) - dt.timedelta(days=1)
+        return max(0, (last - today).days) or None
     end = _MONTH_END.search(folded)
     if end:
         raw = end["month"] or end["month2"]
@@ -715,7 +834,16 @@ def _ahead_days(folded: str, today: dt.date) -> int | None:
     return None
 
 
-def _window_days(folded: str) -> int | None:
+_SINCE_MONTH = re.compile(
+    rf"\b(?:since|tu)\s+(?:(?:dau|early|the start of|the beginning of)\s+)?(?P<month>{_MONTH})(?![\w])"
+)
+
+
+def _window_days(folded: str, today: dt.date | None = None) -> int | None:
+    since = _SINCE_MONTH.search(folded) if today is not None else None
+    if since and today is not None and (month := _month_number(since["month"])) is not None and 1 <= month <= 12:
+        start = dt.date(today.year - (1 if month > today.month else 0), month, 1)  # "since Sep": its first day
+        return (today - start).days or None
     match = _WINDOW.search(folded)
     if not match:
         return None

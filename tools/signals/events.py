@@ -35,6 +35,7 @@ from tools.signals.thresholds import (
     INACTIVE_DAYS,
     LARGE_DEPOSIT_MIN_VND,
     LARGE_DEPOSIT_WINDOW_DAYS,
+    MATURITY_EVENT_KINDS,
     MATURITY_WINDOW_DAYS,
     URGENCY_FLOOR_VND,
 )
@@ -57,7 +58,6 @@ OPTIONAL_KINDS = ("attrition_risk",)
 #: Client ids per ``IN (...)`` list in ``client_cards``.
 CARD_CHUNK = 500
 
-_MATURITY_KINDS = {"cd": "cd_maturity", "loan": "loan_maturity"}
 _CARD_COLUMNS = (
     "id",
     "rm_id",
@@ -206,7 +206,7 @@ def _is_leap(year: int) -> bool:
 
 
 def _maturities(connection: Connection, scan_date: dt.date, rm_id: str | None, rules: EventRules) -> list[ClientEvent]:
-    wanted = [kind for kind, event_kind in _MATURITY_KINDS.items() if event_kind in rules.kinds]
+    wanted = [kind for kind, event_kind in MATURITY_EVENT_KINDS.items() if event_kind in rules.kinds]
     if not wanted:
         return []
     last_day = scan_date + dt.timedelta(days=rules.maturity_window_days)
@@ -233,7 +233,7 @@ def _maturities(connection: Connection, scan_date: dt.date, rm_id: str | None, r
     )
     grouped: dict[tuple[str, str], list[Any]] = {}
     for row in connection.execute(statement.where(*_in_scope(scan_date, rm_id))):
-        grouped.setdefault((row.client_id, _MATURITY_KINDS[row.kind]), []).append(row)
+        grouped.setdefault((row.client_id, MATURITY_EVENT_KINDS[row.kind]), []).append(row)
     events = []
     for (client_id, kind), rows in grouped.items():
         # The earliest maturity speaks for the others; the facts say how many and how much in all.

@@ -23,14 +23,14 @@ from sqlalchemy import case, func, select
 from stores.db import Database
 from stores.schema import Account, Client, Complaint, DigitalActivity, Interaction, Product, Task, Transaction
 from stores.settings import BANK_TIMEZONE
-from tools.core.dates import bank_date
+from tools.core.dates import bank_date, completed_years
 from tools.core.text import fold
 from tools.signals.thresholds import (
     AUM_KINDS,
     DEPOSIT_KINDS,
     LARGE_DEPOSIT_MIN_VND,
     LARGE_DEPOSIT_WINDOW_DAYS,
-    MATURITY_WINDOW_DAYS,
+    MATURITY_EVENT_KINDS,
 )
 
 #: How far back money flows, logins and notes are read.
@@ -42,12 +42,18 @@ LOGIN_WEEKS = 12
 INFLOW_MIN_VND = 100_000_000
 #: Money that arrived within this many days is new money, not idle cash.
 IDLE_SETTLED_DAYS = 30
+#: How far ahead maturities are read: "ai có CD đáo hạn trong 3 tháng tới" looks past the usual 30 days.
+MATURING_LOOKAHEAD_DAYS = 120
+#: A deposit opened this many days before another matured may be its rollover (booked ahead of the date).
+ROLLOVER_GRACE_DAYS = 3
 #: A matured deposit whose money left within this many days was not rolled over.
 MATURED_LOOKBACK_DAYS = 60
 #: Transfers to other banks (the categories banks use for them).
 EXTERNAL_CATEGORIES = frozenset({"transfer_external", "external_transfer", "investment_external", "transfer_out"})
 #: Transfers between a client's own accounts: never a sign of leaving.
-INTERNAL_CATEGORIES = frozenset({"transfer_internal", "internal_transfer", "own_transfer", "self_transfer"})
+INTERNAL_CATEGORIES = frozenset(
+    {"transfer_internal", "internal_transfer", "own_transfer", "transfer_own", "self_transfer", "transfer_self"}
+)
 INCOME_CATEGORIES = frozenset({"salary", "payroll", "pension"})
 #: Money that was the client's own already (a deposit or loan coming back, a card refund): never "new money".
 _OWN_MONEY = frozenset(
@@ -62,6 +68,20 @@ _OWN_MONEY = frozenset(
         "reversal",
     }
 )
+#: Words of a category that make it the client's own money coming back, whatever the bank calls the rest
+#: ("deposit_maturity", "fd_payout", "own_account_in").
+_OWN_MONEY_WORDS = frozenset({"maturity", "matured", "payout", "closure", "internal", "own", "self", "refund",
+                              "reversal", "rollover", "repayment"})  # fmt: skip
+
+
+def own_money(category: str) -> bool:
+    """Whether an incoming payment's category is the client's own money (never new money, never a deposit)."""
+    folded = fold(category)
+    if folded in INTERNAL_CATEGORIES | _OWN_MONEY:
+        return True
+    return any(word in _OWN_MONEY_WORDS for word in re.split(r"[_\s\-/]+", folded))
+
+
 BUSINESS_CATEGORIES = frozenset({"business_income", "business", "sales", "merchant", "revenue", "pos_settlement"})
 _BUSINESS_IN = re.compile(r"business|revenue|sales|receipt|merchant|invoice|trade|kinh doanh|doanh thu")
 _TRAVEL_CATEGORIES = frozenset({"travel", "airline", "airlines", "hotel", "hotels", "flight", "flights", "lodging"})
@@ -101,10 +121,16 @@ class ClientFeatures:
     held_categories: set[str] = field(default_factory=set)
     #: Holds an active credit card (a card that is not a debit card).
     credit_card: bool = False
-    #: (account kind, product code, amount, maturity date) of active CDs and loans maturing within the window.
+    #: (account kind, product code, amount, maturity date) of active CDs and loans maturing within
+    #: ``MATURING_LOOKAHEAD_DAYS`` (a request may look further ahead than the usual window).
     maturing: list[tuple[str, str, int, dt.date]] = field(default_factory=list)
-    #: (product code, amount, maturity date) of deposits that matured recently.
+    #: The day the facts were read for (maturities and windows count from it).
+    read_on: dt.date | None = None
+    #: (product code, amount, maturity date) of deposits that matured recently (the amount paid out when the
+    #: account's balance reads zero after the payout).
     matured: list[tuple[str, str, int, dt.date]] = field(default_factory=list)
+    #: Opening dates of active term deposits and savings accounts (a matured deposit rolled over opens one).
+    deposits_opened: list[dt.date] = field(default_factory=list)
     #: The largest incoming payment of the last days: (amount, category, date).
     large_inflow: tuple[int, str, dt.date] | None = None
     travel_spend_vnd: int = 0
@@ -114,6 +140,8 @@ class ClientFeatures:
     card_spend_vnd: int = 0
     #: Card and payment spend of the last 90 days by category (folded).
     spend_by_category: dict[str, int] = field(default_factory=dict)
+    #: Everything paid out in the last 90 days by category (folded), any channel.
+    paid_by_category: dict[str, int] = field(default_factory=dict)
     #: Incoming payments from outside (not the client's own accounts) of ``INFLOW_MIN_VND`` or more: (amount,
     #: category, date), newest first.
     inflows: list[tuple[int, str, dt.date]] = field(default_factory=list)
@@ -123,6 +151,7 @@ class ClientFeatures:
     income_count: int = 0
     income_monthly_vnd: int = 0
     external_out_30_vnd: int = 0
+    external_out_60_vnd: int = 0
     external_out_90_vnd: int = 0
     last_external_on: dt.date | None = None
     external_counterparty: str = ""
@@ -149,6 +178,18 @@ class ClientFeatures:
     def idle_vnd(self) -> int:
         return self.balances.get("casa", 0) + self.balances.get("savings", 0)
 
+    def maturing_within(self, days: int, kind: str | None = None) -> list[tuple[str, str, int, dt.date]]:
+        """Maturities of the next ``days`` (of one account kind), soonest first."""
+        if self.read_on is None:
+            return [item for item in self.maturing if kind in (None, item[0])]
+        last = self.read_on + dt.timedelta(days=days)
+        return [item for item in self.maturing if item[3] <= last and kind in (None, item[0])]
+
+    def rolled_over(self, matured_on: dt.date) -> bool:
+        """A term deposit or savings account opened around or after a maturity: the payout went into it."""
+        grace = matured_on - dt.timedelta(days=ROLLOVER_GRACE_DAYS)
+        return any(opened >= grace for opened in self.deposits_opened)
+
     def arrived_since(self, since: dt.date) -> int:
         """Money that came in from outside since ``since`` (what is new, not idle)."""
         return sum(amount for amount, _category, day in self.inflows if day >= since)
@@ -168,13 +209,6 @@ def _folded(text: str) -> str:
 
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=BANK_TIMEZONE)
-
-
-def _age(born: Any, today: dt.date) -> int | None:
-    day = bank_date(born)
-    if day is None:
-        return None
-    return today.year - day.year - ((today.month, today.day) < (day.month, day.day))
 
 
 #: Seconds one RM's book stays read (a ranking or a scan asked again within it reads no rows); a write through the
@@ -233,10 +267,10 @@ def read_features(
             found[client.id] = ClientFeatures(
                 client_id=client.id, rm_id=client.rm_id, full_name=client.full_name, honorific=client.honorific or "",
                 segment=client.segment or "", risk_profile=client.risk_profile or "", city=client.city or "",
-                age=_age(client.date_of_birth, today), born=bank_date(client.date_of_birth),
+                age=completed_years(client.date_of_birth, today), born=bank_date(client.date_of_birth),
                 occupation=client.occupation or "",
                 language=client.language or "", preferred_channel=client.preferred_channel or "",
-                onboarded_on=bank_date(client.onboarded_on),
+                onboarded_on=bank_date(client.onboarded_on), read_on=today,
             )  # fmt: skip
         if not found:
             return found
@@ -272,18 +306,23 @@ _DEBIT = re.compile(r"debit|ghi no|atm|napas")
 def _read_accounts(
     connection: Any, mine: Any, found: dict[str, ClientFeatures], catalog: dict[str, tuple[str, str]], today: dt.date
 ) -> None:
-    horizon = today + dt.timedelta(days=MATURITY_WINDOW_DAYS)
+    horizon = today + dt.timedelta(days=MATURING_LOOKAHEAD_DAYS)
     since = today - dt.timedelta(days=MATURED_LOOKBACK_DAYS)
     query = select(
-        Account.client_id, Account.kind, Account.product_code, Account.status, Account.balance_vnd, Account.maturity_on
-    ).where(Account.client_id.in_(mine))
-    for client_id, kind, code, status, balance, maturity_on in connection.execute(query):
+        Account.id, Account.client_id, Account.kind, Account.product_code, Account.status, Account.balance_vnd,
+        Account.maturity_on, Account.opened_on,
+    ).where(Account.client_id.in_(mine))  # fmt: skip
+    paid_out: dict[str, tuple[ClientFeatures, int]] = {}  # matured accounts whose balance reads zero
+    for account_id, client_id, kind, code, status, balance, maturity_on, opened_on in connection.execute(query):
         client = found.get(client_id)
         if client is None:
             continue
         maturity = bank_date(maturity_on)
         amount = int(balance or 0)
         if status == "active":
+            opened = bank_date(opened_on)
+            if kind in ("cd", "savings") and opened is not None:
+                client.deposits_opened.append(opened)
             client.balances[kind] = client.balances.get(kind, 0) + amount
             client.held_codes.add(str(code))
             client.held_categories.add(kind)
@@ -291,10 +330,22 @@ def _read_accounts(
             client.held_categories.add(category)
             if kind == "card" and not _DEBIT.search(fold(f"{name} {code}")):
                 client.credit_card = True
-            if maturity is not None and kind in ("cd", "loan") and today <= maturity <= horizon:
-                client.maturing.append((kind, str(code), amount, maturity))
+            if maturity is not None and kind in MATURITY_EVENT_KINDS and today <= maturity <= horizon:
+                # a savings book with a maturity date matures as a term deposit does
+                client.maturing.append(("loan" if kind == "loan" else "cd", str(code), amount, maturity))
         elif status == "matured" and kind in ("cd", "savings") and maturity is not None and since <= maturity <= today:
+            if amount <= 0:
+                paid_out[str(account_id)] = (client, len(client.matured))
             client.matured.append((kind, str(code), amount, maturity))
+    if paid_out:  # the payout itself says how much matured
+        for account_id, largest in connection.execute(
+            select(Transaction.account_id, func.max(Transaction.amount_vnd))
+            .where(Transaction.account_id.in_(list(paid_out)))
+            .group_by(Transaction.account_id)
+        ):
+            client, index = paid_out[str(account_id)]
+            kind, code, _amount, maturity = client.matured[index]
+            client.matured[index] = (kind, code, int(largest or 0), maturity)
     for client in found.values():
         client.maturing.sort(key=lambda item: item[3])
 
@@ -302,6 +353,7 @@ def _read_accounts(
 def _read_flows(connection: Any, mine: Any, found: dict[str, ClientFeatures], today: dt.date) -> None:
     since = _midnight(today - dt.timedelta(days=HISTORY_DAYS))
     t30 = _midnight(today - dt.timedelta(days=30))
+    t60 = _midnight(today - dt.timedelta(days=60))
     t90 = _midnight(today - dt.timedelta(days=90))
     end = _midnight(today + dt.timedelta(days=1))
     posted, amount = Transaction.posted_at, Transaction.amount_vnd
@@ -314,6 +366,7 @@ def _read_flows(connection: Any, mine: Any, found: dict[str, ClientFeatures], to
             Transaction.counterparty,
             func.count().label("n"),
             func.sum(case((posted >= t30, amount), else_=0)).label("sum_30"),
+            func.sum(case((posted >= t60, amount), else_=0)).label("sum_60"),
             func.sum(case((posted >= t90, amount), else_=0)).label("sum_90"),
             func.sum(case((posted >= t90, 1), else_=0)).label("n_90"),
             func.max(posted).label("last"),
@@ -343,6 +396,7 @@ def _read_flows(connection: Any, mine: Any, found: dict[str, ClientFeatures], to
             continue
         if category in EXTERNAL_CATEGORIES:
             client.external_out_30_vnd += int(flow.sum_30 or 0)
+            client.external_out_60_vnd += int(flow.sum_60 or 0)
             client.external_out_90_vnd += int(flow.sum_90 or 0)
             if last and (client.last_external_on is None or last > client.last_external_on):
                 client.last_external_on = last
@@ -351,7 +405,12 @@ def _read_flows(connection: Any, mine: Any, found: dict[str, ClientFeatures], to
             client.card_spend_vnd += int(flow.sum_90 or 0)
         if flow.channel in ("card", "online") and int(flow.sum_90 or 0):
             client.spend_by_category[category] = client.spend_by_category.get(category, 0) + int(flow.sum_90 or 0)
-        travel = category in _TRAVEL_CATEGORIES or bool(_TRAVEL_MERCHANT.search(merchant))
+        if int(flow.sum_90 or 0):  # whatever the channel: school fees go by transfer
+            client.paid_by_category[category] = client.paid_by_category.get(category, 0) + int(flow.sum_90 or 0)
+        # A hotel company paid from a business's account ("business_expense") is a supplier, not a trip.
+        travel = category in _TRAVEL_CATEGORIES or (
+            bool(_TRAVEL_MERCHANT.search(merchant)) and not _BUSINESS_IN.search(category) and "supplier" not in category
+        )
         if travel and int(flow.n_90 or 0):
             client.travel_spend_vnd += int(flow.sum_90 or 0)
             client.travel_payments += int(flow.n_90 or 0)
@@ -381,7 +440,7 @@ def _read_inflows(
     for client_id, amount, category, posted in connection.execute(query):
         client = found.get(client_id)
         day = bank_date(posted)
-        if client is None or day is None or fold(str(category or "")) in INTERNAL_CATEGORIES | _OWN_MONEY:
+        if client is None or day is None or own_money(str(category or "")):
             continue
         client.inflows.append((int(amount), str(category or ""), day))
         larger = client.large_inflow is None or int(amount) > client.large_inflow[0]

@@ -39,6 +39,7 @@ from stores.schema import (
     Transaction,
 )
 from stores.settings import BANK_TIMEZONE
+from tools.core.dates import completed_years
 from tools.core.formatting import format_amount
 from tools.crm.vocabulary import category_text, source_text
 from tools.signals.thresholds import (
@@ -190,10 +191,6 @@ def bucket(amount: float, buckets: Sequence[tuple[int, str, str]] = _AMOUNT_BUCK
 
 
 _LIMITS: dict[int, list[int]] = {}
-
-
-def _age(born: dt.date, today: dt.date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def _age_band(age: int) -> tuple[str, str]:
@@ -419,9 +416,10 @@ def _essence(row: _Row, today: dt.date, products: dict[str, str]) -> Essence:
         return products.get(code, code)
 
     # Who they are.
-    age = _age(client.date_of_birth, today)
+    age = completed_years(client.date_of_birth, today)
     add("segment", f"{client.segment} segment.", f"Hạng {client.segment}.", f"{client.segment} segment client.")
-    add("age", *_age_band(age), f"Aged {age}.")
+    if age is not None:  # date_of_birth is required: an unreadable one tells no age
+        add("age", *_age_band(age), f"Aged {age}.")
     if client.occupation == "Retiree":
         add("occupation", "Retired.", "Đã nghỉ hưu.")
     elif client.occupation:

@@ -24,7 +24,7 @@ from tools.policy.eligibility import ClientStanding, RuleResult, check_suitabili
 from tools.products.catalog import ProductTerms
 from tools.reporting.composer import lexicon_reading
 from tools.signals import attrition
-from tools.signals.criteria import NOTE_GOALS, Criteria, goals_in, note_mentions, spend_matches
+from tools.signals.criteria import NOTE_GOALS, Criteria, goals_in, note_mentions, occupation_matches, spend_matches
 from tools.signals.features import IDLE_SETTLED_DAYS, ClientFeatures
 from tools.signals.profiles import bucket
 from tools.signals.thresholds import (
@@ -53,9 +53,12 @@ MONEY_OUT_ASKED_SHARE = 0.10
 INFLOW_DAYS = 14
 #: Notes older than this speak of a plan less surely.
 FRESH_NOTE_DAYS = 180
+#: A client who spoke of the offered product (a note tagged with it) comes before every pattern in the money.
+INTEREST_BONUS = 0.5
 
 Signal = Literal[
     "idle_cash", "large_inflow", "cd_maturing", "loan_maturing", "attrition", "money_out", "salary_stopped",
+    "matured_not_rolled",
     "inactive", "birthday", "travel", "business", "study_abroad", "green", "education", "home", "retirement",
     "family", "salary", "spend",
 ]  # fmt: skip
@@ -75,9 +78,14 @@ CATEGORY_GOALS: dict[str, tuple[str, ...]] = {
 MONEY_GOALS = ("idle_cash", "cd_maturing", "large_inflow")
 #: Goals that sell nothing (keeping a client, a greeting, a catch-up): no selling rule leaves anyone out, and an
 #: open complaint is a reason to call, not a bar.
-SERVICE_GOALS = frozenset({"attrition", "money_out", "salary_stopped", "login_drop", "inactive", "birthday"})
+SERVICE_GOALS = frozenset(
+    {"attrition", "money_out", "salary_stopped", "login_drop", "matured_not_rolled", "inactive", "birthday"}
+)
+#: Deposits and loans coming due, with no product to offer: a reminder call, which bank policies allow with an open
+#: complaint (a service call, not a sale).
+REMINDER_GOALS = frozenset({"cd_maturing", "loan_maturing"})
 #: Signs of leaving asked for one beside another ("salary stopped or logins fell to zero"): any one of them shows it.
-SIGN_GOALS = frozenset({"money_out", "salary_stopped", "login_drop"})
+SIGN_GOALS = frozenset({"money_out", "salary_stopped", "login_drop", "matured_not_rolled"})
 _RISK_SENTENCES = {
     "conservative": "Conservative risk profile: prefers safe deposits over investments.",
     "balanced": "Balanced risk profile.",
@@ -211,8 +219,22 @@ def _city_key(city: str) -> str:
     return fold(city)
 
 
-def _measure_value(client: ClientFeatures, measure: str, today: dt.date, window_days: int | None = None) -> int:
+def _measure_value(
+    client: ClientFeatures,
+    measure: str,
+    today: dt.date,
+    window_days: int | None = None,
+    ahead_days: int | None = None,
+    ahead_from_days: int | None = None,
+) -> int:
     """The client's number for a measure a request filters or orders by."""
+    if measure == "matured":  # the deposit that matured lately and was not rolled over
+        sign = attrition.matured_not_rolled(client)
+        return int(sign.facts.get("amount_vnd") or 0) if sign else 0
+    if measure == "maturing":  # the largest deposit coming due within the request's horizon
+        due = client.maturing_within(ahead_days or MATURITY_WINDOW_DAYS, "cd")
+        due = [item for item in due if item[3] >= today + dt.timedelta(days=ahead_from_days or 0)]
+        return max((amount for _kind, _code, amount, _day in due), default=0)
     since = today - dt.timedelta(days=window_days or INFLOW_DAYS)
     settle = max(IDLE_SETTLED_DAYS, window_days or 0)
     if measure == "idle":
@@ -237,6 +259,8 @@ def _measure_value(client: ClientFeatures, measure: str, today: dt.date, window_
         "deposits": client.deposits_vnd,
         "casa": client.balances.get("casa", 0),
         "cash": client.balances.get("casa", 0) + client.balances.get("savings", 0),
+        "term_deposits": client.balances.get("savings", 0) + client.balances.get("cd", 0),
+        "business_monthly": client.business_in_vnd // 3,  # the last 90 days' receipts, a month on average
         "aum": client.aum_vnd,
         "investment": client.balances.get("investment", 0),
         "loan": client.balances.get("loan", 0),
@@ -253,12 +277,16 @@ def passes(client: ClientFeatures, criteria: Criteria, today: dt.date) -> bool:
         return False
     if criteria.cities and _city_key(client.city) not in {_city_key(city) for city in criteria.cities}:
         return False
+    if criteria.occupations and not occupation_matches(client.occupation, criteria.occupations):
+        return False
     if criteria.age_min is not None and (client.age is None or client.age < criteria.age_min):
         return False
     if criteria.age_max is not None and (client.age is None or client.age > criteria.age_max):
         return False
     for measure, operator, amount in criteria.amounts:
-        value = _measure_value(client, measure, today, criteria.window_days)
+        value = _measure_value(
+            client, measure, today, criteria.window_days, criteria.ahead_days, criteria.ahead_from_days
+        )
         if (operator == ">=" and value < amount) or (operator == "<" and value >= amount):
             return False
     # A debit card is no card to an offer: "chưa có thẻ" asks about credit cards.
@@ -280,7 +308,8 @@ def standing_of(client: ClientFeatures) -> ClientStanding:
         balances=dict(client.balances),
         held_products=frozenset(client.held_codes),
         open_complaints=tuple((category, opened) for _id, category, opened, _summary in client.open_complaints),
-        renewing=frozenset(code for kind, code, _amount, _day in client.maturing if kind == "cd"),
+        renewing=frozenset(code for _kind, code, _amount, _day in client.maturing_within(MATURITY_WINDOW_DAYS, "cd")),
+        age=client.age,
     )
 
 
@@ -291,19 +320,36 @@ def _share(amount: float, scale: float) -> float:
     return amount / (amount + scale) if amount > 0 else 0.0
 
 
+#: Payments that show a plan of the notes' kind: school fees are an education plan under way.
+_PAYMENTS_OF = {"education": re.compile(r"educat|tuition|school|hoc phi|giao duc|truong"),
+                "study_abroad": re.compile(r"tuition abroad|study abroad|du hoc|overseas tuition")}  # fmt: skip
+
+
+_REFUSED = re.compile(
+    r"tu choi|khong (?:muon|can|co nhu cau|quan tam)|chua (?:muon|can|co nhu cau)|not interested|declined|"
+    r"refused|turned down|no need|doesn.?t (?:want|need)|don.?t (?:want|need)|said no"
+)
+
+
 def _note(
     goal: str, client: ClientFeatures, today: dt.date, window_days: int | None = None
 ) -> tuple[float, list[dict[str, Any]]]:
     since = today - dt.timedelta(days=window_days) if window_days else None
-    for day, _channel, _topic, text, _sentiment, _code, amount in client.notes:
+    paying = _PAYMENTS_OF.get(goal)
+    paid = sum(amount for category, amount in client.paid_by_category.items() if paying and paying.search(category))
+    for day, _channel, _topic, text, sentiment, _code, amount in client.notes:
         if since is not None and (day is None or day < since):
             continue
+        if sentiment == "negative" and _REFUSED.search(fold(text)):
+            continue  # "khách từ chối bảo hiểm nhân thọ": a refusal is no plan
         words = note_mentions(goal, text)
         if words:
             fresh = day is not None and (today - day).days <= FRESH_NOTE_DAYS
             return (1.0 if fresh else 0.7), [{"kind": "note", "goal": goal, "words": words,
                                                "date": day.isoformat() if day else None,
                                                "note_amount_vnd": amount}]  # fmt: skip
+    if paid:  # "parents paying school fees": the payments show the plan the notes may not mention
+        return 0.8, [{"kind": "paid", "goal": goal, "category": goal, "amount_vnd": paid}]
     return 0.0, []
 
 
@@ -323,12 +369,14 @@ def evidence(
                                                      "new_vnd": fresh}]  # fmt: skip
     if goal in ("cd_maturing", "loan_maturing"):
         kind = goal.split("_")[0]
-        due = [item for item in client.maturing if item[0] == kind]
+        horizon = (criteria.ahead_days if criteria else None) or MATURITY_WINDOW_DAYS  # "trong 30 ngày tới"
+        start = today + dt.timedelta(days=(criteria.ahead_from_days if criteria else None) or 0)
+        due = [item for item in client.maturing_within(horizon, kind) if item[3] >= start]  # "Dec-Jan": from 1 Dec
         if not due:
             return 0.0, []
         _kind, code, amount, day = due[0]
         days = (day - today).days
-        strength = (0.6 + 0.4 * (1 - days / (MATURITY_WINDOW_DAYS + 1))) * (0.7 + 0.3 * _share(amount, 1e9))
+        strength = (0.6 + 0.4 * (1 - days / (horizon + 1))) * (0.7 + 0.3 * _share(amount, 1e9))
         return strength, [{"kind": goal, "amount_vnd": amount, "date": day.isoformat(), "product_code": code}]
     if goal == "large_inflow":
         since = today - dt.timedelta(days=window or INFLOW_DAYS)
@@ -367,6 +415,12 @@ def evidence(
         if sign is None:
             return 0.0, []
         return 1.0, [{"kind": "sign_salary_stopped", **sign.facts}, {"kind": "at_stake", "aum_vnd": client.aum_vnd}]
+    if goal == "matured_not_rolled":
+        sign = attrition.matured_not_rolled(client)
+        if sign is None:
+            return 0.0, []
+        amount = int(sign.facts.get("amount_vnd") or 0)
+        return 0.7 + 0.3 * _share(amount, 2e9), [{"kind": "sign_matured_not_rolled", **sign.facts}]
     if goal == "login_drop":
         sign = attrition.login_drop(client, today)
         if sign is None:
@@ -427,7 +481,21 @@ def _birthday(client: ClientFeatures, today: dt.date, window: int | None = None)
     return 0.0, []
 
 
-_MONEY_MEASURES = frozenset({"aum", "deposits", "casa", "cash", "idle", "casa_idle", "investment", "loan", "income"})
+_MONEY_MEASURES = frozenset(
+    {
+        "aum",
+        "deposits",
+        "term_deposits",
+        "casa",
+        "cash",
+        "idle",
+        "casa_idle",
+        "investment",
+        "loan",
+        "income",
+        "maturing",
+    }
+)
 
 
 def _fact_key(fact: dict[str, Any]) -> str:
@@ -439,13 +507,38 @@ def _filter_facts(client: ClientFeatures, criteria: Criteria, today: dt.date) ->
     """The client's values for the filters the request stated (a reason as much as a goal is)."""
     facts: list[dict[str, Any]] = []
     for measure, _operator, _amount in criteria.amounts[:1]:
-        value = _measure_value(client, measure, today, criteria.window_days)
+        value = _measure_value(
+            client, measure, today, criteria.window_days, criteria.ahead_days, criteria.ahead_from_days
+        )
         facts.append({"kind": "measure", "measure": measure, "amount_vnd": value})
     filtered = {measure for measure, _op, _amount in criteria.amounts}
     if criteria.order_by in _MONEY_MEASURES and criteria.order_by not in filtered:
-        value = _measure_value(client, str(criteria.order_by), today, criteria.window_days)
+        value = _measure_value(
+            client, str(criteria.order_by), today, criteria.window_days, criteria.ahead_days, criteria.ahead_from_days
+        )
         facts.append({"kind": "measure", "measure": criteria.order_by, "amount_vnd": value})
     return facts
+
+
+#: A note about a product the client already has ("xác nhận đã trích phí năm 2 hợp đồng"): servicing, no interest.
+_ALREADY_HAS = re.compile(
+    r"\b(?:da|dang) (?:mua|tham gia|dong phi|trich phi|nam giu)\b|hop dong (?:hien|dang)|nam (?:thu )?\d+ hop dong|"
+    r"phi nam \d|already (?:has|holds|have|own)|renew(?:al|ed)? (?:of )?(?:the|her|his|their) (?:policy|card|loan)"
+)
+
+
+def product_interest(
+    client: ClientFeatures, product: ProductTerms, today: dt.date, window_days: int | None = None
+) -> dict[str, Any] | None:
+    """The client's own word for the product offered: the latest note the RM tagged with it (not a refusal) in
+    ``FRESH_NOTE_DAYS`` — stronger evidence than any pattern in their money."""
+    for day, _channel, topic, text, sentiment, code, amount in client.notes:
+        if day is None or (today - day).days > (window_days or FRESH_NOTE_DAYS):  # "since Sep": the request's window
+            break
+        if code == product.code and sentiment != "negative" and not _ALREADY_HAS.search(fold(text)):
+            words = " ".join((topic or text).split()[:10])
+            return {"kind": "note", "date": day.isoformat(), "words": words, "note_amount_vnd": amount}
+    return None
 
 
 # ----- the ranking ---------------------------------------------------------------------------
@@ -493,13 +586,19 @@ def rank_clients(
         else:  # a product's usual reasons: any one of them makes a prospect
             strength = max(strengths, default=0.0) + 0.2 * sum(strengths) / max(1, len(strengths))
             complete = strength > 0
+        interest = product_interest(client, product, today, criteria.window_days) if product is not None else None
+        if interest is not None:  # the client asked about this very product: first, whatever else shows
+            strength, complete = max(strength, 1.0) + INTEREST_BONUS, True
+            facts.insert(0, interest)
         value = client.aum_vnd / largest
         score = strength + SIMILARITY_WEIGHT * similarity.get(client.client_id, 0.0) + VALUE_WEIGHT * value
         if criteria.order_by == "note_amount":  # the size of the plan the matching note speaks of
             order = max((int(fact.get("note_amount_vnd") or 0) for fact in facts if fact.get("kind") == "note"),
                         default=0)  # fmt: skip
         elif criteria.order_by:
-            order = _measure_value(client, criteria.order_by, today, criteria.window_days)
+            order = _measure_value(
+                client, criteria.order_by, today, criteria.window_days, criteria.ahead_days, criteria.ahead_from_days
+            )
         else:
             order = 0
         facts = list({_fact_key(fact): fact for fact in facts}.values())  # one goal's fact is another's: say it once
@@ -513,7 +612,7 @@ def rank_clients(
     else:
         scored.sort(key=lambda item: (-item["score"], item["client_id"]))
     kept: list[dict[str, Any]] = []
-    selling = product is not None or not set(goals) <= SERVICE_GOALS
+    selling = product is not None or not set(goals) <= SERVICE_GOALS | REMINDER_GOALS
     for item in scored:
         failure = first_failure(product, standing_of(features[item["client_id"]])) if selling else None
         if failure is not None:
@@ -608,3 +707,29 @@ def best_offer(client: ClientFeatures, products: list[ProductTerms], today: dt.d
     return {"product_code": product.code, "product_name": product.name, "category": product.category,
             "segment": client.segment, "aum_vnd": client.aum_vnd, "evidence": facts[:2],
             "fit": round(strength, 3)}  # fmt: skip
+
+
+def fitting_product(client: ClientFeatures, products: list[ProductTerms]) -> dict[str, Any] | None:
+    """With no evidence for any product, the one the bank made for clients like this one (its segment, age band,
+    risk profile) among those its rules allow: a savings plan for the over-55s before a card for everyone. For a
+    next best action to name when nothing better is due; ``best_offer`` stays silent then."""
+    standing = standing_of(client)
+    candidates = [
+        product
+        for product in products
+        if product.category not in ("casa", "loan") and product.code not in client.held_codes
+        and not (product.category == "card" and client.credit_card)  # deposits and plans may be opened again
+        and (not product.target_segments or client.segment in product.target_segments)
+        and first_failure(product, standing) is None
+    ]  # fmt: skip
+    if not candidates:
+        return None
+
+    def made_for(product: ProductTerms) -> int:  # the narrower the band of clients it was made for, the closer
+        band = (product.age_max or 100) - (product.age_min or 18)
+        return (100 - band) + 10 * bool(product.risk_profiles) + 5 * bool(product.target_segments)
+
+    product = max(candidates, key=made_for)  # first in the catalog among equals
+    return {"product_code": product.code, "product_name": product.name, "category": product.category,
+            "segment": client.segment, "aum_vnd": client.aum_vnd, "evidence": [], "fit": 0.0,
+            "holds_category": product.category in client.held_categories}  # fmt: skip

@@ -13,6 +13,8 @@ from stores.schema import DEPOSIT_KINDS as DEPOSIT_KINDS
 BILLION = 1_000_000_000
 MILLION = 1_000_000
 
+#: The event an account's maturity is, by account kind: a savings book with a maturity date is a term deposit.
+MATURITY_EVENT_KINDS = {"cd": "cd_maturity", "savings": "cd_maturity", "loan": "loan_maturity"}
 #: A CD or loan maturing within this many days is an event.
 MATURITY_WINDOW_DAYS = 30
 #: ...and within this many days it is urgent (when the money at stake is at least ``URGENT_VALUE_VND``).
@@ -42,6 +44,10 @@ IDLE_OUTFLOW_SHARE = 0.10
 INACTIVE_DAYS = 90
 #: Money sent to other banks, as a share of (what is left + what left), that signals leaving.
 ATTRITION_SHARE = 0.25
+#: ...or this much sent to other banks within ``ATTRITION_OUT_WINDOW_DAYS``, whatever the client has left: the bar
+#: banks' own retention policies draw (300 to 500 million in 60 to 90 days).
+ATTRITION_OUT_MIN_VND = 300 * MILLION
+ATTRITION_OUT_WINDOW_DAYS = 60
 #: The same signal, as the client-profile fact words it (a softer threshold: a profile describes, it does not alarm).
 OUTFLOW_SHARE_MIN = 0.3
 OUTFLOW_WINDOW_DAYS = 30

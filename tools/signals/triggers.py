@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any, Literal, TypedDict
 
 from tools.core.dates import bank_date
+from tools.core.parsing import find_amounts
 from tools.core.text import fold
 from tools.crm.api import Client360
 from tools.signals import attrition
@@ -30,6 +31,7 @@ from tools.signals.thresholds import (
     INACTIVE_DAYS,
     LARGE_DEPOSIT_MIN_VND,
     LARGE_DEPOSIT_WINDOW_DAYS,
+    MATURITY_EVENT_KINDS,
     MATURITY_WINDOW_DAYS,
     OUTFLOW_WINDOW_DAYS,
 )
@@ -112,7 +114,7 @@ def _next_birthday(born: dt.date, today: dt.date) -> dt.date:
 def _maturities(holdings: list[dict[str, Any]], today: dt.date) -> list[Trigger]:
     found: list[Trigger] = []
     for account in holdings:
-        kind = {"cd": "cd_maturity", "loan": "loan_maturity"}.get(str(account.get("kind")))
+        kind = MATURITY_EVENT_KINDS.get(str(account.get("kind")))
         maturity = bank_date(account.get("maturity_on"))
         if kind is None or account.get("status") != "active" or maturity is None:
             continue
@@ -195,11 +197,78 @@ def _idle_cash(holdings: list[dict[str, Any]], transactions: list[dict[str, Any]
     return [Trigger(kind="idle_cash", urgency="low", value_vnd=idle, facts=facts)]
 
 
-def _inflow_trigger(client: ClientFeatures, today: dt.date) -> list[Trigger]:
+#: A policy line about large deposits: "large_deposit — one incoming credit of VND 500 million or more in the last 7
+#: days", "tiền về lớn từ 1 tỷ trong 14 ngày".
+_LARGE_DEPOSIT_LINE = re.compile(
+    r"large[_ ]deposit|large (?:inflow|credit)|tien (?:ve|vao) lon|khoan tien (?:vao |ve )?lon"
+)
+_DAYS = re.compile(r"(?P<n>\d{1,3})\s*(?:ngay|days?)\b")
+
+
+#: ...and about idle cash: "idle_cash — số dư CASA từ 1 tỷ trở lên".
+#: Where a policy line turns from what it counts to what to do: "…: tư vấn gửi tiết kiệm", "→ offer a deposit".
+_ADVICE = re.compile(r":\s|→|->|\btu van\b|\bde xuat\b|\boffer\b|\bpropose\b|\bsuggest\b|\bdiscuss\b|\bmoi gui\b")
+_IDLE_CASH_LINE = re.compile(r"idle[_ ]cash|idle (?:balance|money)|tien nhan roi")
+
+
+def _policy_line(documents: Sequence[dict[str, Any]], subject: re.Pattern[str]) -> tuple[str, int] | None:
+    """The first policy line about ``subject`` that sets an amount: (the line folded, the amount)."""
+    for document in documents:
+        if document.get("kind") not in (None, "policy"):
+            continue
+        for raw in str(document.get("body") or "").split("\n"):
+            line = fold(raw)
+            if not subject.search(line) or re.search(r"khong phai|not a sign|\bnot\b signals?", line):
+                continue
+            amounts = [int(span.value_vnd) for span in find_amounts(raw) if span.value_vnd >= 100_000_000]
+            if amounts:
+                return line, amounts[0]
+    return None
+
+
+def _policy_bar(documents: Sequence[dict[str, Any]], subject: re.Pattern[str]) -> tuple[int, int | None] | None:
+    """The amount (and days, when said) a policy line about ``subject`` sets, or None when no line does."""
+    found = _policy_line(documents, subject)
+    if found is None:
+        return None
+    days = _DAYS.search(found[0])
+    return found[1], int(days["n"]) if days else None
+
+
+def policy_large_deposit(documents: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    """The bank's own bar for a large deposit, (VND, days), from its policy where it says; the standing defaults
+    (``LARGE_DEPOSIT_MIN_VND`` within ``INFLOW_CONVERSATION_DAYS``) where it does not."""
+    bar = _policy_bar(documents, _LARGE_DEPOSIT_LINE)
+    if bar is None:
+        return LARGE_DEPOSIT_MIN_VND, INFLOW_CONVERSATION_DAYS
+    return bar[0], bar[1] or INFLOW_CONVERSATION_DAYS
+
+
+def policy_idle_cash(documents: Sequence[dict[str, Any]]) -> tuple[int, bool]:
+    """What the bank's policy calls idle cash worth a call: (the balance, whether only the current account counts).
+    Where it does not say: ``IDLE_CASH_WORTH_A_CALL_VND`` in the current account (savings already earn)."""
+    found = _policy_line(documents, _IDLE_CASH_LINE)
+    if found is None:
+        return IDLE_CASH_WORTH_A_CALL_VND, True
+    line, amount = found
+    subject = _IDLE_CASH_LINE.search(line)
+    said = line[subject.end() if subject else 0 :]
+    digit = re.search(r"\d", said)
+    advice = _ADVICE.search(said, digit.start() if digit else 0)  # the advice follows the amount
+    said = said[: advice.start()] if advice else said  # what is counted, not what to offer for it ("gửi tiết kiệm")
+    current = re.search(r"\bcasa\b|current account|tai khoan thanh toan|\btktt\b|tk thanh toan", said)
+    return amount, bool(current) and not re.search(r"savings|tiet kiem", said)
+
+
+def _inflow_trigger(
+    client: ClientFeatures, today: dt.date, bar: tuple[int, int] = (LARGE_DEPOSIT_MIN_VND, INFLOW_CONVERSATION_DAYS)
+) -> list[Trigger]:
     """Money from outside (not the client's own accounts, not a deposit coming back) of the large-deposit size,
-    arrived in the last two weeks (still a conversation to have, though the nightly event was its first week)."""
-    since = today - dt.timedelta(days=INFLOW_CONVERSATION_DAYS)
-    arrived = [item for item in client.inflows if item[2] >= since and item[0] >= LARGE_DEPOSIT_MIN_VND]
+    arrived in the last two weeks (still a conversation to have, though the nightly event was its first week);
+    ``bar``: the size and the days the bank's policy says."""
+    minimum, days = bar
+    since = today - dt.timedelta(days=days)
+    arrived = [item for item in client.inflows if item[2] >= since and item[0] >= minimum]
     if not arrived:
         return []
     amount, category, day = max(arrived)
@@ -211,28 +280,41 @@ def _inflow_trigger(client: ClientFeatures, today: dt.date) -> list[Trigger]:
 def _unrenewed_trigger(client: ClientFeatures, today: dt.date) -> list[Trigger]:
     """A CD that matured in the last two weeks and was not renewed, its money still with the bank (gone to another
     bank, it is a sign of leaving instead)."""
-    if client.external_out_30_vnd or any(kind == "cd" for kind, *_rest in client.maturing):
+    if client.external_out_30_vnd or client.maturing_within(MATURITY_WINDOW_DAYS, "cd"):
         return []
     recent = [item for item in client.matured if item[0] == "cd" and (today - item[3]).days <= RENEWAL_DAYS]
-    if not recent or client.balances.get("cd", 0) >= max(recent, key=lambda item: item[3])[2]:
+    if not recent:
         return []
     _kind, code, amount, day = max(recent, key=lambda item: item[3])
+    if client.rolled_over(day):
+        return []
     facts = {"account_id": None, "product_code": code, "amount_vnd": amount, "maturity_on": day.isoformat(),
              "days_left": (day - today).days, "rate_pct": None, "matured": True}  # fmt: skip
     return [Trigger(kind="cd_maturity", urgency=money_urgency(amount, 0), value_vnd=amount, facts=facts)]
 
 
-def _settled_idle_trigger(client: ClientFeatures, today: dt.date, transactions: list[dict[str, Any]]) -> list[Trigger]:
-    """Current and savings money that has sat still (new money is a large deposit, not idle cash)."""
-    settled = client.settled_idle_vnd(today)
-    if settled < IDLE_CASH_WORTH_A_CALL_VND:
+def _settled_idle_trigger(
+    client: ClientFeatures,
+    today: dt.date,
+    transactions: list[dict[str, Any]],
+    bar: tuple[int, bool] = (IDLE_CASH_WORTH_A_CALL_VND, True),
+) -> list[Trigger]:
+    """Money that has sat still in the current (and savings) accounts; new money is a large deposit. ``bar``: the
+    balance the bank's policy calls idle, and whether it counts the current account only (savings already earn)."""
+    minimum, casa_only = bar
+    settled = client.settled_idle_vnd(today, casa_only=casa_only)
+    if settled < minimum:
         return []
+    held = client.balances.get("casa", 0) if casa_only else client.idle_vnd
     outflow = _outflow(transactions, today, OUTFLOW_WINDOW_DAYS)
-    if outflow > IDLE_OUTFLOW_SHARE * client.idle_vnd:
+    if outflow > IDLE_OUTFLOW_SHARE * held:
         return []
     # The message states the balance the client sees; the money that has sat still is what makes it a reason.
-    facts = {"amount_vnd": client.idle_vnd, "settled_vnd": settled, "outflow_30d_vnd": outflow}
-    return [Trigger(kind="idle_cash", urgency="low", value_vnd=settled, facts=facts)]
+    facts = {"amount_vnd": held, "settled_vnd": settled, "outflow_30d_vnd": outflow,
+             "account": "casa" if casa_only else "casa_savings"}  # fmt: skip
+    # Money that sits still comes before a product the client's behaviour merely suggests and before a silence (as
+    # banks' next-best-action orders put it); its place in the ranking keeps dated events of the same urgency first.
+    return [Trigger(kind="idle_cash", urgency="medium", value_vnd=settled, facts=facts)]
 
 
 def _offer_trigger(offer: dict[str, Any] | None) -> list[Trigger]:
@@ -415,6 +497,7 @@ def rank_triggers(triggers: Sequence[Trigger]) -> list[Trigger]:
             _URGENCY_RANK[t["urgency"]],
             t["kind"] == "cross_sell",
             t["kind"] == "inactive",  # a silence has no date: a dated occasion of the same urgency comes first
+            t["kind"] == "idle_cash",  # nor has money that waits
             -int(t["value_vnd"]),
             KINDS.index(t["kind"]) if t["kind"] in KINDS else len(KINDS),
         ),
@@ -445,11 +528,11 @@ def detect_triggers(
     else:
         lead = lead_trigger(features, today, products)
         behaviour = [
-            *_inflow_trigger(features, today),
+            *_inflow_trigger(features, today, policy_large_deposit(documents)),
             *_unrenewed_trigger(features, today),
             *attrition_trigger(attrition.assess(features, today), segment, products, documents),
             *lead,
-            *_settled_idle_trigger(features, today, transactions),
+            *_settled_idle_trigger(features, today, transactions, policy_idle_cash(documents)),
             *([] if lead else (_offer_trigger(offer) or _cross_sell(c360, products))),
         ]
     found = [

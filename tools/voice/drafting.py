@@ -298,7 +298,11 @@ def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
         )  # fmt: skip
     if kind == "idle_cash":
         return _Body(
-            [f"Your current and savings accounts hold {amount}."],
+            [
+                f"Your current account holds {amount}."
+                if f.get("account") == "casa"
+                else f"Your current and savings accounts hold {amount}."
+            ],
             [f"Our {f['suggested_product_name']} could make these funds work better for you; {walk}."]
             if f.get("suggested_product_name")
             else [f"{glad} review options that could make these funds work better for you."],
@@ -427,7 +431,11 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
         )  # fmt: skip
     if kind == "idle_cash":
         return _Body(
-            [f"Tài khoản thanh toán và tiết kiệm của {p} hiện có {amount}."],
+            [
+                f"Tài khoản thanh toán của {p} hiện có {amount}."
+                if f.get("account") == "casa"
+                else f"Tài khoản thanh toán và tiết kiệm của {p} hiện có {amount}."
+            ],
             [
                 f"Sản phẩm {f['suggested_product_name']} có thể giúp khoản tiền này sinh lời tốt hơn; {me} xin được tư "
                 f"vấn chi tiết để {p} cân nhắc."

@@ -130,6 +130,9 @@ def _fold(text: str) -> str:
 def _names(client: Mapping[str, Any]) -> tuple[str, str, str]:
     full_name = " ".join(str(client.get("full_name") or "").split())
     tokens = full_name.split()
+    if len(tokens) == 2 and "-" in tokens[1]:
+        # "Kim Ji-hoon", "Wang Xiao-ming": a romanized East-Asian given name; the client is addressed as Mr. Kim
+        return full_name, tokens[0], tokens[0]
     return full_name, (tokens[0] if tokens else ""), (tokens[-1] if tokens else "")
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from graphs.context import AgentContext
 from graphs.prioritization.graph import builder
 from stores.db import Database
-from stores.schema import Client
+from stores.schema import Account, Client
 from tests.fakes import ScriptedChatModel, tool_call_message
 from tools.core.llm.embeddings import LocalE5Embeddings
 from tools.core.llm.models import use_chat_model
@@ -133,7 +133,9 @@ def test_top_n_is_configurable(indexed: Database) -> None:
     assert len(run(indexed, PREMIER, product_code="PREMIER_INVEST", top_n=1)["ranked"]) == 1
     # Only the clients with idle cash are listed for an idle-cash goal, however many are asked for.
     only = run(indexed, IDLE, top_n=5)
-    assert _ids(only["ranked"]) == ["C0003"] and only["understood_as"].startswith("Top 5 of your 4 clients")
+    assert _ids(only["ranked"]) == ["C0003"] and only["understood_as"].startswith(
+        "A list of the top 5 of your 4 clients"
+    )
     assert "Only 1 of your 4 matching clients show idle cash." in only["answer"]
     assert "(1.2B VND of it arrived in the last month)" in only["ranked"][0]["reasons"][0]
 
@@ -227,3 +229,15 @@ def test_a_day_plan_honours_the_requests_filters(bank_db: Database) -> None:
     diamond = run(bank_db, "who should I call today among my Diamond clients?")
     assert set(_ids(diamond["plan"])) < set(_ids(everyone["plan"]))
     assert diamond["understood_as"].endswith("· Diamond") and "Not applied" not in diamond["answer"]
+
+
+def test_a_maturity_reminder_list_keeps_its_horizon_and_a_client_with_a_complaint(indexed: Database) -> None:
+    with indexed.engine.begin() as connection:  # Oanh (open complaint) has a deposit due in 17 days
+        connection.execute(update(Account).where(Account.id == "A0006")
+                           .values(status="active", maturity_on=dt.date(2025, 11, 10)))  # fmt: skip
+    month = run(indexed, "Who has deposits maturing in the next 30 days? List them, I'll call to remind them")
+    # A reminder sells nothing: the open complaint is no bar; the horizon is said back, so nothing is "not applied".
+    assert set(_ids(month["ranked"])) == {"C0001", "C0004"} and "within the next 30 days" in month["understood_as"]
+    assert "⚠" not in month["answer"]
+    week = run(indexed, "Who has deposits maturing in the next 10 days? I'll call to remind them")
+    assert week["answer"].startswith("None of the")  # Son's deposit is 12 days away: nobody's is due that soon

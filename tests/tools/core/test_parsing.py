@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tools.core.parsing import find_amounts, find_dates, parse_amount_vnd, resolve_date
+from tools.core.parsing import age_band, durations_in_digits, find_amounts, find_dates, parse_amount_vnd, resolve_date
 
 FRIDAY = dt.date(2025, 10, 24)  # a Friday
 
@@ -269,3 +269,36 @@ def test_a_weekday_is_not_a_count() -> None:
     assert find_dates("phí bị thu 2 lần trong tháng", today, vietnamese=True) == []
     assert [d.date for d in find_dates("gọi lại thứ 2", today, vietnamese=True)] == [dt.date(2025, 10, 27)]
     assert [d.date for d in find_dates("bữa ni e gửi", today, vietnamese=True)] == [today]
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("trong ba muoi ngay toi", "trong 30 ngay toi"),
+        ("trong sau muoi ngay vua roi", "trong 60 ngay vua roi"),
+        ("hai muoi tu ngay", "24 ngay"),
+        ("tu muoi ngay tro len", "tu 10 ngay tro len"),  # the leading "tư" is "từ", from
+        ("tu thang 10", "tu thang 10"),  # a date, not four months
+        ("ba tram cu mot thang", "ba tram cu mot thang"),  # a rate, not a window
+        ("in the next two weeks", "in the next 2 weeks"),
+    ],
+)
+def test_durations_said_in_words_are_written_in_digits(said: str, written: str) -> None:
+    assert durations_in_digits(said) == written
+
+
+@pytest.mark.parametrize(
+    ("text", "band"),
+    [
+        ("cac co chu 55-65 tuoi", (55, 65)),
+        ("khach tu du 21 tuoi den 60 tuoi", (21, 60)),
+        ("khach hang tu du 55 tuoi tro len", (55, None)),
+        ("under 70 years old", (None, 69)),
+        ("entry age up to 65", (None, 65)),
+        ("gold cust under 40 w/ travel", (None, 39)),
+        ("customers under 40m", (None, None)),  # money, not an age
+        ("con tu 0-15 tuoi", (None, None)),
+    ],
+)
+def test_age_bands_in_everyday_words(text: str, band: tuple[int | None, int | None]) -> None:
+    assert age_band(text)[:2] == band

@@ -8,10 +8,10 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from stores.db import Database
-from stores.schema import crm_table
+from stores.schema import Client, crm_table
 from tools.core.text import strip_accents
 from tools.crm.api import ClientNotFound, CrmApi, IdempotencyConflict, WriteRejected, _bare_name_positions
 from tools.crm.resolution import resolve_client
@@ -511,3 +511,26 @@ def test_a_name_spelt_as_it_sounds_with_one_word_exact(bank_db: Database) -> Non
     assert resolve_client(api, "gọi chị Oan về thẻ").client is None  # one word heard, none written: ask
     api = CrmApi(bank_db, "RM002")
     assert resolve_client(api, "call with Mr Bin Hoang about the working capital line").client.id == "C0102"
+
+
+def test_what_the_text_says_of_a_client_tells_two_of_the_same_name_apart(bank_db: Database) -> None:
+    crm = CrmApi(bank_db, "RM001")
+    # Two Nguyễn Văn Minh: the one in Hải Phòng is the one the RM describes.
+    assert resolve_client(crm, "anh Minh ở Hải Phòng dạo này sao rồi").client is not None
+    assert resolve_client(crm, "anh Minh ở Hải Phòng dạo này sao rồi").client.id == "C0003"  # type: ignore[union-attr]
+    assert resolve_client(crm, "anh Minh dạo này sao rồi").client is None  # nothing tells them apart: ask
+    # A word or two only one client's occupation has weighs more than a city two clients share.
+    described = crm.clients_described("the architect from Hà Nội")
+    assert [match.id for match in described] == ["C0001", "C0004"] and described[0].score > described[1].score
+
+
+def test_a_typo_corrected_in_the_text_and_a_teacher_typed_without_accents(bank_db: Database) -> None:
+    crm = CrmApi(bank_db, "RM001")
+    # "Oanh" mistyped then corrected: the client, not someone else named first.
+    corrected = resolve_client(crm, "chị Onah nhắn hỏi, sr e gõ nhầm, Oanh* (Lê Thị Oanh) nha")
+    assert corrected.client is not None and corrected.client.id == "C0004"
+    # "thay Son" is "thầy Sơn" when the client teaches; otherwise "thay" is "on behalf of" a colleague.
+    with bank_db.engine.begin() as connection:
+        connection.execute(update(Client).where(Client.id == "C0001").values(occupation="Giáo viên"))
+    taught = resolve_client(crm, "thay Son goi hoi lai suat").client
+    assert taught is not None and taught.id == "C0001"

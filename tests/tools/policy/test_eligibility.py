@@ -6,6 +6,7 @@ import datetime as dt
 
 from stores.db import Database
 from tools.policy.eligibility import (
+    AGE,
     ALREADY_HELD,
     COMPLAINT,
     MIN_AMOUNT,
@@ -43,7 +44,14 @@ def _client(**changes: object) -> ClientStanding:
 
 def test_an_eligible_client_passes_every_rule_with_a_reason() -> None:
     results = evaluate(PREMIER, _client())
-    assert [result.rule for result in results] == [COMPLAINT, SUITABILITY, TARGET_SEGMENT, MIN_AMOUNT, ALREADY_HELD]
+    assert [result.rule for result in results] == [
+        COMPLAINT,
+        SUITABILITY,
+        TARGET_SEGMENT,
+        AGE,
+        MIN_AMOUNT,
+        ALREADY_HELD,
+    ]
     assert all(result.passed and result.reason for result in results)
     assert first_failure(PREMIER, _client()) is None
 
@@ -95,3 +103,18 @@ def test_suitability_read_from_the_documents_restricts_to_those_profiles() -> No
     failure = first_failure(growth_only, _client(risk_profile="balanced"))
     assert failure is not None and failure.rule == SUITABILITY and "growth" in failure.reason
     assert first_failure(growth_only, _client(risk_profile="growth")) is None
+
+
+def test_a_product_with_an_age_band_is_offered_only_inside_it() -> None:
+    senior_savings = ProductTerms(code="SAV_55", name="Hưu An", category="savings", age_min=55)
+    equity = ProductTerms(code="EQ", name="Equity Fund", category="investment", age_max=69)
+    failure = first_failure(senior_savings, _client(age=54))
+    assert failure is not None and failure.rule == AGE and "54" in failure.reason and "55+" in failure.reason
+    assert first_failure(senior_savings, _client(age=55)) is None
+    assert (first_failure(equity, _client(age=71)) or _client()).rule == AGE  # type: ignore[union-attr]
+    assert first_failure(equity, _client(age=None)) is None  # no date of birth: no age rule can be checked
+
+
+def test_standings_carry_the_age_on_the_day(bank_db: Database) -> None:
+    standings = load_standings(bank_db, ["C0001"], today=TODAY)
+    assert standings["C0001"].age is not None and 20 < standings["C0001"].age < 100

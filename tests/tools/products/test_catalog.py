@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from stores.db import Database
-from tools.products.catalog import ProductTerms, find_product, load_product, short_names, with_document_rules
+from tools.core.text import fold_words
+from tools.products.catalog import (
+    ProductTerms,
+    _name_forms,
+    _named_words,
+    find_product,
+    load_product,
+    short_names,
+    with_document_rules,
+)
 
 
 def test_products_read_from_the_bank_and_named_in_a_request(bank_db: Database) -> None:
@@ -81,3 +90,48 @@ def test_the_english_the_is_no_card_in_a_policy() -> None:
         "balanced",
         "growth",
     )
+
+
+def test_age_limits_are_read_from_the_sheet_and_the_policies_but_never_a_childs() -> None:
+    savings = ProductTerms(code="SAV_HUUAN", name="Tiết kiệm Hưu An", category="savings")
+    sheet = {
+        "id": "D1",
+        "kind": "product",
+        "product_code": "SAV_HUUAN",
+        "body": "- Khách hàng **từ đủ 55 tuổi trở lên**. Mọi khách hàng cá nhân, không yêu cầu số dư tối thiểu.",
+    }
+    assert (with_document_rules(savings, [sheet]).age_min, with_document_rules(savings, [sheet]).age_max) == (55, None)
+    fund = ProductTerms(code="EQ", name="Quỹ Cổ phiếu Tăng Trưởng", category="investment")
+    policy = {
+        "id": "P1",
+        "kind": "policy",
+        "product_code": None,
+        "body": "7. Không chào sản phẩm đầu tư (quỹ) cho khách từ 70 tuổi trở lên.",
+    }
+    assert with_document_rules(fund, [policy]).age_max == 69
+    education = ProductTerms(code="EDU", name="Bảo hiểm Học vấn", category="insurance")
+    child = {
+        "id": "D2",
+        "kind": "product",
+        "product_code": "EDU",
+        "body": "Tích lũy quỹ học vấn cho con từ 0-15 tuổi; đáo hạn khi con 18 tuổi.",
+    }
+    assert (with_document_rules(education, [child]).age_min, with_document_rules(education, [child]).age_max) == (
+        None, None)  # fmt: skip
+
+
+def test_a_term_alone_names_no_product_and_every_risk_profile_means_every_one() -> None:
+    six = ProductTerms(code="CD_6M", name="Chứng chỉ tiền gửi 6 tháng", category="cd")
+
+    def named(text: str) -> int:
+        return max(_named_words(form, fold_words(text)) for form in _name_forms(six))
+
+    assert named("ai nói muốn mở rộng trong 6 tháng qua") == 0 and named("chào CCTG 6 tháng") == 2
+    bond = ProductTerms(code="BOND", name="Quỹ Trái phiếu An Tâm", category="investment")
+    sheet = {"id": "S", "kind": "product", "product_code": "BOND",
+             "body": "- All segments; suitable for every risk profile, including conservative."}  # fmt: skip
+    read = with_document_rules(bond, [sheet])
+    assert read.risk_profiles == () and read.allows_conservative
+    loan = ProductTerms(code="HOME", name="Home Loan", category="loan")
+    term = {"id": "T", "kind": "product", "product_code": "HOME", "body": "Loan term up to 25 years."}
+    assert with_document_rules(loan, [term]).age_max is None  # a term in years is no age

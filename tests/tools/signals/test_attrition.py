@@ -18,6 +18,15 @@ def test_money_sent_to_other_banks_is_a_sign_with_its_amount_date_and_bank() -> 
     assert attrition.retention_action(risk) == "call_about_outflow"
 
 
+def test_a_large_sum_sent_to_other_banks_is_a_sign_whatever_the_client_has_left() -> None:
+    # 1.3 billion is a small share of a 6-billion relationship, yet no bank lets it leave unasked.
+    wealthy = client(balances={"cd": 6 * BILLION}, external_out_60_vnd=1_300_000_000, last_external_on=days_ago(40))
+    sign = next(s for s in attrition.assess(wealthy, TODAY).signs if s.kind == "money_out")
+    assert sign.facts["amount_vnd"] == 1_300_000_000
+    small = client(balances={"cd": 6 * BILLION}, external_out_60_vnd=200_000_000, last_external_on=days_ago(40))
+    assert "money_out" not in {s.kind for s in attrition.assess(small, TODAY).signs}
+
+
 def test_signs_add_up_and_a_complaint_is_handled_first() -> None:
     one = attrition.assess(client(income_count=5, last_income_on=days_ago(70)), TODAY)
     two = attrition.assess(
@@ -40,7 +49,12 @@ def test_decoys_are_not_signs() -> None:
 
 def test_a_matured_deposit_not_rolled_over_is_a_sign_unless_renewed() -> None:
     gone = client(matured=[("cd", "CD_12M", 1_500_000_000, days_ago(10))], external_out_90_vnd=BILLION)
-    renewed = client(matured=[("cd", "CD_12M", 1_500_000_000, days_ago(10))], balances={"cd": 1_500_000_000})
+    renewed = client(matured=[("cd", "CD_12M", 1_500_000_000, days_ago(10))], balances={"cd": 1_500_000_000},
+                     deposits_opened=[days_ago(10)])  # fmt: skip
+    # An older deposit the client still holds is no rollover: nothing was opened when this one matured.
+    not_rolled = client(matured=[("cd", "CD_12M", 1_500_000_000, days_ago(10))], balances={"cd": 3_000_000_000},
+                        deposits_opened=[days_ago(200)])  # fmt: skip
+    assert "matured_not_rolled" in {s.kind for s in attrition.assess(not_rolled, TODAY).signs}
     sign = attrition.assess(gone, TODAY).lead
     assert sign is not None and sign.kind in ("matured_not_rolled", "money_out")
     assert "matured_not_rolled" in {s.kind for s in attrition.assess(gone, TODAY).signs}

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tools.reporting.composer import Vocabulary
 from tools.signals.criteria import goals_in, note_mentions, read_criteria
 
 TODAY = dt.date(2026, 6, 1)
@@ -193,3 +194,59 @@ def test_no_new_product_lately_is_no_missing_holding() -> None:
 )
 def test_signs_named_and_then_said_not_to_count_are_no_goals(request_text: str) -> None:
     assert read_criteria(request_text, TODAY).goals == ("attrition",)
+
+
+def test_shorthand_sums_left_out_and_slang_for_leaving() -> None:
+    # The k of "sổ TK" is no "không": the deposits are what is asked about, not missing.
+    maturing = read_criteria("Trong 30 ngày tới ai có sổ TK / CCTG đáo hạn? list theo ngày", TODAY)
+    assert maturing.without == () and maturing.goals == ("cd_maturing",) and maturing.ahead_days == 30
+    # "(ko tính tk thanh toán)": the current account is left out of the sum, it is no missing account.
+    term = read_criteria("kh khau vi than trong, tien gui tu 2 ty tro len (ko tinh tk thanh toan)", TODAY)
+    assert term.without == () and term.amounts == (("term_deposits", ">=", 2_000_000_000),)
+    assert "attrition" in read_criteria("ai dang co nguy co nghi choi vs minh?", TODAY).goals
+    assert "attrition" in read_criteria("kh nào có dấu hiệu sắp bỏ mình qua nh khác", TODAY).goals
+
+
+def test_the_towns_of_the_rms_clients_are_cities() -> None:
+    towns = Vocabulary(cities=("Hội An", "Tam Kỳ"))
+    criteria = read_criteria("các cô chú 55-65 tuổi ở Hội An chưa có thẻ tín dụng", TODAY, towns)
+    assert criteria.cities == ("Hội An",) and (criteria.age_min, criteria.age_max) == (55, 65)
+    assert read_criteria("các cô chú ở Hội An", TODAY).cities == ()  # a town no client lives in is no city
+
+
+def test_occupations_deposits_coming_due_and_the_words_around_amounts() -> None:
+    it = read_criteria("list giup e kh lam IT, luong ve tk tren 40tr/thang ma chua co the tin dung nao", TODAY)
+    assert it.occupations == ("it",) and it.amounts == (("income", ">=", 40_000_000),)
+    assert read_criteria("who has it?", TODAY).occupations == ()  # the English "it" is no trade
+    retirees = read_criteria("co nhg bac huu tri o Hue, khau vi conservative", TODAY)
+    assert retirees.occupations == ("retiree",) and "retirement" not in retirees.goals  # who they are, not a plan
+    due = read_criteria("list cust w/ FD maturing next 30 days, only those >= VND 1bn. biggest first", TODAY)
+    assert due.amounts == (("maturing", ">=", 1_000_000_000),) and due.order_by == "maturing"
+    # "…1 tỷ vậy?" typed without accents is no loan
+    asked = read_criteria("FD nao dao han trong 30 ngay toi ma so du tren 1 ty vay?", TODAY)
+    assert asked.needs == () and asked.amounts == (("maturing", ">=", 1_000_000_000),)
+    gone = read_criteria("list kh co FD dao han trong 2 thang qua ma ko tai tuc, sort so tien lon truoc", TODAY)
+    assert gone.goals == ("matured_not_rolled",) and gone.order_by == "matured"
+    # Goods that go abroad are exports, not travel; the offered deposit named by its term is no missing holding.
+    assert read_criteria("mấy anh chị làm thủy sản có hàng đi nước ngoài", TODAY).goals == ("business",)
+    names = {"CD_12M": "Tiền gửi có kỳ hạn 12 tháng"}
+    assert read_criteria("ai chua co FD 12T?", TODAY, None, names, "CD_12M").without == ()
+    assert read_criteria("ai chua co FD?", TODAY, None, names, "CD_12M").without == ("cd",)
+    assert read_criteria("chu ks / homestay o DN", TODAY).cities == ("Đà Nẵng",)
+    assert read_criteria("chu DN o Hoi An", TODAY).cities == ()  # "chủ DN" is a business owner
+
+
+def test_windows_said_in_words_months_and_corrections() -> None:
+    today = dt.date(2026, 11, 23)
+    spoken = read_criteria("ai có chứng chỉ tiền gửi đáo hạng trong ba mươi ngày tới từ năm trăm triệu", today)
+    assert spoken.goals == ("cd_maturing",) and spoken.ahead_days == 30  # a voice slip ("đáo hạng") and 30 in words
+    assert spoken.amounts == (("maturing", ">=", 500_000_000),)
+    months = read_criteria("conservative customers aged 55+ with FD maturing Dec-Jan. Biggest maturing first", today)
+    assert months.ahead_days == (dt.date(2027, 1, 31) - today).days and months.order_by == "maturing"
+    assert read_criteria("anyone mention life cover in mtgs since sep?", today).window_days == 83
+    corrected = read_criteria("ai chuyen tien qua bank khac tong tren 50tr trong 2 thang?\n*500tr nha, e go thieu so 0",
+                              today)  # fmt: skip
+    assert corrected.amounts == (("money_out", ">=", 500_000_000),)
+    assert read_criteria("gold cust under 40 w/ heavy travel spend", today).age_max == 39
+    revenue = read_criteria("chủ hộ kinh doanh doanh thu bình quân ba trăm củ một tháng trong ba tháng gần đây", today)
+    assert revenue.amounts == (("business_monthly", ">=", 300_000_000),) and revenue.window_days == 90

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.tools.signals.features_for_tests import TODAY, client, days_ago
 from tools.products.catalog import ProductTerms
 from tools.signals.criteria import Criteria
-from tools.signals.ranking import best_offer, evidence, goals_for, passes, rank_clients
+from tools.signals.ranking import best_offer, evidence, fitting_product, goals_for, passes, rank_clients
 
 BILLION = 1_000_000_000
 FUND = ProductTerms(code="FUND", name="Growth Fund", category="investment", min_amount_vnd=BILLION,
@@ -127,3 +127,36 @@ def test_one_sign_is_no_attrition_risk_where_the_policy_asks_for_two() -> None:
     strict = rank_clients(book, criteria, None, goals, named, {}, TODAY, 5, min_signs=2)  # type: ignore[arg-type]
     assert {item["client_id"] for item in lenient.ranked} == {"C1", "C2"}
     assert [item["client_id"] for item in strict.ranked] == ["C2"]
+
+
+def test_a_client_who_asked_about_the_product_comes_first_and_a_refusal_does_not_count() -> None:
+    asked = (days_ago(20), "call", "Bảo hiểm nhân thọ", "Chị hỏi về bảo hiểm nhân thọ", "neutral", "INS_LIFE", None)
+    refused = (days_ago(10), "call", "Bảo hiểm nhân thọ", "Khách từ chối", "negative", "INS_LIFE", None)
+    life = ProductTerms(code="INS_LIFE", name="An Phúc", category="insurance")
+    book = _book(
+        client("C1", balances={"casa": 9 * BILLION}),  # rich, idle, but never asked
+        client("C2", balances={"casa": 300_000_000}, notes=[asked]),
+        client("C3", balances={"casa": 5 * BILLION}, notes=[refused]),
+    )
+    goals, named = goals_for(Criteria(), life)
+    ranking = rank_clients(book, Criteria(), life, goals, named, {}, TODAY, 3)
+    assert ranking.ranked[0]["client_id"] == "C2" and ranking.ranked[0]["facts"][0]["kind"] == "note"
+    assert [item["client_id"] for item in ranking.ranked].index("C3") > 0
+
+
+def test_an_occupation_the_request_names_is_a_filter() -> None:
+    coder = client("C1", occupation="Kỹ sư phần mềm")
+    teacher = client("C2", occupation="Giáo viên THPT")
+    wanted = Criteria(occupations=("it",))
+    assert passes(coder, wanted, TODAY) and not passes(teacher, wanted, TODAY)
+    assert passes(teacher, Criteria(occupations=("teacher",)), TODAY)
+
+
+def test_with_no_evidence_the_offer_is_the_product_made_for_clients_like_this_one() -> None:
+    retiree = client("C1", age=68, segment="Gold", balances={"casa": 900_000_000})
+    card = ProductTerms(code="CARD", name="Cashback card", category="card", target_segments=("Gold",), age_max=65)
+    senior = ProductTerms(code="SAV55", name="Hưu An", category="savings", target_segments=("Gold",), age_min=55)
+    anyone = ProductTerms(code="SAV", name="Online savings", category="savings", target_segments=("Gold",))
+    assert best_offer(retiree, [card, anyone, senior], TODAY) is None  # no evidence: nothing is pushed on a list
+    offer = fitting_product(retiree, [card, anyone, senior])
+    assert offer is not None and offer["product_code"] == "SAV55" and offer["fit"] == 0.0  # the card is past her age

@@ -10,7 +10,13 @@ import pytest
 from stores.db import Database
 from tools.crm.api import CrmApi
 from tools.signals.features import ClientFeatures
-from tools.signals.triggers import Trigger, detect_triggers, rank_triggers
+from tools.signals.triggers import (
+    Trigger,
+    detect_triggers,
+    policy_idle_cash,
+    policy_large_deposit,
+    rank_triggers,
+)
 
 TODAY = dt.date(2025, 10, 24)
 
@@ -188,3 +194,41 @@ def test_a_suggestion_never_outranks_an_event_of_the_same_urgency() -> None:
     idle: Trigger = {"kind": "idle_cash", "urgency": "low", "value_vnd": 2_000_000_000, "facts": {}}
     offer: Trigger = {"kind": "cross_sell", "urgency": "low", "value_vnd": 9_000_000_000, "facts": {}}
     assert [t["kind"] for t in rank_triggers([offer, idle])] == ["idle_cash", "cross_sell"]
+
+
+def test_idle_cash_is_current_account_money_that_waits_before_an_offer_or_a_silence() -> None:
+    offer = {"product_code": "SME_LOAN", "product_name": "SME Expansion Loan", "fit": 0.9, "value_vnd": 3_000_000_000}
+    settled = features_client(balances={"casa": 1_800_000_000}, last_contact_on=dt.date(2025, 6, 1))
+    view = _c360(holdings=[{"kind": "casa", "status": "active", "balance_vnd": 1_800_000_000}], days_since_contact=145)
+    triggers = detect_triggers(view, TODAY, features=settled, offer=offer)
+    idle = triggers[0]
+    assert idle["kind"] == "idle_cash" and idle["facts"]["amount_vnd"] == 1_800_000_000
+    assert _kinds(triggers).index("idle_cash") < _kinds(triggers).index("inactive")
+    assert _kinds(triggers).index("idle_cash") < _kinds(triggers).index("cross_sell")
+    # Savings already earn: idle cash is the current account's, unless the bank's policy counts savings too.
+    saver = features_client(balances={"casa": 100_000_000, "savings": 3_000_000_000})
+    casa = [{"kind": "policy", "body": "7. idle_cash — số dư tài khoản thanh toán từ 500 triệu: tư vấn gửi tiết kiệm."}]
+    both = [{"kind": "policy", "body": "- Idle cash: current and savings balances of VND 500 million or more."}]
+    assert "idle_cash" not in _kinds(detect_triggers(_c360(), TODAY, features=saver))
+    assert "idle_cash" not in _kinds(detect_triggers(_c360(), TODAY, features=saver, documents=casa))
+    assert "idle_cash" in _kinds(detect_triggers(_c360(), TODAY, features=saver, documents=both))
+    assert policy_idle_cash(casa) == (500_000_000, True) and policy_idle_cash(both) == (500_000_000, False)
+
+
+def test_the_banks_own_bar_for_a_large_deposit_is_read_from_its_policy() -> None:
+    policy = [{"kind": "policy", "body": "5. **large_deposit** - a single incoming credit of VND 500 million or more "
+                                         "in the last 7 days: thank and advise."}]  # fmt: skip
+    assert policy_large_deposit(policy) == (500_000_000, 7)
+    assert policy_large_deposit([]) == (1_000_000_000, 14)
+    arrived = features_client(inflows=[(850_000_000, "business_income", dt.date(2025, 10, 20))])
+    assert _kinds(detect_triggers(_c360(), TODAY, features=arrived, documents=policy))[0] == "large_deposit"
+    assert "large_deposit" not in _kinds(detect_triggers(_c360(), TODAY, features=arrived))
+
+
+def test_what_a_policy_counts_as_idle_cash_comes_before_its_advice() -> None:
+    def bar(body: str) -> tuple[int, bool]:
+        return policy_idle_cash([{"kind": "policy", "body": body}])
+
+    assert bar("7. idle_cash — at least 500 million VND has stayed in CASA for 90 days") == (500_000_000, True)
+    assert bar("- **Tiền nhàn rỗi**: số dư tài khoản thanh toán (CASA) từ 1 tỷ trở lên") == (1_000_000_000, True)
+    assert bar("- Idle cash: current and savings balances of VND 800 million or more") == (800_000_000, False)

@@ -102,6 +102,7 @@ def test_self_word_and_a_two_line_signature() -> None:
         ({"full_name": "Đỗ Thị Mai", "honorific": "Ms"}, "vi", "Kính gửi chị Mai,"),
         ({"full_name": "Đỗ Thị Mai", "honorific": ""}, "en", "Dear Đỗ Thị Mai,"),  # no title: the full name
         ({"full_name": "Đỗ Thị Mai", "honorific": None}, "vi", "Kính gửi Quý khách Đỗ Thị Mai,"),
+        ({"full_name": "Kim Ji-hoon", "honorific": "Mr"}, "en", "Dear Mr. Kim,"),  # a romanized Korean given name
     ],
 )
 def test_the_salutation_fits_a_client_never_written_to(client: dict[str, Any], language: str, expected: str) -> None:
