@@ -236,10 +236,17 @@ _LINE = re.compile(r"[^.\n!?]+")
 _CHILD = re.compile(r"\bcon (?:tu|duoi|cua|da|khi|\d)|\b(?:cho|co|khi) con\b|tre em|child\w*|\bkids?\b|con cai")
 
 
+#: "không quá 65 tuổi", "no more than 60": a bound in words with a "not" inside, not a "not" that turns it round.
+_BOUND_WORDS = re.compile(r"khong (?:qua|duoi|tren|vuot)|no (?:more|older|younger) than|not (?:more|over|under|older)")
+#: "Được chào cho khách từ 70 tuổi trở lên", "may also be offered to clients aged 70+": a permission, no limit.
+_PERMITS = re.compile(
+    r"\bduoc (?:chao|ban|tu van|gioi thieu)\b|may (?:also )?be offered|can (?:also )?be offered|"
+    r"also (?:available|offered|open)|van (?:duoc|co the)"
+)
 _AGE_WORD = re.compile(r"\btuoi\b|\bages?\b|\baged\b|years? old|\byo\b")
 
 
-def _age_rule(line: str) -> tuple[int | None, int | None]:
+def _age_rule(line: str, *, denied_only: bool = False) -> tuple[int | None, int | None]:
     """The client ages a document line allows: "khách từ đủ 55 tuổi", or one it forbids, turned round ("không
     chào cho khách từ 70 tuổi trở lên" allows up to 69; "khách dưới 55 tuổi không được tham gia" from 55)."""
     if _CHILD.search(line):
@@ -249,9 +256,13 @@ def _age_rule(line: str) -> tuple[int | None, int | None]:
     for clause in _CLAUSE.findall(line):  # a "không" in another clause ("không yêu cầu AUM") turns nothing round
         if not _AGE_WORD.search(clause):
             continue  # "loan term up to 25 years" is no age
+        if _PERMITS.search(clause):
+            continue  # "được chào cho khách từ 70 tuổi" allows the over-70s, it bars no one younger
         youngest, oldest, _words = age_band(clause)
-        if _DENY.search(clause) and (youngest is None) != (oldest is None):
+        if _DENY.search(_BOUND_WORDS.sub(" ", clause)) and (youngest is None) != (oldest is None):
             youngest, oldest = (oldest + 1, None) if oldest is not None else (None, (youngest or 1) - 1)
+        elif denied_only:
+            continue
         low = youngest if youngest is not None and (low is None or youngest > low) else low
         high = oldest if oldest is not None and (high is None or oldest < high) else high
     return low, high
@@ -330,8 +341,10 @@ def with_document_rules(
                     sources.append(("suitability", document_id))
             # A policy bounds the ages for a product it names, or for its kind in so many words ("không chào sản
             # phẩm đầu tư cho khách từ 70 tuổi"); "clients aged 70 or over need a second meeting" bars no one.
-            ruled = own or (about(line, own) and (name in line or bool(_DENY.search(line) or _ONLY.search(line))))
-            if ruled and (bound := _age_rule(line)) != (None, None):
+            # "Khách từ 70 tuổi chỉ được chào tiết kiệm, CD…" restricts the other products for the over-70s, it sets
+            # no minimum age for savings: from a policy that does not name the product, only a "not" bounds ages.
+            ruled = own or (about(line, own) and (name in line or bool(_DENY.search(line))))
+            if ruled and (bound := _age_rule(line, denied_only=not own and name not in line)) != (None, None):
                 youngest, oldest = bound  # the strictest of what the sheet and the policies say
                 age_min = youngest if age_min is None or (youngest or 0) > age_min else age_min
                 age_max = oldest if age_max is None or (oldest is not None and oldest < age_max) else age_max

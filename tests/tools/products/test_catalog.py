@@ -135,3 +135,18 @@ def test_a_term_alone_names_no_product_and_every_risk_profile_means_every_one() 
     loan = ProductTerms(code="HOME", name="Home Loan", category="loan")
     term = {"id": "T", "kind": "product", "product_code": "HOME", "body": "Loan term up to 25 years."}
     assert with_document_rules(loan, [term]).age_max is None  # a term in years is no age
+
+
+def test_a_permission_or_a_cap_in_words_is_read_as_the_bank_means_it() -> None:
+    bond = ProductTerms(code="BOND", name="Quỹ Trái phiếu Bình An", category="investment")
+    allowed = {"id": "S1", "kind": "product", "product_code": "BOND",
+               "body": "- Được chào cho khách hàng từ 70 tuổi trở lên."}  # fmt: skip
+    assert (with_document_rules(bond, [allowed]).age_min, with_document_rules(bond, [allowed]).age_max) == (None, None)
+    health = ProductTerms(code="HEALTH", name="Bảo hiểm sức khỏe", category="insurance")
+    capped = {"id": "S2", "kind": "product", "product_code": "HEALTH",
+              "body": "- Đối tượng: người được bảo hiểm không quá 65 tuổi, mọi phân khúc."}  # fmt: skip
+    assert with_document_rules(health, [capped]).age_max == 65 and with_document_rules(health, [capped]).age_min is None
+    savings = ProductTerms(code="SAV", name="Tiết kiệm Online", category="savings")
+    seniors = {"id": "P5", "kind": "policy", "product_code": None,
+               "body": "- Khách hàng từ 70 tuổi trở lên chỉ được chào sản phẩm an toàn: tiết kiệm, CD."}  # fmt: skip
+    assert with_document_rules(savings, [seniors]).age_min is None  # what the over-70s may have sets no minimum
