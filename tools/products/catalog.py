@@ -8,6 +8,7 @@ same terms, each rule with the document it came from, so an exclusion can cite i
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -270,12 +271,42 @@ def _age_rule(line: str, *, denied_only: bool = False) -> tuple[int | None, int 
 
 def _blanked(text: str, names: Iterable[str]) -> str:
     """``text`` with the catalog's names blanked out: "Quỹ Cổ phiếu Tăng Trưởng" names a fund, not a growth client."""
-    for name in names:
-        text = re.sub(rf"(?<![\w]){re.escape(name)}(?![\w])", lambda m: " " * len(m.group(0)), text)
-    return text
+    pattern = _names_pattern(tuple(names))
+    return pattern.sub(lambda m: " " * len(m.group(0)), text) if pattern is not None else text
+
+
+@functools.lru_cache(maxsize=256)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The catalog's names as one pattern, longest first (read once per catalog, not once per line and name)."""
+    if not names:
+        return None
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(name) for name in ordered)})(?![\w])")
+
+
+#: ``with_document_rules`` answers by product, documents and catalog: the same request reads the same sheets.
+_RULES_READ: dict[tuple[Any, ...], ProductTerms] = {}
+_RULES_READ_MAX = 1024
 
 
 def with_document_rules(
+    product: ProductTerms, documents: Iterable[Mapping[str, Any]], catalog_names: Iterable[str] = ()
+) -> ProductTerms:
+    """``product`` with the rules its sheet and the policies state (see ``_read_document_rules``), read once for the
+    same documents: a bank's sheets change rarely and every next best action reads them all."""
+    documents = list(documents)
+    names = tuple(catalog_names)
+    key = (product, tuple((d.get("id"), d.get("kind"), d.get("product_code"), hash(str(d.get("body"))))
+                          for d in documents), names)  # fmt: skip
+    found = _RULES_READ.get(key)
+    if found is None:
+        if len(_RULES_READ) >= _RULES_READ_MAX:
+            _RULES_READ.clear()
+        found = _RULES_READ[key] = _read_document_rules(product, documents, names)
+    return found
+
+
+def _read_document_rules(
     product: ProductTerms, documents: Iterable[Mapping[str, Any]], catalog_names: Iterable[str] = ()
 ) -> ProductTerms:
     """``product`` with the suitability, minimum and target segments its sheet and the policies state.
