@@ -65,6 +65,7 @@ from tools.core.text import (
     strip_accents,
 )
 from tools.policy.eligibility import ClientStanding, load_standings
+from tools.signals.criteria import occupation_matches
 from tools.signals.features import forget_book
 from tools.signals.profiles import Essence, compute_essences
 from tools.signals.thresholds import AUM_KINDS
@@ -544,7 +545,7 @@ class CrmApi:
             occupation = connection.execute(
                 select(Client.occupation).where(Client.id == client_id, Client.rm_id == self.rm_id)
             ).scalar()
-        return bool(re.search(r"giao vien|giang vien|teacher|lecturer|hieu truong|thay giao", fold(occupation or "")))
+        return occupation_matches(occupation or "", ("teacher",))
 
     def someone_else_in_focus(self, text: str, client: ClientMatch) -> str | None:
         """A person who is no client, named (with an honorific) at least twice and at least as often as ``client``,

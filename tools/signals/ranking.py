@@ -219,15 +219,11 @@ def _city_key(city: str) -> str:
     return fold(city)
 
 
-def _measure_value(
-    client: ClientFeatures,
-    measure: str,
-    today: dt.date,
-    window_days: int | None = None,
-    ahead_days: int | None = None,
-    ahead_from_days: int | None = None,
-) -> int:
-    """The client's number for a measure a request filters or orders by."""
+def _measure_value(client: ClientFeatures, measure: str, today: dt.date, criteria: Criteria | None = None) -> int:
+    """The client's number for a measure a request filters or orders by, over the request's windows."""
+    window_days = criteria.window_days if criteria else None
+    ahead_days = criteria.ahead_days if criteria else None
+    ahead_from_days = criteria.ahead_from_days if criteria else None
     if measure == "matured":  # the deposit that matured lately and was not rolled over
         sign = attrition.matured_not_rolled(client)
         return int(sign.facts.get("amount_vnd") or 0) if sign else 0
@@ -284,9 +280,7 @@ def passes(client: ClientFeatures, criteria: Criteria, today: dt.date) -> bool:
     if criteria.age_max is not None and (client.age is None or client.age > criteria.age_max):
         return False
     for measure, operator, amount in criteria.amounts:
-        value = _measure_value(
-            client, measure, today, criteria.window_days, criteria.ahead_days, criteria.ahead_from_days
-        )
+        value = _measure_value(client, measure, today, criteria)
         if (operator == ">=" and value < amount) or (operator == "<" and value >= amount):
             return False
     # A debit card is no card to an offer: "chưa có thẻ" asks about credit cards.
@@ -507,15 +501,11 @@ def _filter_facts(client: ClientFeatures, criteria: Criteria, today: dt.date) ->
     """The client's values for the filters the request stated (a reason as much as a goal is)."""
     facts: list[dict[str, Any]] = []
     for measure, _operator, _amount in criteria.amounts[:1]:
-        value = _measure_value(
-            client, measure, today, criteria.window_days, criteria.ahead_days, criteria.ahead_from_days
-        )
+        value = _measure_value(client, measure, today, criteria)
         facts.append({"kind": "measure", "measure": measure, "amount_vnd": value})
     filtered = {measure for measure, _op, _amount in criteria.amounts}
     if criteria.order_by in _MONEY_MEASURES and criteria.order_by not in filtered:
-        value = _measure_value(
-            client, str(criteria.order_by), today, criteria.window_days, criteria.ahead_days, criteria.ahead_from_days
-        )
+        value = _measure_value(client, str(criteria.order_by), today, criteria)
         facts.append({"kind": "measure", "measure": criteria.order_by, "amount_vnd": value})
     return facts
 
@@ -596,9 +586,7 @@ def rank_clients(
             order = max((int(fact.get("note_amount_vnd") or 0) for fact in facts if fact.get("kind") == "note"),
                         default=0)  # fmt: skip
         elif criteria.order_by:
-            order = _measure_value(
-                client, criteria.order_by, today, criteria.window_days, criteria.ahead_days, criteria.ahead_from_days
-            )
+            order = _measure_value(client, criteria.order_by, today, criteria)
         else:
             order = 0
         facts = list({_fact_key(fact): fact for fact in facts}.values())  # one goal's fact is another's: say it once
