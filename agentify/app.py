@@ -15,7 +15,10 @@ Errors are JSON, always with a ``detail``:
 - 401 with ``WWW-Authenticate: Bearer`` for a missing, unknown or revoked token;
 - 404 ``{"detail": "..."}`` for an unknown (or another RM's) client or table;
 - 409 for an idempotency key reused with a different request;
-- 422 ``{"detail": {"problems": ["where: what", ...]}}`` for invalid input.
+- 413 ``{"detail": "..."}`` for a body over 256 KB; 422 ``{"detail": {"problems": ["where: what", ...]}}``
+  for invalid input — a body that is not UTF-8 JSON, nests too deep, or carries a text, list, number or
+  batch over its limit included (``agentify.api.limits``);
+- 429 with ``Retry-After`` when too many graph runs work or wait (``agentify.api.admission``).
 
 API docs: ``/openapi.json`` is the OpenAPI spec; ``/docs`` is a plain HTML page
 rendered on the server from that spec, with no scripts or external assets (the
@@ -36,7 +39,9 @@ from sqlalchemy.engine import make_url
 
 from agentify.api import crm, langserve_routes, service, threads
 from agentify.api import drafts as drafts_api
+from agentify.api.admission import RunSlots
 from agentify.api.errors import add_exception_handlers, rm_of
+from agentify.api.limits import BodyGate
 from agentify.api.runtime import open_runtime
 from agentify.api.web import add_web_app
 from stores.db import Database
@@ -94,9 +99,11 @@ def create_app(database: Database | None = None) -> FastAPI:
     )
     app.state.database = store
     app.state.runtime = None
+    app.state.run_slots = RunSlots()
 
     add_exception_handlers(app)
     app.middleware("http")(log_requests)
+    app.add_middleware(BodyGate)  # outermost: no route or log line sees a body before its limits are checked
 
     # The order is the order of the OpenAPI spec and of the /docs page.
     app.include_router(service.router)

@@ -8,8 +8,9 @@ documents cited, and one line saying what was understood and computed (``underst
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from pydantic import Field
 from typing_extensions import TypedDict
 
 from graphs.hitl import QUESTION_ACTIONS
@@ -35,10 +36,23 @@ Status = Literal[
 ]
 
 
+#: The longest question or request a room reads (a paragraph; longer is a pasted document, not a request).
+MAX_REQUEST_CHARS = 4_000
+#: The longest note or chat message (a page of meeting notes).
+MAX_NOTE_CHARS = 10_000
+#: The most clients a ranking lists.
+MAX_TOP_N = 100
+
+#: Field types for the rooms' input schemas: LangServe and the HTTP API check them before a run starts.
+RequestText = Annotated[str, Field(min_length=1, max_length=MAX_REQUEST_CHARS)]
+NoteText = Annotated[str, Field(min_length=1, max_length=MAX_NOTE_CHARS)]
+TopN = Annotated[int, Field(ge=1, le=MAX_TOP_N)]
+
+
 class TurnInput(TypedDict):
     """What the RM typed in the chat."""
 
-    message: str
+    message: NoteText
 
 
 class TurnOutput(TypedDict, total=False):

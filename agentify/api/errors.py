@@ -3,7 +3,7 @@
 ``add_exception_handlers`` registers one handler per kind of failure: invalid input 422
 ``{"detail": {"problems": [...]}}``; a client or draft that is not the RM's 404; a draft
 action its state forbids 409; a rejected write 422; a reused idempotency key 409; a
-refused query 400 (408 when it ran too long); a value the database cannot hold 422;
+refused query 400 (408 when it ran too long); a value the database cannot hold 422; no run slot 429;
 anything unexpected 500 (logged, never shown).
 """
 
@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 
 from agentify.api import drafts as drafts_api
+from agentify.api.admission import ServerBusy
 from tools.crm.api import ClientNotFound, IdempotencyConflict, WriteRejected
 from tools.inbox.drafts import DraftActionRefused, DraftNotFound
 from tools.reporting.guard import QueryRefused, QueryTimeout
@@ -33,8 +34,10 @@ def rm_of(request: Request) -> str:
     return str(getattr(request.state, "rm_id", "-"))
 
 
-def _problem(error: dict[str, Any]) -> str:
+def _problem(error: dict[str, Any] | str) -> str:
     """One validation error as ``where: what``; a body's ``rm_id`` says where the RM comes from."""
+    if not isinstance(error, dict):  # LangServe raises its own with plain strings ("Invalid JSON body")
+        return f"(body): {error}"
     location = [str(part) for part in error.get("loc", ())]
     if error.get("type") == "extra_forbidden" and location and location[-1] == "rm_id":
         return f"{'.'.join(location)}: {RM_ID_FROM_SIGN_IN}"
@@ -80,6 +83,11 @@ async def _data_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": {"problems": [message]}}, status_code=422)
 
 
+async def _server_busy(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ServerBusy)
+    return JSONResponse({"detail": str(error)}, status_code=429, headers={"Retry-After": str(error.retry_after)})
+
+
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     logger.error("rm %s: %s %s failed", rm_of(request), request.method, request.url.path, exc_info=error)
     return JSONResponse({"detail": "internal error"}, status_code=500)
@@ -96,4 +104,5 @@ def add_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(QueryRefused, _query_refused)
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(OverflowError, _data_error)  # SQLite: an integer beyond 64 bits
+    app.add_exception_handler(ServerBusy, _server_busy)
     app.add_exception_handler(Exception, _unexpected)

@@ -10,13 +10,16 @@ this server does not need), no feedback or trace links.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 
+from agentify.api.admission import RunSlots
 from agentify.api.deps import current_rm
 from graphs import registry
 from graphs.context import AgentContext
@@ -41,10 +44,11 @@ def signed_in_config(config: dict[str, Any], request: Request) -> dict[str, Any]
 class _GraphWithContext:
     """Calls the compiled graph with the signed-in RM's ``AgentContext`` (compiled on first call)."""
 
-    def __init__(self, entry: registry.UseCase, database: Database) -> None:
+    def __init__(self, entry: registry.UseCase, database: Database, slots: Callable[[], RunSlots]) -> None:
         self.name = entry.name
         self.entry = entry
         self.database = database
+        self.slots = slots
         self._graph: Any = None
         self._compile_lock = threading.Lock()
 
@@ -65,13 +69,26 @@ class _GraphWithContext:
         logger.info("rm %s: langserve %s answered", rm_id, self.name)
         return dict(result)
 
+    async def in_a_slot(self, graph_input: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        """The run in a worker thread once a run slot is free (429 when none is); the slot outlives a disconnect."""
+        release = await self.slots().acquire()
+
+        def work() -> dict[str, Any]:
+            try:
+                return self(graph_input, config)
+            finally:
+                release()
+
+        return await asyncio.to_thread(work)
+
 
 def register(app: FastAPI, database: Database) -> None:
-    """Add the LangServe routes, each behind the bearer-token dependency."""
+    """Add the LangServe routes, each behind the bearer-token dependency, their runs in the app's run slots."""
     from langserve import add_routes
 
     for entry in registry.reachable("langserve"):
-        runnable = RunnableLambda(_GraphWithContext(entry, database), name=entry.name)
+        graph = _GraphWithContext(entry, database, lambda: app.state.run_slots)
+        runnable = RunnableLambda(graph, afunc=graph.in_a_slot, name=entry.name)
         # The room's own input schema (typing_extensions TypedDicts: LangServe builds pydantic models from them).
         input_type = entry.builder().input_schema
         add_routes(

@@ -35,11 +35,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy import insert, select
 from sse_starlette import EventSourceResponse
 
+from agentify.api.admission import RunSlots
 from agentify.api.deps import CurrentRm, StoreDep, current_rm
 from agentify.api.runtime import GraphRuntime, GraphUnavailable, ThreadBusy
 from graphs import registry
 from graphs.hitl import THREAD_DURABILITY, unfinished
-from graphs.turn import paused_status
+from graphs.turn import MAX_NOTE_CHARS, paused_status
 from stores.app_tables import AgentThread
 from stores.db import Database
 from stores.settings import BANK_TIMEZONE
@@ -51,7 +52,7 @@ logger = logging.getLogger(__name__)
 THREAD_NOT_FOUND = "no such thread among your threads"
 NOT_WAITING = "this thread is not waiting for a decision: there is nothing to resume"
 MAX_THREAD_ID = 64
-MAX_INPUT_CHARS = 10_000
+MAX_INPUT_CHARS = MAX_NOTE_CHARS
 #: Nodes whose streamed model tokens are the answer the RM reads (other model calls are classification/extraction).
 ANSWER_NODES = frozenset({"respond"})
 Emit = Callable[[str, Any], None]
@@ -294,7 +295,15 @@ def _checked_input(graph_name: str, given: dict[str, Any]) -> dict[str, Any]:
 class _Prepared:
     """A run that passed every check and holds its thread until the worker ends."""
 
-    def __init__(self, runtime: GraphRuntime, thread: OwnedThread, graph: Any, payload: Any, rm_id: str) -> None:
+    def __init__(
+        self,
+        runtime: GraphRuntime,
+        thread: OwnedThread,
+        graph: Any,
+        payload: Any,
+        rm_id: str,
+        release_slot: Callable[[], None],
+    ) -> None:
         self.runtime = runtime
         self.thread_id = thread.thread_id
         self.graph_name = thread.graph
@@ -302,17 +311,23 @@ class _Prepared:
         self.payload = payload
         self.context = runtime.context(rm_id)
         self.carried_on = payload is None
+        self.release_slot = release_slot
 
     def work(self, emit: Emit) -> None:
-        run_events(
-            self.graph_name,
-            self.graph,
-            self.payload,
-            _config(self.thread_id),
-            self.context,
-            emit,
-            carried_on=self.carried_on,
-        )
+        """Run in a worker thread; the thread and the run slot are given back however it ends."""
+        try:
+            run_events(
+                self.graph_name,
+                self.graph,
+                self.payload,
+                _config(self.thread_id),
+                self.context,
+                emit,
+                carried_on=self.carried_on,
+            )
+        finally:
+            self.runtime.release(self.thread_id)
+            self.release_slot()
 
 
 async def _prepare(
@@ -342,7 +357,7 @@ async def _prepare(
         if unfinished(snapshot):
             # A crash or restart cut the last run short (maybe after the RM's accept was recorded): finish it
             # first, whatever this request asks. Its writes are idempotent; the answer says it carried on.
-            return _Prepared(runtime, thread, graph, None, rm_id)
+            return _Prepared(runtime, thread, graph, None, rm_id, await _run_slots(request).acquire())
         waiting = pending_interrupt(snapshot) is not None
         if resume is not None and not waiting:
             raise HTTPException(409, NOT_WAITING)
@@ -357,10 +372,16 @@ async def _prepare(
             )
         if run is not None and not waiting and thread.graph == "data_entry" and snapshot.values:
             raise HTTPException(409, "a data-entry thread takes one note; start a new thread for the next one")
+        release_slot = await _run_slots(request).acquire()  # 429 when too many runs work or wait
     except BaseException:
         runtime.release(thread_id)
         raise
-    return _Prepared(runtime, thread, graph, payload, rm_id)
+    return _Prepared(runtime, thread, graph, payload, rm_id, release_slot)
+
+
+def _run_slots(request: Request) -> RunSlots:
+    slots: RunSlots = request.app.state.run_slots
+    return slots
 
 
 def _stream(prepared: _Prepared) -> EventSourceResponse:
@@ -382,7 +403,6 @@ def _stream(prepared: _Prepared) -> EventSourceResponse:
                 logger.error("thread %s: the run failed", prepared.thread_id, exc_info=error)
                 put(("error", {"message": _failure_message(error)}))
             finally:
-                prepared.runtime.release(prepared.thread_id)
                 put(None)
 
         running = loop.run_in_executor(None, worker)
@@ -401,14 +421,8 @@ async def _wait(prepared: _Prepared) -> JSONResponse:
         if event == "end":
             ended.append(data)
 
-    def worker() -> None:
-        try:
-            prepared.work(collect)
-        finally:
-            prepared.runtime.release(prepared.thread_id)
-
     try:
-        await anyio.to_thread.run_sync(worker)
+        await anyio.to_thread.run_sync(prepared.work, collect)
     except Exception as error:
         logger.error("thread %s: the run failed", prepared.thread_id, exc_info=error)
         return JSONResponse({"detail": _failure_message(error)}, status_code=500)

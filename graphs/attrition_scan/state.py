@@ -6,15 +6,15 @@ from typing import Any, NotRequired, Required
 
 from typing_extensions import TypedDict
 
-from graphs.turn import TurnOutput
+from graphs.turn import RequestText, TopN, TurnOutput
 
 #: Clients listed when the request names no number.
 DEFAULT_TOP_N = 10
 
 
 class AttritionScanInput(TypedDict):
-    request: Required[str]
-    top_n: NotRequired[int | None]
+    request: Required[RequestText]
+    top_n: NotRequired[TopN | None]
 
 
 class AttritionScanState(TurnOutput, total=False):

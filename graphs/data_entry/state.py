@@ -12,11 +12,11 @@ from typing import Any, NotRequired, Required
 from typing_extensions import TypedDict
 
 from graphs.clarify import ClientSlot
-from graphs.turn import TurnOutput
+from graphs.turn import NoteText, TurnOutput
 
 
 class DataEntryInput(TypedDict):
-    note: str
+    note: NoteText
 
 
 class DataEntryState(ClientSlot, TurnOutput, total=False):

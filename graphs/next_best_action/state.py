@@ -7,11 +7,11 @@ from typing import Any, Required
 from typing_extensions import TypedDict
 
 from graphs.clarify import ClientSlot
-from graphs.turn import TurnOutput
+from graphs.turn import RequestText, TurnOutput
 
 
 class NextBestActionInput(TypedDict):
-    request: str
+    request: RequestText
 
 
 class NextBestActionState(ClientSlot, TurnOutput, total=False):

@@ -11,11 +11,11 @@ from typing import Any, Required
 
 from typing_extensions import TypedDict
 
-from graphs.turn import TurnOutput
+from graphs.turn import RequestText, TurnOutput
 
 
 class PerformanceInput(TypedDict):
-    question: str
+    question: RequestText
 
 
 class PerformanceState(TurnOutput, total=False):

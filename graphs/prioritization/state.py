@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, Required
+from typing import Annotated, Any, NotRequired, Required
 
+from pydantic import Field
 from typing_extensions import TypedDict
 
-from graphs.turn import TurnOutput
+from graphs.turn import RequestText, TopN, TurnOutput
 
 DEFAULT_TOP_N = 3
 #: Profile-similarity hits read per request (an RM's whole book in all but the largest).
@@ -16,9 +17,9 @@ POLICY_K = 3
 
 
 class PrioritizationInput(TypedDict):
-    request: Required[str]
-    product_code: NotRequired[str | None]
-    top_n: NotRequired[int | None]
+    request: Required[RequestText]
+    product_code: NotRequired[Annotated[str, Field(max_length=64)] | None]
+    top_n: NotRequired[TopN | None]
 
 
 class PrioritizationState(TurnOutput, total=False):
