@@ -192,7 +192,7 @@ USE_CASES: tuple[UseCase, ...] = (
     ),
     UseCase(
         "compliance_check", None, "message", _surfaces("chat", "studio", "langserve"),
-        intent="compliance_check", suites=("compliance",),
+        intent="compliance_check", suites=("compliance", "pii"),
         routes="check a message or draft for compliance (promises, disclaimers, suitability)",
         does={"en": "a compliance check of a message", "vi": "kiểm tra tuân thủ cho tin nhắn"},
         example={"en": "Check this message for compliance: …", "vi": "Kiểm tra giúp em tin nhắn này có ổn không: …"},
