@@ -96,7 +96,9 @@ def metrics(outcomes: list[CaseOutcome]) -> dict[str, Any]:
     exact = sum(1 for outcome in outcomes if outcome.checks.get("exact"))
     return {
         "pii_recall": rounded(hidden / expected) if expected else None,
-        "over_mask_rate": rounded(total["over_masked_words"] / total["outside_words"]) if total["outside_words"] else 0.0,
+        "over_mask_rate": rounded(total["over_masked_words"] / total["outside_words"])
+        if total["outside_words"]
+        else 0.0,
         "exact_rate": rounded(exact / len(outcomes)) if outcomes else None,
         "recall_by_type": by_type,
         "n": {"pii_expected": expected, "outside_words": total["outside_words"], "cases": len(outcomes)},

@@ -21,6 +21,7 @@ The engine is rules with evidence, chosen by measurement (see the README, *Trust
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,9 +29,16 @@ from typing import Literal
 
 from tools.core.text import fold_chars, name_tokens, strip_accents
 from tools.policy.name_lexicon import (
+    ACCENTED_NAME_WORDS,
     COMMON_WORD_NAMES,
     ENGLISH_TITLES,
+    EVERYDAY_ACCENTED_NAMES,
+    FUNCTION_WORDS,
+    ORGANISATION_PHRASES,
+    ORGANISATION_WORDS,
+    PLACES,
     PRONOUN_TITLES,
+    STREET_WORDS_BEFORE,
     TITLES,
     VIETNAMESE_GIVEN_NAMES,
     VIETNAMESE_MIDDLE_NAMES,
@@ -74,15 +82,32 @@ _ACCOUNT_BEFORE = re.compile(
     r"(?:stk|s[oố]\s*t(?:ai\s*)?k|t[aà]i\s*kho[aả]n|\btk\b|a/c|acct?|account|acc)[^\d\n]{0,14}$", re.I
 )
 _CARD_BEFORE = re.compile(r"(?:th[eẻ]|card|visa|master|jcb|amex)[^\d\n]{0,14}$", re.I)
-_PHONE_BEFORE = re.compile(r"(?:s[dđ]t|[dđ]t|phone|tel|mobile|hotline|zalo|call|g[oọ]i|s[oố]\s*[dđ]i[eệ]n)[^\d\n]{0,8}$", re.I)
+_PHONE_BEFORE = re.compile(
+    r"(?:s[dđ]t|[dđ]t|phone|tel|mobile|hotline|zalo|call|g[oọ]i|s[oố]\s*[dđ]i[eệ]n)[^\d\n]{0,8}$", re.I
+)
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _STREET_WORDS = frozenset(
-    ["duong", "pho", "street", "st", "road", "rd", "avenue", "ave", "lane", "boulevard", "blvd", "way", "ngo", "ngach", "hem", "kiet"]
+    [
+        "duong",
+        "pho",
+        "street",
+        "st",
+        "road",
+        "rd",
+        "avenue",
+        "ave",
+        "lane",
+        "boulevard",
+        "blvd",
+        "way",
+        "ngo",
+        "ngach",
+        "hem",
+        "kiet",
+    ]
 )
-_PLACE_TAIL = re.compile(
-    r"\s*(?:street|st\.?|road|rd\.?|avenue|ave\.?|boulevard|blvd\.?)\b", re.I
-)
+_PLACE_TAIL = re.compile(r"\s*(?:street|st\.?|road|rd\.?|avenue|ave\.?|boulevard|blvd\.?)\b", re.I)
 _ADDRESS_LEAD = re.compile(
     r"(?:(?:s[oố]\s*nh[aà]|s[oố]|nh[aà]|no\.?)\s*)?(?<![\w/.,])\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?){0,3}(?![\w.,%])",
     re.I,
@@ -92,7 +117,9 @@ _UNIT = re.compile(
     r"[A-Z0-9][\w.\-]*\d[\w.\-]*",
     re.I,
 )
-_LANE = re.compile(r"(?:ng[oõ]|ng[aá]ch|h[eẻ]m|ki[eệ]t|alley|lane|t[oổ]|th[oô]n|x[oó]m|[aấ]p)\s+\d{1,4}[A-Za-z]?(?:/\d+)?", re.I)
+_LANE = re.compile(
+    r"(?:ng[oõ]|ng[aá]ch|h[eẻ]m|ki[eệ]t|alley|lane|tổ|th[oô]n|x[oó]m|[aấ]p)\s+\d{1,4}[A-Za-z]?(?:/\d+)?", re.I
+)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -117,9 +144,11 @@ def _number_kind(text: str, start: int, end: int) -> PiiKind | None:
         return None
     if _REFERENCE_BEFORE.search(before):
         return None
-    is_phone = bool(
-        re.fullmatch(r"(?:\+?84|0)\d{9,10}", digits) or (digits.startswith("84") and len(digits) == 11)
-    ) and not _ACCOUNT_BEFORE.search(before) and not _ID_BEFORE.search(before)
+    is_phone = (
+        bool(re.fullmatch(r"(?:\+?84|0)\d{9,10}", digits) or (digits.startswith("84") and len(digits) == 11))
+        and not _ACCOUNT_BEFORE.search(before)
+        and not _ID_BEFORE.search(before)
+    )
     if _ID_BEFORE.search(before) and len(digits) in (9, 12):
         return "national_id"
     if 13 <= len(digits) <= 19 and luhn_valid(digits) and not _ACCOUNT_BEFORE.search(before):
@@ -154,7 +183,10 @@ class _Token:
 
 def _tokens(text: str) -> list[_Token]:
     folded = fold_chars(text)
-    return [_Token(m.start(), m.end(), m.group(), folded[m.start() : m.end()].replace("đ", "d")) for m in _WORD.finditer(text)]
+    return [
+        _Token(m.start(), m.end(), m.group(), folded[m.start() : m.end()].replace("đ", "d"))
+        for m in _WORD.finditer(text)
+    ]
 
 
 @dataclass
@@ -163,6 +195,8 @@ class NameBook:
 
     full_names: set[tuple[str, ...]] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
+    #: The same words as written (lower case, accents kept): an accented word must match one of these.
+    accented: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, names: Iterable[str]) -> NameBook:
@@ -174,6 +208,7 @@ class NameBook:
                 book.full_names.add((words[-1], words[0]))  # "Son Pham" for Pham Van Son
                 book.full_names.add(words[-2:])  # "Văn Sơn", "Thị Mai"
             book.words.update(word for word in words if len(word) >= 2)
+            book.accented.update(word.casefold() for word in name.split())
         return book
 
 
@@ -189,6 +224,18 @@ def _name_like(token: _Token, book: NameBook, *, strict: bool) -> bool:
     return known or (token.capitalised and not token.text.isupper() and len(word) >= 2)
 
 
+def _lexical_name(token: _Token, book: NameBook) -> bool:
+    """A lower-case word that is a name word: by its accents when typed with them, else folded."""
+    if token.text.isascii():
+        word = token.folded
+        return (
+            word in VIETNAMESE_GIVEN_NAMES or word in VIETNAMESE_MIDDLE_NAMES
+            or word in WESTERN_GIVEN_NAMES or word in book.words
+        )  # fmt: skip
+    written = token.text.casefold()
+    return written in ACCENTED_NAME_WORDS or written in book.accented
+
+
 def _adjacent(text: str, left: _Token, right: _Token) -> bool:
     gap = text[left.end : right.start]
     return gap in (" ", "-", " - ") or (gap.strip() == "" and "\n" not in gap and len(gap) <= 2)
@@ -201,12 +248,29 @@ def _person_spans(text: str, book: NameBook) -> list[tuple[int, int]]:
     while index < len(tokens):
         token = tokens[index]
         length = _name_at(text, tokens, index, book)
-        if length:
+        if length and not _place_or_organisation(tokens, index, length, book):
             spans.append((token.start, tokens[index + length - 1].end))
             index += length
         else:
             index += 1
     return spans
+
+
+def _place_or_organisation(tokens: list[_Token], index: int, length: int, book: NameBook) -> bool:
+    """A run that names a place ("Hải Châu", "Thu Duc") or sits among company words ("Hải Sản Thành Công")."""
+    words = tuple(token.folded for token in tokens[index : index + length])
+    if words in book.full_names:
+        return False
+    if " ".join(words) in PLACES or any(" ".join(words[i:]) in PLACES for i in range(1, len(words))):
+        return True
+    before = tokens[index - 1].folded if index else ""
+    if index and tokens[index - 1].text.casefold() in STREET_WORDS_BEFORE:
+        return True
+    two_before = " ".join(token.folded for token in tokens[max(0, index - 2) : index])
+    after = tokens[index + length].folded if index + length < len(tokens) else ""
+    if two_before in ORGANISATION_PHRASES or (tokens[index - 1].text.casefold() == "quỹ" if index else False):
+        return True
+    return before in ORGANISATION_WORDS or after in ORGANISATION_WORDS or any(w in ORGANISATION_WORDS for w in words)
 
 
 def _extend(text: str, tokens: list[_Token], index: int, book: NameBook, limit: int = 4) -> int:
@@ -219,7 +283,9 @@ def _extend(text: str, tokens: list[_Token], index: int, book: NameBook, limit: 
         capital_run = prev.capitalised and nxt.capitalised and not nxt.text.isupper()
         lexical = nxt.folded in VIETNAMESE_GIVEN_NAMES or nxt.folded in VIETNAMESE_MIDDLE_NAMES
         lexical = lexical or nxt.folded in book.words or nxt.folded in WESTERN_SURNAMES
-        if capital_run or (not prev.capitalised and not nxt.capitalised and lexical and nxt.folded not in COMMON_WORD_NAMES):
+        if capital_run or (
+            not prev.capitalised and not nxt.capitalised and lexical and nxt.folded not in COMMON_WORD_NAMES
+        ):
             length += 1
         elif not nxt.capitalised and prev.capitalised:
             break
@@ -237,19 +303,23 @@ def _name_at(text: str, tokens: list[_Token], index: int, book: NameBook) -> int
     # 1. The bank's own people, two or more of their name words in order ("Phạm Văn Sơn", "van son", "Son Pham").
     for size in (4, 3, 2):
         window = tokens[index : index + size]
-        if len(window) == size and all(_adjacent(text, a, b) for a, b in zip(window, window[1:], strict=False)):
-            if tuple(part.folded for part in window) in book.full_names and _not_all_common(window):
-                return size
+        adjacent = len(window) == size and all(_adjacent(text, a, b) for a, b in itertools.pairwise(window))
+        if adjacent and tuple(part.folded for part in window) in book.full_names and _not_all_common(window):
+            return size
     # 2. After a title: a name-like word, and the name words that follow ("chị Ngọc Anh", "Mr. John Carter").
     if after_title and previous is not None:
-        pronoun = (previous.folded in PRONOUN_TITLES and not previous.capitalised) or previous.folded in ("a", "c", "e", "o", "b")
+        pronoun = (previous.folded in PRONOUN_TITLES and not previous.capitalised) or previous.folded in (
+            "a",
+            "c",
+            "e",
+            "o",
+            "b",
+        )
         if token.capitalised and not token.text.isupper() and word.isalpha() and len(word) >= 2:
-            if word in _FUNCTION_WORDS:
-                return 0
             return _extend(text, tokens, index, book)
-        if _name_like(token, book, strict=True) and word not in _FUNCTION_WORDS:
-            in_lexicon = word in VIETNAMESE_GIVEN_NAMES or word in book.words or word in WESTERN_GIVEN_NAMES
-            if in_lexicon and (not pronoun or word not in COMMON_WORD_NAMES or word in book.words):
+        if _name_like(token, book, strict=True) and word not in FUNCTION_WORDS:
+            everyday = word in COMMON_WORD_NAMES or token.text.casefold() in EVERYDAY_ACCENTED_NAMES
+            if _lexical_name(token, book) and (not pronoun or not everyday or word in book.words):
                 return _extend(text, tokens, index, book)
     # 3. A Vietnamese surname and name words: "Nguyễn Thị Mai" (capitals) or "nguyen thi mai" (lexicon).
     if word in VIETNAMESE_SURNAMES and index + 1 < len(tokens):
@@ -259,9 +329,20 @@ def _name_at(text: str, tokens: list[_Token], index: int, book: NameBook) -> int
     # 4. A Western given name with a capitalised word after it, or a known client's given name capitalised.
     if token.capitalised and not token.text.isupper() and word in WESTERN_GIVEN_NAMES and index + 1 < len(tokens):
         nxt = tokens[index + 1]
-        if _adjacent(text, token, nxt) and nxt.capitalised and not nxt.text.isupper() and nxt.folded not in _FUNCTION_WORDS:
+        if (
+            _adjacent(text, token, nxt)
+            and nxt.capitalised
+            and not nxt.text.isupper()
+            and nxt.folded not in FUNCTION_WORDS
+        ):
             return _extend(text, tokens, index, book, limit=3)
-    if token.capitalised and not token.text.isupper() and word in book.words and index > 0 and word not in _FUNCTION_WORDS:
+    if (
+        token.capitalised
+        and not token.text.isupper()
+        and word in book.words
+        and index > 0
+        and word not in FUNCTION_WORDS
+    ):
         sentence_start = text[max(0, token.start - 2) : token.start].strip() in ("", ".", "!", "?", ":", "-")
         if not sentence_start or word not in COMMON_WORD_NAMES:
             return _extend(text, tokens, index, book)
@@ -282,7 +363,7 @@ def _is_title(text: str, token: _Token) -> bool:
 
 def _adjacent_title(text: str, title: _Token, token: _Token) -> bool:
     gap = text[title.end : token.start]
-    return gap in (" ", ". ", ".", "/") or (gap.strip() in ("", ".")  and "\n" not in gap and len(gap) <= 2)
+    return gap in (" ", ". ", ".", "/") or (gap.strip() in ("", ".") and "\n" not in gap and len(gap) <= 2)
 
 
 def _not_all_common(window: list[_Token]) -> bool:
@@ -291,7 +372,7 @@ def _not_all_common(window: list[_Token]) -> bool:
 
 def _vietnamese_full_name(text: str, tokens: list[_Token], index: int) -> int:
     first = tokens[index]
-    rest = []
+    rest: list[_Token] = []
     for nxt in tokens[index + 1 : index + 4]:
         if not _adjacent(text, (rest[-1] if rest else first), nxt):
             break
@@ -299,7 +380,7 @@ def _vietnamese_full_name(text: str, tokens: list[_Token], index: int) -> int:
     if first.capitalised and not first.text.isupper():
         length = 1
         for nxt in rest:
-            if nxt.capitalised and not nxt.text.isupper() and nxt.folded not in _FUNCTION_WORDS:
+            if nxt.capitalised and not nxt.text.isupper():
                 length += 1
             else:
                 break
@@ -307,7 +388,10 @@ def _vietnamese_full_name(text: str, tokens: list[_Token], index: int) -> int:
         if length >= 2 and any(word in VIETNAMESE_GIVEN_NAMES or word in VIETNAMESE_MIDDLE_NAMES for word in named):
             return length
         return 0
-    # Lower case (typed without accents or capitals): surname + middle/given words, the last a given name.
+    # Lower case and typed without accents: surname + middle/given words, the last a given name ("là chị chỉ",
+    # "không hài lòng" fold to names but are words).
+    if not all(token.text.isascii() for token in [first, *rest[:2]]):
+        return 0
     length = 1
     for nxt in rest:
         if nxt.capitalised:
@@ -321,12 +405,6 @@ def _vietnamese_full_name(text: str, tokens: list[_Token], index: int) -> int:
         if middle in VIETNAMESE_MIDDLE_NAMES:
             return length
     return 0
-
-
-#: Words that follow a title without being a name ("anh ấy", "chị em", "Mr. President" is rare enough).
-_FUNCTION_WORDS = frozenset(
-    ["ay", "ta", "nay", "kia", "do", "oi", "nhe", "nha", "a", "ay", "co", "khong", "da", "se", "dang", "van", "cung", "deu", "moi", "rat", "qua", "chua", "duoc", "bi", "la", "va", "voi", "cho", "cua", "thi", "ma", "nen", "vi", "neu", "hay", "hoac", "den", "di", "ve", "ra", "vao", "len", "xuong", "o", "tai", "tu", "sang", "trong", "ngoai", "tren", "duoi", "em", "anh", "chi", "minh", "toi", "ban", "ho", "chung", "noi", "bao", "hoi", "goi", "gui", "nhan", "muon", "can", "nho", "biet", "thay", "lam", "xem", "the", "this", "that", "he", "she", "they", "we", "you", "i", "my", "your", "his", "her", "our", "their", "is", "are", "was", "were", "has", "have", "will", "would", "can", "could", "should", "please", "thanks", "thank", "dear", "hi", "hello", "team", "bank", "branch", "client", "customer", "ceo", "cfo", "rm", "khach", "hang", "kh", "ngan", "nhom", "phong", "chi", "nhanh", "giam", "doc", "truong"]
-)
 
 
 # ----- addresses -----------------------------------------------------------------------------
@@ -350,7 +428,11 @@ def _address_spans(text: str) -> list[tuple[int, int]]:
 def _street_after_number(text: str, tokens: list[_Token], position: int) -> int | None:
     """Where the street after a house number ends, when a street follows it; None otherwise."""
     following = [token for token in tokens if token.start >= position][:6]
-    if not following or following[0].start - position > 2 or text[position : following[0].start].strip() not in ("", ","):
+    if (
+        not following
+        or following[0].start - position > 2
+        or text[position : following[0].start].strip() not in ("", ",")
+    ):
         return None
     first = following[0]
     if first.folded in _STREET_WORDS or first.folded in ("so", "ngo", "hem", "kiet", "ngach"):
@@ -370,7 +452,44 @@ def _street_after_number(text: str, tokens: list[_Token], position: int) -> int 
 
 
 _VIETNAMESE_STREET_HEADS = frozenset(
-    ["hai", "ba", "cach", "mang", "dien", "bien", "nam", "ky", "hung", "vuong", "le", "loi", "ton", "duc", "quang", "trung", "lac", "long", "bach", "dang", "truong", "chinh", "hoang", "dieu", "dong", "khoi", "pasteur", "hai", "ba", "trung", "vo", "van", "kiet", "dien", "bien", "phu"]
+    [
+        "hai",
+        "ba",
+        "cach",
+        "mang",
+        "dien",
+        "bien",
+        "nam",
+        "ky",
+        "hung",
+        "vuong",
+        "le",
+        "loi",
+        "ton",
+        "duc",
+        "quang",
+        "trung",
+        "lac",
+        "long",
+        "bach",
+        "dang",
+        "truong",
+        "chinh",
+        "hoang",
+        "dieu",
+        "dong",
+        "khoi",
+        "pasteur",
+        "hai",
+        "ba",
+        "trung",
+        "vo",
+        "van",
+        "kiet",
+        "dien",
+        "bien",
+        "phu",
+    ]
 )
 
 
@@ -395,7 +514,7 @@ def _street_name_end(text: str, tokens: list[_Token], position: int) -> int | No
 # ----- the whole -----------------------------------------------------------------------------
 
 
-def find_pii(text: str, names: Iterable[str] = ()) -> list[PiiSpan]:
+def find_pii(text: str, names: Iterable[str] | NameBook = ()) -> list[PiiSpan]:
     """Every piece of personal data in ``text``, longest first where two overlap; ``names``: the bank's people."""
     found: list[tuple[int, int, PiiKind]] = [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
     for match in _DIGIT_RUN.finditer(text):
@@ -413,7 +532,12 @@ def find_pii(text: str, names: Iterable[str] = ()) -> list[PiiSpan]:
     found += [(start, end, "person") for start, end in _person_spans(text, book)]
     chosen: list[PiiSpan] = []
     taken: list[tuple[int, int]] = []
-    priority = {kind: rank for rank, kind in enumerate(("email", "card_number", "national_id", "phone", "account_number", "address", "person"))}
+    priority = {
+        kind: rank
+        for rank, kind in enumerate(
+            ("email", "card_number", "national_id", "phone", "account_number", "address", "person")
+        )
+    }
     for start, end, kind in sorted(found, key=lambda item: (priority[item[2]], item[0] - item[1])):
         if any(start < other_end and other_start < end for other_start, other_end in taken):
             continue
@@ -425,7 +549,7 @@ def find_pii(text: str, names: Iterable[str] = ()) -> list[PiiSpan]:
 class Masker:
     """Masks the texts of one request with shared numbered placeholders, and restores them in answers."""
 
-    def __init__(self, names: Iterable[str] = ()) -> None:
+    def __init__(self, names: Iterable[str] | NameBook = ()) -> None:
         self.book = names if isinstance(names, NameBook) else NameBook.of(names)
         self.placeholders: dict[str, str] = {}
         self._by_value: dict[tuple[PiiKind, str], str] = {}
@@ -454,6 +578,6 @@ class Masker:
         return pattern.sub(lambda match: self.placeholders[match.group()], text)
 
 
-def mask(text: str, names: Iterable[str] = ()) -> str:
+def mask(text: str, names: Iterable[str] | NameBook = ()) -> str:
     """``text`` with its personal data replaced by placeholders (one request; nothing to restore)."""
     return Masker(names).mask(text)

@@ -7,37 +7,215 @@ Western, Korean, Chinese and Indian given names are listed for the bank's foreig
 
 from __future__ import annotations
 
-VIETNAMESE_SURNAMES = frozenset(
-    ["nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong", "ly", "lam", "trinh", "dinh", "mai", "cao", "luu", "truong", "ta", "chu", "lai", "luong", "kieu", "quach", "ha", "dao", "thai", "tong", "la", "lu", "van", "chau", "phung", "khuc", "trieu", "hua", "tang", "doan", "thach", "au", "giang", "nghiem", "diep", "tieu", "mac", "tu", "khong", "ong", "hong", "lac", "quan", "cu", "bach"]
+
+#: One word or phrase a line is easier to read than a list literal of hundreds; whitespace inside a phrase is one space.
+def _words(text: str, separator: str | None = None) -> frozenset[str]:
+    return frozenset(" ".join(word.split()) for word in text.split(separator) if word.strip())
+
+
+VIETNAMESE_SURNAMES = _words(
+    """
+    au bach bui cao chau chu cu dang dao diep dinh do doan duong giang ha ho hoang hong hua huynh khong
+    khuc kieu la lac lai lam le lu luong luu ly mac mai nghiem ngo nguyen ong pham phan phung quach quan
+    ta tang thach thai tieu tong tran trieu trinh truong tu van vo vu
+    """
 )
-VIETNAMESE_MIDDLE_NAMES = frozenset(
-    ["van", "thi", "duc", "minh", "ngoc", "quoc", "thanh", "hoang", "huu", "xuan", "kim", "bao", "gia", "anh", "thu", "thuy", "dinh", "cong", "trong", "quang", "tien", "hong", "phuong", "my", "dieu", "khanh", "nhat", "tuan", "viet", "hai", "tan", "tuong", "manh", "dang", "chi", "bich", "cam", "diem", "kieu", "lan", "le", "mai", "hoai", "tuyet", "thien", "nhu", "ha", "bao", "tu", "vinh"]
+
+VIETNAMESE_MIDDLE_NAMES = _words(
+    """
+    anh bao bich cam chi cong dang diem dieu dinh duc gia ha hai hoai hoang hong huu khanh kieu kim lan
+    le mai manh minh my ngoc nhat nhu phuong quang quoc tan thanh thi thien thu thuy tien trong tu tuan
+    tuong tuyet van viet vinh xuan
+    """
 )
-VIETNAMESE_GIVEN_NAMES = frozenset(
-    ["an", "anh", "bach", "bang", "bao", "bich", "binh", "cam", "canh", "chau", "chi", "chien", "chinh", "cong", "cuong", "dai", "dan", "dang", "danh", "dao", "dat", "diem", "dien", "diep", "dieu", "dinh", "doan", "dong", "du", "duc", "dung", "duong", "duy", "giang", "giao", "ha", "hai", "han", "hang", "hanh", "hao", "hau", "hien", "hieu", "hoa", "hoai", "hoan", "hoang", "hoi", "hong", "hue", "hung", "huong", "huu", "huy", "huyen", "khai", "khang", "khanh", "khiem", "khoa", "khoi", "khue", "kien", "kiet", "kim", "kha", "lam", "lan", "lap", "le", "lien", "linh", "loan", "loc", "loi", "long", "luan", "luong", "ly", "mai", "manh", "minh", "my", "nam", "nga", "ngan", "nghia", "ngoc", "nguyen", "nguyet", "nhan", "nhat", "nhi", "nhien", "nhu", "nhung", "oanh", "phat", "phong", "phu", "phuc", "phuong", "quan", "quang", "que", "quoc", "quy", "quyen", "quynh", "sang", "sau", "son", "sinh", "tai", "tam", "tan", "tang", "thach", "thai", "tham", "thang", "thanh", "thao", "thi", "thien", "thinh", "tho", "thoa", "thu", "thuan", "thuc", "thuong", "thuy", "thu", "tien", "tin", "tinh", "toan", "toi", "tram", "tran", "trang", "tri", "trinh", "trong", "trung", "truc", "truong", "tu", "tuan", "tung", "tuyen", "tuyet", "uyen", "van", "vi", "viet", "vinh", "vu", "vuong", "xuan", "yen", "bay", "tam", "chin", "muoi", "mui", "ut", "hai", "ba", "tu", "nam", "nhan", "duyen", "giau", "hue", "khue", "nhu", "ngoan", "phuong", "sa", "tuoi", "xoan"]
+
+VIETNAMESE_GIVEN_NAMES = _words(
+    """
+    an anh ba bach bang bao bay bich binh cam canh chau chi chien chin chinh cong cuong dai dan dang
+    danh dao dat diem dien diep dieu dinh doan dong du duc dung duong duy duyen giang giao giau ha hai
+    han hang hanh hao hau hien hieu hoa hoai hoan hoang hoi hong hue hung huong huu huy huyen kha khai
+    khang khanh khiem khoa khoi khue kien kiet kim lam lan lap le lien linh loan loc loi long luan luong
+    ly mai manh minh mui muoi my nam nga ngan nghia ngoan ngoc nguyen nguyet nhan nhat nhi nhien nhu
+    nhung oanh phat phong phu phuc phuong quan quang que quoc quy quyen quynh sa sang sau sinh son tai
+    tam tan tang thach thai tham thang thanh thao thi thien thinh tho thoa thu thuan thuc thuong thuy
+    tien tin tinh toan toi tram tran trang tri trinh trong truc trung truong tu tuan tung tuoi tuyen
+    tuyet ut uyen van vi viet vinh vu vuong xoan xuan yen
+    """
 )
+
 #: Given names that are also everyday words ("mai" tomorrow, "an toàn" safe, "bình thường" normal, "hoa hồng"
 #: commission, "sang" next/over, "nam" year/south): a name only with a capital, a title before it, or the CRM.
-COMMON_WORD_NAMES = frozenset(
-    ["an", "binh", "hoa", "lan", "thu", "hai", "nam", "long", "son", "tam", "phuc", "loc", "tai", "mai", "sang", "tu", "ba", "sau", "bay", "chin", "muoi", "toi", "dung", "thanh", "hong", "tien", "dat", "dong", "duc", "quang", "hung", "vinh", "cong", "tin", "trong", "thi", "van", "le", "chi", "my", "nhu", "ha", "du", "doan", "dai", "thao", "dao", "bang", "hoi", "khai", "loi", "que", "tho", "tri", "tuoi", "xuan", "tang", "han", "hau", "kim"]
+
+COMMON_WORD_NAMES = _words(
+    """
+    an ba bang bay binh chi chin cong dai dao dat doan dong du duc dung ha hai han hau hoa hoi hong hung
+    khai kim lan le loc loi long mai muoi my nam nhu phuc quang que sang sau son tai tam tang thanh thao
+    thi tho thu tien tin toi tri trong tu tuoi van vinh xuan
+    """
 )
-WESTERN_GIVEN_NAMES = frozenset(
-    ["james", "john", "robert", "michael", "william", "david", "richard", "joseph", "thomas", "charles", "christopher", "daniel", "matthew", "anthony", "mark", "donald", "steven", "paul", "andrew", "joshua", "kenneth", "kevin", "brian", "george", "timothy", "ronald", "edward", "jason", "jeffrey", "ryan", "jacob", "gary", "nicholas", "eric", "jonathan", "stephen", "larry", "justin", "scott", "brandon", "benjamin", "samuel", "gregory", "alexander", "frank", "patrick", "raymond", "jack", "dennis", "jerry", "tyler", "aaron", "jose", "adam", "nathan", "henry", "peter", "zachary", "douglas", "harold", "kyle", "noah", "ethan", "jeremy", "walter", "christian", "keith", "roger", "terry", "austin", "sean", "gerald", "carl", "dylan", "harry", "arthur", "lawrence", "jordan", "jesse", "bryan", "billy", "bruce", "gabriel", "joe", "logan", "albert", "willie", "alan", "eugene", "russell", "vincent", "philip", "bobby", "louis", "johnny", "randy", "howard", "liam", "oliver", "lucas", "mason", "hugo", "leo", "max", "tom", "tim", "ben", "sam", "dan", "nick", "mary", "patricia", "jennifer", "linda", "elizabeth", "barbara", "susan", "jessica", "sarah", "karen", "lisa", "nancy", "betty", "margaret", "sandra", "ashley", "kimberly", "emily", "donna", "michelle", "carol", "amanda", "dorothy", "melissa", "deborah", "stephanie", "rebecca", "sharon", "laura", "cynthia", "kathleen", "amy", "angela", "shirley", "anna", "brenda", "pamela", "emma", "nicole", "helen", "samantha", "katherine", "christine", "debra", "rachel", "carolyn", "janet", "catherine", "maria", "heather", "diane", "ruth", "julie", "olivia", "joyce", "virginia", "victoria", "kelly", "lauren", "christina", "joan", "evelyn", "judith", "megan", "andrea", "cheryl", "hannah", "jacqueline", "martha", "gloria", "teresa", "ann", "sara", "madison", "frances", "kathryn", "janice", "jean", "abigail", "alice", "judy", "sophia", "grace", "denise", "amber", "doris", "marilyn", "danielle", "beverly", "isabella", "theresa", "diana", "natalie", "brittany", "charlotte", "marie", "kayla", "alexis", "lori", "sophie", "chloe", "lily", "lucy", "claire", "jane", "kate", "anne", "lee", "chris", "alex", "sam", "jenny", "annie", "sue", "minjun", "seojun", "dohyun", "jiho", "jiwoo", "seoyeon", "jiyeon", "minseo", "hana", "yuna", "jisoo", "soyeon", "hyun", "jin", "sung", "min", "wei", "ming", "li", "hui", "yan", "jun", "hao", "xin", "lei", "chen", "rajesh", "ramesh", "suresh", "amit", "anil", "sunil", "vijay", "sanjay", "rahul", "arjun", "ravi", "priya", "anjali", "deepa", "kavita", "neha", "pooja", "sneha", "aditya", "vikram", "rohan", "karan", "meera", "lakshmi", "hiroshi", "takeshi", "kenji", "yuki", "haruto", "sakura", "aiko", "ahmed", "mohammed", "ali", "omar", "fatima"]
+
+WESTERN_GIVEN_NAMES = _words(
+    """
+    aaron abigail adam aditya ahmed aiko alan albert alex alexander alexis ali alice amanda amber amit
+    amy andrea andrew angela anil anjali ann anna anne annie anthony arjun arthur ashley austin barbara
+    ben benjamin betty beverly billy bobby brandon brenda brian brittany bruce bryan carl carol carolyn
+    catherine charles charlotte chen cheryl chloe chris christian christina christine christopher claire
+    cynthia dan daniel danielle david deborah debra deepa denise dennis diana diane dohyun donald donna
+    doris dorothy douglas dylan edward elizabeth emily emma eric ethan eugene evelyn fatima frances
+    frank gabriel gary george gerald gloria grace gregory hana hannah hao harold harry haruto heather
+    helen henry hiroshi howard hugo hui hyun isabella jack jacob jacqueline james jane janet janice
+    jason jean jeffrey jennifer jenny jeremy jerry jesse jessica jiho jin jisoo jiwoo jiyeon joan joe
+    john johnny jonathan jordan jose joseph joshua joyce judith judy julie jun justin karan karen kate
+    katherine kathleen kathryn kavita kayla keith kelly kenji kenneth kevin kimberly kyle lakshmi larry
+    laura lauren lawrence lee lei leo li liam lily linda lisa logan lori louis lucas lucy madison
+    margaret maria marie marilyn mark martha mary mason matthew max meera megan melissa michael michelle
+    min ming minjun minseo mohammed nancy natalie nathan neha nicholas nick nicole noah oliver olivia
+    omar pamela patricia patrick paul peter philip pooja priya rachel rahul rajesh ramesh randy ravi
+    raymond rebecca richard robert roger rohan ronald russell ruth ryan sakura sam samantha samuel
+    sandra sanjay sara sarah scott sean seojun seoyeon sharon shirley sneha sophia sophie soyeon
+    stephanie stephen steven sue sung sunil suresh susan takeshi teresa terry theresa thomas tim timothy
+    tom tyler victoria vijay vikram vincent virginia walter wei william willie xin yan yuki yuna zachary
+    """
 )
-WESTERN_SURNAMES = frozenset(
-    ["smith", "johnson", "williams", "brown", "jones", "garcia", "miller", "davis", "rodriguez", "martinez", "hernandez", "lopez", "gonzalez", "wilson", "anderson", "thomas", "taylor", "moore", "jackson", "martin", "lee", "perez", "thompson", "white", "harris", "sanchez", "clark", "ramirez", "lewis", "robinson", "walker", "young", "allen", "king", "wright", "scott", "torres", "hill", "flores", "green", "adams", "nelson", "baker", "hall", "rivera", "campbell", "mitchell", "carter", "roberts", "turner", "phillips", "parker", "evans", "edwards", "collins", "stewart", "morris", "murphy", "cook", "rogers", "morgan", "peterson", "cooper", "reed", "bailey", "bell", "kelly", "howard", "ward", "cox", "richardson", "wood", "watson", "brooks", "bennett", "gray", "james", "hughes", "price", "sanders", "myers", "long", "ross", "foster", "kim", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim", "han", "shin", "seo", "kwon", "hwang", "ahn", "song", "yoo", "hong", "jeon", "ko", "moon", "yang", "son", "bae", "baek", "heo", "nam", "wang", "zhang", "liu", "chen", "yang", "zhao", "huang", "zhou", "wu", "sun", "ma", "zhu", "hu", "guo", "lin", "tanaka", "suzuki", "sato", "watanabe", "yamamoto", "nakamura", "kobayashi", "sharma", "kumar", "singh", "patel", "gupta", "reddy", "iyer", "nair", "menon", "das", "shah", "mehta"]
+
+WESTERN_SURNAMES = _words(
+    """
+    adams ahn allen anderson bae baek bailey baker bell bennett brooks brown campbell carter chen cho
+    choi clark collins cook cooper cox das davis edwards evans flores foster garcia gonzalez gray green
+    guo gupta hall han harris heo hernandez hill hong howard hu huang hughes hwang iyer jackson james
+    jang jeon johnson jones jung kang kelly kim king ko kobayashi kumar kwon lee lewis lim lin liu long
+    lopez ma martin martinez mehta menon miller mitchell moon moore morgan morris murphy myers nair
+    nakamura nam nelson park parker patel perez peterson phillips price ramirez reddy reed richardson
+    rivera roberts robinson rodriguez rogers ross sanchez sanders sato scott seo shah sharma shin singh
+    smith son song stewart sun suzuki tanaka taylor thomas thompson torres turner walker wang ward
+    watanabe watson white williams wilson wood wright wu yamamoto yang yoo yoon young zhang zhao zhou
+    zhu
+    """
 )
+
 #: Words before a name: honorifics, titles and kinship terms (folded), in Vietnamese and English.
-TITLES = frozenset(
-    ["mr", "mrs", "ms", "miss", "mister", "madam", "madame", "dr", "sir", "anh", "chi", "ong", "ba", "co", "chu", "bac", "em", "a", "c", "e", "o", "b", "ngai", "thay", "sep"]
+
+TITLES = _words(
+    """
+    a anh b ba bac c chi chu co dr e em madam madame miss mister mr mrs ms ngai o ong sep sir thay
+    """
 )
+
 #: Titles that are also pronouns ("em gửi", "anh ấy", "a/c"): a lower-case word after them is a name only
 #: when the lexicon and the text agree (see ``tools.policy.masking``).
-PRONOUN_TITLES = frozenset(["anh", "chi", "em", "ong", "ba", "co", "chu", "bac", "a", "c", "e", "o", "b"])
+
+PRONOUN_TITLES = _words(
+    """
+    a anh b ba bac c chi chu co e em o ong
+    """
+)
+
 #: Titles in English: a title wherever they stand (a Vietnamese one with a capital mid-sentence is a place's
 #: first word: "Ba Đình", "Cổ Loa").
-ENGLISH_TITLES = frozenset(["mr", "mrs", "ms", "miss", "mister", "madam", "madame", "dr", "sir"])
+
+ENGLISH_TITLES = _words(
+    """
+    dr madam madame miss mister mr mrs ms sir
+    """
+)
+
 #: Kinship and role words that introduce a third person by name ("vợ là Hoa", "con gái Linh", "wife Anna").
-RELATION_WORDS = frozenset(
-    ["vo", "chong", "con", "trai", "gai", "me", "bo", "ba", "cha", "anh", "chi", "em", "chau", "ban", "sep", "dong", "nghiep", "wife", "husband", "son", "daughter", "mother", "father", "brother", "sister", "friend", "colleague", "boss", "partner"]
+
+RELATION_WORDS = _words(
+    """
+    anh ba ban bo boss brother cha chau chi chong colleague con daughter dong em father friend gai
+    husband me mother nghiep partner sep sister son trai vo wife
+    """
+)
+
+#: Given and middle names as they are written with accents: a lower-case word typed with accents is a name only
+#: when it is one of these ("viết", "cảm", "dán" fold to Việt, Cẩm, Dân but are verbs).
+
+ACCENTED_NAME_WORDS = _words(
+    """
+    an anh bách bình bích bạch bảo bảy bằng chi chinh chiến châu chí chín chính công cúc cường cảnh cẩm
+    danh diễm diệp diệu du dung duy duyên dân dũng dương giang giao giàu hiếu hiền hiển hoa hoan hoài
+    hoàn hoàng huy huyền huấn huệ hà hân hòa hóa hùng hưng hương hường hạ hạnh hải hảo hậu hằng hồi hồng
+    hữu kha khang khiêm khoa khuê khánh khôi khải kim kiên kiệt lan linh liên liễu loan long luân lâm lý
+    lương lập lệ lộc lợi mai minh my mười mạnh mến mỹ nam nga nghĩa ngoan nguyên nguyệt ngân ngọc nhi
+    nhiên nhung nhàn nhân như nhẫn nhật oanh phong phát phú phúc phương phước quang quyên quyền quân quý
+    quế quốc quỳnh sang sinh sáu sơn thanh thi thiện thoa thu thuận thành thái thùy thúy thơ thơm thư
+    thương thạch thảo thắm thắng thị thịnh thục thủy tiến toàn trang trinh trung trâm trân trí trúc
+    trường trọng tuyết tuyền tuấn tài tám tâm tân tín tùng tú tươi tấn tịnh uyên vi vinh việt vy vân văn
+    vĩnh vũ vương xoan xuân yên yến ánh ân út đan điền điệp đoàn đào đình đông đăng đại đạt đặng định
+    đức
+    """
+)
+
+#: Places whose names are built like people's ("Hải Châu", "Thu Duc", "Quảng Ninh"): never a person (folded).
+
+PLACES = _words(
+    """
+    an do|an giang|an hai|an khanh|an phu|anh quoc|ba dinh|bac giang|bac kan|bac lieu|bac
+    ninh|bac tu liem|bach mai|ben nghe|ben thanh|ben tre|bien hoa|binh dinh|binh duong|binh
+    phuoc|binh tan|binh thanh|binh thuan|ca mau|cam le|cam ranh|can gio|can tho|cao bang|cau
+    giay|cho ray|con dao|cu chi|da kao|da lat|da nang|dak lak|dien bien|dong anh|dong da|dong
+    nai|dong thap|gia lai|gia lam|go vap|ha dong|ha giang|ha long|ha nam|ha noi|ha tinh|hai
+    ba trung|hai chau|hai duong|hai phong|han quoc|hau giang|ho chi minh|hoa binh|hoa thuan|hoa
+    vang|hoan kiem|hoang mai|hoc mon|hoi an|hue|hung yen|khanh hoa|kien giang|kon tum|lai
+    chau|lam dong|lang son|lao cai|lien chieu|linh dam|long an|long bien|mong cai|my dinh|my
+    khe|nam dinh|nam ky khoi nghia|nam tu liem|nghe an|ngu hanh son|nha be|nha trang|nhat ban|
+    ninh binh|ninh thuan|phu my hung|phu nhuan|phu quoc|phu tho|phu yen|quang binh|quang nam|
+    quang ngai|quang ninh|quang tri|quy nhon|royal city|sa pa|sai gon|singapore|soc trang|son
+    la|son tra|tan binh|tan dinh|tan hung|tan phong|tan phu|tay ho|tay ninh|thai binh|thai
+    lan|thai nguyen|thanh da|thanh hoa|thanh khe|thanh xuan|thao dien|thong nhat|thu duc|thu
+    thiem|tien giang|times city|tra vinh|trung hoa|trung quoc|tuyen quang|viet duc|vinh long|
+    vinh phuc|vung tau|yen bai
+    """,
+    "|",
+)
+
+#: Words that make a capitalised run an organisation's or a product's name, not a person's (folded).
+
+ORGANISATION_WORDS = _words(
+    """
+    bank cafe capital care center centre city clinic coffee company corp cty fund group holding holdings
+    hospital hotel insurance invest investment jsc logistics ltd mall partners pharma plaza plus
+    residence resort restaurant school seafood spa tower
+    """
+)
+
+#: Two words before a capitalised run that make it a business's name ("công ty Minh Phát", "hải sản Bé Mặn").
+
+ORGANISATION_PHRASES = _words(
+    """
+    bao hiem|benh vien|cong ty|cua hang|hai san|khach san|ngan hang|nha hang|nha thuoc|tap
+    doan|truong hoc
+    """,
+    "|",
+)
+
+
+#: Name words that, written with accents and in lower case after "anh/chị/em", are mostly verbs or nouns.
+EVERYDAY_ACCENTED_NAMES = _words(
+    """
+    an bình danh hiền hiểu hòa hạnh khoa lành lập lợi mến nam nhàn phúc quan quý thu thành thương trung
+    tâm tín tính vui định
+    """
+)
+
+
+#: Words before a run that make it a street named after a person ("đường Lê Quý Đôn", "phố Phùng Hưng").
+STREET_WORDS_BEFORE = _words(
+    """
+    duong hẻm kiệt ngõ pho phố street đ đường
+    """
+)
+
+
+#: Words that follow a title without being a name ("anh ấy", "chị em", "Mr. President" is rare enough).
+FUNCTION_WORDS = _words(
+    """
+    a anh are ay ban bank bao bi biet branch can ceo cfo chi cho chua chung client co could cua cung
+    customer da dang dear den deu di do doc duoc duoi em giam goi gui hang has have hay he hello her hi
+    his ho hoac hoi i is kh khach khong kia la lam len ma minh moi muon my nay nen neu ngan ngoai nha
+    nhan nhanh nhe nho nhom noi o oi our phong please qua ra rat rm sang se she should ta tai team thank
+    thanks that thay the their they thi this toi tren trong truong tu va van vao ve vi voi was we were
+    will would xem xuong you your
+    """
 )
