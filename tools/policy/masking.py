@@ -278,17 +278,14 @@ def _extend(text: str, tokens: list[_Token], index: int, book: NameBook, limit: 
     length = 1
     while length < limit and index + length < len(tokens):
         nxt, prev = tokens[index + length], tokens[index + length - 1]
-        if not _adjacent(text, prev, nxt) or (nxt.folded in TITLES and nxt.folded not in book.words):
-            break
         capital_run = prev.capitalised and nxt.capitalised and not nxt.text.isupper()
-        lexical = nxt.folded in VIETNAMESE_GIVEN_NAMES or nxt.folded in VIETNAMESE_MIDDLE_NAMES
-        lexical = lexical or nxt.folded in book.words or nxt.folded in WESTERN_SURNAMES
-        if capital_run or (
-            not prev.capitalised and not nxt.capitalised and lexical and nxt.folded not in COMMON_WORD_NAMES
-        ):
-            length += 1
-        elif not nxt.capitalised and prev.capitalised:
+        if not _adjacent(text, prev, nxt) or (nxt.folded in TITLES and not capital_run):
+            break  # "Ngọc Anh" is one name; "Lan anh ấy" is not
+        if nxt.folded in ORGANISATION_WORDS and nxt.folded not in book.words:
             break
+        plain = not prev.capitalised and not nxt.capitalised and nxt.folded not in COMMON_WORD_NAMES
+        if capital_run or (plain and _lexical_name(nxt, book)):
+            length += 1
         else:
             break
     return length
