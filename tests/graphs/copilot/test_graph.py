@@ -218,7 +218,7 @@ def test_a_model_only_chooses_among_close_readings_and_sees_the_message_masked(
     routing_prompts = [text for text in model.prompt_texts() if "You route" in text]
     assert len(routing_prompts) == 3
     prompt = " ".join(routing_prompts)
-    assert "[name]" in prompt and "[phone]" in prompt
+    assert "[PERSON_1]" in prompt and "[PHONE_1]" in prompt
     assert not {"Pham", "Son", "0823912039", "RM001", "C0001"} & set(prompt.replace(",", " ").split())
 
 
