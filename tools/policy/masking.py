@@ -38,6 +38,8 @@ from tools.policy.name_lexicon import (
     ORGANISATION_WORDS,
     PLACES,
     PRONOUN_TITLES,
+    STREET_NAME_WORDS,
+    STREET_WORDS,
     STREET_WORDS_BEFORE,
     TITLES,
     VIETNAMESE_GIVEN_NAMES,
@@ -87,26 +89,6 @@ _PHONE_BEFORE = re.compile(
 )
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
-_STREET_WORDS = frozenset(
-    [
-        "duong",
-        "pho",
-        "street",
-        "st",
-        "road",
-        "rd",
-        "avenue",
-        "ave",
-        "lane",
-        "boulevard",
-        "blvd",
-        "way",
-        "ngo",
-        "ngach",
-        "hem",
-        "kiet",
-    ]
-)
 _PLACE_TAIL = re.compile(r"\s*(?:street|st\.?|road|rd\.?|avenue|ave\.?|boulevard|blvd\.?)\b", re.I)
 _ADDRESS_LEAD = re.compile(
     r"(?:(?:s[oố]\s*nh[aà]|s[oố]|nh[aà]|no\.?)\s*)?(?<![\w/.,])\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?){0,3}(?![\w.,%])",
@@ -144,20 +126,18 @@ def _number_kind(text: str, start: int, end: int) -> PiiKind | None:
         return None
     if _REFERENCE_BEFORE.search(before):
         return None
-    is_phone = (
-        bool(re.fullmatch(r"(?:\+?84|0)\d{9,10}", digits) or (digits.startswith("84") and len(digits) == 11))
-        and not _ACCOUNT_BEFORE.search(before)
-        and not _ID_BEFORE.search(before)
-    )
-    if _ID_BEFORE.search(before) and len(digits) in (9, 12):
+    account_cue = bool(_ACCOUNT_BEFORE.search(before))
+    id_cue = bool(_ID_BEFORE.search(before))
+    if id_cue and len(digits) in (9, 12):
         return "national_id"
-    if 13 <= len(digits) <= 19 and luhn_valid(digits) and not _ACCOUNT_BEFORE.search(before):
+    if 13 <= len(digits) <= 19 and luhn_valid(digits) and not account_cue:
         return "card_number"
     if _CARD_BEFORE.search(before) and len(digits) >= 13:
         return "card_number"
-    if is_phone or (_PHONE_BEFORE.search(before) and 8 <= len(digits) <= 12):
+    phone_shape = bool(re.fullmatch(r"(?:\+?84|0)\d{9,10}", digits)) or (digits.startswith("84") and len(digits) == 11)
+    if (phone_shape and not account_cue and not id_cue) or (_PHONE_BEFORE.search(before) and 8 <= len(digits) <= 12):
         return "phone"
-    if _ACCOUNT_BEFORE.search(before) and len(digits) >= 6:
+    if account_cue and len(digits) >= 6:
         return "account_number"
     if len(digits) == 12 and digits.startswith("0"):
         return "national_id"
@@ -432,7 +412,7 @@ def _street_after_number(text: str, tokens: list[_Token], position: int) -> int 
     ):
         return None
     first = following[0]
-    if first.folded in _STREET_WORDS or first.folded in ("so", "ngo", "hem", "kiet", "ngach"):
+    if first.folded in STREET_WORDS or first.folded in ("so", "ngo", "hem", "kiet", "ngach"):
         return _street_name_end(text, tokens, first.end) or first.end
     if not first.capitalised or first.text.isupper():
         return None
@@ -443,51 +423,9 @@ def _street_after_number(text: str, tokens: list[_Token], position: int) -> int 
     street_word = _PLACE_TAIL.match(text, end)
     if street_word:
         return street_word.end()
-    if len(named) >= 2 and (named[0].folded in VIETNAMESE_SURNAMES or named[0].folded in _VIETNAMESE_STREET_HEADS):
+    if len(named) >= 2 and (named[0].folded in VIETNAMESE_SURNAMES or named[0].folded in STREET_NAME_WORDS):
         return end
     return None
-
-
-_VIETNAMESE_STREET_HEADS = frozenset(
-    [
-        "hai",
-        "ba",
-        "cach",
-        "mang",
-        "dien",
-        "bien",
-        "nam",
-        "ky",
-        "hung",
-        "vuong",
-        "le",
-        "loi",
-        "ton",
-        "duc",
-        "quang",
-        "trung",
-        "lac",
-        "long",
-        "bach",
-        "dang",
-        "truong",
-        "chinh",
-        "hoang",
-        "dieu",
-        "dong",
-        "khoi",
-        "pasteur",
-        "hai",
-        "ba",
-        "trung",
-        "vo",
-        "van",
-        "kiet",
-        "dien",
-        "bien",
-        "phu",
-    ]
-)
 
 
 def _street_name_end(text: str, tokens: list[_Token], position: int) -> int | None:
@@ -500,7 +438,7 @@ def _street_name_end(text: str, tokens: list[_Token], position: int) -> int | No
         gap = text[last : token.start]
         if gap.strip() not in ("",) or len(gap) > 2 or "\n" in gap:
             break
-        if (token.capitalised and not token.text.isupper()) or token.text.isdigit() or token.folded in _STREET_WORDS:
+        if (token.capitalised and not token.text.isupper()) or token.text.isdigit() or token.folded in STREET_WORDS:
             end = token.end
             last = token.end
         else:
@@ -509,6 +447,18 @@ def _street_name_end(text: str, tokens: list[_Token], position: int) -> int | No
 
 
 # ----- the whole -----------------------------------------------------------------------------
+
+
+#: Where two findings overlap, the surer kind keeps the span (an e-mail's name part is no person).
+_FIRST_CLAIM: tuple[PiiKind, ...] = (
+    "email",
+    "card_number",
+    "national_id",
+    "phone",
+    "account_number",
+    "address",
+    "person",
+)
 
 
 def find_pii(text: str, names: Iterable[str] | NameBook = ()) -> list[PiiSpan]:
@@ -529,13 +479,7 @@ def find_pii(text: str, names: Iterable[str] | NameBook = ()) -> list[PiiSpan]:
     found += [(start, end, "person") for start, end in _person_spans(text, book)]
     chosen: list[PiiSpan] = []
     taken: list[tuple[int, int]] = []
-    priority = {
-        kind: rank
-        for rank, kind in enumerate(
-            ("email", "card_number", "national_id", "phone", "account_number", "address", "person")
-        )
-    }
-    for start, end, kind in sorted(found, key=lambda item: (priority[item[2]], item[0] - item[1])):
+    for start, end, kind in sorted(found, key=lambda item: (_FIRST_CLAIM.index(item[2]), item[0] - item[1])):
         if any(start < other_end and other_start < end for other_start, other_end in taken):
             continue
         taken.append((start, end))

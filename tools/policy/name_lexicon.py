@@ -119,15 +119,6 @@ ENGLISH_TITLES = _words(
     """
 )
 
-#: Kinship and role words that introduce a third person by name ("vợ là Hoa", "con gái Linh", "wife Anna").
-
-RELATION_WORDS = _words(
-    """
-    anh ba ban bo boss brother cha chau chi chong colleague con daughter dong em father friend gai
-    husband me mother nghiep partner sep sister son trai vo wife
-    """
-)
-
 #: Given and middle names as they are written with accents: a lower-case word typed with accents is a name only
 #: when it is one of these ("viết", "cảm", "dán" fold to Việt, Cẩm, Dân but are verbs).
 
@@ -217,5 +208,22 @@ FUNCTION_WORDS = _words(
     nhan nhanh nhe nho nhom noi o oi our phong please qua ra rat rm sang se she should ta tai team thank
     thanks that thay the their they thi this toi tren trong truong tu va van vao ve vi voi was we were
     will would xem xuong you your
+    """
+)
+
+
+#: Words that say a street, lane or alley follows or precedes (folded).
+STREET_WORDS = _words(
+    """
+    ave avenue blvd boulevard duong hem kiet lane ngach ngo pho rd road st street way
+    """
+)
+
+
+#: Words that start Vietnamese street names not built on a surname ("Hai Bà Trưng", "Cách Mạng Tháng Tám"; folded).
+STREET_NAME_WORDS = _words(
+    """
+    ba bach bien cach chinh dang dien dieu dong duc hai hoang hung khoi kiet ky lac le loi long mang nam
+    pasteur phu quang ton trung truong van vo vuong
     """
 )
