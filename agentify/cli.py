@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from agentify.commands import audit as audit_command
 from agentify.commands import drafts as drafts_command
 from agentify.commands import index as index_command
 from agentify.commands import models as models_command
@@ -231,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     drafts_command.register(commands)
     nightly_command.register(commands)
     tone_command.register(commands)
+    audit_command.register(commands)
 
     up = commands.add_parser("up", help="the main job: demo bank if empty, a token, then the server")
     up.add_argument("--clients", type=int, default=2000)

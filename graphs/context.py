@@ -16,8 +16,14 @@ from typing import TYPE_CHECKING, Any
 from stores.db import Database, shared_database
 from stores.fixtures import reference_date
 from stores.settings import database_url
-from tools.core.llm.models import ModelUnavailableError, default_model_setting, load_chat_model
+from tools.core.llm.models import (
+    ModelUnavailableError,
+    default_model_setting,
+    load_chat_model,
+    parse_model_setting,
+)
 from tools.crm.api import bank_today
+from tools.policy.trust import masked
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -56,13 +62,18 @@ class _RunFacts:
         """The model for this run, or None: the deterministic engines.
 
         A model this machine cannot provide (the local model not pulled, no endpoint configured) is
-        logged and the run goes on with the rules, as for any other model failure.
+        logged and the run goes on with the rules, as for any other model failure. A model outside the
+        bank is given behind the trust layer (``tools.policy.trust``).
         """
         try:
-            return load_chat_model(self.model)
+            model = load_chat_model(self.model)
         except ModelUnavailableError as error:
             logger.warning("model %r unavailable, using the deterministic engines: %s", self.model, error)
             return None
+        if model is None or parse_model_setting(self.model).kind == "local":
+            return model  # the embedded model runs inside the bank
+        # A model outside the bank sees placeholders, never a client's data; every call is audited.
+        return masked(model, self.database(), rm_id=getattr(self, "rm_id", None), label=self.model)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stores.schema import BankDateTime, Base
@@ -58,6 +58,26 @@ class AgentThread(Base):
     created_at: Mapped[dt.datetime] = mapped_column(BankDateTime)
 
 
+class ModelCall(Base):
+    """One call to a model outside the bank, for the audit (``agentify audit``): who, where, what was sent.
+
+    The prompt itself is never stored, only the SHA-256 of the masked prompt and how many values were
+    masked in it; ``outcome`` is ``ok`` or the error's type.
+    """
+
+    __tablename__ = "agentify_model_calls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    called_at: Mapped[dt.datetime] = mapped_column(BankDateTime, index=True)
+    rm_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    room: Mapped[str] = mapped_column(String(64))
+    task: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(String(128))
+    prompt_sha256: Mapped[str] = mapped_column(String(64))
+    masked_values: Mapped[int] = mapped_column(Integer)
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(128))
+
+
 REFERENCE_DATE_KEY = "reference_date"
 
 
@@ -70,6 +90,7 @@ def _registered() -> tuple[str, ...]:
         WriteLog.__tablename__,
         Meta.__tablename__,
         AgentThread.__tablename__,
+        ModelCall.__tablename__,
         personalization.ToneProfileVersion.__tablename__,
         personalization.RmRule.__tablename__,
         drafts.Draft.__tablename__,

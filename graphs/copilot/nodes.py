@@ -32,8 +32,6 @@ from prompts import load_prompt
 from tools.core.language import detect_language
 from tools.core.llm.models import structured_call
 from tools.core.text import fold_words
-from tools.crm.api import CrmApi
-from tools.policy.masking import mask
 from tools.routing.router import route
 
 logger = logging.getLogger(__name__)
@@ -69,17 +67,17 @@ def _routes(options: tuple[str, ...]) -> str:
 
 def classify(state: CopilotState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """The use case the message asks for (``tools.routing.router``); a model, when configured, only chooses among
-    readings too close to call, and sees the message masked. The turn's outputs start empty."""
+    readings too close to call (behind the trust layer when it is outside the bank). The turn's outputs start
+    empty."""
     message = read_text(state.get("message"))
     model = runtime.context.chat_model()
 
     def choose(options: tuple[str, ...]) -> str | None:
         if model is None:
             return None
-        names = [match.full_name for match in CrmApi(runtime.context.database(), runtime.context.rm_id)
-                 .clients_mentioned(message)]  # fmt: skip
+        # A model outside the bank gets the message masked by the trust layer (``tools.policy.trust``).
         prompt = load_prompt("copilot/intent").format(
-            labels=_routes(options), previous=state.get("intent") or "nothing yet", message=mask(message, names)
+            labels=_routes(options), previous=state.get("intent") or "nothing yet", message=message
         )
         outcome = structured_call(
             model, IntentChoice, [HumanMessage(content=prompt)], fallback=lambda: IntentChoice(intent=OTHER),

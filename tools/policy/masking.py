@@ -517,8 +517,3 @@ class Masker:
             return text
         pattern = re.compile("|".join(re.escape(placeholder) for placeholder in self.placeholders))
         return pattern.sub(lambda match: self.placeholders[match.group()], text)
-
-
-def mask(text: str, names: Iterable[str] | NameBook = ()) -> str:
-    """``text`` with its personal data replaced by placeholders (one request; nothing to restore)."""
-    return Masker(names).mask(text)

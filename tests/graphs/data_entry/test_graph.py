@@ -228,8 +228,9 @@ def test_the_model_fills_gaps_with_verbatim_spans_converted_by_code(graph: Any, 
     assert [(t["kind"], t["due_on"]) for t in args["tasks"]] == [("send_document", "2025-10-31")]
     assert session.graph.get_state(session.config).values["engine"] == "model"
     prompt = " ".join(model.prompt_texts())
-    assert note in prompt
-    for infrastructure in ("RM001", "C0001", bank_db.url):
+    # A model outside the bank reads the note with the client's name and phone masked (the trust layer).
+    assert note.replace("Son Pham 0823912039", "[PERSON_1] [PHONE_1]") in prompt
+    for infrastructure in ("RM001", "C0001", bank_db.url, "Son Pham", "0823912039"):
         assert infrastructure not in prompt
 
 

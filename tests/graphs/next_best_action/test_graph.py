@@ -131,8 +131,8 @@ def test_model_draft_is_used_and_its_prompt_has_no_ids(bank_db: Database) -> Non
     assert out["engine"] == "model"
     assert out["action"] == "cd_maturity"
     (prompt,) = model.prompt_texts()
-    assert "1.5B VND" in prompt and "12" in prompt and "Dear Mr. Son," in prompt
-    for identifier in ("C0001", "A0001", "RM001", "CD_12M", "0823912039"):
+    assert "1.5B VND" in prompt and "12" in prompt and "Dear Mr. [PERSON_1]," in prompt  # the name masked
+    for identifier in ("C0001", "A0001", "RM001", "CD_12M", "0823912039", "Son"):
         assert identifier not in prompt
 
 

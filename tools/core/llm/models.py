@@ -54,6 +54,9 @@ StructuredMethod = Literal["function_calling", "json_mode", "json_schema"]
 _STRUCTURED_METHODS = ("function_calling", "json_mode", "json_schema")
 _OPENAI_MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]*")
 
+#: The run metadata key that names a call's task (the trust layer's audit reads it).
+TASK_METADATA_KEY = "agentify_task"
+
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
@@ -196,6 +199,7 @@ StructuredOutcome = Outcome
 def _structured_output_kwargs(model: BaseChatModel) -> dict[str, Any]:
     """Per backend: a forced tool for OpenAI-compatible servers (json_schema gets HTTP 500 from llama.cpp
     server), the model's own preference otherwise (the local model: a grammar from the JSON schema)."""
+    model = getattr(model, "wrapped_model", model)  # behind the trust layer, the backend still decides
     preferred = getattr(model, "structured_output_method", None)
     if isinstance(preferred, str):
         return {"method": preferred}
@@ -246,7 +250,7 @@ def structured_call(
     try:
         kwargs = {"method": method} if method else _structured_output_kwargs(model)
         runnable = model.with_structured_output(schema, **kwargs)
-        raw = runnable.invoke(messages)
+        raw = runnable.invoke(messages, {"metadata": {TASK_METADATA_KEY: task}})
         if raw is None:
             raise ValueError("the model returned no structured output")
         value = raw if isinstance(raw, schema) else schema.model_validate(raw)
@@ -267,7 +271,7 @@ def text_call(
     if model is None:
         return Outcome(fallback(), "fallback")
     try:
-        text = model.invoke(messages).text.strip()
+        text = model.invoke(messages, {"metadata": {TASK_METADATA_KEY: task}}).text.strip()
         if not text:
             raise ValueError("the model returned empty text")
     except Exception as error:
