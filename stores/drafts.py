@@ -16,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from stores.schema import BankDateTime, Base
 
 DRAFT_STATUSES = ("new", "approved", "sent", "copied", "dismissed")
+#: What the morning inbox lists by default: drafts still to act on (a copied chat draft waits for "I sent it").
+INBOX_STATUSES = ("new", "approved", "copied")
 OUTBOX_STATUSES = ("queued", "sent", "failed")
 RUN_STATUSES = ("running", "done", "failed")
 

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from agentify.api.deps import CurrentRm, StoreDep, current_rm
-from stores.drafts import DRAFT_STATUSES
+from stores.drafts import DRAFT_STATUSES, INBOX_STATUSES
 from tools.inbox.drafts import DraftActionRefused, DraftNotFound, Inbox, SendResult
 
 MAX_DRAFT_ID = 64
@@ -81,11 +81,11 @@ async def draft_action_refused(request: Request, error: Exception) -> JSONRespon
 def list_drafts(
     rm_inbox: RmInbox,
     all_drafts: Annotated[
-        bool, Query(alias="all", description="true: every status (sent, dismissed too); false: new and approved")
+        bool, Query(alias="all", description="true: every status (sent, dismissed too); false: still to act on")
     ] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> DraftList:
-    statuses = DRAFT_STATUSES if all_drafts else ("new", "approved")
+    statuses = DRAFT_STATUSES if all_drafts else INBOX_STATUSES
     with _bad_input_is_422():
         return DraftList(badge=rm_inbox.badge(), items=rm_inbox.notifications(statuses=statuses, limit=limit))
 
@@ -121,10 +121,23 @@ def edit_draft(rm_inbox: RmInbox, draft_id: str, edit: DraftEdit) -> dict[str, A
 
 @router.post(
     "/api/drafts/{draft_id}/send",
-    summary="Send: queue the e-mail or hand back the text to copy; logs the contact in the CRM",
-    description="Safe to retry: a second send queues nothing more and logs nothing more.",
+    summary="Send: queue the e-mail (the contact is logged), or hand back a chat draft's text to copy",
+    description=(
+        "Safe to retry: a second send queues nothing more and logs nothing more. A chat or phone draft comes back "
+        "with `awaiting_confirmation`: nothing is logged until `/confirm-sent`."
+    ),
     responses=DRAFT_RESPONSES,
 )
 def send_draft(rm_inbox: RmInbox, draft_id: str) -> SendResult:
     with _bad_input_is_422():
         return rm_inbox.send(_checked_id(draft_id))
+
+
+@router.post(
+    "/api/drafts/{draft_id}/confirm-sent",
+    summary="The copied chat message was sent (or the call made): log the contact in the CRM, once",
+    responses=DRAFT_RESPONSES,
+)
+def confirm_sent(rm_inbox: RmInbox, draft_id: str) -> SendResult:
+    with _bad_input_is_422():
+        return rm_inbox.confirm_sent(_checked_id(draft_id))

@@ -41,7 +41,7 @@ def _client(draft: dict[str, Any]) -> str:
 
 
 def cmd_drafts_list(args: argparse.Namespace) -> int:
-    from stores.drafts import DRAFT_STATUSES
+    from stores.drafts import DRAFT_STATUSES, INBOX_STATUSES
     from tools.core.formatting import format_amount
     from tools.crm.api import CrmApi
 
@@ -51,7 +51,7 @@ def cmd_drafts_list(args: argparse.Namespace) -> int:
     except LookupError as error:
         err(f"refused: {error}")
         return EXIT_REFUSED
-    statuses = DRAFT_STATUSES if args.all else ("new", "approved")
+    statuses = DRAFT_STATUSES if args.all else INBOX_STATUSES
     drafts = inbox.notifications(statuses=statuses, scan_date=args.date, limit=args.limit)
     rows = [tuple(name.upper() for name in _COLUMNS)]
     rows += [
@@ -106,11 +106,15 @@ def _act(args: argparse.Namespace, action: str) -> int:
             if body is None:
                 return EXIT_REFUSED
             _print_draft(inbox.edit(args.draft_id, body=body, subject=args.subject))
+        elif action == "confirm-sent":
+            result = inbox.confirm_sent(args.draft_id)
+            out(f"{result.draft['id']} is sent (logged as {result.interaction_id})")
         else:
             result = inbox.send(args.draft_id)
-            if result.copy_text is not None:
-                err(f"copy this text into {result.draft['client_channel']} (logged as {result.interaction_id}):")
-                out(result.copy_text)
+            if result.awaiting_confirmation:
+                channel, draft_id = result.draft["client_channel"], result.draft["id"]
+                err(f"copy this text into {channel}; once sent: agentify drafts confirm-sent {draft_id} --rm {args.rm}")
+                out(result.copy_text or "")
             else:
                 out(f"queued e-mail {result.outbox_id} (logged as {result.interaction_id})")
                 err("it goes out with the next 'agentify outbox deliver'")
@@ -170,6 +174,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ("approve", "mark a draft as reviewed"),
         ("dismiss", "drop a draft"),
         ("send", "queue the e-mail, or print the text to copy for zalo / whatsapp / phone"),
+        ("confirm-sent", "the copied message was sent (or the call made): log the contact in the CRM"),
         ("edit", "replace a draft's text (and subject, for e-mails)"),
     ):
         command = commands.add_parser(action, help=help_text)

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
@@ -79,13 +80,18 @@ class DraftActionRefused(ValueError):
 
 
 class SendResult(BaseModel):
-    """What sending did: the draft after it, the queued e-mail or the text to copy, and the CRM log entry."""
+    """What sending did: the draft after it, the queued e-mail or the text to copy, and the CRM log entry.
+
+    A chat or phone draft is only copied: ``awaiting_confirmation`` until the RM says it went out
+    (``Inbox.confirm_sent``), and only then is the contact logged.
+    """
 
     draft: dict[str, Any]
     channel: str
     outbox_id: str | None
     copy_text: str | None
     interaction_id: str | None
+    awaiting_confirmation: bool = False
 
 
 def _contact_channel(draft: dict[str, Any]) -> str:
@@ -336,8 +342,17 @@ def _clean_subject(subject: str) -> str:
     return cleaned
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), text.strip())[:300]
+_SALUTATION = re.compile(
+    r"^(?:dear|hi|hello|kính gửi|kinh gui|kính chào|chào|chao|thân gửi|gửi|talking points)\b.{0,80}[,:!]?$", re.I
+)
+
+
+def summary_of(body: str) -> str:
+    """What a sent message said, for the CRM log: its first line past the salutation ("Dear Mr. Son," says
+    nothing), at most 300 characters."""
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    content = [line for line in lines if not (_SALUTATION.match(line) and len(line) <= 80)]
+    return (content or lines or [body.strip()])[0][:300]
 
 
 @dataclass
@@ -457,7 +472,8 @@ class Inbox:
             logger.warning("could not learn from the edit of draft %s", before["id"], exc_info=True)
 
     def send(self, draft_id: str) -> SendResult:
-        """Send the draft: queue the e-mail (or hand back the text to copy) and log the contact in the CRM.
+        """Send the draft: queue the e-mail and log the contact in the CRM; a chat or phone draft is handed back
+        to copy and waits for ``confirm_sent`` before anything is logged.
 
         Safe to retry after any failure: the outbox row is unique per draft and the CRM
         write is keyed by the draft, with the send time stored on the draft.
@@ -468,6 +484,36 @@ class Inbox:
         if draft["status"] in _OPEN:
             self._mark_sent(draft)
             draft = self.get(draft_id)
+        if draft["channel"] != "email" and draft["status"] == "copied":
+            # Copied is not sent: the RM pastes it into Zalo or makes the call, then confirms; only that is a contact.
+            return SendResult(
+                draft=draft, channel=draft["channel"], outbox_id=None, copy_text=draft["body"], interaction_id=None,
+                awaiting_confirmation=True,
+            )  # fmt: skip
+        return self._sent_result(draft)
+
+    def confirm_sent(self, draft_id: str) -> SendResult:
+        """The RM sent the copied message (or made the call): log the contact, once, and mark the draft sent."""
+        draft = self.get(draft_id)
+        if draft["channel"] == "email":
+            raise DraftActionRefused(f"draft {draft_id!r} is an e-mail: sending queues it, nothing to confirm")
+        if draft["status"] == "copied":
+            now = _now()
+            with self.database.engine.begin() as connection:
+                connection.execute(
+                    update(Draft)
+                    .where(Draft.id == draft_id, Draft.rm_id == self.rm_id, Draft.status == "copied")
+                    .values(status="sent", updated_at=now)
+                )
+            draft = self.get(draft_id)
+        if draft["status"] != "sent":
+            raise DraftActionRefused(f"cannot confirm draft {draft_id!r}: it is {draft['status']}; copy it first")
+        logger.info("draft %s confirmed sent by %s", draft_id, self.rm_id)
+        return self._sent_result(draft)
+
+    def _sent_result(self, draft: dict[str, Any]) -> SendResult:
+        """The contact logged for a sent draft (idempotent by the draft) and what was sent."""
+        draft_id = draft["id"]
         outbox_id = None
         if draft["channel"] == "email":
             with self.database.engine.connect() as connection:
@@ -480,7 +526,7 @@ class Inbox:
                 "occurred_at": draft["updated_at"],
                 "channel": _contact_channel(draft),
                 "topic": _TOPICS.get(draft["kind"], draft["kind"].replace("_", " ").capitalize()),
-                "summary": draft["subject"] or _first_line(draft["body"]),
+                "summary": draft["subject"] or summary_of(draft["body"]),
                 "source": "agent",
                 "source_text": draft["body"],
             },

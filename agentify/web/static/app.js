@@ -777,11 +777,14 @@
             const ok = await copyText(result.copy_text);
             inboxMessage(t(ok ? "inbox.copied" : "inbox.copyFailed"), [copyBox]);
           }, { className: "button secondary" });
+          const confirm = button("inbox.confirmSent", () => draftAction(draft, "confirm", () => api(`/api/drafts/${encodeURIComponent(draft.id)}/confirm-sent`, { method: "POST" })), { className: "button primary", dataset: { action: "confirm-sent" } });
           const sent = draft.client_channel === "phone" ? t("inbox.sentCall") : t("inbox.sentChat", { channel: label("channel", draft.client_channel) });
-          inboxMessage(sent, [copyBox, copyButton]);
+          inboxMessage(sent, [copyBox, copyButton, confirm]);
         } else {
           inboxMessage(t("inbox.sentEmail", { client: draft.client_name || draft.client_id }));
         }
+      } else if (action === "confirm") {
+        inboxMessage(t("inbox.confirmed"));
       } else {
         inboxMessage(t(`inbox.${action === "edit" ? "saved" : action === "approve" ? "approved" : "dismissed"}`));
       }
@@ -809,7 +812,9 @@
       actions.append(button("inbox.approve", () => draftAction(draft, "approve", () => api(`${path}/approve`, { method: "POST" })), { className: "button secondary", dataset: { action: "approve" } }));
     }
     actions.append(
-      button("inbox.send", () => draftAction(draft, "send", () => api(`${path}/send`, { method: "POST" })), { className: "button primary", dataset: { action: "send" } }),
+      draft.status === "copied"
+        ? button("inbox.confirmSent", () => draftAction(draft, "confirm", () => api(`${path}/confirm-sent`, { method: "POST" })), { className: "button primary", dataset: { action: "confirm-sent" } })
+        : button("inbox.send", () => draftAction(draft, "send", () => api(`${path}/send`, { method: "POST" })), { className: "button primary", dataset: { action: "send" } }),
       button("inbox.copy", async () => {
         const ok = await copyText(draftText(draft));
         inboxMessage(t(ok ? "inbox.copied" : "inbox.copyFailed"));

@@ -59,13 +59,22 @@ def test_approve_edit_send_and_dismiss(
 
     copied = client.post(f"/api/drafts/{birthday}/send", headers=rm1).json()
     assert copied["copy_text"] == "Chúc mừng sinh nhật anh Minh!" and copied["outbox_id"] is None
-    assert copied["draft"]["status"] == "copied"
+    assert (
+        copied["draft"]["status"] == "copied" and copied["awaiting_confirmation"] and copied["interaction_id"] is None
+    )
+    # Copied is not sent: it stays in the inbox until the RM says it went out, and only then is it logged.
+    assert [item["id"] for item in client.get("/api/drafts", headers=rm1).json()["items"]] == [birthday]
+    confirmed = client.post(f"/api/drafts/{birthday}/confirm-sent", headers=rm1).json()
+    assert confirmed["draft"]["status"] == "sent" and confirmed["interaction_id"]
+    assert (
+        client.post(f"/api/drafts/{cd}/confirm-sent", headers=rm1).status_code == 409
+    )  # an e-mail: nothing to confirm
 
     refused = client.post(f"/api/drafts/{cd}/dismiss", headers=rm1)
     assert refused.status_code == 409 and "already sent" in refused.json()["detail"]
     assert client.put(f"/api/drafts/{cd}", json={"body": "Too late"}, headers=rm1).status_code == 409
     listed = client.get("/api/drafts?all=true", headers=rm1).json()
-    assert {item["status"] for item in listed["items"]} == {"sent", "copied"}
+    assert {item["status"] for item in listed["items"]} == {"sent"}
     assert client.get("/api/drafts", headers=rm1).json()["items"] == []
 
 

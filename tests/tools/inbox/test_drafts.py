@@ -307,31 +307,58 @@ def test_a_send_interrupted_before_the_crm_log_logs_once_on_retry(
     assert count(bank_db, WriteLog, WriteLog.idempotency_key == f"RM001:draft-send:{draft_id_for('a')}") == 1
 
 
-def test_sending_a_chat_draft_gives_the_text_and_logs_once(bank_db: Database) -> None:
+def test_a_chat_draft_is_copied_and_logged_only_once_the_rm_confirms_it_was_sent(bank_db: Database) -> None:
     save_drafts(bank_db, [chat_draft("c")])
     inbox = Inbox(bank_db, "RM001")
     before = len(_interactions(bank_db, "C0002"))
     result = inbox.send(draft_id_for("c"))
-    assert result.channel == "chat" and result.outbox_id is None
+    assert result.channel == "chat" and result.outbox_id is None and result.awaiting_confirmation
     assert result.copy_text == "Chúc mừng sinh nhật anh Minh!\nChúc anh một năm nhiều niềm vui."
-    assert result.draft["status"] == "copied"
-    again = inbox.send(draft_id_for("c"))
-    assert again.interaction_id == result.interaction_id
+    assert result.draft["status"] == "copied" and result.interaction_id is None
+    assert inbox.send(draft_id_for("c")).awaiting_confirmation  # copying again logs nothing either
+    assert len(_interactions(bank_db, "C0002")) == before  # copied is not sent: no contact yet
+    confirmed = inbox.confirm_sent(draft_id_for("c"))
+    again = inbox.confirm_sent(draft_id_for("c"))
+    assert confirmed.draft["status"] == "sent" and not confirmed.awaiting_confirmation
+    assert again.interaction_id == confirmed.interaction_id
     logged = _interactions(bank_db, "C0002")
     assert len(logged) == before + 1
-    entry = next(row for row in logged if row.id == result.interaction_id)
+    entry = next(row for row in logged if row.id == confirmed.interaction_id)
     assert (entry.channel, entry.source) == ("chat", "agent")
     assert entry.summary == "Chúc mừng sinh nhật anh Minh!"
     assert count(bank_db, OutboxMessage) == 0
 
 
-def test_sending_a_phone_clients_talking_points_logs_a_call(bank_db: Database) -> None:
+def test_confirming_needs_a_copied_chat_draft(bank_db: Database) -> None:
+    save_drafts(bank_db, [chat_draft("c"), new_draft("e")])
+    inbox = Inbox(bank_db, "RM001")
+    with pytest.raises(DraftActionRefused, match="it is new; copy it first"):
+        inbox.confirm_sent(draft_id_for("c"))
+    with pytest.raises(DraftActionRefused, match="is an e-mail"):
+        inbox.confirm_sent(draft_id_for("e"))
+    with pytest.raises(DraftNotFound):
+        Inbox(bank_db, "RM002").confirm_sent(draft_id_for("c"))
+
+
+def test_the_logged_summary_is_the_message_not_its_salutation(bank_db: Database) -> None:
+    body = "Chào anh Minh,\n\nKhoản tiền gửi 1,5 tỷ của anh đến hạn ngày 5/11.\n\nThân mến,\nHà"
+    save_drafts(bank_db, [chat_draft("s", body=body)])
+    inbox = Inbox(bank_db, "RM001")
+    inbox.send(draft_id_for("s"))
+    logged = inbox.confirm_sent(draft_id_for("s"))
+    entry = next(row for row in _interactions(bank_db, "C0002") if row.id == logged.interaction_id)
+    assert entry.summary == "Khoản tiền gửi 1,5 tỷ của anh đến hạn ngày 5/11."
+
+
+def test_a_phone_clients_talking_points_are_logged_as_a_call_once_made(bank_db: Database) -> None:
     points = "Talking points for your call with chị Oanh (prefers phone):\n- Happy birthday!"
     save_drafts(bank_db, [chat_draft("p", client_channel="phone", body=points)])
-    result = Inbox(bank_db, "RM001").send(draft_id_for("p"))
-    assert result.copy_text == points and result.draft["status"] == "copied"
-    entry = next(row for row in _interactions(bank_db, "C0002") if row.id == result.interaction_id)
-    assert entry.channel == "call"
+    inbox = Inbox(bank_db, "RM001")
+    result = inbox.send(draft_id_for("p"))
+    assert result.copy_text == points and result.draft["status"] == "copied" and result.interaction_id is None
+    made = inbox.confirm_sent(draft_id_for("p"))
+    entry = next(row for row in _interactions(bank_db, "C0002") if row.id == made.interaction_id)
+    assert entry.channel == "call" and entry.summary == "- Happy birthday!"
 
 
 def test_an_email_to_a_client_without_an_address_is_refused(bank_db: Database) -> None:
