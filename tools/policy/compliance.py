@@ -163,7 +163,8 @@ _GUARANTEE_PATTERNS = tuple(
         rf"\bguarantee[ds]?\s+(?:you\s+)?(?:an?\s+|the\s+)?(?:\d+(?:[.,]\d+)?\s?%\s+)?(?:\w+\s+)?{_RETURN_WORDS}\b",
         rf"\b{_RETURN_WORDS}\s+(?:of\s+\d+(?:[.,]\d+)?\s?%\s+)?(?:is|are|will be|remains?)\s+(?:fully\s+|100%\s+)?"
         r"guaranteed\b",
-        r"\bguaranteed\s+(?:to\s+)?(?:earn|return|make|pay|yield|grow|rise|double)\b",
+        r"\bguaranteed\s+(?:to\s+)?(?:earn|return|make|pay|yield|grow|rise|double|deliver|give|beat)\b",
+        r"\b(?:you\s+)?(?:genuinely\s+|really\s+|simply\s+)?(?:can ?not|can't|won't|will not) lose\b",
         r"\b(?:risk[- ]free|zero[- ]risk|no[- ]risk)\b",
         r"\b(?:can ?not|can't|won't|will not|never)\s+lose\s+(?:money|a (?:penny|cent|dong)|your (?:money|capital))",
         r"\bsure to (?:rise|grow|go up|increase|double|make money|profit|earn)\b",
@@ -178,6 +179,9 @@ _GUARANTEE_PATTERNS = tuple(
         r"\bchac chan\s+(?:se\s+)?(?:tang|co lai|sinh loi|loi|lai|thang)\b",
         r"\b(?:khong (?:co )?(?:bat ky |chut )?rui ro(?! nao)|an toan tuyet doi"
         r"|khong the lo|khong bao gio lo|chac an)\b",
+        r"\b(?:cam ket|dam bao|bao dam)\s+(?:\w+\s+){0,2}khong (?:bi )?(?:lo|mat von|mat tien)\b",
+        r"\bkhong (?:lo|so) (?:lo|mat) von\b",
+        r"\ban toan (?:y |giong )?(?:nhu|bang) (?:gui )?tiet kiem\b",
     )
 )
 _DEPOSIT_INSURANCE = re.compile(r"\bdeposit insurance\b|\bbao hiem tien gui\b|\binsured deposits?\b")
@@ -211,6 +215,14 @@ _PRESSURE_PATTERNS = tuple(
         r"\bquyet dinh (?:ngay|ngay hom nay|trong hom nay)\b",
         r"\bso luong co han\b",
         r"\bkhan truong\b",
+        r"\b(?:chi|only) (?:ap dung |applies )?(?:den |until |til )?(?:het )?"
+        r"(?:hom nay|toi nay|dem nay|today|tonight)\b",
+        r"\b(?:het|ends?|expires?|closes?) (?:vao )?(?:hom nay|toi nay|dem nay|today|tonight|at midnight)\b",
+        r"\b(?:den|until) het (?:hom nay|toi nay|dem nay)\b",
+        r"\b(?:mai|qua hom nay|tomorrow) (?:la )?(?:khong con|het|len|gone|it'?s gone)\b",
+        r"\b(?:chot|quyet|ky|sign) (?:luon|ngay|now)\b",
+        r"\b(?:chua can|chua muon|khong can|khong muon|not interested|weren'?t interested|said no|declined)\b"
+        r".{0,80}\b(?:van (?:nhan|goi|gui)|nhan lai|lan nua|reconsider|again|call you again)\b",
     )
 )
 _CALM_BEFORE = re.compile(r"(?:\bno|\bnot|n't|\bnever|\bkhong|\bchang)\s+(?:\w+\s+){0,3}$")
@@ -265,7 +277,8 @@ _RATE_CONTEXT = re.compile(
     r"|%\s?/\s?nam|%/year"
 )
 _RATE_CONDITIONS = re.compile(
-    r"\b\d+[- ]?(?:months?|years?|thang|nam)\b|\bky han\b|\btenor\b|\bterm\b|\bfrom vnd\b|\bminimum\b|\bat least\b"
+    r"\b\d+[- ]?(?:months?|years?|thang|nam)\b|\bky han\b|\btenor\b|\bterm\b(?! deposits?)|\bfrom vnd\b"
+    r"|\bminimum\b|\bat least\b"
     r"|\b(?:tu|toi thieu) \d+(?:[.,]\d+)? ?(?:trieu|ty|ti)\b|\bconditions?\b|\bdieu kien\b|\bterms apply\b"
     r"|\bif you\b|\bwhen you\b|\bneu\b|\bap dung (?:cho|voi)\b|\bapplies (?:to|for|from)\b"
 )
@@ -365,10 +378,39 @@ def _product_patterns(product: Mapping[str, Any]) -> list[re.Pattern[str]]:
     return patterns
 
 
+#: How Vietnamese names a product of each category: the head words that come first ("quỹ trái phiếu An Khang").
+_VI_HEADS = {
+    "card": r"the(?: tin dung| ghi no)?",
+    "investment": r"(?:quy(?: trai phieu| dau tu| co phieu)?|chung chi quy)",
+    "loan": r"(?:khoan )?vay",
+    "insurance": r"bao hiem",
+    "savings": r"(?:gui )?tiet kiem",
+    "casa": r"tai khoan(?: thanh toan)?",
+}
+#: The English words of a product's name that only say its kind, and the Vietnamese of the words that remain.
+_GENERIC_NAME_WORDS = frozenset(
+    ("fund", "bond", "card", "credit", "debit", "loan", "insurance", "account", "current", "online", "savings")
+) | {"certificate", "of", "deposit", "the"}
+_VI_NAME_WORDS = {"home": r"(?:mua )?nha(?: o)?", "car": r"(?:mua )?(?:o to|xe)", "business": r"kinh doanh"}
+
+
+def _vietnamese_name(product: Mapping[str, Any]) -> re.Pattern[str] | None:
+    """ "Platinum Credit Card" → "thẻ (tín dụng) Platinum"; "Home Loan" → "vay mua nhà"; None when the name has
+    no words of its own or the category no Vietnamese head."""
+    head = _VI_HEADS.get(str(product.get("category") or ""))
+    own = [word for word in _fold(str(product.get("name") or "")).split() if word not in _GENERIC_NAME_WORDS]
+    if head is None or not own:
+        return None
+    words = r"\s+".join(_VI_NAME_WORDS.get(word, re.escape(word)) for word in own)
+    return re.compile(rf"\b{head}\s+(?:\w+\s+){{0,2}}?{words}\b")
+
+
 def _mentions(folded: str, product: Mapping[str, Any]) -> list[tuple[int, int]]:
-    spans = [
-        (match.start(), match.end()) for pattern in _product_patterns(product) for match in pattern.finditer(folded)
-    ]
+    patterns = _product_patterns(product)
+    vietnamese = _vietnamese_name(product)
+    if vietnamese is not None:
+        patterns.append(vietnamese)
+    spans = [(match.start(), match.end()) for pattern in patterns for match in pattern.finditer(folded)]
     return sorted(set(spans))
 
 
@@ -428,12 +470,31 @@ def _investment_mentions(folded: FoldedText) -> list[tuple[int, int]]:
         if _is_disclaimer_span(sentence):
             continue
         for pattern in _INVESTMENT_PATTERNS:
-            spans.extend((start + match.start(), start + match.end()) for match in pattern.finditer(sentence))
+            spans.extend(
+                (start + match.start(), start + match.end())
+                for match in pattern.finditer(sentence)
+                if not _NO_NEED_BEFORE.search(sentence[: match.start()])
+            )
     return sorted(spans)
 
 
+#: "chưa có nhu cầu đầu tư", "not looking to invest": investing named only to say there is no need for it.
+_NO_NEED_BEFORE = re.compile(r"(?:\bnhu cau|\bkhong|\bchua|\bnot|\bno)\s+(?:\w+\s+){0,3}$")
+
+
+#: What DOC-POL-COMMS rule 2 asks of the disclaimer in substance: not a deposit, not insured, may lose value.
+#: "Every investment carries some risk" alone is not it.
+_DISCLAIMER_SUBSTANCE = re.compile(
+    r"\b(?:may|can|could|might) (?:lose|fall in|go down in|drop in) value\b|\bnot (?:a )?deposits?\b"
+    r"|\bnot (?:covered|insured|protected) by deposit insurance\b|\bcapital (?:is )?at risk\b"
+    r"|\b(?:may|can|could|might) (?:lose|result in (?:a )?loss of) (?:money|capital|some|part|all|principal)"
+    r"|\bco the (?:mat von|lo|bi lo|giam gia tri|mat mot phan)|\bkhong phai (?:la )?tien gui\b"
+    r"|\bkhong duoc bao hiem tien gui\b|\brui ro mat von\b"
+)
+
+
 def _has_disclaimer(folded: FoldedText) -> bool:
-    return any(_is_disclaimer_span(folded.text[start:end]) for start, end in _sentences_of(folded))
+    return bool(_DISCLAIMER_SUBSTANCE.search(folded.text))
 
 
 def _missing_disclaimer(folded: FoldedText) -> Iterator[Finding]:
@@ -454,6 +515,29 @@ def _pii(text: str) -> Iterator[Finding]:
             evidence=text[number.start : number.end].strip(),
             reason=f"a full {number.kind} number: mask all but the last 4 digits",
         )
+    folded = FoldedText.of(text)
+    for start, end in _sentences_of(folded):
+        sentence = folded.text[start:end]
+        other = _THIRD_PARTY.search(sentence)
+        if other and _AMOUNT.search(sentence) and _MONEY_MOVED.search(sentence):
+            yield Finding(
+                flag=PII_EXPOSURE,
+                evidence=folded.evidence(start + other.start(), start + other.end()),
+                reason="tells the client about another person's money (a family member's or another client's)",
+            )
+
+
+#: Someone other than the client: family, a colleague, "she/he" in an English note about a third person.
+_THIRD_PARTY = re.compile(
+    r"\b(?:vo|chong|chi nha|anh nha|em gai|em trai|anh trai|chi gai|bo|me|con (?:trai|gai)|ba xa|ong xa"
+    r"|giam doc|sep|dong nghiep|ban (?:cua|anh|chi)|wife|husband|sister|brother|mother|father|son|daughter"
+    r"|colleague|partner|friend|neighbou?r|boss|she|he)\b"
+)
+_AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:ty|ti|trieu|tr|billion|bn|million|m)\b|\bvnd\s?\d")
+_MONEY_MOVED = re.compile(
+    r"\b(?:gui|vao|chot|mua|dau tu|rut|chuyen|renewed|moved|invested|put|deposited|bought|placed|transferred"
+    r"|opened|tai tuc)\b"
+)
 
 
 def _unsuitable(
@@ -477,7 +561,7 @@ def _unsuitable(
             )
     elif risk_profile == "balanced":
         for product in products:
-            if str(product.get("risk") or "").lower() == "high":
+            if _high_risk(product):
                 for start, end in _mentions(offered, product)[:1]:
                     yield Finding(
                         flag=UNSUITABLE_PRODUCT,
@@ -496,13 +580,36 @@ def _unsuitable(
                     )
 
 
+#: What the suitability policy calls high-risk (growth) products, when a catalog row does not say its risk.
+_GROWTH_PRODUCT_NAME = re.compile(r"\b(?:premier invest|equity|stocks?|growth|co phieu|tang truong)\b")
+
+
+def _high_risk(product: Mapping[str, Any]) -> bool:
+    risk = str(product.get("risk") or "").lower()
+    if risk:
+        return risk == "high"
+    name = _fold(f"{product.get('name') or ''} {str(product.get('code') or '').replace('_', ' ')}")
+    return str(product.get("category") or "") == "investment" and bool(_GROWTH_PRODUCT_NAME.search(name))
+
+
 def _offer_text(folded: FoldedText) -> str:
     """The folded text with disclaimer sentences blanked (same length), so a disclaimer is not an offer."""
     chars = list(folded.text)
     for start, end in _sentences_of(folded):
-        if _is_disclaimer_span(folded.text[start:end]):
+        sentence = folded.text[start:end]
+        if _is_disclaimer_span(sentence) or _NOT_AN_OFFER.search(sentence):
             chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+#: A sentence that keeps a product from the client ("không phù hợp với chị", "isn't a product I can recommend")
+#: or only reports what the client asked ("cô hỏi em về quỹ đầu tư", "your question about Premier Invest").
+_NOT_AN_OFFER = re.compile(
+    r"\b(?:hoi|question|asked|enquiry|inquiry|enquired) (?:\w+ ){0,2}(?:ve|about|regarding)\b"
+    r"|\b(?:khong|chua) (?:\w+ ){0,2}(?:phu hop|tu van|ap dung|chao|danh cho)\b|\bnot (?:\w+ ){0,2}suitable\b"
+    r"|\bunsuitable\b|\b(?:isn't|is not|not) (?:a product|something) (?:i|we)\b"
+    r"|\b(?:can't|cannot|not able to|unable to) (?:\w+ ){0,2}recommend\b|\bnot (?:available|eligible)\b"
+)
 
 
 def _misleading_rates(folded: FoldedText, products: Sequence[Mapping[str, Any]]) -> Iterator[Finding]:

@@ -280,3 +280,69 @@ def test_run_compliance_through_the_runner(tmp_path: Path, capsys: pytest.Captur
     assert metrics["flag_f1"] == 1.0 and metrics["clean_accuracy"] == 1.0
     by_id = {entry["id"]: entry for entry in json.loads(out.read_text(encoding="utf-8"))["results"]}
     assert by_id["pii-card-en"]["output"]["findings"][0]["evidence"] == "4111 1111 1111 1111"
+
+
+# ----- classes the blind compliance sets taught (issue 17) --------------------------------------------------------
+
+BOND_FUND = {"code": "BOND_FUND", "name": "An Khang Bond Fund", "category": "investment", "rate_pct": None,
+             "target_segments": "Diamond,Platinum,Gold"}  # fmt: skip
+PLATINUM_CARD = {"code": "PLATINUM_CARD", "name": "Platinum Credit Card", "category": "card", "rate_pct": None,
+                 "target_segments": "Diamond,Platinum"}  # fmt: skip
+HOME_LOAN = {"code": "HOME_LOAN", "name": "Home Loan", "category": "loan", "rate_pct": 8.5, "target_segments": None}
+NO_RISK_FIELD = [{k: v for k, v in PREMIER_INVEST.items() if k != "risk"}, BOND_FUND, PLATINUM_CARD, HOME_LOAN]
+DISCLAIMER_VI = "Sản phẩm đầu tư không phải là tiền gửi, không được bảo hiểm tiền gửi và có thể mất vốn."
+
+
+def _flags(text: str, client: dict[str, Any] | None = None) -> set[str]:
+    return {finding.flag for finding in check_message(text, client=client, products=NO_RISK_FIELD)}
+
+
+@pytest.mark.parametrize(
+    ("text", "client", "flag"),
+    [
+        # Products named in Vietnamese: "thẻ tín dụng Platinum", "vay mua nhà", "quỹ trái phiếu An Khang".
+        ("Anh mở thẻ tín dụng Platinum bên em nhé, năm đầu miễn phí.", {"risk_profile": "growth", "segment": "Gold"},
+         "unsuitable_product"),
+        ("Vay mua nhà bên em lãi chỉ 6,9%/năm thôi ạ.", None, "misleading_rate"),
+        (f"Em giới thiệu chị Quỹ Trái phiếu An Khang. {DISCLAIMER_VI}", {"risk_profile": "growth", "segment": "Standard"},
+         "unsuitable_product"),
+        # A growth product for a balanced client, when the catalog row says no risk level.
+        (f"Em đề xuất anh Premier Invest. {DISCLAIMER_VI}", {"risk_profile": "balanced", "segment": "Diamond"},
+         "unsuitable_product"),
+        # Another person's money.
+        ("Chị nhà vừa gửi thêm 3 tỷ kỳ hạn 24 tháng bên em ạ.", None, "pii_exposure"),
+        ("Your sister renewed her VND 2 billion CD with us last week.", None, "pii_exposure"),
+        # Pressure: a deadline tonight, a push after a no.
+        ("Ưu đãi chỉ áp dụng hôm nay thôi, mai là không còn đâu ạ.", None, "pressure_tactic"),
+        ("Promo het dem nay, anh chot luon nha.", None, "pressure_tactic"),
+        ("I know you said you weren't interested, but please reconsider.", None, "pressure_tactic"),
+        # Guarantees in other words.
+        ("This portfolio is guaranteed to deliver 9% this year, so you cannot lose.", None, "guaranteed_return"),
+        (f"Quỹ bảo đảm không mất vốn anh nhé. {DISCLAIMER_VI}", None, "guaranteed_return"),
+        # "Up to" on term deposits has no tenor: "term" in "term deposits" is not a condition.
+        ("Our term deposits now earn up to 6.0% p.a.", None, "misleading_rate"),
+        # "Every investment has some risk" is not the disclaimer.
+        ("Em đề xuất anh Quỹ Trái phiếu An Khang. Đầu tư nào cũng có rủi ro nhất định.", None,
+         "missing_risk_disclaimer"),
+    ],
+)  # fmt: skip
+def test_blind_set_classes_are_flagged(text: str, client: dict[str, Any] | None, flag: str) -> None:
+    assert flag in _flags(text, client)
+
+
+@pytest.mark.parametrize(
+    ("text", "client"),
+    [
+        # Declining or reporting a question is no offer.
+        (f"Quỹ đầu tư hiện chưa phù hợp với cô ạ. {DISCLAIMER_VI} Em đề xuất CD 24 tháng.",
+         {"risk_profile": "conservative", "segment": "Gold"}),
+        ("Thank you for your question about Premier Invest; it isn't a product I'm able to recommend. Investment "
+         "products are not deposits and may lose value.", {"risk_profile": "conservative", "segment": "Gold"}),
+        # Investing named only to say there is no need.
+        ("Em ghi nhận anh chưa có nhu cầu đầu tư thêm ạ.", {"risk_profile": "growth", "segment": "Gold"}),
+        # The client's own money, a plain date, the right loan rate.
+        ("Khoản vay mua nhà của anh lãi 8,5%/năm, kỳ hạn 20 năm.", None),
+    ],
+)  # fmt: skip
+def test_blind_set_look_alikes_stay_clean(text: str, client: dict[str, Any] | None) -> None:
+    assert _flags(text, client) == set()
