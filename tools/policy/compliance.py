@@ -518,7 +518,7 @@ def _pii(text: str) -> Iterator[Finding]:
     folded = FoldedText.of(text)
     for start, end in _sentences_of(folded):
         sentence = folded.text[start:end]
-        other = _THIRD_PARTY.search(sentence)
+        other = next((match for match in _THIRD_PARTY.finditer(sentence) if _as_written(folded, start, match)), None)
         if other and _AMOUNT.search(sentence) and _MONEY_MOVED.search(sentence):
             yield Finding(
                 flag=PII_EXPOSURE,
@@ -527,12 +527,22 @@ def _pii(text: str) -> Iterator[Finding]:
             )
 
 
+def _as_written(folded: FoldedText, offset: int, match: re.Match[str]) -> bool:
+    """A kinship word typed as itself: without accents ("vo", "bo"), or with its own ("vợ", "bố") — not another
+    word that folds to it ("vô", "phân bổ")."""
+    written = folded.evidence(offset + match.start(), offset + match.end()).casefold()
+    return written.isascii() or written in _THIRD_PARTY_ACCENTED
+
+
 #: Someone other than the client: family, a colleague, "she/he" in an English note about a third person.
 _THIRD_PARTY = re.compile(
     r"\b(?:vo|chong|chi nha|anh nha|em gai|em trai|anh trai|chi gai|bo|me|con (?:trai|gai)|ba xa|ong xa"
     r"|giam doc|sep|dong nghiep|ban (?:cua|anh|chi)|wife|husband|sister|brother|mother|father|son|daughter"
-    r"|colleague|partner|friend|neighbou?r|boss|she|he)\b"
+    r"|phu nhan|colleague|partner|friend|neighbou?r|boss|she|he)\b"
 )
+_THIRD_PARTY_ACCENTED = frozenset(
+    ("vợ", "chồng", "chị nhà", "anh nhà", "em gái", "em trai", "anh trai", "chị gái", "bố", "mẹ", "con trai")
+) | {"con gái", "bà xã", "ông xã", "giám đốc", "sếp", "đồng nghiệp", "bạn của", "bạn anh", "bạn chị", "phu nhân"}
 _AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:ty|ti|trieu|tr|billion|bn|million|m)\b|\bvnd\s?\d")
 _MONEY_MOVED = re.compile(
     r"\b(?:gui|vao|chot|mua|dau tu|rut|chuyen|renewed|moved|invested|put|deposited|bought|placed|transferred"

@@ -340,6 +340,8 @@ def test_blind_set_classes_are_flagged(text: str, client: dict[str, Any] | None,
          "products are not deposits and may lose value.", {"risk_profile": "conservative", "segment": "Gold"}),
         # Investing named only to say there is no need.
         ("Em ghi nhận anh chưa có nhu cầu đầu tư thêm ạ.", {"risk_profile": "growth", "segment": "Gold"}),
+        # Words that fold to a kinship word are not one: "phân bổ" (bố), "bỏ vô" (vợ).
+        ("Cháu đề xuất chú phân bổ 800 triệu vào chứng chỉ tiền gửi 12 tháng, lãi 5,2%/năm, từ 100 triệu.", None),
         # The client's own money, a plain date, the right loan rate.
         ("Khoản vay mua nhà của anh lãi 8,5%/năm, kỳ hạn 20 năm.", None),
     ],
