@@ -191,7 +191,7 @@ USE_CASES: tuple[UseCase, ...] = (
         example={"en": "Prepare my Q4 review deck for Mr Binh", "vi": "Chuẩn bị tài liệu review quý 4 cho anh Bình"},
     ),
     UseCase(
-        "compliance_check", None, "message", _surfaces("chat", "studio", "langserve"),
+        "compliance_check", "graphs.compliance_check.graph", "message", _surfaces("chat", "studio", "langserve"),
         intent="compliance_check", suites=("compliance", "pii"),
         routes="check a message or draft for compliance (promises, disclaimers, suitability)",
         does={"en": "a compliance check of a message", "vi": "kiểm tra tuân thủ cho tin nhắn"},

@@ -1,12 +1,10 @@
 """The ``compliance`` suite: an outgoing message in, the communication-rule flags it breaks out.
 
-How a case runs: no bank data is needed, so the suite needs no RM (``needs_rm=False``) and builds no index;
-the runner still loads the fixture it is given (``--fixture`` or the case's own), which the case ignores. The
-message is checked by ``tools.policy.compliance.check_message`` through ``check`` below, the function drafts are
-meant to pass before they are shown; there is no compliance graph yet (issue 8 may wrap the check in
-one, and then this suite should invoke that graph instead). A case may carry ``input.client`` (``risk_profile``,
-``segment``) and ``input.products`` (catalog rows: ``code``, ``name``, ``category``, ``rate_pct``,
-``target_segments``) for the suitability and catalog-rate rules, and ``input.language``.
+How a case runs: the message goes through the compliance room's graph (``graphs.compliance_check``, the one
+the chat, Studio and LangServe serve) as the case's RM (a placeholder RM when the case names none: the check
+reads no client data of its own when the case gives the client). A case may carry ``input.client``
+(``risk_profile``, ``segment``) and ``input.products`` (catalog rows: ``code``, ``name``, ``category``,
+``rate_pct``, ``target_segments``) for the suitability and catalog-rate rules, and ``input.language``.
 
 ``expected``: ``{"flags": [...]}`` with flags from ``tools.policy.compliance.FLAGS``; ``[]`` for a clean message.
 
@@ -23,9 +21,13 @@ from __future__ import annotations
 from typing import Any
 
 from evals.runner import Case, CaseEnv, CaseOutcome, Scored, Suite, micro_f1, rate, rounded
-from tools.policy.compliance import FLAGS, check_message
+from graphs.context import AgentContext
+from tools.policy.compliance import FLAGS
 
 NAME = "compliance"
+GRAPH = "graphs.compliance_check.graph"
+#: The RM a case without ``rm_id`` runs as: it owns no client, so nothing of the bank's is read for it.
+EVAL_RM = "EVAL"
 
 
 def validate_case(case: Case) -> list[str]:
@@ -51,22 +53,18 @@ def validate_case(case: Case) -> list[str]:
     return problems
 
 
-def check(
-    message: str, *, language: str | None, client: dict[str, Any] | None, products: list[dict[str, Any]]
-) -> list[dict[str, str]]:
-    """The message's findings as plain data (the one place a future compliance graph would be invoked)."""
-    findings = check_message(message, language=language, client=client, products=products)
-    return [finding.model_dump() for finding in findings]
-
-
 def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
-    findings = check(
-        case.input["message"],
-        language=case.input.get("language"),
-        client=case.input.get("client"),
-        products=list(case.input.get("products") or []),
+    context = AgentContext(rm_id=env.rm_id or EVAL_RM, model=env.model, database_url=env.database.url, today=env.today)
+    graph_input: dict[str, Any] = {"message": case.input["message"]}
+    if case.input.get("client"):
+        graph_input["client"] = case.input["client"]
+    if case.input.get("products"):
+        graph_input["products"] = list(case.input["products"])
+    state = env.store.compiled(GRAPH).invoke(
+        graph_input, {"configurable": {"thread_id": env.thread_id}}, context=context
     )
-    return {"flags": sorted({finding["flag"] for finding in findings}), "findings": findings}
+    result = state.get("result") or {}
+    return {"flags": sorted(result.get("flags") or []), "findings": result.get("findings") or []}
 
 
 def score(case: Case, output: dict[str, Any] | None) -> Scored:

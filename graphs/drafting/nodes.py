@@ -118,10 +118,12 @@ def compose(state: DraftingState, runtime: Runtime[AgentContext]) -> dict[str, A
     return {"draft": draft.model_dump(mode="json")}
 
 
-def check(state: DraftingState) -> dict[str, Any]:
-    """The communication rules once more on the final text; what is left is shown to the RM as flags."""
+def check(state: DraftingState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """The communication rules once more on the final text, with the catalog's rates and target segments; what is
+    left is shown to the RM as flags."""
     draft = dict(state["draft"])
-    findings = check_message(draft["text"], language=draft["language"], client=state["profile"])
+    products = _crm(runtime).products()
+    findings = check_message(draft["text"], language=draft["language"], client=state["profile"], products=products)
     draft["flags"] = sorted({*draft.get("flags", []), *(finding.flag for finding in findings)})
     return {"draft": draft}
 

@@ -73,7 +73,7 @@ def test_unknown_use_cases_are_named_with_the_ones_there_are() -> None:
     with pytest.raises(registry.UnknownUseCase, match="copilot, data_entry"):
         registry.use_case("nightly", surface="threads")
     assert registry.by_intent("small talk") is None
-    assert not registry.use_case("compliance_check").reachable("chat")  # announced, not built
+    assert not registry.use_case("gap_analysis").reachable("chat")  # announced, not built
 
 
 def test_a_new_room_is_reachable_everywhere_with_one_registry_line(

@@ -35,6 +35,8 @@ class EventTask(TypedDict):
     tone: dict[str, Any]
     rules: list[dict[str, Any]]
     documents: list[dict[str, Any]]
+    #: The active catalog: the check reads rates and target segments from it.
+    products: list[dict[str, Any]]
 
 
 def failure(event: dict[str, Any], error: str) -> dict[str, Any]:
@@ -51,6 +53,7 @@ def wave_context(database: Database, events: list[dict[str, Any]]) -> tuple[list
     snippets = policy_snippets(database, {event["kind"] for event in events})
     sheets = product_sheets(database, (str(event["facts"].get("product_code") or "") for event in events))
     events = _with_suggestions(database, events)
+    catalog = CrmApi(database, events[0]["rm_id"]).products() if events else []  # bank-wide reference data
     tasks: list[EventTask] = []
     failures: list[dict[str, Any]] = []
     for event in events:
@@ -67,6 +70,7 @@ def wave_context(database: Database, events: list[dict[str, Any]]) -> tuple[list
                 tone=tone.model_dump(mode="json"),
                 rules=rules_applying(rules.get(event["rm_id"], []), card),
                 documents=documents,
+                products=catalog,
             )
         )
     return tasks, failures
@@ -103,7 +107,7 @@ def draft_for(task: EventTask, model: BaseChatModel | None) -> NewDraft:
         task["rules"],
         model=model,
     )
-    findings = check_message(draft.text, language=draft.language, client=client)
+    findings = check_message(draft.text, language=draft.language, client=client, products=task.get("products", []))
     flags = sorted({*draft.flags, *(finding.flag for finding in findings)})
     preferred = client.get("preferred_channel") or "chat"
     return NewDraft(
