@@ -96,6 +96,7 @@ def _registered() -> tuple[str, ...]:
         drafts.Draft.__tablename__,
         drafts.OutboxMessage.__tablename__,
         drafts.NightlyRun.__tablename__,
+        drafts.NightLease.__tablename__,
     )
 
 

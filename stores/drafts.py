@@ -86,3 +86,14 @@ class NightlyRun(Base):
     summary_json: Mapped[str] = mapped_column(Text, default="{}")
     started_at: Mapped[dt.datetime] = mapped_column(BankDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(BankDateTime)
+
+
+class NightLease(Base):
+    """Who is running a night now (one row per night and scope): a second run is refused while the holder's
+    heartbeat is fresh; a stale one (a killed process) is taken over and its run marked interrupted."""
+
+    __tablename__ = "agentify_night_leases"
+    thread_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    holder: Mapped[str] = mapped_column(String(128))
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(BankDateTime)

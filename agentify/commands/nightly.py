@@ -114,6 +114,8 @@ def _checked_options(database: Database, args: argparse.Namespace) -> tuple[dict
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:
+    from tools.inbox.runs import NightAlreadyRunning
+
     database = Database()
     database.create_schema()
     try:
@@ -133,7 +135,7 @@ def cmd_nightly(args: argparse.Namespace) -> int:
             concurrency=args.concurrency,
             progress=not args.no_progress,
         )
-    except ValueError as error:
+    except (ValueError, NightAlreadyRunning) as error:
         err(f"refused: {error}")
         return EXIT_REFUSED
     _print_summary(summary)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -77,3 +78,14 @@ def test_a_bad_date_is_refused_by_the_parser(store: Database, capsys: pytest.Cap
 def test_scheduler_refuses_a_bad_cron(store: Database, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scheduler", "--cron", "every night"]) == 2
     assert "cron" in capsys.readouterr().err
+
+
+def test_a_night_already_running_is_refused_with_its_run_id(
+    store: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from graphs.nightly.runner import night_thread_id
+    from tools.inbox.runs import claim_night
+
+    claim_night(store, night_thread_id(dt.date(2025, 10, 24), None), "another-process")
+    assert main(["nightly", "--date", "2025-10-24", "--no-progress"]) == 2
+    assert "is already running" in capsys.readouterr().err

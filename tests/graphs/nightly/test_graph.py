@@ -9,18 +9,21 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from graphs.context import NightlyContext
-from graphs.nightly import nodes
+from graphs.nightly import nodes, runner
 from graphs.nightly.graph import builder
 from graphs.nightly.runner import night_thread_id, run_night
 from stores.checkpoints import open_checkpointer
 from stores.db import Database
-from stores.drafts import Draft, NightlyRun
+from stores.drafts import Draft, NightLease, NightlyRun
+from stores.settings import BANK_TIMEZONE
+from tests.drivers import count
 from tests.fakes import ScriptedChatModel
 from tools.core.llm.models import use_chat_model
 from tools.inbox import nightly as nightly_engine
+from tools.inbox.runs import NightAlreadyRunning
 from tools.signals.events import scan_events
 
 NIGHT = dt.date(2025, 10, 24)
@@ -211,3 +214,71 @@ def test_a_context_from_json_reads_today_as_a_date_or_refuses_it() -> None:
     assert NightlyContext(today="2025-10-24").resolved_today() == NIGHT  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="24/10/2025"):
         AgentContext(rm_id="RM001", today="24/10/2025")  # type: ignore[arg-type]
+
+
+# ----- one run per night at a time (issue 17) -------------------------------------------------------------------
+
+
+def _lease(database: Database, *, run_id: str | None, age_seconds: float) -> None:
+    """Another process's lease on the bank-wide night, last beating ``age_seconds`` ago."""
+    beat_at = dt.datetime.now(BANK_TIMEZONE) - dt.timedelta(seconds=age_seconds)
+    with database.engine.begin() as connection:
+        connection.execute(
+            insert(NightLease).values(
+                thread_id=night_thread_id(NIGHT, None), run_id=run_id, holder="other:1", heartbeat_at=beat_at
+            )
+        )
+
+
+def _statuses(database: Database) -> dict[str, str]:
+    with database.engine.connect() as connection:
+        return dict(connection.execute(select(NightlyRun.run_id, NightlyRun.status)).all())
+
+
+def test_a_second_start_while_a_run_is_alive_is_refused_with_its_run_id(bank_db: Database, compiled: Any) -> None:
+    _lease(bank_db, run_id="2025-10-24.bank.000000000001", age_seconds=5)
+    with pytest.raises(NightAlreadyRunning, match=r"already running \(run 2025-10-24\.bank\.000000000001\)"):
+        run_night(compiled, _context(bank_db), NIGHT)
+    assert _drafts(bank_db) == []  # nothing drafted by the refused start
+    assert run_night(compiled, _context(bank_db, rm_id="RM002"), NIGHT)["drafts_created"] >= 0  # another scope runs
+
+
+def test_the_lease_is_given_back_when_the_run_ends(bank_db: Database, compiled: Any) -> None:
+    run_night(compiled, _context(bank_db), NIGHT)
+    assert count(bank_db, NightLease) == 0
+    run_night(compiled, _context(bank_db), NIGHT)  # so the next start is not refused
+
+
+def test_a_killed_run_is_marked_interrupted_then_resumed_and_its_summary_counts_everything(
+    bank_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = scan_events(bank_db, NIGHT)
+    real_save = nodes.save_drafts
+    saves = {"count": 0}
+
+    def killed_on_second_wave(database: Database, drafts: Any) -> int:
+        saves["count"] += 1
+        if saves["count"] == 2:
+            raise SystemExit("killed")
+        return real_save(database, drafts)
+
+    monkeypatch.setattr(nodes, "save_drafts", killed_on_second_wave)
+    monkeypatch.setattr(runner, "release_night", lambda *args: None)  # a SIGKILL gives nothing back
+    context = _context(bank_db, wave_size=1)
+    with open_checkpointer(bank_db) as checkpointer, pytest.raises(SystemExit):
+        run_night(builder.compile(checkpointer=checkpointer), context, NIGHT, concurrency=1)
+    (killed,) = _statuses(bank_db)
+    assert _statuses(bank_db)[killed] == "running"
+    monkeypatch.setattr(nodes, "save_drafts", real_save)
+    with open_checkpointer(bank_db) as checkpointer:
+        compiled = builder.compile(checkpointer=checkpointer)
+        with pytest.raises(NightAlreadyRunning, match=killed):  # its heartbeat is still fresh
+            run_night(compiled, context, NIGHT, concurrency=1)
+        with bank_db.engine.begin() as connection:  # ...until it has not beaten for the lease time
+            connection.execute(update(NightLease).values(heartbeat_at=dt.datetime(2025, 1, 1, tzinfo=BANK_TIMEZONE)))
+        taken_over = []
+        monkeypatch.setattr(runner, "record_resumed", lambda db, run_id: taken_over.append(_statuses(db)[run_id]))
+        summary = run_night(compiled, context, NIGHT, concurrency=1)
+    assert taken_over == ["interrupted"]  # marked when its lease was taken over, then resumed
+    assert summary["run_id"] == killed and _statuses(bank_db) == {killed: "done"}
+    assert summary["drafts_created"] == len(events) == len(_drafts(bank_db))
