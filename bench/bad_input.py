@@ -188,7 +188,10 @@ async def run(folder: Path) -> int:
         results = await send_all(base_url, token, corpus(spec, client_id))
         after = checksum(database)
         async with httpx.AsyncClient(base_url=base_url, timeout=10.0) as client:
-            up = (await client.get("/health")).status_code == 200
+            try:
+                up = (await client.get("/health")).status_code == 200
+            except httpx.HTTPError:
+                up = False
     finally:
         server.terminate()
         server.wait(timeout=30)

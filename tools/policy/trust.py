@@ -162,7 +162,8 @@ def _restore_message(message: AIMessage, masker: Masker) -> AIMessage:
 
 
 def _where(config: RunnableConfig | None) -> tuple[str, str]:
-    """(room, task) of a call: the run's top-level graph node and the task the caller named."""
+    """(room, task) of a call: the chat's room (the run's top-level node: "data_entry", "prioritization"), or
+    the node of a graph run alone ("draft_event" of the night), and the task the caller named."""
     metadata = dict((config or {}).get("metadata") or {})
     try:
         from langgraph.config import get_config
@@ -170,7 +171,7 @@ def _where(config: RunnableConfig | None) -> tuple[str, str]:
         metadata = {**dict(get_config().get("metadata") or {}), **metadata}
     except RuntimeError:  # not inside a graph run
         pass
-    namespace = str(metadata.get("langgraph_checkpoint_ns") or "")
+    namespace = str(metadata.get("checkpoint_ns") or metadata.get("langgraph_checkpoint_ns") or "")
     room = namespace.split("|", 1)[0].split(":", 1)[0] or str(metadata.get("langgraph_node") or "-")
     return room, str(metadata.get(TASK_METADATA_KEY) or "-")
 
