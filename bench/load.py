@@ -13,7 +13,9 @@ is what the web app does for a new chat: ``POST /api/threads {"graph": "copilot"
 requests and small talk, in English and Vietnamese; its latency covers both calls. Prints one line per
 round, e.g. ``load concurrency=50 requests=50 errors=0 misrouted=0 p50_ms=6274 p95_ms=6387 max_ms=6393 rps=7.8``
 (a 2-core machine shared with other work). An error is a non-2xx answer, a transport failure, an ``error``
-event or an answer without text; ``misrouted`` counts answers whose intent is not the expected one. With
+event or an answer without text (``busy_429`` of them were the run slots' "come back", ``server_errors`` 5xx);
+``misrouted`` counts answers whose intent is not the expected one; ``health_p50_ms``/``health_p95_ms`` are
+``GET /health`` probed every 100 ms on its own connection while the round ran. With
 ``--stream`` each round runs again on ``runs/stream``; without a model the answer's tokens only come once
 the run has ended, so the time to the first token is about the time to the end. Exits 1 on any error.
 """
@@ -26,6 +28,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -84,6 +87,8 @@ class Round:
     concurrency: int
     outcomes: list[Outcome] = field(default_factory=list)
     wall_seconds: float = 0.0
+    #: ``GET /health`` latencies measured every 100 ms while the round ran (None: it failed or timed out).
+    health_seconds: list[float | None] = field(default_factory=list)
 
 
 # ----- the bank and the server ---------------------------------------------------------------------
@@ -256,8 +261,25 @@ async def run_round(base_url: str, batch: list[Chat], label: str, stream: bool) 
         await asyncio.sleep(0.05)  # every task is parked on the start signal
         began = time.perf_counter()
         start.set()
+        probing = asyncio.create_task(_probe_health(base_url, tasks))
         outcomes = await asyncio.gather(*tasks)
-        return Round(label, len(batch), list(outcomes), time.perf_counter() - began)
+        health = await probing
+        return Round(label, len(batch), list(outcomes), time.perf_counter() - began, health)
+
+
+async def _probe_health(base_url: str, running: list[asyncio.Task[Outcome]]) -> list[float | None]:
+    """``/health`` every 100 ms on a connection of its own while the chats run: does the server stay light?"""
+    seconds: list[float | None] = []
+    async with httpx.AsyncClient(base_url=base_url, timeout=10.0) as client:
+        while not all(task.done() for task in running):
+            began = time.perf_counter()
+            try:
+                ok = (await client.get("/health")).status_code == 200
+                seconds.append(time.perf_counter() - began if ok else None)
+            except httpx.HTTPError:
+                seconds.append(None)
+            await asyncio.sleep(0.1)
+    return seconds
 
 
 # ----- figures -------------------------------------------------------------------------------------
@@ -287,6 +309,16 @@ def summary_line(result: Round) -> str:
         f"misrouted={misrouted} p50_ms={_ms(percentile(seconds, 0.50))} p95_ms={_ms(percentile(seconds, 0.95))} "
         f"max_ms={_ms(max(seconds, default=math.nan))} rps={len(outcomes) / result.wall_seconds:.1f}"
     )
+    busy = sum(bool(outcome.error and "-> 429" in outcome.error) for outcome in errors)
+    server = sum(bool(outcome.error and re.search(r"-> 5\d\d", outcome.error)) for outcome in errors)
+    line += f" busy_429={busy} server_errors={server}"
+    health = [value for value in result.health_seconds if value is not None]
+    if result.health_seconds:
+        failed = len(result.health_seconds) - len(health)
+        line += (
+            f" health_p50_ms={_ms(percentile(health, 0.50))} health_p95_ms={_ms(percentile(health, 0.95))}"
+            f" health_failed={failed}"
+        )
     first = [outcome.first_token_seconds for outcome in ok if outcome.first_token_seconds is not None]
     if first:
         line += f" first_token_p50_ms={_ms(percentile(first, 0.50))} first_token_p95_ms={_ms(percentile(first, 0.95))}"
