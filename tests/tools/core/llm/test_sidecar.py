@@ -50,9 +50,7 @@ def test_a_server_killed_by_an_illegal_instruction_is_a_fallback_then_restarted(
         model.sidecar.stop()
 
 
-def test_a_server_that_keeps_dying_is_given_up_with_the_reason(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_server_that_keeps_dying_is_given_up_with_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sidecar_module, "MAX_STARTS", 2)
     model = _model(tmp_path, "sigill-at-start")
     for _ in range(3):
