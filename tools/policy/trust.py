@@ -19,7 +19,6 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +26,6 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
-from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, insert, select
@@ -108,20 +106,6 @@ def audit_rows(database: Database, *, rm_id: str | None = None, limit: int = 50)
 
 
 # ----- the masked model ----------------------------------------------------------------------
-
-
-def _messages(value: LanguageModelInput) -> list[BaseMessage]:
-    if isinstance(value, PromptValue):
-        return value.to_messages()
-    if isinstance(value, str):
-        from langchain_core.messages import HumanMessage
-
-        return [HumanMessage(content=value)]
-    if isinstance(value, Sequence):
-        from langchain_core.messages import convert_to_messages
-
-        return convert_to_messages(value)
-    raise TypeError(f"cannot read {type(value).__name__} as chat messages")
 
 
 def _mask_messages(masker: Masker, messages: list[BaseMessage]) -> list[BaseMessage]:
@@ -232,7 +216,7 @@ class MaskedChatModel(BaseChatModel):
             assert isinstance(message, AIMessage)
             return message
 
-        answer, masker = self._call(config, _messages(input), send)
+        answer, masker = self._call(config, self._convert_input(input).to_messages(), send)
         return _restore_message(answer, masker)
 
     def with_structured_output(self, schema: Any, **kwargs: Any) -> Runnable[LanguageModelInput, Any]:
@@ -240,7 +224,7 @@ class MaskedChatModel(BaseChatModel):
             def send(masked: list[BaseMessage]) -> Any:
                 return self.inner.with_structured_output(schema, **kwargs).invoke(masked, self._quiet(config))
 
-            answer, masker = self._call(config, _messages(input), send)
+            answer, masker = self._call(config, self._convert_input(input).to_messages(), send)
             return restore_value(answer, masker)
 
         return RunnableLambda(structured, name="masked_structured_output")
