@@ -47,7 +47,7 @@ CALL_TIMEOUT_S = 120.0
 MAX_STARTS = 3
 START_WINDOW_S = 600.0
 DEFAULT_COMMAND = (
-    "{python} -m llama_cpp.server --model {model} --host 127.0.0.1 --port {port} --n_ctx 4096 "
+    "{python} -m tools.core.llm.llama_server --model {model} --host 127.0.0.1 --port {port} --n_ctx 4096 "
     "--n_threads {threads} --n_batch 512"
 )
 
