@@ -15,7 +15,9 @@ round, e.g. ``load concurrency=50 requests=50 errors=0 misrouted=0 p50_ms=6274 p
 (a 2-core machine shared with other work). An error is a non-2xx answer, a transport failure, an ``error``
 event or an answer without text (``busy_429`` of them were the run slots' "come back", ``server_errors`` 5xx);
 ``misrouted`` counts answers whose intent is not the expected one; ``health_p50_ms``/``health_p95_ms`` are
-``GET /health`` probed every 100 ms on its own connection while the round ran. With
+``GET /health`` probed every 100 ms on its own connection while the round ran; ``server_cpu_ms_per_request``
+is the CPU time the server's processes spent in the round over its requests (from ``/proc``, Linux only), the
+figure that stays put when the machine is noisy. With
 ``--stream`` each round runs again on ``runs/stream``; without a model the answer's tokens only come once
 the run has ended, so the time to the first token is about the time to the end. Exits 1 on any error.
 """
@@ -89,6 +91,8 @@ class Round:
     wall_seconds: float = 0.0
     #: ``GET /health`` latencies measured every 100 ms while the round ran (None: it failed or timed out).
     health_seconds: list[float | None] = field(default_factory=list)
+    #: CPU seconds the server's processes spent during the round (None off Linux): a figure noise cannot move.
+    server_cpu_seconds: float | None = None
 
 
 # ----- the bank and the server ---------------------------------------------------------------------
@@ -165,6 +169,24 @@ async def wait_until_up(base_url: str, server: subprocess.Popen[bytes], seconds:
                 pass
             await asyncio.sleep(0.2)
     raise TimeoutError(f"the server did not answer /health within {seconds:.0f}s")
+
+
+def process_cpu_seconds(root_pid: int) -> float | None:
+    """User + system CPU seconds of a process and its children (uvicorn workers), from ``/proc``; None off Linux."""
+    proc = Path("/proc")
+    if not (proc / str(root_pid) / "stat").exists():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if root_pid in (pid, parent):
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 # ----- one chat ------------------------------------------------------------------------------------
@@ -251,7 +273,7 @@ async def chat_stream(client: httpx.AsyncClient, chat: Chat, start: asyncio.Even
     )
 
 
-async def run_round(base_url: str, batch: list[Chat], label: str, stream: bool) -> Round:
+async def run_round(base_url: str, batch: list[Chat], label: str, stream: bool, server_pid: int = 0) -> Round:
     """Every chat of the batch at once (they wait on one start signal)."""
     limits = httpx.Limits(max_connections=len(batch) + 5, max_keepalive_connections=len(batch) + 5)
     async with httpx.AsyncClient(base_url=base_url, timeout=300.0, limits=limits) as client:
@@ -259,12 +281,16 @@ async def run_round(base_url: str, batch: list[Chat], label: str, stream: bool) 
         one = chat_stream if stream else chat_wait
         tasks = [asyncio.create_task(one(client, chat, start)) for chat in batch]
         await asyncio.sleep(0.05)  # every task is parked on the start signal
+        cpu_before = process_cpu_seconds(server_pid) if server_pid else None
         began = time.perf_counter()
         start.set()
         probing = asyncio.create_task(_probe_health(base_url, tasks))
         outcomes = await asyncio.gather(*tasks)
         health = await probing
-        return Round(label, len(batch), list(outcomes), time.perf_counter() - began, health)
+        wall = time.perf_counter() - began
+        cpu_after = process_cpu_seconds(server_pid) if server_pid else None
+        cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
+        return Round(label, len(batch), list(outcomes), wall, health, cpu)
 
 
 async def _probe_health(base_url: str, running: list[asyncio.Task[Outcome]]) -> list[float | None]:
@@ -319,6 +345,8 @@ def summary_line(result: Round) -> str:
             f" health_p50_ms={_ms(percentile(health, 0.50))} health_p95_ms={_ms(percentile(health, 0.95))}"
             f" health_failed={failed}"
         )
+    if result.server_cpu_seconds is not None and outcomes:
+        line += f" server_cpu_ms_per_request={result.server_cpu_seconds * 1000 / len(outcomes):.0f}"
     first = [outcome.first_token_seconds for outcome in ok if outcome.first_token_seconds is not None]
     if first:
         line += f" first_token_p50_ms={_ms(percentile(first, 0.50))} first_token_p95_ms={_ms(percentile(first, 0.95))}"
@@ -346,7 +374,8 @@ async def run(args: argparse.Namespace, folder: Path) -> int:
         for number in range(args.rounds):
             for stream in variants:
                 batch = chats(tokens, clients, args.concurrency, offset=number * args.concurrency)
-                result = await run_round(base_url, batch, "load-stream" if stream else "load", stream)
+                label = "load-stream" if stream else "load"
+                result = await run_round(base_url, batch, label, stream, server_pid=server.pid)
                 print(summary_line(result), flush=True)  # noqa: T201 - the bench prints its figures
                 for outcome in result.outcomes:
                     if outcome.error:
