@@ -28,6 +28,7 @@ default Swagger UI loads from a CDN, which a bank's network may not reach).
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -73,6 +74,10 @@ def create_app(database: Database | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store.create_schema()
+        # Everything imported and opened so far lives as long as the process: out of the collector's reach, a full
+        # collection under load pauses every thread for ~20 ms instead of ~170 ms.
+        gc.collect()
+        gc.freeze()
         with ExitStack() as resources:
             # The checkpointer lives as long as the app: paused threads are resumed from it, also after a restart.
             app.state.runtime = resources.enter_context(open_runtime(store))

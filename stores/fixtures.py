@@ -358,6 +358,7 @@ def load_fixture(database: Database, data: Any, *, replace: bool = False) -> Fix
             insert_rows(connection, name, fixture.rows.get(name, []))
         if fixture.today is not None:
             set_reference_date(connection, fixture.today)
+    database.refresh_statistics()
     return fixture
 
 

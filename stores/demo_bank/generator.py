@@ -162,6 +162,7 @@ def generate_demo_bank(
             insert_rows(connection, name, rows)
             counts[name] += len(rows)
         set_reference_date(connection, today)
+    database.refresh_statistics()
     logger.info(
         "demo bank generated: %s clients, seed %s, today %s, %s rows", clients, seed, today, sum(counts.values())
     )

@@ -68,3 +68,12 @@ def test_requests_are_logged_with_the_rm_but_never_the_token(
     assert any("RM001" in record.getMessage() and "200" in record.getMessage() for record in caplog.records)
     assert token not in caplog.text
     assert "0823912039" not in caplog.text
+
+
+@pytest.mark.parametrize("any_db", ["sqlite"], indirect=True)
+def test_a_started_app_keeps_its_long_lived_objects_out_of_the_collector(client: TestClient) -> None:
+    """A full collection scanned the imported libraries each time: ~170 ms with every thread stopped."""
+    import gc
+
+    assert client.get("/health").status_code == 200
+    assert gc.get_freeze_count() > 10_000

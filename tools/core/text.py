@@ -8,6 +8,7 @@ exactly like the same note in NFC, and spans found in it are spans of what the R
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,6 +31,22 @@ def normalize_text(text: str) -> str:
 
 def strip_accents(text: str) -> str:
     """ "Nguyễn Văn Đức" → "Nguyen Van Duc" (đ/Đ are letters of their own, not accents)."""
+    if text.isascii():
+        return text
+    return _strip_accents_short(text) if len(text) <= _CACHED_LENGTH else _strip_accents(text)
+
+
+#: Texts up to this long are folded once per process: the rules fold the same names, words and product and policy
+#: sentences over and over (a next-best-action turn asked for 4,400 folds, most of them repeats).
+_CACHED_LENGTH = 256
+
+
+@functools.lru_cache(maxsize=8192)
+def _strip_accents_short(text: str) -> str:
+    return _strip_accents(text)
+
+
+def _strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
 
@@ -44,6 +61,7 @@ def fold_words(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     """One character folded (it may become none, or several: a lone combining mark, "ß")."""
     return strip_accents(char).lower() if not char.isascii() else char.lower()
@@ -70,13 +88,7 @@ class FoldedText:
 
     @classmethod
     def of(cls, original: str) -> FoldedText:
-        chars: list[str] = []
-        origin: list[int] = []
-        for index, char in enumerate(original):
-            for piece in _fold_char(char):
-                chars.append(piece)
-                origin.append(index)
-        return cls(original, "".join(chars), tuple(origin))
+        return _folded_text(original)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of folded ``[start, end)``."""
@@ -91,6 +103,18 @@ class FoldedText:
     def index_of(self, original_index: int) -> int:
         """The folded index where original char ``original_index`` starts."""
         return bisect.bisect_left(self.origin, original_index)
+
+
+@functools.lru_cache(maxsize=128)
+def _folded_text(original: str) -> FoldedText:
+    """Kept per process (the value is immutable): a message is folded again by every rule that reads it."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(original):
+        for piece in _fold_char(char):
+            chars.append(piece)
+            origin.append(index)
+    return FoldedText(original, "".join(chars), tuple(origin))
 
 
 def name_tokens(name: str, *, drop_titles: bool = True) -> list[str]:

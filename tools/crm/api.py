@@ -292,26 +292,12 @@ class CrmApi:
         (this RM's clients only, so a question can never reach another RM's client by name)."""
         with self.database.engine.connect() as connection:
             products = [(str(code), str(name)) for code, name in connection.execute(select(Product.code, Product.name))]
-            occupations = sorted(
-                {
-                    str(value)
-                    for (value,) in connection.execute(
-                        select(Client.occupation).where(Client.rm_id == self.rm_id, Client.occupation.is_not(None))
-                    )
-                }
-            )
-            names = sorted(  # twice when two clients share a name: then the name alone picks no one
-                str(name) for (name,) in connection.execute(select(Client.full_name).where(Client.rm_id == self.rm_id))
-            )
-            cities = sorted(
-                {
-                    str(value)
-                    for (value,) in connection.execute(
-                        select(Client.city).where(Client.rm_id == self.rm_id, Client.city.is_not(None))
-                    )
-                    if str(value).strip()
-                }
-            )
+            book = connection.execute(
+                select(Client.occupation, Client.full_name, Client.city).where(Client.rm_id == self.rm_id)
+            ).all()  # one pass over the book: this runs for every question
+        occupations = sorted({str(occupation) for occupation, _, _ in book if occupation is not None})
+        names = sorted(str(name) for _, name, _ in book)  # twice when two clients share a name: then it picks no one
+        cities = sorted({str(city) for _, _, city in book if city is not None and str(city).strip()})
         return products, occupations, names, cities
 
     def colleague_named(self, text: str) -> str | None:

@@ -12,6 +12,7 @@ birthday wish, a deposit-insurance statement, a disclaimer) must pass untouched.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -91,7 +92,13 @@ def _fold(text: str) -> str:
 
 def _sentences_of(folded: FoldedText) -> list[tuple[int, int]]:
     """Sentence spans in the folded text (found on the original, whose capitals tell where sentences start)."""
-    return [(folded.index_of(start), folded.index_of(end)) for start, end in _sentences(folded.original)]
+    return [(folded.index_of(start), folded.index_of(end)) for start, end in _sentences_once(folded.original)]
+
+
+@functools.lru_cache(maxsize=256)
+def _sentences_once(text: str) -> tuple[tuple[int, int], ...]:
+    """A message's sentences, split once: every check of the message asks for them again."""
+    return tuple(_sentences(text))
 
 
 def _sentence_around(folded: FoldedText, position: int) -> tuple[int, int]:
@@ -113,6 +120,9 @@ _SALUTATION_PREFIX = re.compile(
 )
 
 
+_SALUTATION_REACH = 120
+
+
 def _sentence_spans(line: str) -> list[tuple[int, int]]:
     """Sentence spans of one line: a split after . ! ? followed by a space, not after a title like "Mr.".
 
@@ -120,7 +130,8 @@ def _sentence_spans(line: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    salutation = _SALUTATION_PREFIX.match("".join((strip_accents(char) or " ")[0] for char in line))
+    head = line[:_SALUTATION_REACH]  # the salutation regex reads no further; a pasted 10,000-char line costs nothing
+    salutation = _SALUTATION_PREFIX.match("".join((strip_accents(char) or " ")[0] for char in head))
     if salutation and salutation.end() < len(line):
         spans.append((0, salutation.end()))
         start = salutation.end()

@@ -69,3 +69,11 @@ def test_names_lose_accents_and_titles() -> None:
     assert strip_accents("Nguyễn Văn Đức") == "Nguyen Van Duc"
     assert name_tokens("Ông Nguyễn Văn Minh") == ["nguyen", "van", "minh"]
     assert name_tokens("Mr. Son Pham") == ["son", "pham"]
+
+
+def test_folds_are_kept_and_long_texts_fold_the_same() -> None:
+    """Rules fold the same message again and again: the second fold is the first one's object."""
+    assert FoldedText.of(NOTE) is FoldedText.of(NOTE)
+    long_text = NOTE * 40  # past the cached length
+    assert strip_accents(long_text) == strip_accents(NOTE) * 40
+    assert strip_accents("plain ascii") == "plain ascii"

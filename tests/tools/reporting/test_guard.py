@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from stores.app_tables import APP_TABLES
 from stores.db import Database
 from stores.schema import CRM_TABLES, Base
+from tools.reporting import guard as guard_module
 from tools.reporting.guard import (
     ALLOWED_TABLES,
     QueryFailed,
@@ -602,6 +603,24 @@ def test_scope_query_rewrites_every_table_reference(dialect: str) -> None:
     assert scoped.count("rm_id = 'RM001'") == 4  # clients, accounts, relationships (both columns)
     assert ") AS c" in scoped and ") AS accounts" in scoped and ") AS relationships" in scoped
     assert "OFFSET 0" in scoped
+
+
+def test_a_query_checked_again_is_served_from_the_cache_for_its_own_rm_only() -> None:
+    """The performance room checks its SQL, then runs it: the second scope costs no parse."""
+    sql = "SELECT COUNT(*) AS n FROM clients WHERE segment = 'Gold' AND city <> 'cache-probe'"
+    first = scope_query(sql, rm_id="RM001", dialect="sqlite", today=TODAY)
+    hits = guard_module._scope.cache_info().hits
+    assert scope_query(sql, rm_id="RM001", dialect="sqlite", today=TODAY) == first
+    assert guard_module._scope.cache_info().hits == hits + 1
+    other = scope_query(sql, rm_id="RM002", dialect="sqlite", today=TODAY)
+    assert "'RM002'" in other and "'RM001'" not in other
+
+
+def test_a_refusal_is_never_cached() -> None:
+    sql = "SELECT * FROM clients; DELETE FROM clients"
+    for _ in range(2):
+        with pytest.raises(QueryRefused):
+            scope_query(sql, rm_id="RM001", dialect="sqlite", today=TODAY)
 
 
 NON_SELECT_STATEMENTS = (
