@@ -17,6 +17,7 @@ and are re-exported here so that this module lists them all.
 | ``AGENTIFY_EMBEDDINGS`` | ``local`` | ``local`` (multilingual-e5-small), ``hash`` (tests) or ``openai:<model>`` |
 | ``AGENTIFY_INDEX_DIR`` | ``<data dir>/indexes`` | the FAISS indexes |
 | ``AGENTIFY_SMTP_URL``, ``AGENTIFY_SMTP_FROM`` | unset, ``agentify@localhost`` | the outbox's relay and sender |
+| ``AGENTIFY_PERSON_TAGGER`` | the shipped model | the masker's person tagger (``.crfsuite``), or ``none`` |
 | ``AGENTIFY_MAX_CARD_AMOUNT_VND`` | ``10000000000000`` (10,000 tỷ) | the largest amount a card edit may set |
 """
 
@@ -36,6 +37,7 @@ INDEX_DIR = "AGENTIFY_INDEX_DIR"
 SMTP_URL = "AGENTIFY_SMTP_URL"
 SMTP_FROM = "AGENTIFY_SMTP_FROM"
 MAX_CARD_AMOUNT_VND = "AGENTIFY_MAX_CARD_AMOUNT_VND"
+PERSON_TAGGER = "AGENTIFY_PERSON_TAGGER"
 #: Far above any one client's deal at this bank, far below a typo of a few extra zeros.
 DEFAULT_MAX_CARD_AMOUNT_VND = 10**13
 
@@ -71,6 +73,14 @@ def local_mode() -> str:
 
 def local_server_command() -> str | None:
     return _read("AGENTIFY_LOCAL_SERVER_CMD") or None
+
+
+def person_tagger(shipped: Path) -> Path | None:
+    """The person tagger's model file (``shipped`` unless set), or None for ``none``: the masker's rules alone."""
+    configured = _read(PERSON_TAGGER)
+    if configured.lower() == "none":
+        return None
+    return Path(configured).expanduser() if configured else shipped
 
 
 def model_dir() -> Path:

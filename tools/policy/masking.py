@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from tools.core.text import fold_chars, name_tokens, strip_accents
+from tools.policy import name_tagger
 from tools.policy.name_lexicon import (
     ACCENTED_NAME_WORDS,
     COMMON_WORD_NAMES,
@@ -66,8 +67,12 @@ class PiiSpan:
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: A run of digits, single spaces, dots, dashes or brackets inside: a phone, an account, a card or an id.
 _DIGIT_RUN = re.compile(r"(?<![\w.,/])\+?\(?\d(?:[ .\-()]{0,2}\d){6,22}(?![\w/]|[.,]\d)")
-_PASSPORT = re.compile(r"(?<![\w])[A-Z]\d{7,8}(?!\w)")
-_CURRENCY_AFTER = re.compile(r"\s*(?:vnd|vnđ|đ|d\b|dong|đồng|usd|\$|tr\b|triệu|trieu|tỷ|ty\b|k\b|bn|m\b)", re.I)
+#: Passports: one or two letters and 7–8 digits (Vietnam, Korea, Japan…), or France's 2 digits, 2 letters, 5 digits.
+_PASSPORT = re.compile(r"(?<![\w])(?:[A-Z]{1,2}\d{7,8}|\d{2}[A-Z]{2}\d{5})(?!\w)")
+#: A currency right after the digits makes them an amount; "đ" only alone ("0912 004 771 đã cắt" is a phone).
+_CURRENCY_AFTER = re.compile(
+    r"\s*(?:vnd\b|vnđ\b|đ\b|d\b|dong\b|đồng\b|usd\b|\$|tr\b|triệu|trieu|tỷ|ty\b|k\b|bn\b|m\b)", re.I
+)
 _REFERENCE_BEFORE = re.compile(
     r"(?:m[aã]\s*(?:gd|giao\s*d[iị]ch|h[oồ]\s*s[oơ]|y[eê]u\s*c[aầ]u|ticket|tham\s*chi[eế]u)|ref(?:erence)?|"
     r"h[oồ]\s*s[oơ](?:\s*s[oố])?|h[oợ]p\s*[dđ][oồ]ng(?:\s*s[oố])?|h[dđ]|contract|case|ticket|"
@@ -77,11 +82,13 @@ _REFERENCE_BEFORE = re.compile(
 )
 _ID_BEFORE = re.compile(
     r"(?:cccd|cmnd|cmt|c[aă]n\s*c[uư][oớ]c|ch[uứ]ng\s*minh|\bid\b(?:\s*(?:no|number|card))?|national\s*id|"
-    r"identity|passport|h[oộ]\s*chi[eế]u|gi[aấ]y\s*t[oờ])[^\d\n]{0,12}$",
+    r"identity|passport|h[oộ]\s*chi[eế]u|gi[aấ]y\s*t[oờ])[^\d\n]{0,24}$",
     re.I,
 )
+#: A passport's cue may stand further back ("passport was renewed, new number is …, old one …").
+_ID_NEARBY = re.compile(r"cccd|cmnd|passport|h[oộ]\s*chi[eế]u|gi[aấ]y\s*t[oờ]|kyc", re.I)
 _ACCOUNT_BEFORE = re.compile(
-    r"(?:stk|s[oố]\s*t(?:ai\s*)?k|t[aà]i\s*kho[aả]n|\btk\b|a/c|acct?|account|acc)[^\d\n]{0,14}$", re.I
+    r"(?:stk|s[oố]\s*t(?:ai\s*)?k|t[aà]i\s*kho[aả]n|\btk\b|a/c|acct?|account|acc)[^\d\n]{0,40}$", re.I
 )
 _CARD_BEFORE = re.compile(r"(?:th[eẻ]|card|visa|master|jcb|amex)[^\d\n]{0,14}$", re.I)
 _PHONE_BEFORE = re.compile(
@@ -449,6 +456,13 @@ def _street_name_end(text: str, tokens: list[_Token], position: int) -> int | No
 # ----- the whole -----------------------------------------------------------------------------
 
 
+#: A house number right before a name of two or more words makes the name a street ("số 89 láng hạ", "14/3 Tô
+#: Hiệu"); a count before a name ("2 Lan") is one word, an amount has its currency, a time its colon.
+_HOUSE_NUMBER_BEFORE = re.compile(
+    r"(?<![\w/.,:])(?:(?:số|so|no\.?)\s*)?\d{1,4}[a-zA-Z]?(?:/\d{1,4}[a-zA-Z]?)*\s+$", re.IGNORECASE
+)
+
+
 #: Where two findings overlap, the surer kind keeps the span (an e-mail's name part is no person).
 _FIRST_CLAIM: tuple[PiiKind, ...] = (
     "email",
@@ -461,8 +475,12 @@ _FIRST_CLAIM: tuple[PiiKind, ...] = (
 )
 
 
-def find_pii(text: str, names: Iterable[str] | NameBook = ()) -> list[PiiSpan]:
-    """Every piece of personal data in ``text``, longest first where two overlap; ``names``: the bank's people."""
+def find_pii(text: str, names: Iterable[str] | NameBook = (), *, learned: bool = True) -> list[PiiSpan]:
+    """Every piece of personal data in ``text``, longest first where two overlap; ``names``: the bank's people.
+
+    ``learned``: names as the person tagger reads them with the rules' help (``tools.policy.name_tagger``), when
+    its model is there; else the rules' names.
+    """
     found: list[tuple[int, int, PiiKind]] = [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
     for match in _DIGIT_RUN.finditer(text):
         start, end = match.start(), match.end()
@@ -472,11 +490,30 @@ def find_pii(text: str, names: Iterable[str] | NameBook = ()) -> list[PiiSpan]:
         if kind is not None:
             found.append((start, end, kind))
     for match in _PASSPORT.finditer(text):
-        if _ID_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+        if _ID_NEARBY.search(text[max(0, match.start() - 80) : match.start()]):
             found.append((match.start(), match.end(), "national_id"))
     book = names if isinstance(names, NameBook) else NameBook.of(names)
     found += [(start, end, "address") for start, end in _address_spans(text)]
-    found += [(start, end, "person") for start, end in _person_spans(text, book)]
+    for start, end in _person_spans(text, book):
+        number = _HOUSE_NUMBER_BEFORE.search(text, max(0, start - 16), start)
+        if number and " " in text[start:end].strip():  # "56 Lạch Tray", "15 nguyen van huong": a street
+            found.append((number.start(), end, "address"))
+        else:
+            found.append((start, end, "person"))
+    chosen = _claimed(text, found)
+    if not learned:
+        return chosen
+    others = [(span.start, span.end) for span in chosen if span.kind != "person"]
+    rule_names = [(span.start, span.end) for span in chosen if span.kind == "person"]
+    names_read = name_tagger.people(text, _tokens(text), book, rule_names, others)
+    if names_read is None:
+        return chosen
+    return _claimed(text, [*((s.start, s.end, s.kind) for s in chosen if s.kind != "person"),
+                           *((start, end, "person") for start, end in names_read)])  # fmt: skip
+
+
+def _claimed(text: str, found: list[tuple[int, int, PiiKind]]) -> list[PiiSpan]:
+    """The candidates that keep their text where two overlap: by kind (``_FIRST_CLAIM``), then the longer."""
     chosen: list[PiiSpan] = []
     taken: list[tuple[int, int]] = []
     for start, end, kind in sorted(found, key=lambda item: (_FIRST_CLAIM.index(item[2]), item[0] - item[1])):

@@ -28,6 +28,13 @@ def kinds(text: str) -> dict[str, str]:
         ("thẻ 4111 1111 1111 1111 bị khóa", "4111 1111 1111 1111", "card_number"),
         ("nhà số 12 ngõ 34 Trần Duy Hưng, Cầu Giấy", "số 12 ngõ 34 Trần Duy Hưng", "address"),
         ("lives at 45/7 Nguyen Trai, P.2, Q.5", "45/7 Nguyen Trai", "address"),
+        ("số cũ 0912 004 771 đã cắt", "0912 004 771", "phone"),  # "đ" of "đã" is no currency
+        ("credit card 4024-0071-8834-5523 đang xin", "4024-0071-8834-5523", "card_number"),
+        ("Ông đọc số CMND cũ của mình là 012047356 để đối chiếu", "012047356", "national_id"),
+        ("Hộ chiếu Cộng hòa Pháp số 19FV48213 của anh Julien", "19FV48213", "national_id"),
+        ("passport renewed: old TK8821047, new one is TS4410926", "TS4410926", "national_id"),
+        ("STK ACB của vợ (Nguyễn Thị Kim Oanh): 21456789", "21456789", "account_number"),
+        ("họp tại nhà bà ở 15 nguyen van huong, thao dien", "15 nguyen van huong", "address"),
         ("Flat 12B, Vinhomes", "Flat 12B", "address"),
     ],
 )
