@@ -32,7 +32,12 @@ logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 TEACHERS = Path(__file__).parent / "data" / "pii_train"
-DEVELOPMENT_SETS = ("evals/datasets/pii_blind", "evals/datasets/pii_blind2", "evals/datasets/pii_blind3")
+DEVELOPMENT_SETS = (
+    "evals/datasets/pii_blind",
+    "evals/datasets/pii_blind2",
+    "evals/datasets/pii_blind3",
+    "evals/datasets/pii_blind4",
+)
 PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 150, "feature.possible_transitions": True}
 
 
