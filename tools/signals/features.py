@@ -265,7 +265,7 @@ def read_features(
     ours = [Client.rm_id == rm_id]
     if wanted is not None and len(wanted) <= MAX_LISTED_CLIENTS:
         ours.append(Client.id.in_(sorted(wanted)))  # one client's facts must not cost a whole book's rows
-    mine = select(Client.id).where(*ours)
+    mine: Any = select(Client.id).where(*ours)
     found: dict[str, ClientFeatures] = {}
     with database.engine.connect() as connection:
         for client in connection.execute(select(Client).where(*ours).order_by(Client.id)):
@@ -281,6 +281,8 @@ def read_features(
             )  # fmt: skip
         if not found:
             return found
+        if wanted is not None and len(found) <= MAX_LISTED_CLIENTS:
+            mine = sorted(found)  # the RM's own, checked above; named, the planner takes the client index
         catalog = {code: (category, name) for code, category, name in connection.execute(
             select(Product.code, Product.category, Product.name))}  # fmt: skip
         _read_accounts(connection, mine, found, catalog, today)
