@@ -890,21 +890,26 @@ def _entries_for(folded: str) -> list[tuple[str, str, re.Pattern[str]]]:
     """The entries that can match somewhere in ``folded``: those starting with the first letters of one of its
     words (a few hundred of the three thousand), in lexicon order, so longest-first ties break as before."""
     by_start, anywhere = _entry_index()
-    picked: set[int] = set()
+    picked: set[tuple[str, str, re.Pattern[str]]] = set()
     chosen = list(anywhere)
     for word in set(re.findall(r"[a-z0-9]+", folded)):
         for end in range(2, len(word) + 1):
             for entry in by_start.get(word[:end], ()):
-                if id(entry) not in picked:
-                    picked.add(id(entry))
+                if entry not in picked:
+                    picked.add(entry)
                     chosen.append(entry)
     order = _entry_order()
-    return sorted(chosen, key=lambda entry: order[id(entry)])
+    return sorted(chosen, key=lambda entry: order[entry])
 
 
 @functools.cache
-def _entry_order() -> dict[int, int]:
-    return {id(entry): rank for rank, entry in enumerate((*_ENTRIES, *_taught_entries(), *_filler()[1]))}
+def _entry_order() -> dict[tuple[str, str, re.Pattern[str]], int]:
+    """Each entry's rank, by value: two threads' first questions may build the tables twice, and an index of one
+    build must still find its entries' ranks in the other (keyed by ``id`` it raised KeyError under load)."""
+    order: dict[tuple[str, str, re.Pattern[str]], int] = {}
+    for rank, entry in enumerate((*_ENTRIES, *_taught_entries(), *_filler()[1])):
+        order.setdefault(entry, rank)
+    return order
 
 
 def _span_free(taken: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -504,3 +504,20 @@ def test_the_indexed_lexicon_reads_exactly_what_the_whole_lexicon_reads(question
     for entry in everything:  # an entry left out never matches the question
         if id(entry) not in picked:
             assert not entry[2].search(folded), entry[2].pattern
+
+
+def test_the_lexicon_tables_agree_when_two_first_questions_build_them_at_once() -> None:
+    """After a restart two threads may build the taught entries twice: the index of one build and the ranks of the
+    other must still agree (they were keyed by object identity: KeyError, a 500, under load)."""
+    from tools.reporting import composer
+
+    for cached in (composer._entry_index, composer._entry_order, composer._taught_entries, composer._filler):
+        cached.cache_clear()
+    try:
+        composer._entry_index()
+        composer._taught_entries.cache_clear()
+        composer._filler.cache_clear()
+        assert read_question("AUM by segment", dt.date(2025, 10, 24)) is not None
+    finally:
+        for cached in (composer._entry_index, composer._entry_order, composer._taught_entries, composer._filler):
+            cached.cache_clear()
