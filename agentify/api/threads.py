@@ -340,7 +340,7 @@ async def _prepare(
     resume: ResumeRequest | None,
 ) -> _Prepared:
     runtime = _runtime(request)
-    thread = _owned_thread(database, rm_id, thread_id)
+    thread = await anyio.to_thread.run_sync(_owned_thread, database, rm_id, thread_id)  # off the event loop
     graph = _graph(runtime, thread.graph)
     payload: Any
     if run is not None:
@@ -473,7 +473,7 @@ def create_thread(rm_id: CurrentRm, database: StoreDep, request: Request, body: 
 @router.get("/{thread_id}/state", summary="The thread's state, next steps and pending card", responses={404: {}})
 async def thread_state(rm_id: CurrentRm, database: StoreDep, request: Request, thread_id: str) -> ThreadState:
     runtime = _runtime(request)
-    thread = _owned_thread(database, rm_id, thread_id)
+    thread = await anyio.to_thread.run_sync(_owned_thread, database, rm_id, thread_id)  # off the event loop
     graph = _graph(runtime, thread.graph)
     snapshot = await anyio.to_thread.run_sync(graph.get_state, _config(thread_id))
     return ThreadState(
