@@ -193,6 +193,14 @@ _GUARANTEE_PATTERNS = tuple(
         r"\b(?:cam ket|dam bao|bao dam)\s+(?:\w+\s+){0,2}khong (?:bi )?(?:lo|mat von|mat tien)\b",
         r"\bkhong (?:lo|so) (?:lo|mat) von\b",
         r"\ban toan (?:y |giong )?(?:nhu|bang) (?:gui )?tiet kiem\b",
+        r"\b(?:capital|principal|your money)\s+(?:is|are|will be|remains|stays)\s+(?:\w+\s+)?"
+        r"(?:guaranteed|protected|safe)\b",  # "keep your capital safe" is a wish, not a promise
+        r"\bcapital[- ]protected\b",
+        r"\bno (?:real )?(?:risk of (?:loss|losing)|downside)\b",
+        r"\bnone of the (?:risk|downside)\b",
+        r"\bchua (?:nam|lan|thang) nao (?:bi )?lo\b",
+        r"\byen tam (?:la )?(?:co lai|co loi|sinh loi|khong (?:bi )?lo)\b",
+        r"\bkhong (?:the |bi )?lo (?:lo )?(?:duoc )?dau\b",
     )
 )
 _DEPOSIT_INSURANCE = re.compile(r"\bdeposit insurance\b|\bbao hiem tien gui\b|\binsured deposits?\b")
@@ -234,6 +242,22 @@ _PRESSURE_PATTERNS = tuple(
         r"\b(?:chot|quyet|ky|sign) (?:luon|ngay|now)\b",
         r"\b(?:chua can|chua muon|khong can|khong muon|not interested|weren'?t interested|said no|declined)\b"
         r".{0,80}\b(?:van (?:nhan|goi|gui)|nhan lai|lan nua|reconsider|again|call you again)\b",
+        # a deadline close at hand: "chỉ còn 2 ngày", "đến 5h chiều nay", "closes this Friday", "by Thursday"
+        r"\b(?:chi|only|just) con (?:\d+ (?:ngay|hom|tieng|gio)|hom nay|toi nay|chieu nay|sang nay|dem nay|tuan nay)\b",
+        r"\b(?:den|truoc|trong) (?:\d{1,2} ?(?:h|gio)(?:\d{2})? )?(?:het )?(?:chieu|toi|sang|dem|trua) nay\b",
+        r"\b(?:closes?|closing|ends?|ending|expires?|deadline)\b.{0,30}\b(?:tomorrow|this (?:week|weekend"
+        r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|by (?:monday|tuesday|wednesday|thursday|friday))\b",
+        r"\bat the latest\b",
+        r"\breply\b.{0,20}\btoday\b",
+        r"\b(?:can'?t|cannot|won'?t) (?:promise|guarantee)\b.{0,40}\b(?:reopen|same terms|again|available)\b",
+        # losing out: "để lâu mất cơ hội", "kẻo tiếc", "để mai là mất ưu đãi"
+        r"\bmat (?:co hoi|uu dai|suat)\b",
+        r"\b(?:keo|ke) tiec\b",
+        r"\btiec lam\b",
+        r"\bchot (?:giup|cho) em\b",
+        # pushing after a no: "chị đã nói không muốn… em vẫn nghĩ chị nên"
+        r"\b(?:da noi|noi la|bao la|tu choi)\b.{0,40}\b(?:khong|chua)\b.{0,120}\b(?:van nghi|van muon|nen lam|thu lai"
+        r"|xem lai|can nhac lai)\b",
     )
 )
 _CALM_BEFORE = re.compile(r"(?:\bno|\bnot|n't|\bnever|\bkhong|\bchang)\s+(?:\w+\s+){0,3}$")
@@ -251,7 +275,8 @@ _INVESTMENT_PATTERNS = tuple(
         r"\b(?:unit|investment)[- ]linked\b",
         r"\bquy (?:dau tu|trai phieu|co phieu|mo|can bang|an khang|etf)\b",
         r"\bchung chi quy\b",
-        r"\b(?:dau tu|co phieu|trai phieu|chung khoan|danh muc)\b",
+        r"\b(?:dau tu|co phieu|trai phieu|chung khoan)\b",  # "cập nhật danh mục" (a portfolio review) names none
+        r"\bquy tp\b",
         r"\bbao hiem (?:lien ket|dau tu)\b",
     )
 )
@@ -282,6 +307,9 @@ _DISCLAIMER_PATTERNS = tuple(
 _PERCENT = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
 _UP_TO = re.compile(
     r"\b(?:up to|as high as|as much as|len (?:den|toi)|toi da|cao nhat(?: la)?|den)\s+(\d{1,2}(?:[.,]\d{1,2})?)\s?%"
+    # a "from" rate is the other end of the same promise: "từ 5,2% trở lên", "chỉ từ 6,9%", "starting at 4.6%"
+    r"|\b(?:tu|from)\s+(\d{1,2}(?:[.,]\d{1,2})?)\s?%(?:\s?/\s?nam|\s?p\.?a\.?)?\s+(?:tro len|upwards|or more|and (?:up|above))\b"
+    r"|\b(?:chi tu|starting (?:at|from)|as low as)\s+(\d{1,2}(?:[.,]\d{1,2})?)\s?%"
 )
 _RATE_CONTEXT = re.compile(
     r"\b(?:rates?|interest|returns?|yields?|profits?|p\.?a\b|per (?:year|annum)|a year|lai suat|lai|loi nhuan|sinh loi)"
@@ -384,6 +412,9 @@ def _product_patterns(product: Mapping[str, Any]) -> list[re.Pattern[str]]:
                 rf"\b{months}[- ]?months? (?:cd|certificate|term deposit|deposit|fixed deposit)s?\b"
                 rf"|\b(?:cd|term deposit|deposit|tien gui|tiet kiem|so tiet kiem)\s+(?:co )?(?:ky han\s+)?{months}\s?"
                 rf"(?:thang|months?)\b|\bky han {months} thang\b"
+                # shorthand and loose names: "CCTG 24T", "gửi 12 tháng", "the 12-month rate"
+                rf"|\b(?:cctg|cd|chung chi tien gui|gui|so)\s+(?:ky han\s+)?{months}\s?(?:t|thang)\b"
+                rf"|\b{months}[- ]?months?\s+(?:rates?|tenor|term)\b"
             )
         )
     return patterns
@@ -490,7 +521,7 @@ def _investment_mentions(folded: FoldedText) -> list[tuple[int, int]]:
 
 
 #: "chưa có nhu cầu đầu tư", "not looking to invest": investing named only to say there is no need for it.
-_NO_NEED_BEFORE = re.compile(r"(?:\bnhu cau|\bkhong|\bchua|\bnot|\bno)\s+(?:\w+\s+){0,3}$")
+_NO_NEED_BEFORE = re.compile(r"(?:\bnhu cau|\bkhong|\bchua|\bnot|\bno|\brather not|\bwon'?t)\s+(?:[\w']+\s+){0,5}$")
 
 
 #: What DOC-POL-COMMS rule 2 asks of the disclaimer in substance: not a deposit, not insured, may lose value.
@@ -527,15 +558,42 @@ def _pii(text: str) -> Iterator[Finding]:
             reason=f"a full {number.kind} number: mask all but the last 4 digits",
         )
     folded = FoldedText.of(text)
+    addressee = _addressee(text)
     for start, end in _sentences_of(folded):
         sentence = folded.text[start:end]
-        other = next((match for match in _THIRD_PARTY.finditer(sentence) if _as_written(folded, start, match)), None)
-        if other and _AMOUNT.search(sentence) and _MONEY_MOVED.search(sentence):
+        if not (_AMOUNT.search(sentence) and _MONEY_MOVED.search(sentence)):
+            continue
+        kin = next((match for match in _THIRD_PARTY.finditer(sentence) if _as_written(folded, start, match)), None)
+        named = None if kin else _someone_else(folded, start, end, addressee)
+        if kin or named:
+            evidence = folded.evidence(start + kin.start(), start + kin.end()) if kin else named.group(0)  # type: ignore[union-attr]
             yield Finding(
                 flag=PII_EXPOSURE,
-                evidence=folded.evidence(start + other.start(), start + other.end()),
+                evidence=evidence,
                 reason="tells the client about another person's money (a family member's or another client's)",
             )
+
+
+#: A person by title and name, as written ("chị Hằng", "Mrs. Schneider's", "anh Cường").
+_TITLED_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|[Aa]nh|[Cc]hị|[Cc]ô|[Cc]hú|[Bb]ác|[Ôô]ng|[Bb]à|[Ee]m|[Aa]|[Cc])\.?\s+"
+    r"([^\W\d_]+)(?:'s)?"
+)
+
+
+def _addressee(text: str) -> str | None:
+    """The name the message opens with ("Dear Ms. Moreau", "Chào chị Lan"): the client it is written to."""
+    first = next((match for match in _TITLED_NAME.finditer(text[:160]) if match.group(1)[0].isupper()), None)
+    return first.group(1) if first else None
+
+
+def _someone_else(folded: FoldedText, start: int, end: int, addressee: str | None) -> re.Match[str] | None:
+    """A titled name in the sentence that is not the addressee's: another client ("chị Hằng bên Ciputra")."""
+    original_start, original_end = folded.span(start, end)
+    for match in _TITLED_NAME.finditer(folded.original, original_start, original_end):
+        if addressee is not None and match.group(1)[0].isupper() and match.group(1) != addressee:
+            return match
+    return None
 
 
 def _as_written(folded: FoldedText, offset: int, match: re.Match[str]) -> bool:
@@ -547,7 +605,9 @@ def _as_written(folded: FoldedText, offset: int, match: re.Match[str]) -> bool:
 
 #: Someone other than the client: family, a colleague, "she/he" in an English note about a third person.
 _THIRD_PARTY = re.compile(
-    r"\b(?:vo|chong|chi nha|anh nha|em gai|em trai|anh trai|chi gai|bo|me|con (?:trai|gai)|ba xa|ong xa"
+    r"\b(?:(?:anh|chi|em|ong|ba|co|chu) \w+ nha (?:c|chi|a|anh|em|co|chu|bac)"  # "anh Cường nhà chị"
+    r"|vo|chong|chi nha|anh nha|em gai|em trai|anh trai|chi gai|bo(?! (?:vao|ra|tien|von|qua|lo|sung))|me"
+    r"|con (?:trai|gai)|ba xa|ong xa"
     r"|giam doc|sep|dong nghiep|ban (?:cua|anh|chi)|wife|husband|sister|brother|mother|father|son|daughter"
     r"|phu nhan|colleague|partner|friend|neighbou?r|boss|she|he)\b"
 )
@@ -557,7 +617,7 @@ _THIRD_PARTY_ACCENTED = frozenset(
 _AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:ty|ti|trieu|tr|billion|bn|million|m)\b|\bvnd\s?\d")
 _MONEY_MOVED = re.compile(
     r"\b(?:gui|vao|chot|mua|dau tu|rut|chuyen|renewed|moved|invested|put|deposited|bought|placed|transferred"
-    r"|opened|tai tuc)\b"
+    r"|opened|tai tuc|matures?|maturing|dao han)\b"
 )
 
 

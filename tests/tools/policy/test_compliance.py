@@ -348,3 +348,42 @@ def test_blind_set_classes_are_flagged(text: str, client: dict[str, Any] | None,
 )  # fmt: skip
 def test_blind_set_look_alikes_stay_clean(text: str, client: dict[str, Any] | None) -> None:
     assert _flags(text, client) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("C ơi, quỹ TP e chỉ giữ suất dc đến 5h chiều nay thôi ạ", "pressure_tactic"),  # a deadline at hand
+        ("The allocation closes this Friday, so please reply by Thursday at the latest.", "pressure_tactic"),
+        ("de lau mat co hoi thi tiec lam chi oi", "pressure_tactic"),  # losing out
+        ("Chị đã nói không muốn tham gia, nhưng em vẫn nghĩ chị nên làm sớm.", "pressure_tactic"),  # after a no
+        ("With Premier Invest your capital is essentially guaranteed.", "guaranteed_return"),
+        ("It is capital-protected, with no downside at all.", "guaranteed_return"),
+        ("quỹ bên em từ ngày ra mắt chưa năm nào lỗ", "guaranteed_return"),
+        ("CCTG 24T lãi 6%/năm anh nhé", "misleading_rate"),  # shorthand for the 24-month CD at 5.6%
+        ("the 12-month rate is currently 5.5% p.a.", "misleading_rate"),
+        ("lai suat tiet kiem tu 5,2% tro len", "misleading_rate"),  # a "from" rate without its conditions
+        ("Chào chị Mai, chị Hằng bên Ciputra cũng vừa chuyển 3 tỷ sang CCTG.", "pii_exposure"),  # another client
+        ("C Thuỷ ơi, anh Cường nhà c hôm qua cũng vừa gửi 400tr bên e rồi.", "pii_exposure"),  # her husband
+    ],
+)
+def test_each_flag_by_its_class_in_text_written_by_others(text: str, flag: str) -> None:
+    products = [
+        *CATALOG,
+        {"code": "CD_24M", "name": "24-month Certificate of Deposit", "category": "cd", "rate_pct": 5.6},
+    ]
+    assert flag in flags(text, products=products)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dear Mrs. Hanh, since you prefer to keep your capital safe, a CD may suit you.",  # a wish, no promise
+        "Thanks for letting me know you'd rather not put any money into investments this year.",
+        "a về thì e hẹn a cafe cập nhật danh mục sau nhé",  # a portfolio review names no product
+        "Co oi, khoan tien cua co bo vao so tiet kiem 12 thang la on a",  # "bỏ vào" (put in), not "bố"
+        "Chào chị Lan, chị đã chuyển 2 tỷ vào tài khoản rồi ạ.",  # the client's own money
+    ],
+)
+def test_near_misses_written_by_others_stay_clean(text: str) -> None:
+    assert flags(text, products=CATALOG) == set()
