@@ -246,7 +246,8 @@ _PRESSURE_PATTERNS = tuple(
         r"\b(?:chi|only|just) con (?:\d+ (?:ngay|hom|tieng|gio)|hom nay|toi nay|chieu nay|sang nay|dem nay|tuan nay)\b",
         r"\b(?:den|truoc|trong) (?:\d{1,2} ?(?:h|gio)(?:\d{2})? )?(?:het )?(?:chieu|toi|sang|dem|trua) nay\b",
         r"\b(?:closes?|closing|ends?|ending|expires?|deadline)\b.{0,30}\b(?:tomorrow|this (?:week|weekend"
-        r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|by (?:monday|tuesday|wednesday|thursday|friday))\b",
+        r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+        r"|by (?:monday|tuesday|wednesday|thursday|friday))\b",
         r"\bat the latest\b",
         r"\breply\b.{0,20}\btoday\b",
         r"\b(?:can'?t|cannot|won'?t) (?:promise|guarantee)\b.{0,40}\b(?:reopen|same terms|again|available)\b",
@@ -308,7 +309,8 @@ _PERCENT = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
 _UP_TO = re.compile(
     r"\b(?:up to|as high as|as much as|len (?:den|toi)|toi da|cao nhat(?: la)?|den)\s+(\d{1,2}(?:[.,]\d{1,2})?)\s?%"
     # a "from" rate is the other end of the same promise: "từ 5,2% trở lên", "chỉ từ 6,9%", "starting at 4.6%"
-    r"|\b(?:tu|from)\s+(\d{1,2}(?:[.,]\d{1,2})?)\s?%(?:\s?/\s?nam|\s?p\.?a\.?)?\s+(?:tro len|upwards|or more|and (?:up|above))\b"
+    r"|\b(?:tu|from)\s+(\d{1,2}(?:[.,]\d{1,2})?)\s?%(?:\s?/\s?nam|\s?p\.?a\.?)?"
+    r"\s+(?:tro len|upwards|or more|and (?:up|above))\b"
     r"|\b(?:chi tu|starting (?:at|from)|as low as)\s+(\d{1,2}(?:[.,]\d{1,2})?)\s?%"
 )
 _RATE_CONTEXT = re.compile(
