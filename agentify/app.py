@@ -32,16 +32,17 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from sqlalchemy.engine import make_url
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agentify.api import crm, langserve_routes, service, threads
 from agentify.api import drafts as drafts_api
 from agentify.api.admission import RunSlots
-from agentify.api.errors import add_exception_handlers, rm_of
+from agentify.api.errors import add_exception_handlers
 from agentify.api.limits import BodyGate
 from agentify.api.runtime import open_runtime
 from agentify.api.web import add_web_app
@@ -50,20 +51,36 @@ from stores.db import Database
 logger = logging.getLogger(__name__)
 
 
-async def log_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """One log line per request: the RM, the method, the path, the status and the time taken."""
-    # The path only: query strings carry phone numbers and names; tokens and bodies are never logged.
-    started = time.perf_counter()
-    status = 500
-    try:
-        response = await call_next(request)
-        status = response.status_code
-        return response
-    finally:
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        logger.info(
-            "rm %s: %s %s -> %d (%.0f ms)", rm_of(request), request.method, request.url.path, status, elapsed_ms
-        )
+class RequestLog:
+    """ASGI middleware: one log line per request: the RM, the method, the path, the status and the time taken.
+
+    Plain ASGI, not ``BaseHTTPMiddleware``: that one costs every request a task and a body stream on the event loop,
+    which ``/health`` waits behind when hundreds of chats arrive at once.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            # The path only: query strings carry phone numbers and names; tokens and bodies are never logged.
+            rm_id = (scope.get("state") or {}).get("rm_id", "-")
+            logger.info("rm %s: %s %s -> %d (%.0f ms)", rm_id, scope["method"], scope["path"], status, elapsed_ms)
 
 
 def create_app(database: Database | None = None) -> FastAPI:
@@ -107,7 +124,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     app.state.run_slots = RunSlots()
 
     add_exception_handlers(app)
-    app.middleware("http")(log_requests)
+    app.add_middleware(RequestLog)
     app.add_middleware(BodyGate)  # outermost: no route or log line sees a body before its limits are checked
 
     # The order is the order of the OpenAPI spec and of the /docs page.
