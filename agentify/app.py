@@ -35,6 +35,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -98,6 +99,7 @@ def create_app(database: Database | None = None) -> FastAPI:
         with ExitStack() as resources:
             # The checkpointer lives as long as the app: paused threads are resumed from it, also after a restart.
             app.state.runtime = resources.enter_context(open_runtime(store))
+            app.state.health_threads = anyio.CapacityLimiter(2)  # /health never waits behind the runs' threads
             # Runs a crash cut short (an accept recorded, its write not yet done) are finished in the background.
             app.state.carrying_on = threading.Thread(
                 target=app.state.runtime.carry_on_cut_short, name="carry-on-cut-short", daemon=True

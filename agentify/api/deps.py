@@ -17,7 +17,7 @@ bearer_scheme = HTTPBearer(
 )
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:  # async: no worker thread for reading app state
     database: Database = request.app.state.database
     return database
 
