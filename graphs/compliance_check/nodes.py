@@ -18,7 +18,8 @@ from graphs.context import AgentContext
 from graphs.turn import covered, read_text, turn
 from tools.core.language import detect_language
 from tools.crm.api import CrmApi
-from tools.policy.compliance import check_message, enforce_policy
+from tools.policy.compliance import enforce_policy
+from tools.policy.learned_compliance import check_closely
 
 #: The request around a pasted message: "Check this message for compliance:", "kiểm tra giúp em tin nhắn này:".
 _REQUEST_LEAD = re.compile(
@@ -46,11 +47,12 @@ def read_message(state: ComplianceCheckState, runtime: Runtime[AgentContext]) ->
 
 
 def check(state: ComplianceCheckState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Every rule the message breaks, with the catalog's rates and segments and the client's profile."""
+    """Every rule the message breaks, with the catalog's rates and segments and the client's profile; the rules
+    and the learned reading of each sentence (``tools.policy.learned_compliance``)."""
     text = state["text"]
     products = state.get("products") or CrmApi(runtime.context.database(), runtime.context.rm_id).products()
     language = detect_language(text)
-    findings = check_message(text, language=language, client=state.get("client"), products=products)
+    findings = check_closely(text, language=language, client=state.get("client"), products=products)
     suggested = enforce_policy(text, language=language).text if findings else None
     return {"findings": [finding.model_dump() for finding in findings], "suggested": suggested}
 

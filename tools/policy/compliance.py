@@ -95,6 +95,11 @@ def _sentences_of(folded: FoldedText) -> list[tuple[int, int]]:
     return [(folded.index_of(start), folded.index_of(end)) for start, end in _sentences_once(folded.original)]
 
 
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """A message's sentences as spans of ``text`` (never across a line break; a salutation is one of its own)."""
+    return _sentences_once(text)
+
+
 @functools.lru_cache(maxsize=256)
 def _sentences_once(text: str) -> tuple[tuple[int, int], ...]:
     """A message's sentences, split once: every check of the message asks for them again."""
@@ -773,10 +778,10 @@ def check_message(
         *_unsuitable(folded, client, products),
         *_misleading_rates(folded, products),
     ]
-    return _merged(text, findings)
+    return merged_findings(text, findings)
 
 
-def _merged(text: str, findings: list[Finding]) -> list[Finding]:
+def merged_findings(text: str, findings: list[Finding]) -> list[Finding]:
     """One finding per flag and place: overlapping spans of one flag become their union, in text order."""
     located: list[tuple[int, int, Finding]] = []
     for finding in findings:
