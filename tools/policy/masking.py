@@ -505,11 +505,19 @@ def find_pii(text: str, names: Iterable[str] | NameBook = (), *, learned: bool =
         return chosen
     others = [(span.start, span.end) for span in chosen if span.kind != "person"]
     rule_names = [(span.start, span.end) for span in chosen if span.kind == "person"]
-    names_read = name_tagger.people(text, _tokens(text), book, rule_names, others)
+    tokens = _tokens(text)
+    names_read = name_tagger.people(text, tokens, book, rule_names, others)
     if names_read is None:
         return chosen
+    names_read = [span for span in names_read if not _a_place(tokens, span, book)]
     return _claimed(text, [*((s.start, s.end, s.kind) for s in chosen if s.kind != "person"),
                            *((start, end, "person") for start, end in names_read)])  # fmt: skip
+
+
+def _a_place(tokens: list[_Token], span: tuple[int, int], book: NameBook) -> bool:
+    """A name the tagger read that the lexicons know as a place or a business ("Thu Duc", "quỹ Phát Lộc")."""
+    inside = [index for index, token in enumerate(tokens) if span[0] <= token.start < span[1]]
+    return bool(inside) and _place_or_organisation(tokens, inside[0], len(inside), book)
 
 
 def _claimed(text: str, found: list[tuple[int, int, PiiKind]]) -> list[PiiSpan]:

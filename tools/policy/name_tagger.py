@@ -56,8 +56,9 @@ MODEL_PATH = Path(__file__).parent / "data" / "person_tagger.crfsuite"
 #: 229/254 and 252/307 of their names; at 0.3 (above 0.002) 190, 181, 231 and 265, with 0.9–2.1% of the other
 #: words masked. Lower bars found more (0.02: 195, 186, 247, 283) but masked 2.0–2.9% and everyday words.
 ACCEPT = 0.3
-#: What an everyday word typed in lower case needs ("em mai gửi": tomorrow, not Mai).
-SURE = 0.5
+#: What a lower-case everyday word needs to start a name ("em mai gửi": tomorrow, not Mai), and a lower-case word
+#: no name list knows to carry one on ("nguyen thi mai goi": goi is the verb).
+SURE = 0.7
 #: A name the rules found is kept unless the tagger gives one of its words less than this (it is nearly sure).
 KEEP_RULE = 0.002
 #: The rules' tag of a word: B/I a name's first/next word, X another kind of personal data, O none.
@@ -172,11 +173,14 @@ def rule_tags(words: Sequence[Word], names: Sequence[tuple[int, int]], others: S
     return tags
 
 
-def _bar(word: Word) -> float:
-    """The probability a word needs: everyday words typed in lower case ("mai", "an", "hoa") need a sure tagger."""
-    if word.text.islower() and (word.folded in COMMON_WORD_NAMES or word.folded in FUNCTION_WORDS):
-        return SURE
-    return ACCEPT
+def _bar(word: Word, book: People, *, follows: bool) -> float:
+    """The probability a word needs. Typed in lower case, an everyday word ("mai", "an", "hoa") needs a sure
+    tagger to start a name, and a word no name list knows ("goi" after "nguyen thi mai") to carry one on."""
+    if not word.text.islower():
+        return ACCEPT
+    if follows:
+        return ACCEPT if _name_word(word.folded, book) or word.folded in VIETNAMESE_MIDDLE_NAMES else SURE
+    return SURE if word.folded in COMMON_WORD_NAMES or word.folded in FUNCTION_WORDS else ACCEPT
 
 
 def _joined(text: str, left: Word, right: Word) -> bool:
@@ -238,7 +242,7 @@ def people(
     current: list[int] | None = None  # [start, end, index of the last word]
     for index, word in enumerate(words):
         follows = current is not None and _joined(text, words[current[2]], word)
-        if probability[index] < (ACCEPT if follows else _bar(word)):  # "pham van son": only the first is guarded
+        if probability[index] < _bar(word, book, follows=follows):
             current = None
             continue
         if current is not None and follows:

@@ -37,6 +37,7 @@ DEVELOPMENT_SETS = (
     "evals/datasets/pii_blind2",
     "evals/datasets/pii_blind3",
     "evals/datasets/pii_blind4",
+    "evals/datasets/pii_blind5",
 )
 PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 150, "feature.possible_transitions": True}
 
