@@ -159,3 +159,25 @@ def learned_piece_main(
         return 0
     sys.stderr.write(f"usage: python -m {module} build|evaluate\n")
     return 2
+
+
+def build_command(argv: list[str] | None, rebuild: str, build: Callable[[], dict[str, Any]], describe: str) -> int:
+    """``python -m <piece> build``: retrain the shipped weights and say what they learned from (``describe`` is
+    formatted with the manifest)."""
+    args = sys.argv[1:] if argv is None else argv
+    if args != ["build"]:
+        sys.stderr.write(f"usage: {rebuild}\n")
+        return 2
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    manifest = build()
+    sys.stderr.write(describe.format(**manifest) + "\n")
+    return 0
+
+
+def write_manifest(
+    path: Path, model: str, corpus_sha256: str, settings: dict[str, Any], **counts: Any
+) -> dict[str, Any]:
+    """What shipped weights were trained from (the embeddings model, the corpus's hash, the settings, its counts)."""
+    manifest = {"model": model, "corpus_sha256": corpus_sha256, "settings": settings, **counts}
+    path.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return manifest

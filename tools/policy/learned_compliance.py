@@ -30,7 +30,18 @@ from typing import Any
 
 import numpy as np
 
-from tools.core.learning import ADAM_EPSILON, HASH_DIM, ITERATIONS, L2_PENALTY, hashed_grams, read_jsonl, softmax, train
+from tools.core.learning import (
+    ADAM_EPSILON,
+    HASH_DIM,
+    ITERATIONS,
+    L2_PENALTY,
+    build_command,
+    hashed_grams,
+    read_jsonl,
+    softmax,
+    train,
+    write_manifest,
+)
 from tools.core.llm.embeddings import LocalE5Embeddings
 from tools.policy.compliance import (
     GUARANTEED_RETURN,
@@ -174,26 +185,14 @@ def build() -> dict[str, Any]:
     for label, (weights, bias) in reader.weights.items():
         arrays[f"{label}_w"], arrays[f"{label}_b"] = weights.astype(np.float16), bias
     np.savez_compressed(WEIGHTS, **arrays)  # type: ignore[arg-type]
-    manifest = {
-        "model": embeddings.model_id,
-        "corpus_sha256": corpus_hash(),
-        "settings": _settings(),
-        "sentences": len(examples),
-        "per_label": {label: sum(label in e.get("labels", []) for e in examples) for label in sorted(LABELS)},
-    }
-    MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    return manifest
+    per_label = {label: sum(label in e.get("labels", []) for e in examples) for label in sorted(LABELS)}
+    return write_manifest(
+        MANIFEST, embeddings.model_id, corpus_hash(), _settings(), sentences=len(examples), per_label=per_label
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args != ["build"]:
-        sys.stderr.write(f"usage: {REBUILD}\n")
-        return 2
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-    manifest = build()
-    sys.stderr.write(f"compliance reader: {manifest['sentences']} sentences, {manifest['per_label']}\n")
-    return 0
+    return build_command(argv, REBUILD, build, "compliance reader: {sentences} sentences, {per_label}")
 
 
 if __name__ == "__main__":

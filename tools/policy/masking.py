@@ -35,6 +35,7 @@ from tools.policy.name_lexicon import (
     ENGLISH_TITLES,
     EVERYDAY_ACCENTED_NAMES,
     FUNCTION_WORDS,
+    NOT_NAMES,
     ORGANISATION_PHRASES,
     ORGANISATION_WORDS,
     PLACES,
@@ -515,8 +516,11 @@ def find_pii(text: str, names: Iterable[str] | NameBook = (), *, learned: bool =
 
 
 def _a_place(tokens: list[_Token], span: tuple[int, int], book: NameBook) -> bool:
-    """A name the tagger read that the lexicons know as a place or a business ("Thu Duc", "quỹ Phát Lộc")."""
+    """A name the tagger read that the lexicons know as a place or a business ("Thu Duc", "quỹ Phát Lộc"), or words
+    that are never a person alone ("English", "Friday")."""
     inside = [index for index, token in enumerate(tokens) if span[0] <= token.start < span[1]]
+    if inside and all(tokens[index].folded in NOT_NAMES for index in inside):
+        return True
     return bool(inside) and _place_or_organisation(tokens, inside[0], len(inside), book)
 
 

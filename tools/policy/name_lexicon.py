@@ -51,6 +51,7 @@ COMMON_WORD_NAMES = _words(
     an ba bang bay binh chi chin cong dai dao dat doan dong du duc dung ha hai han hau hoa hoi hong hung
     khai kim lan le loc loi long mai muoi my nam nhu phuc quang que sang sau son tai tam tang thanh thao
     thi tho thu tien tin toi tri trong tu tuoi van vinh xuan
+    loan may long hung bich chau nga phuong
     """
 )
 
@@ -225,5 +226,15 @@ STREET_NAME_WORDS = _words(
     """
     ba bach bien cach chinh dang dien dieu dong duc hai hoang hung khoi kiet ky lac le loi long mang nam
     pasteur phu quang ton trung truong van vo vuong
+    """
+)
+
+#: Capitalised words that are never a person on their own: languages and nationalities, days, months (folded).
+NOT_NAMES = _words(
+    """
+    english vietnamese korean japanese chinese french german indian thai russian american australian british
+    singaporean taiwanese dutch italian spanish malaysian indonesian filipino cambodian lao laotian european asian
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december today tomorrow yesterday
     """
 )

@@ -29,23 +29,7 @@ from pathlib import Path
 from typing import Protocol
 
 from tools.core.settings import person_tagger
-from tools.policy.name_lexicon import (
-    ACCENTED_NAME_WORDS,
-    COMMON_WORD_NAMES,
-    ENGLISH_TITLES,
-    FUNCTION_WORDS,
-    ORGANISATION_WORDS,
-    PLACES,
-    PRONOUN_TITLES,
-    STREET_WORDS,
-    STREET_WORDS_BEFORE,
-    TITLES,
-    VIETNAMESE_GIVEN_NAMES,
-    VIETNAMESE_MIDDLE_NAMES,
-    VIETNAMESE_SURNAMES,
-    WESTERN_GIVEN_NAMES,
-    WESTERN_SURNAMES,
-)
+from tools.policy import name_lexicon as lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +49,7 @@ KEEP_RULE = 0.002
 RuleTag = str
 Features = dict[str, str | float]
 
-_ALL_TITLES = TITLES | PRONOUN_TITLES | ENGLISH_TITLES
+_ALL_TITLES = lexicon.TITLES | lexicon.PRONOUN_TITLES | lexicon.ENGLISH_TITLES
 _CONTEXT = (-2, -1, 1, 2)
 
 
@@ -101,13 +85,18 @@ def _shape(word: str) -> str:
 
 def _name_word(folded: str, book: People) -> bool:
     return (
-        folded in book.words or folded in VIETNAMESE_GIVEN_NAMES
-        or folded in WESTERN_GIVEN_NAMES or folded in VIETNAMESE_SURNAMES
+        folded in book.words or folded in lexicon.VIETNAMESE_GIVEN_NAMES
+        or folded in lexicon.WESTERN_GIVEN_NAMES or folded in lexicon.VIETNAMESE_SURNAMES
     )  # fmt: skip
 
 
 def _place_word(folded: str) -> bool:
-    return folded in ORGANISATION_WORDS or folded in STREET_WORDS or folded in STREET_WORDS_BEFORE or folded in PLACES
+    return (
+        folded in lexicon.ORGANISATION_WORDS
+        or folded in lexicon.STREET_WORDS
+        or folded in lexicon.STREET_WORDS_BEFORE
+        or folded in lexicon.PLACES
+    )
 
 
 def word_features(text: str, words: Sequence[Word], book: People, rule_tags: Sequence[RuleTag]) -> list[Features]:
@@ -123,18 +112,18 @@ def word_features(text: str, words: Sequence[Word], book: People, rule_tags: Seq
             "len": float(min(len(folded), 8)),
             "rule": rule_tags[index],
             "book": float(folded in book.words),
-            "sur": float(folded in VIETNAMESE_SURNAMES),
-            "mid": float(folded in VIETNAMESE_MIDDLE_NAMES),
-            "given": float(folded in VIETNAMESE_GIVEN_NAMES),
-            "wgiven": float(folded in WESTERN_GIVEN_NAMES),
-            "wsur": float(folded in WESTERN_SURNAMES),
-            "common": float(folded in COMMON_WORD_NAMES),
+            "sur": float(folded in lexicon.VIETNAMESE_SURNAMES),
+            "mid": float(folded in lexicon.VIETNAMESE_MIDDLE_NAMES),
+            "given": float(folded in lexicon.VIETNAMESE_GIVEN_NAMES),
+            "wgiven": float(folded in lexicon.WESTERN_GIVEN_NAMES),
+            "wsur": float(folded in lexicon.WESTERN_SURNAMES),
+            "common": float(folded in lexicon.COMMON_WORD_NAMES),
             "title": float(folded in _ALL_TITLES),
-            "place": float(folded in PLACES),
-            "org": float(folded in ORGANISATION_WORDS),
-            "street": float(folded in STREET_WORDS or folded in STREET_WORDS_BEFORE),
-            "func": float(folded in FUNCTION_WORDS),
-            "accname": float(word.text.casefold() in ACCENTED_NAME_WORDS),
+            "place": float(folded in lexicon.PLACES),
+            "org": float(folded in lexicon.ORGANISATION_WORDS),
+            "street": float(folded in lexicon.STREET_WORDS or folded in lexicon.STREET_WORDS_BEFORE),
+            "func": float(folded in lexicon.FUNCTION_WORDS),
+            "accname": float(word.text.casefold() in lexicon.ACCENTED_NAME_WORDS),
             "bookacc": float(word.text.casefold() in book.accented),
             "suf3": folded[-3:],
         }
@@ -179,8 +168,8 @@ def _bar(word: Word, book: People, *, follows: bool) -> float:
     if not word.text.islower():
         return ACCEPT
     if follows:
-        return ACCEPT if _name_word(word.folded, book) or word.folded in VIETNAMESE_MIDDLE_NAMES else SURE
-    return SURE if word.folded in COMMON_WORD_NAMES or word.folded in FUNCTION_WORDS else ACCEPT
+        return ACCEPT if _name_word(word.folded, book) or word.folded in lexicon.VIETNAMESE_MIDDLE_NAMES else SURE
+    return SURE if word.folded in lexicon.COMMON_WORD_NAMES or word.folded in lexicon.FUNCTION_WORDS else ACCEPT
 
 
 def _joined(text: str, left: Word, right: Word) -> bool:

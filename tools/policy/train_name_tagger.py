@@ -38,6 +38,7 @@ DEVELOPMENT_SETS = (
     "evals/datasets/pii_blind3",
     "evals/datasets/pii_blind4",
     "evals/datasets/pii_blind5",
+    "evals/datasets/pii_blind6",
 )
 PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 150, "feature.possible_transitions": True}
 

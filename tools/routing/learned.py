@@ -38,7 +38,17 @@ from typing import Any
 
 import numpy as np
 
-from tools.core.learning import ADAM_EPSILON, HASH_DIM, ITERATIONS, L2_PENALTY, hashed_grams, softmax, train
+from tools.core.learning import (
+    ADAM_EPSILON,
+    HASH_DIM,
+    ITERATIONS,
+    L2_PENALTY,
+    build_command,
+    hashed_grams,
+    softmax,
+    train,
+    write_manifest,
+)
 from tools.core.llm.embeddings import LocalE5Embeddings, normalize
 
 logger = logging.getLogger(__name__)
@@ -191,27 +201,14 @@ def build() -> dict[str, Any]:
         WEIGHTS, intents=np.array(router.intents), weights=router.weights.astype(np.float16), bias=router.bias
     )
     counts = {intent: sum(1 for e in examples if e["intent"] == intent) for intent in router.intents}
-    manifest = {
-        "model": embeddings.model_id,
-        "corpus_sha256": corpus_hash(),
-        "settings": _settings(),
-        "examples": len(examples),
-        "per_intent": counts,
-    }
-    MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    return manifest
+    return write_manifest(
+        MANIFEST, embeddings.model_id, corpus_hash(), _settings(), examples=len(examples), per_intent=counts
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m tools.routing.learned build``."""
-    args = sys.argv[1:] if argv is None else argv
-    if args != ["build"]:
-        sys.stderr.write(f"usage: {REBUILD}\n")
-        return 2
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-    manifest = build()
-    sys.stderr.write(f"router weights: {manifest['examples']} examples, {manifest['model']}\n")
-    return 0
+    return build_command(argv, REBUILD, build, "router weights: {examples} examples, {model}")
 
 
 if __name__ == "__main__":

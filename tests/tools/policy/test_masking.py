@@ -92,3 +92,14 @@ def test_placeholders_are_shared_within_a_request_and_restored_in_the_answer() -
     answer = "Chúc mừng sinh nhật anh [PERSON_1]! Em gọi [PHONE_1] nhé."
     assert masker.restore(answer) == "Chúc mừng sinh nhật anh Phạm Văn Sơn! Em gọi 0912 345 678 nhé."
     assert Masker(BANK).restore(answer) == answer  # another request's masker knows none of them
+
+
+def test_the_projects_own_prompts_mask_to_themselves() -> None:
+    """Every prompt passes the masker on its way to an outside model: its instructions must come out whole
+    ("The note may be English" once lost "English", "(a loan ends soon)" its "loan")."""
+    from tests.drivers import PROJECT_ROOT
+
+    prompts = sorted((PROJECT_ROOT / "prompts").rglob("*.md"))
+    assert prompts
+    for path in prompts:
+        assert find_pii(path.read_text(encoding="utf-8"), BANK) == [], path.name
