@@ -519,9 +519,16 @@ def _a_place(tokens: list[_Token], span: tuple[int, int], book: NameBook) -> boo
     """A name the tagger read that the lexicons know as a place or a business ("Thu Duc", "quỹ Phát Lộc"), or words
     that are never a person alone ("English", "Friday")."""
     inside = [index for index, token in enumerate(tokens) if span[0] <= token.start < span[1]]
-    if inside and all(tokens[index].folded in NOT_NAMES for index in inside):
+    if not inside:
+        return False
+    if all(tokens[index].folded in NOT_NAMES for index in inside):
         return True
-    return bool(inside) and _place_or_organisation(tokens, inside[0], len(inside), book)
+    first, last = inside[0], inside[-1]
+    around = [(first - 1, last), (first, last + 1)]  # "Thu" of "Thu Duc": part of a place the tagger cut short
+    for start, end in around:
+        if 0 <= start and end < len(tokens) and " ".join(t.folded for t in tokens[start : end + 1]) in PLACES:
+            return True
+    return _place_or_organisation(tokens, first, len(inside), book)
 
 
 def _claimed(text: str, found: list[tuple[int, int, PiiKind]]) -> list[PiiSpan]:
