@@ -526,7 +526,7 @@ def _a_place(tokens: list[_Token], span: tuple[int, int], book: NameBook) -> boo
     first, last = inside[0], inside[-1]
     around = [(first - 1, last), (first, last + 1)]  # "Thu" of "Thu Duc": part of a place the tagger cut short
     for start, end in around:
-        if 0 <= start and end < len(tokens) and " ".join(t.folded for t in tokens[start : end + 1]) in PLACES:
+        if start >= 0 and end < len(tokens) and " ".join(t.folded for t in tokens[start : end + 1]) in PLACES:
             return True
     return _place_or_organisation(tokens, first, len(inside), book)
 
