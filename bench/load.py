@@ -15,7 +15,7 @@ round, e.g. ``load concurrency=50 requests=50 errors=0 misrouted=0 p50_ms=6274 p
 (a 2-core machine shared with other work). An error is a non-2xx answer, a transport failure, an ``error``
 event or an answer without text (``busy_429`` of them were the run slots' "come back", ``server_errors`` 5xx);
 ``misrouted`` counts answers whose intent is not the expected one; ``health_p50_ms``/``health_p95_ms`` are
-``GET /health`` probed every 100 ms on its own connection while the round ran; ``server_cpu_ms_per_request``
+``GET /health`` probed every 100 ms from a process of its own while the round ran; ``server_cpu_ms_per_request``
 is the CPU time the server's processes spent in the round over its requests (from ``/proc``, Linux only), the
 figure that stays put when the machine is noisy. With
 ``--stream`` each round runs again on ``runs/stream``; without a model the answer's tokens only come once
@@ -293,18 +293,34 @@ async def run_round(base_url: str, batch: list[Chat], label: str, stream: bool, 
         return Round(label, len(batch), list(outcomes), wall, health, cpu)
 
 
+#: The ``/health`` prober, in a process of its own: probed from the load generator's event loop, a probe waited
+#: behind the generator's own 200 connections and measured the client, not the server.
+_PROBE = """
+import sys, threading, time, json, httpx
+stop = threading.Event()
+threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+seconds = []
+with httpx.Client(base_url=sys.argv[1], timeout=10.0) as client:
+    while not stop.is_set():
+        began = time.perf_counter()
+        try:
+            ok = client.get("/health").status_code == 200
+            seconds.append(time.perf_counter() - began if ok else None)
+        except httpx.HTTPError:
+            seconds.append(None)
+        stop.wait(0.1)
+print(json.dumps(seconds))
+"""
+
+
 async def _probe_health(base_url: str, running: list[asyncio.Task[Outcome]]) -> list[float | None]:
-    """``/health`` every 100 ms on a connection of its own while the chats run: does the server stay light?"""
-    seconds: list[float | None] = []
-    async with httpx.AsyncClient(base_url=base_url, timeout=10.0) as client:
-        while not all(task.done() for task in running):
-            began = time.perf_counter()
-            try:
-                ok = (await client.get("/health")).status_code == 200
-                seconds.append(time.perf_counter() - began if ok else None)
-            except httpx.HTTPError:
-                seconds.append(None)
-            await asyncio.sleep(0.1)
+    """``/health`` every 100 ms from another process while the chats run: does the server stay light?"""
+    prober = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _PROBE, base_url, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+    )
+    await asyncio.gather(*running, return_exceptions=True)
+    output, _ = await prober.communicate(b"")
+    seconds: list[float | None] = json.loads(output or b"[]")
     return seconds
 
 
