@@ -171,7 +171,8 @@ _RETURN_WORDS = (
     r"|loi nhuan|lai suat|tien lai|lai|sinh loi|loi tuc|co tuc)"
 )
 _NEGATION_BEFORE = re.compile(
-    r"(?:\bnot|\bno|n't|\bnever|\bcannot|\bwithout|\bnor|\bkhong(?: the| he)?|\bchua|\bchang)\s+(?:\w+\s+){0,2}$"
+    r"(?:\bnot|\bno|n't|\bnever|\bcannot|\bwithout|\bnor|\bkhong(?: the| he)?|\bchua|\bchang)\s+(?:\w+\s+){0,3}$"
+    r"|\b(?:whether|if) (?:we|you|i|the bank) (?:could|can|would|will)\s+$"
 )
 _GUARANTEE_PATTERNS = tuple(
     re.compile(pattern)
@@ -206,6 +207,9 @@ _GUARANTEE_PATTERNS = tuple(
         r"\bchua (?:nam|lan|thang) nao (?:bi )?lo\b",
         r"\byen tam (?:la )?(?:co lai|co loi|sinh loi|khong (?:bi )?lo)\b",
         r"\bkhong (?:the |bi )?lo (?:lo )?(?:duoc )?dau\b",
+        r"\bkhong co chuyen (?:bi )?(?:lo|mat von)\b",
+        r"\b(?:gan nhu |hau nhu )?khong (?:phai|can) lo (?:ve )?(?:chuyen )?(?:thua lo|lo von|mat von|bi lo)\b",
+        r"\b(?:tin chac|chac chan|dam bao|bao dam)\b.{0,40}\b(?:se )?(?:tang truong|co loi|co lai|sinh loi)\b",
     )
 )
 _DEPOSIT_INSURANCE = re.compile(r"\bdeposit insurance\b|\bbao hiem tien gui\b|\binsured deposits?\b")
@@ -244,7 +248,7 @@ _PRESSURE_PATTERNS = tuple(
         r"\b(?:het|ends?|expires?|closes?) (?:vao )?(?:hom nay|toi nay|dem nay|today|tonight|at midnight)\b",
         r"\b(?:den|until) het (?:hom nay|toi nay|dem nay)\b",
         r"\b(?:mai|qua hom nay|tomorrow) (?:la )?(?:khong con|het|len|gone|it'?s gone)\b",
-        r"\b(?:chot|quyet|ky|sign) (?:luon|ngay|now)\b",
+        r"\b(?:chot|quyet|(?<!bat )ky|sign) (?:luon|ngay|now)\b",
         r"\b(?:chua can|chua muon|khong can|khong muon|not interested|weren'?t interested|said no|declined)\b"
         r".{0,80}\b(?:van (?:nhan|goi|gui)|nhan lai|lan nua|reconsider|again|call you again)\b",
         # a deadline close at hand: "chỉ còn 2 ngày", "đến 5h chiều nay", "closes this Friday", "by Thursday"
@@ -317,6 +321,7 @@ _UP_TO = re.compile(
     r"|\b(?:tu|from)\s+(\d{1,2}(?:[.,]\d{1,2})?)\s?%(?:\s?/\s?nam|\s?p\.?a\.?)?"
     r"\s+(?:tro len|upwards|or more|and (?:up|above))\b"
     r"|\b(?:chi tu|starting (?:at|from)|as low as)\s+(\d{1,2}(?:[.,]\d{1,2})?)\s?%"
+    r"|\blai suat (?:\w+ ){0,3}tu\s+(\d{1,2}(?:[.,]\d{1,2})?)\s?%"
 )
 _RATE_CONTEXT = re.compile(
     r"\b(?:rates?|interest|returns?|yields?|profits?|p\.?a\b|per (?:year|annum)|a year|lai suat|lai|loi nhuan|sinh loi)"
@@ -405,11 +410,15 @@ def _segments(product: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if part.strip())
 
 
+_EVERYDAY_CODES = frozenset({"savings", "loan", "card", "fund", "insurance"})
+
+
 def _product_patterns(product: Mapping[str, Any]) -> list[re.Pattern[str]]:
     """How a message may name a product: its name (EN / VI), its code, and for a CD its tenor ("12-month CD")."""
     names = {str(product.get(key) or "") for key in ("name", "name_vi")}
     code = str(product.get("code") or "")
-    names |= {code, code.replace("_", " ")}
+    if code.casefold() not in _EVERYDAY_CODES:  # "your savings" names no product
+        names |= {code, code.replace("_", " ")}
     patterns = [re.compile(rf"\b{re.escape(_fold(name).strip())}\b") for name in names if len(name.strip()) >= 3]
     tenor = re.fullmatch(r"CD_(\d+)M", code.upper())
     if tenor:
@@ -424,6 +433,8 @@ def _product_patterns(product: Mapping[str, Any]) -> list[re.Pattern[str]]:
                 rf"|\b{months}[- ]?months?\s+(?:rates?|tenor|term)\b"
             )
         )
+    if str(product.get("category") or "") == "savings" and "online" in _fold(str(product.get("name") or "")):
+        patterns.append(re.compile(r"\b(?:tiet kiem|gui|so) (?:online|truc tuyen)\b"))  # "tiết kiệm online"
     return patterns
 
 
@@ -440,7 +451,10 @@ _VI_HEADS = {
 _GENERIC_NAME_WORDS = frozenset(
     ("fund", "bond", "card", "credit", "debit", "loan", "insurance", "account", "current", "online", "savings")
 ) | {"certificate", "of", "deposit", "the"}
-_VI_NAME_WORDS = {"home": r"(?:mua )?nha(?: o)?", "car": r"(?:mua )?(?:o to|xe)", "business": r"kinh doanh"}
+_VI_NAME_WORDS = {
+    "home": r"(?:mua )?nha(?: o)?", "car": r"(?:mua )?(?:o to|xe)", "business": r"kinh doanh",
+    "platinum": r"(?:platinum|bach kim)",
+}  # fmt: skip
 
 
 def _vietnamese_name(product: Mapping[str, Any]) -> re.Pattern[str] | None:
@@ -613,9 +627,11 @@ def _as_written(folded: FoldedText, offset: int, match: re.Match[str]) -> bool:
 #: Someone other than the client: family, a colleague, "she/he" in an English note about a third person.
 _THIRD_PARTY = re.compile(
     r"\b(?:(?:anh|chi|em|ong|ba|co|chu) \w+ nha (?:c|chi|a|anh|em|co|chu|bac)"  # "anh Cường nhà chị"
-    r"|vo|chong|chi nha|anh nha|em gai|em trai|anh trai|chi gai|bo(?! (?:vao|ra|tien|von|qua|lo|sung))|me"
+    r"|(?<!gui )(?<!chuyen )(?<!nap )(?<!bo )(?<!dua )vo(?! (?:so|tk|tai khoan|quy|the|day))"
+    r"|chong|chi nha|anh nha|em gai|em trai|anh trai|chi gai|bo(?! (?:vao|ra|tien|von|qua|lo|sung))|me"
     r"|con (?:trai|gai)|ba xa|ong xa"
-    r"|giam doc|sep|dong nghiep|ban (?:cua|anh|chi)|wife|husband|sister|brother|mother|father|son|daughter"
+    r"|giam doc|sep|dong nghiep|ban (?:cua|anh|chi)"
+    r"|(?:your|his|her|their|my) (?:wife|husband|sister|brother|mother|father|son|daughter)"
     r"|phu nhan|colleague|partner|friend|neighbou?r|boss|she|he)\b"
 )
 _THIRD_PARTY_ACCENTED = frozenset(

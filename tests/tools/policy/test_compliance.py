@@ -387,3 +387,43 @@ def test_each_flag_by_its_class_in_text_written_by_others(text: str, flag: str) 
 )
 def test_near_misses_written_by_others_stay_clean(text: str) -> None:
     assert flags(text, products=CATALOG) == set()
+
+
+PLATINUM_CARD = {
+    "code": "PLATINUM_CARD", "name": "Platinum Credit Card", "category": "card", "rate_pct": None,
+    "target_segments": "Diamond,Platinum",
+}  # fmt: skip
+ONLINE_SAVINGS = {"code": "SAVINGS", "name": "Online Savings", "category": "savings", "rate_pct": 3.5}
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Quỹ trái phiếu bên em tui bảo đảm có lời hơn gửi sổ, không có chuyện lỗ đâu.", "guaranteed_return"),
+        ("Premier Invest: Ông gần như không phải lo về chuyện thua lỗ.", "guaranteed_return"),
+        ("Lãi suất tiết kiệm từ 5,5%/năm, chị ghé quầy nhé.", "misleading_rate"),  # a "from" rate, no conditions
+        ("Tiết kiệm online bên em lãi 4%/năm luôn chị.", "misleading_rate"),  # the online savings is 3.5%
+        ("Em mời chị mở thẻ bạch kim bên em nha.", "unsuitable_product"),  # Diamond and Platinum only; she is Gold
+    ],
+)
+def test_more_classes_written_by_others(text: str, flag: str) -> None:
+    products = [*CATALOG, PLATINUM_CARD, ONLINE_SAVINGS]
+    assert flag in flags(text, products=products, client={"risk_profile": "balanced", "segment": "Gold"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anh Son oi, Premier Invest co the mat von, khong phai tien gui, khong duoc bao hiem tien gui.",  # a name
+        "Da chu Ba oi, hom qua chu hoi gui tien lua vo so 6 thang thi em bao lai nha.",  # "vô sổ": into the book
+        "Chứng chỉ quỹ có thể mua bán vào bất kỳ ngày làm việc nào.",  # "bất kỳ ngày" is no "ký ngay"
+        "You asked whether we could guarantee a return of 6%. No: neither I nor the bank can guarantee any return.",
+        "Thanks for moving part of your savings; the CD pays 4.6% p.a. for 6 months from VND 10 million.",
+    ],
+)
+def test_more_near_misses_stay_clean(text: str) -> None:
+    assert (
+        flags(text, products=[*CATALOG, ONLINE_SAVINGS])
+        & {"pii_exposure", "pressure_tactic", "guaranteed_return", "misleading_rate"}
+        == set()
+    )
