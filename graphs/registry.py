@@ -177,7 +177,8 @@ USE_CASES: tuple[UseCase, ...] = (
                  "vi": "Tin thị trường hôm nay ảnh hưởng khách nào của em?"},
     ),
     UseCase(
-        "inbox_triage", None, "request", _surfaces("chat", "studio", "langserve"), intent="inbox_triage",
+        "inbox_triage", "graphs.inbox_triage.graph", "request", _surfaces("chat", "studio", "langserve"),
+        intent="inbox_triage", suites=("triage",),
         routes="summarize or prioritize my unread client messages and draft replies",
         does={"en": "triage of your unread client messages", "vi": "phân loại tin nhắn khách hàng chưa đọc"},
         example={"en": "Summarize my unread client messages and prioritize them",

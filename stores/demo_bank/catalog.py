@@ -578,6 +578,47 @@ rò rỉ dữ liệu trong 24 giờ.
 """,
     ),
     (
+        "DOC-POL-INBOX",
+        "Client inbox: topics and urgency",
+        """# Client inbox: topics and urgency / Hộp thư khách hàng: chủ đề và mức độ khẩn
+
+Every inbound client message (Zalo, e-mail, SMS, app chat) gets ONE topic and ONE urgency.
+
+## Topics (one per message: the thing the client needs the bank to act on first)
+- `card_issue` — a card blocked, lost, stolen, swallowed by an ATM, declined, not delivered, its limit, a card
+  charge the client does not recognise.
+- `transfer_issue` — a transfer or remittance not received, failed, delayed, sent to the wrong account, a
+  SWIFT/interbank problem.
+- `complaint` — the main point is dissatisfaction: a wrong or unfair fee, bad service, a staff member's
+  behaviour, a promise not kept, a threat to leave or to complain further (when the message is mostly about a
+  card or a transfer going wrong, the topic is that instead).
+- `loan_request` — a new loan or mortgage, a bigger limit, refinancing, repayment schedule, early repayment,
+  loan documents.
+- `account_details` — balance, statements, confirmations, updating personal details (phone, address, e-mail,
+  ID), the app or OTP login, opening or closing an account's paperwork.
+- `product_inquiry` — questions about a deposit, CD, fund, insurance, card or other product's rates, terms,
+  features, or wanting to open/buy one (not a loan).
+- `appointment` — asking for, moving or confirming a meeting, a call at a time, a branch visit.
+- `other` — thanks, greetings, personal news, invitations, anything that asks nothing of the bank.
+
+Order when two fit: card_issue, transfer_issue, complaint, loan_request, account_details, product_inquiry,
+appointment, other.
+
+## Urgency
+- `high` — money or access at risk now, or needed today/tomorrow: a card blocked or lost (especially abroad),
+  suspected fraud or an unrecognised charge, a transfer missing that is needed now, a repeated complaint or
+  one threatening to leave / go to the press / regulator, an explicit deadline within one working day.
+- `normal` — needs an answer within two working days: product and loan questions, detail updates, meeting
+  requests, a first complaint without threats, a fee question.
+- `low` — no action needed soon: thanks, greetings, news, "when you have time", documents for later,
+  information only.
+
+Tiếng Việt: mỗi tin nhắn một chủ đề (ưu tiên theo thứ tự trên) và một mức khẩn: cao (tiền hoặc quyền truy cập
+đang bị ảnh hưởng, cần trong hôm nay/ngày mai, khiếu nại lặp lại hoặc dọa rời ngân hàng), bình thường (trả lời
+trong 2 ngày làm việc), thấp (không cần xử lý sớm).
+""",
+    ),
+    (
         "DOC-POL-CONTACT",
         "Client contact standards",
         """# Client contact standards / Tiêu chuẩn liên hệ khách hàng

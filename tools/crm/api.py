@@ -300,6 +300,33 @@ class CrmApi:
         cities = sorted({str(city) for _, _, city in book if city is not None and str(city).strip()})
         return products, occupations, names, cities
 
+    def unread_messages(self, limit: int = 200) -> list[dict[str, Any]]:
+        """This RM's unread inbound client messages, newest first, each with its client's name."""
+        with self.database.engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    InboundMessage.id,
+                    InboundMessage.client_id,
+                    InboundMessage.received_at,
+                    InboundMessage.channel,
+                    InboundMessage.subject,
+                    InboundMessage.body,
+                    Client.full_name,
+                    Client.honorific,
+                )
+                .join(Client, Client.id == InboundMessage.client_id)
+                .where(InboundMessage.rm_id == self.rm_id, Client.rm_id == self.rm_id)
+                .where(InboundMessage.status == "unread")
+                .order_by(desc(InboundMessage.received_at), InboundMessage.id)
+                .limit(limit)
+            ).all()
+        return [
+            {"id": row.id, "client_id": row.client_id, "client": f"{row.honorific or ''} {row.full_name}".strip(),
+             "received_at": to_json(row.received_at), "channel": row.channel, "subject": row.subject or "",
+             "body": row.body}
+            for row in rows
+        ]  # fmt: skip
+
     def colleague_named(self, text: str) -> str | None:
         """Another RM named as a person in ``text`` ("Vân's AUM", "aum của a Duy"), when no client of this RM has
         that given name: asking about a colleague's book is asking for another RM's data."""
