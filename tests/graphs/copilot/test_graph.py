@@ -254,7 +254,7 @@ def test_without_a_checkpointer_a_stateless_turn_still_answers(bank_db: Database
     [
         ("Brief me on Ms Lan, I'm calling her in 2 minutes", "briefing", "A briefing on a client before a call is "
                                                                           "coming soon"),
-        ("summarize my unread client messages", "inbox_triage", "Triage of your unread client messages is coming"),
+        ("Prepare my Q4 review deck for Mr Binh", "portfolio_review", "A client review deck is coming"),
     ],
 )  # fmt: skip
 def test_a_use_case_not_built_yet_says_so_honestly(
