@@ -45,6 +45,7 @@ EXPECTED_OUTPUTS: dict[str, tuple[str, ...]] = {
         "awaiting_confirmation",
         "06 copilot: ok",
     ),
+    "07_inbox_triage": ("DOC-POL-INBOX", "card_issue high", "unread client messages", "07 inbox triage: ok"),
 }
 
 
