@@ -13,7 +13,6 @@ answer in the RM's inbox.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import threading
@@ -29,6 +28,7 @@ from tools.core.learning import (
     ITERATIONS,
     L2_PENALTY,
     build_command,
+    file_sha256,
     hashed_grams,
     read_jsonl,
     softmax,
@@ -75,7 +75,7 @@ def _settings() -> dict[str, Any]:
 
 
 def corpus_hash(path: Path = CORPUS) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return file_sha256(path)
 
 
 def features(embeddings: LocalE5Embeddings, texts: list[str], batch: int = 32) -> np.ndarray:

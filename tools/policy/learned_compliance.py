@@ -19,7 +19,6 @@ the corpus and the embeddings model, the rules decide alone.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import sys
@@ -36,6 +35,7 @@ from tools.core.learning import (
     ITERATIONS,
     L2_PENALTY,
     build_command,
+    file_sha256,
     hashed_grams,
     read_jsonl,
     softmax,
@@ -85,7 +85,7 @@ def _settings() -> dict[str, Any]:
 
 
 def corpus_hash(path: Path = CORPUS) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return file_sha256(path)
 
 
 def features(embeddings: LocalE5Embeddings, texts: list[str], batch: int = 64) -> np.ndarray:
