@@ -392,6 +392,45 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         rates_en="Not a savings product; no investment return.",
         rates_vi="Không phải sản phẩm tiết kiệm; không có lợi nhuận đầu tư.",
     ),
+    ProductSpec(
+        code="GREEN_BIZ_LOAN",
+        name="Green Biz Loan",
+        name_vi="Vay kinh doanh xanh Green Biz",
+        category="loan",
+        summary=(
+            "Loan for business owners investing in solar power, energy-efficient equipment or electric vehicles, "
+            "at a lower rate than the standard Business Working-Capital Loan."
+        ),
+        rate_pct=6.8,
+        min_amount_vnd=300_000_000,
+        target_segments="Diamond,Platinum,Gold",
+        active=True,
+        risk="low",
+        tenor_months=60,
+        features_en=(
+            "Terms up to 60 months",
+            "Finances up to 70% of the green investment",
+            "No early repayment fee after the second year",
+        ),
+        features_vi=(
+            "Kỳ hạn đến 60 tháng",
+            "Tài trợ đến 70% giá trị khoản đầu tư xanh",
+            "Miễn phí trả nợ trước hạn từ năm thứ ba",
+        ),
+        eligibility_en=(
+            "Business owners with at least 2 years of trading and a business registration, and a green investment "
+            "(solar panels, energy-efficient machinery, electric vehicles) backed by a supplier's quote; "
+            "loans from VND 300 million."
+        ),
+        eligibility_vi=(
+            "Chủ doanh nghiệp, hộ kinh doanh hoạt động từ 2 năm, có đăng ký kinh doanh và dự án đầu tư xanh "
+            "(điện mặt trời, máy móc tiết kiệm năng lượng, xe điện) có báo giá của nhà cung cấp; vay từ 300 triệu đồng."
+        ),
+        fees_en="Arrangement fee of 0.2% of the loan; early repayment fee of 1% in the first 2 years, none after.",
+        fees_vi="Phí thu xếp 0,2% khoản vay; phí trả nợ trước hạn 1% trong 2 năm đầu, sau đó miễn phí.",
+        rates_en="6.8% p.a. fixed for the first 24 months, then the bank's base rate plus 2.5%.",
+        rates_vi="6,8%/năm cố định trong 24 tháng đầu, sau đó bằng lãi suất cơ sở cộng 2,5%.",
+    ),
 )
 
 _RISK_WORDS = {
