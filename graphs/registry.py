@@ -148,7 +148,8 @@ USE_CASES: tuple[UseCase, ...] = (
                  "vi": "Anh An muốn tích lũy 2 tỷ mua nhà trong 3 năm, lập phương án giúp em"},
     ),
     UseCase(
-        "product_qa", None, "question", _surfaces("chat", "studio", "langserve"), intent="product_qa",
+        "product_qa", "graphs.product_qa.graph", "question", _surfaces("chat", "studio", "langserve"),
+        intent="product_qa", suites=("qa",),
         routes="a question about the bank's products or policies (eligibility, rates, fees, rules, comparisons)",
         does={"en": "answers on products and policies, with sources", "vi": "giải đáp về sản phẩm và chính sách"},
         example={"en": "What's the eligibility for Green Biz vs the standard business loan?",
@@ -177,7 +178,7 @@ USE_CASES: tuple[UseCase, ...] = (
                  "vi": "Tin thị trường hôm nay ảnh hưởng khách nào của em?"},
     ),
     UseCase(
-        "inbox_triage", "graphs.inbox_triage.graph", "request", _surfaces("chat", "studio", "langserve"),
+        "inbox_triage", "graphs.inbox_triage.graph", "request", _surfaces("chat", "studio", "threads"),
         intent="inbox_triage", suites=("triage",),
         routes="summarize or prioritize my unread client messages and draft replies",
         does={"en": "triage of your unread client messages", "vi": "phân loại tin nhắn khách hàng chưa đọc"},

@@ -30,6 +30,14 @@ WORDS: dict[str, dict[str, str]] = {
         "defines them, grouped by urgency",
         "not_ready": "I can't read your inbox right now: the triage model is not installed on this server. "
         "Your messages are unchanged; please open the inbox in the web app.",
+        "review": "I drafted a reply to each of the {count} message(s), in your voice and the client's language, "
+        "checked against bank policy. Save them to your drafts (to review, edit and send like the morning drafts) "
+        "and mark these messages read?",
+        "saved": "Saved {saved} reply draft(s) to your drafts and marked {marked} message(s) read. Open Drafts to "
+        "review, edit and send them; a sent reply marks its message replied.",
+        "already": "The replies were already in your drafts; nothing was saved twice.",
+        "not_saved": "Nothing was saved: the messages stay unread and no reply was drafted into your drafts.",
+        "flagged": "{count} reply draft(s) carry a policy flag to look at before sending.",
     },
     "vi": {
         "empty": "Anh/chị không có tin nhắn khách hàng nào chưa đọc.",
@@ -38,6 +46,14 @@ WORDS: dict[str, dict[str, str]] = {
         "nhóm theo mức khẩn",
         "not_ready": "Em chưa đọc được hộp thư lúc này: mô hình phân loại chưa được cài trên máy chủ. Tin nhắn vẫn "
         "giữ nguyên; anh/chị mở hộp thư trên ứng dụng web giúp em.",
+        "review": "Em đã soạn sẵn thư trả lời cho {count} tin nhắn, theo giọng văn của anh/chị và ngôn ngữ của khách, "
+        "đã kiểm tra theo chính sách ngân hàng. Lưu vào mục Bản nháp (để xem, sửa và gửi như bản nháp buổi sáng) và "
+        "đánh dấu các tin nhắn này là đã đọc?",
+        "saved": "Đã lưu {saved} bản nháp trả lời vào mục Bản nháp và đánh dấu {marked} tin nhắn đã đọc. Anh/chị mở "
+        "Bản nháp để xem, sửa và gửi; gửi xong tin nhắn được đánh dấu đã trả lời.",
+        "already": "Các bản nháp trả lời đã có sẵn trong mục Bản nháp; không lưu trùng.",
+        "not_saved": "Chưa lưu gì: tin nhắn vẫn chưa đọc và không có bản nháp trả lời nào được lưu.",
+        "flagged": "{count} bản nháp trả lời có cảnh báo chính sách cần xem trước khi gửi.",
     },
 }
 #: How much of a message's first line a summary line shows.
@@ -73,3 +89,19 @@ def understood_as(count: int, language: str) -> str:
 
 def not_ready(language: str) -> str:
     return WORDS[supported_language(language)]["not_ready"]
+
+
+def review(count: int, language: str) -> str:
+    return WORDS[supported_language(language)]["review"].format(count=count)
+
+
+def saved(saved_count: int, marked: int, flagged: int, language: str) -> str:
+    words = WORDS[supported_language(language)]
+    lines = [words["saved"].format(saved=saved_count, marked=marked) if saved_count or marked else words["already"]]
+    if flagged:
+        lines.append(words["flagged"].format(count=flagged))
+    return " ".join(lines)
+
+
+def not_saved(language: str) -> str:
+    return WORDS[supported_language(language)]["not_saved"]

@@ -20,3 +20,9 @@ class InboxTriageState(TurnOutput, total=False):
     messages: list[dict[str, Any]]
     #: Why the messages could not be read (the triage's weights missing or out of date), or None.
     failure: str | None
+    #: A reply draft per message (``tools.inbox.drafts.NewDraft`` as plain JSON), not saved yet.
+    replies: list[dict[str, Any]]
+    #: The RM's answer to the review card (a HumanResponse).
+    decision: dict[str, Any]
+    #: What ``save`` wrote: {"drafts": n saved, "marked_read": n}; absent until the RM accepts.
+    saved: dict[str, int]

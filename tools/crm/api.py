@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from dateutil.rrule import rrulestr
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, and_, desc, func, select
+from sqlalchemy import Connection, and_, desc, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -71,6 +71,9 @@ from tools.signals.profiles import Essence, compute_essences
 from tools.signals.thresholds import AUM_KINDS
 
 logger = logging.getLogger(__name__)
+
+#: An inbound message only moves forward: unread → read (opened or triaged) → replied.
+MESSAGE_PROGRESS = ("unread", "read", "replied")
 
 NAME_MATCH_THRESHOLD = 80.0
 #: How close a typed given name must be to a client's to be a typo of it: "Nguyễn Thị Hồng" is not Nguyễn Thị Hương
@@ -326,6 +329,34 @@ class CrmApi:
              "body": row.body}
             for row in rows
         ]  # fmt: skip
+
+    def mark_messages(self, message_ids: Iterable[str], status: str) -> int:
+        """Move the RM's own inbound messages forward to ``read`` or ``replied`` (never back: a replied message
+        stays replied); how many changed. Safe to repeat; an id that is not this RM's reads as unknown."""
+        if status not in MESSAGE_PROGRESS[1:]:
+            raise ValueError(f"a message can be marked {' or '.join(MESSAGE_PROGRESS[1:])}, not {status!r}")
+        ids = sorted({str(message_id) for message_id in message_ids})
+        if not ids:
+            return 0
+        earlier = list(MESSAGE_PROGRESS[: MESSAGE_PROGRESS.index(status)])
+        with self.database.engine.begin() as connection:
+            own = set(
+                connection.execute(
+                    select(InboundMessage.id)
+                    .join(Client, Client.id == InboundMessage.client_id)
+                    .where(InboundMessage.id.in_(ids), InboundMessage.rm_id == self.rm_id, Client.rm_id == self.rm_id)
+                ).scalars()
+            )
+            unknown = [message_id for message_id in ids if message_id not in own]
+            if unknown:
+                raise LookupError(f"unknown message id {unknown[0]!r}")
+            changed = connection.execute(
+                update(InboundMessage)
+                .where(InboundMessage.id.in_(ids), InboundMessage.status.in_(earlier))
+                .values(status=status)
+            ).rowcount
+        logger.info("RM %s marked %d of %d messages %s", self.rm_id, changed, len(ids), status)
+        return int(changed or 0)
 
     def colleague_named(self, text: str) -> str | None:
         """Another RM named as a person in ``text`` ("Vân's AUM", "aum của a Duy"), when no client of this RM has

@@ -47,6 +47,7 @@ _TOPICS = {
     "loan_maturity": "Loan maturity",
     "large_deposit": "Large deposit",
     "inactive": "Reconnecting with the client",
+    "reply": "Reply to the client's message",
 }
 
 
@@ -520,7 +521,14 @@ class Inbox:
                 outbox_id = connection.execute(
                     select(OutboxMessage.id).where(OutboxMessage.draft_id == draft_id)
                 ).scalar()
-        logged = CrmApi(self.database, self.rm_id).create_interaction(
+        crm = CrmApi(self.database, self.rm_id)
+        message_id = (draft.get("facts") or {}).get("message_id") if draft["kind"] == "reply" else None
+        if message_id:
+            try:  # the reply is out: its message is answered (forward only, safe to repeat)
+                crm.mark_messages([str(message_id)], "replied")
+            except LookupError:
+                logger.warning("reply draft %s answers message %s, which is no longer the RM's", draft_id, message_id)
+        logged = crm.create_interaction(
             {
                 "client_id": draft["client_id"],
                 "occurred_at": draft["updated_at"],

@@ -49,8 +49,8 @@ __all__ = ["DRAFT_KINDS", "ComposedDraft", "DraftRequest", "compose_draft", "key
 
 logger = logging.getLogger(__name__)
 
-#: Every trigger kind, and a plain check-in when there is no event.
-DRAFT_KINDS = (*KINDS, "check_in")
+#: Every trigger kind, a plain check-in when there is no event, and a reply to a client's inbound message.
+DRAFT_KINDS = (*KINDS, "check_in", "reply")
 #: The event a drafting request names (read on the folded text, first match wins); none named: a check-in.
 _EVENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("birthday", re.compile(r"\b(birthday|bday|sinh nhat)\b")),
@@ -238,11 +238,15 @@ class _Body:
     action: str
 
 
+#: A reply's subject quotes at most this much of the client's subject.
+MAX_REPLY_SUBJECT = 120
 #: A CRM text longer than this is not quoted to the client.
 QUOTE_MAX_CHARS = 160
 
 
 def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
+    if kind == "reply":
+        return _reply_en(f, casual)
     product = f.get("product_name") or category_text(f.get("category"), "en") or "product"
     amount = format_amount(f.get("amount_vnd"), "en")
     action = "Let me know what time works for you." if casual else "Please let me know a time that suits you."
@@ -381,6 +385,8 @@ def _lower_first(text: str) -> str:
 
 
 def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> _Body:
+    if kind == "reply":
+        return _reply_vi(f, p, me)
     me_cap, p_cap = _cap(me), _cap(p)
     amount = format_amount(f.get("amount_vnd"), "vi")
     action = f"{p_cap} nhắn {me} thời gian tiện cho {p} nhé." if casual else f"Mong {p} phản hồi thời gian thuận tiện."
@@ -501,7 +507,95 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
     )
 
 
+# ----- replies to inbound messages (DOC-POL-INBOX topics) -----------------------------------------
+
+#: When the RM promises to come back, by the message's urgency (DOC-POL-INBOX: high today, normal within two
+#: working days; DOC-POL-COMPLAINTS: a complaint is acknowledged within 24 hours).
+_REPLY_WHEN = {
+    "en": {"high": "today", "normal": "within two working days", "low": "in the coming days"},
+    "vi": {"high": "ngay trong ngày", "normal": "trong vòng 2 ngày làm việc", "low": "trong vài ngày tới"},
+}
+
+
+def _reply_en(f: Mapping[str, Any], casual: bool) -> _Body:
+    """A reply that acknowledges what the client asked, says what happens next and by when; no figure is quoted."""
+    topic, urgency = f.get("topic"), f.get("urgency") or "normal"
+    when = _REPLY_WHEN["en"].get(urgency, "within two working days")
+    product = f.get("product_name")
+    thanks = "Thanks for your message." if casual else "Thank you for your message."
+    if topic == "card_issue":
+        facts = ["I am sorry for the trouble with your card."]
+        offer = [f"I am looking into it with our card team and will come back to you {when}.",
+                 "If you think the card is at risk, please lock it in the app (Cards → Lock card) or call our hotline "
+                 "at once; the bank never asks for your OTP."]  # fmt: skip
+    elif topic == "transfer_issue":
+        facts = ["I am sorry the transfer has not gone through as expected."]
+        offer = [f"I have asked our payments team to trace it and will update you {when}."]
+    elif topic == "complaint":
+        facts = ["Thank you for telling me, and I am sorry for the experience you had."]
+        offer = ["I have logged your complaint and will come back to you within 24 hours with what we are doing "
+                 "about it."]  # fmt: skip
+    elif topic == "loan_request":
+        facts = [thanks + (f" I have noted your interest in our {product}." if product else
+                           " I have noted your financing request.")]  # fmt: skip
+        offer = [f"I will prepare the options and the documents needed and come back to you {when}."]
+    elif topic == "account_details":
+        facts = [thanks + " I have noted your request about your account."]
+        offer = [f"I will take care of it and confirm {when}."]
+    elif topic == "product_inquiry":
+        facts = [thanks + (f" I will send you the details of our {product}." if product else
+                           " I will send you the details you asked for.")]  # fmt: skip
+        offer = [f"You will have them {when}, with the conditions that apply."]
+    elif topic == "appointment":
+        facts = [thanks]
+        offer = [f"I will confirm the time with you {when}."]
+    else:
+        return _Body(["Thank you so much for your kind message." if not casual else "Thanks so much for your message!"],
+                     [], "")  # fmt: skip
+    return _Body(facts, offer, "")
+
+
+def _reply_vi(f: Mapping[str, Any], p: str, me: str) -> _Body:
+    """The Vietnamese reply: the same acknowledgement and next step, in the client's pronoun."""
+    me_cap = _cap(me)
+    topic, urgency = f.get("topic"), f.get("urgency") or "normal"
+    when = _REPLY_WHEN["vi"].get(urgency, "trong vòng 2 ngày làm việc")
+    product = f.get("product_name")
+    thanks = f"{me_cap} cảm ơn {p} đã nhắn tin."
+    if topic == "card_issue":
+        facts = [f"{me_cap} rất tiếc về sự cố thẻ của {p}."]
+        offer = [f"{me_cap} đang phối hợp với bộ phận thẻ và sẽ phản hồi {p} {when}.",
+                 f"Nếu thấy thẻ có nguy cơ bị lộ, {p} vui lòng khóa thẻ ngay trên ứng dụng (Thẻ → Khóa thẻ) hoặc gọi "
+                 "tổng đài; ngân hàng không bao giờ hỏi mã OTP."]  # fmt: skip
+    elif topic == "transfer_issue":
+        facts = [f"{me_cap} rất tiếc giao dịch chuyển tiền của {p} chưa thành công như mong đợi."]
+        offer = [f"{me_cap} đã đề nghị bộ phận thanh toán tra soát và sẽ cập nhật cho {p} {when}."]
+    elif topic == "complaint":
+        facts = [f"{me_cap} cảm ơn {p} đã phản ánh và thành thật xin lỗi {p} về trải nghiệm vừa qua."]
+        offer = [f"{me_cap} đã ghi nhận khiếu nại và sẽ phản hồi {p} trong vòng 24 giờ về hướng xử lý."]
+    elif topic == "loan_request":
+        facts = [thanks + (f" {me_cap} đã ghi nhận nhu cầu của {p} về {product}." if product else
+                           f" {me_cap} đã ghi nhận nhu cầu vay vốn của {p}.")]  # fmt: skip
+        offer = [f"{me_cap} sẽ chuẩn bị phương án và danh sách hồ sơ cần thiết, phản hồi {p} {when}."]
+    elif topic == "account_details":
+        facts = [thanks + f" {me_cap} đã ghi nhận yêu cầu về tài khoản của {p}."]
+        offer = [f"{me_cap} sẽ xử lý và xác nhận lại với {p} {when}."]
+    elif topic == "product_inquiry":
+        facts = [thanks + (f" {me_cap} sẽ gửi {p} thông tin chi tiết về {product}." if product else
+                           f" {me_cap} sẽ gửi {p} thông tin chi tiết {p} cần.")]  # fmt: skip
+        offer = [f"{me_cap} sẽ gửi {when}, kèm các điều kiện áp dụng."]
+    elif topic == "appointment":
+        facts = [thanks]
+        offer = [f"{me_cap} sẽ xác nhận lại lịch hẹn với {p} {when}."]
+    else:
+        return _Body([f"{me_cap} cảm ơn {p} rất nhiều vì lời nhắn."], [], "")
+    return _Body(facts, offer, "")
+
+
 def _subject(kind: str, f: Mapping[str, Any], language: str, client: Mapping[str, Any], p: str) -> str:
+    if kind == "reply":
+        original = " ".join(str(f.get("subject") or "").split())[:MAX_REPLY_SUBJECT]
+        return f"Re: {original}" if original else ("Phản hồi tin nhắn của " + p if language == "vi" else "Your message")
     given = (str(client.get("full_name") or "").split() or [""])[-1]
     if language == "vi":
         subjects = {

@@ -512,6 +512,7 @@
     const action = request && request.action_request ? request.action_request.action : "";
     if (action === "choose_client") return renderChooseClient(request);
     if (action === "choose_intent") return renderChooseIntent(request);
+    if (action === "save_replies") return renderSaveReplies(request);
     const config = request.config || {};
     const args = (request.action_request && request.action_request.args) || {};
     const interaction = args.interaction || args;
@@ -589,6 +590,21 @@
     if (!request.config || request.config.allow_ignore !== false) {
       card.append(el("div", { className: "card-actions" }, button("card.cancel", () => resume(card, "ignore", null), { className: "button danger", dataset: { decision: "ignore" } })));
     }
+    return card;
+  }
+
+  // The inbox triage's reply drafts: read them, then save them to Drafts (and mark the messages read) or not.
+  function renderSaveReplies(request) {
+    const args = request.action_request.args || {};
+    const card = el("section", { className: "decision-card", "aria-label": t("card.repliesHeading"), dataset: { action: "save_replies" } });
+    const list = el("ol", { className: "replies" }, (args.replies || []).map((reply) =>
+      el("li", { dataset: { message: reply.message_id || "", urgency: reply.urgency || "" } },
+        el("p", { className: "muted", text: `${reply.client} · ${reply.topic} · ${reply.urgency}${(reply.flags || []).length ? " · ⚠ " + reply.flags.join(", ") : ""}` }),
+        el("pre", { className: "reply-body", text: reply.body || "" }))));
+    const actions = el("div", { className: "card-actions" },
+      button("card.saveReplies", () => resume(card, "accept", null), { className: "button primary", dataset: { decision: "accept" } }),
+      button("card.cancel", () => resume(card, "ignore", null), { className: "button danger", dataset: { decision: "ignore" } }));
+    card.append(el("h3", { i18n: "card.repliesHeading" }), el("pre", { className: "card-description", text: request.description || "" }), list, actions);
     return card;
   }
 
