@@ -14,8 +14,8 @@ from typing import Any, Literal
 from langgraph.runtime import Runtime
 
 from graphs.context import AgentContext
-from graphs.inbox_triage import copy
 from graphs.hitl import ask_human, human_interrupt
+from graphs.inbox_triage import copy
 from graphs.inbox_triage.state import InboxTriageState
 from graphs.turn import covered, read_text, turn
 from tools.core.language import detect_language

@@ -54,9 +54,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                     "segments", "phan khuc", "yeu cau", "can gi", "duoc khong", "ai duoc"),
     "minimum": ("min", "minimum", "toi thieu", "at least", "it nhat", "from", "tu", "opening amount", "so tien mo"),
     "term": ("term", "terms", "tenor", "tenors", "ky han", "thoi han", "how long", "bao lau", "longest", "nam",
-             "years", "months", "thang", "days", "working days", "within", "trong vong", "ngay lam viec"),
+             "years", "months", "thang", "days", "working days", "within", "trong vong", "ngay lam viec", "period"),
     "limit": ("max", "maximum", "toi da", "limit", "han muc", "up to", "how much", "bao nhieu", "cover", "covers",
-              "finance", "finances", "tai tro", "sum assured", "borrow"),
+              "finance", "finances", "financing", "tai tro", "sum assured", "borrow"),
     "early": ("early", "truoc han", "break", "breaks", "withdraw", "withdrawal", "rut", "redeem", "redemption",
               "prepay", "prepayment", "repay"),
     "features": ("feature", "features", "benefit", "benefits", "loi ich", "dac diem", "uu dai", "perks", "lounge",
@@ -71,11 +71,14 @@ _SECTION_ASPECTS: dict[str, str] = {
 }  # fmt: skip
 #: What the bank's documents never hold: market prices, exchange rates, past or projected performance.
 _NEVER_IN_DOCUMENTS = re.compile(
-    r"\b(gold|vang|sjc|exchange rate|ty gia|usd|eur|jpy|aud|fx rate|forex|vn ?index|stock price|share price|"
-    r"gia co phieu|last year|nam ngoai|nam truoc|nam qua|in 20\d\d|nam 20\d\d|past performance|hieu qua dau tu|"
-    r"returned?|returns|loi nhuan|sinh loi|nav|unit price|gia chung chi quy|today'?s? base rate|"
-    r"lai suat co so (?:hien (?:tai|nay)|hom nay|bay gio|la bao nhieu|bn)|base rate (?:now|today|currently|is))\b"
+    r"\b(gold price|gia vang|vang sjc|sjc|exchange rate|ty gia|usd ?/ ?vnd|fx rate|forex|vn ?index|stock price|"
+    r"share price|gia co phieu|nav|unit price|gia chung chi quy|(?:today'?s?|current|currently) base rate|"
+    r"lai suat co so (?:hien (?:tai|nay)|hom nay|bay gio|la bao nhieu|bao nhieu)|"
+    r"base rate (?:now|today|currently|is (?:it|now)))\b"
 )
+#: Past or projected performance: never in the documents, when it is what the question asks (not the story).
+_PERFORMANCE = re.compile(r"\b(returns?|returned|performance(?! fees?)|performed|loi nhuan|sinh loi|yield)\b")
+_PAST = re.compile(r"\b(last year|nam ngoai|nam truoc|nam qua|in 20\d\d|nam 20\d\d|past|historical|lich su|did|made)\b")
 #: Words that carry no subject: question words, small talk, who is asking, the bank itself (folded).
 _SMALL_WORDS = frozenset(
     """a an the of for to in on at by with and or but is are was be been do does did can could would should will
@@ -93,7 +96,10 @@ _SMALL_WORDS = frozenset(
     the nao gi vay ah oi a e c ak ạ day dau neu phai sap may khi roi con bi trong ngoai nhieu it lam rat qua
     nen nghi nhe thoi luon van cung deu chua biet phai lam sao gap nhanh ngay giup voi minh oi hoi xem
     already before after during while since until whether meanwhile anything something everything extra
-    else put let make made go going goes into onto thing things way ways okay sure maybe perhaps
+    else put let make made go going goes into onto thing things way ways okay sure maybe perhaps wat wut hw abt
+    given two three wrong right chiu luu loai cai tinh nho lay vo ve cung luc lan kieu duoc khong nua them
+    rang cau viec lam dang hoi gi giu tra loi tuan thang nay sap toi truoc nao vua moi chenh lech nhau khac
+    sanh structure detail details chi tiet cu the
     """.split()  # noqa: SIM905
 )
 #: Comparison words ("vs", "so sánh", "khác gì").
@@ -108,14 +114,16 @@ _SHORTHAND = {
     "mgmt": "management", "mgt": "management", "msg": "message", "min": "minimum", "max": "maximum",
     "yo": "years old", "yrs": "years", "yr": "year", "kd": "kinh doanh", "bn": "bao nhieu", "bnhieu": "bao nhieu",
     "bnh": "bao nhieu", "dk": "dieu kien", "tk": "tai khoan", "kh": "khach hang", "ls": "lai suat",
-    "tg": "tien gui", "xe hoi": "oto", "reno": "renovation", "biz": "business", "acct": "account",
+    "tg": "tien gui", "reno": "renovation", "biz": "business", "acct": "account",
     "acc": "account", "req": "requirement", "reqs": "requirements", "elig": "eligibility", "amt": "amount",
     "cc": "credit card", "tttd": "the tin dung", "tdung": "tin dung", "ck": "chuyen khoan", "sme": "business",
     "pa": "p a", "vs.": "vs",
 }  # fmt: skip
 _SHORT_TERM = re.compile(r"\b(\d{1,2})(m|t|th)\b")
 #: "6 vs 12 month", "3 và 6 tháng": the first number shares the second's unit.
-_PAIRED_TERMS = re.compile(r"\b(\d{1,2})\s*(?:vs|va|and|or|hay|hoac|,|/|-)\s*(\d{1,2})\s*-?\s*(month|months|thang|m|t|th)\b")
+_PAIRED_TERMS = re.compile(
+    r"\b(\d{1,2})\s*(?:vs|va|and|or|hay|hoac|,|/|-)\s*(\d{1,2})\s*-?\s*(month|months|thang|m|t|th)\b"
+)
 
 
 def read_question(question: str) -> str:
@@ -124,6 +132,7 @@ def read_question(question: str) -> str:
     folded = _PAIRED_TERMS.sub(lambda m: f"{m.group(1)} {m.group(3)} vs {m.group(2)} {m.group(3)}", folded)
     folded = _SHORT_TERM.sub(lambda m: f"{m.group(1)} {'month' if m.group(2) == 'm' else 'thang'}", folded)
     folded = _AGE.sub(lambda m: f"aged {m.group(1)}", folded)
+    folded = re.sub(r"\b(?:xe hoi|xe o to|mua xe)\b", "mua oto", folded)
     words = re.findall(r"[\w%]+|[^\w\s]", folded)
     return " ".join(_SHORTHAND.get(word, word) for word in words)
 
@@ -134,7 +143,7 @@ _AGE = re.compile(r"\b(\d{2})\s*-?\s*(?:yo|y/o|years? old|year-old|tuoi)\b")
 PRODUCT_SIMILARITY = 0.83
 #: How many rare words (summed IDF) a policy must share with the question to be cited: alone, or beside a product.
 POLICY_ALONE = 3.0
-POLICY_WITH_PRODUCT = 6.0
+POLICY_WITH_PRODUCT = 5.0
 MAX_LINES_PER_DOCUMENT = 5
 
 
@@ -228,7 +237,7 @@ def split_sheet(document_id: str, kind: str, product_code: str | None, title: st
         if open_item and not bullet and not text.startswith("|"):
             items[-1] = (items[-1][0], f"{items[-1][1]} {text}")  # a wrapped line continues its item
             continue
-        items.append((section, text[bullet.end() - (len(raw) - len(raw.lstrip())):] if bullet else text))
+        items.append((section, text[bullet.end() - (len(raw) - len(raw.lstrip())) :] if bullet else text))
         languages.append(language)
         open_item = True
     lines = tuple((_line_language(text, lang), sect, text) for (sect, text), lang in zip(items, languages, strict=True))
@@ -326,7 +335,9 @@ def named_products(catalog: Catalog, question: str) -> tuple[list[str], list[str
             partial = [w for w in distinct if w not in hits and any(len(x) >= 4 and w.startswith(x) for x in words)]
             if hits or partial:
                 whole = 0.5 if len(hits) == len(distinct) and _phrase_in(form, words) else 0.0
-                best = max(best, len(hits) + 0.6 * len(partial) + whole)
+                # "tk premier" is the Premier current account, not Premier Invest: the name's other words count a little
+                plain = min(0.4, 0.1 * sum(1 for word in set(form) - set(distinct) if word in words and len(word) > 1))
+                best = max(best, len(hits) + len(partial) + whole + plain)
         if code.casefold() in folded.replace(" ", "_"):
             best = max(best, 3.0)
         if best:
@@ -340,12 +351,29 @@ def named_products(catalog: Catalog, question: str) -> tuple[list[str], list[str
                 scores[deposits[months]] = max(scores.get(deposits[months], 0.0), 2.5)
             elif deposits and f"{months}-month" not in missing_terms:
                 missing_terms.append(f"{months}-month")
+    if not scores:
+        scores = _by_generic_head(catalog, words, folded)
     ranked = sorted(scores, key=lambda code: (-scores[code], code))
     if ranked:
         top = scores[ranked[0]]
         floor = 1.0 if _COMPARE.search(folded) else max(1.0, 0.75 * top)
         ranked = [code for code in ranked if scores[code] >= floor]
     return ranked, missing_terms
+
+
+def _by_generic_head(catalog: Catalog, words: Sequence[str], folded: str) -> dict[str, float]:
+    """No product named by a distinctive word: "the normal current account" names the plain one of the products
+    called "… current account"; when only one product is called so, that one."""
+    found: dict[str, float] = {}
+    for code, (name, active, _, _) in catalog.products.items():
+        head = [word for word in fold_words(name) if not _distinct(word) or _PLAIN.search(word)]
+        head = [word for word in head if not _PLAIN.search(word)]
+        if active and len(head) >= 2 and _phrase_in(head, words):
+            found[code] = 1.0 + (0.5 if _PLAIN.search(fold(name)) or code.endswith("_STD") else 0.0)
+    if len(found) > 1 and _PLAIN.search(folded):
+        top = max(found.values())
+        return {code: score for code, score in found.items() if score == top}
+    return found if len(found) == 1 else {}
 
 
 def _compared_in_sheet(catalog: Catalog, code: str) -> list[str]:
@@ -571,12 +599,14 @@ def answer_question(
     folded = read_question(question)
     words = _WORDS[language]
     codes, missing_terms = named_products(catalog, question)
+    named = bool(codes)
     comparing = bool(_COMPARE.search(folded))
     if comparing and len(codes) == 1:
-        codes += _compared_in_sheet(catalog, codes[0])
+        codes += _compared_in_sheet(catalog, codes[0]) or _plain_sibling(catalog, codes[0], folded)
     aspects = aspects_asked(question)
     terms = asked_terms(question, catalog, codes)
-    never = _NEVER_IN_DOCUMENTS.search(folded)
+    asked = read_question(asked_part(question))
+    never = _NEVER_IN_DOCUMENTS.search(folded) or (_PERFORMANCE.search(asked) and _PAST.search(asked))
     if never:
         return _not_in_documents(language, [words["never"]], [never.group(0)])
     if missing_terms and not [code for code in codes if _term_months(catalog, code) is None]:
@@ -595,9 +625,11 @@ def answer_question(
         return _not_in_documents(language, [], [])
     text_of_chosen = fold(" ".join(sheet.text() + " " + sheet.title for sheet in chosen))
     uncovered = [term for term in terms if not _covered(term, text_of_chosen)]
-    asked_missing = _asked_missing(uncovered, folded, language)
-    if not codes and len(uncovered) >= 2 and len(uncovered) * 2 >= len(terms):
-        asked_missing = uncovered  # no product of ours named, and most of what is asked is in no cited document
+    asked_missing = _asked_missing(uncovered, asked, language)
+    asked_terms_only = [term for term in terms if term in asked.split()]
+    uncovered_asked = [term for term in uncovered if term in asked_terms_only]
+    if not named and len(uncovered_asked) >= 2 and len(uncovered_asked) * 2 >= len(asked_terms_only):
+        asked_missing = uncovered_asked  # no product of ours named, and most of what is asked is in no cited document
     if asked_missing:
         return _not_in_documents(language, [words["missing"].format(words=", ".join(asked_missing))], asked_missing)
     if comparing and len(codes) >= 2:
@@ -610,6 +642,37 @@ def answer_question(
     text = "\n\n".join(parts)
     answer = QaAnswer("answered", language, text, [sheet.id for sheet in chosen], list(codes), aspects)
     return _with_prose(answer, question, model)
+
+
+#: A sentence that asks: a question mark or a question word (English, Vietnamese with or without diacritics).
+_ASKING = re.compile(
+    r"\?|\b(what|whats|how|which|when|where|who|why|is there|are there|can i|can we|could|do we|does|did|should|"
+    r"may i|is it|are they|bao nhieu|bn|bnhieu|khong|ko|the nao|nao|gi|sao|may|bao lau|duoc khong|chua|nhu nao)\b"
+)
+
+
+def asked_part(question: str) -> str:
+    """The sentences that ask (a long question tells a client's story first); the last sentence when none does."""
+    sentences = [part.strip() for part in re.split(r"(?<=[.!?;])\s+|\n+", question) if part.strip()]
+    if len(sentences) <= 1:
+        return question
+    asking = [sentence for sentence in sentences if _ASKING.search(fold(sentence))]
+    return " ".join(asking) if asking else sentences[-1]
+
+
+#: Words for the plain version of a product ("the standard one", "tài khoản thường").
+_PLAIN = re.compile(r"\b(standard|normal|regular|basic|ordinary|everyday|thuong|thong thuong|binh thuong|co ban)\b")
+
+
+def _plain_sibling(catalog: Catalog, code: str, folded: str) -> list[str]:
+    """ "Premier vs the normal one": the same category's product whose name or code says it is the plain one."""
+    if not _PLAIN.search(folded):
+        return []
+    category = catalog.products[code][2]
+    siblings = [other for other, (name, active, cat, _) in catalog.products.items()
+                if other != code and cat == category and active and (
+                    _PLAIN.search(fold(name)) or re.search(r"(^|_)(STD|STANDARD|BASIC)($|_)", other))]  # fmt: skip
+    return siblings[:1]
 
 
 def _retrieved_product(catalog: Catalog, question: str, terms: Sequence[str], codes: list[str]) -> list[Sheet]:
@@ -676,7 +739,8 @@ def _comparison(
     # The rate and the eligibility frame every comparison; then what was asked; features when nothing was.
     rows_wanted = ["rate", *asked, "eligibility", *([] if asked else ["fee", "features"])]
     sheets = [catalog.sheet_of(code) for code in codes[:3]]
-    head = [_WORDS[language]["aspect"], *(_sheet_head(catalog, s, language) if s else c for s, c in zip(sheets, codes))]
+    names = [_sheet_head(catalog, s, language) if s else code for s, code in zip(sheets, codes, strict=False)]
+    head = [_WORDS[language]["aspect"], *names]
     table = [head]
     for aspect in dict.fromkeys(rows_wanted):
         cells = [_cell(sheet, language, aspect) for sheet in sheets]
@@ -722,7 +786,9 @@ def _with_prose(answer: QaAnswer, question: str, model: BaseChatModel | None) ->
         logger.warning("the model's answer has a figure the documents do not give; answering with their lines")
         return answer
     sources = ", ".join(answer.sources)
-    text = f"{prose}\n\n{answer.text}" if answer.table else f"{prose}\n\n({_WORDS[answer.language]['sources']}: {sources})"
+    text = (
+        f"{prose}\n\n{answer.text}" if answer.table else f"{prose}\n\n({_WORDS[answer.language]['sources']}: {sources})"
+    )
     return QaAnswer(answer.status, answer.language, text, answer.sources, answer.products, answer.aspects,
                     answer.missing, answer.table, "model")  # fmt: skip
 
