@@ -1,0 +1,1 @@
+"""The customer inquiry bot (seed 001): its classifier, knowledge base and escalation."""
