@@ -42,6 +42,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agentify.api import crm, langserve_routes, service, threads
 from agentify.api import drafts as drafts_api
+from agentify.api import inquiry as inquiry_api
 from agentify.api.admission import RunSlots
 from agentify.api.errors import add_exception_handlers
 from agentify.api.limits import BodyGate
@@ -135,6 +136,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     app.include_router(threads.router)
     app.include_router(threads.copilot_router)
     app.include_router(drafts_api.router)
+    app.include_router(inquiry_api.router)
     langserve_routes.register(app, store)
     add_web_app(app)
     return app

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from agentify.commands import audit as audit_command
 from agentify.commands import drafts as drafts_command
 from agentify.commands import index as index_command
+from agentify.commands import inquiry as inquiry_command
 from agentify.commands import models as models_command
 from agentify.commands import nightly as nightly_command
 from agentify.commands import tone as tone_command
@@ -143,6 +144,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     from stores.demo_bank import generate_demo_bank
     from stores.schema import Rm
     from tools.crm.auth import issue_token
+    from tools.inquiry.knowledge import build_knowledge_base
     from tools.knowledge.retrieval import build_indexes, default_today
 
     database = Database()
@@ -158,6 +160,10 @@ def cmd_up(args: argparse.Namespace) -> int:
     out(
         f"indexes ready: {summary.clients} client profiles, {summary.products} products, "
         f"{summary.policy_chunks} policy passages ({sum(summary.seconds.values()):.1f} s)"
+    )
+    kb = build_knowledge_base(database)
+    out(
+        f"inquiry knowledge base {kb['version']}: {kb['sheets']} product sheets, {kb['resolutions']} past conversations"
     )
     night = default_today(database)
     out(f"the nightly catch-up for {night}: drafts for the morning inbox")
@@ -176,6 +182,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     token = issue_token(database, rm_id)
     out(f"signed-in token for {rm_id}: {token}")
     out(f"sign in: open http://{args.host}:{args.port}/ and paste the token above")
+    out(f"the customers' help chat (no sign-in): http://{args.host}:{args.port}/inquiry")
     out(f"Agentify is serving on http://{args.host}:{args.port}/ (API docs at /docs)")
     _serve(args.host, args.port)
     return EXIT_OK
@@ -233,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     nightly_command.register(commands)
     tone_command.register(commands)
     audit_command.register(commands)
+    inquiry_command.register(commands)
 
     up = commands.add_parser("up", help="the main job: demo bank if empty, a token, then the server")
     up.add_argument("--clients", type=int, default=2000)

@@ -107,3 +107,13 @@ class NightlyContext(_RunFacts):
     rules: Mapping[str, Any] | None = None
     #: Events drafted per wave: bounds memory and what a killed run redoes.
     wave_size: int = 500
+
+
+@dataclass(frozen=True)
+class PublicContext(_RunFacts):
+    """A customer on the bank's public chat: no RM, no client; the chat session the HTTP door gave them."""
+
+    session: str
+    model: str = field(default_factory=default_model_setting)
+    database_url: str | None = None
+    today: dt.date | None = None

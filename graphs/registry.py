@@ -213,6 +213,13 @@ USE_CASES: tuple[UseCase, ...] = (
         does={"en": "why you are behind on a goal", "vi": "phân tích vì sao chưa đạt chỉ tiêu"},
         example={"en": "I'm behind on my New Deposits goal. Why?", "vi": "Sao em chưa đạt chỉ tiêu huy động?"},
     ),
+    # The bank's customers, not its RMs: the public chat (``/inquiry``, ``agentify.api.inquiry``) runs it with a
+    # ``PublicContext``; no RM door reaches it, and it reaches no client's data (an import-linter contract).
+    UseCase(
+        "inquiry", "graphs.inquiry.graph", "message", _surfaces("studio"), suites=("triage",),
+        does={"en": "the customers' help chat", "vi": "trợ lý hỏi đáp cho khách hàng"},
+        example={"en": "My card got stuck in the ATM at Vincom", "vi": "Thẻ của tôi bị nuốt ở cây ATM"},
+    ),
 )  # fmt: skip
 
 

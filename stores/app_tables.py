@@ -83,7 +83,7 @@ REFERENCE_DATE_KEY = "reference_date"
 
 def _registered() -> tuple[str, ...]:
     # Imported here so that every Agentify table is on the metadata wherever ``stores.db`` is used.
-    from stores import drafts, personalization
+    from stores import drafts, inquiry, personalization
 
     return (
         ApiToken.__tablename__,
@@ -97,6 +97,9 @@ def _registered() -> tuple[str, ...]:
         drafts.OutboxMessage.__tablename__,
         drafts.NightlyRun.__tablename__,
         drafts.NightLease.__tablename__,
+        inquiry.InquiryCheck.__tablename__,
+        inquiry.InquiryEscalation.__tablename__,
+        inquiry.SmsOutbox.__tablename__,
     )
 
 

@@ -60,7 +60,8 @@ def _copy(tmp_path: Path) -> Path:
 def test_import_contracts_hold(tmp_path: Path) -> None:
     result = _lint_imports(_copy(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 kept, 0 broken" in result.stdout
+    assert "4 kept, 0 broken" in result.stdout
+    assert "The customers' inquiry bot reaches the bank only through tools.inquiry" in " ".join(result.stdout.split())
     assert "graphs.data_entry" in import_contracts(tmp_path)  # the rooms come from the registry
 
 
@@ -108,3 +109,13 @@ def test_importing_every_module_does_no_work(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert not data_dir.exists()
+
+
+def test_the_public_door_contract_catches_a_reach_for_client_data(tmp_path: Path) -> None:
+    copy = _copy(tmp_path)
+    nodes = copy / "graphs" / "inquiry" / "nodes.py"
+    nodes.write_text(
+        nodes.read_text(encoding="utf-8") + "\nfrom tools.crm.api import CrmApi  # noqa\n", encoding="utf-8"
+    )
+    result = _lint_imports(copy)
+    assert result.returncode != 0 and "graphs.inquiry.nodes -> tools.crm.api" in result.stdout

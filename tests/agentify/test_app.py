@@ -13,7 +13,8 @@ from stores.db import Database
 from tests.http import bearer
 from tools.crm.auth import issue_token
 
-PUBLIC = {"/", "/health", "/docs", "/openapi.json"}
+#: No token: the RM app's page, health, docs, and the customers' door (``agentify.api.inquiry``: no client's data).
+PUBLIC = {"/", "/health", "/docs", "/openapi.json", "/inquiry", "/api/inquiry/classify", "/api/inquiry/chat"}
 
 
 def _example_path(path: str) -> str:

@@ -63,6 +63,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     from stores.fixtures import load_fixture
     from tools.core.llm.embeddings import load_embeddings
     from tools.crm.auth import issue_token
+    from tools.inquiry.knowledge import build_knowledge_base
     from tools.knowledge.retrieval import build_indexes
 
     folder = tmp_path_factory.mktemp("browser-bank")
@@ -72,6 +73,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     token = issue_token(database, "RM001")
     indexes = folder / "indexes"
     build_indexes(database, today=TODAY, embeddings=load_embeddings(), root=indexes)
+    build_knowledge_base(database, root=indexes, embeddings=load_embeddings())  # the customers' help chat
     summary = night(database, TODAY, rm_id=None, model="none", rules=None, wave_size=50, concurrency=2, progress=False)
     assert summary["drafts_created"] > 0, f"the nightly run drafted nothing: {summary}"
 
