@@ -30,5 +30,6 @@ def answer(state: ProductQaState) -> dict[str, Any]:
     language = found["language"]
     understood = copy.understood_as(found, language)
     result = {key: found[key] for key in ("status", "sources", "products", "aspects", "missing", "table", "engine")}
-    reply = turn(found["answer"], result=result, language=language, understood_as=understood)
+    reply = turn(found["answer"], result=result, language=language, citations=list(found["sources"]),
+                 understood_as=understood)  # fmt: skip
     return covered(state["question"], reply)

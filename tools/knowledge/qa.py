@@ -20,10 +20,12 @@ How a question is read (no model):
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -36,6 +38,7 @@ from prompts import load_prompt
 from stores.db import Database
 from stores.schema import Document, Product
 from tools.core.language import detect_language
+from tools.core.learning import read_jsonl
 from tools.core.llm.models import text_call
 from tools.core.text import fold, fold_words
 from tools.knowledge.retrieval import DocumentHit, IndexNotReady, search_documents
@@ -55,7 +58,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     "minimum": ("min", "minimum", "toi thieu", "at least", "it nhat", "from", "tu", "opening amount", "so tien mo"),
     "term": ("term", "terms", "tenor", "tenors", "ky han", "thoi han", "how long", "bao lau", "longest", "nam",
              "years", "months", "thang", "days", "working days", "within", "trong vong", "ngay lam viec", "period"),
-    "limit": ("max", "maximum", "toi da", "limit", "han muc", "up to", "how much", "bao nhieu", "cover", "covers",
+    "limit": ("max", "maximum", "toi da", "limit", "han muc", "up to", "cover", "covers",
               "finance", "finances", "financing", "tai tro", "sum assured", "borrow"),
     "early": ("early", "truoc han", "break", "breaks", "withdraw", "withdrawal", "rut", "redeem", "redemption",
               "prepay", "prepayment", "repay"),
@@ -71,10 +74,10 @@ _SECTION_ASPECTS: dict[str, str] = {
 }  # fmt: skip
 #: What the bank's documents never hold: market prices, exchange rates, past or projected performance.
 _NEVER_IN_DOCUMENTS = re.compile(
-    r"\b(gold price|gia vang|vang sjc|sjc|exchange rate|ty gia|usd ?/ ?vnd|fx rate|forex|vn ?index|stock price|"
+    r"\b(gold price|gia vang|vang sjc|sjc|exchange rate|ty gia|usd ?/? ?vnd|fx rate|forex|vn ?index|stock price|"
     r"share price|gia co phieu|nav|unit price|gia chung chi quy|(?:today'?s?|current|currently) base rate|"
     r"lai suat co so (?:hien (?:tai|nay)|hom nay|bay gio|la bao nhieu|bao nhieu)|"
-    r"base rate (?:now|today|currently|is (?:it|now)))\b"
+    r"base rate (?:now|today|currently|right now|is (?:it|now))|lai suat co so hien)\b"
 )
 #: Past or projected performance: never in the documents, when it is what the question asks (not the story).
 _PERFORMANCE = re.compile(r"\b(returns?|returned|performance(?! fees?)|performed|loi nhuan|sinh loi|yield)\b")
@@ -99,12 +102,13 @@ _SMALL_WORDS = frozenset(
     else put let make made go going goes into onto thing things way ways okay sure maybe perhaps wat wut hw abt
     given two three wrong right chiu luu loai cai tinh nho lay vo ve cung luc lan kieu duoc khong nua them
     rang cau viec lam dang hoi gi giu tra loi tuan thang nay sap toi truoc nao vua moi chenh lech nhau khac
-    sanh structure detail details chi tiet cu the
+    sanh structure detail details chi tiet cu the gioi thieu tu van ky check kiem tra process xu ly
     """.split()  # noqa: SIM905
 )
 #: Comparison words ("vs", "so sánh", "khác gì").
 _COMPARE = re.compile(r"\b(vs|versus|compare\w*|comparison|difference|differ\w*|so sanh|khac (?:gi|nhau|nhu the nao)|"
-                      r"chenh(?: lech| nhau)?|hay hon|better|cheaper|which is)\b")  # fmt: skip
+                      r"chenh(?: lech| nhau)?|hay hon|better|cheaper|which is|which one|which (?:has|is|gives|pays)|"
+                      r"nao (?:thap|cao|re|tot|loi) hon|cai nao|goi nao|loai nao)\b")  # fmt: skip
 #: A deposit's term as requests write it: "6m", "12 months", "6 tháng", "24th".
 _TERM = re.compile(r"\b(\d{1,2})\s*-?\s*(m|mo|mos|month|months|th|thang|t)\b")
 _DEPOSIT_WORDS = re.compile(r"\b(cd|cds|deposit|deposits|tien gui|tiet kiem|ky han|cctg|td|fd|so tiet kiem|gui)\b")
@@ -119,6 +123,7 @@ _SHORTHAND = {
     "cc": "credit card", "tttd": "the tin dung", "tdung": "tin dung", "ck": "chuyen khoan", "sme": "business",
     "pa": "p a", "vs.": "vs",
 }  # fmt: skip
+_AGO = re.compile(r"\s*(?:ago|before|earlier|truoc|qua|nay|roi)\b")
 _SHORT_TERM = re.compile(r"\b(\d{1,2})(m|t|th)\b")
 #: "6 vs 12 month", "3 và 6 tháng": the first number shares the second's unit.
 _PAIRED_TERMS = re.compile(
@@ -145,6 +150,8 @@ PRODUCT_SIMILARITY = 0.83
 POLICY_ALONE = 3.0
 POLICY_WITH_PRODUCT = 5.0
 MAX_LINES_PER_DOCUMENT = 5
+#: An asking part longer than this is a story told in one breath.
+MAX_ASKING_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -322,6 +329,7 @@ def named_products(catalog: Catalog, question: str) -> tuple[list[str], list[str
     """(the products the question names, best first; the deposit terms it asks for that the bank does not offer)."""
     folded = read_question(question)
     words = folded.split()
+    words = words + [word for word in _merged_short(words) if word not in words]  # "ô tô" also reads "oto"
     scores: dict[str, float] = {}
     for code in catalog.products:
         best = 0.0
@@ -347,6 +355,8 @@ def named_products(catalog: Catalog, question: str) -> tuple[list[str], list[str
         deposits = {months: code for code in catalog.products if (months := _term_months(catalog, code))}
         for match in _TERM.finditer(folded):
             months = int(match.group(1))
+            if _AGO.match(folded, match.end()):
+                continue  # "opened 4 months ago", "4 thang truoc": a time, not a term
             if months in deposits:
                 scores[deposits[months]] = max(scores.get(deposits[months], 0.0), 2.5)
             elif deposits and f"{months}-month" not in missing_terms:
@@ -452,6 +462,10 @@ def _covered(term: str, text: str) -> bool:
 _SHORT_MARKS = frozenset({"tu"})
 
 
+#: A share of a price or value ("up to 80% of the car price", "đến 80% giá xe"): a limit.
+_SHARE_OF_VALUE = re.compile(r"\d+ ?% (?:of (?:the )?)?(?:\w+ )?(?:price|value|gia|investment|dau tu)")
+
+
 def _aspect_score(line: str, section: str, aspects: Sequence[str]) -> float:
     folded = fold(line)
     score = 0.0
@@ -459,6 +473,8 @@ def _aspect_score(line: str, section: str, aspects: Sequence[str]) -> float:
         if _SECTION_ASPECTS.get(section) == aspect:
             score += 2.0
         marks = sum(1 for word in ASPECTS[aspect] if (len(word) > 2 or word in _SHORT_MARKS) and _has(folded, word))
+        if aspect == "limit" and _SHARE_OF_VALUE.search(folded):
+            marks += 2
         score += min(2, marks)
     return score
 
@@ -618,20 +634,27 @@ def answer_question(
     if policies:
         top = policies[0][0]
         needed = POLICY_WITH_PRODUCT if chosen else POLICY_ALONE
-        chosen += [sheet for score, sheet in policies[:2] if score >= needed and score >= 0.6 * top]
-    if not chosen:
-        chosen += _retrieved_product(catalog, question, terms, codes)
+        chosen += [sheet for score, sheet in policies[:2] if score >= needed and score >= 0.8 * top]
+    if not codes:  # no product named: the products index may still find one the question describes ("mortgage")
+        chosen = _retrieved_product(catalog, question, terms, codes) + chosen
     if not chosen:
         return _not_in_documents(language, [], [])
     text_of_chosen = fold(" ".join(sheet.text() + " " + sheet.title for sheet in chosen))
     uncovered = [term for term in terms if not _covered(term, text_of_chosen)]
-    asked_missing = _asked_missing(uncovered, asked, language)
-    asked_terms_only = [term for term in terms if term in asked.split()]
+    # A run-on story told in one breath asks at its end: the words beside "fee" or "rate" earlier are the story's.
+    story = len(folded.split()) > MAX_ASKING_WORDS
+    asking = " ".join(asked.split()[-MAX_ASKING_WORDS:])
+    asked_missing = _asked_missing(uncovered, asking, language, story=story)
+    asked_terms_only = [term for term in terms if term in asked.split() and term not in everyday_words()]
     uncovered_asked = [term for term in uncovered if term in asked_terms_only]
     if not named and len(uncovered_asked) >= 2 and len(uncovered_asked) * 2 >= len(asked_terms_only):
         asked_missing = uncovered_asked  # no product of ours named, and most of what is asked is in no cited document
     if asked_missing:
         return _not_in_documents(language, [words["missing"].format(words=", ".join(asked_missing))], asked_missing)
+    unsupported = _unsupported_aspect(catalog, codes, aspects, language, comparing)
+    if unsupported:
+        what = _ASPECT_NAMES[language][unsupported].lower()
+        return _not_in_documents(language, [words["missing"].format(words=what)], [unsupported])
     if comparing and len(codes) >= 2:
         return _comparison(catalog, codes, language, aspects, terms, chosen, model, question)
     parts: list[str] = []
@@ -675,6 +698,26 @@ def _plain_sibling(catalog: Catalog, code: str, folded: str) -> list[str]:
     return siblings[:1]
 
 
+#: Aspects a sheet either states or does not: asked of one product whose sheet has no line on it, not answered.
+_CHECKED_ASPECTS = ("limit", "fee", "minimum")
+
+
+def _unsupported_aspect(
+    catalog: Catalog, codes: Sequence[str], aspects: Sequence[str], language: str, comparing: bool
+) -> str | None:
+    """The one checked aspect the question asks of its one product that the product's sheet has no line on."""
+    asked = [aspect for aspect in aspects if aspect in _CHECKED_ASPECTS]
+    if comparing or len(codes) != 1 or len(asked) != 1:
+        return None
+    sheet = catalog.sheet_of(codes[0])
+    if sheet is None:
+        return None
+    own = [(section, line) for lang, section, line in sheet.lines if lang == language]
+    if own and not any(_aspect_score(line, section, asked) > 0 for section, line in own):
+        return asked[0]
+    return None
+
+
 def _retrieved_product(catalog: Catalog, question: str, terms: Sequence[str], codes: list[str]) -> list[Sheet]:
     """No product named and no policy: the products index's best sheet, when it shares a rare word."""
     for hit in _product_hits(question):
@@ -697,16 +740,50 @@ _POLICY_WORDS = frozenset(
 #: documents do not hold, written right next to one of these, is what the question asks about.
 _ASKING_NOUNS = frozenset(
     """fee fees charge charges penalty penalties rate rates interest limit limits term terms tenor condition
-    conditions eligibility requirement requirements age minimum maximum period amount phi lai suat han muc
-    ky han thoi han dieu kien tuoi toi thieu toi da muc""".split()  # noqa: SIM905
+    conditions eligibility requirement requirements minimum maximum period amount phi lai suat han muc
+    ky han thoi han dieu kien toi thieu toi da muc""".split()  # noqa: SIM905
 )
 _LINKS = frozenset({"for", "on", "of", "when", "if"})
 
 
-def _asked_missing(uncovered: Sequence[str], folded: str, language: str) -> list[str]:
+def _people_and_places() -> frozenset[str]:
+    """Words that are a person's or a place's name, a pronoun or a function word: a client's story, not a concept
+    the documents could miss."""
+    from tools.policy import name_lexicon as names
+
+    words = {
+        *names.VIETNAMESE_SURNAMES, *names.VIETNAMESE_MIDDLE_NAMES, *names.VIETNAMESE_GIVEN_NAMES,
+        *names.WESTERN_GIVEN_NAMES, *names.WESTERN_SURNAMES, *names.PRONOUN_TITLES, *names.FUNCTION_WORDS,
+        *(part for place in names.PLACES for part in place.split()),
+    }  # fmt: skip
+    return frozenset(words)
+
+
+_STORY_WORDS = _people_and_places()
+#: A word this many customer messages use is everyday language ("yesterday", "hết", "tui"), not a banking concept
+#: the documents could be missing ("cash advance", "appraisal", "overdraft" are rare there).
+EVERYDAY_MESSAGES = 3
+
+
+@functools.cache
+def everyday_words() -> frozenset[str]:
+    """The words of the customers' own messages (the teachers' inbox and public-chat corpora), used by at least
+    ``EVERYDAY_MESSAGES`` of them."""
+    from tools.inquiry.classifier import INBOX_CORPUS, PUBLIC
+
+    counts: Counter[str] = Counter()
+    for path in (INBOX_CORPUS, PUBLIC):
+        if path.is_file():
+            for example in read_jsonl(path):
+                counts.update(set(fold_words(str(example.get("text") or ""))))
+    return frozenset(word for word, count in counts.items() if count >= EVERYDAY_MESSAGES)
+
+
+def _asked_missing(uncovered: Sequence[str], folded: str, language: str, *, story: bool = False) -> list[str]:
     """The uncovered words that are what the question asks about, not the story around it: in English the words
     before an asking noun ("cash advance fee") or after it with "for/on/of" ("a fee for cash advances"); in
-    Vietnamese the words after it ("phí rút tiền mặt")."""
+    Vietnamese the words after it ("phí rút tiền mặt"). Names, places and pronouns never; in a ``story`` (a long
+    question) not the customers' everyday words either."""
     if not uncovered:
         return []
     words = re.findall(r"\w+", folded)
@@ -716,10 +793,11 @@ def _asked_missing(uncovered: Sequence[str], folded: str, language: str) -> list
             continue
         window = [*words[max(0, index - 2) : index]]
         if index + 1 < len(words) and words[index + 1] in _LINKS:
-            window += words[index + 2 : index + 4]
+            window += [w for w in words[index + 2 : index + 6] if w not in _SMALL_WORDS][:2]
         if language == "vi":
-            window += words[index + 1 : index + 3]
-        found += [w for w in window if w in uncovered and w not in found]
+            window += [w for w in words[index + 1 : index + 5] if w not in _SMALL_WORDS][:2]
+        found += [w for w in window if w in uncovered and w not in found and w not in _STORY_WORDS
+                  and not (story and w in everyday_words())]  # fmt: skip
     return found
 
 
