@@ -45,7 +45,9 @@ EXPECTED_OUTPUTS: dict[str, tuple[str, ...]] = {
         "awaiting_confirmation",
         "06 copilot: ok",
     ),
-    "07_inbox_triage": ("DOC-POL-INBOX", "card_issue high", "unread client messages", "07 inbox triage: ok"),
+    "07_inbox_triage": ("DOC-POL-INBOX", "card_issue high", "save_replies", "Saved", "07 inbox triage: ok"),
+    "08_product_qa": ("| Aspect |", "DOC-P-GREEN_BIZ_LOAN", "not in our documents", "08 product qa: ok"),
+    "09_inquiry_bot": ("held-out", "card_issue high", "handed_on", "09 inquiry bot: ok"),
 }
 
 

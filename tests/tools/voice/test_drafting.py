@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ FACTS: dict[str, dict[str, Any]] = {
     "cross_sell": {"product_code": "INV_GROWTH", "product_name": "Premier Invest", "category": "investment",
                    "segment": "Diamond", "aum_vnd": 9_000_000_000},
     "check_in": {},
+    "reply": {"message_id": "M0001", "topic": "card_issue", "urgency": "high", "subject": "My card is blocked"},
 }  # fmt: skip
 # What each kind's draft must state, per language.
 MUST = {
@@ -40,6 +42,7 @@ MUST = {
     "idle_cash": {"en": ["5.4B VND"], "vi": ["5,4 tỷ"]},
     "complaint_followup": {"en": ["15 October 2025"], "vi": ["15/10/2025"]},
     "cross_sell": {"en": ["Premier Invest"], "vi": ["Premier Invest"]},
+    "reply": {"en": ["your card", "today", "Lock card"], "vi": ["thẻ", "ngay trong ngày", "Khóa thẻ"]},
 }
 FORMAL = ToneProfile(
     rm_id="RM001",
@@ -321,3 +324,18 @@ def test_a_bad_model_draft_falls_back_to_the_template(answer: Any, caplog: pytes
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown draft kind"):
         compose_draft(DraftRequest(kind="lottery", client=SON, rm_name="Hà"), FORMAL)
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+@pytest.mark.parametrize("topic", ["card_issue", "transfer_issue", "complaint", "loan_request", "account_details",
+                                   "product_inquiry", "appointment", "other"])  # fmt: skip
+def test_a_reply_says_what_happens_next_and_quotes_no_figure(topic: str, language: str) -> None:
+    facts = {"message_id": "M1", "topic": topic, "urgency": "normal", "subject": "Hello", "product_name": "Green Biz"}
+    draft = compose_draft(DraftRequest(kind="reply", facts=facts, client=SON, rm_name="Hà", language=language), FORMAL)
+    when = {"en": "within two working days", "vi": "trong vòng 2 ngày làm việc"}[language]
+    assert draft.flags == [] and draft.subject == "Re: Hello"
+    assert not re.search(r"\d", draft.body.replace(when, "").replace("24", ""))  # no rate, fee or amount
+    if topic not in ("complaint", "other"):
+        assert when in draft.body
+    if topic == "complaint":
+        assert "24" in draft.body  # DOC-POL-COMPLAINTS: acknowledged within 24 hours
