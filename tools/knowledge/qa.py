@@ -79,6 +79,8 @@ _NEVER_IN_DOCUMENTS = re.compile(
     r"lai suat co so (?:hien (?:tai|nay)|hom nay|bay gio|la bao nhieu|bao nhieu)|"
     r"base rate (?:now|today|currently|right now|is (?:it|now))|lai suat co so hien)\b"
 )
+#: A foreign currency: a question about one is answered only if a document names one.
+_CURRENCY = re.compile(r"\b(usd|eur|euro|jpy|yen|aud|gbp|sgd|cny|ngoai te|do la|dollars?|foreign currency)\b")
 #: Past or projected performance: never in the documents, when it is what the question asks (not the story).
 _PERFORMANCE = re.compile(r"\b(returns?|returned|performance(?! fees?)|performed|loi nhuan|sinh loi|yield)\b")
 _PAST = re.compile(r"\b(last year|nam ngoai|nam truoc|nam qua|in 20\d\d|nam 20\d\d|past|historical|lich su|did|made)\b")
@@ -102,13 +104,16 @@ _SMALL_WORDS = frozenset(
     else put let make made go going goes into onto thing things way ways okay sure maybe perhaps wat wut hw abt
     given two three wrong right chiu luu loai cai tinh nho lay vo ve cung luc lan kieu duoc khong nua them
     rang cau viec lam dang hoi gi giu tra loi tuan thang nay sap toi truoc nao vua moi chenh lech nhau khac
-    sanh structure detail details chi tiet cu the gioi thieu tu van ky check kiem tra process xu ly
+    sanh structure detail details chi tiet cu the gioi thieu tu van ky check kiem tra process xu ly giong som
+    stay stays each moi loai
     """.split()  # noqa: SIM905
 )
 #: Comparison words ("vs", "so sánh", "khác gì").
-_COMPARE = re.compile(r"\b(vs|versus|compare\w*|comparison|difference|differ\w*|so sanh|khac (?:gi|nhau|nhu the nao)|"
-                      r"chenh(?: lech| nhau)?|hay hon|better|cheaper|which is|which one|which (?:has|is|gives|pays)|"
-                      r"nao (?:thap|cao|re|tot|loi) hon|cai nao|goi nao|loai nao)\b")  # fmt: skip
+_COMPARE = re.compile(
+    r"\b(vs|versus|compare\w*|comparison|difference|differ\w*|so sanh|khac (?:gi|nhau|nhu the nao)|"
+    r"chenh(?: lech| nhau)?|so voi|hay hon|better|cheaper|which is|which one|"
+    r"which (?:has|is|gives|pays)|nao (?:thap|cao|re|tot|loi) hon|cai nao|goi nao|loai nao)\b"
+)
 #: A deposit's term as requests write it: "6m", "12 months", "6 tháng", "24th".
 _TERM = re.compile(r"\b(\d{1,2})\s*-?\s*(m|mo|mos|month|months|th|thang|t)\b")
 _DEPOSIT_WORDS = re.compile(r"\b(cd|cds|deposit|deposits|tien gui|tiet kiem|ky han|cctg|td|fd|so tiet kiem|gui)\b")
@@ -121,8 +126,23 @@ _SHORTHAND = {
     "tg": "tien gui", "reno": "renovation", "biz": "business", "acct": "account",
     "acc": "account", "req": "requirement", "reqs": "requirements", "elig": "eligibility", "amt": "amount",
     "cc": "credit card", "tttd": "the tin dung", "tdung": "tin dung", "ck": "chuyen khoan", "sme": "business",
-    "pa": "p a", "vs.": "vs",
+    "pa": "p a", "vs.": "vs", "xuat": "suat", "ntn": "nhu the nao", "ticket": "amount", "unpaid": "not paid",
 }  # fmt: skip
+#: Everyday names of products' distinctive words, in the other language ("thẻ bạch kim" is the Platinum card).
+_NICKNAMES: tuple[tuple[str, str], ...] = (
+    ("bach kim", "platinum"),
+    ("hoan tien", "cashback"),
+    ("linh hoat", "flexible"),
+    ("vay xanh", "green biz"),
+    ("goi xanh", "green biz"),
+    ("o to", "car"),
+    ("oto", "car"),
+    ("sua nha", "renovation"),
+    ("sua chua nha", "renovation"),
+    ("mua nha", "home"),
+    ("trai phieu", "bond"),
+    ("nhan tho", "life protect"),
+)
 _AGO = re.compile(r"\s*(?:ago|before|earlier|truoc|qua|nay|roi)\b")
 _SHORT_TERM = re.compile(r"\b(\d{1,2})(m|t|th)\b")
 #: "6 vs 12 month", "3 và 6 tháng": the first number shares the second's unit.
@@ -137,6 +157,8 @@ def read_question(question: str) -> str:
     folded = _PAIRED_TERMS.sub(lambda m: f"{m.group(1)} {m.group(3)} vs {m.group(2)} {m.group(3)}", folded)
     folded = _SHORT_TERM.sub(lambda m: f"{m.group(1)} {'month' if m.group(2) == 'm' else 'thang'}", folded)
     folded = _AGE.sub(lambda m: f"aged {m.group(1)}", folded)
+    for nickname, name in _NICKNAMES:
+        folded = re.sub(rf"\b{nickname}\b", f"{nickname} {name}", folded)
     folded = re.sub(r"\b(?:xe hoi|xe o to|mua xe)\b", "mua oto", folded)
     words = re.findall(r"[\w%]+|[^\w\s]", folded)
     return " ".join(_SHORTHAND.get(word, word) for word in words)
@@ -357,18 +379,34 @@ def named_products(catalog: Catalog, question: str) -> tuple[list[str], list[str
             months = int(match.group(1))
             if _AGO.match(folded, match.end()):
                 continue  # "opened 4 months ago", "4 thang truoc": a time, not a term
+            near = " ".join([*folded[: match.start()].split()[-2:], *folded[match.end() :].split()[:2]])
+            if months not in deposits and not _DEPOSIT_WORDS.search(near):
+                continue  # "gửi 12 tháng được 5 tháng": 5 months gone, not a term asked for
             if months in deposits:
                 scores[deposits[months]] = max(scores.get(deposits[months], 0.0), 2.5)
             elif deposits and f"{months}-month" not in missing_terms:
                 missing_terms.append(f"{months}-month")
     if not scores:
         scores = _by_generic_head(catalog, words, folded)
+    for code in list(scores):
+        if _negated(catalog, code, folded) and len(scores) > 1:
+            del scores[code]  # "vay vốn kinh doanh (không phải gói xanh)": not that one
     ranked = sorted(scores, key=lambda code: (-scores[code], code))
     if ranked:
         top = scores[ranked[0]]
         floor = 1.0 if _COMPARE.search(folded) else max(1.0, 0.75 * top)
         ranked = [code for code in ranked if scores[code] >= floor]
     return ranked, missing_terms
+
+
+_NEGATION = re.compile(r"\b(?:not|khong phai|ko phai|k phai|ngoai|except|other than|excluding)\s+(?:\w+\s+){0,2}$")
+
+
+def _negated(catalog: Catalog, code: str, folded: str) -> bool:
+    """Whether every mention of the product's distinctive words follows a negation ("not the green one")."""
+    distinct = {word for form in _name_words(catalog, code) for word in form if _distinct(word)}
+    spots = [m.start() for word in distinct for m in re.finditer(rf"\b{re.escape(word)}\b", folded)]
+    return bool(spots) and all(_NEGATION.search(folded[:spot]) for spot in spots)
 
 
 def _by_generic_head(catalog: Catalog, words: Sequence[str], folded: str) -> dict[str, float]:
@@ -466,6 +504,9 @@ _SHORT_MARKS = frozenset({"tu"})
 _SHARE_OF_VALUE = re.compile(r"\d+ ?% (?:of (?:the )?)?(?:\w+ )?(?:price|value|gia|investment|dau tu)")
 
 
+_AMOUNT = re.compile(r"\d+(?:[.,]\d+)* ?(?:billion|million|ty|trieu|dong|vnd)|vnd ?\d")
+
+
 def _aspect_score(line: str, section: str, aspects: Sequence[str]) -> float:
     folded = fold(line)
     score = 0.0
@@ -473,8 +514,9 @@ def _aspect_score(line: str, section: str, aspects: Sequence[str]) -> float:
         if _SECTION_ASPECTS.get(section) == aspect:
             score += 2.0
         marks = sum(1 for word in ASPECTS[aspect] if (len(word) > 2 or word in _SHORT_MARKS) and _has(folded, word))
-        if aspect == "limit" and _SHARE_OF_VALUE.search(folded):
-            marks += 2
+        if aspect == "limit":
+            # a limit is an amount or a share of a value ("up to VND 2 billion", "80% of the price"), not "45 days"
+            marks = 2 if _SHARE_OF_VALUE.search(folded) else (marks if _AMOUNT.search(folded) else 0)
         score += min(2, marks)
     return score
 
@@ -623,6 +665,9 @@ def answer_question(
     terms = asked_terms(question, catalog, codes)
     asked = read_question(asked_part(question))
     never = _NEVER_IN_DOCUMENTS.search(folded) or (_PERFORMANCE.search(asked) and _PAST.search(asked))
+    currency = _CURRENCY.search(folded)
+    if currency and not any(_CURRENCY.search(fold(sheet.text())) for sheet in catalog.sheets.values()):
+        return _not_in_documents(language, [words["missing"].format(words=currency.group(0))], [currency.group(0)])
     if never:
         return _not_in_documents(language, [words["never"]], [never.group(0)])
     if missing_terms and not [code for code in codes if _term_months(catalog, code) is None]:
@@ -699,7 +744,8 @@ def _plain_sibling(catalog: Catalog, code: str, folded: str) -> list[str]:
 
 
 #: Aspects a sheet either states or does not: asked of one product whose sheet has no line on it, not answered.
-_CHECKED_ASPECTS = ("limit", "fee", "minimum")
+_CHECKED_ASPECTS = ("limit", "fee", "minimum", "early")
+_EARLY_MARKS = r"\b(truoc han|early|prepay\w*|before maturity|redeem\w*|redemption|ban lai|exit)\b"
 
 
 def _unsupported_aspect(
@@ -707,15 +753,19 @@ def _unsupported_aspect(
 ) -> str | None:
     """The one checked aspect the question asks of its one product that the product's sheet has no line on."""
     asked = [aspect for aspect in aspects if aspect in _CHECKED_ASPECTS]
+    if "early" in asked:
+        asked = ["early"]  # "the early repayment fee": the sheet must say something about repaying early
     if comparing or len(codes) != 1 or len(asked) != 1:
         return None
     sheet = catalog.sheet_of(codes[0])
     if sheet is None:
         return None
     own = [(section, line) for lang, section, line in sheet.lines if lang == language]
-    if own and not any(_aspect_score(line, section, asked) > 0 for section, line in own):
-        return asked[0]
-    return None
+    if asked == ["early"]:  # "withdraw" alone is any drawdown: repaying or breaking early is said in these words
+        supported = any(re.search(_EARLY_MARKS, fold(line)) for _, line in own)
+    else:
+        supported = any(_aspect_score(line, section, asked) > 0 for section, line in own)
+    return asked[0] if own and not supported else None
 
 
 def _retrieved_product(catalog: Catalog, question: str, terms: Sequence[str], codes: list[str]) -> list[Sheet]:

@@ -88,3 +88,21 @@ def test_a_models_prose_is_kept_only_when_its_figures_are_the_documents(docs_db:
 def test_an_empty_question_is_an_error(docs_db: Database) -> None:
     with pytest.raises(ValueError, match="question is required"):
         answer_question(docs_db, "   ")
+
+
+def test_nicknames_negations_and_times_are_read(docs_db: Database) -> None:
+    catalog = load_catalog(docs_db)
+    assert named_products(catalog, "phi thuong nien the bach kim bn")[0] == ["CARD_PLATINUM"]
+    assert named_products(catalog, "Vay vốn kinh doanh (gói thường, không phải gói xanh): phí thu xếp?")[0] == [
+        "BIZ_LOAN"
+    ]
+    elapsed = answer_question(docs_db, "KH gửi 12 tháng được 5 tháng giờ muốn rút trước hạn, hưởng lãi bao nhiêu?")
+    assert elapsed.status == "answered" and "0,1%/năm" in elapsed.text  # 5 months gone, not a 5-month term
+
+
+def test_what_one_sheet_never_states_is_not_answered(docs_db: Database) -> None:
+    assert answer_question(docs_db, "Do we have a USD savings account?").status == "not_in_documents"
+    limit = answer_question(docs_db, "What's the maximum credit limit on the Platinum card?")
+    assert limit.status == "not_in_documents"  # "up to 45 interest-free days" is no credit limit
+    early = answer_question(docs_db, "Phí trả nợ trước hạn của gói vay vốn kinh doanh là bao nhiêu %?")
+    assert early.status == "not_in_documents"
