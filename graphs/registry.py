@@ -156,7 +156,8 @@ USE_CASES: tuple[UseCase, ...] = (
                  "vi": "Điều kiện vay Green Biz khác gì khoản vay kinh doanh thường?"},
     ),
     UseCase(
-        "product_search", None, "query", _surfaces("chat", "studio", "langserve"), intent="product_search",
+        "product_search", "graphs.product_search.graph", "query", _surfaces("chat", "studio", "langserve"),
+        intent="product_search", suites=("product_search",), memory="thread",
         routes="find products that fit a described need (no client named)",
         does={"en": "product search from a described need", "vi": "tìm sản phẩm theo nhu cầu"},
         example={"en": "A card with lounge access for someone who flies to Singapore monthly",

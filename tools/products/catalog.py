@@ -85,6 +85,11 @@ def _products(database: Database) -> list[ProductTerms]:
         ]
 
 
+def active_products(database: Database) -> list[ProductTerms]:
+    """The active catalog, as the rules read it (minimums, target segments)."""
+    return _products(database)
+
+
 def load_product(database: Database, code: str) -> ProductTerms | None:
     """The active product ``code`` (case-insensitive), or None."""
     wanted = code.strip().upper()

@@ -1,0 +1,120 @@
+"""Relevance between what a client does or an RM asks and the bank's product sheets: TF-IDF over the sheets' words
+(seed 002), with the bridge words that turn a transaction or a need ("travel", "bay Singapore") into the words sheets
+use ("lounge", "airport", "foreign spending").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+
+from tools.core.text import fold
+
+#: What a transaction's category, counterparty or description says, in the words product sheets use (folded
+#: patterns → words). The seed's TF-IDF compares the client's behaviour with the sheets; these bridge the two.
+NEED_WORDS: tuple[tuple[str, str], ...] = (
+    (
+        r"travel|airline|airways|vietjet|bamboo|hotel|agoda|booking|traveloka|du lich|ve may bay|khach san|duty free",
+        "travel lounge airport abroad foreign spending travel insurance",
+    ),
+    (
+        r"health|hospital|clinic|pharma|medical|medic|doctor|benh vien|nha thuoc|phong kham|y te|kham",
+        "critical illness life cover protect insurance health",
+    ),
+    (
+        r"shopping|supermarket|grocer|coop|co op|winmart|bach hoa|lotte|aeon|big c|mart|sieu thi|cho",
+        "supermarkets cash back spending",
+    ),
+    (r"education|tuition|school|university|hoc phi|truong|dai hoc", "savings flexible withdraw education"),
+    (r"salary|payroll|luong", "salary current account debit card transfers"),
+    (
+        r"business|sales|supplier|invoice|receipt|revenue|wholesale|doanh thu|hang hoa|nha cung cap|ban hang|company",
+        "business working-capital trading business owners",
+    ),
+    (
+        r"solar|pin mat troi|dien mat troi|electric vehicle|xe dien|vinfast|energy|nang luong",
+        "green solar energy-efficient electric vehicles green investment",
+    ),
+    (r"property|real estate|apartment|can ho|bat dong san|dat coc|nha dat|land", "home mortgage property"),
+    (r"renovat|construction|furniture|noi that|xay dung|sua nha|interior|vat lieu", "renovation home owners"),
+    (r"\bcar\b|auto|toyota|honda|hyundai|kia|mazda|ford|showroom|o to|oto", "car loan"),
+    (
+        r"insurance|bao hiem|premium|dies?|death|cancer|critical|illness|ung thu|benh hiem ngheo|qua doi|"
+        r"breadwinner|tru cot|protect\w*|bao ve|family covered|phong than",
+        "life cover protect insurance critical illness term life",
+    ),
+    (
+        r"emergenc\w*|part of it|partial|any ?time|whenever|bat cu luc nao|rut mot phan|du phong|khan cap",
+        "withdraw part balance any time flexible savings",
+    ),
+    (
+        r"fixed rate|lock in|locked|won'?t touch|at maturity|co dinh|cuoi ky|ky han|term deposit|tien gui|gui tiet kiem",
+        "fixed rate interest paid at maturity certificate deposit term",
+    ),
+    (
+        r"kitchen|bathroom|redo|repaint|contractor|extension|floor|bep|nha ve sinh|cai tao|sua chua",
+        "renovation home owners",
+    ),
+    (
+        r"stock up|inventory|revolving|credit line|working capital|nhap hang|von luu dong|xoay vong|han muc",
+        "working-capital revolving draw down business",
+    ),
+    (r"government bond|bonds?|trai phieu|coupon", "bond fund government corporate bonds"),
+    (
+        r"portfolio|equit\w*|\bstocks\b|shares|co phieu|danh muc|managed|quan ly chuyen nghiep",
+        "premier invest portfolio equities growth managed",
+    ),
+    (
+        r"relationship manager|dedicated|international transfer|chuyen tien quoc te|priority|uu tien|lounge",
+        "premier dedicated relationship manager international transfers airport lounge",
+    ),
+    (
+        r"xe tai dien|oto tai dien|oto dien|electric (?:truck|van|bus)|xe dien|ev\b|pin mat troi|tam pin|ap mai|tiet kiem dien|giam tien dien",
+        "green solar energy-efficient electric vehicles green investment",
+    ),
+    (r"salary|nhan luong|contactless|khong tiep xuc|debit", "salary current account debit card contactless"),
+    (r"cash ?back|hoan tien|supermarket|sieu thi", "cash back supermarkets"),
+    (r"invest|securities|\bstocks\b|chung khoan|\bfund\b|\bquy\b", "investment fund returns growth bond"),
+)
+_COMPILED = tuple((re.compile(pattern), words) for pattern, words in NEED_WORDS)
+_TOKEN = re.compile(r"[a-z]{3,}")
+#: Words every sheet and every need uses, in both languages: they say nothing about which product fits.
+_COMMON = frozenset(
+    """the and for with from that this are not any all can has have per year years month months each its your
+    khong cho cua duoc nhung cac mot nay khi hoac trong theo tren duoi sau truoc tai lai nam thang moi hang
+    khach hang voi cung nhu neu thi rat nhieu them muon can""".split()  # noqa: SIM905
+)
+
+
+def expansions(text: str) -> list[str]:
+    folded = fold(text)
+    return [words for pattern, words in _COMPILED if pattern.search(folded)]
+
+
+def tokens(text: str) -> list[str]:
+    """The words that can tell products apart, and each pair of neighbours ("nhan luong" is not "nhan tho")."""
+    words = [token for token in _TOKEN.findall(fold(text)) if token not in _COMMON]
+    return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def tfidf(documents: Mapping[str, str]) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    tokenized = {key: Counter(tokens(text)) for key, text in documents.items()}
+    frequency: Counter[str] = Counter()
+    for counts in tokenized.values():
+        frequency.update(set(counts))
+    total = len(documents)
+    idf = {term: math.log((1 + total) / (1 + count)) + 1.0 for term, count in frequency.items()}
+    vectors = {}
+    for key, counts in tokenized.items():
+        vector = {term: (1 + math.log(count)) * idf[term] for term, count in counts.items()}
+        norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+        vectors[key] = {term: value / norm for term, value in vector.items()}
+    return vectors, idf
+
+
+def cosine(query: Mapping[str, float], vector: Mapping[str, float], idf: Mapping[str, float]) -> float:
+    weighted = {term: value * idf.get(term, 0.0) for term, value in query.items()}
+    norm = math.sqrt(sum(value * value for value in weighted.values())) or 1.0
+    return sum(value * vector.get(term, 0.0) for term, value in weighted.items()) / norm

@@ -1,0 +1,179 @@
+"""Conversational product search: a need described in words → the bank's products that fit it, best first, with why.
+
+The need is read three ways and the product sheets answer each: TF-IDF between the need (its words, shorthand
+spelled out, the bridge words of ``tools.products.relevance``) and each sheet; the products index's e5 similarity;
+a product named outright. What the need rules out is applied as the bank's own rules read from its documents
+(``tools.products.catalog.with_document_rules``): a risk profile ("conservative", "than trong") keeps only the
+products suitable for it — a conservative client asking for returns gets a deposit, never an investment; an
+amount ("from 10 million", "50tr") drops products whose minimum it does not reach; an age drops products outside
+their age band; "no annual fee" lowers products that charge one. A follow-up on the same thread ("cheaper?",
+"không phí thường niên?") refines the previous need.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from stores.db import Database
+from tools.core.language import detect_language
+from tools.core.parsing import find_amounts
+from tools.core.text import fold
+from tools.knowledge.qa import load_catalog, named_products, read_question
+from tools.knowledge.retrieval import IndexNotReady, search_documents
+from tools.products.catalog import active_products, product_documents, with_document_rules
+from tools.products.relevance import cosine, expansions, tfidf, tokens
+
+logger = logging.getLogger(__name__)
+
+TOP_N = 3
+E5_WEIGHT = 1.5
+NAMED_BONUS = 0.5
+#: A product scoring less than this share of the best one is not listed.
+KEEP_SHARE = 0.45
+
+_RISK = {
+    "conservative": re.compile(
+        r"\b(conservative|low risk|no risk|safe|an toan|than trong|khong rui ro|it rui ro|"
+        r"bao toan|khong muon mat)\b"
+    ),
+    "balanced": re.compile(r"\b(balanced|moderate|can bang|trung binh)\b"),
+    "growth": re.compile(r"\b(growth|aggressive|high risk|tang truong|mao hiem|chap nhan rui ro|equit\w*|stocks?)\b"),
+}
+_NO_FEE = re.compile(r"\b(no (?:annual )?fees?|without (?:a |an )?(?:annual )?fee|free|khong (?:mat )?phi|mien phi|"
+                     r"0 (?:dong )?phi)\b")  # fmt: skip
+_ANNUAL_FEE = re.compile(r"annual fee|phi thuong nien|\d[\d.,]* ?(?:dong|vnd)?/?(?: a)? ?(?:month|thang)")
+_AGE = re.compile(r"\b(?:aged?|tuoi)\s*(\d{2})\b|\b(\d{2})\s*(?:yo|years? old|tuoi)\b")
+#: How long the money is put away ("for two years", "trong 6 tháng", "1 năm"), in months.
+_DURATION = re.compile(r"\b(\d{1,2}|one|two|three|six)\s*-?\s*(months?|thang|years?|nam)\b")
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "six": 6}
+_CHEAPER = re.compile(r"\b(cheaper|lower fee|less fee|re hon|phi thap|it phi|khong phi|mien phi|no fee)\b")
+
+
+@dataclass
+class Found:
+    code: str
+    name: str
+    score: float
+    why: str
+    document_id: str | None
+
+
+@dataclass
+class SearchResult:
+    query: str
+    language: str
+    products: list[Found]
+    #: What the need ruled out and why (risk profile, amount, age).
+    applied: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"query": self.query, "language": self.language, "applied": self.applied,
+                "products": [found.__dict__ for found in self.products]}  # fmt: skip
+
+
+def _risk_of(folded: str) -> str | None:
+    found = [risk for risk, pattern in _RISK.items() if pattern.search(folded)]
+    return found[0] if len(found) == 1 else None
+
+
+def _months_of(folded: str) -> list[int]:
+    months = []
+    for number, unit in _DURATION.findall(folded):
+        value = _WORD_NUMBERS.get(number) or int(number)
+        months.append(value * 12 if unit.startswith(("year", "nam")) else value)
+    return months
+
+
+def _age_of(folded: str) -> int | None:
+    match = _AGE.search(folded)
+    return int(match.group(1) or match.group(2)) if match else None
+
+
+def _tenor(name: str) -> int | None:
+    """A deposit's term in months, from its name ("12-month Certificate of Deposit")."""
+    match = re.search(r"(\d{1,2})\s*-?\s*(?:month|thang)", fold(name))
+    return int(match.group(1)) if match else None
+
+
+def _why(sheet: dict[str, Any], query_terms: set[str], language: str) -> str:
+    """The sheet's line that shares most with the need (its summary when none does)."""
+    body = str(sheet.get("body") or "")
+    english, _, vietnamese = body.partition("\n---\n")
+    part = vietnamese if language == "vi" and vietnamese.strip() else english
+    lines = [re.sub(r"^\s*[-*#]+\s*", "", line).strip() for line in part.splitlines()]
+    lines = [line for line in lines if line and not line.lower().startswith(("category", "phân khúc", "target"))]
+    scored = sorted(lines[1:], key=lambda line: -len(set(tokens(line)) & query_terms))
+    best = scored[0] if scored and set(tokens(scored[0])) & query_terms else (lines[1] if len(lines) > 1 else "")
+    return best
+
+
+def search_products(
+    database: Database, query: str, *, previous: Sequence[str] = (), top_n: int = TOP_N
+) -> SearchResult:
+    """The products that fit the need in ``query`` (refining ``previous`` needs of the same thread), best first."""
+    query = " ".join(str(query or "").split())
+    if not query:
+        raise ValueError("describe the need to search for")
+    need = " ".join([*previous, query])
+    language = detect_language(query)
+    folded = read_question(need)
+    documents = product_documents(database)
+    catalog = load_catalog(database)
+    sheets = {doc["product_code"]: doc for doc in documents if doc["kind"] == "product" and doc["product_code"]}
+    names = [product.name for product in active_products(database)]
+    products = [with_document_rules(product, documents, names) for product in active_products(database)]
+    terms: dict[str, float] = {}
+    for token in tokens(folded) + [t for words in expansions(folded) for t in words.split()]:
+        terms[token] = terms.get(token, 0.0) + 1.0
+    texts = {p.code: f"{p.name} {sheets.get(p.code, {}).get('body', '')}" for p in products}
+    vectors, idf = tfidf(texts)
+    try:
+        e5 = {hit.id: hit.score for hit in search_documents("product", need, k=len(products) or 1)}
+    except IndexNotReady:
+        e5 = {}
+    named = set(named_products(catalog, need)[0])
+    applied: list[str] = []
+    risk = _risk_of(folded)
+    amounts = [span.value_vnd for span in find_amounts(need)]
+    age = _age_of(folded)
+    wants_no_fee = bool(_NO_FEE.search(folded) or _CHEAPER.search(fold(query)))
+    durations = [months for months in _months_of(folded) if months not in (age or -1,)]
+    found: list[Found] = []
+    for product in products:
+        if risk and product.risk_profiles and risk not in product.risk_profiles:
+            applied.append(f"{product.code}: not for a {risk} profile")
+            continue
+        if risk == "conservative" and product.category == "investment":
+            applied.append(f"{product.code}: an investment is not offered to a conservative client")
+            continue
+        minimum = product.min_amount_vnd
+        if amounts and minimum and product.category in ("cd", "savings", "investment") and max(amounts) < minimum:
+            applied.append(f"{product.code}: from {minimum:,} VND")
+            continue
+        too_young = age is not None and product.age_min is not None and age < product.age_min
+        if too_young or (age is not None and product.age_max is not None and age > product.age_max):
+            applied.append(f"{product.code}: ages {product.age_min}–{product.age_max}")
+            continue
+        score = cosine(terms, vectors.get(product.code, {}), idf)
+        score += E5_WEIGHT * max(0.0, e5.get(product.code, 0.0) - 0.8)
+        if product.code in named:
+            score += NAMED_BONUS
+        if (risk, product.category) in (("growth", "investment"), ("conservative", "cd")):
+            score += 0.1
+        tenor = _tenor(product.name)
+        if tenor is not None and durations:
+            score += 0.3 if tenor in durations else (-0.1 if all(tenor > months for months in durations) else 0.0)
+        if wants_no_fee and _ANNUAL_FEE.search(fold(texts[product.code])):
+            score -= 0.1
+        found.append(Found(product.code, product.name, round(score, 4), "", sheets.get(product.code, {}).get("id")))
+    found.sort(key=lambda item: (-item.score, item.code))
+    if found:
+        best = found[0].score
+        found = [item for item in found if item.score >= KEEP_SHARE * best and item.score > 0][:top_n]
+    for item in found:
+        item.why = _why(sheets.get(item.code, {}), set(terms), language)
+    return SearchResult(query, language, found, applied)
