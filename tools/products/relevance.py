@@ -5,6 +5,7 @@ use ("lounge", "airport", "foreign spending").
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -50,7 +51,8 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         "withdraw part balance any time flexible savings",
     ),
     (
-        r"fixed rate|lock in|locked|won'?t touch|at maturity|co dinh|cuoi ky|ky han|term deposit|tien gui|gui tiet kiem",
+        r"fixed rate|lock in|locked|won'?t touch|at maturity|co dinh|cuoi ky|ky han|term deposit|tien gui|"
+        r"gui tiet kiem",
         "fixed rate interest paid at maturity certificate deposit term",
     ),
     (
@@ -71,7 +73,8 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         "premier dedicated relationship manager international transfers airport lounge",
     ),
     (
-        r"xe tai dien|oto tai dien|oto dien|electric (?:truck|van|bus)|xe dien|ev\b|pin mat troi|tam pin|ap mai|tiet kiem dien|giam tien dien",
+        r"xe tai dien|oto tai dien|oto dien|electric (?:truck|van|bus)|xe dien|ev\b|pin mat troi|tam pin|ap mai|"
+        r"tiet kiem dien|giam tien dien",
         "green solar energy-efficient electric vehicles green investment",
     ),
     (r"salary|nhan luong|contactless|khong tiep xuc|debit", "salary current account debit card contactless"),
@@ -96,7 +99,7 @@ def expansions(text: str) -> list[str]:
 def tokens(text: str) -> list[str]:
     """The words that can tell products apart, and each pair of neighbours ("nhan luong" is not "nhan tho")."""
     words = [token for token in _TOKEN.findall(fold(text)) if token not in _COMMON]
-    return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + [f"{a}_{b}" for a, b in itertools.pairwise(words)]
 
 
 def tfidf(documents: Mapping[str, str]) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
