@@ -164,7 +164,8 @@ USE_CASES: tuple[UseCase, ...] = (
                  "vi": "Thẻ nào có phòng chờ sân bay cho khách hay bay?"},
     ),
     UseCase(
-        "recommendation", None, "request", _surfaces("chat", "studio", "langserve"), intent="recommendation",
+        "recommendation", "graphs.recommendation.graph", "request", _surfaces("chat", "studio", "langserve"),
+        intent="recommendation", suites=("recommendation",),
         routes="which products to recommend or offer to one named client or their family",
         does={"en": "product recommendations for a client and their family",
               "vi": "gợi ý sản phẩm cho khách hàng và gia đình"},

@@ -788,6 +788,37 @@ class CrmApi:
             inbound_messages=[_row_dict(row) for row in inbox],
         )
 
+    def behaviour(self, client_id: str, *, since: dt.date) -> list[dict[str, Any]]:
+        """How one of this RM's clients spends and earns since ``since``: per direction, category and counterparty,
+        the count, the total and a few descriptions (what a recommendation reads)."""
+        with self.database.engine.connect() as connection:
+            self._owned_client(connection, client_id)
+            rows = connection.execute(
+                select(
+                    Transaction.direction,
+                    Transaction.category,
+                    Transaction.counterparty,
+                    Transaction.description,
+                    Transaction.amount_vnd,
+                )
+                .where(Transaction.client_id == client_id, func.date(Transaction.posted_at) >= since)
+                .order_by(Transaction.posted_at)
+            ).all()
+        grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for row in rows:
+            key = (row.direction, row.category or "other", row.counterparty or "")
+            entry = grouped.setdefault(key, {"direction": key[0], "category": key[1], "counterparty": key[2] or None,
+                                             "count": 0, "total_vnd": 0, "descriptions": []})  # fmt: skip
+            entry["count"] += 1
+            entry["total_vnd"] += int(row.amount_vnd)
+            if row.description and row.description not in entry["descriptions"] and len(entry["descriptions"]) < 3:
+                entry["descriptions"].append(row.description)
+        return sorted(grouped.values(), key=lambda entry: (-entry["total_vnd"], entry["category"]))
+
+    def relatives(self, client_id: str) -> list[dict[str, Any]]:
+        """A client's relatives who bank here: this RM's own with their id, another RM's only as that fact."""
+        return self.client_360(client_id).household
+
     def interaction(self, interaction_id: str) -> dict[str, Any]:
         """One logged interaction of this RM's client, with the tasks that came from it."""
         with self.database.engine.connect() as connection:

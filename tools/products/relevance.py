@@ -39,7 +39,10 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         "green solar energy-efficient electric vehicles green investment",
     ),
     (r"property|real estate|apartment|can ho|bat dong san|dat coc|nha dat|land", "home mortgage property"),
-    (r"renovat|construction|furniture|noi that|xay dung|sua nha|interior|vat lieu", "renovation home owners"),
+    (
+        r"renovat|improvement|construction|furniture|noi that|xay dung|sua nha|interior|vat lieu",
+        "renovation home owners",
+    ),
     (r"\bcar\b|auto|toyota|honda|hyundai|kia|mazda|ford|showroom|o to|oto", "car loan"),
     (
         r"insurance|bao hiem|premium|dies?|death|cancer|critical|illness|ung thu|benh hiem ngheo|qua doi|"

@@ -1,0 +1,49 @@
+"""Every word the recommendation room says, in English and Vietnamese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.core.language import supported_language
+
+_RELATIONS = {
+    "en": {"spouse": "spouse", "parent": "parent", "child": "child", "sibling": "sibling"},
+    "vi": {"spouse": "vợ/chồng", "parent": "bố/mẹ", "child": "con", "sibling": "anh/chị/em"},
+}
+
+
+def offers(found: dict[str, Any], label: str, language: str) -> str:
+    lang = supported_language(language)
+    relation = _RELATIONS[lang].get(str(found.get("relation")), "")
+    if found.get("other_rms_relative"):
+        return (
+            f"Một người thân ({relation}) của {label} là khách hàng của ngân hàng, do RM khác phụ trách; em không "
+            "xem được dữ liệu của họ."
+            if lang == "vi"
+            else f"A household member ({relation}) of {label} banks with us with another RM; I can't use their data."
+        )
+    if not found["offers"]:
+        because = found.get("blocked") or ""
+        return (f"Hiện chưa nên chào sản phẩm nào, vì {because}." if lang == "vi"
+                else f"Nothing to offer now, because {because}.")  # fmt: skip
+    head = "Nên chào (tốt nhất trước):" if lang == "vi" else "What to offer, best first:"
+    lines = [head] + [f"{rank}. {offer['reason']}" for rank, offer in enumerate(found["offers"], 1)]
+    ruled = [f"{code} ({why})" for code, why in list(found["excluded"].items())[:4]]
+    if ruled:
+        lines.append(("Không chào: " if lang == "vi" else "Not offered: ") + "; ".join(ruled))
+    return "\n".join(lines)
+
+
+def understood_as(found: dict[str, Any], label: str, language: str) -> str:
+    lang = supported_language(language)
+    relation = _RELATIONS[lang].get(str(found.get("relation")), "")
+    if lang == "vi":
+        who = f"{relation} của {label}" if relation else label
+        return f"Sản phẩm nên chào cho {who}: theo giao dịch 6 tháng, tài sản, sự kiện và quy định của ngân hàng"
+    who = f"the {relation} of {label}" if relation else label
+    return f"Products to offer {who}: from six months of transactions, holdings, events and the bank's rules"
+
+
+def not_found(language: str) -> str:
+    return ("Không tìm thấy khách hàng này trong danh sách của anh/chị." if supported_language(language) == "vi"
+            else "That client is not one of your clients.")  # fmt: skip

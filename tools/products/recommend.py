@@ -1,0 +1,298 @@
+"""Explainable product recommendations for one client or a relative (seed 002: data + interactions = recommendations).
+
+Hard rules first (``tools.policy.eligibility``: an open complaint blocks every offer; suitability by risk profile;
+target segments; ages; minimum amounts; already held; inactive products are not in the catalog read). Then each
+remaining product is scored from the client's behaviour and standing:
+
+- **TF-IDF relevance** between the client's behaviour text — six months of transactions by category, counterparty
+  and description, each expanded into the words the product sheets use (``NEED_WORDS``: "travel" → lounge,
+  airport, foreign spending) — and each product sheet, as the seed does; a household's combined behaviour (the
+  relative's own, then the client's at half weight) for a relative;
+- **embedding similarity** (the products index, e5) between the behaviour text and the product, a second signal;
+- **events**: money to place (idle current-account balances, large inflows: the placement the risk profile
+  prefers), a deposit maturing soon (its renewal), dependants in the household (protection).
+
+A product is recommended only with a reason naming the client's facts ("12 travel payments, VND 85 million in six
+months, Vietnam Airlines") and the product sheet it rests on; "nothing to offer now, because …" when the rules block
+everything or no product fits a fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from stores.db import Database
+from tools.core.formatting import format_amount
+from tools.crm.api import CrmApi
+from tools.knowledge.retrieval import IndexNotReady, search_documents
+from tools.policy.eligibility import ClientStanding, evaluate, load_standings
+from tools.products.catalog import ProductTerms, product_documents, with_document_rules
+from tools.products.relevance import cosine, expansions, tfidf, tokens
+from tools.products.suggestions import PLACEMENT_CATEGORIES
+
+logger = logging.getLogger(__name__)
+
+BEHAVIOUR_DAYS = 183
+TOP_N = 3
+#: Money in current accounts this large is idle money to place (DOC-POL-CONTACT's idle cash, VND 500 million).
+IDLE_CASH_VND = 500_000_000
+#: A deposit maturing within this many days is offered again (its renewal).
+RENEWAL_DAYS = 30
+#: Money in current accounts from this much is money a deposit or a fund could hold (lower weight than idle cash).
+PLACE_FROM_VND = 100_000_000
+#: A word shared with a sheet counts only when this rare across the sheets (IDF; "payment", the bank's name do not).
+MIN_IDF = 2.0
+#: A product needs at least this much relevance (or an event) to be recommended at all.
+MIN_SCORE = 0.08
+E5_WEIGHT = 0.5
+
+
+@dataclass
+class Offer:
+    """One recommended product with why."""
+
+    code: str
+    name: str
+    score: float
+    reason: str
+    #: The facts of the client (or relative) the reason names.
+    facts: list[str]
+    document_id: str | None
+    whose: str
+
+
+@dataclass
+class Recommendation:
+    """The top products for one person, the products excluded by the rules, and what blocks everything."""
+
+    client_id: str
+    offers: list[Offer]
+    excluded: dict[str, str] = field(default_factory=dict)
+    #: Why nothing is offered (an open complaint, every product ruled out, no fact pointing anywhere).
+    blocked: str | None = None
+    whose: str = "client"
+    relation: str | None = None
+    #: A relative who is another RM's client: the link is said, never their data.
+    other_rms_relative: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "client_id": self.client_id, "whose": self.whose, "relation": self.relation, "blocked": self.blocked,
+            "other_rms_relative": self.other_rms_relative, "excluded": self.excluded,
+            "offers": [offer.__dict__ for offer in self.offers],
+        }  # fmt: skip
+
+
+def behaviour_terms(entries: Sequence[Mapping[str, Any]], weight: float = 1.0) -> dict[str, float]:
+    """The behaviour text as weighted terms: each entry's words and their expansions, log-weighted by count."""
+    terms: dict[str, float] = {}
+    for entry in entries:
+        if entry["direction"] == "in" and entry["category"] not in ("salary", "business", "sales"):
+            continue  # money in says little about needs, except income
+        text = " ".join([str(entry["category"]), str(entry.get("counterparty") or ""), *entry.get("descriptions", [])])
+        strength = weight * (1.0 + math.log1p(int(entry["count"])))
+        for token in tokens(text) + [t for words in expansions(text) for t in words.split()]:
+            terms[token] = terms.get(token, 0.0) + strength
+    return terms
+
+
+def _entry_fact(entry: Mapping[str, Any], language: str) -> str:
+    what = str(entry.get("counterparty") or entry["category"]).replace("_", " ")
+    amount = format_amount(int(entry["total_vnd"]), language)
+    if language == "vi":
+        return f"{entry['count']} giao dịch {what} ({amount}) trong 6 tháng"
+    return f"{entry['count']} {what} payment{'s' if entry['count'] != 1 else ''} ({amount}) in six months"
+
+
+#: Spending that says nothing about a need a product answers (the bills every household pays, cash, own transfers).
+ROUTINE = re.compile(r"utilit|bill|electric|water|internet|phone|atm|cash|withdraw|transfer|fee|tax|rent|family|"
+                     r"allowance|loan_repayment|repayment|card_payment|pension|salary|payroll")  # fmt: skip
+#: A one-off purchase under way (a deposit on a car or a flat, a contractor's quote): a strong sign of the need.
+INTENT = re.compile(r"deposit|dat coc|coc|quote|bao gia|booking|down payment|tra truoc|auto|improvement")
+INTENT_SUPPORT = 6.0
+#: Money in this large, other than pay, is money to place (DOC-POL-CONTACT: large incoming funds).
+LARGE_INFLOW_VND = 500_000_000
+
+
+def _entry_words(entry: Mapping[str, Any]) -> set[str]:
+    """The category's words and what the category, counterparty and descriptions mean in the sheets' words (a
+    counterparty's own name is not a need)."""
+    text = " ".join([str(entry["category"]), str(entry.get("counterparty") or ""), *entry.get("descriptions", [])])
+    category = str(entry["category"]).replace("_", " ")
+    return set(tokens(category)) | {t for w in expansions(text) for t in w.split()}
+
+
+def _support(entry: Mapping[str, Any], vector: Mapping[str, float], idf: Mapping[str, float]) -> float:
+    """How much one behaviour entry points to a sheet: its discriminative words the sheet holds (rare across the
+    sheets: the bank's name or "payment" says nothing), weighted by how often and how much."""
+    if entry["direction"] != "out" or ROUTINE.search(str(entry["category"])):
+        return 0.0
+    shared = [term for term in _entry_words(entry) if term in vector and idf.get(term, 0.0) >= MIN_IDF]
+    if not shared:
+        return 0.0
+    strength = math.log1p(int(entry["count"])) * math.log1p(int(entry["total_vnd"]) / 1_000_000)
+    return strength * sum(vector[term] for term in shared)
+
+
+def _supporting(entries: Sequence[Mapping[str, Any]], vector: Mapping[str, float], idf: Mapping[str, float]) -> list[
+        tuple[float, Mapping[str, Any]]]:  # fmt: skip
+    """(support, entry) of the entries that point to the sheet, strongest first."""
+    found = [(support, entry) for entry in entries if (support := _support(entry, vector, idf)) > 0]
+    return sorted(found, key=lambda item: -item[0])
+
+
+def _events(
+    c360: Any, standing: ClientStanding, today: dt.date, language: str, inflows: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, tuple[float, str]]:
+    """Category or product code → (bonus, fact) for what is happening now: money to place, a maturity, dependants."""
+    found: dict[str, tuple[float, str]] = {}
+    casa = int(c360.totals.get("casa_vnd") or 0)
+    order = PLACEMENT_CATEGORIES.get(standing.risk_profile, PLACEMENT_CATEGORIES["conservative"])
+    if casa >= PLACE_FROM_VND:
+        fact = (f"{format_amount(casa, language)} trong tài khoản thanh toán" if language == "vi"
+                else f"{format_amount(casa, language)} in current accounts")  # fmt: skip
+        strength = 0.6 if casa >= IDLE_CASH_VND else 0.35
+        for rank, category in enumerate(order):
+            found[f"category:{category}"] = (strength - 0.15 * rank, fact)
+    for entry in inflows:
+        if (
+            entry["direction"] == "in"
+            and int(entry["total_vnd"]) >= LARGE_INFLOW_VND
+            and not ROUTINE.search(str(entry["category"]))
+        ):
+            what = str(entry["category"]).replace("_", " ")
+            amount = format_amount(int(entry["total_vnd"]), language)
+            fact = f"nhận {amount} ({what})" if language == "vi" else f"received {amount} ({what})"
+            for rank, category in enumerate(order):
+                found[f"category:{category}"] = (0.7 - 0.15 * rank, fact)
+            break
+    for holding in c360.holdings:
+        maturity = holding.get("maturity_on")
+        if holding.get("status") == "active" and holding.get("kind") == "cd" and maturity:
+            days = (dt.date.fromisoformat(str(maturity)[:10]) - today).days
+            if 0 <= days <= RENEWAL_DAYS:
+                amount = format_amount(int(holding.get("balance_vnd") or 0), language)
+                fact = (f"khoản tiền gửi {amount} đáo hạn sau {days} ngày" if language == "vi"
+                        else f"a deposit of {amount} matures in {days} days")  # fmt: skip
+                found[str(holding.get("product_code"))] = (0.7, fact)
+                found.setdefault("category:cd", (0.6, fact))
+    dependants = [member for member in c360.household if member.get("relation") in ("child", "spouse")]
+    if dependants:
+        fact = (f"{len(dependants)} người thân phụ thuộc (vợ/chồng, con)" if language == "vi"
+                else f"{len(dependants)} dependant{'s' if len(dependants) > 1 else ''} in the household")  # fmt: skip
+        found["category:insurance"] = (0.25, fact)
+    return found
+
+
+def _e5_scores(text: str) -> dict[str, float]:
+    if not text.strip():
+        return {}
+    try:
+        hits = search_documents("product", text, k=30)
+    except IndexNotReady:
+        return {}
+    return {hit.id: hit.score for hit in hits}
+
+
+def _products(database: Database, crm: CrmApi) -> list[tuple[ProductTerms, dict[str, Any]]]:
+    documents = product_documents(database)
+    catalog = crm.products()
+    names = [row["name"] for row in catalog]
+    sheets = {doc["product_code"]: doc for doc in documents if doc["kind"] == "product" and doc["product_code"]}
+    return [(with_document_rules(ProductTerms.from_row(row), documents, names), sheets.get(row["code"]) or {})
+            for row in catalog]  # fmt: skip
+
+
+def recommend(
+    database: Database, rm_id: str, client_id: str, *, today: dt.date, for_relation: str | None = None,
+    language: str = "en", top_n: int = TOP_N,
+) -> Recommendation:  # fmt: skip
+    """The top products for the client (or their relative of ``for_relation``), with reasons; rules first."""
+    crm = CrmApi(database, rm_id)
+    client = crm.client_360(client_id, today=today)  # another RM's client reads as unknown
+    person_id, whose, relation = client_id, "client", None
+    household_entries: Sequence[Mapping[str, Any]] = []
+    if for_relation:
+        relative = next((m for m in client.household if m.get("relation") == for_relation), None)
+        if relative is None:
+            return Recommendation(client_id, [], blocked=f"no {for_relation} of this client banks with us",
+                                  whose="relative", relation=for_relation)  # fmt: skip
+        if relative.get("managed_by_another_rm"):
+            return Recommendation(client_id, [], blocked="the relative banks with us with another RM",
+                                  whose="relative", relation=for_relation, other_rms_relative=True)  # fmt: skip
+        person_id, whose, relation = str(relative["client_id"]), "relative", for_relation
+        household_entries = crm.behaviour(client_id, since=today - dt.timedelta(days=BEHAVIOUR_DAYS))
+        client = crm.client_360(person_id, today=today)
+    standing = load_standings(database, [person_id], today=today)[person_id]
+    entries = crm.behaviour(person_id, since=today - dt.timedelta(days=BEHAVIOUR_DAYS))
+    products = _products(database, crm)
+    excluded: dict[str, str] = {}
+    eligible: list[tuple[ProductTerms, dict[str, Any]]] = []
+    for product, sheet in products:
+        failure = next((result for result in evaluate(product, standing) if not result.passed), None)
+        if failure is None:
+            eligible.append((product, sheet))
+        else:
+            excluded[product.code] = failure.reason
+    if standing.open_complaints:
+        reason = next(iter(excluded.values()), "an open complaint")
+        return Recommendation(person_id, [], excluded, blocked=reason, whose=whose, relation=relation)
+    if not eligible:
+        return Recommendation(person_id, [], excluded, blocked="every product is ruled out by the bank's rules",
+                              whose=whose, relation=relation)  # fmt: skip
+    query = behaviour_terms(entries)
+    for term, value in behaviour_terms(household_entries, weight=0.5).items():
+        query[term] = query.get(term, 0.0) + value
+    sheet_texts = {product.code: f"{product.name} {product.summary} {sheet.get('body', '')}"
+                   for product, sheet in products}  # fmt: skip
+    vectors, idf = tfidf(sheet_texts)
+    e5 = _e5_scores(" ".join(sorted(query, key=lambda term: -query[term])[:40]))
+    events = _events(client, standing, today, language, entries)
+    offers: list[Offer] = []
+    for product, sheet in eligible:
+        vector = vectors.get(product.code, {})
+        relevance = cosine(query, vector, idf) if query else 0.0
+        event = events.get(product.code) or events.get(f"category:{product.category}")
+        own = _supporting(entries, vector, idf)
+        household = _supporting(household_entries, vector, idf) if household_entries else []
+        facts = [_entry_fact(entry, language) for _, entry in own[:2]]
+        if not own and household:
+            label = "household" if language == "en" else "gia đình"
+            facts += [f"{label}: {_entry_fact(entry, language)}" for _, entry in household[:1]]
+        if event:
+            facts.append(event[1])
+        if not facts:
+            continue  # no fact of the client points to it: never recommended on the sheet alone
+        support = sum(value for value, _ in own) + 0.5 * sum(value for value, _ in household)
+        if any(INTENT.search(f"{entry['category']} {' '.join(entry.get('descriptions', []))}".lower())
+               for _, entry in own):  # fmt: skip
+            support += INTENT_SUPPORT  # a deposit paid, a quote: the client is buying now
+        score = (0.1 * support + 0.3 * relevance + (event[0] if event else 0.0)
+                 + E5_WEIGHT * max(0.0, e5.get(product.code, 0.0) - 0.8))  # fmt: skip
+        if score < MIN_SCORE:
+            continue
+        document_id = sheet.get("id")
+        reason = _reason(product, facts, document_id, language, whose, relation)
+        offers.append(Offer(product.code, product.name, round(score, 4), reason, facts, document_id, whose))
+    offers.sort(key=lambda offer: (-offer.score, offer.code))
+    result = Recommendation(person_id, offers[:top_n], excluded, whose=whose, relation=relation)
+    if not result.offers:
+        result.blocked = "no fact of the client points to a product they may be offered"
+    return result
+
+
+def _reason(product: ProductTerms, facts: Sequence[str], document_id: str | None, language: str, whose: str,
+            relation: str | None) -> str:  # fmt: skip
+    who = {"en": {"client": "the client", "relative": f"the client's {relation}"},
+           "vi": {"client": "khách hàng", "relative": f"người thân ({relation}) của khách hàng"}}[
+        "vi" if language == "vi" else "en"][whose]  # fmt: skip
+    sheet = f" ({document_id})" if document_id else ""
+    if language == "vi":
+        return f"{product.name}{sheet}: {who} có " + "; ".join(facts) + "."
+    return f"{product.name}{sheet}: {who} has " + "; ".join(facts) + "."
