@@ -40,6 +40,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from agentify.api import campaigns as campaigns_api
 from agentify.api import crm, langserve_routes, service, threads
 from agentify.api import drafts as drafts_api
 from agentify.api import inquiry as inquiry_api
@@ -137,6 +138,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     app.include_router(threads.copilot_router)
     app.include_router(drafts_api.router)
     app.include_router(inquiry_api.router)
+    app.include_router(campaigns_api.router)
     langserve_routes.register(app, store)
     add_web_app(app)
     return app

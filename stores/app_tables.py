@@ -83,7 +83,7 @@ REFERENCE_DATE_KEY = "reference_date"
 
 def _registered() -> tuple[str, ...]:
     # Imported here so that every Agentify table is on the metadata wherever ``stores.db`` is used.
-    from stores import drafts, inquiry, personalization
+    from stores import campaigns, drafts, inquiry, personalization
 
     return (
         ApiToken.__tablename__,
@@ -100,6 +100,8 @@ def _registered() -> tuple[str, ...]:
         inquiry.InquiryCheck.__tablename__,
         inquiry.InquiryEscalation.__tablename__,
         inquiry.SmsOutbox.__tablename__,
+        campaigns.CampaignEvent.__tablename__,
+        campaigns.CampaignResult.__tablename__,
     )
 
 

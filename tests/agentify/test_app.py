@@ -27,8 +27,8 @@ def test_every_route_but_the_public_ones_needs_a_token(client: TestClient) -> No
     # Included routers (threads, drafts, the CRM, the service routes) are walked too.
     for context in iter_route_contexts(client.app.routes):  # type: ignore[attr-defined]
         route = context.original_route
-        if not isinstance(route, APIRoute) or context.path in PUBLIC:
-            continue
+        if not isinstance(route, APIRoute) or context.path in PUBLIC or context.path.startswith("/api/campaigns"):
+            continue  # the campaign intake takes the service token instead (tests/agentify/api/test_campaigns.py)
         for method in route.methods or ():
             response = client.request(method, _example_path(str(context.path)), json={})
             assert response.status_code == 401, (method, context.path, response.status_code)

@@ -209,9 +209,26 @@ def _products(database: Database, crm: CrmApi) -> list[tuple[ProductTerms, dict[
             for row in catalog]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Shelf:
+    """The catalog as the scoring reads it: each product with its rules and sheet, the sheets' TF-IDF vectors.
+    The same for every client of a batch: built once (``shelf``) and passed to ``recommend``."""
+
+    products: list[tuple[ProductTerms, dict[str, Any]]]
+    vectors: dict[str, dict[str, float]]
+    idf: dict[str, float]
+
+
+def shelf(database: Database, crm: CrmApi) -> Shelf:
+    products = _products(database, crm)
+    texts = {product.code: f"{product.name} {product.summary} {sheet.get('body', '')}" for product, sheet in products}
+    vectors, idf = tfidf(texts)
+    return Shelf(products, vectors, idf)
+
+
 def recommend(
     database: Database, rm_id: str, client_id: str, *, today: dt.date, for_relation: str | None = None,
-    language: str = "en", top_n: int = TOP_N,
+    language: str = "en", top_n: int = TOP_N, catalog: Shelf | None = None, e5: bool = True,
 ) -> Recommendation:  # fmt: skip
     """The top products for the client (or their relative of ``for_relation``), with reasons; rules first."""
     crm = CrmApi(database, rm_id)
@@ -231,7 +248,8 @@ def recommend(
         client = crm.client_360(person_id, today=today)
     standing = load_standings(database, [person_id], today=today)[person_id]
     entries = crm.behaviour(person_id, since=today - dt.timedelta(days=BEHAVIOUR_DAYS))
-    products = _products(database, crm)
+    catalog = catalog or shelf(database, crm)
+    products = catalog.products
     excluded: dict[str, str] = {}
     eligible: list[tuple[ProductTerms, dict[str, Any]]] = []
     for product, sheet in products:
@@ -249,10 +267,8 @@ def recommend(
     query = behaviour_terms(entries)
     for term, value in behaviour_terms(household_entries, weight=0.5).items():
         query[term] = query.get(term, 0.0) + value
-    sheet_texts = {product.code: f"{product.name} {product.summary} {sheet.get('body', '')}"
-                   for product, sheet in products}  # fmt: skip
-    vectors, idf = tfidf(sheet_texts)
-    e5 = _e5_scores(" ".join(sorted(query, key=lambda term: -query[term])[:40]))
+    vectors, idf = catalog.vectors, catalog.idf
+    similar = _e5_scores(" ".join(sorted(query, key=lambda term: -query[term])[:40])) if e5 else {}
     events = _events(client, standing, today, language, entries)
     offers: list[Offer] = []
     for product, sheet in eligible:
@@ -274,7 +290,7 @@ def recommend(
                for _, entry in own):  # fmt: skip
             support += INTENT_SUPPORT  # a deposit paid, a quote: the client is buying now
         score = (0.1 * support + 0.3 * relevance + (event[0] if event else 0.0)
-                 + E5_WEIGHT * max(0.0, e5.get(product.code, 0.0) - 0.8))  # fmt: skip
+                 + E5_WEIGHT * max(0.0, similar.get(product.code, 0.0) - 0.8))  # fmt: skip
         if score < MIN_SCORE:
             continue
         document_id = sheet.get("id")

@@ -1,0 +1,190 @@
+"""Campaign events → a recommendation per client, in batches, exactly once per event.
+
+``receive`` stores each event once by (campaign, event id) and says which were new; ``dispatch`` hands the new ones
+in batches of ``BATCH_SIZE`` to the Celery workers on the broker (``AGENTIFY_BROKER_URL``), or — the embedded
+default, no broker — to a thread of this process; ``process_batch`` is what either runs: for each event still
+queued, the client's recommendation (``tools.products.recommend``, as the client's own RM would see it) is stored
+in the same transaction that marks the event done, under the event's key. A worker killed mid-batch leaves its
+task unacknowledged (late acknowledgement), the broker hands the batch to another worker, and the events already
+done are skipped: nothing is lost and nothing is written twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from stores.campaigns import CampaignEvent, CampaignResult
+from stores.db import Database
+from stores.schema import Client
+from stores.settings import BANK_TIMEZONE
+from tools.crm.api import ClientNotFound, CrmApi, bank_today
+from tools.products.recommend import Shelf, recommend, shelf
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+BROKER_SETTING = "AGENTIFY_BROKER_URL"
+#: Test and benchmark knob: seconds of extra work per event (to kill a worker mid-batch on purpose).
+DELAY_SETTING = "AGENTIFY_CAMPAIGN_DELAY_S"
+MAX_EVENTS = 5_000
+
+
+class CampaignEventIn(BaseModel):
+    """One event as the campaign system posts it."""
+
+    model_config = ConfigDict(extra="forbid")
+    event_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
+    client_id: str = Field(min_length=1, max_length=64)
+
+
+@dataclass(frozen=True)
+class Received:
+    accepted: list[str]
+    duplicates: list[str]
+    unknown_clients: list[str]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(BANK_TIMEZONE)
+
+
+def receive(database: Database, campaign_id: str, events: Sequence[CampaignEventIn]) -> Received:
+    """Store the events once each (a retried POST is a duplicate); events for clients the bank lacks are refused."""
+    ids = [event.event_id for event in events]
+    if len(set(ids)) != len(ids):
+        raise ValueError("an event id appears twice in one request")
+    with database.engine.begin() as connection:
+        known = set(connection.execute(
+            select(Client.id).where(Client.id.in_({event.client_id for event in events}))).scalars())  # fmt: skip
+        seen = set(connection.execute(
+            select(CampaignEvent.event_id).where(CampaignEvent.campaign_id == campaign_id,
+                                                 CampaignEvent.event_id.in_(ids))).scalars())  # fmt: skip
+        fresh = [event for event in events if event.event_id not in seen and event.client_id in known]
+        now = _now()
+        if fresh:
+            connection.execute(insert(CampaignEvent), [
+                {"campaign_id": campaign_id, "event_id": event.event_id, "client_id": event.client_id,
+                 "status": "queued", "received_at": now, "processed_at": None, "attempts": 0} for event in fresh
+            ])  # fmt: skip
+    return Received(
+        accepted=[event.event_id for event in fresh],
+        duplicates=[event.event_id for event in events if event.event_id in seen],
+        unknown_clients=[event.event_id for event in events if event.client_id not in known],
+    )
+
+
+def _recommendation(database: Database, client_id: str, today: dt.date, catalog: Shelf | None) -> dict[str, Any]:
+    with database.engine.connect() as connection:
+        rm_id = connection.execute(select(Client.rm_id).where(Client.id == client_id)).scalar()
+    if rm_id is None:
+        raise ClientNotFound(f"unknown client {client_id!r}")
+    found = recommend(database, str(rm_id), client_id, today=today, catalog=catalog)
+    return {"offers": [{"code": o.code, "reason": o.reason, "document_id": o.document_id} for o in found.offers],
+            "blocked": found.blocked}  # fmt: skip
+
+
+def process_batch(database: Database, campaign_id: str, event_ids: Sequence[str], *, today: dt.date | None = None
+                  ) -> int:  # fmt: skip
+    """Recommend for each event of the batch still queued; how many this call completed."""
+    today = today or bank_today()
+    delay = float(os.environ.get(DELAY_SETTING) or 0)
+    completed = 0
+    catalog: Shelf | None = None  # the catalog and its sheets' vectors, read once per batch
+    for event_id in event_ids:
+        with database.engine.begin() as connection:
+            row = connection.execute(
+                select(CampaignEvent.client_id, CampaignEvent.status)
+                .where(CampaignEvent.campaign_id == campaign_id, CampaignEvent.event_id == event_id)
+            ).first()  # fmt: skip
+            if row is None or row.status != "queued":
+                continue  # done by an earlier delivery of this batch
+            connection.execute(
+                update(CampaignEvent)
+                .where(CampaignEvent.campaign_id == campaign_id, CampaignEvent.event_id == event_id)
+                .values(attempts=CampaignEvent.attempts + 1)
+            )
+        try:
+            if catalog is None:
+                with database.engine.connect() as connection:
+                    rm_id = connection.execute(select(Client.rm_id).where(Client.id == row.client_id)).scalar()
+                catalog = shelf(database, CrmApi(database, str(rm_id))) if rm_id else None
+            result, status = _recommendation(database, row.client_id, today, catalog), "done"
+        except ClientNotFound as error:
+            result, status = {"error": str(error)}, "failed"
+        if delay:
+            time.sleep(delay)
+        try:
+            with database.engine.begin() as connection:
+                connection.execute(insert(CampaignResult).values(
+                    campaign_id=campaign_id, event_id=event_id, client_id=row.client_id,
+                    result_json=json.dumps(result, ensure_ascii=False), created_at=_now()))  # fmt: skip
+                connection.execute(
+                    update(CampaignEvent)
+                    .where(CampaignEvent.campaign_id == campaign_id, CampaignEvent.event_id == event_id)
+                    .values(status=status, processed_at=_now())
+                )
+        except IntegrityError:
+            logger.info("campaign %s event %s: already stored by another delivery", campaign_id, event_id)
+            continue
+        completed += 1
+    return completed
+
+
+def batches(event_ids: Sequence[str], size: int = BATCH_SIZE) -> list[list[str]]:
+    return [list(event_ids[start : start + size]) for start in range(0, len(event_ids), size)]
+
+
+def dispatch(database: Database, campaign_id: str, event_ids: Sequence[str]) -> str:
+    """Queue the events' batches on the broker when one is configured; else process them in a thread here."""
+    if not event_ids:
+        return "none"
+    broker = os.environ.get(BROKER_SETTING)
+    if broker:
+        from tools.campaigns.worker import process_batch_task
+
+        for batch in batches(event_ids):
+            process_batch_task.delay(database.portable_url, campaign_id, batch)
+        return "broker"
+    thread = threading.Thread(target=_in_process, args=(database, campaign_id, list(event_ids)),
+                              name=f"campaign-{campaign_id}", daemon=True)  # fmt: skip
+    thread.start()
+    return "in_process"
+
+
+def _in_process(database: Database, campaign_id: str, event_ids: list[str]) -> None:
+    for batch in batches(event_ids):
+        try:
+            process_batch(database, campaign_id, batch)
+        except Exception:  # one failed batch must not take the server down; its events stay queued
+            logger.exception("campaign %s: a batch failed in process", campaign_id)
+
+
+def status(database: Database, campaign_id: str, *, results: int = 100) -> dict[str, Any]:
+    """Counts by status, the time from the first event received to the last processed, and the latest results."""
+    with database.engine.connect() as connection:
+        counts = dict(connection.execute(
+            select(CampaignEvent.status, func.count()).where(CampaignEvent.campaign_id == campaign_id)
+            .group_by(CampaignEvent.status)).all())  # fmt: skip
+        rows = connection.execute(
+            select(CampaignResult.event_id, CampaignResult.client_id, CampaignResult.result_json)
+            .where(CampaignResult.campaign_id == campaign_id)
+            .order_by(CampaignResult.created_at.desc(), CampaignResult.event_id).limit(results)
+        ).all()  # fmt: skip
+    if not counts:
+        raise LookupError(f"no campaign {campaign_id!r}")
+    return {"campaign_id": campaign_id, "events": {str(k): int(v) for k, v in counts.items()},
+            "total": int(sum(counts.values())),
+            "results": [{"event_id": r.event_id, "client_id": r.client_id, **json.loads(r.result_json)}
+                        for r in rows]}  # fmt: skip
