@@ -5,7 +5,8 @@
   accepts nothing twice), queued in batches on the broker, or processed in this process without one;
 - ``GET /api/campaigns/{campaign_id}`` → counts by status and the latest recommendations.
 
-Authenticated with the service token ``AGENTIFY_SERVICE_TOKEN`` (a bearer token; an RM's token is refused): the
+Authenticated with the service token ``AGENTIFY_SERVICE_TOKEN`` (a bearer token; an RM's token is refused; with none
+set, every call is refused, 401): the
 campaign system is a service, and a recommendation written here is read by the RM who owns the client.
 """
 
@@ -36,8 +37,9 @@ class EventsRequest(BaseModel):
 
 def service(authorization: Annotated[str | None, Header()] = None) -> None:
     expected = os.environ.get(SERVICE_TOKEN)
-    if not expected:
-        raise HTTPException(503, "campaign intake is not configured on this server (AGENTIFY_SERVICE_TOKEN)")
+    if not expected:  # no token can be valid: nobody is let in, and the caller is told why
+        raise HTTPException(401, "campaign intake is not configured on this server: no service token is set",
+                            headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
     given = (authorization or "").removeprefix("Bearer ").strip()
     if not given or not hmac.compare_digest(given, expected):
         raise HTTPException(401, "a valid service token is required", headers={"WWW-Authenticate": "Bearer"})

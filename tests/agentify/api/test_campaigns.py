@@ -26,7 +26,8 @@ def test_events_in_recommendations_out(any_db: Database, monkeypatch: pytest.Mon
     body = {"events": [{"event_id": "e1", "client_id": "C9019"}, {"event_id": "e2", "client_id": "C9006"}]}
     with TestClient(create_app(any_db)) as client:
         monkeypatch.delenv("AGENTIFY_SERVICE_TOKEN", raising=False)
-        assert client.post("/api/campaigns/c1/events", json=body).status_code == 503  # not configured
+        unconfigured = client.post("/api/campaigns/c1/events", json=body, headers=bearer("anything"))
+        assert unconfigured.status_code == 401 and "not configured" in unconfigured.json()["detail"]
         monkeypatch.setenv("AGENTIFY_SERVICE_TOKEN", "svc-secret-token")
         assert client.post("/api/campaigns/c1/events", json=body).status_code == 401
         rm = issue_token(any_db, "RM001")
