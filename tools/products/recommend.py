@@ -232,7 +232,7 @@ def recommend(
 ) -> Recommendation:  # fmt: skip
     """The top products for the client (or their relative of ``for_relation``), with reasons; rules first."""
     crm = CrmApi(database, rm_id)
-    client = crm.client_360(client_id, today=today)  # another RM's client reads as unknown
+    client = crm.holdings_view(client_id)  # another RM's client reads as unknown
     person_id, whose, relation = client_id, "client", None
     household_entries: Sequence[Mapping[str, Any]] = []
     if for_relation:
@@ -245,7 +245,7 @@ def recommend(
                                   whose="relative", relation=for_relation, other_rms_relative=True)  # fmt: skip
         person_id, whose, relation = str(relative["client_id"]), "relative", for_relation
         household_entries = crm.behaviour(client_id, since=today - dt.timedelta(days=BEHAVIOUR_DAYS))
-        client = crm.client_360(person_id, today=today)
+        client = crm.holdings_view(person_id)
     standing = load_standings(database, [person_id], today=today)[person_id]
     entries = crm.behaviour(person_id, since=today - dt.timedelta(days=BEHAVIOUR_DAYS))
     catalog = catalog or shelf(database, crm)
