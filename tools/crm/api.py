@@ -16,7 +16,7 @@ import logging
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -778,60 +778,19 @@ class CrmApi:
 
     def _household(self, connection: Connection, client_id: str) -> list[dict[str, Any]]:
         """The client's relatives who bank here: this RM's own by name, another RM's only as the link."""
-        relatives = connection.execute(
-            select(Relationship.relation, Client.id, Client.full_name, Client.honorific, Client.segment, Client.rm_id)
-            .join(Client, Client.id == Relationship.related_client_id)
-            .where(Relationship.client_id == client_id)
-            .order_by(Relationship.relation, Client.id)
-        ).all()
-        household: list[dict[str, Any]] = []
-        for relative in relatives:
-            if relative.rm_id == self.rm_id:
-                household.append({"relation": relative.relation, "client_id": relative.id,
-                                  "full_name": relative.full_name, "honorific": relative.honorific,
-                                  "segment": relative.segment})  # fmt: skip
-            else:
-                # Another RM's client: the link exists, who it is stays with that RM.
-                household.append({"relation": relative.relation, "managed_by_another_rm": True})
-        return household
+        return _households(connection, {client_id: self.rm_id}).get(client_id, [])
 
     def holdings_view(self, client_id: str) -> Holdings:
-        """What an offer needs of one of this RM's clients: totals, accounts and household (three queries, where the
-        client 360 takes nine)."""
+        """What an offer needs of one of this RM's clients: totals, accounts and household (``holdings_of``)."""
         with self.database.engine.connect() as connection:
             self._owned_client(connection, client_id)
-            accounts = connection.execute(
-                select(crm_table("accounts")).where(Account.client_id == client_id).order_by(Account.kind, Account.id)
-            ).all()
-            household = self._household(connection, client_id)
-        return Holdings(totals=_totals(accounts), holdings=[_row_dict(row) for row in accounts], household=household)
+        return holdings_of(self.database, [client_id])[client_id]
 
     def behaviour(self, client_id: str, *, since: dt.date) -> list[dict[str, Any]]:
-        """How one of this RM's clients spends and earns since ``since``: per direction, category and counterparty,
-        the count, the total and a few descriptions (what a recommendation reads)."""
+        """How one of this RM's clients spends and earns since ``since`` (``behaviour_of``)."""
         with self.database.engine.connect() as connection:
             self._owned_client(connection, client_id)
-            rows = connection.execute(
-                select(
-                    Transaction.direction,
-                    Transaction.category,
-                    Transaction.counterparty,
-                    Transaction.description,
-                    Transaction.amount_vnd,
-                )
-                .where(Transaction.client_id == client_id, func.date(Transaction.posted_at) >= since)
-                .order_by(Transaction.posted_at)
-            ).all()
-        grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for row in rows:
-            key = (row.direction, row.category or "other", row.counterparty or "")
-            entry = grouped.setdefault(key, {"direction": key[0], "category": key[1], "counterparty": key[2] or None,
-                                             "count": 0, "total_vnd": 0, "descriptions": []})  # fmt: skip
-            entry["count"] += 1
-            entry["total_vnd"] += int(row.amount_vnd)
-            if row.description and row.description not in entry["descriptions"] and len(entry["descriptions"]) < 3:
-                entry["descriptions"].append(row.description)
-        return sorted(grouped.values(), key=lambda entry: (-entry["total_vnd"], entry["category"]))
+        return behaviour_of(self.database, [client_id], since=since).get(client_id, [])
 
     def relatives(self, client_id: str) -> list[dict[str, Any]]:
         """A client's relatives who bank here: this RM's own with their id, another RM's only as that fact."""
@@ -1470,3 +1429,66 @@ def _description(text: str | None) -> set[tuple[str, ...]]:
     matched on)."""
     kept = [word for word in fold_words(text or "") if word not in _DESCRIPTION_FILLER and not word.isdigit()]
     return {*itertools.pairwise(kept), *((word,) for word in kept if len(word) >= 5)}
+
+
+# ----- bulk reads for services (the campaign batches): many clients, each with its own RM ---------------------------
+
+
+def _households(connection: Connection, owners: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Each client's relatives who bank here, as the client's own RM (``owners``: client id → RM id) may see them."""
+    rows = connection.execute(
+        select(Relationship.client_id.label("of"), Relationship.relation, Client.id, Client.full_name,
+               Client.honorific, Client.segment, Client.rm_id)
+        .join(Client, Client.id == Relationship.related_client_id)
+        .where(Relationship.client_id.in_(list(owners)))
+        .order_by(Relationship.client_id, Relationship.relation, Client.id)
+    ).all()  # fmt: skip
+    found: dict[str, list[dict[str, Any]]] = {client_id: [] for client_id in owners}
+    for row in rows:
+        if row.rm_id == owners[row.of]:
+            found[row.of].append({"relation": row.relation, "client_id": row.id, "full_name": row.full_name,
+                                  "honorific": row.honorific, "segment": row.segment})  # fmt: skip
+        else:  # another RM's client: the link exists, who it is stays with that RM
+            found[row.of].append({"relation": row.relation, "managed_by_another_rm": True})
+    return found
+
+
+def holdings_of(database: Database, client_ids: Iterable[str]) -> dict[str, Holdings]:
+    """Totals, accounts and household of each client (unknown ids are left out), in three queries."""
+    ids = sorted(set(client_ids))
+    with database.engine.connect() as connection:
+        owners = dict(connection.execute(select(Client.id, Client.rm_id).where(Client.id.in_(ids))).all())
+        accounts = connection.execute(
+            select(crm_table("accounts")).where(Account.client_id.in_(list(owners))).order_by(Account.kind, Account.id)
+        ).all()
+        households = _households(connection, owners)
+    by_client: dict[str, list[Any]] = {client_id: [] for client_id in owners}
+    for row in accounts:
+        by_client[row.client_id].append(row)
+    return {client_id: Holdings(totals=_totals(rows), holdings=[_row_dict(row) for row in rows],
+                                household=households[client_id]) for client_id, rows in by_client.items()}  # fmt: skip
+
+
+def behaviour_of(database: Database, client_ids: Iterable[str], *, since: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """How each client spends and earns since ``since``: per direction, category and counterparty, the count, the
+    total and a few descriptions (what a recommendation reads), largest first; in one query."""
+    ids = sorted(set(client_ids))
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            select(Transaction.client_id, Transaction.direction, Transaction.category, Transaction.counterparty,
+                   Transaction.description, Transaction.amount_vnd)
+            .where(Transaction.client_id.in_(ids), func.date(Transaction.posted_at) >= since)
+            .order_by(Transaction.client_id, Transaction.posted_at)
+        ).all()  # fmt: skip
+    grouped: dict[str, dict[tuple[str, str, str], dict[str, Any]]] = {client_id: {} for client_id in ids}
+    for row in rows:
+        key = (row.direction, row.category or "other", row.counterparty or "")
+        entry = grouped[row.client_id].setdefault(key, {"direction": key[0], "category": key[1],
+                                                        "counterparty": key[2] or None, "count": 0, "total_vnd": 0,
+                                                        "descriptions": []})  # fmt: skip
+        entry["count"] += 1
+        entry["total_vnd"] += int(row.amount_vnd)
+        if row.description and row.description not in entry["descriptions"] and len(entry["descriptions"]) < 3:
+            entry["descriptions"].append(row.description)
+    return {client_id: sorted(entries.values(), key=lambda entry: (-entry["total_vnd"], entry["category"]))
+            for client_id, entries in grouped.items()}  # fmt: skip
