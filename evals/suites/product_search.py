@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evals.runner import Case, CaseEnv, CaseOutcome, Scored, Store, Suite, rate, rounded
+from evals.runner import Case, CaseEnv, CaseOutcome, Scored, Suite, rate, rounded
 from evals.suites.prioritization import prepare, use_indexes
 from graphs.context import AgentContext
 
@@ -56,9 +56,5 @@ def metrics(outcomes: list[CaseOutcome]) -> dict[str, Any]:
             "n": {"cases": n, "relevant": relevant}}  # fmt: skip
 
 
-def _prepare(store: Store) -> None:
-    prepare(store)
-
-
 SUITE = Suite(name=NAME, needs_indexes=True, run_case=run_case, score=score, metrics=metrics,
-              validate_case=validate_case, prepare=_prepare, needs_rm=False)  # fmt: skip
+              validate_case=validate_case, prepare=prepare, needs_rm=False)  # fmt: skip

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from evals.runner import Case, CaseEnv, CaseOutcome, Scored, Store, Suite, rate, rounded
+from evals.runner import Case, CaseEnv, CaseOutcome, Scored, Suite, rate, rounded
 from evals.suites.prioritization import prepare, use_indexes
 from graphs.context import AgentContext
 from tools.core.text import fold
@@ -108,10 +108,6 @@ def metrics(outcomes: list[CaseOutcome]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _prepare(store: Store) -> None:
-    prepare(store)
-
-
 SUITE = Suite(
     name=NAME,
     needs_indexes=True,
@@ -119,6 +115,6 @@ SUITE = Suite(
     score=score,
     metrics=metrics,
     validate_case=validate_case,
-    prepare=_prepare,
+    prepare=prepare,
     needs_rm=False,
 )

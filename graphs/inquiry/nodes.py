@@ -23,7 +23,7 @@ from tools.inquiry.classifier import ClassifierNotReady
 from tools.inquiry.classifier import classify as classify_message
 from tools.inquiry.escalation import CheckRefused, code_in, phone_in, start_check, verify
 from tools.inquiry.escalation import escalate as hand_on
-from tools.inquiry.knowledge import KnowledgeBase, KnowledgeBaseNotReady
+from tools.inquiry.knowledge import KnowledgeBaseNotReady, knowledge_base
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def classify(state: InquiryState) -> dict[str, Any]:
 
 def look_up(state: InquiryState, runtime: Runtime[PublicContext]) -> dict[str, Any]:
     try:
-        found = KnowledgeBase(runtime.context.database()).answer(state["message"])
+        found = knowledge_base(runtime.context.database()).answer(state["message"])
     except KnowledgeBaseNotReady as error:
         logger.warning("inquiry knowledge base not ready: %s", error)
         return {"found": {"answered": False, "text": "", "sources": []}}

@@ -792,10 +792,6 @@ class CrmApi:
             self._owned_client(connection, client_id)
         return behaviour_of(self.database, [client_id], since=since).get(client_id, [])
 
-    def relatives(self, client_id: str) -> list[dict[str, Any]]:
-        """A client's relatives who bank here: this RM's own with their id, another RM's only as that fact."""
-        return self.client_360(client_id).household
-
     def interaction(self, interaction_id: str) -> dict[str, Any]:
         """One logged interaction of this RM's client, with the tasks that came from it."""
         with self.database.engine.connect() as connection:

@@ -21,6 +21,7 @@ import json
 import logging
 import math
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,6 +202,25 @@ class KnowledgeBase:
             return KbAnswer(False)
         resolution = str(best[2]["text"]).split("\n", 1)[-1]
         return KbAnswer(True, resolution, [best[1]], round(best[0], 4))
+
+
+_LOADED: dict[tuple[int, str, str], KnowledgeBase] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def knowledge_base(database: Database) -> KnowledgeBase:
+    """The base for ``database``, loaded once per built version (a chat message reads only the version on disk);
+    ``KnowledgeBaseNotReady`` as ``KnowledgeBase``."""
+    folder = index_root() / FOLDER
+    meta = read_meta(folder)
+    key = (id(database), str(folder), meta.version if meta else "")
+    with _LOADED_LOCK:
+        base = _LOADED.get(key)
+        if base is None or base.database is not database:
+            base = KnowledgeBase(database)
+            _LOADED.clear()  # an older version of the base, or another bank's, is not kept
+            _LOADED[key] = base
+        return base
 
 
 def _public_catalog(catalog: Catalog) -> Catalog:

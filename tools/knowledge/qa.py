@@ -26,7 +26,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -919,7 +919,3 @@ def _with_prose(answer: QaAnswer, question: str, model: BaseChatModel | None) ->
     )
     return QaAnswer(answer.status, answer.language, text, answer.sources, answer.products, answer.aspects,
                     answer.missing, answer.table, "model")  # fmt: skip
-
-
-def cited_ids(answers: Iterable[QaAnswer]) -> list[str]:
-    return list(dict.fromkeys(source for answer in answers for source in answer.sources))

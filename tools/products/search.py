@@ -124,8 +124,9 @@ def search_products(
     documents = product_documents(database)
     catalog = load_catalog(database)
     sheets = {doc["product_code"]: doc for doc in documents if doc["kind"] == "product" and doc["product_code"]}
-    names = [product.name for product in active_products(database)]
-    products = [with_document_rules(product, documents, names) for product in active_products(database)]
+    active = active_products(database)
+    names = [product.name for product in active]
+    products = [with_document_rules(product, documents, names) for product in active]
     terms: dict[str, float] = {}
     for token in tokens(folded) + [t for words in expansions(folded) for t in words.split()]:
         terms[token] = terms.get(token, 0.0) + 1.0
