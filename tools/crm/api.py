@@ -1467,7 +1467,8 @@ def holdings_of(database: Database, client_ids: Iterable[str]) -> dict[str, Hold
 
 def behaviour_of(database: Database, client_ids: Iterable[str], *, since: dt.date) -> dict[str, list[dict[str, Any]]]:
     """How each client spends and earns since ``since``: per direction, category and counterparty, the count, the
-    total and a few descriptions (what a recommendation reads), largest first; in one query."""
+    total and a few descriptions (what a recommendation reads), largest first; then the RM's notes since then
+    (direction ``note``, newest first: what the client said they want); in two queries."""
     ids = sorted(set(client_ids))
     with database.engine.connect() as connection:
         rows = connection.execute(
@@ -1475,6 +1476,12 @@ def behaviour_of(database: Database, client_ids: Iterable[str], *, since: dt.dat
                    Transaction.description, Transaction.amount_vnd)
             .where(Transaction.client_id.in_(ids), func.date(Transaction.posted_at) >= since)
             .order_by(Transaction.client_id, Transaction.posted_at)
+        ).all()  # fmt: skip
+        notes = connection.execute(
+            select(Interaction.client_id, Interaction.occurred_at, Interaction.topic, Interaction.summary,
+                   Interaction.amount_vnd)
+            .where(Interaction.client_id.in_(ids), func.date(Interaction.occurred_at) >= since)
+            .order_by(Interaction.client_id, Interaction.occurred_at.desc())
         ).all()  # fmt: skip
     grouped: dict[str, dict[tuple[str, str, str], dict[str, Any]]] = {client_id: {} for client_id in ids}
     for row in rows:
@@ -1486,5 +1493,12 @@ def behaviour_of(database: Database, client_ids: Iterable[str], *, since: dt.dat
         entry["total_vnd"] += int(row.amount_vnd)
         if row.description and row.description not in entry["descriptions"] and len(entry["descriptions"]) < 3:
             entry["descriptions"].append(row.description)
-    return {client_id: sorted(entries.values(), key=lambda entry: (-entry["total_vnd"], entry["category"]))
-            for client_id, entries in grouped.items()}  # fmt: skip
+    spending = {client_id: sorted(entries.values(), key=lambda entry: (-entry["total_vnd"], entry["category"]))
+                for client_id, entries in grouped.items()}  # fmt: skip
+    for note in notes:  # what the client told the RM: a need stated in words ("wants to borrow for a car")
+        spending[note.client_id].append({
+            "direction": "note", "category": "note", "counterparty": None, "count": 1,
+            "total_vnd": int(note.amount_vnd or 0), "descriptions": [note.topic, note.summary],
+            "on": note.occurred_at.date().isoformat(),
+        })  # fmt: skip
+    return spending

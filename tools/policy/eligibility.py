@@ -7,6 +7,9 @@ excluded from a selling list when any rule fails. The rules:
 - ``suitability``: a conservative client is not offered an investment product.
 - ``target_segment``: a product with target segments is offered only to clients in them.
 - ``age``: a product the documents give an age band ("từ đủ 55 tuổi", "under 70") is offered only inside it.
+- ``income``: a product whose sheet asks a monthly income ("Monthly income from VND 8 million") is offered only to
+  clients whose income in the last six months (salary, pension, business receipts) reaches it; a client with no
+  income on file is not judged by it.
 - ``min_amount``: a deposit or investment product needs the client's deposits (current, savings and
   certificates of deposit) to cover its minimum amount.
 - ``already_held``: a client is not offered what they already hold.
@@ -25,10 +28,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, func, select
 
 from stores.db import Database
-from stores.schema import Account, Client, Complaint
+from stores.schema import Account, Client, Complaint, Transaction
 from tools.core.dates import completed_years
 from tools.core.formatting import format_amount
 from tools.products.catalog import ProductTerms
@@ -40,7 +43,12 @@ TARGET_SEGMENT = "target_segment"
 MIN_AMOUNT = "min_amount"
 ALREADY_HELD = "already_held"
 AGE = "age"
-RULES = (COMPLAINT, SUITABILITY, TARGET_SEGMENT, AGE, MIN_AMOUNT, ALREADY_HELD)
+INCOME = "income"
+RULES = (COMPLAINT, SUITABILITY, TARGET_SEGMENT, AGE, INCOME, MIN_AMOUNT, ALREADY_HELD)
+#: Money in that is income: pay, a pension, what a business takes (not a transfer between one's own accounts).
+INCOME_CATEGORIES = ("salary", "payroll", "pension", "business_income", "business", "sales", "revenue",
+                     "rental_income", "income")  # fmt: skip
+INCOME_DAYS = 183
 
 #: Categories whose minimum amount is money the client puts in (for loans it is what they borrow).
 FUNDED_CATEGORIES = frozenset({"savings", "cd", "investment", "insurance"})
@@ -70,6 +78,8 @@ class ClientStanding:
     renewing: frozenset[str] = frozenset()
     #: Completed years on the day of the offer (None: no date of birth on file).
     age: int | None = None
+    #: Average monthly income over the months it came in (``INCOME_DAYS``; None: none on file).
+    monthly_income_vnd: int | None = None
 
     @property
     def deposits_vnd(self) -> int:
@@ -130,6 +140,19 @@ def check_age(product: ProductTerms, client: ClientStanding) -> RuleResult:
     return RuleResult(AGE, True, f"aged {client.age}, within the product's age limits")
 
 
+def check_income(product: ProductTerms, client: ClientStanding) -> RuleResult:
+    minimum = product.min_income_vnd
+    if not minimum or client.segment in product.income_waived_for:
+        return RuleResult(INCOME, True, "no income condition applies")
+    if client.monthly_income_vnd is None:
+        return RuleResult(INCOME, True, "no income on file to judge by")
+    if client.monthly_income_vnd < minimum:
+        return RuleResult(INCOME, False, f"monthly income of {format_amount(client.monthly_income_vnd, 'en')} is "
+                                         f"under the {format_amount(minimum, 'en')} {product.name} asks")  # fmt: skip
+    return RuleResult(INCOME, True, f"monthly income of {format_amount(client.monthly_income_vnd, 'en')} meets "
+                                    f"the {format_amount(minimum, 'en')} asked")  # fmt: skip
+
+
 def check_min_amount(product: ProductTerms, client: ClientStanding) -> RuleResult:
     minimum = product.min_amount_vnd
     if not minimum or product.category not in FUNDED_CATEGORIES:
@@ -165,6 +188,7 @@ def evaluate(product: ProductTerms | None, client: ClientStanding) -> list[RuleR
             check_suitability(product, client),
             check_target_segment(product, client),
             check_age(product, client),
+            check_income(product, client),
             check_min_amount(product, client),
             check_already_held(product, client),
         ]
@@ -180,7 +204,7 @@ def first_failure(product: ProductTerms | None, client: ClientStanding) -> RuleR
 
 
 def load_standings(database: Database, client_ids: Iterable[str], *, today: dt.date) -> dict[str, ClientStanding]:
-    """The rules' view of ``client_ids`` (unknown ids are left out), in three queries."""
+    """The rules' view of ``client_ids`` (unknown ids are left out), in four queries."""
     ids = sorted(set(client_ids))
     if not ids:
         return {}
@@ -209,6 +233,17 @@ def load_standings(database: Database, client_ids: Iterable[str], *, today: dt.d
                 open_complaints[client_id].append((category, opened_on))
             elif opened_on >= since:
                 resolved[client_id].append(opened_on)
+        month = func.substr(func.cast(Transaction.posted_at, String), 1, 7)
+        income = {
+            client_id: (int(total), int(months))
+            for client_id, total, months in connection.execute(
+                select(Transaction.client_id, func.sum(Transaction.amount_vnd), func.count(func.distinct(month)))
+                .where(Transaction.client_id.in_(ids), Transaction.direction == "in",
+                       Transaction.category.in_(INCOME_CATEGORIES),
+                       func.date(Transaction.posted_at) >= today - dt.timedelta(days=INCOME_DAYS))
+                .group_by(Transaction.client_id)
+            )
+        }  # fmt: skip
     return {
         client.id: ClientStanding(
             client_id=client.id,
@@ -219,6 +254,7 @@ def load_standings(database: Database, client_ids: Iterable[str], *, today: dt.d
             open_complaints=tuple(sorted(open_complaints[client.id], key=lambda item: item[1])),
             recent_resolved_complaints=tuple(sorted(resolved[client.id])),
             age=completed_years(client.date_of_birth, today),
+            monthly_income_vnd=(income[client.id][0] // max(1, income[client.id][1])) if client.id in income else None,
         )
         for client in clients
     }

@@ -41,6 +41,11 @@ class ProductTerms:
     #: The ages the documents allow it for ("từ đủ 55 tuổi", "under 70 years old"): None where they say nothing.
     age_min: int | None = None
     age_max: int | None = None
+    rate_pct: float | None = None
+    #: The monthly income the sheet asks ("Monthly income from VND 8 million"), and the segments it waives it for
+    #: ("…, or Diamond and Platinum clients").
+    min_income_vnd: int | None = None
+    income_waived_for: tuple[str, ...] = ()
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ProductTerms:
@@ -53,6 +58,7 @@ class ProductTerms:
             min_amount_vnd=int(minimum) if minimum is not None else None,
             target_segments=segments,
             summary=str(row.get("summary") or ""),
+            rate_pct=float(row["rate_pct"]) if row.get("rate_pct") is not None else None,
         )
 
 
@@ -189,13 +195,22 @@ _RISK_WORDS = {
 _CATEGORY_TEXT = {
     "investment": r"invest\w*|funds?|quy|dau tu|equit\w*|bonds?|trai phieu|co phieu|stocks?|chung chi quy",
     "insurance": r"insurance|bao hiem|bancassurance",
-    "card": r"cards?|the (?:tin dung|ghi no|visa|master\w*|du lich)|"
+    "card": r"cards?|credit(?: and \w+)? (?:products?|facilit\w*)|the (?:tin dung|ghi no|visa|master\w*|du lich)|"
     r"the(?=\s*(?:$|[^\w\s]|(?:nao|gi|cua|ben|voi|nay|do)\b))",  # thẻ, never the English "the"
-    "loan": r"loans?|vay|tin dung",
+    "loan": r"loans?|credit(?: and \w+)? (?:products?|facilit\w*)|vay|tin dung",
     "cd": r"certificates? of deposit|\bcds?\b|term deposits?|tien gui co ky han|ky han",
     "savings": r"savings?|tiet kiem",
     "casa": r"current accounts?|casa|tai khoan thanh toan",
 }
+#: A minimum age stated for a kind of product ("at least 18 for credit and investment products", "từ 18 tuổi với
+#: sản phẩm tín dụng"): it bounds those products, where "khách từ 70 tuổi chỉ được chào…" bounds the others.
+_MIN_AGE_FOR = re.compile(r"(?:at least|minimum age(?: of)?|aged|tu du|tu|toi thieu)\s+(?P<age>\d{2})\s*"
+                          r"(?:tuoi|years?(?: old)?)?\s*(?:for|voi|doi voi|cho)\b")  # fmt: skip
+#: A monthly income the product asks: "Monthly income from VND 15 million", "thu nhập từ 8 triệu/tháng".
+_INCOME = re.compile(r"(?:monthly |net )?income (?:of |from |at least |above |over |>=? ?)|thu nhap(?: hang thang)? "
+                     r"(?:tu|toi thieu|tren|it nhat|>=?)")  # fmt: skip
+#: "debt service at most 50% of monthly income" is a share, not an income asked.
+_SHARE = re.compile(r"\d+ ?%")
 _PRODUCT_RISK = re.compile(r"^\W{0,3}(?:risk\W{0,3})?(?:products?|funds?|san pham|quy|investments?|co phieu|equit)")
 _DENY = re.compile(
     r"\bnot\b|\bnever\b|must not|may not|cannot|can.?t|\bno\b|unsuitable|prohibit\w*|forbid\w*|exclud\w*|"
@@ -330,6 +345,7 @@ def _read_document_rules(
     renewal = False
     age_min, age_max = product.age_min, product.age_max
     minimum = product.min_amount_vnd
+    min_income, waived = product.min_income_vnd, list(product.income_waived_for)
     segments = list(product.target_segments)
     sources: list[tuple[str, str]] = []
     category_words = _CATEGORY_TEXT.get(product.category, r"(?!x)x")
@@ -379,14 +395,28 @@ def _read_document_rules(
             # phẩm đầu tư cho khách từ 70 tuổi"); "clients aged 70 or over need a second meeting" bars no one.
             # "Khách từ 70 tuổi chỉ được chào tiết kiệm, CD…" restricts the other products for the over-70s, it sets
             # no minimum age for savings: from a policy that does not name the product, only a "not" bounds ages.
-            ruled = own or (about(line, own) and (name in line or bool(_DENY.search(line))))
-            if ruled and (bound := _age_rule(line, denied_only=not own and name not in line)) != (None, None):
+            minimum_for = None if _ONLY.search(line) else _MIN_AGE_FOR.search(line)  # "at least 18 for credit"
+            if minimum_for is not None:  # the kinds it names before a bracket: "(15 for current accounts)" is not
+                named_for = re.split(r"[(;.]", line[minimum_for.end() :], maxsplit=1)[0]
+                if name not in named_for and not _mentions(category_words, _blanked(named_for, others)):
+                    minimum_for = None
+            ruled = own or (about(line, own) and (name in line or bool(minimum_for) or bool(_DENY.search(line))))
+            bound = _age_rule(line, denied_only=not own and name not in line) if ruled else (None, None)
+            if ruled and bound == (None, None) and minimum_for is not None:
+                bound = (int(minimum_for["age"]), None)
+            if bound != (None, None):
                 youngest, oldest = bound  # the strictest of what the sheet and the policies say
                 age_min = youngest if age_min is None or (youngest or 0) > age_min else age_min
                 age_max = oldest if age_max is None or (oldest is not None and oldest < age_max) else age_max
                 sources.append(("age", document_id))
             if _RENEWAL.search(line) and _MATURING.search(line) and not _DENY.search(line):
                 renewal = True
+            if own and min_income is None and _INCOME.search(line) and not _SHARE.search(line):
+                amounts = [amount for amount in find_amounts(raw) if amount.value_vnd >= 1_000_000]
+                if amounts:
+                    min_income = int(amounts[0].value_vnd)
+                    waived = [segment for segment in SEGMENTS if _mentions(segment.lower(), line)]
+                    sources.append(("income", document_id))
             if own and not minimum and _MINIMUM.search(line):
                 amounts = find_amounts(raw)
                 if amounts:
@@ -405,7 +435,8 @@ def _read_document_rules(
                    sources=tuple(dict.fromkeys(sources)),
                    allows_conservative="conservative" in permitted - denied,
                    renewal_ok=renewal and product.category in ("cd", "savings"),
-                   age_min=age_min, age_max=age_max)  # fmt: skip
+                   age_min=age_min, age_max=age_max, min_income_vnd=min_income,
+                   income_waived_for=tuple(waived))  # fmt: skip
 
 
 def product_documents(database: Database) -> list[dict[str, Any]]:

@@ -24,15 +24,23 @@ import logging
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from stores.db import Database
 from tools.core.formatting import format_amount
+from tools.core.text import fold
 from tools.crm.api import CrmApi, Holdings, behaviour_of, holdings_of
 from tools.knowledge.retrieval import IndexNotReady, search_documents
 from tools.policy.eligibility import ClientStanding, evaluate, load_standings
 from tools.products.catalog import ProductTerms, product_documents, with_document_rules
+from tools.products.protection import (
+    PROTECTION_CATEGORIES,
+    TRADE,
+    HealthSpend,
+    household_behaviour,
+    protection_events,
+)
 from tools.products.relevance import cosine, expansions, tfidf, tokens
 from tools.products.suggestions import PLACEMENT_CATEGORIES
 
@@ -89,13 +97,22 @@ class Recommendation:
         }  # fmt: skip
 
 
+def _text(entry: Mapping[str, Any]) -> str:
+    """What an entry says: a transaction's category, counterparty and descriptions; a note's clauses that state a
+    need, not the ones that deny one ("không muốn vay", "not interested in cards")."""
+    if entry["direction"] == "note":
+        return " ".join(clause for clause in _CLAUSES.split(" . ".join(map(str, entry.get("descriptions", []))))
+                        if not _NEGATED.search(fold(clause)))  # fmt: skip
+    return " ".join([str(entry["category"]), str(entry.get("counterparty") or ""), *entry.get("descriptions", [])])
+
+
 def behaviour_terms(entries: Sequence[Mapping[str, Any]], weight: float = 1.0) -> dict[str, float]:
     """The behaviour text as weighted terms: each entry's words and their expansions, log-weighted by count."""
     terms: dict[str, float] = {}
     for entry in entries:
         if entry["direction"] == "in" and entry["category"] not in ("salary", "business", "sales"):
             continue  # money in says little about needs, except income
-        text = " ".join([str(entry["category"]), str(entry.get("counterparty") or ""), *entry.get("descriptions", [])])
+        text = _text(entry)
         strength = weight * (1.0 + math.log1p(int(entry["count"])))
         for token in tokens(text) + [t for words in expansions(text) for t in words.split()]:
             terms[token] = terms.get(token, 0.0) + strength
@@ -103,6 +120,10 @@ def behaviour_terms(entries: Sequence[Mapping[str, Any]], weight: float = 1.0) -
 
 
 def _entry_fact(entry: Mapping[str, Any], language: str) -> str:
+    if entry["direction"] == "note":
+        day = dt.date.fromisoformat(str(entry["on"])).strftime("%d/%m")
+        topic = str((entry.get("descriptions") or ["note"])[0])
+        return f"ghi chú {day}: {topic}" if language == "vi" else f"noted on {day}: {topic}"
     what = str(entry.get("counterparty") or entry["category"]).replace("_", " ")
     amount = format_amount(int(entry["total_vnd"]), language)
     if language == "vi":
@@ -116,6 +137,36 @@ ROUTINE = re.compile(r"utilit|bill|electric|water|internet|phone|atm|cash|withdr
 #: A one-off purchase under way (a deposit on a car or a flat, a contractor's quote): a strong sign of the need.
 INTENT = re.compile(r"deposit|dat coc|coc|quote|bao gia|booking|down payment|tra truoc|auto|improvement")
 INTENT_SUPPORT = 6.0
+#: A note that says the client wants, plans or asked for something: a need in the client's own words.
+NOTE_INTENT = re.compile(
+    r"\b(?:wants?|wanted|wish\w*|plan\w*|looking for|interested|ask\w*|enquir\w*|inquir\w*|needs?|consider\w*|"
+    r"intend\w*|muon|dinh|du dinh|ke hoach|quan tam|hoi|tim hieu|can vay|sap|chuan bi|nho tu van|de nghi)\b"
+)
+#: Spending is weighed in these units: a few million at the supermarket is a habit, not a need to act on.
+SPEND_UNIT_VND = 10_000_000
+#: How much one note counts against a spending pattern (six payments of VND 50 million in all score about 3.5).
+NOTE_STRENGTH = 4.0
+#: A loan's sheet word the client's sign must share, this rare (in at most two sheets: "solar", "car", "renovation";
+#: "business" alone does not tell a green loan from a working-capital one).
+LOAN_PURPOSE_IDF = 2.8
+#: How much lower each further offer of a category already in the top counts.
+SAME_CATEGORY_PENALTY = 0.15
+#: A current-account balance from this much is savings to start (a flexible savings account, not yet a deposit).
+SAVE_FROM_VND = 30_000_000
+_CLAUSES = re.compile(r"[.;!?\n]+|,\s*(?:but|nhung|tuy nhien)\b")
+_NEGATED = re.compile(
+    r"\b(?:not|no|never|don'?t|doesn'?t|won'?t|isn'?t|khong|chua|cha|ko|k|hong)\b\s+(?:\w+\s+){0,2}?"
+    r"(?:want|need|interest|like|muon|can|quan tam|thich|co nhu cau)"
+)
+#: A business loan is for a business: money coming in from sales, or a note or an occupation that names one.
+BUSINESS_INCOME = re.compile(r"business|sales|revenue|doanh thu|ban hang|merchant|\bpos\b|invoice|hoa don")
+_BUSINESS_OWNER = re.compile(r"\b(?:my|his|her|their|own\w*|runs?)\s+(?:\w+\s+){0,2}"
+                             r"(?:business|company|shop|store|factory|firm)\b|"
+                             r"\bchu\s+(?:cua hang|doanh nghiep|xuong|cong ty|shop|nha hang|khach san)|"
+                             r"\b(?:cong ty|doanh nghiep|xuong|cua hang)\s+(?:cua|minh|nha)\b")  # fmt: skip
+_BUSINESS_PRODUCT = re.compile(r"\bbusiness\b|kinh doanh|doanh nghiep")
+#: Between deposits an event makes relevant, the better rate first (a 24-month CD before a 3-month one).
+RATE_WEIGHT = 0.01
 #: Money in this large, other than pay, is money to place (DOC-POL-CONTACT: large incoming funds).
 LARGE_INFLOW_VND = 500_000_000
 
@@ -123,7 +174,11 @@ LARGE_INFLOW_VND = 500_000_000
 def _entry_words(entry: Mapping[str, Any]) -> set[str]:
     """The category's words and what the category, counterparty and descriptions mean in the sheets' words (a
     counterparty's own name is not a need)."""
-    text = " ".join([str(entry["category"]), str(entry.get("counterparty") or ""), *entry.get("descriptions", [])])
+    text = _text(entry)
+    if TRADE.search(str(entry["category"])):  # stock bought for a business speaks of the business, not of health
+        return {t for w in expansions("business") for t in w.split()}
+    if entry["direction"] == "note":  # free text: only the needs it states in the sheets' words (its pay is context)
+        return {t for w in expansions(text) if not w.startswith("salary") for t in w.split()}
     category = str(entry["category"]).replace("_", " ")
     return set(tokens(category)) | {t for w in expansions(text) for t in w.split()}
 
@@ -131,12 +186,15 @@ def _entry_words(entry: Mapping[str, Any]) -> set[str]:
 def _support(entry: Mapping[str, Any], vector: Mapping[str, float], idf: Mapping[str, float]) -> float:
     """How much one behaviour entry points to a sheet: its discriminative words the sheet holds (rare across the
     sheets: the bank's name or "payment" says nothing), weighted by how often and how much."""
-    if entry["direction"] != "out" or ROUTINE.search(str(entry["category"])):
-        return 0.0
+    note = entry["direction"] == "note"
+    if not note and (entry["direction"] != "out" or (ROUTINE.search(str(entry["category"])) and not _intent(entry))):
+        return 0.0  # the bills, cash, own transfers say nothing; a transfer that pays a car's deposit does
     shared = [term for term in _entry_words(entry) if term in vector and idf.get(term, 0.0) >= MIN_IDF]
     if not shared:
         return 0.0
-    strength = math.log1p(int(entry["count"])) * math.log1p(int(entry["total_vnd"]) / 1_000_000)
+    if note:
+        return NOTE_STRENGTH * sum(vector[term] for term in shared)
+    strength = math.log1p(int(entry["count"])) * math.log1p(int(entry["total_vnd"]) / SPEND_UNIT_VND)
     return strength * sum(vector[term] for term in shared)
 
 
@@ -150,7 +208,8 @@ def _supporting(entries: Sequence[Mapping[str, Any]], vector: Mapping[str, float
 def _events(
     c360: Any, standing: ClientStanding, today: dt.date, language: str, inflows: Sequence[Mapping[str, Any]] = ()
 ) -> dict[str, tuple[float, str]]:
-    """Category or product code → (bonus, fact) for what is happening now: money to place, a maturity, dependants."""
+    """Category or product code → (bonus, fact) for what is happening now: money to place, a maturity (the
+    household's health and dependants are ``tools.products.protection``'s)."""
     found: dict[str, tuple[float, str]] = {}
     casa = int(c360.totals.get("casa_vnd") or 0)
     order = PLACEMENT_CATEGORIES.get(standing.risk_profile, PLACEMENT_CATEGORIES["conservative"])
@@ -160,6 +219,17 @@ def _events(
         strength = 0.6 if casa >= IDLE_CASH_VND else 0.35
         for rank, category in enumerate(order):
             found[f"category:{category}"] = (strength - 0.15 * rank, fact)
+    elif casa >= SAVE_FROM_VND:
+        fact = (f"{format_amount(casa, language)} trong tài khoản thanh toán" if language == "vi"
+                else f"{format_amount(casa, language)} in current accounts")  # fmt: skip
+        found["category:savings"] = (0.2, fact)
+    savings = sum(int(row.get("balance_vnd") or 0) for row in c360.holdings
+                  if row.get("status") == "active" and row.get("kind") == "savings")  # fmt: skip
+    if savings >= PLACE_FROM_VND:  # savings at the flexible rate a deposit or a fund would pay more on
+        fact = (f"{format_amount(savings, language)} trong tài khoản tiết kiệm linh hoạt" if language == "vi"
+                else f"{format_amount(savings, language)} in flexible savings")  # fmt: skip
+        for rank, category in enumerate(c for c in order if c != "savings"):
+            found.setdefault(f"category:{category}", (0.35 - 0.15 * rank, fact))
     for entry in inflows:
         if (
             entry["direction"] == "in"
@@ -182,12 +252,17 @@ def _events(
                         else f"a deposit of {amount} matures in {days} days")  # fmt: skip
                 found[str(holding.get("product_code"))] = (0.7, fact)
                 found.setdefault("category:cd", (0.6, fact))
-    dependants = [member for member in c360.household if member.get("relation") in ("child", "spouse")]
-    if dependants:
-        fact = (f"{len(dependants)} người thân phụ thuộc (vợ/chồng, con)" if language == "vi"
-                else f"{len(dependants)} dependant{'s' if len(dependants) > 1 else ''} in the household")  # fmt: skip
-        found["category:insurance"] = (0.25, fact)
     return found
+
+
+def _purpose(entry: Mapping[str, Any], vector: Mapping[str, float], idf: Mapping[str, float]) -> bool:
+    return any(term in vector and idf.get(term, 0.0) >= LOAN_PURPOSE_IDF for term in _entry_words(entry))
+
+
+def _intent(entry: Mapping[str, Any]) -> bool:
+    if entry["direction"] == "note":
+        return bool(NOTE_INTENT.search(fold(_text(entry))))
+    return bool(INTENT.search(fold(f"{entry['category']} {' '.join(entry.get('descriptions', []))}")))
 
 
 def _e5_scores(text: str) -> dict[str, float]:
@@ -247,9 +322,12 @@ def prefetch(database: Database, client_ids: Sequence[str], *, today: dt.date) -
 def recommend(
     database: Database, rm_id: str, client_id: str, *, today: dt.date, for_relation: str | None = None,
     language: str = "en", top_n: int = TOP_N, catalog: Shelf | None = None, e5: bool = True,
-    known: Known | None = None,
+    known: Known | None = None, categories: Sequence[str] | None = None, with_buffer: bool = False,
 ) -> Recommendation:  # fmt: skip
-    """The top products for the client (or their relative of ``for_relation``), with reasons; rules first."""
+    """The top products for the client (or their relative of ``for_relation``), with reasons; rules first.
+
+    ``categories``: only products of these (a protection review: insurance, savings, deposits); ``with_buffer``:
+    a thin buffer of liquid money is a reason to save (the protection review's)."""
     crm = CrmApi(database, rm_id)
     # another RM's client reads as unknown; a batch reads its clients in bulk beforehand (``known``)
     client = known.holdings if known is not None and not for_relation else crm.holdings_view(client_id)
@@ -276,6 +354,8 @@ def recommend(
     excluded: dict[str, str] = {}
     eligible: list[tuple[ProductTerms, dict[str, Any]]] = []
     for product, sheet in products:
+        if categories is not None and product.category not in categories:
+            continue
         failure = next((result for result in evaluate(product, standing) if not result.passed), None)
         if failure is None:
             eligible.append((product, sheet))
@@ -293,6 +373,18 @@ def recommend(
     vectors, idf = catalog.vectors, catalog.idf
     similar = _e5_scores(" ".join(sorted(query, key=lambda term: -query[term])[:40])) if e5 else {}
     events = _events(client, standing, today, language, entries)
+    since = today - dt.timedelta(days=BEHAVIOUR_DAYS)
+    relatives = {} if known is not None else household_behaviour(crm, client, since=since)
+    cover, *_ = protection_events(client, entries, relatives, language, days=BEHAVIOUR_DAYS, with_buffer=with_buffer)
+    events.update(cover)
+    runs_business = any(
+        (
+            entry["direction"] == "in"
+            and BUSINESS_INCOME.search(fold(f"{entry['category']} {entry.get('counterparty') or ''}"))
+        )
+        or (entry["direction"] == "note" and _BUSINESS_OWNER.search(fold(_text(entry))))
+        for entry in entries
+    )
     offers: list[Offer] = []
     for product, sheet in eligible:
         vector = vectors.get(product.code, {})
@@ -309,21 +401,84 @@ def recommend(
         if not facts:
             continue  # no fact of the client points to it: never recommended on the sheet alone
         support = sum(value for value, _ in own) + 0.5 * sum(value for value, _ in household)
-        if any(INTENT.search(f"{entry['category']} {' '.join(entry.get('descriptions', []))}".lower())
-               for _, entry in own):  # fmt: skip
-            support += INTENT_SUPPORT  # a deposit paid, a quote: the client is buying now
+        buying = any(_intent(entry) for _, entry in own)
+        if buying:
+            support += INTENT_SUPPORT  # a deposit paid, a quote, "wants to borrow for a car": the client is buying now
+        if product.category == "loan" and not any(
+            _intent(entry) and _purpose(entry, vector, idf) for _, entry in [*own, *household]
+        ):
+            continue  # credit is offered on a sign the client wants it for what it is for, never on spending alone
+        if _BUSINESS_PRODUCT.search(fold(f"{product.name} {product.summary}")) and not runs_business:
+            continue  # a business loan needs a business: sales coming in, or the notes name one
         score = (0.1 * support + 0.3 * relevance + (event[0] if event else 0.0)
                  + E5_WEIGHT * max(0.0, similar.get(product.code, 0.0) - 0.8))  # fmt: skip
+        if event and product.category in ("cd", "savings"):
+            score += RATE_WEIGHT * (product.rate_pct or 0.0)  # money to place earns the best rate it may have
         if score < MIN_SCORE:
             continue
         document_id = sheet.get("id")
         reason = _reason(product, facts, document_id, language, whose, relation)
         offers.append(Offer(product.code, product.name, round(score, 4), reason, facts, document_id, whose))
-    offers.sort(key=lambda offer: (-offer.score, offer.code))
-    result = Recommendation(person_id, offers[:top_n], excluded, whose=whose, relation=relation)
+    result = Recommendation(person_id, _diverse(offers, {p.code: p.category for p, _ in eligible}, top_n), excluded,
+                            whose=whose, relation=relation)  # fmt: skip
     if not result.offers:
         result.blocked = "no fact of the client points to a product they may be offered"
     return result
+
+
+@dataclass
+class ProtectionReview:
+    """The protection picture of one person (health spending of their household, dependants, cover, buffer) and
+    the insurance and savings suggestions that follow from it."""
+
+    client_id: str
+    health: list[HealthSpend]
+    dependants: list[str]
+    insured: list[str]
+    buffer_months: float | None
+    recommendation: Recommendation
+
+    def as_json(self) -> dict[str, Any]:
+        return {"client_id": self.client_id, "health": [asdict(spend) for spend in self.health],
+                "dependants": self.dependants, "insured": self.insured, "buffer_months": self.buffer_months,
+                "recommendation": self.recommendation.as_json()}  # fmt: skip
+
+
+def protection_review(
+    database: Database, rm_id: str, client_id: str, *, today: dt.date, for_relation: str | None = None,
+    language: str = "en",
+) -> ProtectionReview:  # fmt: skip
+    """Healthcare and protection (seed 002 §3) for the client or their relative: what the household spends on care,
+    who depends on them, the cover and buffer held, and the insurance and savings to suggest, rules first."""
+    found = recommend(database, rm_id, client_id, today=today, for_relation=for_relation, language=language,
+                      categories=PROTECTION_CATEGORIES, with_buffer=True)  # fmt: skip
+    if found.other_rms_relative or (for_relation and found.whose != "relative"):
+        return ProtectionReview(found.client_id, [], [], [], None, found)
+    crm = CrmApi(database, rm_id)
+    holdings = crm.holdings_view(found.client_id)
+    since = today - dt.timedelta(days=BEHAVIOUR_DAYS)
+    _, health, dependants, insured, months = protection_events(
+        holdings, crm.behaviour(found.client_id, since=since), household_behaviour(crm, holdings, since=since),
+        language, days=BEHAVIOUR_DAYS, with_buffer=True,
+    )  # fmt: skip
+    return ProtectionReview(found.client_id, health, dependants, insured, months, found)
+
+
+def _diverse(offers: Sequence[Offer], categories: Mapping[str, str], top_n: int) -> list[Offer]:
+    """The best ``top_n``, each next one of a category already chosen counted ``SAME_CATEGORY_PENALTY`` lower:
+    three CDs of different terms are one offer said three times."""
+    left = sorted(offers, key=lambda offer: (-offer.score, offer.code))
+    chosen: list[Offer] = []
+    while left and len(chosen) < top_n:
+
+        def effective(offer: Offer) -> float:
+            same = sum(categories[other.code] == categories[offer.code] for other in chosen)
+            return offer.score - SAME_CATEGORY_PENALTY * same
+
+        best = max(left, key=lambda offer: (effective(offer), -left.index(offer)))
+        chosen.append(best)
+        left.remove(best)
+    return chosen
 
 
 def _reason(product: ProductTerms, facts: Sequence[str], document_id: str | None, language: str, whose: str,

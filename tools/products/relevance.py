@@ -25,7 +25,8 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         "critical illness life cover protect insurance health",
     ),
     (
-        r"shopping|supermarket|grocer|coop|co op|winmart|bach hoa|lotte|aeon|big c|mart|sieu thi|cho",
+        r"shopping|supermarket|grocer|coop|co op|winmart|bach hoa|lotte|aeon|big c|mart|sieu thi|"
+        r"cho (?:dem|ben thanh|dau moi)",
         "supermarkets cash back spending",
     ),
     (r"education|tuition|school|university|hoc phi|truong|dai hoc", "savings flexible withdraw education"),
@@ -38,19 +39,24 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         r"solar|pin mat troi|dien mat troi|electric vehicle|xe dien|vinfast|energy|nang luong",
         "green solar energy-efficient electric vehicles green investment",
     ),
-    (r"property|real estate|apartment|can ho|bat dong san|dat coc|nha dat|land", "home mortgage property"),
+    (r"property|real estate|apartment|can ho|chung cu|bat dong san|mua nha|nha dat|land", "home mortgage property"),
     (
         r"renovat|improvement|construction|furniture|noi that|xay dung|sua nha|interior|vat lieu",
         "renovation home owners",
     ),
-    (r"\bcar\b|auto|toyota|honda|hyundai|kia|mazda|ford|showroom|o to|oto", "car loan"),
+    (
+        r"\bcar\b|auto|toyota|honda|hyundai|kia|mazda|ford|vinfast|vf ?\d|showroom|o to|oto|xe hoi|"
+        r"(?:mua|vay|tra gop) xe",
+        "car loan",
+    ),
     (
         r"insurance|bao hiem|premium|dies?|death|cancer|critical|illness|ung thu|benh hiem ngheo|qua doi|"
         r"breadwinner|tru cot|protect\w*|bao ve|family covered|phong than",
         "life cover protect insurance critical illness term life",
     ),
     (
-        r"emergenc\w*|part of it|partial|any ?time|whenever|bat cu luc nao|rut mot phan|du phong|khan cap",
+        r"emergenc\w*|part of it|partial|any ?time|whenever|bat cu luc nao|rut mot phan|du phong|khan cap|"
+        r"access (?:to )?(?:his |her |the |their )?(?:money|cash|funds)|can rut|rut (?:ra )?duoc|linh hoat",
         "withdraw part balance any time flexible savings",
     ),
     (
@@ -68,11 +74,17 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
     ),
     (r"government bond|bonds?|trai phieu|coupon", "bond fund government corporate bonds"),
     (
+        r"better (?:yield|return|rate|interest)|higher (?:yield|return|rate|interest)|more interest|yield|"
+        r"lai (?:suat )?(?:cao|tot)|sinh loi|loi suat|lai hon|lai deu|giu von|an toan|khong (?:muon )?mat von|"
+        r"safe\w*|capital (?:protect|guarant)\w*|steady (?:interest|income)",
+        "fixed rate interest certificate deposit bond fund returns",
+    ),
+    (
         r"portfolio|equit\w*|\bstocks\b|shares|co phieu|danh muc|managed|quan ly chuyen nghiep",
         "premier invest portfolio equities growth managed",
     ),
     (
-        r"relationship manager|dedicated|international transfer|chuyen tien quoc te|priority|uu tien|lounge",
+        r"relationship manager|dedicated|international transfer|chuyen tien quoc te|priority banking|lounge",
         "premier dedicated relationship manager international transfers airport lounge",
     ),
     (
@@ -84,7 +96,8 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
     (r"cash ?back|hoan tien|supermarket|sieu thi", "cash back supermarkets"),
     (r"invest|securities|\bstocks\b|chung khoan|\bfund\b|\bquy\b", "investment fund returns growth bond"),
 )
-_COMPILED = tuple((re.compile(pattern), words) for pattern, words in NEED_WORDS)
+#: Each pattern from a word's start ("auto" is not "autumn"); stems ("renovat") may end anywhere.
+_COMPILED = tuple((re.compile(rf"\b(?:{pattern})"), words) for pattern, words in NEED_WORDS)
 _TOKEN = re.compile(r"[a-z]{3,}")
 #: Words every sheet and every need uses, in both languages: they say nothing about which product fits.
 _COMMON = frozenset(

@@ -22,4 +22,9 @@ def test_behaviour_in_bulk_is_the_one_client_door_for_each(bank_db: Database) ->
     since = dt.date(2025, 1, 1)
     bulk = behaviour_of(bank_db, ["C0001", "C0002"], since=since)
     assert bulk["C0001"] == CrmApi(bank_db, "RM001").behaviour("C0001", since=since)
-    assert all(entry["count"] >= 1 and entry["total_vnd"] > 0 for entry in bulk["C0001"])
+    spending = [entry for entry in bulk["C0001"] if entry["direction"] != "note"]
+    assert spending and all(entry["count"] >= 1 and entry["total_vnd"] > 0 for entry in spending)
+    notes = [entry for entry in bulk["C0001"] if entry["direction"] == "note"]
+    assert notes, "the RM's notes on the client come with the spending"
+    assert [note["on"] for note in notes] == sorted((note["on"] for note in notes), reverse=True)
+    assert all(note["on"] >= since.isoformat() and len(note["descriptions"]) == 2 for note in notes)

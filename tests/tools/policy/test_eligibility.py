@@ -9,6 +9,7 @@ from tools.policy.eligibility import (
     AGE,
     ALREADY_HELD,
     COMPLAINT,
+    INCOME,
     MIN_AMOUNT,
     SUITABILITY,
     TARGET_SEGMENT,
@@ -49,6 +50,7 @@ def test_an_eligible_client_passes_every_rule_with_a_reason() -> None:
         SUITABILITY,
         TARGET_SEGMENT,
         AGE,
+        INCOME,
         MIN_AMOUNT,
         ALREADY_HELD,
     ]
@@ -118,3 +120,43 @@ def test_a_product_with_an_age_band_is_offered_only_inside_it() -> None:
 def test_standings_carry_the_age_on_the_day(bank_db: Database) -> None:
     standings = load_standings(bank_db, ["C0001"], today=TODAY)
     assert standings["C0001"].age is not None and 20 < standings["C0001"].age < 100
+
+
+def test_standings_carry_the_monthly_income_over_the_months_it_came_in(bank_db: Database) -> None:
+    from sqlalchemy import select
+
+    from stores.schema import Transaction
+
+    since = TODAY - dt.timedelta(days=183)
+    with bank_db.engine.connect() as connection:
+        rows = connection.execute(
+            select(Transaction.client_id, Transaction.posted_at, Transaction.amount_vnd).where(
+                Transaction.direction == "in", Transaction.category == "salary"
+            )
+        ).all()
+    paid = [row for row in rows if row.posted_at.date() >= since]
+    assert paid, "the small bank pays salaries"
+    client_id = paid[0].client_id
+    mine = [row for row in paid if row.client_id == client_id]
+    months = {row.posted_at.strftime("%Y-%m") for row in mine}
+    standing = load_standings(bank_db, [client_id], today=TODAY)[client_id]
+    assert standing.monthly_income_vnd == sum(int(row.amount_vnd) for row in mine) // len(months)
+
+
+CASHBACK = ProductTerms(code="CARD_CASHBACK", name="Cashback Card", category="card", min_income_vnd=8_000_000)
+PLATINUM = ProductTerms(code="CARD_PLATINUM", name="Platinum Card", category="card", min_income_vnd=30_000_000,
+                        income_waived_for=("Diamond", "Platinum"))  # fmt: skip
+
+
+def test_a_monthly_income_under_what_the_sheet_asks_excludes_with_the_figures() -> None:
+    failure = first_failure(CASHBACK, _client(segment="Standard", monthly_income_vnd=4_300_000))
+    assert failure is not None and failure.rule == INCOME
+    assert "4.3M" in failure.reason and "8M" in failure.reason
+    assert first_failure(CASHBACK, _client(segment="Standard", monthly_income_vnd=11_500_000)) is None
+
+
+def test_no_income_on_file_is_not_judged_and_a_waived_segment_passes() -> None:
+    assert first_failure(CASHBACK, _client(segment="Standard", monthly_income_vnd=None)) is None
+    assert first_failure(PLATINUM, _client(segment="Diamond", monthly_income_vnd=5_000_000)) is None
+    failure = first_failure(PLATINUM, _client(segment="Gold", monthly_income_vnd=26_000_000))
+    assert failure is not None and failure.rule == INCOME

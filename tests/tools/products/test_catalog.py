@@ -120,6 +120,40 @@ def test_age_limits_are_read_from_the_sheet_and_the_policies_but_never_a_childs(
         None, None)  # fmt: skip
 
 
+def test_a_minimum_age_for_a_kind_of_product_and_the_income_a_sheet_asks_are_read() -> None:
+    policy = {
+        "id": "POL",
+        "kind": "policy",
+        "product_code": None,
+        "body": "- Clients must be at least 18 for credit and investment products (15 for current accounts).",
+    }
+    card = ProductTerms(code="CARD_CB", name="Cashback Credit Card", category="card")
+    casa = ProductTerms(code="CASA", name="Everyday Current Account", category="casa")
+    sheet = {
+        "id": "D-CB",
+        "kind": "product",
+        "product_code": "CARD_CB",
+        "body": "## Eligibility\nMonthly income from VND 8 million.\nDebt service at most 50% of monthly income.",
+    }
+    read = with_document_rules(card, [policy, sheet])
+    assert (read.age_min, read.min_income_vnd, read.income_waived_for) == (18, 8_000_000, ())
+    assert with_document_rules(casa, [policy]).age_min is None  # the bracket is the current accounts' own rule
+    platinum = {
+        "id": "D-PL",
+        "kind": "product",
+        "product_code": "CARD_CB",
+        "body": "Monthly income from VND 30 million, or Diamond and Platinum clients.",
+    }
+    assert with_document_rules(card, [platinum]).income_waived_for == ("Diamond", "Platinum")
+    only = {
+        "id": "P2",
+        "kind": "policy",
+        "product_code": None,
+        "body": "Khách từ 70 tuổi chỉ được chào tiết kiệm, CD và thẻ.",
+    }
+    assert with_document_rules(card, [only]).age_min is None  # an "only" bounds the other products, not these
+
+
 def test_a_term_alone_names_no_product_and_every_risk_profile_means_every_one() -> None:
     six = ProductTerms(code="CD_6M", name="Chứng chỉ tiền gửi 6 tháng", category="cd")
 
