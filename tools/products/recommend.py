@@ -140,7 +140,8 @@ INTENT_SUPPORT = 6.0
 #: A note that says the client wants, plans or asked for something: a need in the client's own words.
 NOTE_INTENT = re.compile(
     r"\b(?:wants?|wanted|wish\w*|plan\w*|looking for|interested|ask\w*|enquir\w*|inquir\w*|needs?|consider\w*|"
-    r"intend\w*|muon|dinh|du dinh|ke hoach|quan tam|hoi|tim hieu|can vay|sap|chuan bi|nho tu van|de nghi)\b"
+    r"intend\w*|muon|dinh|du dinh|ke hoach|quan tam|hoi|tim hieu|can (?:vay|von|them|tien|mua)|nhu cau|sap|"
+    r"chuan bi|nho tu van|de nghi)\b"
 )
 #: Spending is weighed in these units: a few million at the supermarket is a habit, not a need to act on.
 SPEND_UNIT_VND = 10_000_000
@@ -156,7 +157,7 @@ SAVE_FROM_VND = 30_000_000
 _CLAUSES = re.compile(r"[.;!?\n]+|,\s*(?:but|nhung|tuy nhien)\b")
 _NEGATED = re.compile(
     r"\b(?:not|no|never|don'?t|doesn'?t|won'?t|isn'?t|khong|chua|cha|ko|k|hong)\b\s+(?:\w+\s+){0,2}?"
-    r"(?:want|need|interest|like|muon|can|quan tam|thich|co nhu cau)"
+    r"(?:want|need|interest|like|plan|intend|muon|can|quan tam|thich|co nhu cau|ke hoach|y dinh|du dinh|dinh)"
 )
 #: A business loan is for a business: money coming in from sales, or a note or an occupation that names one.
 BUSINESS_INCOME = re.compile(r"business|sales|revenue|doanh thu|ban hang|merchant|\bpos\b|invoice|hoa don")
@@ -169,6 +170,17 @@ _BUSINESS_PRODUCT = re.compile(r"\bbusiness\b|kinh doanh|doanh nghiep")
 RATE_WEIGHT = 0.01
 #: Money in this large, other than pay, is money to place (DOC-POL-CONTACT: large incoming funds).
 LARGE_INFLOW_VND = 500_000_000
+_EARNED = re.compile(r"business|sales|revenue|income|receipt")
+#: When the client needs the money: "cần rút được khi cần" (any day), "đóng khoảng T6/2026", "within 6 months".
+_ANY_DAY = re.compile(r"\b(?:rut (?:ra )?duoc|khi can|bat (?:cu|ky) luc nao|any ?time|whenever|access|emergenc\w*|"
+                      r"du phong|khan cap|linh hoat)")  # fmt: skip
+_WITHIN = re.compile(r"\b(?:trong|within|in the next|next|sau|in)\s+(?P<n>\d{1,2})\s*(?:thang|months?)\b")
+_BY_MONTH = re.compile(r"\b(?:t|thang|th)\s?(?P<month>\d{1,2})\s?/\s?(?P<year>20\d\d)\b")
+_TENOR = re.compile(r"(?P<n>\d{1,2})\s*-?\s*(?:months?|thang)\b|_(?P<code>\d{1,2})m\b")
+#: A note that names the product counts like a purchase under way.
+NAMED_SUPPORT = 6.0
+#: How much a deposit locked past the day the money is needed counts against it, and a match counts for it.
+HORIZON_WEIGHT = 0.3
 
 
 def _entry_words(entry: Mapping[str, Any]) -> set[str]:
@@ -235,6 +247,7 @@ def _events(
             entry["direction"] == "in"
             and int(entry["total_vnd"]) >= LARGE_INFLOW_VND
             and not ROUTINE.search(str(entry["category"]))
+            and not _EARNED.search(str(entry["category"]))  # a business's takings are its working money
         ):
             what = str(entry["category"]).replace("_", " ")
             amount = format_amount(int(entry["total_vnd"]), language)
@@ -257,6 +270,37 @@ def _events(
 
 def _purpose(entry: Mapping[str, Any], vector: Mapping[str, float], idf: Mapping[str, float]) -> bool:
     return any(term in vector and idf.get(term, 0.0) >= LOAN_PURPOSE_IDF for term in _entry_words(entry))
+
+
+def _any_day(entries: Sequence[Mapping[str, Any]]) -> bool:
+    """The notes say the client wants to reach (part of) the money any day: flexible savings, beside any deposit."""
+    return any(entry["direction"] == "note" and _ANY_DAY.search(fold(_text(entry))) for entry in entries)
+
+
+def _horizon(entries: Sequence[Mapping[str, Any]], today: dt.date) -> int | None:
+    """In how many months the client needs the money, from the notes (None: they do not say)."""
+    found: list[int] = []
+    for entry in entries:
+        if entry["direction"] != "note":
+            continue
+        text = fold(_text(entry))
+        found += [int(match["n"]) for match in _WITHIN.finditer(text)]
+        for match in _BY_MONTH.finditer(text):
+            months = (int(match["year"]) - today.year) * 12 + int(match["month"]) - today.month
+            if 0 <= months <= 36:
+                found.append(months)
+    return min(found) if found else None
+
+
+def _names(entry: Mapping[str, Any], product: ProductTerms) -> bool:
+    text = _text(entry)
+    return bool(re.search(rf"\b{re.escape(product.code)}\b", text)) or bool(
+        len(product.name) >= 6 and re.search(rf"\b{re.escape(fold(product.name))}\b", fold(text)))  # fmt: skip
+
+
+def _tenor(product: ProductTerms) -> int | None:
+    match = _TENOR.search(fold(product.name)) or _TENOR.search(product.code.lower())
+    return int(match["n"] or match["code"]) if match else None
 
 
 def _intent(entry: Mapping[str, Any]) -> bool:
@@ -375,6 +419,7 @@ def recommend(
     events = _events(client, standing, today, language, entries)
     since = today - dt.timedelta(days=BEHAVIOUR_DAYS)
     relatives = {} if known is not None else household_behaviour(crm, client, since=since)
+    horizon, reachable = _horizon(entries, today), _any_day(entries)
     cover, *_ = protection_events(client, entries, relatives, language, days=BEHAVIOUR_DAYS, with_buffer=with_buffer)
     events.update(cover)
     runs_business = any(
@@ -401,6 +446,10 @@ def recommend(
         if not facts:
             continue  # no fact of the client points to it: never recommended on the sheet alone
         support = sum(value for value, _ in own) + 0.5 * sum(value for value, _ in household)
+        named = [entry for entry in entries if entry["direction"] == "note" and _names(entry, product)]
+        if named:  # the RM's note names the product ("Next: hồ sơ hạn mức BIZ_LOAN", "hỏi về Green Biz")
+            support += NAMED_SUPPORT
+            own = [(NAMED_SUPPORT, entry) for entry in named] + [item for item in own if item[1] not in named]
         buying = any(_intent(entry) for _, entry in own)
         if buying:
             support += INTENT_SUPPORT  # a deposit paid, a quote, "wants to borrow for a car": the client is buying now
@@ -414,6 +463,12 @@ def recommend(
                  + E5_WEIGHT * max(0.0, similar.get(product.code, 0.0) - 0.8))  # fmt: skip
         if event and product.category in ("cd", "savings"):
             score += RATE_WEIGHT * (product.rate_pct or 0.0)  # money to place earns the best rate it may have
+            if horizon is not None:  # …unless it is needed before a deposit would pay it back
+                tenor = _tenor(product) if product.category == "cd" else 0
+                if tenor is not None:
+                    score += HORIZON_WEIGHT * (-1.0 if tenor > max(horizon, 3) else 0.5)
+            if product.category == "savings" and reachable:
+                score += HORIZON_WEIGHT * 0.5
         if score < MIN_SCORE:
             continue
         document_id = sheet.get("id")

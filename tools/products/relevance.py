@@ -39,7 +39,11 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         r"solar|pin mat troi|dien mat troi|electric vehicle|xe dien|vinfast|energy|nang luong",
         "green solar energy-efficient electric vehicles green investment",
     ),
-    (r"property|real estate|apartment|can ho|chung cu|bat dong san|mua nha|nha dat|land", "home mortgage property"),
+    (
+        r"property|real estate|apartment|can ho|chung cu|bat dong san|mua nha|nha dat|land|townhouse|mua can|"
+        r"can dau tien|first (?:home|flat)|buying a (?:house|flat|home)|purchas\w* a \S+ ?(?:house|flat|home)",
+        "home mortgage property",
+    ),
     (
         r"renovat|improvement|construction|furniture|noi that|xay dung|sua nha|interior|vat lieu",
         "renovation home owners",
@@ -51,12 +55,15 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"insurance|bao hiem|premium|dies?|death|cancer|critical|illness|ung thu|benh hiem ngheo|qua doi|"
-        r"breadwinner|tru cot|protect\w*|bao ve|family covered|phong than",
+        r"breadwinner|tru cot|protect\w*|bao ve|family covered|phong than|benh nang|om nang|mat som|menh he|"
+        r"co chuyen (?:gi|chi|j)|\bcover\w*|provided for|should (?:he|she) die|sole earner|fall seriously|"
+        r"seriously ill|giai doan \d|gong no|lo truoc|nuoi con",
         "life cover protect insurance critical illness term life",
     ),
     (
         r"emergenc\w*|part of it|partial|any ?time|whenever|bat cu luc nao|rut mot phan|du phong|khan cap|"
-        r"access (?:to )?(?:his |her |the |their )?(?:money|cash|funds)|can rut|rut (?:ra )?duoc|linh hoat",
+        r"access (?:to )?(?:his |her |the |their )?(?:money|cash|funds)|can rut|rut (?:ra )?duoc|linh hoat|"
+        r"any day|short notice|take (?:the )?(?:money|it|cash) out|draw on (?:it )?at any",
         "withdraw part balance any time flexible savings",
     ),
     (
@@ -76,7 +83,8 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
     (
         r"better (?:yield|return|rate|interest)|higher (?:yield|return|rate|interest)|more interest|yield|"
         r"lai (?:suat )?(?:cao|tot)|sinh loi|loi suat|lai hon|lai deu|giu von|an toan|khong (?:muon )?mat von|"
-        r"safe\w*|capital (?:protect|guarant)\w*|steady (?:interest|income)",
+        r"safe\w*|capital (?:protect|guarant)\w*|steady (?:interest|income)|lose (?:any )?(?:capital|money)|"
+        r"capital loss|mat (?:dong|tien)|untouched|known rate",
         "fixed rate interest certificate deposit bond fund returns",
     ),
     (
@@ -93,7 +101,11 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         "green solar energy-efficient electric vehicles green investment",
     ),
     (r"salary|nhan luong|contactless|khong tiep xuc|debit", "salary current account debit card contactless"),
-    (r"cash ?back|hoan tien|supermarket|sieu thi", "cash back supermarkets"),
+    (
+        r"quet(?: the)?|the (?:quet|ghi no|atm|debit|napas)|swipe|pay by card|pay at the \w+ without cash",
+        "debit card contactless payments",
+    ),
+    (r"cash ?back|hoan tien|hoan lai|tra lai (?:chut|it|\d)|supermarket|sieu thi", "cash back supermarkets"),
     (r"invest|securities|\bstocks\b|chung khoan|\bfund\b|\bquy\b", "investment fund returns growth bond"),
 )
 #: Each pattern from a word's start ("auto" is not "autumn"); stems ("renovat") may end anywhere.
@@ -103,7 +115,8 @@ _TOKEN = re.compile(r"[a-z]{3,}")
 _COMMON = frozenset(
     """the and for with from that this are not any all can has have per year years month months each its your
     khong cho cua duoc nhung cac mot nay khi hoac trong theo tren duoi sau truoc tai lai nam thang moi hang
-    khach hang voi cung nhu neu thi rat nhieu them muon can""".split()  # noqa: SIM905
+    khach hang voi cung nhu neu thi rat nhieu them muon can
+    nha nhe thoi luon dzay hok hong tui roi anh ong mun nao sao gium dum cai kia""".split()  # noqa: SIM905
 )
 
 

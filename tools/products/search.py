@@ -22,7 +22,7 @@ from stores.db import Database
 from tools.core.language import detect_language
 from tools.core.parsing import find_amounts
 from tools.core.text import fold
-from tools.knowledge.qa import load_catalog, named_products, read_question
+from tools.knowledge.qa import Catalog, load_catalog, named_products, read_question
 from tools.knowledge.retrieval import IndexNotReady, search_documents
 from tools.products.catalog import active_products, product_documents, with_document_rules
 from tools.products.relevance import cosine, expansions, tfidf, tokens
@@ -46,10 +46,27 @@ _RISK = {
 _NO_FEE = re.compile(r"\b(no (?:annual )?fees?|without (?:a |an )?(?:annual )?fee|free|khong (?:mat )?phi|mien phi|"
                      r"0 (?:dong )?phi)\b")  # fmt: skip
 _ANNUAL_FEE = re.compile(r"annual fee|phi thuong nien|\d[\d.,]* ?(?:dong|vnd)?/?(?: a)? ?(?:month|thang)")
-_AGE = re.compile(r"\b(?:aged?|tuoi)\s*(\d{2})\b|\b(\d{2})\s*(?:yo|years? old|tuoi)\b")
+_AGE = re.compile(r"\b(?:aged?|tuoi)\s*(\d{2})\b|\b(\d{2})\s*(?:yo|years? old|tuoi|-year-old)\b|\b(\d{2})t\b")
+#: Vietnamese number words before a duration ("ba tháng nữa", "hai năm").
+_VI_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6, "chin": 9, "muoi": 10, "muoi hai": 12}
 #: How long the money is put away ("for two years", "trong 6 tháng", "1 năm"), in months.
-_DURATION = re.compile(r"\b(\d{1,2}|one|two|three|six)\s*-?\s*(months?|thang|years?|nam)\b")
-_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "six": 6}
+_DURATION = re.compile(r"\b(\d{1,2}|one|two|three|six|twelve|mot|hai|ba|bon|sau|chin|muoi hai|muoi)\s*-?\s*"
+                       r"(?:full |whole )?(months?|thang|years?|nam)\b")  # fmt: skip
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12, **_VI_NUMBERS}
+#: "a Platinum client", "khách Gold": the client's segment, not the product that shares its name.
+_SEGMENT = re.compile(r"\b(?:(?P<before>diamond|platinum|gold|standard)(?=\s+(?:-?\s*segment|client|customer|couple|"
+                      r"khach|kh|member|family|hang)\b)|(?:khach|kh|hang|segment|phan khuc)\s"
+                      r"(?P<after>diamond|platinum|gold|standard))\b")  # fmt: skip
+#: The client will not borrow: no credit card, no loan ("không muốn xài trước trả sau", "refuses to borrow").
+_NO_CREDIT = re.compile(r"\b(?:(?:khong|ko|k|hong|hok|chua) (?:muon |thich |dam )?(?:vay|no nan|xai truoc tra sau|"
+                        r"tieu truoc tra sau|mac no)|so (?:no|vay|mac no)|no debt|not? (?:wish|want) to borrow|"
+                        r"(?:refuses?|unwilling|reluctant) to borrow|never borrow|without borrowing|hate\w* debt|"
+                        r"afraid of debt|borrow money under no|does not wish to borrow)")  # fmt: skip
+#: Vietnamese number words before a duration ("ba tháng nữa", "hai năm").
+#: A clause-final particle of Southern speech ("rút được bất cứ lúc nào nha,"): not "nhà", a house.
+_PARTICLE = re.compile(r"\b(?:nha|nhe|ne|ha)\b(?=\s*(?:[,.!?;:)]|$))")
+_CREDIT = re.compile(r"credit|loan|vay|tin dung")
+_VI_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6, "chin": 9, "muoi": 10, "muoi hai": 12}
 _CHEAPER = re.compile(r"\b(cheaper|lower fee|less fee|re hon|phi thap|it phi|khong phi|mien phi|no fee)\b")
 
 
@@ -84,19 +101,33 @@ def _months_of(folded: str) -> list[int]:
     months = []
     for number, unit in _DURATION.findall(folded):
         value = _WORD_NUMBERS.get(number) or int(number)
+        if unit.startswith("nam") and number in _VI_NUMBERS and value > 3:
+            continue  # "sáu năm" in business runs reads as years; a deposit of "bốn năm" is no product here
         months.append(value * 12 if unit.startswith(("year", "nam")) else value)
     return months
 
 
 def _age_of(folded: str) -> int | None:
     match = _AGE.search(folded)
-    return int(match.group(1) or match.group(2)) if match else None
+    return int(match.group(1) or match.group(2) or match.group(3)) if match else None
 
 
 def _tenor(name: str) -> int | None:
     """A deposit's term in months, from its name ("12-month Certificate of Deposit")."""
     match = re.search(r"(\d{1,2})\s*-?\s*(?:month|thang)", fold(name))
     return int(match.group(1)) if match else None
+
+
+def _named_outright(code: str, catalog: Catalog, folded: str) -> bool:
+    """A need names a product by its code or its whole name (English or the sheet's Vietnamese), not by one word of
+    it: "working day" is no working-capital loan, "Bách Hóa Xanh" no green loan."""
+    if code.casefold() in folded.replace(" ", "_"):
+        return True
+    name, _, _, document_id = catalog.products.get(code, ("", False, "", None))
+    sheet = catalog.sheets.get(document_id) if document_id else None
+    title = sheet.title if sheet is not None else ""
+    forms = [fold(name), *(fold(part.split("—")[0]) for part in title.split("/")[1:])]
+    return any(len(form.split()) >= 2 and re.search(rf"\b{re.escape(form.strip())}\b", folded) for form in forms)
 
 
 def _why(sheet: dict[str, Any], query_terms: set[str], language: str) -> str:
@@ -136,11 +167,24 @@ def search_products(
         e5 = {hit.id: hit.score for hit in search_documents("product", need, k=len(products) or 1)}
     except IndexNotReady:
         e5 = {}
-    named = set(named_products(catalog, need)[0])
+    segment = next((m["before"] or m["after"] for m in _SEGMENT.finditer(fold(need))), None)
+    named_in = _SEGMENT.sub(" ", fold(need))  # "a Platinum client" names no Platinum card (its client word goes too)
+    named_in = _PARTICLE.sub(" ", named_in)
+    named = {code for code in named_products(catalog, named_in)[0] if _named_outright(code, catalog, named_in)}
+    # a product that is no longer sold, asked for by name ("chương trình Tết"): its nearest active kin stands in
+    retired = [code for code in named_products(catalog, named_in)[0]
+               if code in catalog.products and not catalog.products[code][1]]  # fmt: skip
+    for code in retired:
+        name, _, category, _ = catalog.products[code]
+        tenor = _tenor(name)
+        kin = [p for p in active if p.category == category and _tenor(p.name) is not None]
+        if tenor is not None and kin:
+            named.add(min(kin, key=lambda p: abs((_tenor(p.name) or 0) - tenor)).code)
+    no_credit = bool(_NO_CREDIT.search(folded))
     applied: list[str] = []
     risk = _risk_of(folded)
     amounts = [span.value_vnd for span in find_amounts(need)]
-    age = _age_of(folded)
+    age = _age_of(folded) or _age_of(fold(need))  # "68t" is an age before the shorthand reads it as money
     wants_no_fee = bool(_NO_FEE.search(folded) or _CHEAPER.search(fold(query)))
     durations = [months for months in _months_of(folded) if months not in (age or -1,)]
     found: list[Found] = []
@@ -150,6 +194,12 @@ def search_products(
             continue
         if risk == "conservative" and product.category == "investment":
             applied.append(f"{product.code}: an investment is not offered to a conservative client")
+            continue
+        if segment and product.target_segments and segment.title() not in product.target_segments:
+            applied.append(f"{product.code}: for {', '.join(product.target_segments)} clients")
+            continue
+        if no_credit and product.category in ("card", "loan") and _CREDIT.search(fold(product.name)):
+            applied.append(f"{product.code}: credit, which the client does not want")
             continue
         minimum = product.min_amount_vnd
         if amounts and minimum and product.category in ("cd", "savings", "investment") and max(amounts) < minimum:

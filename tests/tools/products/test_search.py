@@ -43,3 +43,36 @@ def test_a_follow_up_refines_the_earlier_need(bank: Database) -> None:
     assert first.products and refined.products and refined.query == "cheaper?"
     with pytest.raises(ValueError):
         search_products(bank, "  ")
+
+
+def test_the_clients_segment_is_a_rule_not_a_product_name(bank: Database) -> None:
+    found = search_products(bank, "a Platinum client wants a better return on 2 billion he will not touch for a year")
+    assert "CARD_PLATINUM" not in [item.code for item in found.products]
+    standard = search_products(bank, "khách Standard có 300 triệu muốn gửi 1 năm lấy lãi cao")
+    assert not {"CD_12M", "CD_24M"} & {item.code for item in standard.products}  # Diamond, Platinum, Gold only
+    assert any("CD_12M" in line for line in standard.applied)
+
+
+def test_one_word_of_a_name_names_no_product(bank: Database) -> None:
+    found = search_products(
+        bank, "chị Hạnh tháng nào cũng đi Co.op với Bách Hóa Xanh tầm 6-7tr, muốn quẹt được hoàn tiền"
+    )
+    assert found.products[0].code == "CARD_CASHBACK"  # "Xanh" is a supermarket here, not the green loan
+
+
+def test_a_client_who_will_not_borrow_is_shown_no_credit(bank: Database) -> None:
+    found = search_products(
+        bank, "em Vy muốn cái thẻ quẹt hằng ngày, hông muốn xài trước trả sau, không phí thường niên"
+    )
+    codes = [item.code for item in found.products]
+    assert codes and codes[0] == "CASA_STD" and not {"CARD_CASHBACK", "CARD_PLATINUM"} & set(codes)
+
+
+def test_a_product_no_longer_sold_points_to_its_nearest_kin(bank: Database) -> None:
+    found = search_products(bank, "anh Hùng hỏi lại chương trình Tết lãi 6%, muốn gửi thêm 1.5 tỷ khoảng 1 năm")
+    assert found.products[0].code == "CD_12M"
+
+
+def test_a_clause_final_particle_is_no_house(bank: Database) -> None:
+    found = search_products(bank, "kh co 200tr mun co lai chut, phai rut dc bat cu luc nao nha, ko muon ky han")
+    assert found.products[0].code == "SAV_FLEX" and "HOME_LOAN" not in [item.code for item in found.products]
