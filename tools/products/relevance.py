@@ -50,7 +50,7 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"\bcar\b|auto|toyota|honda|hyundai|kia|mazda|ford|vinfast|vf ?\d|showroom|o to|oto|xe hoi|"
-        r"(?:mua|vay|tra gop) xe",
+        r"(?:mua|vay|tra gop|doi) xe|con xe|xe \d cho|lan banh",
         "car loan",
     ),
     (
@@ -72,7 +72,8 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         "fixed rate interest paid at maturity certificate deposit term",
     ),
     (
-        r"kitchen|bathroom|redo|repaint|contractor|extension|floor|bep|nha ve sinh|cai tao|sua chua",
+        r"kitchen|bathroom|redo|repaint|contractor|extension|floor|bep|nha ve sinh|cai tao|sua chua|chong tham|"
+        r"nang nen|lot gac|lam lai (?:nha|bep|mat tien|toan bo)|waterproof\w*|re-?roof\w*",
         "renovation home owners",
     ),
     (

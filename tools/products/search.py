@@ -65,6 +65,8 @@ _NO_CREDIT = re.compile(r"\b(?:(?:khong|ko|k|hong|hok|chua) (?:muon |thich |dam 
 #: Vietnamese number words before a duration ("ba tháng nữa", "hai năm").
 #: A clause-final particle of Southern speech ("rút được bất cứ lúc nào nha,"): not "nhà", a house.
 _PARTICLE = re.compile(r"\b(?:nha|nhe|ne|ha)\b(?=\s*(?:[,.!?;:)]|$))")
+#: Talk of a deposit or its rate: "chương trình Tết lãi 6%" asks for the Tet deposit, "nhập hàng Tết" does not.
+_DEPOSIT_TALK = re.compile(r"\b(?:gui|deposit|lai suat|lai|promo\w*|khuyen mai|chuong trinh|program\w*|per ?cent|%)")
 _CREDIT = re.compile(r"credit|loan|vay|tin dung")
 _VI_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6, "chin": 9, "muoi": 10, "muoi hai": 12}
 _CHEAPER = re.compile(r"\b(cheaper|lower fee|less fee|re hon|phi thap|it phi|khong phi|mien phi|no fee)\b")
@@ -172,14 +174,15 @@ def search_products(
     named_in = _PARTICLE.sub(" ", named_in)
     named = {code for code in named_products(catalog, named_in)[0] if _named_outright(code, catalog, named_in)}
     # a product that is no longer sold, asked for by name ("chương trình Tết"): its nearest active kin stands in
+    deposit_talk = bool(_DEPOSIT_TALK.search(named_in))
     retired = [code for code in named_products(catalog, named_in)[0]
-               if code in catalog.products and not catalog.products[code][1]]  # fmt: skip
+               if deposit_talk and code in catalog.products and not catalog.products[code][1]]  # fmt: skip
     for code in retired:
         name, _, category, _ = catalog.products[code]
         tenor = _tenor(name)
         kin = [p for p in active if p.category == category and _tenor(p.name) is not None]
         if tenor is not None and kin:
-            named.add(min(kin, key=lambda p: abs((_tenor(p.name) or 0) - tenor)).code)
+            named.add(min(kin, key=lambda p: abs((_tenor(p.name) or 0) - (tenor or 0))).code)
     no_credit = bool(_NO_CREDIT.search(folded))
     applied: list[str] = []
     risk = _risk_of(folded)
