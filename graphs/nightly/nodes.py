@@ -27,6 +27,7 @@ from stores.db import Database
 from stores.settings import BANK_TIMEZONE
 from tools.inbox.drafts import drafted_event_keys, save_drafts
 from tools.inbox.nightly import draft_for, failure, wave_context
+from tools.inbox.offers import OFFER_KIND, offer_events
 from tools.inbox.runs import record_done, record_start, run_id_for, started_at
 from tools.signals.events import EventRules, scan_events
 
@@ -82,7 +83,10 @@ def scan(state: NightlyState, runtime: Runtime[NightlyContext]) -> dict[str, Any
     """Every event of the night by the configured rules; those drafted before are not drafted again."""
     database = _database(runtime)
     rules = EventRules.from_mapping(runtime.context.rules or {})
-    events = scan_events(database, dt.date.fromisoformat(state["scan_date"]), rm_id=state.get("rm_id"), rules=rules)
+    scan_date = dt.date.fromisoformat(state["scan_date"])
+    events = scan_events(database, scan_date, rm_id=state.get("rm_id"), rules=rules)
+    if OFFER_KIND in rules.kinds:
+        events += offer_events(database, scan_date, rm_id=state.get("rm_id"))
     existing = drafted_event_keys(database, [event["event_key"] for event in events])
     pending = [dict(event) for event in events if event["event_key"] not in existing]
     found = dict(sorted(Counter(event["kind"] for event in events).items()))

@@ -17,10 +17,13 @@ class RecommendationInput(TypedDict):
     client_id: NotRequired[str]
     #: ``spouse``/``parent``/``child``/``sibling``: recommend for that relative of the client.
     for_relation: NotRequired[str]
+    #: ``protection``: a healthcare and protection review (read from the request when not given).
+    focus: NotRequired[str]
 
 
 class RecommendationState(ClientSlot, TurnOutput, total=False):
     request: str
     for_relation: str | None
-    #: ``tools.products.recommend.Recommendation.as_json()``.
+    focus: str | None
+    #: ``tools.products.recommend.Recommendation.as_json()``, or ``ProtectionReview.as_json()`` for a protection review.
     found: dict[str, Any]

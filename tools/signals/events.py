@@ -52,8 +52,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 EVENT_KINDS = ("birthday", "cd_maturity", "loan_maturity", "large_deposit", "inactive")
-#: Kinds a run may ask for beyond the defaults: signs of leaving (``tools.signals.attrition``), read per RM.
-OPTIONAL_KINDS = ("attrition_risk",)
+#: Kinds a run may ask for beyond the defaults: signs of leaving (``tools.signals.attrition``), read per RM; the
+#: client's top recommendation as an offer (``tools.inbox.offers``, capped per client per month by policy).
+OPTIONAL_KINDS = ("attrition_risk", "offer")
 
 #: Client ids per ``IN (...)`` list in ``client_cards``.
 CARD_CHUNK = 500

@@ -50,7 +50,7 @@ __all__ = ["DRAFT_KINDS", "ComposedDraft", "DraftRequest", "compose_draft", "key
 logger = logging.getLogger(__name__)
 
 #: Every trigger kind, a plain check-in when there is no event, and a reply to a client's inbound message.
-DRAFT_KINDS = (*KINDS, "check_in", "reply")
+DRAFT_KINDS = (*KINDS, "check_in", "reply", "offer")
 #: The event a drafting request names (read on the folded text, first match wins); none named: a check-in.
 _EVENT_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("birthday", re.compile(r"\b(birthday|bday|sinh nhat)\b")),
@@ -355,6 +355,14 @@ def _body_en(kind: str, f: Mapping[str, Any], casual: bool) -> _Body:
             [f"{glad} prepare the next steps with you and answer any questions."],
             action,
         )
+    if kind == "offer":  # the nightly's top recommendation: the product and what it does, never the client's spending
+        summary = _in_language(f.get("product_summary"), "en")
+        return _Body(
+            [f"I thought of you when reviewing our {product}."],
+            ([f"{summary}." if not summary.endswith(".") else summary] if summary else [])
+            + [f"{glad} share the details and see whether it suits you."],
+            action,
+        )
     if kind == "cross_sell":
         return _Body(
             [f"Based on your portfolio, our {product} may be a good fit for you."],
@@ -493,6 +501,13 @@ def _body_vi(kind: str, f: Mapping[str, Any], p: str, me: str, casual: bool) -> 
             [f"{me_cap} xin phép chuẩn bị các bước tiếp theo và giải đáp mọi thắc mắc của {p}."],
             action,
         )
+    if kind == "offer":
+        product = f.get("product_name") or category_text(f.get("category"), "vi")
+        return _Body(
+            [f"{me_cap} nghĩ ngay đến {p} khi xem lại sản phẩm {product} của ngân hàng."],
+            [f"{me_cap} rất sẵn lòng gửi {p} thông tin chi tiết để {p} xem có phù hợp không."],
+            action,
+        )
     if kind == "cross_sell":
         product = f.get("product_name") or category_text(f.get("category"), "vi")
         return _Body(
@@ -607,6 +622,7 @@ def _subject(kind: str, f: Mapping[str, Any], language: str, client: Mapping[str
             "complaint_followup": f"Về phản ánh của {p}",
             "attrition_risk": f"Ngân hàng mong phục vụ {p} tốt hơn",
             "cross_sell": f"Giới thiệu {f.get('product_name') or 'sản phẩm phù hợp'}",
+            "offer": f"{f.get('product_name') or 'Sản phẩm'} có thể phù hợp với {p}",
         }
         return _cap(subjects.get(kind, f"Hỏi thăm {p}"))
     subjects = {
@@ -618,6 +634,7 @@ def _subject(kind: str, f: Mapping[str, Any], language: str, client: Mapping[str
         "complaint_followup": "Following up on the issue you reported",
         "attrition_risk": "How can we serve you better?",
         "cross_sell": f"{f.get('product_name') or 'A product'} for you",
+        "offer": f"{f.get('product_name') or 'A product'} that may suit you",
     }
     return subjects.get(kind, "Checking in")
 

@@ -119,3 +119,21 @@ def test_money_to_place_is_not_three_deposits_of_different_terms(sqlite_db: Data
     categories = [offer.code.split("_")[0] for offer in found.offers]
     assert len(found.offers) == 3 and categories.count("CD") <= 2
     assert found.offers[0].code in ("CD_24M", "CD_12M")  # the best rate the client may have first
+
+
+def test_a_protection_review_reads_the_households_care_and_suggests_cover_and_savings_only(
+    sqlite_db: Database,
+) -> None:
+    from tools.products.recommend import protection_review
+
+    visits = [{"posted_at": f"2025-{month:02d}-12T10:00:00+07:00", "amount_vnd": 4_500_000, "direction": "out",
+               "counterparty": "Bệnh viện Hoàn Mỹ Đà Nẵng", "category": "healthcare"} for month in range(6, 11)]  # fmt: skip
+    bank = _bank_with(sqlite_db, notes=[], transactions=visits, casa=60_000_000)
+    review = protection_review(bank, "RM001", "C1", today=TODAY, language="vi")
+    assert review.health and review.health[0].total_vnd == 22_500_000
+    assert review.health[0].places == ["Bệnh viện Hoàn Mỹ Đà Nẵng"] and review.insured == []
+    codes = [offer.code for offer in review.recommendation.offers]
+    assert codes and codes[0] == "LIFE_PROTECT"
+    assert {code.split("_")[0] for code in codes} <= {"LIFE", "SAV", "CD"}  # insurance, savings, deposits only
+    assert "chi y tế 6 tháng" in review.recommendation.offers[0].reason
+    assert review.buffer_months == 16.3  # VND 60M against 22.5M spent in 183 days

@@ -31,6 +31,10 @@ FACTS: dict[str, dict[str, Any]] = {
     "attrition_risk": {"outflow_vnd": 3_000_000_000, "balance_vnd": 5_000_000_000, "share_pct": 60.0},
     "cross_sell": {"product_code": "INV_GROWTH", "product_name": "Premier Invest", "category": "investment",
                    "segment": "Diamond", "aum_vnd": 9_000_000_000},
+    "offer": {"product_code": "CARD_PLATINUM", "product_name": "Platinum Credit Card",
+              "product_summary": "Airport lounge access and 2% back on foreign spending",
+              "reason": "Platinum Credit Card (DOC-P-CARD_PLATINUM): the client has 12 airline payments",
+              "client_facts": ["12 airline payments"], "document_id": "DOC-P-CARD_PLATINUM", "score": 1.2},
     "check_in": {},
     "reply": {"message_id": "M0001", "topic": "card_issue", "urgency": "high", "subject": "My card is blocked"},
 }  # fmt: skip
@@ -42,6 +46,7 @@ MUST = {
     "idle_cash": {"en": ["5.4B VND"], "vi": ["5,4 tỷ"]},
     "complaint_followup": {"en": ["15 October 2025"], "vi": ["15/10/2025"]},
     "cross_sell": {"en": ["Premier Invest"], "vi": ["Premier Invest"]},
+    "offer": {"en": ["Platinum Credit Card", "lounge"], "vi": ["Platinum Credit Card"]},
     "reply": {"en": ["your card", "today", "Lock card"], "vi": ["thẻ", "ngay trong ngày", "Khóa thẻ"]},
 }
 FORMAL = ToneProfile(
