@@ -8,8 +8,8 @@ excluded from a selling list when any rule fails. The rules:
 - ``target_segment``: a product with target segments is offered only to clients in them.
 - ``age``: a product the documents give an age band ("từ đủ 55 tuổi", "under 70") is offered only inside it.
 - ``income``: a product whose sheet asks a monthly income ("Monthly income from VND 8 million") is offered only to
-  clients whose income in the last six months (salary, pension, business receipts) reaches it; a client with no
-  income on file is not judged by it.
+  clients whose income in the last six months (salary, pension, business receipts) reaches it; no income seen is
+  no income proven.
 - ``min_amount``: a deposit or investment product needs the client's deposits (current, savings and
   certificates of deposit) to cover its minimum amount.
 - ``already_held``: a client is not offered what they already hold.
@@ -144,8 +144,9 @@ def check_income(product: ProductTerms, client: ClientStanding) -> RuleResult:
     minimum = product.min_income_vnd
     if not minimum or client.segment in product.income_waived_for:
         return RuleResult(INCOME, True, "no income condition applies")
-    if client.monthly_income_vnd is None:
-        return RuleResult(INCOME, True, "no income on file to judge by")
+    if client.monthly_income_vnd is None:  # credit is given on income seen; a student's allowance is none
+        return RuleResult(INCOME, False, f"no income seen in six months; {product.name} asks "
+                                         f"{format_amount(minimum, 'en')} a month")  # fmt: skip
     if client.monthly_income_vnd < minimum:
         return RuleResult(INCOME, False, f"monthly income of {format_amount(client.monthly_income_vnd, 'en')} is "
                                          f"under the {format_amount(minimum, 'en')} {product.name} asks")  # fmt: skip

@@ -22,7 +22,7 @@ from tools.crm.api import CrmApi, Holdings
 HEALTH = re.compile(
     r"\b(?:health\w*|hospital|clinic|pharma\w*|drug ?store|medic\w*|doctor|dental|dentist|laborator\w*|diagnos\w*|"
     r"dialys\w*|benh vien|bv\b|nha thuoc|phong kham|y te|nha khoa|xet nghiem|vinmec|hoan my|long chau|"
-    r"pharmacity|an khang pharma|medlatec|tam anh|thu cuc|family medical)"
+    r"pharmacity|an khang pharma|medlatec|(?:benh vien|bv|bvdk) tam anh|tam anh hospital|thu cuc|family medical)"
 )
 #: Categories of money paid for a business's stock (a pharmacy owner paying the drug wholesaler buys no care).
 TRADE = re.compile(r"supplier|business|wholesale|inventory|stock|purchase_order|nhap_hang")
@@ -32,8 +32,8 @@ _UPKEEP = re.compile(r"rent|utilit|bill|electric|water|tax|salary|payroll|loan|t
 HEALTH_FROM_VND = 5_000_000
 #: Liquid money (current and savings accounts) under this many months of spending is a thin buffer.
 BUFFER_MONTHS = 6
-#: Relations that depend on the client's income.
-DEPENDANT_RELATIONS = ("child", "spouse", "parent")
+#: Relations that depend on the client's income (a parent may as well; their age is not read here, so not counted).
+DEPENDANT_RELATIONS = ("child", "spouse")
 PROTECTION_CATEGORIES = ("insurance", "savings", "cd")
 
 

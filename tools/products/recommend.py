@@ -156,8 +156,10 @@ SAME_CATEGORY_PENALTY = 0.15
 SAVE_FROM_VND = 30_000_000
 _CLAUSES = re.compile(r"[.;!?\n]+|,\s*(?:but|nhung|tuy nhien)\b")
 _NEGATED = re.compile(
-    r"\b(?:not|no|never|don'?t|doesn'?t|won'?t|isn'?t|khong|chua|cha|ko|k|hong)\b\s+(?:\w+\s+){0,2}?"
-    r"(?:want|need|interest|like|plan|intend|muon|can|quan tam|thich|co nhu cau|ke hoach|y dinh|du dinh|dinh)"
+    r"\b(?:not|no|never|don'?t|doesn'?t|won'?t|isn'?t|khong|chua|cha|ko|k|hong|dung|mien dung)\b\s+(?:\w+\s+){0,2}?"
+    r"(?:want|need|interest|like|plan|intend|sell|offer|pitch|buy|muon|can|quan tam|thich|co nhu cau|ke hoach|"
+    r"y dinh|du dinh|dinh|ban|chao|mua|tham gia|dau tu|co phieu)"
+    r"|\b(?:co roi|da co san|already (?:has|have|holds?|covered))\b"  # "bảo hiểm anh có rồi": held, not a need
 )
 #: A business loan is for a business: money coming in from sales, or a note or an occupation that names one.
 BUSINESS_INCOME = re.compile(r"business|sales|revenue|doanh thu|ban hang|merchant|\bpos\b|invoice|hoa don")
@@ -204,8 +206,9 @@ def _support(entry: Mapping[str, Any], vector: Mapping[str, float], idf: Mapping
     shared = [term for term in _entry_words(entry) if term in vector and idf.get(term, 0.0) >= MIN_IDF]
     if not shared:
         return 0.0
-    if note:
-        return NOTE_STRENGTH * sum(vector[term] for term in shared)
+    if note:  # a note that speaks of six needs is weaker evidence for each than a note about one
+        needs = max(1, len(expansions(_text(entry))))
+        return NOTE_STRENGTH / math.sqrt(needs) * sum(vector[term] for term in shared)
     strength = math.log1p(int(entry["count"])) * math.log1p(int(entry["total_vnd"]) / SPEND_UNIT_VND)
     return strength * sum(vector[term] for term in shared)
 

@@ -29,14 +29,18 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         r"cho (?:dem|ben thanh|dau moi)",
         "supermarkets cash back spending",
     ),
-    (r"education|tuition|school|university|hoc phi|truong|dai hoc", "savings flexible withdraw education"),
+    (
+        r"education|tuition|school|university|hoc phi|dai hoc|du hoc|"
+        r"truong (?:hoc|mam non|mau giao|tieu hoc|thcs|thpt|lien cap|quoc te|dai hoc|cao dang)",
+        "savings flexible withdraw education",
+    ),
     (r"salary|payroll|luong", "salary current account debit card transfers"),
     (
         r"business|sales|supplier|invoice|receipt|revenue|wholesale|doanh thu|hang hoa|nha cung cap|ban hang|company",
         "business working-capital trading business owners",
     ),
     (
-        r"solar|pin mat troi|dien mat troi|electric vehicle|xe dien|vinfast|energy|nang luong",
+        r"solar|pin mat troi|dien mat troi|electric vehicle|xe dien|energy|nang luong",
         "green solar energy-efficient electric vehicles green investment",
     ),
     (
@@ -54,7 +58,7 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         "car loan",
     ),
     (
-        r"insurance|bao hiem|premium|dies?|death|cancer|critical|illness|ung thu|benh hiem ngheo|qua doi|"
+        r"insurance|bao hiem|premium|dies?\b|death|cancer|critical|illness|ung thu|benh hiem ngheo|qua doi|"
         r"breadwinner|tru cot|protect\w*|bao ve|family covered|phong than|benh nang|om nang|mat som|menh he|"
         r"co chuyen (?:gi|chi|j)|\bcover\w*|provided for|should (?:he|she) die|sole earner|fall seriously|"
         r"seriously ill|giai doan \d|gong no|lo truoc|nuoi con",

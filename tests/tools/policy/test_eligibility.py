@@ -155,8 +155,10 @@ def test_a_monthly_income_under_what_the_sheet_asks_excludes_with_the_figures() 
     assert first_failure(CASHBACK, _client(segment="Standard", monthly_income_vnd=11_500_000)) is None
 
 
-def test_no_income_on_file_is_not_judged_and_a_waived_segment_passes() -> None:
-    assert first_failure(CASHBACK, _client(segment="Standard", monthly_income_vnd=None)) is None
+def test_no_income_seen_proves_none_and_a_waived_segment_passes() -> None:
+    failure = first_failure(CASHBACK, _client(segment="Standard", monthly_income_vnd=None))
+    assert failure is not None and failure.rule == INCOME and "no income seen" in failure.reason
+    assert first_failure(PREMIER, _client(monthly_income_vnd=None)) is None  # no income condition on the sheet
     assert first_failure(PLATINUM, _client(segment="Diamond", monthly_income_vnd=5_000_000)) is None
     failure = first_failure(PLATINUM, _client(segment="Gold", monthly_income_vnd=26_000_000))
     assert failure is not None and failure.rule == INCOME
