@@ -48,6 +48,13 @@ EXPECTED_OUTPUTS: dict[str, tuple[str, ...]] = {
     "07_inbox_triage": ("DOC-POL-INBOX", "card_issue high", "save_replies", "Saved", "07 inbox triage: ok"),
     "08_product_qa": ("| Aspect |", "DOC-P-GREEN_BIZ_LOAN", "not in our documents", "08 product qa: ok"),
     "09_inquiry_bot": ("held-out", "card_issue high", "handed_on", "09 inquiry bot: ok"),
+    "10_recommendations": (
+        "from the client's facts",
+        "Rà soát bảo vệ tài chính",
+        "duplicates on retry",
+        "offers drafted:",
+        "10 recommendations: ok",
+    ),
 }
 
 

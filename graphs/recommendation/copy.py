@@ -35,6 +35,10 @@ def offers(found: dict[str, Any], label: str, language: str) -> str:
     return "\n".join(lines)
 
 
+#: Beyond this many months of spending the buffer is said as "more than": 424.6 months is no figure to read.
+BUFFER_SHOWN_MONTHS = 24
+
+
 def protection(review: dict[str, Any], label: str, language: str) -> str:
     """The protection picture: care spending of the household, dependants, cover held, buffer."""
     lang = supported_language(language)
@@ -57,7 +61,10 @@ def protection(review: dict[str, Any], label: str, language: str) -> str:
     else:
         lines.append(f"- Dependants: {', '.join(dependants) or 'none'}; insurance held: {insured}")
     months = review.get("buffer_months")
-    if months is not None:
+    if months is not None and months > BUFFER_SHOWN_MONTHS:
+        lines.append(f"- Tiền linh hoạt đủ hơn {BUFFER_SHOWN_MONTHS} tháng chi tiêu" if vi
+                     else f"- Liquid money covers more than {BUFFER_SHOWN_MONTHS} months of spending")  # fmt: skip
+    elif months is not None:
         lines.append(f"- Tiền linh hoạt đủ {months} tháng chi tiêu" if vi
                      else f"- Liquid money covers {months} months of spending")  # fmt: skip
     return "\n".join(lines)

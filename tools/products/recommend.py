@@ -123,7 +123,7 @@ def _entry_fact(entry: Mapping[str, Any], language: str) -> str:
     if entry["direction"] == "note":
         day = dt.date.fromisoformat(str(entry["on"])).strftime("%d/%m")
         topic = str((entry.get("descriptions") or ["note"])[0])
-        return f"ghi chú {day}: {topic}" if language == "vi" else f"noted on {day}: {topic}"
+        return f"ghi chú của RM {day}: {topic}" if language == "vi" else f"RM note {day}: {topic}"
     what = str(entry.get("counterparty") or entry["category"]).replace("_", " ")
     amount = format_amount(int(entry["total_vnd"]), language)
     if language == "vi":
@@ -541,10 +541,10 @@ def _diverse(offers: Sequence[Offer], categories: Mapping[str, str], top_n: int)
 
 def _reason(product: ProductTerms, facts: Sequence[str], document_id: str | None, language: str, whose: str,
             relation: str | None) -> str:  # fmt: skip
-    who = {"en": {"client": "the client", "relative": f"the client's {relation}"},
+    who = {"en": {"client": "the client's", "relative": f"the client's {relation}'s"},
            "vi": {"client": "khách hàng", "relative": f"người thân ({relation}) của khách hàng"}}[
         "vi" if language == "vi" else "en"][whose]  # fmt: skip
     sheet = f" ({document_id})" if document_id else ""
     if language == "vi":
-        return f"{product.name}{sheet}: {who} có " + "; ".join(facts) + "."
-    return f"{product.name}{sheet}: {who} has " + "; ".join(facts) + "."
+        return f"{product.name}{sheet}, theo dữ liệu của {who}: " + "; ".join(facts) + "."
+    return f"{product.name}{sheet}, from {who} facts: " + "; ".join(facts) + "."

@@ -17,7 +17,8 @@ from tools.core.text import fold
 #: patterns → words). The seed's TF-IDF compares the client's behaviour with the sheets; these bridge the two.
 NEED_WORDS: tuple[tuple[str, str], ...] = (
     (
-        r"travel|airline|airways|vietjet|bamboo|hotel|agoda|booking|traveloka|du lich|ve may bay|khach san|duty free",
+        r"travel|airline|airways|vietjet|bamboo|hotel|agoda|booking|traveloka|du lich|ve may bay|khach san|duty free|"
+        r"fl(?:y|ies|ying|ights?)\b|di bay|bay (?:di|sang|ra|qua)|chuyen bay|abroad|overseas|nuoc ngoai",
         "travel lounge airport abroad foreign spending travel insurance",
     ),
     (
@@ -97,7 +98,7 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         "premier invest portfolio equities growth managed",
     ),
     (
-        r"relationship manager|dedicated|international transfer|chuyen tien quoc te|priority banking|lounge",
+        r"relationship manager|dedicated|international transfer|chuyen tien quoc te|priority banking",
         "premier dedicated relationship manager international transfers airport lounge",
     ),
     (

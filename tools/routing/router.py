@@ -49,6 +49,8 @@ _CLEAR: tuple[tuple[str, re.Pattern[str]], ...] = (
                                   r"nhac nho)\b.*"
                                   r"\b(every|each|weekly|daily|monthly|moi|hang (tuan|ngay|thang))\b")),
     ("next_best_action", re.compile(r"\b(next best action|nba)\b")),
+    # the RM's own standing: every one of the corpus's 5 "how am I doing/tracking" lines is a performance report
+    ("performance_report", re.compile(r"\bhow am i (doing|tracking)\b")),
     ("briefing", re.compile(r"\b(brief me|pre-?call brief)\b")),
     ("drafting", re.compile(r"\b(draft|write|compose)\b( \w+){0,4} (message|email|e-mail|sms|text|letter|wish|zalo)\b"
                             r"|\b(soan|viet) (tin|thu|email|mail|loi chuc)\b")),

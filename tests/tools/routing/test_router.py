@@ -91,6 +91,8 @@ def test_without_the_router_the_rules_still_answer(
          "data_entry"),
         ("Who should I call today?", "prioritization"),
         ("What should I offer Ms Hoa?", "recommendation"),
+        ("Protection review for Ms Lan, her husband is the only earner", "recommendation"),
+        ("mẹ chị Mai hay nằm viện, nên tư vấn bảo hiểm gì cho bà", "recommendation"),
         ("Which card has airport lounge access for a frequent flyer?", "product_search"),
         ("I'm behind on my new deposits target, why?", "gap_analysis"),
     ],
