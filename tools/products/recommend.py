@@ -149,7 +149,7 @@ SPEND_UNIT_VND = 10_000_000
 NOTE_STRENGTH = 4.0
 #: A loan's sheet word the client's sign must share, this rare (in at most two sheets: "solar", "car", "renovation";
 #: "business" alone does not tell a green loan from a working-capital one).
-LOAN_PURPOSE_IDF = 2.8
+LOAN_PURPOSE_IDF = 3.0
 #: How much lower each further offer of a category already in the top counts.
 SAME_CATEGORY_PENALTY = 0.15
 #: A current-account balance from this much is savings to start (a flexible savings account, not yet a deposit).
@@ -160,6 +160,8 @@ _NEGATED = re.compile(
     r"(?:want|need|interest|like|plan|intend|sell|offer|pitch|buy|muon|can|quan tam|thich|co nhu cau|ke hoach|"
     r"y dinh|du dinh|dinh|ban|chao|mua|tham gia|dau tu|co phieu)"
     r"|\b(?:co roi|da co san|already (?:has|have|holds?|covered))\b"  # "bảo hiểm anh có rồi": held, not a need
+    r"|\b(?:khong (?:co|thuoc) (?:du an|ke hoach|nhu cau|y dinh|dien)|khong du dieu kien|not eligible|"
+    r"(?:has|have) no (?:\w+ )?(?:project|plan|need))\b"  # "không có dự án điện mặt trời": the green loan is out
 )
 #: A business loan is for a business: money coming in from sales, or a note or an occupation that names one.
 BUSINESS_INCOME = re.compile(r"business|sales|revenue|doanh thu|ban hang|merchant|\bpos\b|invoice|hoa don")

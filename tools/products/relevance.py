@@ -60,15 +60,17 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"insurance|bao hiem|premium|dies?\b|death|cancer|critical|illness|ung thu|benh hiem ngheo|qua doi|"
-        r"breadwinner|tru cot|protect\w*|bao ve|family covered|phong than|benh nang|om nang|mat som|menh he|"
+        r"breadwinner|tru cot|protect\w*|bao ve|family covered|benh nang|om nang|menh he|"
         r"co chuyen (?:gi|chi|j)|\bcover\w*|provided for|should (?:he|she) die|sole earner|fall seriously|"
+        r"(?:one|the other) (?:dies|mat)|mat som|"
         r"seriously ill|giai doan \d|gong no|lo truoc|nuoi con",
         "life cover protect insurance critical illness term life",
     ),
     (
         r"emergenc\w*|part of it|partial|any ?time|whenever|bat cu luc nao|rut mot phan|du phong|khan cap|"
         r"access (?:to )?(?:his |her |the |their )?(?:money|cash|funds)|can rut|rut (?:ra )?duoc|linh hoat|"
-        r"any day|short notice|take (?:the )?(?:money|it|cash) out|draw on (?:it )?at any",
+        r"any day|short notice|take (?:the )?(?:money|it|cash) out|draw on (?:it )?at any|phong than|"
+        r"(?:dut|rut) (?:ra|duoc)|dut mot it|rainy day",
         "withdraw part balance any time flexible savings",
     ),
     (
@@ -78,11 +80,13 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"kitchen|bathroom|redo|repaint|contractor|extension|floor|bep|nha ve sinh|cai tao|sua chua|chong tham|"
-        r"nang nen|lot gac|lam lai (?:nha|bep|mat tien|toan bo)|waterproof\w*|re-?roof\w*",
+        r"nang nen|lot gac|lam lai (?:nha|bep|mat tien|toan bo)|waterproof\w*|re-?roof\w*|xua nha|sua lai|mai dot|"
+        r"dot nat|sua mai|leak\w* roof",
         "renovation home owners",
     ),
     (
-        r"stock up|inventory|revolving|credit line|working capital|nhap hang|von luu dong|xoay vong|han muc",
+        r"stock up|inventory|revolving|credit line|working capital|nhap hang|von luu dong|xoay vong|han muc|"
+        r"om hang|rut den (?:do|day)|draw (?:it )?(?:when|as) (?:needed|orders)|von xoay",
         "working-capital revolving draw down business",
     ),
     (r"government bond|bonds?|trai phieu|coupon", "bond fund government corporate bonds"),

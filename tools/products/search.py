@@ -58,8 +58,9 @@ _SEGMENT = re.compile(r"\b(?:(?P<before>diamond|platinum|gold|standard)(?=\s+(?:
                       r"khach|kh|member|family|hang)\b)|(?:khach|kh|hang|segment|phan khuc)\s"
                       r"(?P<after>diamond|platinum|gold|standard))\b")  # fmt: skip
 #: The client will not borrow: no credit card, no loan ("không muốn xài trước trả sau", "refuses to borrow").
-_NO_CREDIT = re.compile(r"\b(?:(?:khong|ko|k|hong|hok|chua) (?:muon |thich |dam )?(?:vay|no nan|xai truoc tra sau|"
-                        r"tieu truoc tra sau|mac no)|so (?:no|vay|mac no)|no debt|not? (?:wish|want) to borrow|"
+_NO_CREDIT = re.compile(r"\b(?:(?:khong|ko|k|hong|hok|chua) (?:muon |thich |dam )?(?:vay|no nan|no\b|xai truoc tra sau|"
+                        r"tieu truoc tra sau|mac no)|so (?:no|vay|mac no)|ghet no|no debt|no cc\b|no credit|"
+                        r"not? (?:wish|want) to borrow|"
                         r"(?:refuses?|unwilling|reluctant) to borrow|never borrow|without borrowing|hate\w* debt|"
                         r"afraid of debt|borrow money under no|does not wish to borrow)")  # fmt: skip
 #: Vietnamese number words before a duration ("ba tháng nữa", "hai năm").
@@ -67,6 +68,9 @@ _NO_CREDIT = re.compile(r"\b(?:(?:khong|ko|k|hong|hok|chua) (?:muon |thich |dam 
 _PARTICLE = re.compile(r"\b(?:nha|nhe|ne|ha)\b(?=\s*(?:[,.!?;:)]|$))")
 #: Talk of a deposit or its rate: "chương trình Tết lãi 6%" asks for the Tet deposit, "nhập hàng Tết" does not.
 _DEPOSIT_TALK = re.compile(r"\b(?:gui|deposit|lai suat|lai|promo\w*|khuyen mai|chuong trinh|program\w*|per ?cent|%)")
+#: Income stated as a figure ("lương 25 mil", "salary of 40 million"): context, not a need for a salary account.
+_INCOME_STATED = re.compile(r"\b(?:luong|salary|income|thu nhap|earns?)\s+(?:\w+\s+){0,3}?(?:\d|mot|hai|ba|bon|nam|sau|"
+                            r"bay|tam|chin|muoi|twenty|thirty|forty|fifty)")  # fmt: skip
 _CREDIT = re.compile(r"credit|loan|vay|tin dung")
 _VI_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6, "chin": 9, "muoi": 10, "muoi hai": 12}
 _CHEAPER = re.compile(r"\b(cheaper|lower fee|less fee|re hon|phi thap|it phi|khong phi|mien phi|no fee)\b")
@@ -120,6 +124,21 @@ def _tenor(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _longest_term_within(products: Sequence[Any], durations: Sequence[int], amounts: Sequence[int],
+                         segment: str | None) -> int | None:  # fmt: skip
+    """The longest deposit term no longer than the time the money can wait, among the terms the client may open
+    (their amount reaches the minimum, their segment is targeted): "50 mil for a year" is a 6-month deposit."""
+    if not durations:
+        return None
+    allowed = [
+        tenor for product in products
+        if product.category == "cd" and (tenor := _tenor(product.name)) is not None and tenor <= max(durations)
+        and not (amounts and product.min_amount_vnd and max(amounts) < product.min_amount_vnd)
+        and not (segment and product.target_segments and segment.title() not in product.target_segments)
+    ]  # fmt: skip
+    return max(allowed) if allowed else None
+
+
 def _named_outright(code: str, catalog: Catalog, folded: str) -> bool:
     """A need names a product by its code or its whole name (English or the sheet's Vietnamese), not by one word of
     it: "working day" is no working-capital loan, "Bách Hóa Xanh" no green loan."""
@@ -161,7 +180,8 @@ def search_products(
     names = [product.name for product in active]
     products = [with_document_rules(product, documents, names) for product in active]
     terms: dict[str, float] = {}
-    for token in tokens(folded) + [t for words in expansions(folded) for t in words.split()]:
+    needs_text = _INCOME_STATED.sub(" ", folded)  # "lương 25 mil" is what the client earns, not a need for an account
+    for token in tokens(folded) + [t for words in expansions(needs_text) for t in words.split()]:
         terms[token] = terms.get(token, 0.0) + 1.0
     texts = {p.code: f"{p.name} {sheets.get(p.code, {}).get('body', '')}" for p in products}
     vectors, idf = tfidf(texts)
@@ -191,6 +211,7 @@ def search_products(
     wants_no_fee = bool(_NO_FEE.search(folded) or _CHEAPER.search(fold(query)))
     durations = [months for months in _months_of(folded) if months not in (age or -1,)]
     found: list[Found] = []
+    longest_within = _longest_term_within(products, durations, amounts, segment)
     for product in products:
         if risk and product.risk_profiles and risk not in product.risk_profiles:
             applied.append(f"{product.code}: not for a {risk} profile")
@@ -221,6 +242,8 @@ def search_products(
         tenor = _tenor(product.name)
         if tenor is not None and durations:
             score += 0.3 if tenor in durations else (-0.1 if all(tenor > months for months in durations) else 0.0)
+            if tenor == longest_within:  # the longest term the rules allow that the money can wait for
+                score += 0.15
         if wants_no_fee and _ANNUAL_FEE.search(fold(texts[product.code])):
             score -= 0.1
         found.append(Found(product.code, product.name, round(score, 4), "", sheets.get(product.code, {}).get("id")))

@@ -76,3 +76,15 @@ def test_a_product_no_longer_sold_points_to_its_nearest_kin(bank: Database) -> N
 def test_a_clause_final_particle_is_no_house(bank: Database) -> None:
     found = search_products(bank, "kh co 200tr mun co lai chut, phai rut dc bat cu luc nao nha, ko muon ky han")
     assert found.products[0].code == "SAV_FLEX" and "HOME_LOAN" not in [item.code for item in found.products]
+
+
+def test_money_that_can_wait_a_year_but_misses_the_12_month_minimum_gets_the_longest_term_allowed(
+    bank: Database,
+) -> None:
+    found = search_products(bank, "chị Lan wants tiết kiệm but only 50 mil, Gold, won't touch it ~1 năm")
+    assert found.products[0].code == "CD_6M"  # CD_12M asks VND 100 million
+
+
+def test_an_income_stated_is_no_need_for_a_salary_account(bank: Database) -> None:
+    found = search_products(bank, "anh Tài 32yo, lương 25 mil, eyeing xe 7 chỗ ~900 mil, có 250 mil")
+    assert found.products[0].code == "AUTO_LOAN" and "CASA_STD" not in [item.code for item in found.products]
