@@ -41,6 +41,8 @@ BROKER_SETTING = "AGENTIFY_BROKER_URL"
 #: Test and benchmark knob: seconds of extra work per event (to kill a worker mid-batch on purpose).
 DELAY_SETTING = "AGENTIFY_CAMPAIGN_DELAY_S"
 MAX_EVENTS = 5_000
+#: Results stored per transaction: one commit for ten events, not one each (a killed worker redoes at most these).
+RESULT_GROUP = 10
 
 
 class CampaignEventIn(BaseModel):
@@ -98,55 +100,83 @@ def _recommendation(database: Database, client_id: str, rm_id: str | None, today
 
 def process_batch(database: Database, campaign_id: str, event_ids: Sequence[str], *, today: dt.date | None = None
                   ) -> int:  # fmt: skip
-    """Recommend for each event of the batch still queued; how many this call completed."""
+    """Recommend for each event of the batch still queued; how many this call completed.
+
+    The batch's queued events are claimed (``attempts`` + 1) in one transaction, their clients read in bulk, and the
+    results stored ``RESULT_GROUP`` at a time, each group with its events' status in one transaction: a worker
+    killed mid-batch leaves the unstored events queued for the next delivery, and a stored one is never stored
+    again (the result's key is the event)."""
     today = today or bank_today()
     delay = float(os.environ.get(DELAY_SETTING) or 0)
-    completed = 0
     catalog: Shelf | None = None  # the catalog and its sheets' vectors, read once per batch
-    with database.engine.connect() as connection:  # the batch's clients, read in bulk once
-        owners = dict(connection.execute(
-            select(CampaignEvent.client_id, Client.rm_id).join(Client, Client.id == CampaignEvent.client_id)
-            .where(CampaignEvent.campaign_id == campaign_id, CampaignEvent.event_id.in_(list(event_ids)),
-                   CampaignEvent.status == "queued")).all())  # fmt: skip
-    known = prefetch(database, list(owners), today=today) if owners else {}
-    for event_id in event_ids:
-        with database.engine.begin() as connection:
-            row = connection.execute(
-                select(CampaignEvent.client_id, CampaignEvent.status)
-                .where(CampaignEvent.campaign_id == campaign_id, CampaignEvent.event_id == event_id)
-            ).first()  # fmt: skip
-            if row is None or row.status != "queued":
-                continue  # done by an earlier delivery of this batch
+    wanted = list(dict.fromkeys(event_ids))
+    with database.engine.begin() as connection:  # claim the batch's queued events, read their clients' RMs
+        queued = connection.execute(
+            select(CampaignEvent.event_id, CampaignEvent.client_id, Client.rm_id)
+            .join(Client, Client.id == CampaignEvent.client_id)
+            .where(CampaignEvent.campaign_id == campaign_id, CampaignEvent.event_id.in_(wanted),
+                   CampaignEvent.status == "queued")).all()  # fmt: skip
+        if queued:
             connection.execute(
                 update(CampaignEvent)
-                .where(CampaignEvent.campaign_id == campaign_id, CampaignEvent.event_id == event_id)
-                .values(attempts=CampaignEvent.attempts + 1)
-            )
-        rm_id = owners.get(row.client_id)
-        try:
-            if catalog is None and rm_id:
-                catalog = shelf(database, CrmApi(database, str(rm_id)))
-            recommendation = _recommendation(database, row.client_id, rm_id, today, catalog, known.get(row.client_id))
-            result, status = recommendation, "done"
-        except ClientNotFound as error:
-            result, status = {"error": str(error)}, "failed"
-        if delay:
-            time.sleep(delay)
-        try:
-            with database.engine.begin() as connection:
-                connection.execute(insert(CampaignResult).values(
-                    campaign_id=campaign_id, event_id=event_id, client_id=row.client_id,
-                    result_json=json.dumps(result, ensure_ascii=False), created_at=_now()))  # fmt: skip
-                connection.execute(
-                    update(CampaignEvent)
-                    .where(CampaignEvent.campaign_id == campaign_id, CampaignEvent.event_id == event_id)
-                    .values(status=status, processed_at=_now())
-                )
-        except IntegrityError:
-            logger.info("campaign %s event %s: already stored by another delivery", campaign_id, event_id)
-            continue
-        completed += 1
+                .where(CampaignEvent.campaign_id == campaign_id,
+                       CampaignEvent.event_id.in_([row.event_id for row in queued]))
+                .values(attempts=CampaignEvent.attempts + 1))  # fmt: skip
+    order = {event_id: index for index, event_id in enumerate(wanted)}
+    claimed = sorted(queued, key=lambda row: order[row.event_id])
+    owners = {row.client_id: row.rm_id for row in claimed}
+    known = prefetch(database, list(owners), today=today) if owners else {}
+    completed = 0
+    for start in range(0, len(claimed), RESULT_GROUP):
+        group: list[tuple[str, str, dict[str, Any], str]] = []
+        for row in claimed[start : start + RESULT_GROUP]:
+            try:
+                if catalog is None and row.rm_id:
+                    catalog = shelf(database, CrmApi(database, str(row.rm_id)))
+                result = _recommendation(database, row.client_id, row.rm_id, today, catalog, known.get(row.client_id))
+                status = "done"
+            except ClientNotFound as error:
+                result, status = {"error": str(error)}, "failed"
+            if delay:
+                time.sleep(delay)
+            group.append((row.event_id, row.client_id, result, status))
+        completed += _store(database, campaign_id, group)
     return completed
+
+
+def _store(database: Database, campaign_id: str, group: Sequence[tuple[str, str, dict[str, Any], str]]) -> int:
+    """Store a group's results and statuses in one transaction; when another delivery stored one of them first,
+    each is stored on its own and the stored ones are skipped. How many this call stored."""
+
+    def write(connection: Any, items: Sequence[tuple[str, str, dict[str, Any], str]]) -> None:
+        now = _now()
+        connection.execute(insert(CampaignResult), [
+            {"campaign_id": campaign_id, "event_id": event_id, "client_id": client_id,
+             "result_json": json.dumps(result, ensure_ascii=False), "created_at": now}
+            for event_id, client_id, result, _ in items])  # fmt: skip
+        for status in {item[3] for item in items}:
+            connection.execute(
+                update(CampaignEvent)
+                .where(CampaignEvent.campaign_id == campaign_id,
+                       CampaignEvent.event_id.in_([item[0] for item in items if item[3] == status]))
+                .values(status=status, processed_at=now))  # fmt: skip
+
+    if not group:
+        return 0
+    try:
+        with database.engine.begin() as connection:
+            write(connection, group)
+        return len(group)
+    except IntegrityError:
+        stored = 0
+        for item in group:
+            try:
+                with database.engine.begin() as connection:
+                    write(connection, [item])
+                stored += 1
+            except IntegrityError:
+                logger.info("campaign %s event %s: already stored by another delivery", campaign_id, item[0])
+        return stored
 
 
 def batches(event_ids: Sequence[str], size: int = BATCH_SIZE) -> list[list[str]]:

@@ -20,6 +20,7 @@ everything or no product fits a fact.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import math
 import re
@@ -100,10 +101,16 @@ class Recommendation:
 def _text(entry: Mapping[str, Any]) -> str:
     """What an entry says: a transaction's category, counterparty and descriptions; a note's clauses that state a
     need, not the ones that deny one ("không muốn vay", "not interested in cards")."""
-    if entry["direction"] == "note":
-        return " ".join(clause for clause in _CLAUSES.split(" . ".join(map(str, entry.get("descriptions", []))))
+    return _said(str(entry["direction"]), str(entry["category"]), str(entry.get("counterparty") or ""),
+                 tuple(map(str, entry.get("descriptions", []))))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=65_536)
+def _said(direction: str, category: str, counterparty: str, descriptions: tuple[str, ...]) -> str:
+    if direction == "note":
+        return " ".join(clause for clause in _CLAUSES.split(" . ".join(descriptions))
                         if not _NEGATED.search(fold(clause)))  # fmt: skip
-    return " ".join([str(entry["category"]), str(entry.get("counterparty") or ""), *entry.get("descriptions", [])])
+    return " ".join([category, counterparty, *descriptions])
 
 
 def behaviour_terms(entries: Sequence[Mapping[str, Any]], weight: float = 1.0) -> dict[str, float]:
@@ -187,16 +194,21 @@ NAMED_SUPPORT = 6.0
 HORIZON_WEIGHT = 0.3
 
 
-def _entry_words(entry: Mapping[str, Any]) -> set[str]:
+def _entry_words(entry: Mapping[str, Any]) -> frozenset[str]:
     """The category's words and what the category, counterparty and descriptions mean in the sheets' words (a
     counterparty's own name is not a need)."""
-    text = _text(entry)
+    return _words(str(entry["direction"]), str(entry["category"]), _text(entry))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _words(direction: str, category_name: str, text: str) -> frozenset[str]:
+    entry = {"direction": direction, "category": category_name}
     if TRADE.search(str(entry["category"])):  # stock bought for a business speaks of the business, not of health
-        return {t for w in expansions("business") for t in w.split()}
+        return frozenset(t for w in expansions("business") for t in w.split())
     if entry["direction"] == "note":  # free text: only the needs it states in the sheets' words (its pay is context)
-        return {t for w in expansions(text) if not w.startswith("salary") for t in w.split()}
+        return frozenset(t for w in expansions(text) if not w.startswith("salary") for t in w.split())
     category = str(entry["category"]).replace("_", " ")
-    return set(tokens(category)) | {t for w in expansions(text) for t in w.split()}
+    return frozenset(tokens(category)) | {t for w in expansions(text) for t in w.split()}
 
 
 def _support(entry: Mapping[str, Any], vector: Mapping[str, float], idf: Mapping[str, float]) -> float:
@@ -298,9 +310,15 @@ def _horizon(entries: Sequence[Mapping[str, Any]], today: dt.date) -> int | None
 
 
 def _names(entry: Mapping[str, Any], product: ProductTerms) -> bool:
+    code, name = _name_patterns(product.code, product.name)
     text = _text(entry)
-    return bool(re.search(rf"\b{re.escape(product.code)}\b", text)) or bool(
-        len(product.name) >= 6 and re.search(rf"\b{re.escape(fold(product.name))}\b", fold(text)))  # fmt: skip
+    return bool(code.search(text)) or bool(name is not None and name.search(fold(text)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_patterns(code: str, name: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    return (re.compile(rf"\b{re.escape(code)}\b"),
+            re.compile(rf"\b{re.escape(fold(name))}\b") if len(name) >= 6 else None)  # fmt: skip
 
 
 def _tenor(product: ProductTerms) -> int | None:
@@ -310,8 +328,13 @@ def _tenor(product: ProductTerms) -> int | None:
 
 def _intent(entry: Mapping[str, Any]) -> bool:
     if entry["direction"] == "note":
-        return bool(NOTE_INTENT.search(fold(_text(entry))))
-    return bool(INTENT.search(fold(f"{entry['category']} {' '.join(entry.get('descriptions', []))}")))
+        return _says(NOTE_INTENT, _text(entry))
+    return _says(INTENT, f"{entry['category']} {' '.join(entry.get('descriptions', []))}")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _says(pattern: re.Pattern[str], text: str) -> bool:
+    return bool(pattern.search(fold(text)))
 
 
 def _e5_scores(text: str) -> dict[str, float]:

@@ -5,6 +5,7 @@ use ("lounge", "airport", "foreign spending").
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -131,8 +132,14 @@ _COMMON = frozenset(
 
 
 def expansions(text: str) -> list[str]:
+    return list(_expansions(text))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _expansions(text: str) -> tuple[str, ...]:
+    """Read once per text: a batch meets the same categories and counterparties for every client and product."""
     folded = fold(text)
-    return [words for pattern, words in _COMPILED if pattern.search(folded)]
+    return tuple(words for pattern, words in _COMPILED if pattern.search(folded))
 
 
 def tokens(text: str) -> list[str]:

@@ -51,3 +51,17 @@ def test_a_redelivered_batch_writes_each_result_once(bank: Database) -> None:
     assert blocked["offers"] == [] and "complaint" in blocked["blocked"]
     with pytest.raises(LookupError):
         status(bank, "NOPE")
+
+
+def test_a_result_another_delivery_stored_first_is_skipped_and_the_rest_of_its_group_stored(bank: Database) -> None:
+    from sqlalchemy import insert
+
+    receive(bank, "CAMP3", _events(("e1", "C9019"), ("e2", "C9012"), ("e3", "C9001")))
+    with bank.engine.begin() as connection:  # a second worker stored e2 between this one's claim and its write
+        connection.execute(insert(CampaignResult).values(campaign_id="CAMP3", event_id="e2", client_id="C9012",
+                                                         result_json="{}", created_at=dt.datetime(2025, 11, 3)))  # fmt: skip
+    assert process_batch(bank, "CAMP3", ["e1", "e2", "e3"], today=TODAY) == 2
+    with bank.engine.connect() as connection:
+        stored = dict(connection.execute(select(CampaignResult.event_id, CampaignResult.result_json)
+                                         .where(CampaignResult.campaign_id == "CAMP3")).all())  # fmt: skip
+    assert sorted(stored) == ["e1", "e2", "e3"] and stored["e2"] == "{}"  # the first write stands
