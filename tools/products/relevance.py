@@ -103,7 +103,9 @@ NEED_WORDS: tuple[tuple[str, str], ...] = (
         "premier invest portfolio equities growth managed",
     ),
     (
-        r"relationship manager|dedicated|international transfer|chuyen tien quoc te|priority banking",
+        r"relationship manager|dedicated|international transfer|chuyen tien quoc te|priority banking|"
+        r"send\w* (?:money|tuition|funds) (?:to|abroad|overseas)|transfer\w* abroad|fees? on each transfer|"
+        r"(?:chuyen|gui) tien (?:cho con|qua|sang|ra nuoc ngoai|di nuoc ngoai)",
         "premier dedicated relationship manager international transfers airport lounge",
     ),
     (

@@ -56,7 +56,8 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12, **_VI_N
 #: "a Platinum client", "khách Gold": the client's segment, not the product that shares its name.
 _SEGMENT = re.compile(r"\b(?:(?P<before>diamond|platinum|gold|standard)(?=\s+(?:-?\s*segment|client|customer|couple|"
                       r"khach|kh|member|family|hang)\b)|(?:khach|kh|hang|segment|phan khuc)\s"
-                      r"(?P<after>diamond|platinum|gold|standard))\b")  # fmt: skip
+                      r"(?P<after>diamond|platinum|gold|standard))\b"
+                      r"|\[\s*(?:kh\s+)?(?P<lead>diamond|platinum|gold|standard)\b")  # fmt: skip
 #: The client will not borrow: no credit card, no loan ("không muốn xài trước trả sau", "refuses to borrow").
 _NO_CREDIT = re.compile(r"\b(?:(?:khong|ko|k|hong|hok|chua) (?:muon |thich |dam )?(?:vay|no nan|no\b|xai truoc tra sau|"
                         r"tieu truoc tra sau|mac no)|so (?:no|vay|mac no)|ghet no|no debt|no cc\b|no credit|"
@@ -71,6 +72,20 @@ _DEPOSIT_TALK = re.compile(r"\b(?:gui|deposit|lai suat|lai|promo\w*|khuyen mai|c
 #: Income stated as a figure ("lương 25 mil", "salary of 40 million"): context, not a need for a salary account.
 _INCOME_STATED = re.compile(r"\b(?:luong|salary|income|thu nhap|earns?)\s+(?:\w+\s+){0,3}?(?:\d|mot|hai|ba|bon|nam|sau|"
                             r"bay|tam|chin|muoi|twenty|thirty|forty|fifty)")  # fmt: skip
+#: A risk profile named as such (the three profiles' own names), as opposed to a wish that suggests one.
+_PROFILE_NAMED = {
+    "conservative": re.compile(r"\b(?:conservative|than trong)\b"),
+    "balanced": re.compile(r"\b(?:balanced|can bang)\b"),
+    "growth": re.compile(
+        r"\b(?:growth(?! (?:fund|stocks?|portfolio))|tang truong)\b"
+        r"(?=[^.]*\b(?:profile|khau vi|\]|,))"
+    ),
+}
+#: Money to place, where a profile's preferred kind of product counts: a return, savings, a deposit.
+_PLACING = re.compile(
+    r"\b(?:lai|interest|returns?|sav\w*|tiet kiem|gui|deposit|sinh loi|yield|invest\w*|dau tu|"
+    r"place|idle|nhan roi)\b"
+)
 _CREDIT = re.compile(r"credit|loan|vay|tin dung")
 _VI_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6, "chin": 9, "muoi": 10, "muoi hai": 12}
 _CHEAPER = re.compile(r"\b(cheaper|lower fee|less fee|re hon|phi thap|it phi|khong phi|mien phi|no fee)\b")
@@ -99,6 +114,11 @@ class SearchResult:
 
 
 def _risk_of(folded: str) -> str | None:
+    """The client's risk profile: named outright ("conservative", "[Gold, balanced]") before read from what they want
+    ("stocks" is a wish, not a profile: a conservative client who asks for stocks stays conservative)."""
+    named = {risk for risk, pattern in _PROFILE_NAMED.items() if pattern.search(folded)}
+    if len(named) == 1:
+        return named.pop()
     found = [risk for risk, pattern in _RISK.items() if pattern.search(folded)]
     return found[0] if len(found) == 1 else None
 
@@ -189,7 +209,7 @@ def search_products(
         e5 = {hit.id: hit.score for hit in search_documents("product", need, k=len(products) or 1)}
     except IndexNotReady:
         e5 = {}
-    segment = next((m["before"] or m["after"] for m in _SEGMENT.finditer(fold(need))), None)
+    segment = next((m["before"] or m["after"] or m["lead"] for m in _SEGMENT.finditer(fold(need))), None)
     named_in = _SEGMENT.sub(" ", fold(need))  # "a Platinum client" names no Platinum card (its client word goes too)
     named_in = _PARTICLE.sub(" ", named_in)
     named = {code for code in named_products(catalog, named_in)[0] if _named_outright(code, catalog, named_in)}
@@ -237,8 +257,8 @@ def search_products(
         score += E5_WEIGHT * max(0.0, e5.get(product.code, 0.0) - 0.8)
         if product.code in named:
             score += NAMED_BONUS
-        if (risk, product.category) in (("growth", "investment"), ("conservative", "cd")):
-            score += 0.1
+        if (risk, product.category) in (("growth", "investment"), ("conservative", "cd")) and _PLACING.search(folded):
+            score += 0.1  # money to place: the kind the profile prefers
         tenor = _tenor(product.name)
         if tenor is not None and durations:
             score += 0.3 if tenor in durations else (-0.1 if all(tenor > months for months in durations) else 0.0)

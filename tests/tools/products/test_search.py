@@ -88,3 +88,13 @@ def test_money_that_can_wait_a_year_but_misses_the_12_month_minimum_gets_the_lon
 def test_an_income_stated_is_no_need_for_a_salary_account(bank: Database) -> None:
     found = search_products(bank, "anh Tài 32yo, lương 25 mil, eyeing xe 7 chỗ ~900 mil, có 250 mil")
     assert found.products[0].code == "AUTO_LOAN" and "CASA_STD" not in [item.code for item in found.products]
+
+
+def test_a_profile_named_outright_outweighs_what_the_client_wishes_for(bank: Database) -> None:
+    found = search_products(bank, "[Diamond, 52yo, conservative] client saw friends making money on stocks and wants "
+                                  "2bn in equities, he can leave it a year")  # fmt: skip
+    codes = [item.code for item in found.products]
+    assert "CD_12M" in codes and not {"PREMIER_INVEST", "BOND_FUND"} & set(codes)
+    bracket = search_products(bank, "[Standard, 68yo, conservative] widow, 400m, wants the rest earning as much as is "
+                                    "safe for a year")  # fmt: skip
+    assert not {"CD_12M", "CD_24M"} & {item.code for item in bracket.products}  # "[Standard" is the segment
