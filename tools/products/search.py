@@ -86,6 +86,8 @@ _PLACING = re.compile(
     r"\b(?:lai|interest|returns?|sav\w*|tiet kiem|gui|deposit|sinh loi|yield|invest\w*|dau tu|"
     r"place|idle|nhan roi)\b"
 )
+#: A wish for the market: shares, funds, investing.
+_WANTS_MARKET = re.compile(r"\b(?:equit\w*|stocks?|shares|co phieu|chung khoan|invest\w*|dau tu|funds?|quy)\b")
 _CREDIT = re.compile(r"credit|loan|vay|tin dung")
 _VI_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6, "chin": 9, "muoi": 10, "muoi hai": 12}
 _CHEAPER = re.compile(r"\b(cheaper|lower fee|less fee|re hon|phi thap|it phi|khong phi|mien phi|no fee)\b")
@@ -259,6 +261,8 @@ def search_products(
             score += NAMED_BONUS
         if (risk, product.category) in (("growth", "investment"), ("conservative", "cd")) and _PLACING.search(folded):
             score += 0.1  # money to place: the kind the profile prefers
+        if risk == "conservative" and product.category == "cd" and _WANTS_MARKET.search(folded):
+            score += 0.3  # a conservative client asking for shares is offered a deposit instead (the suitability rule)
         tenor = _tenor(product.name)
         if tenor is not None and durations:
             score += 0.3 if tenor in durations else (-0.1 if all(tenor > months for months in durations) else 0.0)
