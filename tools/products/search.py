@@ -25,12 +25,15 @@ from tools.core.text import fold
 from tools.knowledge.qa import Catalog, load_catalog, named_products, read_question
 from tools.knowledge.retrieval import IndexNotReady, search_documents
 from tools.products.catalog import active_products, product_documents, with_document_rules
+from tools.products.need_model import shipped_model
 from tools.products.relevance import cosine, expansions, tfidf, tokens
 
 logger = logging.getLogger(__name__)
 
 TOP_N = 3
 E5_WEIGHT = 1.5
+#: How much the learned need reader's probability counts (``tools.products.need_model``).
+NEED_WEIGHT = 0.6
 NAMED_BONUS = 0.5
 #: A product scoring less than this share of the best one is not listed.
 KEEP_SHARE = 0.45
@@ -186,7 +189,7 @@ def _why(sheet: dict[str, Any], query_terms: set[str], language: str) -> str:
 
 
 def search_products(
-    database: Database, query: str, *, previous: Sequence[str] = (), top_n: int = TOP_N
+    database: Database, query: str, *, previous: Sequence[str] = (), top_n: int = TOP_N, use_model: bool = True
 ) -> SearchResult:
     """The products that fit the need in ``query`` (refining ``previous`` needs of the same thread), best first."""
     query = " ".join(str(query or "").split())
@@ -211,6 +214,8 @@ def search_products(
         e5 = {hit.id: hit.score for hit in search_documents("product", need, k=len(products) or 1)}
     except IndexNotReady:
         e5 = {}
+    model = shipped_model() if use_model else None
+    learned = model.read(need) if model is not None else {}
     segment = next((m["before"] or m["after"] or m["lead"] for m in _SEGMENT.finditer(fold(need))), None)
     named_in = _SEGMENT.sub(" ", fold(need))  # "a Platinum client" names no Platinum card (its client word goes too)
     named_in = _PARTICLE.sub(" ", named_in)
@@ -257,6 +262,7 @@ def search_products(
             continue
         score = cosine(terms, vectors.get(product.code, {}), idf)
         score += E5_WEIGHT * max(0.0, e5.get(product.code, 0.0) - 0.8)
+        score += NEED_WEIGHT * learned.get(product.code, 0.0)
         if product.code in named:
             score += NAMED_BONUS
         if (risk, product.category) in (("growth", "investment"), ("conservative", "cd")) and _PLACING.search(folded):
