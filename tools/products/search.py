@@ -239,6 +239,10 @@ def search_products(
     durations = [months for months in _months_of(folded) if months not in (age or -1,)]
     found: list[Found] = []
     longest_within = _longest_term_within(products, durations, amounts, segment)
+    if durations and learned:  # the request says how long: the terms' own rules choose among deposits, the learned
+        deposits = [p.code for p in products if p.category == "cd"]  # reading only says "a deposit"
+        pooled = sum(learned.get(code, 0.0) for code in deposits) / max(1, len(deposits))
+        learned = {**learned, **{code: pooled for code in deposits}}
     for product in products:
         if risk and product.risk_profiles and risk not in product.risk_profiles:
             applied.append(f"{product.code}: not for a {risk} profile")
