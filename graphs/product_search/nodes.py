@@ -20,10 +20,19 @@ _FOLLOW_UP = re.compile(r"^(?:and |what about |how about |con |the |vay |or )?(?
 MAX_NEEDS = 3
 
 
+def _addresses_someone(query: str) -> bool:
+    """ "chị Lan …", "chi Lan Diamond …": a new client's need, not "chỉ …" (only …) refining the last one."""
+    words = query.split()
+    return bool(words) and (words[0].lower() in ("chị", "anh", "em", "cô", "chú", "ông", "bà", "mr", "ms", "mrs")
+                            or (fold(words[0]) in ("chi", "anh", "co", "chu", "ong", "ba") and len(words) > 1
+                                and words[1][:1].isupper()))  # fmt: skip
+
+
 def search(state: ProductSearchState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     query = read_text(state["query"])
     earlier = list(state.get("needs") or [])
-    refining = bool(earlier) and (len(query.split()) <= 6 or bool(_FOLLOW_UP.search(fold(query))))
+    refining = bool(earlier) and not _addresses_someone(query) and (
+        len(query.split()) <= 6 or bool(_FOLLOW_UP.search(fold(query))))  # fmt: skip
     previous = earlier[-MAX_NEEDS:] if refining else []
     found = search_products(runtime.context.database(), query, previous=previous)
     return {"query": query, "language": found.language, "found": {**found.as_json(), "refines": previous},

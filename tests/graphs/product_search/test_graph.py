@@ -25,3 +25,8 @@ def test_a_follow_up_on_the_thread_refines_the_need(sqlite_db: Database) -> None
     follow = graph.invoke({"query": "không phí thường niên?"}, config, context=context)
     assert follow["result"]["refines"] == ["a card with airport lounge access for a frequent flyer"]
     assert "không phí thường niên" in follow["understood_as"]
+    assert graph.invoke({"query": "chỉ lấy loại không phí"}, config, context=context)["result"]["refines"]
+    other = graph.invoke({"query": "chi Lan Diamond, profile conservative, co 3 toi, ko chiu mat dong nao, de 2 nam"},
+                         config, context=context)  # fmt: skip
+    assert other["result"]["refines"] == []  # chị Lan: a new client, not "chỉ …" (only …)
+    assert other["result"]["products"][0]["code"] == "CD_24M"
