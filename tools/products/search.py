@@ -91,6 +91,11 @@ _PLACING = re.compile(
 )
 #: A wish for the market: shares, funds, investing.
 _WANTS_MARKET = re.compile(r"\b(?:equit\w*|stocks?|shares|co phieu|chung khoan|invest\w*|dau tu|funds?|quy)\b")
+#: Where a request lists a second need: "+", ";", "(2)", "separately", "also", "ngoài ra", "thêm nữa", "còn …".
+_NEED_BREAK = re.compile(r"\s\+\s|;|\n|\(\d\)|\b\d\)\s|\bseparately\b|\balso\b|\bplus\b|\bas well\b|"
+                         r"\b(?:ngoài ra|ngoai ra|thêm nữa|them nua|bên cạnh đó|ben canh do|với cả|voi ca|còn|"
+                         r"con lai)\b",
+                         re.IGNORECASE)  # fmt: skip
 _CREDIT = re.compile(r"credit|loan|vay|tin dung")
 _VI_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6, "chin": 9, "muoi": 10, "muoi hai": 12}
 _CHEAPER = re.compile(r"\b(cheaper|lower fee|less fee|re hon|phi thap|it phi|khong phi|mien phi|no fee)\b")
@@ -164,6 +169,15 @@ def _longest_term_within(products: Sequence[Any], durations: Sequence[int], amou
     return max(allowed) if allowed else None
 
 
+def _read_needs(model: Any, need: str) -> dict[str, float]:
+    """The learned reading of the whole request and of each need it lists ("buying a flat + cover for the husband",
+    "(1) … (2) …", "separately: …"), the most likely per product: a second need keeps its own weight instead of a
+    share of the first's."""
+    parts = [part for part in _NEED_BREAK.split(need) if len(part.split()) >= 3]
+    readings = [model.read(text) for text in [need, *(parts if len(parts) > 1 else [])]]
+    return {code: max(reading.get(code, 0.0) for reading in readings) for code in readings[0]}
+
+
 def _named_outright(code: str, catalog: Catalog, folded: str) -> bool:
     """A need names a product by its code or its whole name (English or the sheet's Vietnamese), not by one word of
     it: "working day" is no working-capital loan, "Bách Hóa Xanh" no green loan."""
@@ -215,7 +229,7 @@ def search_products(
     except IndexNotReady:
         e5 = {}
     model = shipped_model() if use_model else None
-    learned = model.read(need) if model is not None else {}
+    learned = _read_needs(model, need) if model is not None else {}
     segment = next((m["before"] or m["after"] or m["lead"] for m in _SEGMENT.finditer(fold(need))), None)
     named_in = _SEGMENT.sub(" ", fold(need))  # "a Platinum client" names no Platinum card (its client word goes too)
     named_in = _PARTICLE.sub(" ", named_in)

@@ -98,3 +98,18 @@ def test_a_profile_named_outright_outweighs_what_the_client_wishes_for(bank: Dat
     bracket = search_products(bank, "[Standard, 68yo, conservative] widow, 400m, wants the rest earning as much as is "
                                     "safe for a year")  # fmt: skip
     assert not {"CD_12M", "CD_24M"} & {item.code for item in bracket.products}  # "[Standard" is the segment
+
+
+def test_each_need_a_request_lists_is_read_on_its_own() -> None:
+    from tools.products.search import _read_needs
+
+    class Reader:  # a stand-in reader: one product per need it recognises, the first need said loudest
+        def read(self, text: str) -> dict[str, float]:
+            flat, cover = "flat" in text, "cover" in text
+            if flat and cover:
+                return {"HOME_LOAN": 0.9, "LIFE_PROTECT": 0.1}
+            return {"HOME_LOAN": 0.9 if flat else 0.05, "LIFE_PROTECT": 0.9 if cover else 0.05}
+
+    read = _read_needs(Reader(), "couple buying a flat for 3bn + life cover for the husband please")
+    assert read == {"HOME_LOAN": 0.9, "LIFE_PROTECT": 0.9}  # the second need keeps its own weight
+    assert _read_needs(Reader(), "couple buying a flat and cover")["LIFE_PROTECT"] == 0.1  # one need: as read
