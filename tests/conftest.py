@@ -96,6 +96,16 @@ def any_db(request: pytest.FixtureRequest) -> Database:
     return database
 
 
+RECOMMENDATION_FIXTURE = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "recommendation" / "fixture.json"
+
+
+@pytest.fixture
+def recommendation_bank(sqlite_db: Database) -> Database:
+    """The recommendation suite's development bank (19 Đà Nẵng clients, notes, complaints, relatives; 3 Nov 2025)."""
+    load_fixture(sqlite_db, json.loads(RECOMMENDATION_FIXTURE.read_text(encoding="utf-8")))
+    return sqlite_db
+
+
 @pytest.fixture
 def bank_db(any_db: Database, small_bank: dict[str, Any]) -> Database:
     """The small two-RM bank, loaded on each backend."""

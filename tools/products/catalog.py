@@ -439,6 +439,15 @@ def _read_document_rules(
                    income_waived_for=tuple(waived))  # fmt: skip
 
 
+_TERM = re.compile(r"(?P<n>\d{1,2})\s*-?\s*(?:months?|thang)\b|_(?P<code>\d{1,2})m\b")
+
+
+def deposit_term(name: str, code: str = "") -> int | None:
+    """A deposit's term in months, from its name ("12-month Certificate of Deposit") or its code ("CD_6M")."""
+    match = _TERM.search(fold(name)) or _TERM.search(code.lower())
+    return int(match["n"] or match["code"]) if match else None
+
+
 def product_documents(database: Database) -> list[dict[str, Any]]:
     """The bank's product sheets and policies (id, kind, product code, body): what ``with_document_rules`` reads."""
     with database.engine.connect() as connection:

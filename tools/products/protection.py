@@ -16,7 +16,7 @@ from typing import Any
 
 from tools.core.formatting import format_amount
 from tools.core.text import fold
-from tools.crm.api import CrmApi, Holdings
+from tools.crm.api import CrmApi, Holdings, behaviour_of
 
 #: Spending on care: hospitals, clinics, pharmacies, dentists, labs (category, counterparty or description).
 HEALTH = re.compile(
@@ -117,9 +117,14 @@ def protection_events(
 
 
 def household_behaviour(crm: CrmApi, holdings: Holdings, *, since: dt.date) -> dict[str, list[dict[str, Any]]]:
-    """relation → behaviour of each relative this RM may read (another RM's client is left out)."""
+    """relation → behaviour of each relative this RM may read (the household lists another RM's client without an
+    id, so their spending is never read), in one bulk read."""
+    members = [(str(m["relation"]), str(m["client_id"])) for m in holdings.household
+               if m.get("client_id") and not m.get("managed_by_another_rm")]  # fmt: skip
+    if not members:
+        return {}
+    read = behaviour_of(crm.database, [client_id for _, client_id in members], since=since)
     found: dict[str, list[dict[str, Any]]] = {}
-    for member in holdings.household:
-        if member.get("client_id") and not member.get("managed_by_another_rm"):
-            found.setdefault(str(member["relation"]), []).extend(crm.behaviour(str(member["client_id"]), since=since))
+    for relation, client_id in members:
+        found.setdefault(relation, []).extend(read.get(client_id, []))
     return found

@@ -34,7 +34,7 @@ from tools.core.text import fold
 from tools.crm.api import CrmApi, Holdings, behaviour_of, holdings_of
 from tools.knowledge.retrieval import IndexNotReady, search_documents
 from tools.policy.eligibility import ClientStanding, evaluate, load_standings
-from tools.products.catalog import ProductTerms, product_documents, with_document_rules
+from tools.products.catalog import ProductTerms, deposit_term, product_documents, with_document_rules
 from tools.products.protection import (
     PROTECTION_CATEGORIES,
     TRADE,
@@ -187,7 +187,6 @@ _ANY_DAY = re.compile(r"\b(?:rut (?:ra )?duoc|khi can|bat (?:cu|ky) luc nao|any 
                       r"du phong|khan cap|linh hoat)")  # fmt: skip
 _WITHIN = re.compile(r"\b(?:trong|within|in the next|next|sau|in)\s+(?P<n>\d{1,2})\s*(?:thang|months?)\b")
 _BY_MONTH = re.compile(r"\b(?:t|thang|th)\s?(?P<month>\d{1,2})\s?/\s?(?P<year>20\d\d)\b")
-_TENOR = re.compile(r"(?P<n>\d{1,2})\s*-?\s*(?:months?|thang)\b|_(?P<code>\d{1,2})m\b")
 #: A note that names the product counts like a purchase under way.
 NAMED_SUPPORT = 6.0
 #: How much a deposit locked past the day the money is needed counts against it, and a match counts for it.
@@ -319,11 +318,6 @@ def _names(entry: Mapping[str, Any], product: ProductTerms) -> bool:
 def _name_patterns(code: str, name: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     return (re.compile(rf"\b{re.escape(code)}\b"),
             re.compile(rf"\b{re.escape(fold(name))}\b") if len(name) >= 6 else None)  # fmt: skip
-
-
-def _tenor(product: ProductTerms) -> int | None:
-    match = _TENOR.search(fold(product.name)) or _TENOR.search(product.code.lower())
-    return int(match["n"] or match["code"]) if match else None
 
 
 def _intent(entry: Mapping[str, Any]) -> bool:
@@ -492,7 +486,7 @@ def recommend(
         if event and product.category in ("cd", "savings"):
             score += RATE_WEIGHT * (product.rate_pct or 0.0)  # money to place earns the best rate it may have
             if horizon is not None:  # …unless it is needed before a deposit would pay it back
-                tenor = _tenor(product) if product.category == "cd" else 0
+                tenor = deposit_term(product.name, product.code) if product.category == "cd" else 0
                 if tenor is not None:
                     score += HORIZON_WEIGHT * (-1.0 if tenor > max(horizon, 3) else 0.5)
             if product.category == "savings" and reachable:

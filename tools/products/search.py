@@ -24,7 +24,7 @@ from tools.core.parsing import find_amounts
 from tools.core.text import fold
 from tools.knowledge.qa import Catalog, load_catalog, named_products, read_question
 from tools.knowledge.retrieval import IndexNotReady, search_documents
-from tools.products.catalog import active_products, product_documents, with_document_rules
+from tools.products.catalog import active_products, deposit_term, product_documents, with_document_rules
 from tools.products.need_model import shipped_model
 from tools.products.relevance import cosine, expansions, tfidf, tokens
 
@@ -148,12 +148,6 @@ def _age_of(folded: str) -> int | None:
     return int(match.group(1) or match.group(2) or match.group(3)) if match else None
 
 
-def _tenor(name: str) -> int | None:
-    """A deposit's term in months, from its name ("12-month Certificate of Deposit")."""
-    match = re.search(r"(\d{1,2})\s*-?\s*(?:month|thang)", fold(name))
-    return int(match.group(1)) if match else None
-
-
 def _longest_term_within(products: Sequence[Any], durations: Sequence[int], amounts: Sequence[int],
                          segment: str | None) -> int | None:  # fmt: skip
     """The longest deposit term no longer than the time the money can wait, among the terms the client may open
@@ -162,7 +156,7 @@ def _longest_term_within(products: Sequence[Any], durations: Sequence[int], amou
         return None
     allowed = [
         tenor for product in products
-        if product.category == "cd" and (tenor := _tenor(product.name)) is not None and tenor <= max(durations)
+        if product.category == "cd" and (tenor := deposit_term(product.name)) is not None and tenor <= max(durations)
         and not (amounts and product.min_amount_vnd and max(amounts) < product.min_amount_vnd)
         and not (segment and product.target_segments and segment.title() not in product.target_segments)
     ]  # fmt: skip
@@ -233,17 +227,18 @@ def search_products(
     segment = next((m["before"] or m["after"] or m["lead"] for m in _SEGMENT.finditer(fold(need))), None)
     named_in = _SEGMENT.sub(" ", fold(need))  # "a Platinum client" names no Platinum card (its client word goes too)
     named_in = _PARTICLE.sub(" ", named_in)
-    named = {code for code in named_products(catalog, named_in)[0] if _named_outright(code, catalog, named_in)}
+    mentioned = named_products(catalog, named_in)[0]
+    named = {code for code in mentioned if _named_outright(code, catalog, named_in)}
     # a product that is no longer sold, asked for by name ("chương trình Tết"): its nearest active kin stands in
     deposit_talk = bool(_DEPOSIT_TALK.search(named_in))
-    retired = [code for code in named_products(catalog, named_in)[0]
+    retired = [code for code in mentioned
                if deposit_talk and code in catalog.products and not catalog.products[code][1]]  # fmt: skip
     for code in retired:
         name, _, category, _ = catalog.products[code]
-        tenor = _tenor(name)
-        kin = [p for p in active if p.category == category and _tenor(p.name) is not None]
+        tenor = deposit_term(name)
+        kin = [p for p in active if p.category == category and deposit_term(p.name) is not None]
         if tenor is not None and kin:
-            named.add(min(kin, key=lambda p: abs((_tenor(p.name) or 0) - (tenor or 0))).code)
+            named.add(min(kin, key=lambda p: abs((deposit_term(p.name) or 0) - (tenor or 0))).code)
     no_credit = bool(_NO_CREDIT.search(folded))
     applied: list[str] = []
     risk = _risk_of(folded)
@@ -287,7 +282,7 @@ def search_products(
             score += 0.1  # money to place: the kind the profile prefers
         if risk == "conservative" and product.category == "cd" and _WANTS_MARKET.search(folded):
             score += 0.3  # a conservative client asking for shares is offered a deposit instead (the suitability rule)
-        tenor = _tenor(product.name)
+        tenor = deposit_term(product.name)
         if tenor is not None and durations:
             score += 0.3 if tenor in durations else (-0.1 if all(tenor > months for months in durations) else 0.0)
             if tenor == longest_within:  # the longest term the rules allow that the money can wait for

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from stores.campaigns import CampaignEvent, CampaignResult
 from stores.db import Database
-from stores.fixtures import load_fixture
 from tools.campaigns.engine import CampaignEventIn, process_batch, receive, status
 
-FIXTURE = Path(__file__).resolve().parents[3] / "evals" / "datasets" / "recommendation" / "fixture.json"
 TODAY = dt.date(2025, 11, 3)
 
 
 @pytest.fixture
-def bank(sqlite_db: Database) -> Database:
-    load_fixture(sqlite_db, json.loads(FIXTURE.read_text(encoding="utf-8")))
-    return sqlite_db
+def bank(recommendation_bank: Database) -> Database:
+    return recommendation_bank
 
 
 def _events(*pairs: tuple[str, str]) -> list[CampaignEventIn]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,17 +17,14 @@ from graphs.nightly.runner import run_night
 from stores.checkpoints import open_checkpointer
 from stores.db import Database
 from stores.drafts import Draft
-from stores.fixtures import load_fixture
 from tools.inbox.offers import DEFAULT_PER_MONTH, STRONG_SCORE, offer_events, offers_per_month
 
-FIXTURE = Path(__file__).resolve().parents[3] / "evals" / "datasets" / "recommendation" / "fixture.json"
 NIGHT = dt.date(2025, 11, 3)
 
 
 @pytest.fixture
-def bank(sqlite_db: Database) -> Database:
-    load_fixture(sqlite_db, json.loads(FIXTURE.read_text(encoding="utf-8")))
-    return sqlite_db
+def bank(recommendation_bank: Database) -> Database:
+    return recommendation_bank
 
 
 @pytest.fixture

@@ -14,14 +14,12 @@ from stores.fixtures import load_fixture
 from tools.crm.api import ClientNotFound
 from tools.products.recommend import recommend
 
-FIXTURE = Path(__file__).resolve().parents[3] / "evals" / "datasets" / "recommendation" / "fixture.json"
 TODAY = dt.date(2025, 11, 3)
 
 
 @pytest.fixture
-def bank(sqlite_db: Database) -> Database:
-    load_fixture(sqlite_db, json.loads(FIXTURE.read_text(encoding="utf-8")))
-    return sqlite_db
+def bank(recommendation_bank: Database) -> Database:
+    return recommendation_bank
 
 
 def test_money_from_a_share_sale_goes_to_what_a_growth_profile_allows(bank: Database) -> None:
