@@ -64,8 +64,12 @@ class NeedModel:
 
     def read(self, text: str) -> dict[str, float]:
         """Product code → how likely the request asks for it."""
-        row = softmax(features(self.embeddings, [text]) @ self.weights + self.bias)[0]
-        return {code: float(probability) for code, probability in zip(self.codes, row, strict=True)}
+        return self.read_many([text])[0]
+
+    def read_many(self, texts: list[str]) -> list[dict[str, float]]:
+        """``read`` of each text, embedded in one batch."""
+        rows = softmax(features(self.embeddings, texts) @ self.weights + self.bias)
+        return [{code: float(probability) for code, probability in zip(self.codes, row, strict=True)} for row in rows]
 
     @classmethod
     def from_examples(cls, examples: list[dict[str, Any]], embeddings: LocalE5Embeddings) -> NeedModel:

@@ -36,7 +36,9 @@ E5_WEIGHT = 1.5
 NEED_WEIGHT = 0.6
 NAMED_BONUS = 0.5
 #: A product scoring less than this share of the best one is not listed.
-KEEP_SHARE = 0.45
+KEEP_SHARE = 0.4
+#: How much a need read in one clause of a long request adds beyond the whole request's reading of it.
+CLAUSE_SHARE = 0.7
 
 _RISK = {
     "conservative": re.compile(
@@ -97,7 +99,15 @@ _NEED_BREAK = re.compile(r"\s\+\s|;|\n|\(\d\)|\b\d\)\s|\bseparately\b|\balso\b|\
                          r"con lai)\b",
                          re.IGNORECASE)  # fmt: skip
 _CREDIT = re.compile(r"credit|loan|vay|tin dung")
-_VI_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6, "chin": 9, "muoi": 10, "muoi hai": 12}
+_CLAUSE_NEGATION = re.compile(
+    r"\b(?:not?|never|without|don'?t|doesn'?t|won'?t|refuses?|hates?|vetoed|khong|ko|k|"
+    r"hong|hok|chua|dung|cha|chang)\b"
+)
+_CLAUSE = re.compile(
+    r"[.,;:!?\n]+\s*|\s\+\s|\s-\s|\b(?:and|also|plus|then|with|và|va|với|voi|rồi|roi|còn|con|mà|ma|"
+    r"ngoài ra|ngoai ra|thêm|them)\b",
+    re.IGNORECASE,
+)
 _CHEAPER = re.compile(r"\b(cheaper|lower fee|less fee|re hon|phi thap|it phi|khong phi|mien phi|no fee)\b")
 
 
@@ -166,10 +176,20 @@ def _longest_term_within(products: Sequence[Any], durations: Sequence[int], amou
 def _read_needs(model: Any, need: str) -> dict[str, float]:
     """The learned reading of the whole request and of each need it lists ("buying a flat + cover for the husband",
     "(1) … (2) …", "separately: …"), the most likely per product: a second need keeps its own weight instead of a
-    share of the first's."""
+    share of the first's. A long request read clause by clause adds what one clause asks for that the whole hides
+    ("ảnh lấy chiếc xe mới 2 tỷ, …, với … cái thẻ quẹt bên đó"): a share of it, so the whole still leads; a clause
+    that rules something out ("no insurance add-ons", "hổng mất phí") says no need of its own."""
     parts = [part for part in _NEED_BREAK.split(need) if len(part.split()) >= 3]
-    readings = [model.read(text) for text in [need, *(parts if len(parts) > 1 else [])]]
-    return {code: max(reading.get(code, 0.0) for reading in readings) for code in readings[0]}
+    clauses = [part for part in _CLAUSE.split(need) if part and len(part.split()) >= 3]
+    clauses = [part for part in clauses if not _CLAUSE_NEGATION.search(fold(part))] if len(clauses) > 1 else []
+    listed = parts if len(parts) > 1 else []
+    readings = model.read_many([need, *listed, *clauses])
+    whole, by_clause = readings[: 1 + len(listed)], readings[1 + len(listed) :]
+    merged = {code: max(reading.get(code, 0.0) for reading in whole) for code in whole[0]}
+    for code, value in merged.items():
+        best_clause = max((reading.get(code, 0.0) for reading in by_clause), default=0.0)
+        merged[code] = value + CLAUSE_SHARE * max(0.0, best_clause - value)
+    return merged
 
 
 def _named_outright(code: str, catalog: Catalog, folded: str) -> bool:

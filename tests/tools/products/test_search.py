@@ -9,7 +9,7 @@ import pytest
 
 from stores.db import Database
 from stores.fixtures import load_fixture
-from tools.products.search import search_products
+from tools.products.search import CLAUSE_SHARE, _read_needs, search_products
 
 FIXTURE = Path(__file__).resolve().parents[3] / "evals" / "datasets" / "qa" / "fixture.json"
 
@@ -100,16 +100,42 @@ def test_a_profile_named_outright_outweighs_what_the_client_wishes_for(bank: Dat
     assert not {"CD_12M", "CD_24M"} & {item.code for item in bracket.products}  # "[Standard" is the segment
 
 
+class _StandInReader:
+    """One product per need it recognises (a flat, cover); a text with both is read as its first need, said loudest."""
+
+    def read_many(self, texts: list[str]) -> list[dict[str, float]]:
+        def read(text: str) -> dict[str, float]:
+            flat, cover = text.find("flat"), text.find("cover")
+            if flat >= 0 and cover >= 0:
+                return (
+                    {"HOME_LOAN": 0.9, "LIFE_PROTECT": 0.1} if flat < cover else {"HOME_LOAN": 0.1, "LIFE_PROTECT": 0.9}
+                )
+            return {"HOME_LOAN": 0.9 if flat >= 0 else 0.05, "LIFE_PROTECT": 0.9 if cover >= 0 else 0.05}
+
+        return [read(text) for text in texts]
+
+
 def test_each_need_a_request_lists_is_read_on_its_own() -> None:
-    from tools.products.search import _read_needs
-
-    class Reader:  # a stand-in reader: one product per need it recognises, the first need said loudest
-        def read(self, text: str) -> dict[str, float]:
-            flat, cover = "flat" in text, "cover" in text
-            if flat and cover:
-                return {"HOME_LOAN": 0.9, "LIFE_PROTECT": 0.1}
-            return {"HOME_LOAN": 0.9 if flat else 0.05, "LIFE_PROTECT": 0.9 if cover else 0.05}
-
-    read = _read_needs(Reader(), "couple buying a flat for 3bn + life cover for the husband please")
+    read = _read_needs(_StandInReader(), "couple buying a flat for 3bn + life cover for the husband please")
     assert read == {"HOME_LOAN": 0.9, "LIFE_PROTECT": 0.9}  # the second need keeps its own weight
-    assert _read_needs(Reader(), "couple buying a flat and cover")["LIFE_PROTECT"] == 0.1  # one need: as read
+    assert _read_needs(_StandInReader(), "couple buying a flat and cover")["LIFE_PROTECT"] == 0.1  # one need: as read
+
+
+def test_a_second_need_without_a_list_mark_is_read_in_its_own_clause() -> None:
+    needs = _read_needs(
+        _StandInReader(), "young couple buying a flat in Thu Duc, the husband wants life cover for them"
+    )
+    assert needs["HOME_LOAN"] == pytest.approx(0.9)  # the whole reading still leads
+    assert needs["LIFE_PROTECT"] == pytest.approx(0.1 + CLAUSE_SHARE * 0.8)
+    ruled_out = _read_needs(
+        _StandInReader(), "young couple buying a flat in Thu Duc, but no life cover for them please"
+    )
+    assert ruled_out["LIFE_PROTECT"] == pytest.approx(0.1)  # a clause that rules a product out asks for nothing
+
+
+def test_two_needs_in_one_run_on_request_are_both_found(bank: Database) -> None:
+    found = search_products(
+        bank, "anh Bình khách Gold mới lấy chiếc xe 900 triệu cần vay 600 triệu trả 5 năm, với chị vợ muốn cái thẻ "
+              "đi siêu thị được hoàn tiền"
+    )  # fmt: skip
+    assert {"AUTO_LOAN", "CARD_CASHBACK"} <= {item.code for item in found.products[:3]}
