@@ -125,9 +125,9 @@ USE_CASES: tuple[UseCase, ...] = (
         example={"en": "Draft a birthday message for Mr Son", "vi": "Soạn tin chúc mừng sinh nhật anh Sơn"},
     ),
     UseCase("nightly", "graphs.nightly.graph", "date", _surfaces("studio"), suites=("events",)),
-    # Announced, not built yet: the chat knows them and says honestly that they are coming.
     UseCase(
-        "briefing", None, "request", _surfaces("chat", "studio", "langserve"), intent="briefing",
+        "briefing", "graphs.briefing.graph", "request", _surfaces("chat", "studio", "langserve"), intent="briefing",
+        suites=("briefing",),
         routes="a quick briefing on one client before a call or meeting",
         does={"en": "a briefing on a client before a call", "vi": "tóm tắt về khách hàng trước cuộc gọi"},
         example={"en": "Brief me on Ms Lan, I'm calling her in 2 minutes",
@@ -140,6 +140,7 @@ USE_CASES: tuple[UseCase, ...] = (
         does={"en": "a scan of your clients at risk of leaving", "vi": "rà soát khách hàng có nguy cơ rời bỏ"},
         example={"en": "Scan my portfolio for flight risks", "vi": "Khách nào có nguy cơ rời bỏ ngân hàng?"},
     ),
+    # Announced, not built yet: the chat knows them and says honestly that they are coming.
     UseCase(
         "scenario", None, "request", _surfaces("chat", "studio", "langserve"), intent="scenario",
         routes="a goal-based financial model for a client (save an amount for a goal in some years, options)",

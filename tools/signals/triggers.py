@@ -99,7 +99,7 @@ class Trigger(TypedDict):
     facts: dict[str, Any]
 
 
-def _next_birthday(born: dt.date, today: dt.date) -> dt.date:
+def next_birthday(born: dt.date, today: dt.date) -> dt.date:
     """The next birthday on or after today; 29 February falls on 28 February in common years (as the nightly scan)."""
     for year in (today.year, today.year + 1):
         try:
@@ -138,7 +138,7 @@ def _birthday(profile: dict[str, Any], today: dt.date) -> list[Trigger]:
     born = bank_date(profile.get("date_of_birth"))
     if born is None:
         return []
-    day = _next_birthday(born, today)
+    day = next_birthday(born, today)
     days_until = (day - today).days
     if days_until > BIRTHDAY_WINDOW_DAYS:
         return []
@@ -559,7 +559,7 @@ def _facts_from_data(kind: str, c360: dict[str, Any], today: dt.date) -> dict[st
     profile = c360["profile"]
     born = bank_date(profile.get("date_of_birth"))
     if kind == "birthday" and born is not None:
-        day = _next_birthday(born, today)
+        day = next_birthday(born, today)
         return {"date": day.isoformat(), "days_until": (day - today).days, "age": day.year - born.year}
     if kind in ("cd_maturity", "loan_maturity"):
         account = _nearest(c360.get("holdings") or [], kind.split("_")[0])

@@ -252,8 +252,8 @@ def test_without_a_checkpointer_a_stateless_turn_still_answers(bank_db: Database
 @pytest.mark.parametrize(
     ("message", "intent", "coming"),
     [
-        ("Brief me on Ms Lan, I'm calling her in 2 minutes", "briefing", "A briefing on a client before a call is "
-                                                                          "coming soon"),
+        ("Client An wants to save 2 billion for a down payment in 3 years. Model this.", "scenario",
+         "Goal-based scenario modelling is coming soon"),
         ("Prepare my Q4 review deck for Mr Binh", "portfolio_review", "A client review deck is coming"),
     ],
 )  # fmt: skip
@@ -265,6 +265,21 @@ def test_a_use_case_not_built_yet_says_so_honestly(
     assert output["answer"].startswith(coming) and output["result"] == {"coming": intent}
     assert "Who should I call today?" in output["answer"] or "Hôm nay em nên gọi cho ai?" in output["answer"]
     assert output["understood_as"].endswith(("(coming soon)", "(sắp có)"))
+
+
+@pytest.mark.parametrize(
+    ("message", "client_id", "marker"),
+    [
+        ("Brief me on Mr Son, I'm calling him in 2 minutes", "C0001", "matures 05/11/2025 (in 12 days)"),
+        ("Tóm tắt giúp em về chị Oanh, em sắp gọi chị", "C0004", "Khiếu nại ĐANG MỞ từ 15/10/2025"),
+    ],
+)
+def test_the_briefing_is_reachable_from_the_chat(
+    graph: Any, bank_db: Database, message: str, client_id: str, marker: str
+) -> None:
+    output = Chat(graph, bank_db).say(message)
+    assert (output["intent"], output["status"]) == ("briefing", "answered")
+    assert output["result"]["client_id"] == client_id and marker in output["answer"]
 
 
 def test_the_attrition_scan_is_reachable_from_the_chat(graph: Any, bank_db: Database) -> None:
