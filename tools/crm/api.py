@@ -641,6 +641,27 @@ class CrmApi:
                 return name  # the one who wants the product is someone else
         return None
 
+    def clients_with_family_name(self, word: str) -> list[ClientMatch] | None:
+        """This RM's clients whose family name is ``word`` ("Mrs. Tran": the first word of a Vietnamese name, the last
+        of an English one), or None when ``word`` is also some client's given name ("Mr Son" names Son)."""
+        wanted = fold(word)
+        columns = (Client.id, Client.full_name, Client.honorific, Client.phone, Client.segment)
+        with self.database.engine.connect() as connection:
+            rows = connection.execute(select(*columns, Client.language).where(Client.rm_id == self.rm_id)).all()
+        found = []
+        for row in rows:
+            tokens = name_tokens(row.full_name, drop_titles=False)
+            if len(tokens) < 2:
+                continue
+            western = row.language == "en" and tokens[0] not in _VIETNAMESE_SURNAMES
+            family, given = (tokens[-1], tokens[0]) if western else (tokens[0], tokens[-1])
+            if given == wanted:
+                return None
+            if family == wanted:
+                found.append(ClientMatch(id=row.id, full_name=row.full_name, honorific=row.honorific, phone=row.phone,
+                                         segment=row.segment, score=100.0, matched_on="family_name"))  # fmt: skip
+        return found
+
     def clients_mentioned(self, text: str, *, limit: int = 5) -> list[ClientMatch]:
         """This RM's clients whose names appear in free text, best first.
 

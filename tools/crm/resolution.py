@@ -26,6 +26,11 @@ DESCRIPTION_ALONE_SCORE = 2.0
 MISSPELT_RATIO = 70.0
 #: ...when the text says it corrected a typo ("sr e gõ nhầm", "typo", "Hieu*").
 _CORRECTED = re.compile(r"go nham|viet nham|danh nham|nham ten|typo|sorry|\bsr\b|\w\*")
+#: An English title said before a name, and the gender it says: "Ms. Nguyen" is no Mr Nguyen. Vietnamese titles do
+#: not count: a wife is "bà Phúc", "chị Tuấn" by her husband's name.
+_TITLE_BEFORE_NAME = re.compile(r"\b(Mrs|Ms|Miss|Mr)\.?\s+([^\W\d_]+)", re.IGNORECASE)
+_GENDER_OF = {"mr": "male", "anh": "male", "ong": "male", "ms": "female", "mrs": "female", "miss": "female",
+              "chi": "female", "ba": "female"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,30 @@ def _misspelt(word: str, full_name: str) -> bool:
     return folded != given and len(folded) >= 3 and fuzz.ratio(folded, given) >= MISSPELT_RATIO
 
 
+def _title_contradicts(text: str, match: ClientMatch) -> bool:
+    """The text puts a title of the other gender before a word of this client's name ("Ms. Nguyen", Mr Michael
+    Nguyen): that mention is someone else."""
+    gender = _GENDER_OF.get(fold(match.honorific or ""))
+    name = set(name_tokens(match.full_name))
+    return gender is not None and any(
+        fold(word) in name and _GENDER_OF.get(fold(title)) not in (None, gender)
+        for title, word in _TITLE_BEFORE_NAME.findall(text)
+    )
+
+
+def _titled_family(crm: CrmApi, text: str) -> list[ClientMatch]:
+    """ "Mrs. Tran", "Mr Pham": an English title before one word that is a family name of the RM's clients (and no
+    one's given name): those of the title's gender. A name goes on after it ("Mr Pham Van Son") is left to the rest."""
+    for match in _TITLE_BEFORE_NAME.finditer(text):
+        rest = text[match.end() :].lstrip()
+        if rest[:1].isupper():
+            continue
+        found = crm.clients_with_family_name(match.group(2))
+        if found:
+            return [client for client in found if not _title_contradicts(text, client)]
+    return []
+
+
 def _full_name_given(name: str, match: ClientMatch) -> bool:
     return len(set(name_tokens(name)) & set(name_tokens(match.full_name))) >= 2
 
@@ -83,7 +112,11 @@ def resolve_client(crm: CrmApi, text: str, *, phone: str | None = None, name: st
             return Resolution(matches[0])
         # The phone is not one of this RM's clients: a name alone is not enough to be sure.
         return Resolution(None, crm.clients_mentioned(text) or (crm.find_clients(name=name) if name else []))
-    mentioned = [match for match in crm.clients_mentioned(text) if not crm.colleague_mention(text, match)]
+    titled = _titled_family(crm, text)
+    if titled:
+        return Resolution(titled[0]) if len(titled) == 1 else Resolution(None, titled)
+    mentioned = [match for match in crm.clients_mentioned(text)
+                 if not crm.colleague_mention(text, match) and not _title_contradicts(text, match)]  # fmt: skip
     if mentioned:
         # The same score and the same place ("anh Minh" with two Minhs) is a real ambiguity; otherwise the
         # first-named client is the text's subject ("gọi anh báo" later is a pronoun, not client Bảo).
@@ -115,7 +148,8 @@ def resolve_client(crm: CrmApi, text: str, *, phone: str | None = None, name: st
         if len(best) > 1 and (chosen := _described(crm, text, best)) is not None:
             return Resolution(chosen)  # two clients share the name; what the text says of one tells them apart
         return Resolution(best[0]) if len(best) == 1 else Resolution(None, best)
-    matches = crm.find_clients(name=name, limit=5) if name else []
+    matches = [match for match in (crm.find_clients(name=name, limit=5) if name else [])
+               if not _title_contradicts(text, match)]  # fmt: skip
     if len(matches) == 1:
         return Resolution(matches[0])
     clear_winner = len(matches) > 1 and matches[0].score - matches[1].score >= CLEAR_WINNER_MARGIN

@@ -534,3 +534,15 @@ def test_a_typo_corrected_in_the_text_and_a_teacher_typed_without_accents(bank_d
         connection.execute(update(Client).where(Client.id == "C0001").values(occupation="Giáo viên"))
     taught = resolve_client(crm, "thay Son goi hoi lai suat").client
     assert taught is not None and taught.id == "C0001"
+
+
+def test_an_english_title_before_a_family_name_names_those_of_its_gender(bank_db: Database) -> None:
+    """ "Mrs. Le", "Mr Pham": a family name with an English title; "Ms. Nguyen" is none of the RM's two Mr Nguyens."""
+    api = CrmApi(bank_db, "RM001")
+    assert resolve_client(api, "Mrs. Le is waiting at the branch about her card").client.id == "C0004"
+    assert resolve_client(api, "Mr Pham called about his CD").client.id == "C0001"
+    both = resolve_client(api, "Mr Nguyen wants to top up his account")
+    assert both.client is None and sorted(match.id for match in both.candidates) == ["C0002", "C0003"]
+    nobody = resolve_client(api, "Ms. Nguyen asked about rates", name="Nguyen")
+    assert nobody.client is None and not {"C0002", "C0003"} & {match.id for match in nobody.candidates}
+    assert resolve_client(api, "Mr Son called about his CD").client.id == "C0001"  # Son is a given name: as before
