@@ -1,6 +1,7 @@
-"""Benchmark: latency of the prioritization and next-best-action graphs on demo banks.
+"""Benchmark: latency of the prioritization, next-best-action and briefing graphs on demo banks.
 
 Usage: .venv/bin/python bench/advisory.py [--sizes 5000 100000] [--nba-sizes 5000] [--runs 20] [--model none]
+(the briefing is timed on the sizes that time next best action: by phone on even runs, by full name on odd ones)
 
 For each size a demo bank is generated into a temporary SQLite file and its retrieval indexes are built
 into a temporary folder (``AGENTIFY_INDEX_DIR`` points there), then each graph is invoked as the RM with
@@ -136,6 +137,20 @@ def bench_size(clients: int, *, model: str, runs: int, with_nba: bool) -> None:
                 return state
 
             time_graph("next_best_action", clients, model, runs, next_best_action)
+            from graphs.briefing.graph import builder as briefing_builder
+
+            briefing = briefing_builder.compile()
+
+            def brief(number: int) -> Any:
+                name, phone = people[number % len(people)]
+                request = f"Brief me on {phone}, calling in 2 minutes" if number % 2 == 0 else f"Tóm tắt giúp em {name}"
+                state = briefing.invoke({"request": request}, {"configurable": {"thread_id": uuid.uuid4().hex}},
+                                        context=context)  # fmt: skip
+                if not (state.get("result") or {}).get("client_id"):
+                    logger.warning("the briefing resolved no client for %r", request)
+                return state
+
+            time_graph("briefing", clients, model, runs, brief)
         database.dispose()
 
 

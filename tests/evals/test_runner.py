@@ -161,7 +161,7 @@ def test_a_bad_cases_file_exits_2_naming_the_lines(tmp_path: Path) -> None:
         (["run", "data_entry", "--cases", "missing.jsonl", "--fixture", SMALL_BANK], "no such file"),
         (
             ["run", "no_such_suite", "--cases", "x.jsonl"],
-            "unknown suite 'no_such_suite' (known: attrition_scan, compliance, data_entry, events",
+            "unknown suite 'no_such_suite' (known: attrition_scan, briefing, compliance, data_entry",
         ),
         (["run", "data_entry", "--cases", "CASES"], "no fixture: pass --fixture"),
         (["run", "data_entry", "--cases", "CASES", "--fixture", "BAD_FIXTURE"], "clients[0]"),
