@@ -55,6 +55,7 @@ EXPECTED_OUTPUTS: dict[str, tuple[str, ...]] = {
         "offers drafted:",
         "10 recommendations: ok",
     ),
+    "11_briefing": ("Talking points:", "Gợi ý trao đổi:", "needs_clarification", "11 briefing: ok"),
 }
 
 

@@ -54,6 +54,7 @@ WORDS: dict[str, dict[str, str]] = {
         "point_overdue_task": 'Overdue: "{title}" was due {date}.',
         "point_inactive": "No contact for {days} days: reconnect.",
         "point_inactive_never": "No contact on record: introduce yourself.",
+        "point_last_topic": "Follow up on the last conversation ({date}, {topic}).",
         "understood": "A briefing on {name} ({client_id}) before your call",
     },
     "vi": {
@@ -100,6 +101,7 @@ WORDS: dict[str, dict[str, str]] = {
         "point_overdue_task": 'Quá hạn: "{title}" hạn {date}.',
         "point_inactive": "{days} ngày chưa liên hệ: kết nối lại.",
         "point_inactive_never": "Chưa từng liên hệ: giới thiệu bản thân.",
+        "point_last_topic": "Hỏi tiếp về lần trao đổi gần nhất ({date}, {topic}).",
         "understood": "Tóm tắt về {name} ({client_id}) trước cuộc gọi",
     },
 }
@@ -115,7 +117,7 @@ VALUES: dict[str, dict[str, str]] = {
 
 #: The date a talking point names, by its kind (an account's point is its maturity, never its opening).
 POINT_DATES = {"complaint": "opened_on", "maturity": "maturity_on", "birthday": "date", "large_inflow": "posted_at",
-               "unhappy_last": "occurred_at", "overdue_task": "due_on"}  # fmt: skip
+               "unhappy_last": "occurred_at", "overdue_task": "due_on", "last_topic": "occurred_at"}  # fmt: skip
 
 
 def _lang(language: str) -> str:

@@ -34,7 +34,9 @@ INTERACTIONS_SHOWN = 3
 TALKING_POINTS = 3
 #: Talking points by the order an RM should raise them: a complaint before any offer (bank policy).
 POINT_ORDER = ("complaint", "maturity", "birthday", "large_inflow", "idle_cash", "unhappy_last", "overdue_task",
-               "inactive")  # fmt: skip
+               "inactive", "last_topic")  # fmt: skip
+#: Fewer points than this and the last conversation's topic is one (something to follow up on is always at hand).
+MIN_TALKING_POINTS = 2
 
 
 @dataclass
@@ -127,6 +129,8 @@ def _talking_points(briefing: Briefing, today: dt.date) -> list[TalkingPoint]:
         points.append(TalkingPoint("overdue_task", overdue[0]))
     if briefing.days_since_contact is None or briefing.days_since_contact >= INACTIVE_DAYS:
         points.append(TalkingPoint("inactive", {"days": briefing.days_since_contact}))
+    if len(points) < MIN_TALKING_POINTS and last is not None and last.get("sentiment") != "negative":
+        points.append(TalkingPoint("last_topic", last))
     points.sort(key=lambda point: POINT_ORDER.index(point.kind))
     return points[:TALKING_POINTS]
 

@@ -54,3 +54,10 @@ def test_talking_points_put_a_complaint_first_and_stop_at_three() -> None:
     quiet = build_briefing(_client(holdings=[], recent_transactions=[], totals={}, interactions=[],
                                    days_since_contact=None, profile={"id": "C1"}), PRODUCTS, TODAY)  # fmt: skip
     assert [point.kind for point in quiet.talking_points] == ["inactive"]
+
+
+def test_one_event_is_joined_by_the_last_conversation_to_follow_up() -> None:
+    calm = _client(interactions=[{"occurred_at": "2026-02-20T10:00:00+07:00", "topic": "renewal", "sentiment": "positive"}],
+                   totals={"aum_vnd": 3_000_000_000, "casa_vnd": 100_000_000}, recent_transactions=[],
+                   profile={"id": "C1", "date_of_birth": "1980-08-15"})  # fmt: skip
+    assert [point.kind for point in build_briefing(calm, PRODUCTS, TODAY).talking_points] == ["maturity", "last_topic"]
