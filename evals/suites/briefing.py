@@ -24,12 +24,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from langgraph.types import Command
-
 from evals.runner import Case, CaseEnv, CaseFailed, CaseOutcome, Scored, Suite, rate, rounded
-from evals.suites.next_best_action import expects_no_client, mentions_found
+from evals.suites.next_best_action import dismiss_client_question, expects_no_client, mention_rate, mentions_found
 from graphs.context import AgentContext
-from graphs.hitl import CHOOSE_CLIENT_ACTION
 
 NAME = "briefing"
 GRAPH = "graphs.briefing.graph"
@@ -72,16 +69,9 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     config: Any = {"configurable": {"thread_id": env.thread_id}}
     graph = env.store.compiled(GRAPH)
     state = graph.invoke({"request": case.input["request"]}, config, context=context)
-    interrupts = state.get("__interrupt__") or []
-    if interrupts:
-        value = interrupts[0].value
-        request = value[0] if isinstance(value, list) and value else value
-        if not isinstance(request, dict) or request.get("action_request", {}).get("action") != CHOOSE_CLIENT_ACTION:
-            raise CaseFailed(f"the graph paused with something other than the client question: {value!r}")
-        offered = request["action_request"].get("args", {}).get("candidates") or []
-        graph.invoke(Command(resume=[{"type": "ignore", "args": None}]), config, context=context)  # leave no pause
-        return {"client_id": None, "needs_clarification": True, "answer": "",
-                "candidates": [choice.get("client_id") for choice in offered]}  # fmt: skip
+    offered = dismiss_client_question(graph, state, config, context)
+    if offered is not None:
+        return {"client_id": None, "needs_clarification": True, "answer": "", "candidates": offered}
     result = state.get("result") or {}
     return {"client_id": result.get("client_id") or None, "answer": state.get("answer") or "",
             "needs_clarification": state.get("status") == "needs_clarification",
@@ -112,10 +102,7 @@ def metrics(outcomes: list[CaseOutcome]) -> dict[str, Any]:
         value, counted = rate(outcomes, metric)
         result[metric] = rounded(value)
         denominators[metric] = counted
-    expected_mentions = sum(outcome.counts.get("mentions_expected", 0) for outcome in outcomes)
-    found = sum(outcome.counts.get("mentions_found", 0) for outcome in outcomes)
-    result["mention_rate"] = rounded(found / expected_mentions) if expected_mentions else None
-    denominators["mention_rate"] = expected_mentions
+    result["mention_rate"], denominators["mention_rate"] = mention_rate(outcomes)
     result["forbidden_mentions"] = sum(outcome.counts.get("forbidden", 0) for outcome in outcomes)
     result["n"] = denominators
     return result

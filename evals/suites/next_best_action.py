@@ -100,6 +100,28 @@ def validate_case(case: Case) -> list[str]:
 # ----- running a case ------------------------------------------------------------------------
 
 
+def dismiss_client_question(graph: Any, state: dict[str, Any], config: Any, context: AgentContext) -> list[str] | None:
+    """The candidates of the "which client?" pause the run stopped on (then dismissed: no thread is left waiting), or
+    None when it did not pause; a pause on anything else fails the case."""
+    interrupts = state.get("__interrupt__") or []
+    if not interrupts:
+        return None
+    value = interrupts[0].value
+    request = value[0] if isinstance(value, list) and value else value
+    if not isinstance(request, dict) or request.get("action_request", {}).get("action") != CHOOSE_CLIENT_ACTION:
+        raise CaseFailed(f"the graph paused with something other than the client question: {value!r}")
+    offered = request["action_request"].get("args", {}).get("candidates") or []
+    graph.invoke(Command(resume=[{"type": "ignore", "args": None}]), config, context=context)
+    return [choice.get("client_id") for choice in offered]
+
+
+def mention_rate(outcomes: list[CaseOutcome]) -> tuple[float | None, int]:
+    """Found ``must_mention`` strings over expected ones, summed over the cases (a failed case found none)."""
+    expected = sum(outcome.counts.get("mentions_expected", 0) for outcome in outcomes)
+    found = sum(outcome.counts.get("mentions_found", 0) for outcome in outcomes)
+    return (rounded(found / expected) if expected else None), expected
+
+
 def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     if env.rm_id is None:
         raise CaseFailed("the next-best-action graph needs an rm_id")
@@ -110,17 +132,10 @@ def run_case(case: Case, env: CaseEnv) -> dict[str, Any]:
     graph = env.store.compiled("graphs.next_best_action.graph")
     state = graph.invoke({"request": case.input["request"]}, config, context=context)
     graph_ms = (time.perf_counter() - started) * 1000
-    interrupts = state.get("__interrupt__") or []
-    if interrupts:
-        value = interrupts[0].value
-        request = value[0] if isinstance(value, list) and value else value
-        if not isinstance(request, dict) or request.get("action_request", {}).get("action") != CHOOSE_CLIENT_ACTION:
-            raise CaseFailed(f"the graph paused with something other than the client question: {value!r}")
-        offered = request["action_request"].get("args", {}).get("candidates") or []
-        graph.invoke(Command(resume=[{"type": "ignore", "args": None}]), config, context=context)  # leave no pause
+    offered = dismiss_client_question(graph, state, config, context)
+    if offered is not None:
         return {"client_id": None, "needs_clarification": True, "action": None, "reason": "", "message": "",
-                "triggers": [], "candidates": [choice.get("client_id") for choice in offered], "engine": None,
-                "graph_ms": round(graph_ms, 2)}  # fmt: skip
+                "triggers": [], "candidates": offered, "engine": None, "graph_ms": round(graph_ms, 2)}  # fmt: skip
     result = state.get("result") or {}
     return {
         "client_id": result.get("client_id") or None,
@@ -177,14 +192,7 @@ def metrics(outcomes: list[CaseOutcome]) -> dict[str, Any]:
         value, counted = rate(outcomes, metric)
         result[metric] = rounded(value)
         denominators[metric] = counted
-    expected_mentions = sum(outcome.counts.get("mentions_expected", 0) for outcome in outcomes)
-    found = sum(outcome.counts.get("mentions_found", 0) for outcome in outcomes)
-    if expected_mentions:
-        # a failed case keeps its counts from score(case, None): nothing found
-        result["mention_rate"] = rounded(found / expected_mentions)
-    else:
-        result["mention_rate"] = None
-    denominators["mention_rate"] = expected_mentions
+    result["mention_rate"], denominators["mention_rate"] = mention_rate(outcomes)
     value, counted = rate(outcomes, "clarification_accuracy")
     result["clarification_accuracy"] = rounded(value)
     denominators["clarification_accuracy"] = counted
