@@ -26,6 +26,7 @@ WORDS: dict[str, dict[str, str]] = {
         "holding": "{product} {amount}",
         "holding_rate": "{product} {amount} at {rate}",
         "holdings": "Holdings: {items}.",
+        "holding_due": "{holding}, matures {date}",
         "recent": "Recent money moves (30 days): {items}.",
         "move_in": "{date} in {amount}{source}",
         "move_out": "{date} out {amount}{source}",
@@ -73,6 +74,7 @@ WORDS: dict[str, dict[str, str]] = {
         "holding": "{product} {amount}",
         "holding_rate": "{product} {amount}, lãi {rate}",
         "holdings": "Sản phẩm đang có: {items}.",
+        "holding_due": "{holding}, đáo hạn {date}",
         "recent": "Giao dịch đáng chú ý (30 ngày): {items}.",
         "move_in": "{date} nhận {amount}{source}",
         "move_out": "{date} chuyển đi {amount}{source}",
@@ -180,7 +182,10 @@ def _money_lines(briefing: dict[str, Any], language: str) -> list[str]:
         key = "holding_rate" if account.get("rate_pct") else "holding"
         rate = f"{format_number(float(account.get('rate_pct') or 0), _lang(language))}%"
         amount = money(account.get("balance_vnd"), language)
-        items.append(words[key].format(product=account.get("product_name"), amount=amount, rate=rate))
+        item = words[key].format(product=account.get("product_name"), amount=amount, rate=rate)
+        if account.get("maturity_on"):  # a maturity beyond the weeks ahead is still asked about ("any maturing?")
+            item = words["holding_due"].format(holding=item, date=format_short_date(account["maturity_on"]))
+        items.append(item)
     if items:
         lines.append(words["holdings"].format(items="; ".join(items)))
     moves = [_move(row, language) for row in briefing["notable_transactions"]]

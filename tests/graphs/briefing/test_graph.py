@@ -29,6 +29,7 @@ def test_a_briefing_names_the_clients_facts_and_talking_points(bank_db: Database
     assert "Mr Pham Van Son" in output["understood_as"]
     assert "matures 05/11/2025 (in 12 days)" in answer and "1.5B VND" in answer  # the CD, with its date and days
     assert 'task "Send CD renewal options" due 28/10/2025' in answer
+    assert "matures 01/03/2026" in answer.split("Coming up:")[0]  # the loan's maturity, beyond the weeks ahead
     assert "09/10/2025" not in answer and "10/09/2025 meeting about Portfolio review (positive)" in answer
     points = answer.split("Talking points:")[1]
     assert points.lstrip().startswith("1. 12-month") and "05/11/2025, in 12 days" in points  # maturity, not opening
