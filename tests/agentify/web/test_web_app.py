@@ -194,6 +194,21 @@ def test_who_to_call_today_is_answered_once_with_names_and_what_was_understood(
     assert "Lê Thị Oanh" in text and "C0004" not in bubble.text  # names, not ids
 
 
+def test_a_pre_call_briefing_is_one_screen_with_its_talking_points(
+    browser: WebDriver, live_server: LiveServer, screenshot: Callable[[str], Any]
+) -> None:
+    sign_in(browser, live_server)
+    set_language(browser, "en")
+    browser.find_element(By.ID, "new-thread").click()
+    bubble = ask(browser, "Brief me on Mr Son, I'm calling him in 2 minutes")
+    values = live_server.api("GET", f"/api/threads/{thread_id(browser)}/state")["values"]
+    assert (values["intent"], values["result"]["client_id"]) == ("briefing", "C0001")
+    text = bubble.find_element(By.CSS_SELECTOR, ".answer-text").text
+    assert "matures 05/11/2025 (in 12 days)" in text and "Talking points:" in text
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", bubble)
+    screenshot("briefing")
+
+
 def test_an_answer_says_what_it_understood_and_names_what_it_did_not_apply(
     browser: WebDriver, live_server: LiveServer, screenshot: Callable[[str], Any]
 ) -> None:
