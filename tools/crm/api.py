@@ -462,8 +462,7 @@ class CrmApi:
             if len(wanted) == 1:
                 # One word ("Minh") must be the given name, not a fragment of one nor a middle name or surname
                 # ("Minh" is not Phạm Minh Khôi); an English name's given name comes first.
-                western = row.language == "en" and len(tokens) > 1 and tokens[0] not in _VIETNAMESE_SURNAMES
-                given = {tokens[-1], tokens[0]} if western else {tokens[-1]}
+                given = {tokens[-1], tokens[0]} if _western_order(tokens, row.language) else {tokens[-1]}
                 score = 100.0 if wanted[0] in given else min(score, fuzz.ratio(wanted[0], tokens[-1]))
                 if len(wanted[0]) >= 3 and tokens[-1] == wanted[0] + tokens[-1][-1] and tokens[-1][-2:] in _FINALS:
                     score = max(score, float(NAME_MATCH_THRESHOLD))  # "chị Oan", "ông Thắn": a dictated name cut short
@@ -653,8 +652,7 @@ class CrmApi:
             tokens = name_tokens(row.full_name, drop_titles=False)
             if len(tokens) < 2:
                 continue
-            western = row.language == "en" and tokens[0] not in _VIETNAMESE_SURNAMES
-            family, given = (tokens[-1], tokens[0]) if western else (tokens[0], tokens[-1])
+            family, given = (tokens[-1], tokens[0]) if _western_order(tokens, row.language) else (tokens[0], tokens[-1])
             if given == wanted:
                 return None
             if family == wanted:
@@ -715,8 +713,7 @@ class CrmApi:
             )
             name_here = [_accent_key(t, w) for t, w in zip(typed_name, name, strict=True)] if typed_name else name
             # A Vietnamese name ends with the given name; an English one ("Sarah Johnson") starts with it.
-            western = client.language == "en" and len(name) > 1 and name[0] not in _VIETNAMESE_SURNAMES
-            given = {name_here[-1], name_here[0]} if western else {name_here[-1]}
+            given = {name_here[-1], name_here[0]} if _western_order(name, client.language) else {name_here[-1]}
             score, position = _mention_score(
                 words_here,
                 name_here,
@@ -1048,6 +1045,11 @@ class CrmApi:
         """The profile facts of this RM's clients among ``client_ids``."""
         ids = self.own_client_ids(client_ids)
         return compute_essences(self.database, today=today, client_ids=ids) if ids else {}
+
+
+def _western_order(tokens: list[str], language: str | None) -> bool:
+    """An English-speaking client's name not led by a Vietnamese surname ("Michael Nguyen"): given name first."""
+    return language == "en" and len(tokens) > 1 and tokens[0] not in _VIETNAMESE_SURNAMES
 
 
 _HONORIFIC_WORDS = frozenset({

@@ -53,7 +53,6 @@ class Briefing:
     totals: dict[str, int]
     holdings: list[dict[str, Any]]
     notable_transactions: list[dict[str, Any]]
-    idle_casa_vnd: int
     maturities: list[dict[str, Any]]
     birthday: dict[str, Any] | None
     open_tasks: list[dict[str, Any]]
@@ -119,8 +118,9 @@ def _talking_points(briefing: Briefing, today: dt.date) -> list[TalkingPoint]:
     ]
     if inflows:
         points.append(TalkingPoint("large_inflow", inflows[0]))
-    if briefing.idle_casa_vnd >= IDLE_CASH_WORTH_A_CALL_VND:
-        points.append(TalkingPoint("idle_cash", {"amount_vnd": briefing.idle_casa_vnd}))
+    idle = int(briefing.totals.get("casa_vnd") or 0)
+    if idle >= IDLE_CASH_WORTH_A_CALL_VND:
+        points.append(TalkingPoint("idle_cash", {"amount_vnd": idle}))
     last = briefing.interactions[0] if briefing.interactions else None
     if last is not None and last.get("sentiment") == "negative":
         points.append(TalkingPoint("unhappy_last", last))
@@ -149,7 +149,6 @@ def build_briefing(client: Mapping[str, Any], products: Sequence[Mapping[str, An
         totals=dict(client["totals"]),
         holdings=holdings,
         notable_transactions=_notable(client["recent_transactions"], today),
-        idle_casa_vnd=int(client["totals"].get("casa_vnd") or 0),
         maturities=_maturities(holdings, today),
         birthday=_birthday(client["profile"], today),
         open_tasks=list(client["open_tasks"]),
