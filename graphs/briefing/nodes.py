@@ -11,7 +11,7 @@ from graphs.briefing import copy
 from graphs.briefing.state import BriefingState
 from graphs.clarify import ClientQuery
 from graphs.context import AgentContext
-from graphs.turn import read_text, turn
+from graphs.turn import covered, read_text, turn
 from tools.core.language import detect_language
 from tools.crm.api import CrmApi
 from tools.crm.briefing import build_briefing
@@ -35,7 +35,9 @@ def brief(state: BriefingState, runtime: Runtime[AgentContext]) -> dict[str, Any
 
 
 def answer(state: BriefingState) -> dict[str, Any]:
+    """The screen, with what was understood; a word of the request it did not use is named, not dropped."""
     language = state.get("language") or "en"
     briefing = state["briefing"]
-    return turn(copy.briefing(briefing, language), result={"client_id": briefing["client_id"], "briefing": briefing},
-                language=language, understood_as=copy.understood_as(briefing, language))  # fmt: skip
+    reply = turn(copy.briefing(briefing, language), result={"client_id": briefing["client_id"], "briefing": briefing},
+                 language=language, understood_as=copy.understood_as(briefing, language))  # fmt: skip
+    return covered(state["request"], reply)  # a modifier the briefing does not use ("by product") is named

@@ -62,3 +62,10 @@ def test_on_a_thread_the_client_question_pauses_and_the_choice_briefs(bank_db: D
         assert paused.get("__interrupt__")
         done = graph.invoke(Command(resume=[{"type": "edit", "args": {"client_id": "C0003"}}]), config, context=context)
         assert done["result"]["client_id"] == "C0003" and "2.6" in done["answer"]
+
+
+def test_a_modifier_the_briefing_does_not_use_is_named(bank_db: Database) -> None:
+    output = run(bank_db, "Brief me on Mr Son by product for last week")
+    assert output["result"]["client_id"] == "C0001"
+    assert "Not applied: “by product”, “last week”" in output["answer"]
+    assert "not_applied" not in run(bank_db, "Brief me on Mr Son, I'm calling him in 2 minutes")["result"]
